@@ -1,0 +1,67 @@
+# Civic: `make run` serves the app with demo data; `make test` runs linters and every test suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+APT := DEBIAN_FRONTEND=noninteractive apt-get
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+
+.PHONY: run test lint typecheck test-sqlite test-postgresql test-browser system-deps assets bench clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-deps: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.run-deps
+
+## run: install, migrate, load demo data on first start, serve on http://127.0.0.1:8000
+run: $(VENV)/.run-deps
+	$(BIN)/civic migrate
+	$(BIN)/civic demo load --if-empty
+	$(BIN)/civic serve --host 127.0.0.1 --port 8000
+
+## system-deps: Debian's PostgreSQL server and Chromium, when missing
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null; then \
+		$(APT) update -qq && $(APT) install -y -qq --no-install-recommends postgresql chromium >/dev/null; \
+	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-deps
+	$(BIN)/mypy
+
+test-sqlite: $(VENV)/.dev-deps
+	CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m "not browser" -q
+
+test-postgresql: $(VENV)/.dev-deps system-deps
+	CIVIC_TEST_ENGINE=postgresql $(PYTEST) -m "not browser" -q
+
+test-browser: $(VENV)/.dev-deps system-deps node_modules/.package-lock.json
+	CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m browser -q
+
+## test: linters, type checks, the suite on SQLite and on PostgreSQL, and the browser suite
+test: lint typecheck test-sqlite test-postgresql test-browser
+
+## assets: rebuild static/css/civic.css from static/scss (GOV.UK Frontend with a system font)
+assets: node_modules/.package-lock.json
+	npm run build:css
+
+## bench: the benchmarks under bench/ (print figures; run by hand)
+bench: $(VENV)/.dev-deps
+	$(PY) bench/signing.py
+
+clean:
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""Civic: local accountability and participatory budgeting."""
+
+__version__ = "0.1.0"

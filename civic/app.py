@@ -1,0 +1,78 @@
+"""The application factory: `create_app(settings)` builds one Civic app; nothing global is shared."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import anyio
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from civic import models  # noqa: F401 - registers every table and every feature's rules and jobs
+from civic.config import Settings
+from civic.core.auth import AuthMiddleware
+from civic.core.clock import Clock, SystemClock
+from civic.core.csrf import CSRFMiddleware
+from civic.core.db import Database
+from civic.core.errors import http_exception, server_error
+from civic.core.outbox import Mail
+from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from civic.core.templating import STATIC_DIR, make_templates
+from civic.core.worker import Worker
+from civic.site import routes as site
+
+# One Mount per feature. A feature adds itself here and in civic/models.py.
+FEATURES: list[tuple[str, str, list[BaseRoute]]] = []
+
+# Paths whose POSTs carry their own signed token and come from mail clients without cookies
+# (RFC 8058 one-click unsubscribe). Nothing else may be listed; a test checks this.
+CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ()
+
+
+def build_routes() -> list[BaseRoute]:
+    routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
+    for path, name, feature_routes in FEATURES:
+        routes.append(Mount(path, routes=feature_routes, name=name))
+    routes.extend(site.routes)
+    return routes
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    templates = make_templates()
+    db = Database(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as tasks:
+            if settings.mail_worker:
+                tasks.start_soon(app.state.worker.run_forever)
+            yield
+            tasks.cancel_scope.cancel()
+        await db.dispose()
+
+    app = Starlette(
+        debug=False,
+        routes=build_routes(),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(AuthMiddleware),
+            Middleware(CSRFMiddleware, exempt_prefixes=CSRF_EXEMPT_PREFIXES),
+        ],
+        exception_handlers={HTTPException: http_exception, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.templates = templates
+    app.state.clock = clock or SystemClock()
+    app.state.mail = Mail(templates.env, settings)
+    app.state.worker = Worker(db, settings, app.state.clock, app.state.mail)
+    return app

@@ -1,0 +1,136 @@
+"""The append-only, hash-chained audit log of staff and system actions.
+
+Each entry's hash covers its own fields and the previous entry's hash, so changing or deleting any
+entry breaks every link after it; `civic audit verify` reports the first broken one. Appends are
+serialised (SQLite's write lock, a PostgreSQL advisory lock) so the chain never forks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlmodel import Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.db import UTCDateTime, dialect_name, run_sql
+from civic.core.users import StaffUser
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 7_401_223  # any constant; names the "audit append" advisory lock
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    actor_label: str = Field(max_length=160)  # kept even if the account is later renamed
+    action: str = Field(max_length=80, index=True)
+    object_type: str = Field(max_length=60)
+    object_id: str = Field(max_length=80)
+    reason: str = Field(default="", max_length=2000)
+    public: bool = Field(default=False, index=True)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    payload = json.dumps(
+        [
+            entry.prev_hash,
+            entry.at.isoformat(timespec="microseconds"),
+            entry.actor_id,
+            entry.actor_label,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.reason,
+            entry.public,
+        ],
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def actor_label(actor: StaffUser | None) -> str:
+    return "system" if actor is None else f"{actor.name} ({actor.role.label})"
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    actor: StaffUser | None,
+    action: str,
+    object_type: str,
+    object_id: object,
+    now: datetime,
+    reason: str = "",
+    public: bool = False,
+) -> AuditEntry:
+    """Append one entry. `action` is dotted, e.g. "petitions.approve"; `actor` None means the system."""
+    if await dialect_name(session) == "postgresql":
+        await run_sql(session, text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    last = (await session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1))).first()
+    entry = AuditEntry(
+        at=now,
+        actor_id=None if actor is None else actor.id,
+        actor_label=actor_label(actor),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason,
+        public=public,
+        prev_hash=last or GENESIS,
+        hash="",
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+async def verify_chain(session: AsyncSession, batch: int = 1000) -> ChainReport:
+    """Walk the chain in id order; report the first entry whose link or content does not match."""
+    previous, checked, after = GENESIS, 0, 0
+    while True:
+        rows = (
+            await session.exec(
+                select(AuditEntry).where(col(AuditEntry.id) > after).order_by(col(AuditEntry.id)).limit(batch)
+            )
+        ).all()
+        if not rows:
+            return ChainReport(checked)
+        for entry in rows:
+            assert entry.id is not None
+            if entry.prev_hash != previous:
+                return ChainReport(checked, entry.id, "its previous-hash does not match the entry before it")
+            if entry_hash(entry) != entry.hash:
+                return ChainReport(checked, entry.id, "its contents do not match its hash")
+            previous, checked, after = entry.hash, checked + 1, entry.id
+
+
+async def public_entries(session: AsyncSession, *, limit: int = 50, offset: int = 0) -> list[AuditEntry]:
+    rows = await session.exec(
+        select(AuditEntry)
+        .where(col(AuditEntry.public).is_(True))
+        .order_by(col(AuditEntry.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows.all())

@@ -1,0 +1,91 @@
+"""Who is asking: loads the staff user for each request from the server-side session cookie."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from civic.core.clock import Clock
+from civic.core.db import Database
+from civic.core.sessions import (
+    TOUCH_EVERY,
+    cookie_name,
+    hash_token,
+    is_expired,
+    load_session,
+    touch_session,
+)
+from civic.core.users import Role, StaffUser
+
+
+def read_cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:
+                return None
+            if name in jar:
+                return jar[name].value
+    return None
+
+
+class AuthMiddleware:
+    """Puts `user` (a StaffUser or None) and `session_token` into the request state."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            state = scope.setdefault("state", {})
+            state["user"] = None
+            state["session_token"] = None
+            if not scope["path"].startswith("/static/"):
+                await self._load(scope, state)
+        await self.app(scope, receive, send)
+
+    async def _load(self, scope: Scope, state: dict[str, object]) -> None:
+        app_state = scope["app"].state
+        token = read_cookie(scope, cookie_name(app_state.settings))
+        if not token:
+            return
+        db: Database = app_state.db
+        clock: Clock = app_state.clock
+        now = clock.now()
+        async with db.reading() as session:
+            found = await load_session(session, token)
+        if found is None:
+            return
+        row, user = found
+        if user.disabled or is_expired(row, app_state.settings, now):
+            return
+        if now - row.last_seen_at > TOUCH_EVERY:
+            async with db.transaction() as session:
+                await touch_session(session, hash_token(token), now)
+        state["user"] = user
+        state["session_token"] = token
+
+
+def current_user(conn: HTTPConnection) -> StaffUser | None:
+    user: StaffUser | None = conn.state.user
+    return user
+
+
+def require_user(conn: HTTPConnection) -> StaffUser:
+    """The signed-in staff user; anyone else is sent to the login page."""
+    user = current_user(conn)
+    if user is None:
+        raise HTTPException(status_code=303, headers={"Location": f"/login?next={conn.url.path}"})
+    return user
+
+
+def require_role(conn: HTTPConnection, *roles: Role) -> StaffUser:
+    user = require_user(conn)
+    if not user.has_role(*roles):
+        raise HTTPException(status_code=403, detail="Your role does not allow this.")
+    return user

@@ -1,0 +1,150 @@
+"""Database engines and transactions.
+
+SQLite (the default) runs in WAL mode with a busy timeout. Its write transactions start with
+`BEGIN IMMEDIATE`: a deferred transaction that later tries to write fails with "database is locked"
+instead of waiting, so writers must take the lock up front and queue on the busy timeout.
+Reads use a second engine whose transactions begin deferred, so readers never queue behind writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy.engine import Dialect, Result
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import HTTPConnection
+
+# Named constraints let Alembic alter SQLite tables in batch mode and keep names equal on both engines.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC without a zone (SQLite has none) and always hands back an aware UTC datetime."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def str_enum(enum_class: type[StrEnum], length: int = 24) -> Enum:
+    """Store a StrEnum as its value in a plain VARCHAR (no database enum type to migrate later)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def is_sqlite_url(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _install_sqlite_hooks(engine: AsyncEngine, begin: str) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" hook below instead of pysqlite's own.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin)
+
+
+class Database:
+    """A write engine and a read engine (the same one on PostgreSQL) with their session factories."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = is_sqlite_url(url)
+        if self.is_sqlite:
+            self.write_engine = create_async_engine(url, echo=echo, pool_size=8, max_overflow=32)
+            self.read_engine = create_async_engine(url, echo=echo, pool_size=8, max_overflow=32)
+            _install_sqlite_hooks(self.write_engine, "BEGIN IMMEDIATE")
+            _install_sqlite_hooks(self.read_engine, "BEGIN")
+        else:
+            self.write_engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20)
+            self.read_engine = self.write_engine
+        self._writes = async_sessionmaker(self.write_engine, class_=AsyncSession, expire_on_commit=False)
+        self._reads = async_sessionmaker(self.read_engine, class_=AsyncSession, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        async with self._writes() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work; never holds SQLite's write lock."""
+        async with self._reads() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()
+
+
+async def run_sql(
+    session: AsyncSession, statement: Executable, params: dict[str, Any] | None = None
+) -> Result[Any]:
+    """Run a Core statement or `text()` in the session's transaction (sqlmodel deprecates
+    `session.execute` for ORM selects; this is for everything that is not one)."""
+    connection = await session.connection()
+    return await connection.execute(statement, params or {})
+
+
+async def dialect_name(session: AsyncSession) -> str:
+    """ "sqlite" or "postgresql", for the few statements that differ (upserts, locks)."""
+    connection = await session.connection()
+    return connection.dialect.name
+
+
+def database(conn: HTTPConnection) -> Database:
+    db: Database = conn.app.state.db
+    return db
+
+
+def transaction(conn: HTTPConnection) -> Any:
+    """`async with transaction(request) as session:` — the handler owns the transaction."""
+    return database(conn).transaction()
+
+
+def reading(conn: HTTPConnection) -> Any:
+    return database(conn).reading()

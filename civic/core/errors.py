@@ -1,0 +1,87 @@
+"""Error pages in the site layout. No stack trace ever reaches a user; 500s are logged instead."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Scope
+
+from civic.core.templating import render_page
+
+log = logging.getLogger("civic.errors")
+
+TITLES = {
+    400: "There is a problem with your request",
+    403: "You cannot do that",
+    404: "Page not found",
+    405: "Page not found",
+    409: "That cannot be done now",
+    410: "This page has been removed",
+    413: "What you sent is too large",
+    422: "There is a problem",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+}
+DEFAULT_MESSAGES = {
+    404: "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+    405: "If you typed the web address, check it is correct.",
+    413: "Send a smaller file or shorter text.",
+    429: "You have made too many requests in a short time. Wait a few minutes and try again.",
+    500: "Try again later. Nothing you sent has been lost if you saw a confirmation page.",
+}
+
+
+class Conflict(HTTPException):
+    """The action is not allowed from the object's current state (409); the detail explains why."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(status_code=409, detail=detail)
+
+
+class Gone(HTTPException):
+    def __init__(self, detail: str = "This has been removed.") -> None:
+        super().__init__(status_code=410, detail=detail)
+
+
+class TooManyRequests(HTTPException):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(status_code=429, headers={"Retry-After": str(retry_after)})
+
+
+def error_response(scope: Scope, status: int, message: str | None = None) -> ASGIApp:
+    """An error page as an ASGI app, usable from middleware outside Starlette's exception handling."""
+    request = Request(scope)
+    return _render(request, status, message)
+
+
+def _render(
+    request: Request, status: int, message: str | None, headers: dict[str, str] | None = None
+) -> Response:
+    title = TITLES.get(status) or HTTPStatus(status).phrase
+    context = {
+        "title": title,
+        "message": message or DEFAULT_MESSAGES.get(status, ""),
+        "status": status,
+    }
+    try:
+        return render_page(request, "errors/error.html", context, status_code=status, headers=headers)
+    except Exception:  # the error page itself must never fail into a stack trace
+        log.exception("error page failed to render")
+        return Response(f"{status} {title}", status_code=status, media_type="text/plain", headers=headers)
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in {301, 302, 303, 307, 308}:
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None
+    return _render(request, exc.status_code, detail, dict(exc.headers or {}))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _render(request, 500, None)

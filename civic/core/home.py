@@ -1,0 +1,33 @@
+"""What the home page shows as "open now": each feature registers a provider of items."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    feature: str  # e.g. "Petitions"
+    title: str
+    href: str
+    detail: str = ""  # e.g. "Closes 3 March 2027"
+
+
+Provider = Callable[[AsyncSession, datetime], Awaitable[list[OpenItem]]]
+PROVIDERS: list[Provider] = []
+
+
+def open_now(provider: Provider) -> Provider:
+    PROVIDERS.append(provider)
+    return provider
+
+
+async def collect_open_items(session: AsyncSession, now: datetime) -> list[OpenItem]:
+    items: list[OpenItem] = []
+    for provider in PROVIDERS:
+        items.extend(await provider(session, now))
+    return items

@@ -1,0 +1,13 @@
+"""Client addresses. X-Forwarded-For is believed only when TRUST_PROXY_HEADERS says a proxy sets it."""
+
+from __future__ import annotations
+
+from starlette.requests import HTTPConnection
+
+
+def client_ip(conn: HTTPConnection) -> str:
+    if conn.app.state.settings.trust_proxy_headers:
+        forwarded = conn.headers.get("x-forwarded-for", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return conn.client.host if conn.client else "unknown"

@@ -1,0 +1,121 @@
+"""The email outbox. Requests only add rows here, inside their own transaction, so a message exists
+exactly when the change that caused it was committed; the worker (`civic.core.mailer`) sends them.
+
+A `dedupe_key` makes "email each signer once" hold even if the code that queues mail runs twice.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from jinja2 import Environment
+from sqlalchemy import Text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.config import Settings
+from civic.core.db import UTCDateTime, dialect_name, run_sql, str_enum
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=250)
+    body_text: str = Field(sa_type=Text)
+    body_html: str | None = Field(default=None, sa_type=Text)
+    headers_json: str = Field(default="{}", sa_type=Text)
+    dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=str_enum(OutboxStatus), index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    lease_owner: str | None = Field(default=None, max_length=80)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str = Field(default="", max_length=1000)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        loaded: dict[str, str] = json.loads(self.headers_json)
+        return loaded
+
+
+class Mail:
+    """Renders email templates and queues them. Lives on `app.state.mail`; services take it as `mail=`.
+
+    A template `emails/NAME.txt` starts with a `Subject: ...` line and a blank line; an optional
+    `emails/NAME.html` gives an HTML alternative. Every context gets `settings` and `url()` (absolute
+    links from BASE_URL, never from a request's Host header).
+    """
+
+    def __init__(self, env: Environment, settings: Settings) -> None:
+        self.env = env
+        self.settings = settings
+
+    def render(self, template: str, context: dict[str, Any]) -> tuple[str, str, str | None]:
+        full = {"settings": self.settings, "url": self.settings.url, **context}
+        text = self.env.get_template(f"emails/{template}.txt").render(full)
+        first, _, body = text.lstrip().partition("\n")
+        if not first.startswith("Subject:"):
+            raise ValueError(f"emails/{template}.txt must start with a 'Subject:' line")
+        html = None
+        if self.env.loader is not None and f"emails/{template}.html" in self.env.loader.list_templates():
+            html = self.env.get_template(f"emails/{template}.html").render(full)
+        return first.removeprefix("Subject:").strip(), body.strip() + "\n", html
+
+    async def enqueue(
+        self,
+        session: AsyncSession,
+        *,
+        to: str,
+        template: str,
+        context: dict[str, Any],
+        now: datetime,
+        dedupe_key: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> bool:
+        """Queue one message; False when a message with the same dedupe key was already queued."""
+        subject, text, html = self.render(template, context)
+        values = {
+            "created_at": now,
+            "to_address": to,
+            "subject": subject[:250],
+            "body_text": text,
+            "body_html": html,
+            "headers_json": json.dumps(headers or {}),
+            "dedupe_key": dedupe_key,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": "",
+        }
+        insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        statement = insert(table).values(**values).on_conflict_do_nothing()
+        result = await run_sql(session, statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def recent_messages(session: AsyncSession, *, limit: int = 50) -> list[OutboxMessage]:
+    rows = await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit))
+    return list(rows.all())
+
+
+async def messages_to(session: AsyncSession, address: str) -> list[OutboxMessage]:
+    rows = await session.exec(
+        select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(col(OutboxMessage.id))
+    )
+    return list(rows.all())

@@ -1,0 +1,82 @@
+"""A rate limiter kept in the database, so several app processes share one count.
+
+Each limit is a fixed window: a row per (key, window start) whose count is bumped with one
+`INSERT ... ON CONFLICT DO UPDATE ... RETURNING` statement, atomic on both engines. A caller passes
+several limits (a burst window and a sustained one) and is refused when any is exceeded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, String
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Field, SQLModel, col, delete
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.db import UTCDateTime, dialect_name, run_sql
+
+
+class RateCounter(SQLModel, table=True):
+    __tablename__ = "rate_counter"
+
+    key: str = Field(primary_key=True, max_length=200, sa_type=String(200))
+    window_start: datetime = Field(primary_key=True, sa_type=UTCDateTime)
+    window_seconds: int = Field(sa_type=Integer)
+    hits: int = Field(default=0, sa_type=Integer)
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+    def window_start(self, now: datetime) -> datetime:
+        epoch = int(now.timestamp())
+        return datetime.fromtimestamp(epoch - epoch % self.seconds, tz=now.tzinfo)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0
+
+
+async def hit(session: AsyncSession, key: str, limits: list[Limit], *, now: datetime) -> Verdict:
+    """Count one request against every limit for `key`; refused if any window is over its count."""
+    retry_after = 0
+    for limit in limits:
+        count = await _bump(session, f"{key}|{limit.seconds}", limit, now)
+        if count > limit.count:
+            ends = limit.window_start(now) + timedelta(seconds=limit.seconds)
+            retry_after = max(retry_after, int((ends - now).total_seconds()) + 1)
+    return Verdict(allowed=retry_after == 0, retry_after=retry_after)
+
+
+async def peek(session: AsyncSession, key: str, limit: Limit, *, now: datetime) -> int:
+    """How many hits the current window already holds, without counting one."""
+    row = await session.get(RateCounter, (f"{key}|{limit.seconds}", limit.window_start(now)))
+    return 0 if row is None else row.hits
+
+
+async def _bump(session: AsyncSession, key: str, limit: Limit, now: datetime) -> int:
+    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
+    table = RateCounter.__table__  # type: ignore[attr-defined]
+    statement = (
+        insert(table)
+        .values(key=key, window_start=limit.window_start(now), window_seconds=limit.seconds, hits=1)
+        .on_conflict_do_update(index_elements=["key", "window_start"], set_={"hits": table.c.hits + 1})
+        .returning(table.c.hits)
+    )
+    result = await run_sql(session, statement)
+    return int(result.scalar_one())
+
+
+async def purge_old_counters(session: AsyncSession, *, now: datetime) -> int:
+    """Windows that have ended are useless; the job that calls this keeps the table small."""
+    # No window is longer than a day, so anything that started two days ago has ended.
+    ended = col(RateCounter.window_start) < now - timedelta(days=2)
+    result = await session.exec(delete(RateCounter).where(ended))
+    return int(result.rowcount or 0)

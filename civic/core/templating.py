@@ -1,0 +1,109 @@
+"""Jinja2 through Starlette's templating, with the GOV.UK Frontend macros and Civic's globals.
+
+Templates never do IO: handlers load everything first. Globals reach the request only for what it
+already carries (the user, the CSRF token, the path).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from civic.config import Settings
+from civic.core import rules
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+HTMX_FILE = "js/htmx-2.0.11.min.js"
+GOVUK_FRONTEND_FILE = "js/govuk-frontend-6.3.0.min.js"
+
+NAVIGATION = (
+    ("Petitions", "/petitions"),
+    ("Police priorities", "/priorities"),
+    ("Youth budgets", "/budgets"),
+    ("Panels", "/panels"),
+    ("Responses", "/responses"),
+)
+
+
+def format_date(value: datetime | None) -> str:
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    return "" if value is None else f"{value.day} {value:%B %Y at %H:%M} UTC"
+
+
+def format_number(value: int | float | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def format_money(pence_or_pounds: int | float | None) -> str:
+    return "" if pence_or_pounds is None else f"£{pence_or_pounds:,.0f}"
+
+
+def _context(request: Request) -> dict[str, Any]:
+    settings: Settings = request.app.state.settings
+    now = request.app.state.clock.now()
+    user = getattr(request.state, "user", None)
+
+    def can(name: str, obj: Any = None) -> bool:
+        return rules.can(name, user, obj, now=now)
+
+    return {
+        "settings": settings,
+        "user": user,
+        "now": now,
+        "can": can,
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "navigation": [
+            {"text": text, "href": href, "active": request.url.path.startswith(href)}
+            for text, href in NAVIGATION
+        ],
+        "htmx_file": HTMX_FILE,
+        "govuk_frontend_file": GOVUK_FRONTEND_FILE,
+    }
+
+
+def make_environment() -> Environment:
+    loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(TEMPLATE_DIR)),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    env = Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(date=format_date, datetime=format_datetime, number=format_number, money=format_money)
+    return env
+
+
+def _autoescape(name: str | None) -> bool:
+    return bool(name) and str(name).endswith((".html", ".htm", ".xml"))
+
+
+def render_page(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, template, context or {}, status_code=status_code, headers=headers
+    )
+
+
+def make_templates() -> Jinja2Templates:
+    env = make_environment()
+    # Emails (.txt) share the environment, so autoescape is decided per template name.
+    env.autoescape = _autoescape
+    return Jinja2Templates(env=env, context_processors=[_context])

@@ -1,0 +1,157 @@
+"""Staff dashboard and the admin pages that manage staff accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from civic.core.areas import list_neighbourhoods, list_wards
+from civic.core.auth import require_role, require_user
+from civic.core.clock import now
+from civic.core.db import reading, transaction
+from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
+from civic.core.templating import render_page
+from civic.core.users import Role, StaffUser, UserError, get_user, list_users, ward_codes_of
+
+
+async def dashboard(request: Request) -> Response:
+    user = require_user(request)
+    return render_page(request, "site/staff_dashboard.html", {"staff": user})
+
+
+async def staff_list(request: Request) -> Response:
+    require_role(request, Role.ADMIN)
+    async with reading(request) as session:
+        users = await list_users(session)
+    return render_page(request, "site/staff_list.html", {"users": users})
+
+
+async def _choices(request: Request) -> dict[str, Any]:
+    async with reading(request) as session:
+        return {
+            "wards": await list_wards(session),
+            "neighbourhoods": await list_neighbourhoods(session),
+            "roles": list(Role),
+        }
+
+
+async def _form_page(
+    request: Request, template: str, context: dict[str, Any], errors: Errors, status: int
+) -> Response:
+    context = {
+        **(await _choices(request)),
+        **context,
+        "errors": errors,
+        "error_list": error_list(errors),
+    }
+    return render_page(request, template, context, status_code=status)
+
+
+async def new_staff_form(request: Request) -> Response:
+    require_role(request, Role.ADMIN)
+    return await _form_page(request, "site/staff_new.html", {"values": {}, "selected_wards": []}, {}, 200)
+
+
+async def create_staff_member(request: Request) -> Response:
+    actor = require_role(request, Role.ADMIN)
+    form = await read_form(request)
+    values = {key: text(form, key) for key in ("email", "name", "role", "password", "neighbourhood", "party")}
+    wards = [str(w) for w in form.getlist("wards")]
+    try:
+        role = parse_role(values["role"])
+        async with transaction(request) as session:
+            user = await create_staff(
+                session,
+                actor=actor,
+                email=values["email"],
+                name=values["name"],
+                role=role,
+                password=values["password"],
+                now=now(request),
+                wards=wards,
+                neighbourhood=values["neighbourhood"] or None,
+                party=values["party"] or None,
+                hash_cost=request.app.state.settings.password_hash_cost,
+            )
+    except UserError as exc:
+        values["password"] = ""
+        context = {"values": values, "selected_wards": wards}
+        return await _form_page(request, "site/staff_new.html", context, {"email": str(exc)}, 422)
+    return RedirectResponse(f"/admin/staff/{user.id}?created=1", status_code=303)
+
+
+async def _load(request: Request) -> StaffUser:
+    try:
+        user_id = int(request.path_params["user_id"])
+    except ValueError:
+        raise HTTPException(404) from None
+    async with reading(request) as session:
+        user = await get_user(session, user_id)
+    if user is None:
+        raise HTTPException(404)
+    return user
+
+
+async def staff_detail(request: Request) -> Response:
+    require_role(request, Role.ADMIN)
+    user = await _load(request)
+    async with reading(request) as session:
+        wards = await ward_codes_of(session, user.id or 0)
+    return await _form_page(
+        request, "site/staff_detail.html", {"member": user, "selected_wards": wards}, {}, 200
+    )
+
+
+async def update_staff(request: Request) -> Response:
+    actor = require_role(request, Role.ADMIN)
+    user = await _load(request)
+    form = await read_form(request)
+    action, at = text(form, "action"), now(request)
+    try:
+        async with transaction(request) as session:
+            user = await session.get(StaffUser, user.id) or user
+            if action == "role":
+                await change_role(
+                    session,
+                    user,
+                    actor=actor,
+                    role=parse_role(text(form, "role")),
+                    now=at,
+                    wards=[str(w) for w in form.getlist("wards")],
+                    neighbourhood=text(form, "neighbourhood") or None,
+                )
+            elif action in {"disable", "enable"}:
+                await set_disabled(
+                    session,
+                    user,
+                    actor=actor,
+                    disabled=action == "disable",
+                    now=at,
+                    reason=text(form, "reason"),
+                )
+            elif action == "password":
+                await set_password(
+                    session,
+                    user,
+                    actor=actor,
+                    password=text(form, "password"),
+                    now=at,
+                    hash_cost=request.app.state.settings.password_hash_cost,
+                )
+            else:
+                raise UserError("Choose what to change")
+    except UserError as exc:
+        async with reading(request) as session:
+            wards = await ward_codes_of(session, user.id or 0)
+        return await _form_page(
+            request,
+            "site/staff_detail.html",
+            {"member": user, "selected_wards": wards},
+            {action or "role": str(exc)},
+            422,
+        )
+    return RedirectResponse(f"/admin/staff/{user.id}?saved={action}", status_code=303)
