@@ -31,3 +31,23 @@ async def collect_open_items(session: AsyncSession, now: datetime) -> list[OpenI
     for provider in PROVIDERS:
         items.extend(await provider(session, now))
     return items
+
+
+@dataclass(frozen=True)
+class StaffLink:
+    """A link on the staff dashboard, shown to the roles that can use it (admins see every link)."""
+
+    text: str
+    href: str
+    roles: frozenset[str]
+
+
+STAFF_LINKS: list[StaffLink] = []
+
+
+def staff_link(text: str, href: str, *roles: str) -> None:
+    STAFF_LINKS.append(StaffLink(text, href, frozenset(roles)))
+
+
+def links_for(role: str) -> list[StaffLink]:
+    return [link for link in STAFF_LINKS if role == "admin" or role in link.roles]

@@ -13,6 +13,7 @@ from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.home import links_for
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, UserError, get_user, list_users, ward_codes_of
@@ -20,7 +21,8 @@ from civic.core.users import Role, StaffUser, UserError, get_user, list_users, w
 
 async def dashboard(request: Request) -> Response:
     user = require_user(request)
-    return render_page(request, "site/staff_dashboard.html", {"staff": user})
+    context = {"staff": user, "staff_links": links_for(user.role.value)}
+    return render_page(request, "site/staff_dashboard.html", context)
 
 
 async def staff_list(request: Request) -> Response:
