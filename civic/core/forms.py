@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
 Errors = dict[str, str]
@@ -12,8 +13,35 @@ LINK_RE = re.compile(r"(https?://|www\.|\.[a-z]{2,}/)", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+@dataclass(frozen=True)
+class UploadedFile:
+    """An uploaded file read into memory (bodies are capped at MAX_BODY_BYTES) and already closed."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+    def text(self) -> str:
+        """The file as text; UTF-8 with or without a byte-order mark, else Windows-1252 (Excel)."""
+        try:
+            return self.data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return self.data.decode("cp1252", errors="replace")
+
+
 async def read_form(request: Request) -> FormData:
-    return await request.form(max_files=5, max_fields=200)
+    """The posted form, with any uploaded files read into `UploadedFile`s and their temp files closed."""
+    form = await request.form(max_files=5, max_fields=500)
+    items: list[tuple[str, str | UploadedFile]] = []
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            data = await value.read()
+            await value.close()
+            items.append((key, UploadedFile(value.filename or "", value.content_type or "", data)))
+        else:
+            items.append((key, value))
+    await form.close()
+    return FormData(items)  # type: ignore[arg-type]
 
 
 def text(form: FormData, name: str) -> str:

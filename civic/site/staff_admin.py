@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -110,50 +112,41 @@ async def staff_detail(request: Request) -> Response:
 
 async def update_staff(request: Request) -> Response:
     actor = require_role(request, Role.ADMIN)
-    user = await _load(request)
+    user_id = (await _load(request)).id
     form = await read_form(request)
-    action, at = text(form, "action"), now(request)
+    action = text(form, "action")
     try:
         async with transaction(request) as session:
-            user = await session.get(StaffUser, user.id) or user
-            if action == "role":
-                await change_role(
-                    session,
-                    user,
-                    actor=actor,
-                    role=parse_role(text(form, "role")),
-                    now=at,
-                    wards=[str(w) for w in form.getlist("wards")],
-                    neighbourhood=text(form, "neighbourhood") or None,
-                )
-            elif action in {"disable", "enable"}:
-                await set_disabled(
-                    session,
-                    user,
-                    actor=actor,
-                    disabled=action == "disable",
-                    now=at,
-                    reason=text(form, "reason"),
-                )
-            elif action == "password":
-                await set_password(
-                    session,
-                    user,
-                    actor=actor,
-                    password=text(form, "password"),
-                    now=at,
-                    hash_cost=request.app.state.settings.password_hash_cost,
-                )
-            else:
-                raise UserError("Choose what to change")
+            user = await session.get(StaffUser, user_id)
+            assert user is not None
+            await _apply(request, session, actor, user, action, form)
     except UserError as exc:
+        member = await _load(request)  # reloaded: the failed transaction expired the old copy
         async with reading(request) as session:
-            wards = await ward_codes_of(session, user.id or 0)
-        return await _form_page(
-            request,
-            "site/staff_detail.html",
-            {"member": user, "selected_wards": wards},
-            {action or "role": str(exc)},
-            422,
+            wards = await ward_codes_of(session, user_id or 0)
+        context = {"member": member, "selected_wards": wards}
+        field = {"disable": "disable", "enable": "disable", "password": "password"}.get(action, "role")
+        return await _form_page(request, "site/staff_detail.html", context, {field: str(exc)}, 422)
+    return RedirectResponse(f"/admin/staff/{user_id}?saved={action}", status_code=303)
+
+
+async def _apply(
+    request: Request, session: AsyncSession, actor: StaffUser, user: StaffUser, action: str, form: FormData
+) -> None:
+    at, cost = now(request), request.app.state.settings.password_hash_cost
+    if action == "role":
+        wards = [str(w) for w in form.getlist("wards")]
+        neighbourhood = text(form, "neighbourhood") or None
+        role = parse_role(text(form, "role"))
+        await change_role(
+            session, user, actor=actor, role=role, now=at, wards=wards, neighbourhood=neighbourhood
         )
-    return RedirectResponse(f"/admin/staff/{user.id}?saved={action}", status_code=303)
+    elif action in {"disable", "enable"}:
+        reason = text(form, "reason")
+        await set_disabled(session, user, actor=actor, disabled=action == "disable", now=at, reason=reason)
+    elif action == "password":
+        await set_password(
+            session, user, actor=actor, password=text(form, "password"), now=at, hash_cost=cost
+        )
+    else:
+        raise UserError("Choose what to change")
