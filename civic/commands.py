@@ -174,6 +174,22 @@ async def mail_send_once(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def mail_test(args: argparse.Namespace, settings: Settings) -> int:
+    from civic.app import create_app
+
+    app = create_app(settings)
+    now = app.state.clock.now()
+    async with app.state.db.transaction() as session:
+        await app.state.mail.enqueue(session, to=args.address, template="mail_check", context={"name": args.address, "link": "/"}, now=now)
+    claimed = await app.state.worker.pass_once()
+    await app.state.db.dispose()
+    if not settings.smtp_url:
+        print("No SMTP_URL is set: the message is waiting in the outbox (see /dev/mailbox in development).")
+    else:
+        print(f"Sent one batch ({claimed} messages). Check the outbox if it does not arrive.")
+    return 0
+
+
 async def jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     from civic.app import create_app
 
@@ -213,6 +229,7 @@ HANDLERS: dict[str, Handler] = {
     "areas import-postcodes": areas_import,
     "mail worker": mail_worker,
     "mail send-once": mail_send_once,
+    "mail test": mail_test,
     "jobs run": jobs_run,
     "audit verify": audit_verify,
     "demo load": demo_load,
