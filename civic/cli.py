@@ -58,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     mail = sub.add_parser("mail", help="the outbox").add_subparsers(dest="action", required=True)
     mail.add_parser("worker", help="send queued mail and run scheduled jobs until stopped")
     mail.add_parser("send-once", help="send one batch of queued mail and exit")
-    check = mail.add_parser("test", help="queue a test message to ADDRESS and send one batch, to check SMTP_URL")
+    check = mail.add_parser(
+        "test", help="queue a test message to ADDRESS and send one batch, to check SMTP_URL"
+    )
     check.add_argument("address")
     jobs = sub.add_parser("jobs", help="scheduled jobs").add_subparsers(dest="action", required=True)
     jobs.add_parser("run", help="run every scheduled job once, now")

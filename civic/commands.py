@@ -180,7 +180,13 @@ async def mail_test(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(settings)
     now = app.state.clock.now()
     async with app.state.db.transaction() as session:
-        await app.state.mail.enqueue(session, to=args.address, template="mail_check", context={"name": args.address, "link": "/"}, now=now)
+        await app.state.mail.enqueue(
+            session,
+            to=args.address,
+            template="mail_check",
+            context={"name": args.address, "link": "/"},
+            now=now,
+        )
     claimed = await app.state.worker.pass_once()
     await app.state.db.dispose()
     if not settings.smtp_url:

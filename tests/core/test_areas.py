@@ -16,7 +16,13 @@ NOT A POSTCODE,x,NOT A POSTCODE,199801,,E05900002,E07999999
 
 @pytest.mark.parametrize(
     ("raw", "canonical"),
-    [("fb61aa", "FB6 1AA"), (" FB6  1AA ", "FB6 1AA"), ("Fb6 1aA", "FB6 1AA"), ("SW1A 1AA", "SW1A 1AA"), ("m11ae", "M1 1AE")],
+    [
+        ("fb61aa", "FB6 1AA"),
+        (" FB6  1AA ", "FB6 1AA"),
+        ("Fb6 1aA", "FB6 1AA"),
+        ("SW1A 1AA", "SW1A 1AA"),
+        ("m11ae", "M1 1AE"),
+    ],
 )
 def test_postcodes_are_normalised(raw: str, canonical: str) -> None:
     assert geo.normalise_postcode(raw) == canonical

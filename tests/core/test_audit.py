@@ -14,8 +14,14 @@ async def write_entries(db: Database, clock: FrozenClock, count: int) -> None:
     for n in range(count):
         async with db.transaction() as session:
             await audit.record(
-                session, actor=None, action="petitions.approve", object_type="petition", object_id=n,
-                now=clock.now(), reason=f"entry {n}", public=n % 2 == 0,
+                session,
+                actor=None,
+                action="petitions.approve",
+                object_type="petition",
+                object_id=n,
+                now=clock.now(),
+                reason=f"entry {n}",
+                public=n % 2 == 0,
             )
         clock.advance(timedelta(seconds=1))
 
@@ -49,7 +55,9 @@ async def test_deleting_an_entry_breaks_the_next_link(db: Database, clock: Froze
     assert "previous" in report.problem
 
 
-async def test_rewriting_an_entry_and_its_hash_still_breaks_the_chain(db: Database, clock: FrozenClock) -> None:
+async def test_rewriting_an_entry_and_its_hash_still_breaks_the_chain(
+    db: Database, clock: FrozenClock
+) -> None:
     await write_entries(db, clock, 4)
     async with db.transaction() as session:
         entry = await session.get(audit.AuditEntry, 2)
@@ -62,7 +70,9 @@ async def test_rewriting_an_entry_and_its_hash_still_breaks_the_chain(db: Databa
     assert report.broken_at == 3
 
 
-async def test_only_public_entries_are_shown_on_the_public_page(web: WebClient, db: Database, clock: FrozenClock) -> None:
+async def test_only_public_entries_are_shown_on_the_public_page(
+    web: WebClient, db: Database, clock: FrozenClock
+) -> None:
     await write_entries(db, clock, 4)
     page = (await web.get("/audit")).text
     assert "entry 0" in page
@@ -76,7 +86,9 @@ async def test_concurrent_appends_never_fork_the_chain(db: Database, clock: Froz
 
     async def append(n: int) -> None:
         async with db.transaction() as session:
-            await audit.record(session, actor=None, action="test.append", object_type="x", object_id=n, now=clock.now())
+            await audit.record(
+                session, actor=None, action="test.append", object_type="x", object_id=n, now=clock.now()
+            )
 
     await asyncio.gather(*(append(n) for n in range(30)))
     async with db.reading() as session:

@@ -17,7 +17,12 @@ from tests.support.smtp import SmtpServer, body_of
 async def queue(app: Any, to: str, key: str | None = None) -> bool:
     async with app.state.db.transaction() as session:
         queued: bool = await app.state.mail.enqueue(
-            session, to=to, template="mail_check", context={"name": "Sam", "link": "/petitions/1"}, now=app.state.clock.now(), dedupe_key=key
+            session,
+            to=to,
+            template="mail_check",
+            context={"name": "Sam", "link": "/petitions/1"},
+            now=app.state.clock.now(),
+            dedupe_key=key,
         )
     return queued
 
@@ -27,7 +32,9 @@ async def rows(app: Any) -> list[OutboxMessage]:
         return list((await session.exec(select(OutboxMessage).order_by(OutboxMessage.id))).all())  # type: ignore[arg-type]
 
 
-async def test_a_queued_message_is_delivered_with_links_from_base_url(mail_app: Any, smtp: SmtpServer) -> None:
+async def test_a_queued_message_is_delivered_with_links_from_base_url(
+    mail_app: Any, smtp: SmtpServer
+) -> None:
     await queue(mail_app, "sam@example.org")
     assert await mail_app.state.worker.pass_once() == 1
     [message] = smtp.to("sam@example.org")
@@ -45,7 +52,9 @@ async def test_a_dedupe_key_queues_a_message_once(mail_app: Any, smtp: SmtpServe
     assert len(smtp.messages) == 1
 
 
-async def test_a_4xx_reply_is_retried_with_backoff_then_delivered(mail_app: Any, smtp: SmtpServer, clock: FrozenClock) -> None:
+async def test_a_4xx_reply_is_retried_with_backoff_then_delivered(
+    mail_app: Any, smtp: SmtpServer, clock: FrozenClock
+) -> None:
     await queue(mail_app, "sam@example.org")
     smtp.recorder.reply = "451 Mailbox busy, try later"
     await mail_app.state.worker.pass_once()
@@ -72,12 +81,17 @@ async def test_a_5xx_reply_fails_the_message_with_the_reason(mail_app: Any, smtp
     assert "No such user" in row.last_error
 
 
-async def test_nothing_is_lost_while_the_mail_server_is_down(mail_app: Any, smtp: SmtpServer, clock: FrozenClock) -> None:
+async def test_nothing_is_lost_while_the_mail_server_is_down(
+    mail_app: Any, smtp: SmtpServer, clock: FrozenClock
+) -> None:
     smtp.stop()
     for n in range(3):
         await queue(mail_app, f"resident{n}@example.org")
     await mail_app.state.worker.pass_once()
-    assert all(r.status == OutboxStatus.PENDING and r.attempts == 1 and "connection" in r.last_error for r in await rows(mail_app))
+    assert all(
+        r.status == OutboxStatus.PENDING and r.attempts == 1 and "connection" in r.last_error
+        for r in await rows(mail_app)
+    )
     clock.advance(timedelta(minutes=1))
     await mail_app.state.worker.pass_once()  # still down: a second attempt, still pending
     smtp.start()
@@ -87,7 +101,9 @@ async def test_nothing_is_lost_while_the_mail_server_is_down(mail_app: Any, smtp
     assert all(r.status == OutboxStatus.SENT for r in await rows(mail_app))
 
 
-async def test_gives_up_after_the_maximum_attempts(mail_app: Any, smtp: SmtpServer, clock: FrozenClock) -> None:
+async def test_gives_up_after_the_maximum_attempts(
+    mail_app: Any, smtp: SmtpServer, clock: FrozenClock
+) -> None:
     smtp.recorder.reply = "421 Service not available"
     await queue(mail_app, "sam@example.org")
     for _ in range(8):
@@ -98,7 +114,9 @@ async def test_gives_up_after_the_maximum_attempts(mail_app: Any, smtp: SmtpServ
     assert row.attempts == 8
 
 
-async def test_two_workers_never_claim_the_same_message(mail_app: Any, smtp: SmtpServer, database_url: str) -> None:
+async def test_two_workers_never_claim_the_same_message(
+    mail_app: Any, smtp: SmtpServer, database_url: str
+) -> None:
     for n in range(10):
         await queue(mail_app, f"r{n}@example.org")
     other = MailWorker(mail_app.state.db, make_settings(database_url, smtp_url=smtp.url, mail_batch_size=5))
@@ -118,7 +136,12 @@ async def test_without_smtp_in_development_mail_waits_in_the_outbox(app: Any) ->
 def test_smtp_url_parsing() -> None:
     target = SmtpTarget.parse("smtp://user%40x:p%3Ass@mail.example:587?starttls=1")
     assert (target.host, target.port, target.username, target.password, target.start_tls, target.use_tls) == (
-        "mail.example", 587, "user@x", "p:ss", True, False,
+        "mail.example",
+        587,
+        "user@x",
+        "p:ss",
+        True,
+        False,
     )
     assert SmtpTarget.parse("smtps://mail.example").port == 465
     assert SmtpTarget.parse("smtps://mail.example").use_tls
