@@ -80,3 +80,12 @@ async def purge_old_counters(session: AsyncSession, *, now: datetime) -> int:
     ended = col(RateCounter.window_start) < now - timedelta(days=2)
     result = await session.exec(delete(RateCounter).where(ended))
     return int(result.rowcount or 0)
+
+
+async def enforce(session: AsyncSession, key: str, limits: list[Limit], *, now: datetime) -> None:
+    """Count a request and refuse it with 429 (and Retry-After) when over any limit."""
+    from civic.core.errors import TooManyRequests
+
+    verdict = await hit(session, key, limits, now=now)
+    if not verdict.allowed:
+        raise TooManyRequests(verdict.retry_after)

@@ -191,3 +191,26 @@ async def test_an_admin_cannot_disable_themselves(web: WebClient, make_staff: St
     response = await web.post_form(f"/admin/staff/{admin.id}", {"action": "disable"})
     assert response.status_code == 422
     assert "cannot disable your own account" in response.text
+
+
+async def test_https_deployments_get_secure_host_prefixed_cookies(
+    database_url: str, clock: FrozenClock, make_staff: StaffFactory
+) -> None:
+    import httpx
+
+    from civic.app import create_app
+    from tests.conftest import SECRET, make_settings
+
+    user = await make_staff(Role.MODERATOR)
+    app = create_app(make_settings(database_url, base_url="https://civic.example"), clock=clock)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://civic.example") as client:
+        web = WebClient(client, SECRET)
+        response = await web.post_form("/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 303
+        cookie = response.headers["set-cookie"]
+        assert cookie.startswith("__Host-civic_staff=")
+        assert "Secure" in cookie
+        home = await client.get("/")
+        assert "max-age=31536000" in home.headers["strict-transport-security"]
+    await app.state.db.dispose()

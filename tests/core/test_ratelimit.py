@@ -55,3 +55,29 @@ async def test_old_windows_are_purged(db: Database, clock: FrozenClock) -> None:
     clock.advance(timedelta(days=3))
     async with db.transaction() as session:
         assert await purge_old_counters(session, now=clock.now()) == 2
+
+
+async def test_a_route_over_its_limit_gets_a_429_page_with_retry_after(
+    app: object, clock: FrozenClock
+) -> None:
+    import httpx
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, Response
+    from starlette.routing import Route
+
+    from civic.core.db import transaction
+    from civic.core.ratelimit import enforce
+
+    async def limited(request: Request) -> Response:
+        async with transaction(request) as session:
+            await enforce(session, "demo", [Limit(2, 60)], now=clock.now())
+        return PlainTextResponse("ok")
+
+    app.router.routes.insert(0, Route("/limited", limited))  # type: ignore[attr-defined]
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        codes = [(await client.get("/limited")).status_code for _ in range(3)]
+        refused = await client.get("/limited")
+    assert codes == [200, 200, 429]
+    assert "Too many requests" in refused.text
+    assert int(refused.headers["retry-after"]) > 0

@@ -147,3 +147,9 @@ async def test_bad_page_numbers_get_400_not_500(web: WebClient) -> None:
 
 async def test_the_dev_mailbox_exists_only_in_development(web: WebClient) -> None:
     assert (await web.get("/dev/mailbox")).status_code == 404
+
+
+def test_only_signed_one_click_unsubscribe_paths_skip_csrf() -> None:
+    from civic.app import CSRF_EXEMPT_PREFIXES
+
+    assert all("unsubscribe" in prefix for prefix in CSRF_EXEMPT_PREFIXES)
