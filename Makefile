@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 APT := DEBIAN_FRONTEND=noninteractive apt-get
 PYTEST := $(BIN)/pytest -p no:cacheprovider
+REPORTS := var/test-reports
 
 .PHONY: run test lint typecheck test-sqlite test-postgresql test-browser system-deps assets bench clean
 
@@ -44,16 +45,20 @@ typecheck: $(VENV)/.dev-deps
 	$(BIN)/mypy
 
 test-sqlite: $(VENV)/.dev-deps
-	CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m "not browser" -q
+	@mkdir -p $(REPORTS)
+	CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/sqlite.xml
 
 test-postgresql: $(VENV)/.dev-deps system-deps
-	CIVIC_TEST_ENGINE=postgresql $(PYTEST) -m "not browser" -q
+	@mkdir -p $(REPORTS)
+	CIVIC_TEST_ENGINE=postgresql $(PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/postgresql.xml
 
 test-browser: $(VENV)/.dev-deps system-deps node_modules/.package-lock.json
-	CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m browser -q
+	@mkdir -p $(REPORTS)
+	CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m browser -q --junitxml=$(REPORTS)/browser.xml
 
 ## test: linters, type checks, the suite on SQLite and on PostgreSQL, and the browser suite
 test: lint typecheck test-sqlite test-postgresql test-browser
+	@$(PY) -m tests.support.summary $(REPORTS)/sqlite.xml $(REPORTS)/postgresql.xml $(REPORTS)/browser.xml
 
 ## assets: rebuild static/css/civic.css from static/scss (GOV.UK Frontend with a system font)
 assets: node_modules/.package-lock.json
