@@ -24,18 +24,23 @@ from civic.core.outbox import Mail
 from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from civic.core.templating import STATIC_DIR, make_templates
 from civic.core.worker import Worker
+from civic.responses import routes as responses_routes
 from civic.site import routes as site
 
 # One Mount per feature. A feature adds itself here and in civic/models.py.
-FEATURES: list[tuple[str, str, list[BaseRoute]]] = []
+FEATURES: list[tuple[str, str, list[BaseRoute]]] = [
+    ("/responses", "responses", responses_routes.routes),
+]
+# Routes outside a feature's Mount, such as /petitions.json beside /petitions/.
+TOP_LEVEL: list[BaseRoute] = [*responses_routes.top_level]
 
 # Paths whose POSTs carry their own signed token and come from mail clients without cookies
 # (RFC 8058 one-click unsubscribe). Nothing else may be listed; a test checks this.
-CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ()
+CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ("/responses/unsubscribe/",)
 
 
 def build_routes() -> list[BaseRoute]:
-    routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
+    routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"), *TOP_LEVEL]
     for path, name, feature_routes in FEATURES:
         routes.append(Mount(path, routes=feature_routes, name=name))
     routes.extend(site.routes)

@@ -1,7 +1,18 @@
 """Imports every table so Alembic, the tests and `create_app` see the whole schema.
 
-Each feature adds one import line here; importing a feature's models also registers its rules and jobs.
+Each feature adds its lines here: importing a feature's models, rules, jobs, demo and data modules
+registers its tables, permission rules, scheduled jobs, demo loader and open datasets.
 """
 
-from civic.core import areas, audit, jobs, outbox, ratelimit, sessions, users  # noqa: F401
-from civic.site import jobs as site_jobs  # noqa: F401
+import civic.core.areas
+import civic.core.audit
+import civic.core.jobs
+import civic.core.outbox
+import civic.core.ratelimit
+import civic.core.sessions
+import civic.core.users
+import civic.responses.data
+import civic.responses.demo
+import civic.responses.models
+import civic.responses.rules
+import civic.site.jobs

@@ -25,11 +25,11 @@ HTMX_FILE = "js/htmx-2.0.11.min.js"
 GOVUK_FRONTEND_FILE = "js/govuk-frontend-6.3.0.min.js"
 
 NAVIGATION = (
-    ("Petitions", "/petitions"),
-    ("Police priorities", "/priorities"),
-    ("Youth budgets", "/budgets"),
-    ("Panels", "/panels"),
-    ("Responses", "/responses"),
+    ("Petitions", "/petitions/"),
+    ("Police priorities", "/priorities/"),
+    ("Youth budgets", "/budgets/"),
+    ("Panels", "/panels/"),
+    ("Responses", "/responses/"),
 )
 
 

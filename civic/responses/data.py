@@ -1,0 +1,114 @@
+"""Open data: responses as JSON, CSV and Atom, and the hub page that lists every dataset."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape
+
+from starlette.requests import Request
+from starlette.responses import Response as HttpResponse
+
+from civic.core.db import reading
+from civic.core.opendata import (
+    DATASETS,
+    OGL,
+    OGL_URL,
+    PUBLIC_CACHE,
+    Dataset,
+    csv_response,
+    json_response,
+    register_dataset,
+)
+from civic.core.templating import render_page
+from civic.responses import service
+from civic.responses.models import Response
+
+FIELDS = (
+    ("id", "Civic's number for the response"),
+    ("target_kind", "what was answered: petition, police priority round, youth budget, panel decision ..."),
+    ("target_id", "the answered item's number within its kind"),
+    ("target_title", "the answered item's title"),
+    ("body", "the responsible body's identifier"),
+    ("author", "name of the person who published it"),
+    ("author_role", "their role, e.g. Councillor"),
+    ("version", "number of the current published version (changes are new versions)"),
+    ("summary", "the current version's summary"),
+    ("due_at", "when the response was due (UTC), if it had a deadline"),
+    ("first_published_at", "when the first version was published (UTC)"),
+    ("url", "the response's page"),
+)
+register_dataset(
+    Dataset(
+        "Responses",
+        "Every published response, whoever gave it and whatever it answered, with its due date and publication date.",
+        (("JSON", "/responses.json"), ("CSV", "/responses.csv"), ("Atom", "/responses.atom")),
+        FIELDS,
+        "Responses",
+    )
+)
+
+
+async def _rows(request: Request) -> list[tuple[Response, str]]:
+    async with reading(request) as session:
+        items = await service.published_responses(session, limit=10_000)
+        out = []
+        for item in items:
+            current = await service.current_version(session, item)
+            out.append((item, current.summary if current else ""))
+    return out
+
+
+def _record(request: Request, item: Response, summary: str) -> dict[str, object]:
+    return {
+        "id": item.id,
+        "target_kind": item.target_kind,
+        "target_id": item.target_id,
+        "target_title": item.target_title,
+        "body": item.body_slug,
+        "author": item.author_name,
+        "author_role": item.author_role,
+        "version": item.version,
+        "summary": summary,
+        "due_at": item.due_at.isoformat() if item.due_at else None,
+        "first_published_at": item.first_published_at.isoformat() if item.first_published_at else None,
+        "url": request.app.state.settings.url(f"/responses/{item.id}"),
+    }
+
+
+async def as_json(request: Request) -> HttpResponse:
+    return json_response([_record(request, item, summary) for item, summary in await _rows(request)])
+
+
+async def as_csv(request: Request) -> HttpResponse:
+    records = [_record(request, item, summary) for item, summary in await _rows(request)]
+    header = [name for name, _ in FIELDS]
+    return csv_response(header, ([r[name] for name in header] for r in records), "responses.csv")
+
+
+async def as_atom(request: Request) -> HttpResponse:
+    settings = request.app.state.settings
+    rows = await _rows(request)
+    updated = max(
+        (item.first_published_at for item, _ in rows if item.first_published_at),
+        default=datetime(2020, 1, 1, tzinfo=UTC),
+    )
+    entries = "".join(
+        f"<entry><id>{escape(settings.url(f'/responses/{item.id}'))}</id><title>{escape('Response: ' + item.target_title)}</title>"
+        f'<link href="{escape(settings.url(f"/responses/{item.id}"))}"/><updated>{item.first_published_at.isoformat() if item.first_published_at else ""}</updated>'
+        f"<author><name>{escape(item.author_name)}</name></author><summary>{escape(summary)}</summary></entry>"
+        for item, summary in rows
+    )
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<id>{escape(settings.url('/responses.atom'))}</id><title>{escape(settings.council_name)}: responses</title>"
+        f'<updated>{updated.isoformat()}</updated><link rel="self" href="{escape(settings.url("/responses.atom"))}"/>'
+        f"<rights>{OGL}</rights>{entries}</feed>"
+    )
+    return HttpResponse(feed, media_type="application/atom+xml", headers={"Cache-Control": PUBLIC_CACHE})
+
+
+async def hub(request: Request) -> HttpResponse:
+    datasets = sorted(DATASETS, key=lambda d: (d.feature, d.title))
+    return render_page(
+        request, "responses/data_hub.html", {"datasets": datasets, "ogl": OGL, "ogl_url": OGL_URL}
+    )

@@ -1,0 +1,38 @@
+"""Demo responsible bodies: the council, each neighbourhood policing team, and the youth service."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.areas import list_neighbourhoods
+from civic.demo import DemoContext, demo_loader
+from civic.responses.models import BodyKind
+from civic.responses.service import ensure_body
+
+COUNCIL_BODY = "council"
+YOUTH_BODY = "youth-service"
+
+
+def police_body(neighbourhood_slug: str) -> str:
+    return f"police-{neighbourhood_slug}"
+
+
+@demo_loader
+async def load_bodies(session: AsyncSession, ctx: DemoContext) -> None:
+    await ensure_body(
+        session,
+        COUNCIL_BODY,
+        ctx.settings.council_name,
+        BodyKind.DEPARTMENT,
+        "Councillors and officers answering petitions",
+    )
+    await ensure_body(
+        session, YOUTH_BODY, "Youth Service", BodyKind.YOUTH, "Runs the youth budget and reports on delivery"
+    )
+    for neighbourhood in await list_neighbourhoods(session):
+        await ensure_body(
+            session,
+            police_body(neighbourhood.slug),
+            f"{neighbourhood.name} Neighbourhood Policing Team",
+            BodyKind.POLICE,
+        )

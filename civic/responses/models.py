@@ -1,0 +1,130 @@
+"""Tables and states for responses, their versions, followers, opt-outs and ratings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from civic.core.db import UTCDateTime, str_enum
+
+SUMMARY_MAX = 200
+DETAILS_MAX = 6000
+COMMENT_MAX = 1000
+
+
+class ResponseState(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class BodyKind(StrEnum):
+    DEPARTMENT = "department"
+    POLICE = "police"
+    YOUTH = "youth"
+    PANEL = "panel"
+
+
+class CommentState(StrEnum):
+    NONE = "none"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ResponsibleBody(SQLModel, table=True):
+    """Who answers: a council department, a neighbourhood policing team, the youth service, a panel."""
+
+    __tablename__ = "response_body"
+
+    slug: str = Field(primary_key=True, max_length=60)
+    name: str = Field(max_length=160)
+    kind: BodyKind = Field(sa_type=str_enum(BodyKind))
+    description: str = Field(default="", max_length=500)
+
+
+class Response(SQLModel, table=True):
+    """The one response to a target. Its text lives in versions; the latest published one is current."""
+
+    __tablename__ = "response"
+    __table_args__ = (UniqueConstraint("target_kind", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_kind: str = Field(max_length=40, index=True)
+    target_id: str = Field(max_length=80)
+    target_title: str = Field(max_length=300)
+    body_slug: str = Field(foreign_key="response_body.slug", index=True)
+    state: ResponseState = Field(default=ResponseState.DRAFT, sa_type=str_enum(ResponseState), index=True)
+    author_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    author_name: str = Field(max_length=160)
+    author_role: str = Field(default="", max_length=40)
+    author_wards: str = Field(default="", max_length=500)  # councillors: ward names, comma-separated
+    author_party: str = Field(default="", max_length=80)
+    draft_summary: str = Field(default="", max_length=SUMMARY_MAX)
+    draft_details: str = Field(default="", sa_type=Text)
+    draft_reason: str = Field(default="", max_length=500)  # why a published response is being changed
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    first_published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 0  # number of the latest published version; 0 = never published
+
+
+class ResponseVersion(SQLModel, table=True):
+    """A published text. Never updated: a change is a new version with a reason."""
+
+    __tablename__ = "response_version"
+    __table_args__ = (UniqueConstraint("response_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True)
+    version: int
+    summary: str = Field(max_length=SUMMARY_MAX)
+    details: str = Field(sa_type=Text)
+    reason: str = Field(default="", max_length=500)
+    author_name: str = Field(max_length=160)
+    published_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Follower(SQLModel, table=True):
+    """A resident who asked to hear when a target is answered (besides the feature's own audience)."""
+
+    __tablename__ = "response_follower"
+    __table_args__ = (UniqueConstraint("target_kind", "target_id", "email_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_kind: str = Field(max_length=40)
+    target_id: str = Field(max_length=80)
+    email: str = Field(max_length=254)
+    email_hash: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # double opt-in
+
+
+class OptOut(SQLModel, table=True):
+    """An unsubscribe: from one target's updates (`kind:id`) or from everything (`all`)."""
+
+    __tablename__ = "response_optout"
+    __table_args__ = (UniqueConstraint("email_hash", "scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email_hash: str = Field(max_length=64, index=True)
+    scope: str = Field(max_length=130)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Rating(SQLModel, table=True):
+    """One person's rating of one response: 1-5 and an optional comment shown once moderated."""
+
+    __tablename__ = "response_rating"
+    __table_args__ = (UniqueConstraint("response_id", "rater_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True)
+    version: int
+    rater_hash: str = Field(max_length=64)
+    score: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=COMMENT_MAX)
+    comment_state: CommentState = Field(default=CommentState.NONE, sa_type=str_enum(CommentState), index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)

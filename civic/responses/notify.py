@@ -1,0 +1,166 @@
+"""Telling the people who asked: followers, double opt-in, one email per person per response,
+one-click unsubscribe (RFC 8058) and a signed link to rate the response."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.config import Settings
+from civic.core.db import dialect_name, run_sql
+from civic.core.identity import canonical_email, email_hash
+from civic.core.outbox import Mail
+from civic.core.tokens import make_token
+from civic.responses.models import Follower, OptOut, Response, ResponseVersion
+from civic.responses.targets import get_kind
+
+RATE_PURPOSE = "rate-response"
+UNSUBSCRIBE_PURPOSE = "unsubscribe"
+FOLLOW_PURPOSE = "confirm-follow"
+RATE_LINK_DAYS = 90
+UNSUBSCRIBE_LINK_DAYS = 5 * 365
+ALL = "all"
+
+
+def scope_of(kind: str, target_id: str) -> str:
+    return f"{kind}:{target_id}"
+
+
+def rate_link(settings: Settings, response_id: int, rater: str, now: datetime) -> str:
+    token = make_token(
+        settings.secret_key,
+        RATE_PURPOSE,
+        f"{response_id}:{rater}",
+        expires=now + timedelta(days=RATE_LINK_DAYS),
+    )
+    return settings.url(f"/responses/{response_id}/rate/{token}")
+
+
+def unsubscribe_link(settings: Settings, rater: str, scope: str, now: datetime) -> str:
+    token = make_token(
+        settings.secret_key,
+        UNSUBSCRIBE_PURPOSE,
+        f"{rater}|{scope}",
+        expires=now + timedelta(days=UNSUBSCRIBE_LINK_DAYS),
+    )
+    return settings.url(f"/responses/unsubscribe/{token}")
+
+
+async def opted_out(session: AsyncSession, hashes: list[str], scope: str) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        rows = await session.exec(
+            select(OptOut.email_hash).where(
+                col(OptOut.email_hash).in_(chunk), col(OptOut.scope).in_([scope, ALL])
+            )
+        )
+        found.update(rows.all())
+    return found
+
+
+async def audience(session: AsyncSession, settings: Settings, kind: str, target_id: str) -> dict[str, str]:
+    """email hash -> address for everyone who asked to hear and has not opted out."""
+    target = get_kind(kind)
+    addresses = list(await target.audience(session, target_id)) if target else []
+    followers = await session.exec(
+        select(Follower.email).where(
+            Follower.target_kind == kind,
+            Follower.target_id == target_id,
+            col(Follower.confirmed_at).is_not(None),
+        )
+    )
+    addresses.extend(followers.all())
+    people = {email_hash(settings.secret_key, a): a for a in addresses}
+    for gone in await opted_out(session, list(people), scope_of(kind, target_id)):
+        people.pop(gone, None)
+    return people
+
+
+async def notify_published(
+    session: AsyncSession,
+    response: Response,
+    version: ResponseVersion,
+    *,
+    mail: Mail,
+    settings: Settings,
+    now: datetime,
+) -> int:
+    """Queue one email per person for the response's first publication; later versions are shown on
+    the page but not emailed again. Returns how many were queued now."""
+    assert response.id is not None
+    scope = scope_of(response.target_kind, response.target_id)
+    queued = 0
+    for rater, address in (
+        await audience(session, settings, response.target_kind, response.target_id)
+    ).items():
+        unsubscribe = unsubscribe_link(settings, rater, scope, now)
+        context = {
+            "response": response,
+            "version": version,
+            "rate_url": rate_link(settings, response.id, rater, now),
+            "unsubscribe_url": unsubscribe,
+        }
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        if await mail.enqueue(
+            session,
+            to=address,
+            template="response_published",
+            context=context,
+            now=now,
+            dedupe_key=f"response:{response.id}:{rater}",
+            headers=headers,
+        ):
+            queued += 1
+    return queued
+
+
+async def add_follower(
+    session: AsyncSession, settings: Settings, *, kind: str, target_id: str, email: str, now: datetime
+) -> Follower:
+    """Record (or find) a pending follower; the caller emails them the confirmation link."""
+    rater = email_hash(settings.secret_key, email)
+    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
+    table = Follower.__table__  # type: ignore[attr-defined]
+    values = {
+        "target_kind": kind,
+        "target_id": target_id,
+        "email": canonical_email(email),
+        "email_hash": rater,
+        "created_at": now,
+    }
+    await run_sql(session, insert(table).values(**values).on_conflict_do_nothing())
+    rows = await session.exec(
+        select(Follower).where(
+            Follower.target_kind == kind, Follower.target_id == target_id, Follower.email_hash == rater
+        )
+    )
+    return rows.one()
+
+
+def follow_token(settings: Settings, follower_id: int, now: datetime) -> str:
+    return make_token(settings.secret_key, FOLLOW_PURPOSE, str(follower_id), expires=now + timedelta(days=7))
+
+
+async def confirm_follower(session: AsyncSession, follower_id: int, now: datetime) -> Follower | None:
+    follower = await session.get(Follower, follower_id)
+    if follower is not None and follower.confirmed_at is None:
+        follower.confirmed_at = now
+        session.add(follower)
+        await session.flush()
+    return follower
+
+
+async def opt_out(session: AsyncSession, rater: str, scope: str, now: datetime) -> None:
+    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
+    table = OptOut.__table__  # type: ignore[attr-defined]
+    await run_sql(
+        session, insert(table).values(email_hash=rater, scope=scope, created_at=now).on_conflict_do_nothing()
+    )
