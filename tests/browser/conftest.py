@@ -51,12 +51,17 @@ class LiveServer:
 
 
 async def _seed(settings: Settings) -> dict[Role, str]:
-    from civic.demo import load_areas
+    """The demo council with one known-password account per role, then every feature's demo content,
+    so the accessibility checks see realistic pages."""
+    from civic import models  # noqa: F401 - registers the feature demo loaders
+    from civic.core.clock import SystemClock
+    from civic.core.outbox import Mail
+    from civic.core.templating import make_templates
+    from civic.demo import LOADERS, DemoContext, load_areas
 
     db = Database(settings.database_url)
     staff: dict[Role, str] = {}
-    from civic.core.clock import SystemClock
-
+    ctx = DemoContext(settings=settings, mail=Mail(make_templates().env, settings))
     async with db.transaction() as session:
         await load_areas(session)
         for role in Role:
@@ -66,7 +71,7 @@ async def _seed(settings: Settings) -> dict[Role, str]:
             if role == Role.POLICE:
                 extra["neighbourhood"] = "fernbridge-central"
             email = f"{role.value}@browser.example"
-            await create_staff(
+            ctx.staff[role] = await create_staff(
                 session,
                 actor=None,
                 email=email,
@@ -78,6 +83,8 @@ async def _seed(settings: Settings) -> dict[Role, str]:
                 **extra,
             )
             staff[role] = email
+        for loader in LOADERS:
+            await loader(session, ctx)
     await db.dispose()
     return staff
 
