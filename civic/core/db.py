@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, Result
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.base import Executable
@@ -128,6 +130,17 @@ async def run_sql(
     `session.execute` for ORM selects; this is for everything that is not one)."""
     connection = await session.connection()
     return await connection.execute(statement, params or {})
+
+
+async def insert_or_ignore(session: AsyncSession, model: type[SQLModel], values: dict[str, Any]) -> bool:
+    """`INSERT ... ON CONFLICT DO NOTHING` on either engine; True when a row was inserted.
+
+    With a unique constraint this gives exactly one row per key under any number of concurrent
+    attempts, and no error for the losers."""
+    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
+    table = model.__table__  # type: ignore[attr-defined]
+    result = await run_sql(session, insert(table).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def dialect_name(session: AsyncSession) -> str:

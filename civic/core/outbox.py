@@ -13,13 +13,11 @@ from typing import Any
 
 from jinja2 import Environment
 from sqlalchemy import Text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
-from civic.core.db import UTCDateTime, dialect_name, run_sql, str_enum
+from civic.core.db import UTCDateTime, insert_or_ignore, str_enum
 
 
 class OutboxStatus(StrEnum):
@@ -102,11 +100,7 @@ class Mail:
             "next_attempt_at": now,
             "last_error": "",
         }
-        insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
-        table = OutboxMessage.__table__  # type: ignore[attr-defined]
-        statement = insert(table).values(**values).on_conflict_do_nothing()
-        result = await run_sql(session, statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return await insert_or_ignore(session, OutboxMessage, values)
 
 
 async def recent_messages(session: AsyncSession, *, limit: int = 50) -> list[OutboxMessage]:

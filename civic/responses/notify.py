@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
-from civic.core.db import dialect_name, run_sql
+from civic.core.db import insert_or_ignore
 from civic.core.identity import canonical_email, email_hash
 from civic.core.outbox import Mail
 from civic.core.tokens import make_token
@@ -127,8 +125,6 @@ async def add_follower(
 ) -> Follower:
     """Record (or find) a pending follower; the caller emails them the confirmation link."""
     rater = email_hash(settings.secret_key, email)
-    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
-    table = Follower.__table__  # type: ignore[attr-defined]
     values = {
         "target_kind": kind,
         "target_id": target_id,
@@ -136,7 +132,7 @@ async def add_follower(
         "email_hash": rater,
         "created_at": now,
     }
-    await run_sql(session, insert(table).values(**values).on_conflict_do_nothing())
+    await insert_or_ignore(session, Follower, values)
     rows = await session.exec(
         select(Follower).where(
             Follower.target_kind == kind, Follower.target_id == target_id, Follower.email_hash == rater
@@ -159,8 +155,4 @@ async def confirm_follower(session: AsyncSession, follower_id: int, now: datetim
 
 
 async def opt_out(session: AsyncSession, rater: str, scope: str, now: datetime) -> None:
-    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
-    table = OptOut.__table__  # type: ignore[attr-defined]
-    await run_sql(
-        session, insert(table).values(email_hash=rater, scope=scope, created_at=now).on_conflict_do_nothing()
-    )
+    await insert_or_ignore(session, OptOut, {"email_hash": rater, "scope": scope, "created_at": now})

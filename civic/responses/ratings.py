@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
-from civic.core.db import dialect_name, run_sql
+from civic.core.db import insert_or_ignore
 from civic.core.users import StaffUser
 from civic.responses.models import COMMENT_MAX, CommentState, Rating, Response
 
@@ -36,8 +34,6 @@ async def rate(
     session: AsyncSession, response: Response, *, rater: str, score: int, comment: str, now: datetime
 ) -> bool:
     """Store the rating; False if this person already rated this response (the first one stands)."""
-    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
-    table = Rating.__table__  # type: ignore[attr-defined]
     values = {
         "response_id": response.id,
         "version": response.version,
@@ -47,8 +43,7 @@ async def rate(
         "comment_state": CommentState.PENDING if comment.strip() else CommentState.NONE,
         "created_at": now,
     }
-    result = await run_sql(session, insert(table).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return await insert_or_ignore(session, Rating, values)
 
 
 async def comments_awaiting_moderation(session: AsyncSession) -> list[tuple[Rating, Response]]:
