@@ -11,6 +11,10 @@ import civic.core.outbox
 import civic.core.ratelimit
 import civic.core.sessions
 import civic.core.users
+import civic.panels.demo
+import civic.panels.minutes
+import civic.panels.models
+import civic.panels.rules
 import civic.responses.data
 import civic.responses.demo
 import civic.responses.models

@@ -1,0 +1,1 @@
+"""Community panels: meetings, votes and decisions on the record."""

@@ -1,0 +1,406 @@
+"""What happened at a meeting: attendance, declarations, motions and votes, decisions and actions.
+
+Each write checks the rules of procedure (`procedure`) against what is already recorded: quorum comes
+from attendance, a member who declared and withdrew cannot vote, an inquorate meeting decides nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.errors import Conflict
+from civic.core.users import StaffUser
+from civic.panels import service
+from civic.panels.links import MINUTES_KIND
+from civic.panels.models import (
+    ActionUpdate,
+    AgendaItem,
+    AgendaLink,
+    Attendance,
+    Decision,
+    Declaration,
+    MemberVote,
+    Motion,
+    Panel,
+    PanelAction,
+    PanelMeeting,
+    PanelMember,
+)
+from civic.panels.procedure import (
+    ACTIVE_ACTIONS,
+    ActionStatus,
+    AttendanceStatus,
+    Choice,
+    DeclarationAction,
+    MeetingState,
+    Outcome,
+    ProcedureError,
+    Quorum,
+    Tally,
+    check_vote,
+    eligible_voters,
+    quorum,
+    withdrawn_members,
+)
+
+
+@dataclass
+class MeetingRecord:
+    """Everything recorded for one meeting, loaded once for a page or for the minutes."""
+
+    panel: Panel
+    meeting: PanelMeeting
+    members: list[PanelMember]  # serving on the meeting's day
+    items: list[AgendaItem]
+    links: dict[int, list[AgendaLink]]
+    attendance: dict[int, Attendance]
+    declarations: list[Declaration]
+    motions: list[Motion]
+    votes: dict[int, dict[int, Choice]]  # motion id -> member id -> choice
+    decisions: list[Decision]
+    actions: dict[int, list[PanelAction]] = field(default_factory=dict)  # decision id -> actions
+
+    @property
+    def member_names(self) -> dict[int, str]:
+        return {m.id: m.name for m in self.members if m.id is not None}
+
+    @property
+    def voting_ids(self) -> list[int]:
+        return [m.id for m in self.members if m.voting and m.id is not None]
+
+    @property
+    def quorum(self) -> Quorum:
+        statuses = {member: row.status for member, row in self.attendance.items()}
+        return quorum(self.panel.quorum_rule, self.voting_ids, statuses)
+
+    @property
+    def chair(self) -> PanelMember | None:
+        return service.chair_of(self.members, service.meeting_day(self.meeting))
+
+    def withdrawn(self, item_id: int) -> frozenset[int]:
+        return withdrawn_members((d.member_id, d.action) for d in self.declarations if d.item_id == item_id)
+
+    def eligible(self, item_id: int) -> frozenset[int]:
+        statuses = {member: row.status for member, row in self.attendance.items()}
+        return eligible_voters(self.voting_ids, statuses, self.withdrawn(item_id))
+
+    def item(self, item_id: int) -> AgendaItem:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise ProcedureError("Choose an item on this meeting's agenda.")
+
+    def motion(self, motion_id: int) -> Motion:
+        for motion in self.motions:
+            if motion.id == motion_id:
+                return motion
+        raise ProcedureError("Choose a motion voted on at this meeting.")
+
+
+async def load(session: AsyncSession, meeting: PanelMeeting, panel: Panel) -> MeetingRecord:
+    assert meeting.id is not None and panel.id is not None
+    items = await service.items_of(session, meeting)
+    members = service.serving(await service.members_of(session, panel.id), service.meeting_day(meeting))
+    motions = list(
+        (
+            await session.exec(select(Motion).where(Motion.meeting_id == meeting.id).order_by(col(Motion.id)))
+        ).all()
+    )
+    votes: dict[int, dict[int, Choice]] = {m.id: {} for m in motions if m.id is not None}
+    if votes:
+        for vote in (
+            await session.exec(select(MemberVote).where(col(MemberVote.motion_id).in_(list(votes))))
+        ).all():
+            votes[vote.motion_id][vote.member_id] = vote.choice
+    decisions = list(
+        (
+            await session.exec(
+                select(Decision).where(Decision.meeting_id == meeting.id).order_by(col(Decision.id))
+            )
+        ).all()
+    )
+    attendance = (await session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))).all()
+    declarations = (
+        await session.exec(
+            select(Declaration).where(Declaration.meeting_id == meeting.id).order_by(col(Declaration.id))
+        )
+    ).all()
+    return MeetingRecord(
+        panel=panel,
+        meeting=meeting,
+        members=members,
+        items=items,
+        links=await service.links_of(session, [i.id for i in items if i.id is not None]),
+        attendance={row.member_id: row for row in attendance},
+        declarations=list(declarations),
+        motions=motions,
+        votes=votes,
+        decisions=decisions,
+        actions=await actions_for(session, [d.id for d in decisions if d.id is not None]),
+    )
+
+
+def _require_held(meeting: PanelMeeting) -> None:
+    if meeting.state != MeetingState.HELD:
+        raise Conflict(
+            "Records can be changed only while the meeting is held, before the minutes are drafted."
+        )
+
+
+async def record_attendance(
+    session: AsyncSession,
+    record: MeetingRecord,
+    entries: dict[int, tuple[AttendanceStatus, str]],
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+) -> Quorum:
+    """Replace the attendance list; returns the quorum it gives."""
+    _require_held(record.meeting)
+    meeting_id = record.meeting.id
+    assert meeting_id is not None
+    known = set(record.member_names)
+    if set(entries) - known:
+        raise ProcedureError("Attendance can be recorded only for members serving on the day of the meeting.")
+    for member_id, (status, substitute) in entries.items():
+        if status == AttendanceStatus.SUBSTITUTE and not substitute.strip():
+            raise ProcedureError(f"Give the name of the substitute for {record.member_names[member_id]}.")
+    await session.exec(delete(Attendance).where(col(Attendance.meeting_id) == meeting_id))
+    record.attendance = {}
+    for member_id, (status, substitute) in entries.items():
+        row = Attendance(
+            meeting_id=meeting_id,
+            member_id=member_id,
+            status=status,
+            substitute_name=substitute.strip() if status == AttendanceStatus.SUBSTITUTE else "",
+        )
+        session.add(row)
+        record.attendance[member_id] = row
+    await session.flush()
+    result = record.quorum
+    summary = f"{result.present} of {result.voting_members} voting members present; quorum {result.needed}"
+    await service.log(session, actor, "record_attendance", record.meeting, now=now, reason=summary)
+    return result
+
+
+async def declare_interest(
+    session: AsyncSession,
+    record: MeetingRecord,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+    member_id: int,
+    item_id: int,
+    nature: str,
+    action: DeclarationAction,
+) -> Declaration:
+    _require_held(record.meeting)
+    record.item(item_id)
+    if member_id not in record.member_names:
+        raise ProcedureError("Choose a member of the panel.")
+    if not nature.strip():
+        raise ProcedureError("Describe the nature of the interest.")
+    if any(m.item_id == item_id for m in record.motions) and action in {
+        DeclarationAction.LEFT_ROOM,
+        DeclarationAction.DID_NOT_VOTE,
+    }:
+        votes = [record.votes.get(m.id or 0, {}) for m in record.motions if m.item_id == item_id]
+        if any(member_id in v for v in votes):
+            raise ProcedureError(
+                "This member is recorded as voting on the item; a withdrawal must come first."
+            )
+    assert record.meeting.id is not None
+    declaration = Declaration(
+        meeting_id=record.meeting.id,
+        item_id=item_id,
+        member_id=member_id,
+        nature=nature.strip(),
+        action=action,
+    )
+    session.add(declaration)
+    await session.flush()
+    record.declarations.append(declaration)
+    reason = f"{record.member_names[member_id]}: {nature.strip()} ({action.label})"
+    await service.log(session, actor, "declare_interest", declaration, now=now, reason=reason)
+    return declaration
+
+
+async def record_motion(
+    session: AsyncSession,
+    record: MeetingRecord,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+    item_id: int,
+    text: str,
+    proposer_id: int,
+    seconder_id: int | None,
+    tally: Tally,
+    recorded: dict[int, Choice] | None = None,
+) -> Motion:
+    """A motion and its vote. With `recorded`, each member's vote is stored and the counts must be
+    their totals; the outcome is never given, it follows from the counts and any casting vote."""
+    _require_held(record.meeting)
+    record.item(item_id)
+    if not record.quorum.quorate:
+        raise Conflict("The meeting is inquorate, so nothing can be decided.")
+    for who in (proposer_id, seconder_id):
+        if who is not None and who not in record.member_names:
+            raise ProcedureError("The proposer and seconder must be members of the panel.")
+    if proposer_id == seconder_id:
+        raise ProcedureError("A motion needs a seconder other than its proposer.")
+    chair = record.chair
+    check_vote(
+        tally,
+        eligible=record.eligible(item_id),
+        withdrawn=record.withdrawn(item_id),
+        recorded=recorded,
+        casting_by=chair.id if chair and tally.casting else None,
+        chair=chair.id if chair else None,
+    )
+    assert record.meeting.id is not None
+    motion = Motion(
+        meeting_id=record.meeting.id,
+        item_id=item_id,
+        text=text,
+        proposer_id=proposer_id,
+        seconder_id=seconder_id,
+        recorded_vote=recorded is not None,
+        for_count=tally.for_,
+        against_count=tally.against,
+        abstain_count=tally.abstain,
+        casting_vote=tally.casting,
+        casting_member_id=chair.id if chair and tally.casting else None,
+        created_at=now,
+    )
+    session.add(motion)
+    await session.flush()
+    assert motion.id is not None
+    for member_id, choice in (recorded or {}).items():
+        session.add(MemberVote(motion_id=motion.id, member_id=member_id, choice=choice))
+    await session.flush()
+    record.motions.append(motion)
+    record.votes[motion.id] = dict(recorded or {})
+    outcome = tally.outcome.value
+    reason = f"{outcome}: {tally.for_} for, {tally.against} against, {tally.abstain} abstained"
+    if tally.casting:
+        reason += f"; chair's casting vote {tally.casting.value}"
+    await service.log(session, actor, "record_vote", motion, now=now, reason=reason)
+    if tally.outcome == Outcome.CARRIED:
+        for link in record.links.get(item_id, []):
+            if link.kind == MINUTES_KIND:
+                target = await session.get(PanelMeeting, int(link.ref))
+                assert target is not None
+                await service.approve_minutes(session, target, motion=motion, actor=actor, now=now)
+    return motion
+
+
+async def record_decision(
+    session: AsyncSession,
+    record: MeetingRecord,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+    item_id: int,
+    motion_id: int | None,
+    text: str,
+    reasons: str,
+    alternatives: str,
+    actions: list[tuple[str, str, date | None]] = (),  # type: ignore[assignment]
+) -> Decision:
+    _require_held(record.meeting)
+    item = record.item(item_id)
+    if not record.quorum.quorate:
+        raise Conflict("The meeting is inquorate, so nothing can be decided.")
+    if motion_id is not None:
+        motion = record.motion(motion_id)
+        if motion.item_id != item_id:
+            raise ProcedureError("The motion was on a different item.")
+        if motion.tally.outcome != Outcome.CARRIED:
+            raise ProcedureError("A motion that was lost cannot be recorded as a decision.")
+    if not text.strip() or not reasons.strip():
+        raise ProcedureError("A decision needs its text and the reasons for it.")
+    assert record.meeting.id is not None and record.panel.id is not None and item.id is not None
+    decision = Decision(
+        panel_id=record.panel.id,
+        meeting_id=record.meeting.id,
+        item_id=item.id,
+        motion_id=motion_id,
+        text=text.strip(),
+        reasons=reasons.strip(),
+        alternatives=alternatives.strip(),
+        decided_at=record.meeting.starts_at,
+    )
+    session.add(decision)
+    await session.flush()
+    assert decision.id is not None
+    record.decisions.append(decision)
+    record.actions[decision.id] = []
+    for description, owner, due_on in actions:
+        action = PanelAction(
+            decision_id=decision.id,
+            panel_id=record.panel.id,
+            description=description,
+            owner=owner,
+            due_on=due_on,
+            created_at=now,
+        )
+        session.add(action)
+        record.actions[decision.id].append(action)
+    await session.flush()
+    await service.log(session, actor, "record_decision", decision, now=now, reason=decision.text[:300])
+    return decision
+
+
+async def actions_for(session: AsyncSession, decision_ids: list[int]) -> dict[int, list[PanelAction]]:
+    found: dict[int, list[PanelAction]] = {d: [] for d in decision_ids}
+    if decision_ids:
+        rows = await session.exec(
+            select(PanelAction)
+            .where(col(PanelAction.decision_id).in_(decision_ids))
+            .order_by(col(PanelAction.id))
+        )
+        for action in rows.all():
+            found[action.decision_id].append(action)
+    return found
+
+
+async def update_action(
+    session: AsyncSession,
+    action: PanelAction,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+    status: ActionStatus,
+    note: str,
+) -> ActionUpdate:
+    if action.status not in ACTIVE_ACTIONS:
+        raise Conflict(f"This action is {action.status.label.lower()}; it cannot be updated.")
+    if not note.strip():
+        raise ProcedureError("Say what has happened, for the public update.")
+    assert action.id is not None
+    update = ActionUpdate(action_id=action.id, at=now, status=status, note=note.strip())
+    action.status = status
+    session.add_all([action, update])
+    await session.flush()
+    await service.log(
+        session, actor, "update_action", action, now=now, reason=f"{status.label}: {note.strip()}"
+    )
+    return update
+
+
+async def updates_for(session: AsyncSession, action_ids: list[int]) -> dict[int, list[ActionUpdate]]:
+    found: dict[int, list[ActionUpdate]] = {a: [] for a in action_ids}
+    if action_ids:
+        rows = await session.exec(
+            select(ActionUpdate)
+            .where(col(ActionUpdate.action_id).in_(action_ids))
+            .order_by(col(ActionUpdate.at))
+        )
+        for update in rows.all():
+            found[update.action_id].append(update)
+    return found

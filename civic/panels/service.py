@@ -1,0 +1,351 @@
+"""Panels, members, meetings and agendas: queries and state transitions. Flushes, never commits."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+
+from civic.core import audit
+from civic.core.errors import Conflict
+from civic.core.users import StaffUser
+from civic.panels.links import MINUTES_KIND, check_link
+from civic.panels.models import (
+    AgendaItem,
+    AgendaLink,
+    MemberRole,
+    Motion,
+    Panel,
+    PanelMeeting,
+    PanelMember,
+)
+from civic.panels.procedure import MeetingState, ProcedureError, check_notice, check_transition, london_date
+
+RESERVED_SLUGS = frozenset({"manage", "meetings", "decisions", "subscriptions", "actions", "feed"})
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:70] or "panel"
+    return f"{slug}-panel" if slug in RESERVED_SLUGS else slug
+
+
+async def log(
+    session: AsyncSession,
+    actor: StaffUser | None,
+    action: str,
+    obj: object,
+    *,
+    now: datetime,
+    reason: str = "",
+    public: bool = True,
+) -> None:
+    await audit.record(
+        session,
+        actor=actor,
+        action=f"panels.{action}",
+        object_type=type(obj).__name__,
+        object_id=getattr(obj, "id", ""),
+        now=now,
+        reason=reason,
+        public=public,
+    )
+
+
+# --- panels and members ----------------------------------------------------------------------------
+
+
+async def create_panel(
+    session: AsyncSession, *, actor: StaffUser | None, now: datetime, **fields: object
+) -> Panel:
+    slug = base = slugify(str(fields["name"]))
+    number = 1
+    while (await session.exec(select(Panel.id).where(Panel.slug == slug))).first() is not None:
+        number += 1
+        slug = f"{base}-{number}"
+    panel = Panel(slug=slug, created_at=now, **fields)  # type: ignore[arg-type]
+    session.add(panel)
+    await session.flush()
+    await log(session, actor, "create_panel", panel, now=now, reason=panel.name)
+    return panel
+
+
+async def update_panel(
+    session: AsyncSession, panel: Panel, *, actor: StaffUser, now: datetime, **fields: object
+) -> Panel:
+    for key, value in fields.items():
+        setattr(panel, key, value)
+    session.add(panel)
+    await session.flush()
+    await log(session, actor, "update_panel", panel, now=now, reason=", ".join(sorted(fields)))
+    return panel
+
+
+async def get_panel(session: AsyncSession, slug: str) -> Panel:
+    panel = (await session.exec(select(Panel).where(Panel.slug == slug))).first()
+    if panel is None:
+        raise HTTPException(404)
+    return panel
+
+
+async def list_panels(session: AsyncSession) -> list[Panel]:
+    return list((await session.exec(select(Panel).order_by(col(Panel.name)))).all())
+
+
+async def add_member(
+    session: AsyncSession,
+    panel: Panel,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+    name: str,
+    role: MemberRole,
+    voting: bool,
+    starts_on: date,
+    ends_on: date | None = None,
+    user_id: int | None = None,
+) -> PanelMember:
+    if role == MemberRole.ADVISER and voting:
+        raise ProcedureError("A non-voting adviser cannot have a vote.")
+    if ends_on is not None and ends_on < starts_on:
+        raise ProcedureError("The end date must be on or after the start date.")
+    assert panel.id is not None
+    member = PanelMember(
+        panel_id=panel.id,
+        name=name,
+        role=role,
+        voting=voting,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        user_id=user_id,
+    )
+    session.add(member)
+    await session.flush()
+    await log(session, actor, "add_member", member, now=now, reason=f"{name}, {role.label}")
+    return member
+
+
+async def end_membership(
+    session: AsyncSession, member: PanelMember, *, actor: StaffUser, now: datetime, ends_on: date
+) -> None:
+    if ends_on < member.starts_on:
+        raise ProcedureError("The end date must be on or after the start date.")
+    member.ends_on = ends_on
+    session.add(member)
+    await session.flush()
+    await log(session, actor, "end_membership", member, now=now, reason=f"{member.name} until {ends_on}")
+
+
+async def members_of(session: AsyncSession, panel_id: int) -> list[PanelMember]:
+    rows = await session.exec(
+        select(PanelMember).where(PanelMember.panel_id == panel_id).order_by(col(PanelMember.id))
+    )
+    return list(rows.all())
+
+
+def serving(members: list[PanelMember], day: date) -> list[PanelMember]:
+    order = list(MemberRole)
+    return sorted((m for m in members if m.serves_on(day)), key=lambda m: (order.index(m.role), m.name))
+
+
+def chair_of(members: list[PanelMember], day: date) -> PanelMember | None:
+    """Who presides: the chair, or in their absence from the list the vice-chair."""
+    by_role = {m.role: m for m in serving(members, day)}
+    return by_role.get(MemberRole.CHAIR) or by_role.get(MemberRole.VICE_CHAIR)
+
+
+# --- meetings --------------------------------------------------------------------------------------
+
+
+async def schedule_meeting(
+    session: AsyncSession,
+    panel: Panel,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+    starts_at: datetime,
+    place: str,
+    online_url: str = "",
+) -> PanelMeeting:
+    if starts_at <= now:
+        raise ProcedureError("A new meeting must be in the future.")
+    assert panel.id is not None
+    meeting = PanelMeeting(
+        panel_id=panel.id, starts_at=starts_at, place=place, online_url=online_url, created_at=now
+    )
+    session.add(meeting)
+    await session.flush()
+    await log(session, actor, "schedule_meeting", meeting, now=now, reason=f"{panel.name}, {place}")
+    return meeting
+
+
+async def get_meeting(session: AsyncSession, meeting_id: int) -> tuple[PanelMeeting, Panel]:
+    meeting = await session.get(PanelMeeting, meeting_id)
+    if meeting is None:
+        raise HTTPException(404)
+    panel = await session.get(Panel, meeting.panel_id)
+    assert panel is not None
+    return meeting, panel
+
+
+async def move(
+    session: AsyncSession,
+    meeting: PanelMeeting,
+    target: MeetingState,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+    reason: str = "",
+) -> None:
+    """The one place a meeting changes state: refuses a transition the procedure forbids (409)."""
+    try:
+        check_transition(meeting.state, target)
+    except ProcedureError as exc:
+        raise Conflict(str(exc)) from None
+    meeting.state = target
+    session.add(meeting)
+    await session.flush()
+    await log(session, actor, f"meeting.{target.value}", meeting, now=now, reason=reason)
+
+
+async def publish_agenda(
+    session: AsyncSession,
+    meeting: PanelMeeting,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+    urgency_reason: str = "",
+) -> None:
+    if meeting.state != MeetingState.SCHEDULED:
+        raise Conflict("The agenda of this meeting has already been published or the meeting has moved on.")
+    if not await items_of(session, meeting):
+        raise ProcedureError("Add at least one item before publishing the agenda.")
+    days = check_notice(now, meeting.starts_at, urgency_reason)
+    meeting.agenda_published_at, meeting.notice_clear_days = now, days
+    meeting.urgency_reason = urgency_reason.strip() if days < 5 else ""
+    reason = f"{days} clear days' notice" + (
+        f"; urgent: {meeting.urgency_reason}" if meeting.urgency_reason else ""
+    )
+    await move(session, meeting, MeetingState.AGENDA_PUBLISHED, actor=actor, now=now, reason=reason)
+
+
+async def hold_meeting(
+    session: AsyncSession, meeting: PanelMeeting, *, actor: StaffUser | None, now: datetime
+) -> None:
+    if meeting.state == MeetingState.AGENDA_PUBLISHED and now < meeting.starts_at:
+        raise Conflict("The meeting has not started yet.")
+    await move(session, meeting, MeetingState.HELD, actor=actor, now=now)
+
+
+async def cancel_meeting(
+    session: AsyncSession, meeting: PanelMeeting, *, actor: StaffUser | None, now: datetime, reason: str
+) -> None:
+    if not reason.strip():
+        raise ProcedureError("Give the reason the meeting is cancelled.")
+    meeting.cancelled_reason = reason.strip()
+    await move(session, meeting, MeetingState.CANCELLED, actor=actor, now=now, reason=reason)
+
+
+async def meetings_of(session: AsyncSession, panel_id: int) -> list[PanelMeeting]:
+    rows = await session.exec(
+        select(PanelMeeting).where(PanelMeeting.panel_id == panel_id).order_by(col(PanelMeeting.starts_at))
+    )
+    return list(rows.all())
+
+
+# --- agenda ----------------------------------------------------------------------------------------
+
+
+async def add_item(
+    session: AsyncSession,
+    meeting: PanelMeeting,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+    title: str,
+    body: str = "",
+    exempt: bool = False,
+    exempt_reason: str = "",
+    links: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+) -> AgendaItem:
+    if meeting.state != MeetingState.SCHEDULED:
+        raise Conflict("The agenda has been published; it can no longer be changed.")
+    if exempt and not exempt_reason.strip():
+        raise ProcedureError("Give the reason the item is exempt from publication.")
+    for kind, ref, _label in links:
+        problem = check_link(kind, ref)
+        if problem:
+            raise ProcedureError(problem)
+        if kind == MINUTES_KIND:
+            await check_minutes_link(session, meeting, ref)
+    assert meeting.id is not None
+    position = len(await items_of(session, meeting)) + 1
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        position=position,
+        title=title,
+        body=body,
+        exempt=exempt,
+        exempt_reason=exempt_reason,
+    )
+    session.add(item)
+    await session.flush()
+    assert item.id is not None
+    for kind, ref, label in links:
+        session.add(AgendaLink(item_id=item.id, kind=kind, ref=ref, label=label))
+    await session.flush()
+    await log(
+        session, actor, "add_item", item, now=now, reason=title if not exempt else "exempt item", public=False
+    )
+    return item
+
+
+async def items_of(session: AsyncSession, meeting: PanelMeeting) -> list[AgendaItem]:
+    rows = await session.exec(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(col(AgendaItem.position))
+    )
+    return list(rows.all())
+
+
+async def links_of(session: AsyncSession, item_ids: list[int]) -> dict[int, list[AgendaLink]]:
+    found: dict[int, list[AgendaLink]] = {i: [] for i in item_ids}
+    if item_ids:
+        rows = await session.exec(
+            select(AgendaLink).where(col(AgendaLink.item_id).in_(item_ids)).order_by(col(AgendaLink.id))
+        )
+        for link in rows.all():
+            found[link.item_id].append(link)
+    return found
+
+
+def meeting_day(meeting: PanelMeeting) -> date:
+    return london_date(meeting.starts_at)
+
+
+async def check_minutes_link(session: AsyncSession, meeting: PanelMeeting, ref: str) -> PanelMeeting:
+    """An approval item must name an earlier meeting of the same panel whose minutes are in draft."""
+    target = await session.get(PanelMeeting, int(ref)) if ref.isdigit() else None
+    if target is None or target.panel_id != meeting.panel_id or target.starts_at >= meeting.starts_at:
+        raise ProcedureError("Minutes can be approved only for an earlier meeting of the same panel.")
+    if target.state != MeetingState.MINUTES_DRAFT:
+        raise Conflict("That meeting's minutes are not awaiting approval.")
+    return target
+
+
+async def approve_minutes(
+    session: AsyncSession, target: PanelMeeting, *, motion: Motion, actor: StaffUser | None, now: datetime
+) -> None:
+    """The panel approved `target`'s minutes by carrying `motion` at a later meeting."""
+    await check_minutes_link(session, await _meeting_of(session, motion), str(target.id))
+    target.approved_by_motion_id = motion.id
+    await move(
+        session, target, MeetingState.MINUTES_APPROVED, actor=actor, now=now, reason=f"motion {motion.id}"
+    )
+
+
+async def _meeting_of(session: AsyncSession, motion: Motion) -> PanelMeeting:
+    meeting = await session.get(PanelMeeting, motion.meeting_id)
+    assert meeting is not None
+    return meeting

@@ -1,0 +1,138 @@
+"""Email subscriptions to a panel's published agendas and decisions.
+
+Double opt-in: asking queues a confirmation email whose link opens a page with a button (a POST), so
+a mail scanner following links confirms nothing. Every email carries an unsubscribe link; ending a
+subscription erases the address and keeps only its keyed hash. The page that takes an address says the
+same thing whether or not it was already subscribed, so it reveals nobody's subscriptions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.config import Settings
+from civic.core.identity import email_hash
+from civic.core.outbox import Mail
+from civic.core.tokens import make_token, read_token
+from civic.panels.models import Panel, PanelMeeting, PanelSubscription, SubscriptionStatus
+
+CONFIRM = "panels-subscribe"
+UNSUBSCRIBE = "panels-unsubscribe"
+CONFIRM_FOR = timedelta(days=7)
+UNSUBSCRIBE_FOR = timedelta(days=3650)
+
+
+def confirm_token(settings: Settings, subscription: PanelSubscription, now: datetime) -> str:
+    return make_token(settings.secret_key, CONFIRM, str(subscription.id), expires=now + CONFIRM_FOR)
+
+
+def unsubscribe_token(settings: Settings, subscription: PanelSubscription, now: datetime) -> str:
+    return make_token(settings.secret_key, UNSUBSCRIBE, str(subscription.id), expires=now + UNSUBSCRIBE_FOR)
+
+
+async def request_subscription(
+    session: AsyncSession, panel: Panel, address: str, *, settings: Settings, mail: Mail, now: datetime
+) -> None:
+    """Queue a confirmation email, unless the address is already confirmed for this panel."""
+    assert panel.id is not None
+    key = email_hash(settings.secret_key, address)
+    found = (
+        await session.exec(
+            select(PanelSubscription).where(
+                PanelSubscription.panel_id == panel.id, PanelSubscription.email_hash == key
+            )
+        )
+    ).first()
+    if found is not None and found.status == SubscriptionStatus.CONFIRMED:
+        return
+    subscription = found or PanelSubscription(panel_id=panel.id, email_hash=key, created_at=now)
+    subscription.email, subscription.status, subscription.ended_at = (
+        address.strip(),
+        SubscriptionStatus.PENDING,
+        None,
+    )
+    session.add(subscription)
+    await session.flush()
+    await mail.enqueue(
+        session,
+        to=subscription.email,
+        template="panels_confirm",
+        context={"panel": panel, "token": confirm_token(settings, subscription, now)},
+        now=now,
+        dedupe_key=f"panels:confirm:{subscription.id}:{int(now.timestamp()) // 600}",
+    )
+
+
+async def _by_token(
+    session: AsyncSession, settings: Settings, purpose: str, token: str, now: datetime
+) -> Any:
+    raw = read_token(settings.secret_key, purpose, token, now=now)  # raises BadToken
+    subscription = await session.get(PanelSubscription, int(raw)) if raw.isdigit() else None
+    panel = await session.get(Panel, subscription.panel_id) if subscription else None
+    return subscription, panel
+
+
+async def confirm(
+    session: AsyncSession, settings: Settings, token: str, *, now: datetime
+) -> tuple[PanelSubscription | None, Panel | None]:
+    """Confirm once; a second use of the link changes nothing. An ended subscription stays ended."""
+    subscription, panel = await _by_token(session, settings, CONFIRM, token, now)
+    if subscription is not None and subscription.status == SubscriptionStatus.PENDING:
+        subscription.status, subscription.confirmed_at = SubscriptionStatus.CONFIRMED, now
+        session.add(subscription)
+        await session.flush()
+    return subscription, panel
+
+
+async def unsubscribe(
+    session: AsyncSession, settings: Settings, token: str, *, now: datetime
+) -> tuple[PanelSubscription | None, Panel | None]:
+    subscription, panel = await _by_token(session, settings, UNSUBSCRIBE, token, now)
+    if subscription is not None and subscription.status != SubscriptionStatus.ENDED:
+        subscription.status, subscription.ended_at, subscription.email = SubscriptionStatus.ENDED, now, ""
+        session.add(subscription)
+        await session.flush()
+    return subscription, panel
+
+
+async def peek(session: AsyncSession, settings: Settings, purpose: str, token: str, *, now: datetime) -> Any:
+    """The subscription and panel a link is for, without changing anything (for the GET page)."""
+    return await _by_token(session, settings, purpose, token, now)
+
+
+async def notify(
+    session: AsyncSession,
+    panel: Panel,
+    meeting: PanelMeeting,
+    what: str,
+    context: dict[str, Any],
+    *,
+    settings: Settings,
+    mail: Mail,
+    now: datetime,
+) -> int:
+    """Queue one email per confirmed subscriber; `what` is "agenda" or "decisions". Returns how many."""
+    rows = await session.exec(
+        select(PanelSubscription).where(
+            PanelSubscription.panel_id == panel.id, PanelSubscription.status == SubscriptionStatus.CONFIRMED
+        )
+    )
+    queued = 0
+    for subscription in rows.all():
+        link = settings.url(
+            f"/panels/subscriptions/unsubscribe?token={unsubscribe_token(settings, subscription, now)}"
+        )
+        queued += await mail.enqueue(
+            session,
+            to=subscription.email,
+            template=f"panels_{what}",
+            context={**context, "panel": panel, "meeting": meeting, "unsubscribe_url": link},
+            now=now,
+            dedupe_key=f"panels:{what}:{meeting.id}:{subscription.id}",
+            headers={"List-Unsubscribe": f"<{link}>"},
+        )
+    return queued

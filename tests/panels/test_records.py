@@ -1,0 +1,347 @@
+"""Services: transitions refused with 409, quorum from attendance, declarations blocking votes,
+casting votes, decisions, minutes approval by a later meeting, and immutable published minutes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+from starlette.exceptions import HTTPException
+
+from civic.core.audit import AuditEntry, verify_chain
+from civic.core.clock import FrozenClock
+from civic.core.db import Database
+from civic.panels import minutes, record, service
+from civic.panels.links import MINUTES_KIND
+from civic.panels.minutes import ImmutableMinutes
+from civic.panels.models import MinutesVersion, PanelMeeting
+from civic.panels.procedure import (
+    AttendanceStatus,
+    Choice,
+    DeclarationAction,
+    MeetingState,
+    ProcedureError,
+    Tally,
+)
+from tests.panels.conftest import PanelSetup
+
+P = AttendanceStatus.PRESENT
+
+
+async def held(
+    db: Database, clock: FrozenClock, setup: PanelSetup, titles: tuple[str, ...] = ("Community fund",)
+) -> None:
+    async with db.transaction() as session:
+        meeting = await session.get(PanelMeeting, setup.meeting.id)
+        assert meeting is not None
+        for title in titles:
+            await service.add_item(session, meeting, actor=None, now=clock.now(), title=title)
+        await service.publish_agenda(session, meeting, actor=None, now=clock.now())
+    clock.advance(timedelta(days=10))
+    async with db.transaction() as session:
+        meeting = await session.get(PanelMeeting, setup.meeting.id)
+        assert meeting is not None
+        await service.hold_meeting(session, meeting, actor=None, now=clock.now())
+
+
+async def load(db: Database, setup: PanelSetup) -> record.MeetingRecord:
+    async with db.reading() as session:
+        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        return await record.load(session, meeting, panel)
+
+
+async def attend(db: Database, clock: FrozenClock, setup: PanelSetup, names: list[str]) -> None:
+    async with db.transaction() as session:
+        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        rec = await record.load(session, meeting, panel)
+        await record.record_attendance(
+            session, rec, {setup.id(n): (P, "") for n in names}, actor=None, now=clock.now()
+        )
+
+
+async def test_transitions_out_of_order_are_refused_with_409(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    async with db.transaction() as session:
+        meeting = await session.get(PanelMeeting, setup.meeting.id)
+        assert meeting is not None
+        with pytest.raises(HTTPException) as refused:
+            await service.hold_meeting(session, meeting, actor=None, now=clock.now())
+        assert refused.value.status_code == 409
+        with pytest.raises(ProcedureError, match="at least one item"):
+            await service.publish_agenda(session, meeting, actor=None, now=clock.now())
+    await held(db, clock, setup)
+    async with db.transaction() as session:
+        meeting = await session.get(PanelMeeting, setup.meeting.id)
+        assert meeting is not None
+        for bad in (MeetingState.CANCELLED, MeetingState.PUBLISHED, MeetingState.AGENDA_PUBLISHED):
+            with pytest.raises(HTTPException) as refused:
+                await service.move(session, meeting, bad, actor=None, now=clock.now())
+            assert refused.value.status_code == 409
+        with pytest.raises(HTTPException):
+            await service.add_item(session, meeting, actor=None, now=clock.now(), title="Late item")
+
+
+async def test_short_notice_agenda_records_the_urgency_reason(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    clock.advance(timedelta(days=7))  # three days before the meeting
+    async with db.transaction() as session:
+        meeting = await session.get(PanelMeeting, setup.meeting.id)
+        assert meeting is not None
+        await service.add_item(session, meeting, actor=None, now=clock.now(), title="Flooding")
+        with pytest.raises(ProcedureError, match="clear days"):
+            await service.publish_agenda(session, meeting, actor=None, now=clock.now())
+        await service.publish_agenda(
+            session, meeting, actor=None, now=clock.now(), urgency_reason="Flood response"
+        )
+        assert meeting.urgency_reason == "Flood response" and (meeting.notice_clear_days or 0) < 5
+        entry = (
+            await session.exec(
+                select(AuditEntry).where(AuditEntry.action == "panels.meeting.agenda_published")
+            )
+        ).one()
+        assert "urgent: Flood response" in entry.reason and entry.public
+
+
+async def test_inquorate_meeting_cannot_decide(db: Database, clock: FrozenClock, setup: PanelSetup) -> None:
+    await held(db, clock, setup)
+    await attend(db, clock, setup, ["Joan Okafor", "Tom Price", "Insp. Lee Grant"])  # 2 of 6 voting
+    rec = await load(db, setup)
+    assert (rec.quorum.needed, rec.quorum.present, rec.quorum.quorate) == (3, 2, False)
+    item = rec.items[0].id or 0
+    async with db.transaction() as session:
+        with pytest.raises(HTTPException) as refused:
+            await record.record_motion(
+                session,
+                rec,
+                actor=None,
+                now=clock.now(),
+                item_id=item,
+                text="Fund it",
+                proposer_id=setup.id("Joan Okafor"),
+                seconder_id=setup.id("Tom Price"),
+                tally=Tally(2, 0, 0),
+            )
+        assert refused.value.status_code == 409
+        with pytest.raises(HTTPException):
+            await record.record_decision(
+                session,
+                rec,
+                actor=None,
+                now=clock.now(),
+                item_id=item,
+                motion_id=None,
+                text="Fund it",
+                reasons="Because",
+                alternatives="",
+            )
+
+
+async def test_declared_and_withdrawn_member_cannot_be_recorded_voting(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    await held(db, clock, setup)
+    await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
+    rec = await load(db, setup)
+    item = rec.items[0].id or 0
+    async with db.transaction() as session:
+        await record.declare_interest(
+            session,
+            rec,
+            actor=None,
+            now=clock.now(),
+            member_id=setup.id("Tom Price"),
+            item_id=item,
+            nature="a grant application by his tenants' association",
+            action=DeclarationAction.LEFT_ROOM,
+        )
+        votes = {setup.id("Joan Okafor"): Choice.FOR, setup.id("Tom Price"): Choice.FOR}
+        with pytest.raises(ProcedureError, match="withdrew"):
+            await record.record_motion(
+                session,
+                rec,
+                actor=None,
+                now=clock.now(),
+                item_id=item,
+                text="Fund it",
+                proposer_id=setup.id("Joan Okafor"),
+                seconder_id=setup.id("Ravi Menon"),
+                tally=Tally(2, 0, 0),
+                recorded=votes,
+            )
+        with pytest.raises(ProcedureError, match="More votes"):  # 3 eligible now, not 4
+            await record.record_motion(
+                session,
+                rec,
+                actor=None,
+                now=clock.now(),
+                item_id=item,
+                text="Fund it",
+                proposer_id=setup.id("Joan Okafor"),
+                seconder_id=setup.id("Ravi Menon"),
+                tally=Tally(4, 0, 0),
+            )
+
+
+async def test_tie_carried_by_chairs_casting_vote_then_decision_and_actions(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    await held(db, clock, setup)
+    await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
+    rec = await load(db, setup)
+    item = rec.items[0].id or 0
+    votes = {
+        setup.id("Joan Okafor"): Choice.FOR,
+        setup.id("Ravi Menon"): Choice.FOR,
+        setup.id("Tom Price"): Choice.AGAINST,
+        setup.id("Aisha Begum"): Choice.AGAINST,
+    }
+    async with db.transaction() as session:
+        motion = await record.record_motion(
+            session,
+            rec,
+            actor=None,
+            now=clock.now(),
+            item_id=item,
+            text="Fund the youth club",
+            proposer_id=setup.id("Joan Okafor"),
+            seconder_id=setup.id("Ravi Menon"),
+            tally=Tally(2, 2, 0, Choice.FOR),
+            recorded=votes,
+        )
+        assert motion.tally.outcome.value == "carried" and motion.casting_member_id == setup.id("Joan Okafor")
+        decision = await record.record_decision(
+            session,
+            rec,
+            actor=None,
+            now=clock.now(),
+            item_id=item,
+            motion_id=motion.id,
+            text="Grant £2,000 to the youth club",
+            reasons="Most-requested service",
+            alternatives="Split the fund",
+            actions=[("Pay the grant", "Community team", (clock.now() + timedelta(days=30)).date())],
+        )
+        assert rec.actions[decision.id or 0][0].status.value == "open"
+        lost = await record.record_motion(
+            session,
+            rec,
+            actor=None,
+            now=clock.now(),
+            item_id=item,
+            text="Also fund the bowls club",
+            proposer_id=setup.id("Tom Price"),
+            seconder_id=setup.id("Aisha Begum"),
+            tally=Tally(1, 3, 0),
+        )
+        with pytest.raises(ProcedureError, match="lost"):
+            await record.record_decision(
+                session,
+                rec,
+                actor=None,
+                now=clock.now(),
+                item_id=item,
+                motion_id=lost.id,
+                text="Fund bowls",
+                reasons="x",
+                alternatives="",
+            )
+    async with db.reading() as session:
+        assert (await verify_chain(session)).ok
+
+
+async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_immutable(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    await held(db, clock, setup)
+    await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
+    async with db.transaction() as session:
+        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        rec = await record.load(session, meeting, panel)
+        version = await minutes.draft_minutes(session, rec, actor=None, now=clock.now())
+        assert "Present: Joan Okafor" in version.body
+        await minutes.edit_draft(
+            session, meeting, version.body + "Meeting closed at 8pm.", actor=None, now=clock.now()
+        )
+        with pytest.raises(HTTPException) as refused:
+            await minutes.publish_minutes(session, meeting, actor=None, now=clock.now())
+        assert refused.value.status_code == 409
+        later = await service.schedule_meeting(
+            session,
+            panel,
+            actor=None,
+            now=clock.now(),
+            starts_at=clock.now() + timedelta(days=28),
+            place="Library",
+        )
+        with pytest.raises(ProcedureError):  # a meeting cannot approve its own or a later meeting's minutes
+            await service.add_item(
+                session,
+                meeting.model_copy(update={"state": MeetingState.SCHEDULED}),
+                actor=None,
+                now=clock.now(),
+                title="Minutes",
+                links=[(MINUTES_KIND, str(later.id), "Minutes")],
+            )
+        await service.add_item(
+            session,
+            later,
+            actor=None,
+            now=clock.now(),
+            title="Minutes of the last meeting",
+            links=[(MINUTES_KIND, str(meeting.id), "Minutes")],
+        )
+        await service.publish_agenda(session, later, actor=None, now=clock.now())
+    clock.advance(timedelta(days=28))
+    async with db.transaction() as session:
+        later_meeting, panel = await service.get_meeting(session, later.id or 0)
+        await service.hold_meeting(session, later_meeting, actor=None, now=clock.now())
+        rec2 = await record.load(session, later_meeting, panel)
+        await record.record_attendance(
+            session,
+            rec2,
+            {setup.id(n): (P, "") for n in ["Joan Okafor", "Tom Price", "Dev Sharma"]},
+            actor=None,
+            now=clock.now(),
+        )
+        await record.record_motion(
+            session,
+            rec2,
+            actor=None,
+            now=clock.now(),
+            item_id=rec2.items[0].id or 0,
+            text="That the minutes be approved as a correct record",
+            proposer_id=setup.id("Tom Price"),
+            seconder_id=setup.id("Dev Sharma"),
+            tally=Tally(3, 0, 0),
+        )
+        first = await session.get(PanelMeeting, setup.meeting.id)
+        assert first is not None and first.state == MeetingState.MINUTES_APPROVED
+        with pytest.raises(HTTPException):  # approved minutes are fixed
+            await minutes.edit_draft(session, first, "changed", actor=None, now=clock.now())
+        published = await minutes.publish_minutes(session, first, actor=None, now=clock.now())
+        assert published.number == 1 and "closed at 8pm" in published.body
+    async with db.transaction() as session:
+        stored = (
+            await session.exec(select(MinutesVersion).where(MinutesVersion.meeting_id == setup.meeting.id))
+        ).one()
+        stored.body = "rewritten history"
+        session.add(stored)
+        with pytest.raises(ImmutableMinutes):
+            await session.flush()
+    async with db.transaction() as session:
+        first = await session.get(PanelMeeting, setup.meeting.id)
+        assert first is not None
+        correction = await minutes.publish_correction(
+            session,
+            first,
+            published.body.replace("8pm", "8.15pm"),
+            "Closing time was 8.15pm",
+            actor=None,
+            now=clock.now(),
+        )
+        assert correction.number == 2
+        versions = await minutes.versions_of(session, first)
+        assert [v.number for v in versions] == [1, 2] and "8pm" in versions[0].body
