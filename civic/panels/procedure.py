@@ -238,8 +238,6 @@ def check_vote(
         raise ProcedureError("The meeting is inquorate, so nothing can be decided.")
     if min(tally.for_, tally.against, tally.abstain) < 0:
         raise ProcedureError("Vote counts cannot be negative.")
-    if tally.for_ + tally.against + tally.abstain > len(eligible):
-        raise ProcedureError(f"More votes were counted than the {len(eligible)} members entitled to vote.")
     if recorded is not None:
         barred = set(recorded) & withdrawn
         if barred:
@@ -250,6 +248,8 @@ def check_vote(
             raise ProcedureError("Only voting members present at the meeting can be recorded as voting.")
         if tally_from_votes(recorded, tally.casting) != tally:
             raise ProcedureError("The counts must be the totals of the recorded votes.")
+    if tally.for_ + tally.against + tally.abstain > len(eligible):
+        raise ProcedureError(f"More votes were counted than the {len(eligible)} members entitled to vote.")
     _check_casting(tally, casting_by, chair, eligible)
 
 

@@ -1,0 +1,171 @@
+"""Open data: meetings and decisions as JSON and CSV, and an Atom feed per panel.
+
+Nothing personal: members appear only by their public names and roles, which are public by nature;
+subscribers never appear. Published under the Open Government Licence v3.0.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from civic.core.clock import now as clock_now
+from civic.core.db import reading
+from civic.core.templating import render_page
+from civic.panels import service
+from civic.panels.models import Decision, Motion, Panel, PanelMeeting
+from civic.panels.procedure import AGENDA_PUBLIC
+
+LICENCE = "Open Government Licence v3.0 (https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)"
+CACHE = {"Cache-Control": "public, max-age=300"}
+MEETING_FIELDS = [
+    "id", "panel", "panel_slug", "starts_at", "place", "online_url", "state",
+    "agenda_published_at", "notice_clear_days", "urgency_reason", "cancelled_reason", "url",
+]  # fmt: skip
+DECISION_FIELDS = [
+    "id", "panel", "panel_slug", "meeting_id", "decided_at", "decision", "reasons", "alternatives",
+    "votes_for", "votes_against", "abstentions", "casting_vote", "outcome", "url",
+]  # fmt: skip
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+async def _panels(session: AsyncSession) -> dict[int, Panel]:
+    return {p.id: p for p in await service.list_panels(session) if p.id is not None}
+
+
+async def meeting_rows(session: AsyncSession, base_url: str) -> list[dict[str, Any]]:
+    panels = await _panels(session)
+    rows = await session.exec(select(PanelMeeting).order_by(col(PanelMeeting.starts_at).desc()))
+    return [
+        {
+            "id": m.id,
+            "panel": panels[m.panel_id].name,
+            "panel_slug": panels[m.panel_id].slug,
+            "starts_at": _iso(m.starts_at),
+            "place": m.place,
+            "online_url": m.online_url,
+            "state": m.state.value,
+            "agenda_published_at": _iso(m.agenda_published_at),
+            "notice_clear_days": m.notice_clear_days,
+            "urgency_reason": m.urgency_reason,
+            "cancelled_reason": m.cancelled_reason,
+            "url": f"{base_url}/panels/meetings/{m.id}",
+        }
+        for m in rows.all()
+    ]
+
+
+async def decision_rows(session: AsyncSession, base_url: str) -> list[dict[str, Any]]:
+    panels = await _panels(session)
+    rows = await session.exec(
+        select(Decision, Motion)
+        .join(Motion, col(Motion.id) == col(Decision.motion_id), isouter=True)
+        .order_by(col(Decision.decided_at).desc(), col(Decision.id).desc())
+    )
+    result = []
+    for d, motion in rows.all():
+        tally = motion.tally if motion else None
+        result.append(
+            {
+                "id": d.id,
+                "panel": panels[d.panel_id].name,
+                "panel_slug": panels[d.panel_id].slug,
+                "meeting_id": d.meeting_id,
+                "decided_at": _iso(d.decided_at),
+                "decision": d.text,
+                "reasons": d.reasons,
+                "alternatives": d.alternatives,
+                "votes_for": tally.for_ if tally else None,
+                "votes_against": tally.against if tally else None,
+                "abstentions": tally.abstain if tally else None,
+                "casting_vote": tally.casting.value if tally and tally.casting else None,
+                "outcome": tally.outcome.value if tally else "agreed without a vote",
+                "url": f"{base_url}/panels/decisions/{d.id}",
+            }
+        )
+    return result
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def csv_response(rows: list[dict[str, Any]], fields: list[str], name: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_cell(row[k]) for k in fields})
+    headers = {
+        **CACHE,
+        "Content-Disposition": f'attachment; filename="{name}.csv"',
+        "X-Licence": "OGL-UK-3.0",
+    }
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def json_response(rows: list[dict[str, Any]]) -> Response:
+    return JSONResponse({"licence": LICENCE, "count": len(rows), "items": rows}, headers=CACHE)
+
+
+async def meetings_json(request: Request) -> Response:
+    async with reading(request) as session:
+        return json_response(await meeting_rows(session, request.app.state.settings.base_url))
+
+
+async def meetings_csv(request: Request) -> Response:
+    async with reading(request) as session:
+        rows = await meeting_rows(session, request.app.state.settings.base_url)
+    return csv_response(rows, MEETING_FIELDS, "panel-meetings")
+
+
+async def decisions_json(request: Request) -> Response:
+    async with reading(request) as session:
+        return json_response(await decision_rows(session, request.app.state.settings.base_url))
+
+
+async def decisions_csv(request: Request) -> Response:
+    async with reading(request) as session:
+        rows = await decision_rows(session, request.app.state.settings.base_url)
+    return csv_response(rows, DECISION_FIELDS, "panel-decisions")
+
+
+async def feed(request: Request) -> Response:
+    """Published agendas and decisions of one panel, newest first."""
+    async with reading(request) as session:
+        panel = await service.get_panel(session, request.path_params["slug"])
+        meetings = [m for m in await service.meetings_of(session, panel.id or 0) if m.state in AGENDA_PUBLIC]
+        decisions = (
+            await session.exec(
+                select(Decision)
+                .where(Decision.panel_id == panel.id)
+                .order_by(col(Decision.decided_at).desc())
+                .limit(50)
+            )
+        ).all()
+    entries = [
+        {"id": f"meeting-{m.id}", "title": f"Agenda: meeting on {m.starts_at:%d %B %Y}", "href": f"/panels/meetings/{m.id}",
+         "updated": m.agenda_published_at or m.created_at, "summary": f"{m.state.label}. {m.place}"}
+        for m in meetings
+    ] + [
+        {"id": f"decision-{d.id}", "title": f"Decision: {d.text[:120]}", "href": f"/panels/decisions/{d.id}",
+         "updated": d.decided_at, "summary": d.reasons}
+        for d in decisions
+    ]  # fmt: skip
+    entries.sort(key=lambda e: e["updated"], reverse=True)
+    updated = entries[0]["updated"] if entries else panel.created_at
+    context = {"panel": panel, "entries": entries[:50], "updated": updated, "now": clock_now(request)}
+    response = render_page(request, "panels/feed.xml", context, headers=CACHE)
+    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    return response

@@ -1,0 +1,52 @@
+"""Routes of the community panels feature, mounted at /panels."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from civic.panels import clerk, opendata, public, signup
+
+GET, POST = ["GET"], ["POST"]
+
+routes: list[BaseRoute] = [
+    Route("/", public.panel_list, name="panels"),
+    Route("/meetings.json", opendata.meetings_json, name="panel_meetings_json"),
+    Route("/meetings.csv", opendata.meetings_csv, name="panel_meetings_csv"),
+    Route("/decisions.json", opendata.decisions_json, name="panel_decisions_json"),
+    Route("/decisions.csv", opendata.decisions_csv, name="panel_decisions_csv"),
+    Route("/meetings/{meeting_id}", public.meeting_page, name="panel_meeting"),
+    Route("/decisions/{decision_id}", public.decision_page, name="panel_decision"),
+    Route("/subscriptions/confirm", signup.confirm_page, methods=GET, name="panel_subscription_confirm"),
+    Route("/subscriptions/confirm", signup.confirm, methods=POST),
+    Route("/subscriptions/unsubscribe", signup.unsubscribe_page, methods=GET, name="panel_unsubscribe"),
+    Route("/subscriptions/unsubscribe", signup.unsubscribe, methods=POST),
+    # the clerk's pages
+    Route("/manage", clerk.panel_list, methods=GET, name="panels_manage"),
+    Route("/manage", clerk.create_panel, methods=POST),
+    Route("/manage/meetings/{meeting_id}", clerk.meeting_page, methods=GET, name="panels_manage_meeting"),
+    Route("/manage/meetings/{meeting_id}/items", clerk.add_item, methods=POST),
+    Route("/manage/meetings/{meeting_id}/publish-agenda", clerk.publish_agenda, methods=POST),
+    Route("/manage/meetings/{meeting_id}/cancel", clerk.cancel_meeting, methods=POST),
+    Route("/manage/meetings/{meeting_id}/hold", clerk.hold_meeting, methods=POST),
+    Route("/manage/meetings/{meeting_id}/attendance", clerk.record_attendance, methods=POST),
+    Route("/manage/meetings/{meeting_id}/declarations", clerk.declare_interest, methods=POST),
+    Route("/manage/meetings/{meeting_id}/motions", clerk.record_motion, methods=POST),
+    Route("/manage/meetings/{meeting_id}/decisions", clerk.record_decision, methods=POST),
+    Route("/manage/meetings/{meeting_id}/draft-minutes", clerk.draft_minutes, methods=POST),
+    Route("/manage/meetings/{meeting_id}/minutes", clerk.edit_minutes, methods=POST),
+    Route("/manage/meetings/{meeting_id}/publish-minutes", clerk.publish_minutes, methods=POST),
+    Route("/manage/meetings/{meeting_id}/corrections", clerk.correct_minutes, methods=POST),
+    Route("/manage/actions/{action_id}", clerk.action_form, methods=GET, name="panels_manage_action"),
+    Route("/manage/actions/{action_id}", clerk.update_action, methods=POST),
+    Route("/manage/{slug}", clerk.panel_detail, methods=GET, name="panels_manage_panel"),
+    Route("/manage/{slug}", clerk.update_panel, methods=POST),
+    Route("/manage/{slug}/members", clerk.add_member, methods=POST),
+    Route("/manage/{slug}/members/{member_id}/end", clerk.end_member, methods=POST),
+    Route("/manage/{slug}/meetings", clerk.schedule_meeting, methods=POST),
+    # a panel's own pages last, so its slug never hides the routes above
+    Route("/{slug}", public.panel_page, name="panel"),
+    Route("/{slug}/feed.atom", opendata.feed, name="panel_feed"),
+    Route("/{slug}/subscribe", signup.subscribe_form, methods=GET, name="panel_subscribe"),
+    Route("/{slug}/subscribe", signup.subscribe, methods=POST),
+    Route("/{slug}/subscribe/check", signup.check_email_page, methods=GET),
+]
