@@ -60,7 +60,7 @@ def draft_text(record: MeetingRecord) -> str:
             lines.append(f"About: {kind_label(link.kind)}: {link.label}")
         for d in (d for d in record.declarations if d.item_id == item.id):
             lines.append(
-                f"Declaration: {names.get(d.member_id, 'A member')} declared {d.nature}; {d.action.label.lower()}."
+                f"Declaration: {names.get(d.member_id, 'A member')} declared an interest: {d.nature}; {d.action.label.lower()}."
             )
         for motion in (m for m in record.motions if m.item_id == item.id):
             t = motion.tally
