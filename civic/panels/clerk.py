@@ -273,16 +273,17 @@ async def _perform(
     actor = require_clerk(request)
     meeting_id = _path_id(request, "meeting_id")
     now = clock_now(request)
-    if not errors:
-        try:
-            async with transaction(request) as session:
-                meeting, panel = await service.get_meeting(session, meeting_id)
-                if not can(rule_name, actor, meeting, now=now):
-                    raise Conflict(f"That cannot be done while the meeting is {meeting.state.label.lower()}.")
+    try:
+        async with transaction(request) as session:
+            meeting, panel = await service.get_meeting(session, meeting_id)
+            if not can(rule_name, actor, meeting, now=now):
+                raise Conflict(f"That cannot be done while the meeting is {meeting.state.label.lower()}.")
+            if not errors:
                 await work(session, await record.load(session, meeting, panel), actor, now)
+        if not errors:
             return redirect_after_post(request, f"/panels/manage/meetings/{meeting_id}#{field}")
-        except ProcedureError as exc:
-            errors = {field: str(exc)}
+    except ProcedureError as exc:
+        errors = {field: str(exc)}
     return await meeting_page(request, meeting_id, errors, values)
 
 
