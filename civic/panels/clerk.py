@@ -176,7 +176,7 @@ async def add_member(request: Request) -> Response:
                 await service.add_member(session, panel, actor=actor, now=clock_now(request), **fields)
             return redirect_after_post(request, f"/panels/manage/{slug}#members")
         except ProcedureError as exc:
-            errors["name"] = str(exc)
+            errors["member-name"] = str(exc)
     return await _panel_page(request, slug, errors, {"member": values["raw"]})
 
 

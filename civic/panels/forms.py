@@ -87,11 +87,11 @@ def panel_form(form: FormData) -> tuple[dict[str, Any], Errors]:
 def member_form(form: FormData) -> tuple[dict[str, Any], Errors]:
     values: dict[str, Any] = _texts(form, "name", "role", "voting", "starts_on", "ends_on", "user_id")
     errors: Errors = {}
-    check_length(errors, "name", values["name"], "the member's name", maximum=120)
-    check_no_formula(errors, "name", values["name"], "the member's name")
-    role = parse_choice(errors, "role", values["role"], MemberRole, "the member's role")
-    starts = parse_date(errors, "starts_on", values["starts_on"], "the date the membership starts")
-    ends = parse_date(errors, "ends_on", values["ends_on"], "the end date", required=False)
+    check_length(errors, "member-name", values["name"], "the member's name", maximum=120)
+    check_no_formula(errors, "member-name", values["name"], "the member's name")
+    role = parse_choice(errors, "member-role", values["role"], MemberRole, "the member's role")
+    starts = parse_date(errors, "member-starts_on", values["starts_on"], "the date the membership starts")
+    ends = parse_date(errors, "member-ends_on", values["ends_on"], "the end date", required=False)
     parsed = {
         "name": values["name"],
         "role": role,
