@@ -275,7 +275,7 @@ async def _perform(
     now = clock_now(request)
     try:
         async with transaction(request) as session:
-            meeting, panel = await service.get_meeting(session, meeting_id)
+            meeting, panel = await service.get_meeting(session, meeting_id, for_update=True)
             if not can(rule_name, actor, meeting, now=now):
                 raise Conflict(f"That cannot be done while the meeting is {meeting.state.label.lower()}.")
             if not errors:
@@ -450,7 +450,7 @@ async def update_action(request: Request) -> Response:
     values, errors = forms.action_update_form(await read_form(request))
     now = clock_now(request)
     async with transaction(request) as session:
-        action = await session.get(PanelAction, action_id)
+        action = await session.get(PanelAction, action_id, with_for_update=True)
         if action is None:
             raise HTTPException(404)
         if not can("panels.update_action", actor, action, now=now):

@@ -36,7 +36,7 @@ for _kind, _label, _pattern in (
     ("police_priority", "Police priority", "/priorities/priority/{ref}"),
     ("police_round", "Police priorities round", "/priorities/rounds/{ref}"),
     ("youth_budget", "Youth budget", "/budgets/{ref}"),
-    ("youth_project", "Youth budget project", "/budgets/projects/{ref}"),
+    ("youth_project", "Projects of a youth budget", "/budgets/{ref}/proposals"),
     (MINUTES_KIND, "Minutes of an earlier meeting", "/panels/meetings/{ref}"),
 ):
     register_kind(_kind, _label, _pattern)

@@ -181,8 +181,12 @@ async def schedule_meeting(
     return meeting
 
 
-async def get_meeting(session: AsyncSession, meeting_id: int) -> tuple[PanelMeeting, Panel]:
-    meeting = await session.get(PanelMeeting, meeting_id)
+async def get_meeting(
+    session: AsyncSession, meeting_id: int, *, for_update: bool = False
+) -> tuple[PanelMeeting, Panel]:
+    """`for_update` locks the meeting's row (PostgreSQL; SQLite's write transactions are already
+    serial), so two clerks acting at once cannot both move it from the same state."""
+    meeting = await session.get(PanelMeeting, meeting_id, with_for_update=for_update)
     if meeting is None:
         raise HTTPException(404)
     panel = await session.get(Panel, meeting.panel_id)

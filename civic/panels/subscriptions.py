@@ -11,10 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
+from civic.core.db import dialect_name, run_sql
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail
 from civic.core.tokens import make_token, read_token
@@ -40,16 +43,26 @@ async def request_subscription(
     """Queue a confirmation email, unless the address is already confirmed for this panel."""
     assert panel.id is not None
     key = email_hash(settings.secret_key, address)
-    found = (
+    # Insert-if-absent first, so two requests racing for one address never collide on the unique key.
+    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
+    table = PanelSubscription.__table__  # type: ignore[attr-defined]
+    values = {
+        "panel_id": panel.id,
+        "email_hash": key,
+        "email": "",
+        "status": SubscriptionStatus.PENDING,
+        "created_at": now,
+    }
+    await run_sql(session, insert(table).values(**values).on_conflict_do_nothing())
+    subscription = (
         await session.exec(
-            select(PanelSubscription).where(
-                PanelSubscription.panel_id == panel.id, PanelSubscription.email_hash == key
-            )
+            select(PanelSubscription)
+            .where(PanelSubscription.panel_id == panel.id, PanelSubscription.email_hash == key)
+            .with_for_update()
         )
-    ).first()
-    if found is not None and found.status == SubscriptionStatus.CONFIRMED:
+    ).one()
+    if subscription.status == SubscriptionStatus.CONFIRMED:
         return
-    subscription = found or PanelSubscription(panel_id=panel.id, email_hash=key, created_at=now)
     subscription.email, subscription.status, subscription.ended_at = (
         address.strip(),
         SubscriptionStatus.PENDING,
