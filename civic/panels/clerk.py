@@ -26,7 +26,7 @@ from civic.core.home import staff_link
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import can
 from civic.core.templating import render_page
-from civic.core.users import Role, StaffUser
+from civic.core.users import Role, StaffUser, list_users
 from civic.panels import forms, minutes, record, service, subscriptions
 from civic.panels.links import KINDS, MINUTES_KIND
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelAction, PanelMeeting, PanelMember
@@ -131,7 +131,9 @@ async def _panel_page(
         members = await service.members_of(session, panel.id)
         meetings = await service.meetings_of(session, panel.id)
         choices = await _area_choices(session)
+        staff_users = [u for u in await list_users(session) if not u.disabled]
     context = {
+        "staff_users": staff_users,
         "panel": panel,
         "members": members,
         "meetings": meetings,

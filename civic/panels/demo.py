@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.clock import SystemClock
 from civic.core.users import Role, StaffUser
 from civic.demo import DemoContext, demo_loader
-from civic.panels import minutes, record, rules, service  # noqa: F401 - rules register on import
+from civic.panels import jobs, minutes, record, rules, service  # noqa: F401 - rules and jobs register on import
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelMeeting
 from civic.panels.procedure import AttendanceStatus, Choice, DeclarationAction, Tally

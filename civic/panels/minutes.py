@@ -34,6 +34,12 @@ def _refuse_changes_to_published(_mapper: Any, _connection: Any, target: Minutes
         raise ImmutableMinutes(f"version {target.number} of these minutes is published and cannot change")
 
 
+@event.listens_for(MinutesVersion, "before_delete")
+def _refuse_deleting_published(_mapper: Any, _connection: Any, target: MinutesVersion) -> None:
+    if target.published_at is not None:
+        raise ImmutableMinutes(f"version {target.number} of these minutes is published and cannot be deleted")
+
+
 def draft_text(record: MeetingRecord) -> str:
     """Plain-text minutes built from what was recorded; the clerk edits the draft before approval."""
     meeting, names = record.meeting, record.member_names

@@ -43,9 +43,21 @@ async def _panels(session: AsyncSession) -> dict[int, Panel]:
     return {p.id: p for p in await service.list_panels(session) if p.id is not None}
 
 
-async def meeting_rows(session: AsyncSession, base_url: str) -> list[dict[str, Any]]:
+def _panel_filter(request: Request, panels: dict[int, Panel]) -> int | None:
+    """`?panel=SLUG` narrows a list to one panel; an unknown slug gives an empty list, not everything."""
+    slug = request.query_params.get("panel")
+    if not slug:
+        return None
+    return next((pid for pid, p in panels.items() if p.slug == slug), -1)
+
+
+async def meeting_rows(session: AsyncSession, request: Request) -> list[dict[str, Any]]:
     panels = await _panels(session)
-    rows = await session.exec(select(PanelMeeting).order_by(col(PanelMeeting.starts_at).desc()))
+    base_url = request.app.state.settings.base_url
+    query = select(PanelMeeting).order_by(col(PanelMeeting.starts_at).desc())
+    if (only := _panel_filter(request, panels)) is not None:
+        query = query.where(PanelMeeting.panel_id == only)
+    rows = await session.exec(query)
     return [
         {
             "id": m.id,
@@ -65,13 +77,17 @@ async def meeting_rows(session: AsyncSession, base_url: str) -> list[dict[str, A
     ]
 
 
-async def decision_rows(session: AsyncSession, base_url: str) -> list[dict[str, Any]]:
+async def decision_rows(session: AsyncSession, request: Request) -> list[dict[str, Any]]:
     panels = await _panels(session)
-    rows = await session.exec(
+    base_url = request.app.state.settings.base_url
+    query = (
         select(Decision, Motion)
         .join(Motion, col(Motion.id) == col(Decision.motion_id), isouter=True)
         .order_by(col(Decision.decided_at).desc(), col(Decision.id).desc())
     )
+    if (only := _panel_filter(request, panels)) is not None:
+        query = query.where(Decision.panel_id == only)
+    rows = await session.exec(query)
     result = []
     for d, motion in rows.all():
         tally = motion.tally if motion else None
@@ -121,23 +137,23 @@ def json_response(rows: list[dict[str, Any]]) -> Response:
 
 async def meetings_json(request: Request) -> Response:
     async with reading(request) as session:
-        return json_response(await meeting_rows(session, request.app.state.settings.base_url))
+        return json_response(await meeting_rows(session, request))
 
 
 async def meetings_csv(request: Request) -> Response:
     async with reading(request) as session:
-        rows = await meeting_rows(session, request.app.state.settings.base_url)
+        rows = await meeting_rows(session, request)
     return csv_response(rows, MEETING_FIELDS, "panel-meetings")
 
 
 async def decisions_json(request: Request) -> Response:
     async with reading(request) as session:
-        return json_response(await decision_rows(session, request.app.state.settings.base_url))
+        return json_response(await decision_rows(session, request))
 
 
 async def decisions_csv(request: Request) -> Response:
     async with reading(request) as session:
-        rows = await decision_rows(session, request.app.state.settings.base_url)
+        rows = await decision_rows(session, request)
     return csv_response(rows, DECISION_FIELDS, "panel-decisions")
 
 

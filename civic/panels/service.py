@@ -111,6 +111,8 @@ async def add_member(
         raise ProcedureError("A non-voting adviser cannot have a vote.")
     if ends_on is not None and ends_on < starts_on:
         raise ProcedureError("The end date must be on or after the start date.")
+    if user_id is not None and await session.get(StaffUser, user_id) is None:
+        raise ProcedureError("Choose a staff account from the list, or none for a resident member.")
     assert panel.id is not None
     member = PanelMember(
         panel_id=panel.id,

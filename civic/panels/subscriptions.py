@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
@@ -149,3 +149,19 @@ async def notify(
             headers={"List-Unsubscribe": f"<{link}>"},
         )
     return queued
+
+
+async def purge_unconfirmed(session: AsyncSession, *, now: datetime) -> int:
+    """Addresses that never confirmed are kept no longer than their confirmation link lasts."""
+    stale = (
+        await session.exec(
+            select(PanelSubscription).where(
+                PanelSubscription.status == SubscriptionStatus.PENDING,
+                col(PanelSubscription.created_at) < now - CONFIRM_FOR,
+            )
+        )
+    ).all()
+    for subscription in stale:
+        await session.delete(subscription)
+    await session.flush()
+    return len(stale)

@@ -242,3 +242,33 @@ async def test_asking_again_reveals_nothing_and_is_rate_limited(
     assert response.status_code == 429 and response.headers["retry-after"]
     async with db.reading() as session:
         assert len((await session.exec(select(PanelSubscription))).all()) == 1
+
+
+async def test_open_data_can_be_narrowed_to_one_panel(
+    web: WebClient, db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    await steps.decide(db, clock, setup)
+    mine = (await web.get(f"/panels/decisions.json?panel={setup.panel.slug}")).json()
+    assert mine["count"] == 1
+    assert (await web.get("/panels/decisions.json?panel=no-such-panel")).json()["count"] == 0
+    assert (await web.get("/panels/meetings.json?panel=no-such-panel")).json()["count"] == 0
+
+
+async def test_a_member_can_be_a_staff_user_and_unknown_accounts_are_refused(
+    web: WebClient, make_staff: StaffFactory, db: Database, setup: PanelSetup
+) -> None:
+    clerk = await make_staff(Role.PANEL_CLERK)
+    councillor = await make_staff(Role.COUNCILLOR, name="Cllr Ann Reyes")
+    await web.login(clerk.email, PASSWORD)
+    path = f"/panels/manage/{setup.panel.slug}/members"
+    form = {"name": "Cllr Ann Reyes", "role": "member", "voting": "no", "starts_on": "2026-06-01"}
+    refused = await web.post_form(path, {**form, "user_id": "99999"})
+    assert refused.status_code == 422 and "Choose a staff account" in refused.text
+    assert (await web.post_form(path, {**form, "user_id": str(councillor.id)})).status_code == 303
+    async with db.reading() as session:
+        from civic.panels.models import PanelMember
+
+        member = (await session.exec(select(PanelMember).where(PanelMember.name == "Cllr Ann Reyes"))).one()
+    assert member.user_id == councillor.id and member.voting is False
+    page = (await web.get(f"/panels/{setup.panel.slug}")).text
+    assert "Cllr Ann Reyes" in page and councillor.email not in page

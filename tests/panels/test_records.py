@@ -24,25 +24,10 @@ from civic.panels.procedure import (
     ProcedureError,
     Tally,
 )
+from tests.panels import steps
 from tests.panels.conftest import PanelSetup
 
 P = AttendanceStatus.PRESENT
-
-
-async def held(
-    db: Database, clock: FrozenClock, setup: PanelSetup, titles: tuple[str, ...] = ("Community fund",)
-) -> None:
-    async with db.transaction() as session:
-        meeting = await session.get(PanelMeeting, setup.meeting.id)
-        assert meeting is not None
-        for title in titles:
-            await service.add_item(session, meeting, actor=None, now=clock.now(), title=title)
-        await service.publish_agenda(session, meeting, actor=None, now=clock.now())
-    clock.advance(timedelta(days=10))
-    async with db.transaction() as session:
-        meeting = await session.get(PanelMeeting, setup.meeting.id)
-        assert meeting is not None
-        await service.hold_meeting(session, meeting, actor=None, now=clock.now())
 
 
 async def load(db: Database, setup: PanelSetup) -> record.MeetingRecord:
@@ -71,7 +56,7 @@ async def test_transitions_out_of_order_are_refused_with_409(
         assert refused.value.status_code == 409
         with pytest.raises(ProcedureError, match="at least one item"):
             await service.publish_agenda(session, meeting, actor=None, now=clock.now())
-    await held(db, clock, setup)
+    await steps.hold(db, clock, setup)
     async with db.transaction() as session:
         meeting = await session.get(PanelMeeting, setup.meeting.id)
         assert meeting is not None
@@ -106,7 +91,7 @@ async def test_short_notice_agenda_records_the_urgency_reason(
 
 
 async def test_inquorate_meeting_cannot_decide(db: Database, clock: FrozenClock, setup: PanelSetup) -> None:
-    await held(db, clock, setup)
+    await steps.hold(db, clock, setup)
     await attend(db, clock, setup, ["Joan Okafor", "Tom Price", "Insp. Lee Grant"])  # 2 of 6 voting
     rec = await load(db, setup)
     assert (rec.quorum.needed, rec.quorum.present, rec.quorum.quorate) == (3, 2, False)
@@ -142,7 +127,7 @@ async def test_inquorate_meeting_cannot_decide(db: Database, clock: FrozenClock,
 async def test_declared_and_withdrawn_member_cannot_be_recorded_voting(
     db: Database, clock: FrozenClock, setup: PanelSetup
 ) -> None:
-    await held(db, clock, setup)
+    await steps.hold(db, clock, setup)
     await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
     rec = await load(db, setup)
     item = rec.items[0].id or 0
@@ -188,7 +173,7 @@ async def test_declared_and_withdrawn_member_cannot_be_recorded_voting(
 async def test_tie_carried_by_chairs_casting_vote_then_decision_and_actions(
     db: Database, clock: FrozenClock, setup: PanelSetup
 ) -> None:
-    await held(db, clock, setup)
+    await steps.hold(db, clock, setup)
     await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
     rec = await load(db, setup)
     item = rec.items[0].id or 0
@@ -255,7 +240,7 @@ async def test_tie_carried_by_chairs_casting_vote_then_decision_and_actions(
 async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_immutable(
     db: Database, clock: FrozenClock, setup: PanelSetup
 ) -> None:
-    await held(db, clock, setup)
+    await steps.hold(db, clock, setup)
     await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
     async with db.transaction() as session:
         meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
@@ -345,3 +330,43 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
         assert correction.number == 2
         versions = await minutes.versions_of(session, first)
         assert [v.number for v in versions] == [1, 2] and "8pm" in versions[0].body
+
+
+async def test_unconfirmed_subscriptions_are_purged_after_a_week(
+    app: object, db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    from civic.core.jobs import JobContext
+    from civic.panels import subscriptions
+    from civic.panels.jobs import purge_subscriptions
+    from civic.panels.models import PanelSubscription
+
+    state = app.state  # type: ignore[attr-defined]
+    async with db.transaction() as session:
+        for address in ("a@example.org", "b@example.org"):
+            await subscriptions.request_subscription(
+                session, setup.panel, address, settings=state.settings, mail=state.mail, now=clock.now()
+            )
+        first = (await session.exec(select(PanelSubscription))).first()
+        assert first is not None
+        first.status = first.status.CONFIRMED
+        session.add(first)
+    clock.advance(timedelta(days=8))
+    result = await purge_subscriptions(
+        JobContext(db=db, settings=state.settings, now=clock.now(), mail=state.mail)
+    )
+    assert result == "removed 1 subscriptions never confirmed"
+    async with db.reading() as session:
+        assert [s.status.value for s in (await session.exec(select(PanelSubscription))).all()] == [
+            "confirmed"
+        ]
+
+
+async def test_published_minutes_cannot_be_deleted(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    await steps.publish_minutes(db, clock, setup)
+    async with db.transaction() as session:
+        version = (await session.exec(select(MinutesVersion))).one()
+        await session.delete(version)
+        with pytest.raises(ImmutableMinutes):
+            await session.flush()
