@@ -312,6 +312,15 @@ async def add_item(request: Request) -> Response:
     return await _perform(request, "panels.edit_agenda", "title", work, {"item": values["raw"]}, errors)
 
 
+async def remove_item(request: Request) -> Response:
+    item_id = _path_id(request, "item_id")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service.remove_item(session, rec.meeting, item_id, actor=actor, now=now)
+
+    return await _perform(request, "panels.edit_agenda", "title", work)
+
+
 async def publish_agenda(request: Request) -> Response:
     reason = text(await read_form(request), "urgency_reason")
 

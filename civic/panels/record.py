@@ -32,6 +32,7 @@ from civic.panels.models import (
 )
 from civic.panels.procedure import (
     ACTIVE_ACTIONS,
+    ATTENDING,
     ActionStatus,
     AttendanceStatus,
     Choice,
@@ -78,8 +79,12 @@ class MeetingRecord:
         return quorum(self.panel.quorum_rule, self.voting_ids, statuses)
 
     @property
+    def attending(self) -> set[int]:
+        return {member for member, row in self.attendance.items() if row.status in ATTENDING}
+
+    @property
     def chair(self) -> PanelMember | None:
-        return service.chair_of(self.members, service.meeting_day(self.meeting))
+        return service.presiding(self.members, self.attending)
 
     def withdrawn(self, item_id: int) -> frozenset[int]:
         return withdrawn_members((d.member_id, d.action) for d in self.declarations if d.item_id == item_id)
@@ -249,8 +254,8 @@ async def record_motion(
     if not record.quorum.quorate:
         raise Conflict("The meeting is inquorate, so nothing can be decided.")
     for who in (proposer_id, seconder_id):
-        if who is not None and who not in record.member_names:
-            raise ProcedureError("The proposer and seconder must be members of the panel.")
+        if who is not None and who not in record.attending:
+            raise ProcedureError("The proposer and seconder must be members attending the meeting.")
     if proposer_id == seconder_id:
         raise ProcedureError("A motion needs a seconder other than its proposer.")
     chair = record.chair

@@ -25,6 +25,7 @@ routes: list[BaseRoute] = [
     Route("/manage", clerk.create_panel, methods=POST),
     Route("/manage/meetings/{meeting_id}", clerk.meeting_page, methods=GET, name="panels_manage_meeting"),
     Route("/manage/meetings/{meeting_id}/items", clerk.add_item, methods=POST),
+    Route("/manage/meetings/{meeting_id}/items/{item_id}/remove", clerk.remove_item, methods=POST),
     Route("/manage/meetings/{meeting_id}/publish-agenda", clerk.publish_agenda, methods=POST),
     Route("/manage/meetings/{meeting_id}/cancel", clerk.cancel_meeting, methods=POST),
     Route("/manage/meetings/{meeting_id}/hold", clerk.hold_meeting, methods=POST),

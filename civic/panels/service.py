@@ -152,9 +152,10 @@ def serving(members: list[PanelMember], day: date) -> list[PanelMember]:
     return sorted((m for m in members if m.serves_on(day)), key=lambda m: (order.index(m.role), m.name))
 
 
-def chair_of(members: list[PanelMember], day: date) -> PanelMember | None:
-    """Who presides: the chair, or in their absence from the list the vice-chair."""
-    by_role = {m.role: m for m in serving(members, day)}
+def presiding(members: list[PanelMember], attending: set[int]) -> PanelMember | None:
+    """Who chairs a meeting: the chair if there, else the vice-chair if there (else nobody has a
+    casting vote; the panel would elect someone for the meeting, which is not modelled)."""
+    by_role = {m.role: m for m in members if m.id in attending}
     return by_role.get(MemberRole.CHAIR) or by_role.get(MemberRole.VICE_CHAIR)
 
 
@@ -306,6 +307,28 @@ async def add_item(
         session, actor, "add_item", item, now=now, reason=title if not exempt else "exempt item", public=False
     )
     return item
+
+
+async def remove_item(
+    session: AsyncSession, meeting: PanelMeeting, item_id: int, *, actor: StaffUser | None, now: datetime
+) -> None:
+    """Take an item off an unpublished agenda; the rest close up so numbering stays 1, 2, 3..."""
+    if meeting.state != MeetingState.SCHEDULED:
+        raise Conflict("The agenda has been published; it can no longer be changed.")
+    items = await items_of(session, meeting)
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
+        raise ProcedureError("That item is not on this agenda.")
+    for link in (await session.exec(select(AgendaLink).where(AgendaLink.item_id == item_id))).all():
+        await session.delete(link)
+    await session.flush()  # links first: the unit of work does not know they point at the item
+    await session.delete(item)
+    await session.flush()
+    for position, rest in enumerate((i for i in items if i.id != item_id), start=1):
+        rest.position = position
+        session.add(rest)
+    await session.flush()
+    await log(session, actor, "remove_item", meeting, now=now, reason=item.title, public=False)
 
 
 async def items_of(session: AsyncSession, meeting: PanelMeeting) -> list[AgendaItem]:

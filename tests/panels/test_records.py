@@ -370,3 +370,65 @@ async def test_published_minutes_cannot_be_deleted(
         await session.delete(version)
         with pytest.raises(ImmutableMinutes):
             await session.flush()
+
+
+async def test_vice_chair_presides_when_the_chair_is_absent_and_proposers_must_attend(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    await steps.hold(db, clock, setup)
+    await attend(db, clock, setup, ["Ravi Menon", "Tom Price", "Aisha Begum", "Dev Sharma"])
+    rec = await load(db, setup)
+    assert rec.chair is not None and rec.chair.name == "Ravi Menon"
+    item = rec.items[0].id or 0
+    async with db.transaction() as session:
+        with pytest.raises(ProcedureError, match="attending the meeting"):
+            await record.record_motion(
+                session, rec, actor=None, now=clock.now(), item_id=item, text="x",
+                proposer_id=setup.id("Joan Okafor"), seconder_id=setup.id("Tom Price"), tally=Tally(2, 0, 0),
+            )  # fmt: skip
+        motion = await record.record_motion(
+            session, rec, actor=None, now=clock.now(), item_id=item, text="Fund it",
+            proposer_id=setup.id("Tom Price"), seconder_id=setup.id("Dev Sharma"), tally=Tally(2, 2, 0, Choice.AGAINST),
+        )  # fmt: skip
+        assert motion.casting_member_id == setup.id("Ravi Menon") and motion.tally.outcome.value == "lost"
+
+
+async def test_nobody_presiding_means_no_casting_vote(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    await steps.hold(db, clock, setup)
+    await attend(db, clock, setup, ["Siobhan Kelly", "Tom Price", "Aisha Begum", "Dev Sharma"])
+    rec = await load(db, setup)
+    async with db.transaction() as session:
+        with pytest.raises(ProcedureError, match="Only the person chairing"):
+            await record.record_motion(
+                session, rec, actor=None, now=clock.now(), item_id=rec.items[0].id or 0, text="x",
+                proposer_id=setup.id("Tom Price"), seconder_id=setup.id("Dev Sharma"), tally=Tally(1, 1, 2, Choice.FOR),
+            )  # fmt: skip
+
+
+async def test_removing_an_item_closes_up_the_numbering(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    async with db.transaction() as session:
+        meeting = await session.get(PanelMeeting, setup.meeting.id)
+        assert meeting is not None
+        items = [
+            await service.add_item(
+                session,
+                meeting,
+                actor=None,
+                now=clock.now(),
+                title=t,
+                links=[("petition", "3", "Petition 3")],
+            )
+            for t in ("One", "Two", "Three")
+        ]
+        await service.remove_item(session, meeting, items[0].id or 0, actor=None, now=clock.now())
+        assert [(i.position, i.title) for i in await service.items_of(session, meeting)] == [
+            (1, "Two"),
+            (2, "Three"),
+        ]
+        await service.publish_agenda(session, meeting, actor=None, now=clock.now())
+        with pytest.raises(HTTPException):
+            await service.remove_item(session, meeting, items[1].id or 0, actor=None, now=clock.now())
