@@ -27,17 +27,11 @@ from civic.core.htmx import redirect_after_post
 from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, list_users
-from civic.panels import forms, minutes, record, service, subscriptions
-from civic.panels.links import KINDS, MINUTES_KIND
-from civic.panels.models import AreaKind, MemberRole, Panel, PanelAction, PanelMeeting, PanelMember
+from civic.panels import actions, forms, membership, service
+from civic.panels.models import AreaKind, MemberRole, Panel, PanelAction, PanelMember
 from civic.panels.procedure import (
     ActionStatus,
-    AttendanceStatus,
-    Choice,
-    DeclarationAction,
-    MeetingState,
     ProcedureError,
-    clear_days,
 )
 from civic.panels.record import MeetingRecord
 
@@ -50,14 +44,14 @@ def require_clerk(request: Request) -> StaffUser:
     return require_role(request, Role.PANEL_CLERK)
 
 
-def _path_id(request: Request, name: str) -> int:
+def path_id(request: Request, name: str) -> int:
     value = forms.parse_int(str(request.path_params[name]))
     if value is None:
         raise HTTPException(404)
     return value
 
 
-def _form_context(errors: Errors, values: dict[str, Any] | None) -> dict[str, Any]:
+def form_context(errors: Errors, values: dict[str, Any] | None) -> dict[str, Any]:
     return {"errors": errors, "error_list": error_list(errors), "values": values or {}}
 
 
@@ -71,9 +65,9 @@ async def _area_choices(session: AsyncSession) -> dict[str, Any]:
 async def panel_list(request: Request) -> Response:
     require_clerk(request)
     async with reading(request) as session:
-        panels = await service.list_panels(session)
+        panels = await membership.list_panels(session)
         choices = await _area_choices(session)
-    context = {"panels": panels, "area_kinds": list(AreaKind), **choices, **_form_context({}, None)}
+    context = {"panels": panels, "area_kinds": list(AreaKind), **choices, **form_context({}, None)}
     return render_page(request, "panels/manage_panels.html", context)
 
 
@@ -112,13 +106,13 @@ async def create_panel(request: Request) -> Response:
     async with transaction(request) as session:
         area = await _area(request, session, values, errors) if not errors else {}
         if not errors:
-            panel = await service.create_panel(
+            panel = await membership.create_panel(
                 session, actor=actor, now=clock_now(request), **_panel_fields(values, area)
             )
             return redirect_after_post(request, f"/panels/manage/{panel.slug}")
         choices = await _area_choices(session)
-        panels = await service.list_panels(session)
-    context = {"panels": panels, "area_kinds": list(AreaKind), **choices, **_form_context(errors, values)}
+        panels = await membership.list_panels(session)
+    context = {"panels": panels, "area_kinds": list(AreaKind), **choices, **form_context(errors, values)}
     return render_page(request, "panels/manage_panels.html", context, status_code=422)
 
 
@@ -126,9 +120,9 @@ async def _panel_page(
     request: Request, slug: str, errors: Errors | None = None, values: Any = None
 ) -> Response:
     async with reading(request) as session:
-        panel = await service.get_panel(session, slug)
+        panel = await membership.get_panel(session, slug)
         assert panel.id is not None
-        members = await service.members_of(session, panel.id)
+        members = await membership.members_of(session, panel.id)
         meetings = await service.meetings_of(session, panel.id)
         choices = await _area_choices(session)
         staff_users = [u for u in await list_users(session) if not u.disabled]
@@ -140,7 +134,7 @@ async def _panel_page(
         "roles": list(MemberRole),
         "area_kinds": list(AreaKind),
         **choices,
-        **_form_context(errors or {}, values),
+        **form_context(errors or {}, values),
     }
     return render_page(request, "panels/manage_panel.html", context, status_code=422 if errors else 200)
 
@@ -155,13 +149,13 @@ async def update_panel(request: Request) -> Response:
     slug = request.path_params["slug"]
     values, errors = forms.panel_form(await read_form(request))
     async with transaction(request) as session:
-        panel = await service.get_panel(session, slug)
+        panel = await membership.get_panel(session, slug)
         area = await _area(request, session, values, errors) if not errors else {}
         if not errors:
             fields = _panel_fields(values, area)
             changed = {k: v for k, v in fields.items() if getattr(panel, k) != v}
             if changed:
-                await service.update_panel(session, panel, actor=actor, now=clock_now(request), **changed)
+                await membership.update_panel(session, panel, actor=actor, now=clock_now(request), **changed)
             return redirect_after_post(request, f"/panels/manage/{slug}?saved=1")
     return await _panel_page(request, slug, errors, {"panel": values})
 
@@ -173,9 +167,9 @@ async def add_member(request: Request) -> Response:
     if not errors:
         try:
             async with transaction(request) as session:
-                panel = await service.get_panel(session, slug)
+                panel = await membership.get_panel(session, slug)
                 fields = {k: values[k] for k in ("name", "role", "voting", "starts_on", "ends_on", "user_id")}
-                await service.add_member(session, panel, actor=actor, now=clock_now(request), **fields)
+                await membership.add_member(session, panel, actor=actor, now=clock_now(request), **fields)
             return redirect_after_post(request, f"/panels/manage/{slug}#members")
         except ProcedureError as exc:
             errors["member-name"] = str(exc)
@@ -184,7 +178,7 @@ async def add_member(request: Request) -> Response:
 
 async def end_member(request: Request) -> Response:
     actor = require_clerk(request)
-    slug, member_id = request.path_params["slug"], _path_id(request, "member_id")
+    slug, member_id = request.path_params["slug"], path_id(request, "member_id")
     errors: Errors = {}
     ends_on = forms.parse_date(
         errors, f"ends-{member_id}", text(await read_form(request), "ends_on"), "the end date"
@@ -192,11 +186,11 @@ async def end_member(request: Request) -> Response:
     if ends_on is not None:
         try:
             async with transaction(request) as session:
-                panel = await service.get_panel(session, slug)
+                panel = await membership.get_panel(session, slug)
                 member = await session.get(PanelMember, member_id)
                 if member is None or member.panel_id != panel.id:
                     raise HTTPException(404)
-                await service.end_membership(
+                await membership.end_membership(
                     session, member, actor=actor, now=clock_now(request), ends_on=ends_on
                 )
             return redirect_after_post(request, f"/panels/manage/{slug}#members")
@@ -212,7 +206,7 @@ async def schedule_meeting(request: Request) -> Response:
     if not errors:
         try:
             async with transaction(request) as session:
-                panel = await service.get_panel(session, slug)
+                panel = await membership.get_panel(session, slug)
                 raw = values["raw"]
                 meeting = await service.schedule_meeting(
                     session,
@@ -229,235 +223,9 @@ async def schedule_meeting(request: Request) -> Response:
     return await _panel_page(request, slug, errors, {"meeting": values["raw"]})
 
 
-# --- one meeting -----------------------------------------------------------------------------------
-
-
-async def _approvable(session: AsyncSession, meeting: PanelMeeting) -> list[PanelMeeting]:
-    """Earlier meetings of the panel whose draft minutes this meeting could approve."""
-    return [
-        m
-        for m in await service.meetings_of(session, meeting.panel_id)
-        if m.state == MeetingState.MINUTES_DRAFT and m.starts_at < meeting.starts_at
-    ]
-
-
-async def meeting_page(
-    request: Request, meeting_id: int | None = None, errors: Errors | None = None, values: Any = None
-) -> Response:
-    require_clerk(request)
-    meeting_id = meeting_id or _path_id(request, "meeting_id")
-    async with reading(request) as session:
-        meeting, panel = await service.get_meeting(session, meeting_id)
-        rec = await record.load(session, meeting, panel)
-        versions = await minutes.versions_of(session, meeting)
-        approvable = await _approvable(session, meeting)
-    context = {
-        "rec": rec,
-        "meeting": meeting,
-        "panel": panel,
-        "versions": versions,
-        "approvable": approvable,
-        "link_kinds": [k for k in KINDS.values() if k.kind != MINUTES_KIND],
-        "minutes_kind": MINUTES_KIND,
-        "attendance_statuses": list(AttendanceStatus),
-        "declaration_actions": list(DeclarationAction),
-        "choice_options": [(c.value, c.value.capitalize()) for c in Choice],
-        "notice_now": clear_days(clock_now(request), meeting.starts_at),
-        "action_statuses": list(ActionStatus),
-        **_form_context(errors or {}, values),
-    }
-    return render_page(request, "panels/manage_meeting.html", context, status_code=422 if errors else 200)
-
-
-async def _perform(
-    request: Request, rule_name: str, field: str, work: Work, values: Any = None, errors: Errors | None = None
-) -> Response:
-    actor = require_clerk(request)
-    meeting_id = _path_id(request, "meeting_id")
-    now = clock_now(request)
-    try:
-        async with transaction(request) as session:
-            meeting, panel = await service.get_meeting(session, meeting_id, for_update=True)
-            if not can(rule_name, actor, meeting, now=now):
-                raise Conflict(f"That cannot be done while the meeting is {meeting.state.label.lower()}.")
-            if not errors:
-                await work(session, await record.load(session, meeting, panel), actor, now)
-        if not errors:
-            return redirect_after_post(request, f"/panels/manage/meetings/{meeting_id}#{field}")
-    except ProcedureError as exc:
-        errors = {field: str(exc)}
-    return await meeting_page(request, meeting_id, errors, values)
-
-
-async def add_item(request: Request) -> Response:
-    form = await read_form(request)
-    values, errors = forms.item_form(form)
-    if text(form, "approves"):
-        values["links"].append((MINUTES_KIND, text(form, "approves"), "Minutes of the previous meeting"))
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        raw = values["raw"]
-        await service.add_item(
-            session,
-            rec.meeting,
-            actor=actor,
-            now=now,
-            title=raw["title"],
-            body=raw["body"],
-            exempt=values["exempt"],
-            exempt_reason=raw["exempt_reason"],
-            links=values["links"],
-        )
-
-    return await _perform(request, "panels.edit_agenda", "title", work, {"item": values["raw"]}, errors)
-
-
-async def remove_item(request: Request) -> Response:
-    item_id = _path_id(request, "item_id")
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service.remove_item(session, rec.meeting, item_id, actor=actor, now=now)
-
-    return await _perform(request, "panels.edit_agenda", "title", work)
-
-
-async def publish_agenda(request: Request) -> Response:
-    reason = text(await read_form(request), "urgency_reason")
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service.publish_agenda(session, rec.meeting, actor=actor, now=now, urgency_reason=reason)
-        await _notify(request, session, rec, "agenda", now)
-
-    return await _perform(
-        request, "panels.publish_agenda", "urgency_reason", work, {"urgency_reason": reason}
-    )
-
-
-async def _notify(
-    request: Request, session: AsyncSession, rec: MeetingRecord, what: str, now: datetime
-) -> None:
-    public_items = [i for i in rec.items if not i.exempt]
-    context = {"items": rec.items, "public_items": public_items, "decisions": rec.decisions}
-    state = request.app.state
-    await subscriptions.notify(
-        session, rec.panel, rec.meeting, what, context, settings=state.settings, mail=state.mail, now=now
-    )
-
-
-async def cancel_meeting(request: Request) -> Response:
-    reason = text(await read_form(request), "cancel_reason")
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service.cancel_meeting(session, rec.meeting, actor=actor, now=now, reason=reason)
-
-    return await _perform(request, "panels.cancel", "cancel_reason", work, {"cancel_reason": reason})
-
-
-async def hold_meeting(request: Request) -> Response:
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service.hold_meeting(session, rec.meeting, actor=actor, now=now)
-
-    return await _perform(request, "panels.hold", "attendance", work)
-
-
-async def record_attendance(request: Request) -> Response:
-    form = await read_form(request)
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        entries = forms.attendance_form(form, list(rec.member_names))
-        await record.record_attendance(session, rec, entries, actor=actor, now=now)
-
-    return await _perform(request, "panels.record", "attendance", work)
-
-
-async def declare_interest(request: Request) -> Response:
-    values, errors = forms.declaration_form(await read_form(request))
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        fields = {k: values[k] for k in ("member_id", "item_id", "action")}
-        await record.declare_interest(
-            session, rec, actor=actor, now=now, nature=values["raw"]["nature"], **fields
-        )
-
-    return await _perform(request, "panels.record", "nature", work, {"declaration": values["raw"]}, errors)
-
-
-async def record_motion(request: Request) -> Response:
-    form = await read_form(request)
-    member_ids = [int(k.removeprefix("vote-")) for k in form if k.startswith("vote-") and k[5:].isdigit()]
-    values, errors = forms.motion_form(form, member_ids)
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        fields = {
-            k: values[k] for k in ("item_id", "text", "proposer_id", "seconder_id", "tally", "recorded")
-        }
-        await record.record_motion(session, rec, actor=actor, now=now, **fields)
-
-    return await _perform(request, "panels.record", "text", work, {"motion": values["raw"]}, errors)
-
-
-async def record_decision(request: Request) -> Response:
-    values, errors = forms.decision_form(await read_form(request))
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        raw = values["raw"]
-        await record.record_decision(
-            session,
-            rec,
-            actor=actor,
-            now=now,
-            item_id=values["item_id"],
-            motion_id=values["motion_id"],
-            text=raw["text"],
-            reasons=raw["reasons"],
-            alternatives=raw["alternatives"],
-            actions=values["actions"],
-        )
-
-    return await _perform(
-        request, "panels.record", "decision-text", work, {"decision": values["raw"]}, errors
-    )
-
-
-async def draft_minutes(request: Request) -> Response:
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await minutes.draft_minutes(session, rec, actor=actor, now=now)
-
-    return await _perform(request, "panels.draft_minutes", "minutes", work)
-
-
-async def edit_minutes(request: Request) -> Response:
-    body = text(await read_form(request), "body")
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await minutes.edit_draft(session, rec.meeting, body, actor=actor, now=now)
-
-    return await _perform(request, "panels.edit_minutes", "minutes", work, {"body": body})
-
-
-async def publish_minutes(request: Request) -> Response:
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await minutes.publish_minutes(session, rec.meeting, actor=actor, now=now)
-        await _notify(request, session, rec, "decisions", now)
-
-    return await _perform(request, "panels.publish_minutes", "minutes", work)
-
-
-async def correct_minutes(request: Request) -> Response:
-    form = await read_form(request)
-    body, note = text(form, "body"), text(form, "correction_note")
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await minutes.publish_correction(session, rec.meeting, body, note, actor=actor, now=now)
-
-    return await _perform(
-        request, "panels.correct_minutes", "correction_note", work, {"body": body, "note": note}
-    )
-
-
 async def update_action(request: Request) -> Response:
     actor = require_clerk(request)
-    action_id = _path_id(request, "action_id")
+    action_id = path_id(request, "action_id")
     values, errors = forms.action_update_form(await read_form(request))
     now = clock_now(request)
     async with transaction(request) as session:
@@ -467,7 +235,7 @@ async def update_action(request: Request) -> Response:
         if not can("panels.update_action", actor, action, now=now):
             raise Conflict(f"This action is {action.status.label.lower()}; it cannot be updated.")
         if not errors:
-            await record.update_action(
+            await actions.update_action(
                 session, action, actor=actor, now=now, status=values["status"], note=values["raw"]["note"]
             )
             return redirect_after_post(request, f"/panels/decisions/{action.decision_id}")
@@ -483,7 +251,7 @@ def _action_page(
         "action": action,
         "panel": panel,
         "statuses": list(ActionStatus),
-        **_form_context(errors, values),
+        **form_context(errors, values),
     }
     return render_page(request, "panels/manage_action.html", context, status_code=422 if errors else 200)
 
@@ -491,7 +259,7 @@ def _action_page(
 async def action_form(request: Request) -> Response:
     actor = require_clerk(request)
     async with reading(request) as session:
-        action = await session.get(PanelAction, _path_id(request, "action_id"))
+        action = await session.get(PanelAction, path_id(request, "action_id"))
         if action is None:
             raise HTTPException(404)
         panel = await session.get(Panel, action.panel_id)

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.clock import SystemClock
 from civic.core.users import Role, StaffUser
 from civic.demo import DemoContext, demo_loader
-from civic.panels import jobs, minutes, record, rules, service  # noqa: F401 - rules and jobs register on import
+from civic.panels import actions, jobs, membership, minutes, record, rules, service  # noqa: F401 - rules and jobs register on import
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelMeeting
 from civic.panels.procedure import AttendanceStatus, Choice, DeclarationAction, Tally
@@ -41,7 +41,7 @@ async def load_panels(session: AsyncSession, ctx: DemoContext) -> None:
     clerk = ctx.staff.get(Role.PANEL_CLERK)
     now = SystemClock().now()
     start = now - timedelta(days=70)
-    panel = await service.create_panel(
+    panel = await membership.create_panel(
         session,
         actor=clerk,
         now=start,
@@ -59,7 +59,7 @@ async def load_panels(session: AsyncSession, ctx: DemoContext) -> None:
     police = ctx.staff.get(Role.POLICE)
     ids = {}
     for name, role, voting in ROSTER:
-        member = await service.add_member(
+        member = await membership.add_member(
             session,
             panel,
             actor=clerk,
@@ -148,12 +148,12 @@ async def _first_meeting(
     )  # fmt: skip
     await minutes.draft_minutes(session, rec, actor=clerk, now=at + timedelta(days=1))
     done = rec.actions[grant_decision.id or 0][0]
-    await record.update_action(session, done, actor=clerk, now=at + timedelta(days=6), status=done.status.IN_PROGRESS,
+    await actions.update_action(session, done, actor=clerk, now=at + timedelta(days=6), status=done.status.IN_PROGRESS,
                                note="Grant agreement sent to the association.")  # fmt: skip
-    await record.update_action(session, done, actor=clerk, now=at + timedelta(days=15), status=done.status.DONE,
+    await actions.update_action(session, done, actor=clerk, now=at + timedelta(days=15), status=done.status.DONE,
                                note="£1,500 paid; the homework club opened on a Tuesday evening.")  # fmt: skip
     sent = rec.actions[decision.id or 0][0]
-    await record.update_action(session, sent, actor=clerk, now=at + timedelta(days=3), status=sent.status.DONE,
+    await actions.update_action(session, sent, actor=clerk, now=at + timedelta(days=3), status=sent.status.DONE,
                                note="Request sent to Highways with the petition attached.")  # fmt: skip
     return meeting
 

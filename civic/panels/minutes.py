@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.errors import Conflict
 from civic.core.users import StaffUser
-from civic.panels import service
+from civic.panels import journal, service
 from civic.panels.links import kind_label
 from civic.panels.models import MinutesVersion, PanelMeeting
 from civic.panels.procedure import MeetingState, ProcedureError
@@ -125,7 +125,7 @@ async def edit_draft(
     version.body = body.strip() + "\n"
     session.add(version)
     await session.flush()
-    await service.log(session, actor, "edit_minutes", meeting, now=now, public=False)
+    await journal.log(session, actor, "edit_minutes", meeting, now=now, public=False)
     return version
 
 
@@ -168,5 +168,5 @@ async def publish_correction(
     session.add(version)
     await session.flush()
     reason = f"version {version.number}: {version.correction_note}"
-    await service.log(session, actor, "correct_minutes", meeting, now=now, reason=reason)
+    await journal.log(session, actor, "correct_minutes", meeting, now=now, reason=reason)
     return version

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.templating import render_page
-from civic.panels import service
+from civic.panels import membership, service
 from civic.panels.models import Decision, Motion, Panel, PanelMeeting
 from civic.panels.procedure import AGENDA_PUBLIC
 
@@ -40,7 +40,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 async def _panels(session: AsyncSession) -> dict[int, Panel]:
-    return {p.id: p for p in await service.list_panels(session) if p.id is not None}
+    return {p.id: p for p in await membership.list_panels(session) if p.id is not None}
 
 
 def _panel_filter(request: Request, panels: dict[int, Panel]) -> int | None:
@@ -160,7 +160,7 @@ async def decisions_csv(request: Request) -> Response:
 async def feed(request: Request) -> Response:
     """Published agendas and decisions of one panel, newest first."""
     async with reading(request) as session:
-        panel = await service.get_panel(session, request.path_params["slug"])
+        panel = await membership.get_panel(session, request.path_params["slug"])
         meetings = [m for m in await service.meetings_of(session, panel.id or 0) if m.state in AGENDA_PUBLIC]
         decisions = (
             await session.exec(

@@ -15,7 +15,7 @@ from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.home import OpenItem, open_now
 from civic.core.templating import render_page
-from civic.panels import minutes, record, service
+from civic.panels import actions, membership, minutes, record, service
 from civic.panels.links import href_for, kind_label
 from civic.panels.models import Decision, Motion, Panel, PanelAction, PanelMeeting
 from civic.panels.procedure import (
@@ -51,7 +51,7 @@ async def upcoming_meetings(session: AsyncSession, now: datetime) -> list[OpenIt
 async def panel_list(request: Request) -> Response:
     now = clock_now(request)
     async with reading(request) as session:
-        panels = await service.list_panels(session)
+        panels = await membership.list_panels(session)
         upcoming = await session.exec(
             select(PanelMeeting)
             .where(
@@ -74,9 +74,9 @@ def overdue_ids(actions: list[PanelAction], today: date) -> set[int]:
 async def panel_page(request: Request) -> Response:
     now = clock_now(request)
     async with reading(request) as session:
-        panel = await service.get_panel(session, request.path_params["slug"])
+        panel = await membership.get_panel(session, request.path_params["slug"])
         assert panel.id is not None
-        members = service.serving(await service.members_of(session, panel.id), london_date(now))
+        members = membership.serving(await membership.members_of(session, panel.id), london_date(now))
         meetings = await service.meetings_of(session, panel.id)
         decisions = list(
             (
@@ -88,7 +88,7 @@ async def panel_page(request: Request) -> Response:
                 )
             ).all()
         )
-        actions = list(
+        open_actions = list(
             (
                 await session.exec(
                     select(PanelAction)
@@ -109,8 +109,8 @@ async def panel_page(request: Request) -> Response:
         ],
         "later_meetings": upcoming[1:],
         "decisions": decisions,
-        "actions": actions,
-        "overdue": overdue_ids(actions, london_date(now)),
+        "actions": open_actions,
+        "overdue": overdue_ids(open_actions, london_date(now)),
         "subscribed": request.query_params.get("subscribed"),
     }
     return render_page(request, "panels/panel.html", context)
@@ -157,8 +157,8 @@ async def decision_page(request: Request) -> Response:
             raise HTTPException(404)
         meeting, panel = await service.get_meeting(session, decision.meeting_id)
         rec = await record.load(session, meeting, panel)
-        actions = rec.actions.get(decision.id or 0, [])
-        updates = await record.updates_for(session, [a.id for a in actions if a.id is not None])
+        asked = rec.actions.get(decision.id or 0, [])
+        updates = await actions.updates_for(session, [a.id for a in asked if a.id is not None])
     context = {
         "decision": decision,
         "rec": rec,
@@ -166,9 +166,9 @@ async def decision_page(request: Request) -> Response:
         "panel": panel,
         "item": rec.item(decision.item_id),
         "motion": rec.motion(decision.motion_id) if decision.motion_id else None,
-        "actions": actions,
+        "actions": asked,
         "updates": updates,
-        "overdue": overdue_ids(actions, london_date(now)),
+        "overdue": overdue_ids(asked, london_date(now)),
         **LINK_HELPERS,
     }
     return render_page(request, "panels/decision.html", context)

@@ -14,10 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.errors import Conflict
 from civic.core.users import StaffUser
-from civic.panels import service
+from civic.panels import actions, journal, membership, service
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import (
-    ActionUpdate,
     AgendaItem,
     AgendaLink,
     Attendance,
@@ -31,9 +30,7 @@ from civic.panels.models import (
     PanelMember,
 )
 from civic.panels.procedure import (
-    ACTIVE_ACTIONS,
     ATTENDING,
-    ActionStatus,
     AttendanceStatus,
     Choice,
     DeclarationAction,
@@ -84,7 +81,7 @@ class MeetingRecord:
 
     @property
     def chair(self) -> PanelMember | None:
-        return service.presiding(self.members, self.attending)
+        return membership.presiding(self.members, self.attending)
 
     def withdrawn(self, item_id: int) -> frozenset[int]:
         return withdrawn_members((d.member_id, d.action) for d in self.declarations if d.item_id == item_id)
@@ -109,7 +106,7 @@ class MeetingRecord:
 async def load(session: AsyncSession, meeting: PanelMeeting, panel: Panel) -> MeetingRecord:
     assert meeting.id is not None and panel.id is not None
     items = await service.items_of(session, meeting)
-    members = service.serving(await service.members_of(session, panel.id), service.meeting_day(meeting))
+    members = membership.serving(await membership.members_of(session, panel.id), service.meeting_day(meeting))
     motions = list(
         (
             await session.exec(select(Motion).where(Motion.meeting_id == meeting.id).order_by(col(Motion.id)))
@@ -145,7 +142,7 @@ async def load(session: AsyncSession, meeting: PanelMeeting, panel: Panel) -> Me
         motions=motions,
         votes=votes,
         decisions=decisions,
-        actions=await actions_for(session, [d.id for d in decisions if d.id is not None]),
+        actions=await actions.actions_for(session, [d.id for d in decisions if d.id is not None]),
     )
 
 
@@ -188,7 +185,7 @@ async def record_attendance(
     await session.flush()
     result = record.quorum
     summary = f"{result.present} of {result.voting_members} voting members present; quorum {result.needed}"
-    await service.log(session, actor, "record_attendance", record.meeting, now=now, reason=summary)
+    await journal.log(session, actor, "record_attendance", record.meeting, now=now, reason=summary)
     return result
 
 
@@ -230,7 +227,7 @@ async def declare_interest(
     await session.flush()
     record.declarations.append(declaration)
     reason = f"{record.member_names[member_id]}: {nature.strip()} ({action.label})"
-    await service.log(session, actor, "declare_interest", declaration, now=now, reason=reason)
+    await journal.log(session, actor, "declare_interest", declaration, now=now, reason=reason)
     return declaration
 
 
@@ -294,7 +291,7 @@ async def record_motion(
     reason = f"{outcome}: {tally.for_} for, {tally.against} against, {tally.abstain} abstained"
     if tally.casting:
         reason += f"; chair's casting vote {tally.casting.value}"
-    await service.log(session, actor, "record_vote", motion, now=now, reason=reason)
+    await journal.log(session, actor, "record_vote", motion, now=now, reason=reason)
     if tally.outcome == Outcome.CARRIED:
         for link in record.links.get(item_id, []):
             if link.kind == MINUTES_KIND:
@@ -357,55 +354,5 @@ async def record_decision(
         session.add(action)
         record.actions[decision.id].append(action)
     await session.flush()
-    await service.log(session, actor, "record_decision", decision, now=now, reason=decision.text[:300])
+    await journal.log(session, actor, "record_decision", decision, now=now, reason=decision.text[:300])
     return decision
-
-
-async def actions_for(session: AsyncSession, decision_ids: list[int]) -> dict[int, list[PanelAction]]:
-    found: dict[int, list[PanelAction]] = {d: [] for d in decision_ids}
-    if decision_ids:
-        rows = await session.exec(
-            select(PanelAction)
-            .where(col(PanelAction.decision_id).in_(decision_ids))
-            .order_by(col(PanelAction.id))
-        )
-        for action in rows.all():
-            found[action.decision_id].append(action)
-    return found
-
-
-async def update_action(
-    session: AsyncSession,
-    action: PanelAction,
-    *,
-    actor: StaffUser | None,
-    now: datetime,
-    status: ActionStatus,
-    note: str,
-) -> ActionUpdate:
-    if action.status not in ACTIVE_ACTIONS:
-        raise Conflict(f"This action is {action.status.label.lower()}; it cannot be updated.")
-    if not note.strip():
-        raise ProcedureError("Say what has happened, for the public update.")
-    assert action.id is not None
-    update = ActionUpdate(action_id=action.id, at=now, status=status, note=note.strip())
-    action.status = status
-    session.add_all([action, update])
-    await session.flush()
-    await service.log(
-        session, actor, "update_action", action, now=now, reason=f"{status.label}: {note.strip()}"
-    )
-    return update
-
-
-async def updates_for(session: AsyncSession, action_ids: list[int]) -> dict[int, list[ActionUpdate]]:
-    found: dict[int, list[ActionUpdate]] = {a: [] for a in action_ids}
-    if action_ids:
-        rows = await session.exec(
-            select(ActionUpdate)
-            .where(col(ActionUpdate.action_id).in_(action_ids))
-            .order_by(col(ActionUpdate.at))
-        )
-        for update in rows.all():
-            found[update.action_id].append(update)
-    return found

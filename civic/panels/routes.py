@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.panels import clerk, opendata, public, signup
+from civic.panels import clerk, clerk_meeting, opendata, public, signup
 
 GET, POST = ["GET"], ["POST"]
 
@@ -23,20 +23,22 @@ routes: list[BaseRoute] = [
     # the clerk's pages
     Route("/manage", clerk.panel_list, methods=GET, name="panels_manage"),
     Route("/manage", clerk.create_panel, methods=POST),
-    Route("/manage/meetings/{meeting_id}", clerk.meeting_page, methods=GET, name="panels_manage_meeting"),
-    Route("/manage/meetings/{meeting_id}/items", clerk.add_item, methods=POST),
-    Route("/manage/meetings/{meeting_id}/items/{item_id}/remove", clerk.remove_item, methods=POST),
-    Route("/manage/meetings/{meeting_id}/publish-agenda", clerk.publish_agenda, methods=POST),
-    Route("/manage/meetings/{meeting_id}/cancel", clerk.cancel_meeting, methods=POST),
-    Route("/manage/meetings/{meeting_id}/hold", clerk.hold_meeting, methods=POST),
-    Route("/manage/meetings/{meeting_id}/attendance", clerk.record_attendance, methods=POST),
-    Route("/manage/meetings/{meeting_id}/declarations", clerk.declare_interest, methods=POST),
-    Route("/manage/meetings/{meeting_id}/motions", clerk.record_motion, methods=POST),
-    Route("/manage/meetings/{meeting_id}/decisions", clerk.record_decision, methods=POST),
-    Route("/manage/meetings/{meeting_id}/draft-minutes", clerk.draft_minutes, methods=POST),
-    Route("/manage/meetings/{meeting_id}/minutes", clerk.edit_minutes, methods=POST),
-    Route("/manage/meetings/{meeting_id}/publish-minutes", clerk.publish_minutes, methods=POST),
-    Route("/manage/meetings/{meeting_id}/corrections", clerk.correct_minutes, methods=POST),
+    Route(
+        "/manage/meetings/{meeting_id}", clerk_meeting.meeting_page, methods=GET, name="panels_manage_meeting"
+    ),
+    Route("/manage/meetings/{meeting_id}/items", clerk_meeting.add_item, methods=POST),
+    Route("/manage/meetings/{meeting_id}/items/{item_id}/remove", clerk_meeting.remove_item, methods=POST),
+    Route("/manage/meetings/{meeting_id}/publish-agenda", clerk_meeting.publish_agenda, methods=POST),
+    Route("/manage/meetings/{meeting_id}/cancel", clerk_meeting.cancel_meeting, methods=POST),
+    Route("/manage/meetings/{meeting_id}/hold", clerk_meeting.hold_meeting, methods=POST),
+    Route("/manage/meetings/{meeting_id}/attendance", clerk_meeting.record_attendance, methods=POST),
+    Route("/manage/meetings/{meeting_id}/declarations", clerk_meeting.declare_interest, methods=POST),
+    Route("/manage/meetings/{meeting_id}/motions", clerk_meeting.record_motion, methods=POST),
+    Route("/manage/meetings/{meeting_id}/decisions", clerk_meeting.record_decision, methods=POST),
+    Route("/manage/meetings/{meeting_id}/draft-minutes", clerk_meeting.draft_minutes, methods=POST),
+    Route("/manage/meetings/{meeting_id}/minutes", clerk_meeting.edit_minutes, methods=POST),
+    Route("/manage/meetings/{meeting_id}/publish-minutes", clerk_meeting.publish_minutes, methods=POST),
+    Route("/manage/meetings/{meeting_id}/corrections", clerk_meeting.correct_minutes, methods=POST),
     Route("/manage/actions/{action_id}", clerk.action_form, methods=GET, name="panels_manage_action"),
     Route("/manage/actions/{action_id}", clerk.update_action, methods=POST),
     Route("/manage/{slug}", clerk.panel_detail, methods=GET, name="panels_manage_panel"),

@@ -1,165 +1,25 @@
-"""Panels, members, meetings and agendas: queries and state transitions. Flushes, never commits."""
+"""Meetings and their agendas: queries and state transitions. Flushes, never commits."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 
-from civic.core import audit
 from civic.core.errors import Conflict
 from civic.core.users import StaffUser
+from civic.panels import journal
 from civic.panels.links import MINUTES_KIND, check_link
 from civic.panels.models import (
     AgendaItem,
     AgendaLink,
-    MemberRole,
     Motion,
     Panel,
     PanelMeeting,
-    PanelMember,
 )
 from civic.panels.procedure import MeetingState, ProcedureError, check_notice, check_transition, london_date
-
-RESERVED_SLUGS = frozenset({"manage", "meetings", "decisions", "subscriptions", "actions", "feed"})
-
-
-def slugify(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:70] or "panel"
-    return f"{slug}-panel" if slug in RESERVED_SLUGS else slug
-
-
-async def log(
-    session: AsyncSession,
-    actor: StaffUser | None,
-    action: str,
-    obj: object,
-    *,
-    now: datetime,
-    reason: str = "",
-    public: bool = True,
-) -> None:
-    await audit.record(
-        session,
-        actor=actor,
-        action=f"panels.{action}",
-        object_type=type(obj).__name__,
-        object_id=getattr(obj, "id", ""),
-        now=now,
-        reason=reason,
-        public=public,
-    )
-
-
-# --- panels and members ----------------------------------------------------------------------------
-
-
-async def create_panel(
-    session: AsyncSession, *, actor: StaffUser | None, now: datetime, **fields: object
-) -> Panel:
-    slug = base = slugify(str(fields["name"]))
-    number = 1
-    while (await session.exec(select(Panel.id).where(Panel.slug == slug))).first() is not None:
-        number += 1
-        slug = f"{base}-{number}"
-    panel = Panel(slug=slug, created_at=now, **fields)  # type: ignore[arg-type]
-    session.add(panel)
-    await session.flush()
-    await log(session, actor, "create_panel", panel, now=now, reason=panel.name)
-    return panel
-
-
-async def update_panel(
-    session: AsyncSession, panel: Panel, *, actor: StaffUser, now: datetime, **fields: object
-) -> Panel:
-    for key, value in fields.items():
-        setattr(panel, key, value)
-    session.add(panel)
-    await session.flush()
-    await log(session, actor, "update_panel", panel, now=now, reason=", ".join(sorted(fields)))
-    return panel
-
-
-async def get_panel(session: AsyncSession, slug: str) -> Panel:
-    panel = (await session.exec(select(Panel).where(Panel.slug == slug))).first()
-    if panel is None:
-        raise HTTPException(404)
-    return panel
-
-
-async def list_panels(session: AsyncSession) -> list[Panel]:
-    return list((await session.exec(select(Panel).order_by(col(Panel.name)))).all())
-
-
-async def add_member(
-    session: AsyncSession,
-    panel: Panel,
-    *,
-    actor: StaffUser | None,
-    now: datetime,
-    name: str,
-    role: MemberRole,
-    voting: bool,
-    starts_on: date,
-    ends_on: date | None = None,
-    user_id: int | None = None,
-) -> PanelMember:
-    if role == MemberRole.ADVISER and voting:
-        raise ProcedureError("A non-voting adviser cannot have a vote.")
-    if ends_on is not None and ends_on < starts_on:
-        raise ProcedureError("The end date must be on or after the start date.")
-    if user_id is not None and await session.get(StaffUser, user_id) is None:
-        raise ProcedureError("Choose a staff account from the list, or none for a resident member.")
-    assert panel.id is not None
-    member = PanelMember(
-        panel_id=panel.id,
-        name=name,
-        role=role,
-        voting=voting,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        user_id=user_id,
-    )
-    session.add(member)
-    await session.flush()
-    await log(session, actor, "add_member", member, now=now, reason=f"{name}, {role.label}")
-    return member
-
-
-async def end_membership(
-    session: AsyncSession, member: PanelMember, *, actor: StaffUser, now: datetime, ends_on: date
-) -> None:
-    if ends_on < member.starts_on:
-        raise ProcedureError("The end date must be on or after the start date.")
-    member.ends_on = ends_on
-    session.add(member)
-    await session.flush()
-    await log(session, actor, "end_membership", member, now=now, reason=f"{member.name} until {ends_on}")
-
-
-async def members_of(session: AsyncSession, panel_id: int) -> list[PanelMember]:
-    rows = await session.exec(
-        select(PanelMember).where(PanelMember.panel_id == panel_id).order_by(col(PanelMember.id))
-    )
-    return list(rows.all())
-
-
-def serving(members: list[PanelMember], day: date) -> list[PanelMember]:
-    order = list(MemberRole)
-    return sorted((m for m in members if m.serves_on(day)), key=lambda m: (order.index(m.role), m.name))
-
-
-def presiding(members: list[PanelMember], attending: set[int]) -> PanelMember | None:
-    """Who chairs a meeting: the chair if there, else the vice-chair if there (else nobody has a
-    casting vote; the panel would elect someone for the meeting, which is not modelled)."""
-    by_role = {m.role: m for m in members if m.id in attending}
-    return by_role.get(MemberRole.CHAIR) or by_role.get(MemberRole.VICE_CHAIR)
-
-
-# --- meetings --------------------------------------------------------------------------------------
 
 
 async def schedule_meeting(
@@ -180,7 +40,7 @@ async def schedule_meeting(
     )
     session.add(meeting)
     await session.flush()
-    await log(session, actor, "schedule_meeting", meeting, now=now, reason=f"{panel.name}, {place}")
+    await journal.log(session, actor, "schedule_meeting", meeting, now=now, reason=f"{panel.name}, {place}")
     return meeting
 
 
@@ -214,7 +74,7 @@ async def move(
     meeting.state = target
     session.add(meeting)
     await session.flush()
-    await log(session, actor, f"meeting.{target.value}", meeting, now=now, reason=reason)
+    await journal.log(session, actor, f"meeting.{target.value}", meeting, now=now, reason=reason)
 
 
 async def publish_agenda(
@@ -303,7 +163,7 @@ async def add_item(
     for kind, ref, label in links:
         session.add(AgendaLink(item_id=item.id, kind=kind, ref=ref, label=label))
     await session.flush()
-    await log(
+    await journal.log(
         session, actor, "add_item", item, now=now, reason=title if not exempt else "exempt item", public=False
     )
     return item
@@ -328,7 +188,7 @@ async def remove_item(
         rest.position = position
         session.add(rest)
     await session.flush()
-    await log(session, actor, "remove_item", meeting, now=now, reason=item.title, public=False)
+    await journal.log(session, actor, "remove_item", meeting, now=now, reason=item.title, public=False)
 
 
 async def items_of(session: AsyncSession, meeting: PanelMeeting) -> list[AgendaItem]:

@@ -14,7 +14,7 @@ from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, hit
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
-from civic.panels import service, subscriptions
+from civic.panels import membership, subscriptions
 
 PER_IP = [Limit(10, 600), Limit(50, 86_400)]
 PER_ADDRESS = [Limit(3, 3600)]
@@ -22,7 +22,7 @@ PER_ADDRESS = [Limit(3, 3600)]
 
 async def subscribe_form(request: Request) -> Response:
     async with reading(request) as session:
-        panel = await service.get_panel(session, request.path_params["slug"])
+        panel = await membership.get_panel(session, request.path_params["slug"])
     return render_page(request, "panels/subscribe.html", {"panel": panel, "errors": {}, "email": ""})
 
 
@@ -34,7 +34,7 @@ async def subscribe(request: Request) -> Response:
     now, settings = clock_now(request), request.app.state.settings
     retry_after = 0
     async with transaction(request) as session:
-        panel = await service.get_panel(session, slug)
+        panel = await membership.get_panel(session, slug)
         if not errors:
             by_ip = await hit(session, f"panels:subscribe:ip:{client_ip(request)}", PER_IP, now=now)
             key = f"panels:subscribe:{panel.id}:{email_hash(settings.secret_key, address)}"
@@ -54,7 +54,7 @@ async def subscribe(request: Request) -> Response:
 
 async def check_email_page(request: Request) -> Response:
     async with reading(request) as session:
-        panel = await service.get_panel(session, request.path_params["slug"])
+        panel = await membership.get_panel(session, request.path_params["slug"])
     return render_page(request, "panels/subscribe_check.html", {"panel": panel})
 
 

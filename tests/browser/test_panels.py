@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import Database
 from civic.core.users import Role
-from civic.panels import minutes, service
+from civic.panels import membership, minutes, service
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelMeeting, PanelMember
 from civic.panels.procedure import LONDON
@@ -94,14 +94,14 @@ async def _seed(live_server: LiveServer) -> tuple[int, dict[str, int]]:
     now = datetime.now(UTC)
     past = now - timedelta(days=21)
     async with database(live_server) as session:
-        panel = await service.create_panel(
+        panel = await membership.create_panel(
             session, actor=None, now=past, name="Docks Youth Panel", area_kind=AreaKind.COUNCIL, area_name="Fernbridge",
             purpose="Young people decide on youth services.", meeting_frequency="Monthly", quorum_rule="1/2",
         )  # fmt: skip
         ids = {}
         for name, role in (("Zara Ali", MemberRole.CHAIR), ("Ben Cole", MemberRole.MEMBER),
                            ("Kai Evans", MemberRole.MEMBER), ("Lily Ford", MemberRole.MEMBER)):  # fmt: skip
-            member = await service.add_member(
+            member = await membership.add_member(
                 session,
                 panel,
                 actor=None,

@@ -1,0 +1,257 @@
+"""The clerk's page for one meeting and everything done on it: agenda, publication, the record of
+the meeting, and its minutes. See `clerk` for the order of checks every POST makes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.clock import now as clock_now
+from civic.core.db import reading, transaction
+from civic.core.errors import Conflict
+from civic.core.forms import Errors, read_form, text
+from civic.core.htmx import redirect_after_post
+from civic.core.rules import can
+from civic.core.templating import render_page
+from civic.core.users import StaffUser
+from civic.panels import forms, minutes, record, service, subscriptions
+from civic.panels.clerk import Work, form_context, path_id, require_clerk
+from civic.panels.links import KINDS, MINUTES_KIND
+from civic.panels.models import PanelMeeting
+from civic.panels.procedure import (
+    ActionStatus,
+    AttendanceStatus,
+    Choice,
+    DeclarationAction,
+    MeetingState,
+    ProcedureError,
+    clear_days,
+)
+from civic.panels.record import MeetingRecord
+
+
+async def _approvable(session: AsyncSession, meeting: PanelMeeting) -> list[PanelMeeting]:
+    """Earlier meetings of the panel whose draft minutes this meeting could approve."""
+    return [
+        m
+        for m in await service.meetings_of(session, meeting.panel_id)
+        if m.state == MeetingState.MINUTES_DRAFT and m.starts_at < meeting.starts_at
+    ]
+
+
+async def meeting_page(
+    request: Request, meeting_id: int | None = None, errors: Errors | None = None, values: Any = None
+) -> Response:
+    require_clerk(request)
+    meeting_id = meeting_id or path_id(request, "meeting_id")
+    async with reading(request) as session:
+        meeting, panel = await service.get_meeting(session, meeting_id)
+        rec = await record.load(session, meeting, panel)
+        versions = await minutes.versions_of(session, meeting)
+        approvable = await _approvable(session, meeting)
+    context = {
+        "rec": rec,
+        "meeting": meeting,
+        "panel": panel,
+        "versions": versions,
+        "approvable": approvable,
+        "link_kinds": [k for k in KINDS.values() if k.kind != MINUTES_KIND],
+        "minutes_kind": MINUTES_KIND,
+        "attendance_statuses": list(AttendanceStatus),
+        "declaration_actions": list(DeclarationAction),
+        "choice_options": [(c.value, c.value.capitalize()) for c in Choice],
+        "notice_now": clear_days(clock_now(request), meeting.starts_at),
+        "action_statuses": list(ActionStatus),
+        **form_context(errors or {}, values),
+    }
+    return render_page(request, "panels/manage_meeting.html", context, status_code=422 if errors else 200)
+
+
+async def _perform(
+    request: Request, rule_name: str, field: str, work: Work, values: Any = None, errors: Errors | None = None
+) -> Response:
+    actor = require_clerk(request)
+    meeting_id = path_id(request, "meeting_id")
+    now = clock_now(request)
+    try:
+        async with transaction(request) as session:
+            meeting, panel = await service.get_meeting(session, meeting_id, for_update=True)
+            if not can(rule_name, actor, meeting, now=now):
+                raise Conflict(f"That cannot be done while the meeting is {meeting.state.label.lower()}.")
+            if not errors:
+                await work(session, await record.load(session, meeting, panel), actor, now)
+        if not errors:
+            return redirect_after_post(request, f"/panels/manage/meetings/{meeting_id}#{field}")
+    except ProcedureError as exc:
+        errors = {field: str(exc)}
+    return await meeting_page(request, meeting_id, errors, values)
+
+
+async def add_item(request: Request) -> Response:
+    form = await read_form(request)
+    values, errors = forms.item_form(form)
+    if text(form, "approves"):
+        values["links"].append((MINUTES_KIND, text(form, "approves"), "Minutes of the previous meeting"))
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        raw = values["raw"]
+        await service.add_item(
+            session,
+            rec.meeting,
+            actor=actor,
+            now=now,
+            title=raw["title"],
+            body=raw["body"],
+            exempt=values["exempt"],
+            exempt_reason=raw["exempt_reason"],
+            links=values["links"],
+        )
+
+    return await _perform(request, "panels.edit_agenda", "title", work, {"item": values["raw"]}, errors)
+
+
+async def remove_item(request: Request) -> Response:
+    item_id = path_id(request, "item_id")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service.remove_item(session, rec.meeting, item_id, actor=actor, now=now)
+
+    return await _perform(request, "panels.edit_agenda", "title", work)
+
+
+async def publish_agenda(request: Request) -> Response:
+    reason = text(await read_form(request), "urgency_reason")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service.publish_agenda(session, rec.meeting, actor=actor, now=now, urgency_reason=reason)
+        await _notify(request, session, rec, "agenda", now)
+
+    return await _perform(
+        request, "panels.publish_agenda", "urgency_reason", work, {"urgency_reason": reason}
+    )
+
+
+async def _notify(
+    request: Request, session: AsyncSession, rec: MeetingRecord, what: str, now: datetime
+) -> None:
+    public_items = [i for i in rec.items if not i.exempt]
+    context = {"items": rec.items, "public_items": public_items, "decisions": rec.decisions}
+    state = request.app.state
+    await subscriptions.notify(
+        session, rec.panel, rec.meeting, what, context, settings=state.settings, mail=state.mail, now=now
+    )
+
+
+async def cancel_meeting(request: Request) -> Response:
+    reason = text(await read_form(request), "cancel_reason")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service.cancel_meeting(session, rec.meeting, actor=actor, now=now, reason=reason)
+
+    return await _perform(request, "panels.cancel", "cancel_reason", work, {"cancel_reason": reason})
+
+
+async def hold_meeting(request: Request) -> Response:
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service.hold_meeting(session, rec.meeting, actor=actor, now=now)
+
+    return await _perform(request, "panels.hold", "attendance", work)
+
+
+async def record_attendance(request: Request) -> Response:
+    form = await read_form(request)
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        entries = forms.attendance_form(form, list(rec.member_names))
+        await record.record_attendance(session, rec, entries, actor=actor, now=now)
+
+    return await _perform(request, "panels.record", "attendance", work)
+
+
+async def declare_interest(request: Request) -> Response:
+    values, errors = forms.declaration_form(await read_form(request))
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        fields = {k: values[k] for k in ("member_id", "item_id", "action")}
+        await record.declare_interest(
+            session, rec, actor=actor, now=now, nature=values["raw"]["nature"], **fields
+        )
+
+    return await _perform(request, "panels.record", "nature", work, {"declaration": values["raw"]}, errors)
+
+
+async def record_motion(request: Request) -> Response:
+    form = await read_form(request)
+    member_ids = [int(k.removeprefix("vote-")) for k in form if k.startswith("vote-") and k[5:].isdigit()]
+    values, errors = forms.motion_form(form, member_ids)
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        fields = {
+            k: values[k] for k in ("item_id", "text", "proposer_id", "seconder_id", "tally", "recorded")
+        }
+        await record.record_motion(session, rec, actor=actor, now=now, **fields)
+
+    return await _perform(request, "panels.record", "text", work, {"motion": values["raw"]}, errors)
+
+
+async def record_decision(request: Request) -> Response:
+    values, errors = forms.decision_form(await read_form(request))
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        raw = values["raw"]
+        await record.record_decision(
+            session,
+            rec,
+            actor=actor,
+            now=now,
+            item_id=values["item_id"],
+            motion_id=values["motion_id"],
+            text=raw["text"],
+            reasons=raw["reasons"],
+            alternatives=raw["alternatives"],
+            actions=values["actions"],
+        )
+
+    return await _perform(
+        request, "panels.record", "decision-text", work, {"decision": values["raw"]}, errors
+    )
+
+
+async def draft_minutes(request: Request) -> Response:
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await minutes.draft_minutes(session, rec, actor=actor, now=now)
+
+    return await _perform(request, "panels.draft_minutes", "minutes", work)
+
+
+async def edit_minutes(request: Request) -> Response:
+    body = text(await read_form(request), "body")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await minutes.edit_draft(session, rec.meeting, body, actor=actor, now=now)
+
+    return await _perform(request, "panels.edit_minutes", "minutes", work, {"body": body})
+
+
+async def publish_minutes(request: Request) -> Response:
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await minutes.publish_minutes(session, rec.meeting, actor=actor, now=now)
+        await _notify(request, session, rec, "decisions", now)
+
+    return await _perform(request, "panels.publish_minutes", "minutes", work)
+
+
+async def correct_minutes(request: Request) -> Response:
+    form = await read_form(request)
+    body, note = text(form, "body"), text(form, "correction_note")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await minutes.publish_correction(session, rec.meeting, body, note, actor=actor, now=now)
+
+    return await _perform(
+        request, "panels.correct_minutes", "correction_note", work, {"body": body, "note": note}
+    )
