@@ -12,8 +12,10 @@ import civic.core.ratelimit
 import civic.core.sessions
 import civic.core.users
 import civic.panels.demo
+import civic.panels.jobs
 import civic.panels.minutes
 import civic.panels.models
+import civic.panels.opendata
 import civic.panels.rules
 import civic.responses.data
 import civic.responses.demo

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.core.areas import list_neighbourhoods, list_wards
+from civic.core.areas import Neighbourhood, Ward, list_neighbourhoods, list_wards
 from civic.core.auth import require_role
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
@@ -75,15 +75,14 @@ async def _area(
     request: Request, session: AsyncSession, values: dict[str, Any], errors: Errors
 ) -> dict[str, Any]:
     kind, code = values["area_kind"], values["area_code"]
-    choices = await _area_choices(session)
     if kind == AreaKind.WARD:
-        ward = next((w for w in choices["wards"] if w.code == code), None)
+        ward = await session.get(Ward, code) if code else None
         if ward is None:
             errors.setdefault("area_code", "Choose a ward of the council")
             return {}
         return {"ward_code": ward.code, "neighbourhood_slug": None, "area_name": ward.name}
     if kind == AreaKind.NEIGHBOURHOOD:
-        hood = next((n for n in choices["neighbourhoods"] if n.slug == code), None)
+        hood = await session.get(Neighbourhood, code) if code else None
         if hood is None:
             errors.setdefault("area_code", "Choose a neighbourhood")
             return {}

@@ -23,7 +23,6 @@ from civic.panels.clerk import Work, form_context, path_id, require_clerk
 from civic.panels.links import KINDS, MINUTES_KIND
 from civic.panels.models import PanelMeeting
 from civic.panels.procedure import (
-    ActionStatus,
     AttendanceStatus,
     Choice,
     DeclarationAction,
@@ -60,12 +59,10 @@ async def meeting_page(
         "versions": versions,
         "approvable": approvable,
         "link_kinds": [k for k in KINDS.values() if k.kind != MINUTES_KIND],
-        "minutes_kind": MINUTES_KIND,
         "attendance_statuses": list(AttendanceStatus),
         "declaration_actions": list(DeclarationAction),
         "choice_options": [(c.value, c.value.capitalize()) for c in Choice],
         "notice_now": clear_days(clock_now(request), meeting.starts_at),
-        "action_statuses": list(ActionStatus),
         **form_context(errors or {}, values),
     }
     return render_page(request, "panels/manage_meeting.html", context, status_code=422 if errors else 200)

@@ -6,33 +6,72 @@ subscribers never appear. Published under the Open Government Licence v3.0.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
+from civic.core.opendata import PUBLIC_CACHE, Dataset, csv_response, json_response, register_dataset
 from civic.core.templating import render_page
 from civic.panels import membership, service
 from civic.panels.models import Decision, Motion, Panel, PanelMeeting
 from civic.panels.procedure import AGENDA_PUBLIC
 
-LICENCE = "Open Government Licence v3.0 (https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)"
-CACHE = {"Cache-Control": "public, max-age=300"}
-MEETING_FIELDS = [
-    "id", "panel", "panel_slug", "starts_at", "place", "online_url", "state",
-    "agenda_published_at", "notice_clear_days", "urgency_reason", "cancelled_reason", "url",
-]  # fmt: skip
-DECISION_FIELDS = [
-    "id", "panel", "panel_slug", "meeting_id", "decided_at", "decision", "reasons", "alternatives",
-    "votes_for", "votes_against", "abstentions", "casting_vote", "outcome", "url",
-]  # fmt: skip
+CACHE = {"Cache-Control": PUBLIC_CACHE}
+MEETING_FIELDS = (
+    ("id", "Civic's number for the meeting"),
+    ("panel", "the panel's name"),
+    ("panel_slug", "the panel's short name, as in its web address"),
+    ("starts_at", "when the meeting starts (UTC)"),
+    ("place", "where it is held"),
+    ("online_url", "link to join online, if any"),
+    ("state", "scheduled, agenda_published, held, minutes_draft, minutes_approved, published or cancelled"),
+    ("agenda_published_at", "when the agenda was published (UTC)"),
+    ("notice_clear_days", "clear working days of notice the agenda gave (5 are required)"),
+    ("urgency_reason", "why the agenda was published at shorter notice, if it was"),
+    ("cancelled_reason", "why the meeting was cancelled, if it was"),
+    ("url", "the meeting's page"),
+)
+DECISION_FIELDS = (
+    ("id", "Civic's number for the decision"),
+    ("panel", "the panel's name"),
+    ("panel_slug", "the panel's short name"),
+    ("meeting_id", "the meeting that decided it"),
+    ("decided_at", "when (the meeting's start, UTC)"),
+    ("decision", "what was decided"),
+    ("reasons", "the reasons given"),
+    ("alternatives", "alternatives considered"),
+    ("votes_for", "votes for the motion, if there was a vote"),
+    ("votes_against", "votes against"),
+    ("abstentions", "abstentions"),
+    ("casting_vote", "the chair's casting vote on a tie: for or against"),
+    ("outcome", "carried, or agreed without a vote"),
+    ("url", "the decision's page"),
+)
+register_dataset(
+    Dataset(
+        "Community panel meetings",
+        "Every meeting of every community panel: when and where, its state, and how much notice its agenda gave.",
+        (("JSON", "/panels/meetings.json"), ("CSV", "/panels/meetings.csv")),
+        MEETING_FIELDS,
+        "Community panels",
+    )
+)
+register_dataset(
+    Dataset(
+        "Community panel decisions",
+        "Every decision of every community panel, with its reasons, alternatives considered and the vote. "
+        "Add ?panel=SHORT-NAME for one panel; each panel also has an Atom feed of agendas and decisions.",
+        (("JSON", "/panels/decisions.json"), ("CSV", "/panels/decisions.csv")),
+        DECISION_FIELDS,
+        "Community panels",
+    )
+)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -112,27 +151,9 @@ async def decision_rows(session: AsyncSession, request: Request) -> list[dict[st
     return result
 
 
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
-def csv_response(rows: list[dict[str, Any]], fields: list[str], name: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _csv_cell(row[k]) for k in fields})
-    headers = {
-        **CACHE,
-        "Content-Disposition": f'attachment; filename="{name}.csv"',
-        "X-Licence": "OGL-UK-3.0",
-    }
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def json_response(rows: list[dict[str, Any]]) -> Response:
-    return JSONResponse({"licence": LICENCE, "count": len(rows), "items": rows}, headers=CACHE)
+def _csv(rows: list[dict[str, Any]], fields: tuple[tuple[str, str], ...], filename: str) -> Response:
+    names = [name for name, _ in fields]
+    return csv_response(names, ([row[name] for name in names] for row in rows), filename)
 
 
 async def meetings_json(request: Request) -> Response:
@@ -143,7 +164,7 @@ async def meetings_json(request: Request) -> Response:
 async def meetings_csv(request: Request) -> Response:
     async with reading(request) as session:
         rows = await meeting_rows(session, request)
-    return csv_response(rows, MEETING_FIELDS, "panel-meetings")
+    return _csv(rows, MEETING_FIELDS, "panel-meetings.csv")
 
 
 async def decisions_json(request: Request) -> Response:
@@ -154,7 +175,7 @@ async def decisions_json(request: Request) -> Response:
 async def decisions_csv(request: Request) -> Response:
     async with reading(request) as session:
         rows = await decision_rows(session, request)
-    return csv_response(rows, DECISION_FIELDS, "panel-decisions")
+    return _csv(rows, DECISION_FIELDS, "panel-decisions.csv")
 
 
 async def feed(request: Request) -> Response:

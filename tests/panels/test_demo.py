@@ -25,7 +25,7 @@ async def test_demo_panel_shows_a_recorded_past_and_a_published_agenda(
     page = (await web.get("/panels/fernbridge-central-community-panel")).text
     for expected in ("Joan Okafor", "Non-voting adviser", "Agenda published", "Grant £1,500", "Overdue"):
         assert expected in page, expected
-    meetings = (await web.get("/panels/meetings.json")).json()["items"]
+    meetings = (await web.get("/panels/meetings.json")).json()["data"]
     states = sorted(m["state"] for m in meetings)
     assert states == ["agenda_published", "minutes_draft", "published"]
     past = next(m for m in meetings if m["state"] == "published")

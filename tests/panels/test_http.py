@@ -147,7 +147,7 @@ async def test_open_data_escapes_formulas_and_the_feed_is_valid_atom(
     assert rows[0]["reasons"].startswith("'=")
     assert rows[0]["outcome"] == "carried" and rows[0]["votes_for"] == "3"
     meetings = (await web.get("/panels/meetings.json")).json()
-    assert meetings["items"][0]["state"] == "held" and "Open Government Licence" in meetings["licence"]
+    assert meetings["data"][0]["state"] == "held" and "Open Government Licence" in meetings["licence"]
     feed = await web.get(f"/panels/{setup.panel.slug}/feed.atom")
     assert feed.headers["content-type"].startswith("application/atom+xml")
     root = ET.fromstring(feed.text)  # noqa: S314 - our own feed
@@ -249,9 +249,9 @@ async def test_open_data_can_be_narrowed_to_one_panel(
 ) -> None:
     await steps.decide(db, clock, setup)
     mine = (await web.get(f"/panels/decisions.json?panel={setup.panel.slug}")).json()
-    assert mine["count"] == 1
-    assert (await web.get("/panels/decisions.json?panel=no-such-panel")).json()["count"] == 0
-    assert (await web.get("/panels/meetings.json?panel=no-such-panel")).json()["count"] == 0
+    assert len(mine["data"]) == 1
+    assert (await web.get("/panels/decisions.json?panel=no-such-panel")).json()["data"] == []
+    assert (await web.get("/panels/meetings.json?panel=no-such-panel")).json()["data"] == []
 
 
 async def test_a_member_can_be_a_staff_user_and_unknown_accounts_are_refused(
@@ -272,3 +272,14 @@ async def test_a_member_can_be_a_staff_user_and_unknown_accounts_are_refused(
     assert member.user_id == councillor.id and member.voting is False
     page = (await web.get(f"/panels/{setup.panel.slug}")).text
     assert "Cllr Ann Reyes" in page and councillor.email not in page
+
+
+async def test_the_open_data_hub_lists_the_panels_datasets(web: WebClient) -> None:
+    hub = (await web.get("/data")).text
+    for expected in (
+        "Community panel meetings",
+        "Community panel decisions",
+        "/panels/decisions.csv",
+        "notice_clear_days",
+    ):
+        assert expected in hub, expected

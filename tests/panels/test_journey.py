@@ -258,7 +258,7 @@ async def test_clara_runs_a_meeting_and_priya_gets_the_decisions_by_email(
     panel_page = (await resident_web.get(f"/panels/{panel.slug}")).text
     assert "Write to the cabinet member" in panel_page and "Insp. Lee Grant" in panel_page
     data = (await resident_web.get("/panels/decisions.json")).json()
-    assert data["items"][0]["outcome"] == "carried" and data["items"][0]["votes_for"] == 2
+    assert data["data"][0]["outcome"] == "carried" and data["data"][0]["votes_for"] == 2
     assert "licence" in data
     rows = list(csv.DictReader(io.StringIO((await resident_web.get("/panels/decisions.csv")).text)))
     assert rows[0]["decision"] == "Ask the council to keep Fernbridge Library open"
