@@ -16,6 +16,7 @@ import civic.panels.jobs
 import civic.panels.minutes
 import civic.panels.models
 import civic.panels.opendata
+import civic.panels.respond
 import civic.panels.rules
 import civic.responses.data
 import civic.responses.demo

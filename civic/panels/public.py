@@ -15,7 +15,7 @@ from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.home import OpenItem, open_now
 from civic.core.templating import render_page
-from civic.panels import actions, membership, minutes, record, service
+from civic.panels import actions, membership, minutes, record, respond, service
 from civic.panels.links import href_for, kind_label
 from civic.panels.models import Decision, Motion, Panel, PanelAction, PanelMeeting
 from civic.panels.procedure import (
@@ -26,6 +26,8 @@ from civic.panels.procedure import (
     is_overdue,
     london_date,
 )
+from civic.responses.models import ResponseState
+from civic.responses.service import response_for
 
 LINK_HELPERS = {"href_for": href_for, "kind_label": kind_label}
 
@@ -159,6 +161,7 @@ async def decision_page(request: Request) -> Response:
         rec = await record.load(session, meeting, panel)
         asked = rec.actions.get(decision.id or 0, [])
         updates = await actions.updates_for(session, [a.id for a in asked if a.id is not None])
+        answer = await response_for(session, respond.KIND, str(decision.id))
     context = {
         "decision": decision,
         "rec": rec,
@@ -168,6 +171,9 @@ async def decision_page(request: Request) -> Response:
         "motion": rec.motion(decision.motion_id) if decision.motion_id else None,
         "actions": asked,
         "updates": updates,
+        "answer": answer if answer and answer.state == ResponseState.PUBLISHED else None,
+        "answer_due": decision.decided_at + respond.ANSWER_WITHIN,
+        "target_kind": respond.KIND,
         "overdue": overdue_ids(asked, london_date(now)),
         **LINK_HELPERS,
     }
