@@ -31,6 +31,7 @@ from civic.panels.models import (
 )
 from civic.panels.procedure import (
     ATTENDING,
+    WITHDRAWING,
     AttendanceStatus,
     Choice,
     DeclarationAction,
@@ -71,13 +72,16 @@ class MeetingRecord:
         return [m.id for m in self.members if m.voting and m.id is not None]
 
     @property
+    def statuses(self) -> dict[int, AttendanceStatus]:
+        return {member: row.status for member, row in self.attendance.items()}
+
+    @property
     def quorum(self) -> Quorum:
-        statuses = {member: row.status for member, row in self.attendance.items()}
-        return quorum(self.panel.quorum_rule, self.voting_ids, statuses)
+        return quorum(self.panel.quorum_rule, self.voting_ids, self.statuses)
 
     @property
     def attending(self) -> set[int]:
-        return {member for member, row in self.attendance.items() if row.status in ATTENDING}
+        return {member for member, status in self.statuses.items() if status in ATTENDING}
 
     @property
     def chair(self) -> PanelMember | None:
@@ -87,8 +91,7 @@ class MeetingRecord:
         return withdrawn_members((d.member_id, d.action) for d in self.declarations if d.item_id == item_id)
 
     def eligible(self, item_id: int) -> frozenset[int]:
-        statuses = {member: row.status for member, row in self.attendance.items()}
-        return eligible_voters(self.voting_ids, statuses, self.withdrawn(item_id))
+        return eligible_voters(self.voting_ids, self.statuses, self.withdrawn(item_id))
 
     def item(self, item_id: int) -> AgendaItem:
         for item in self.items:
@@ -206,15 +209,9 @@ async def declare_interest(
         raise ProcedureError("Choose a member of the panel.")
     if not nature.strip():
         raise ProcedureError("Describe the nature of the interest.")
-    if any(m.item_id == item_id for m in record.motions) and action in {
-        DeclarationAction.LEFT_ROOM,
-        DeclarationAction.DID_NOT_VOTE,
-    }:
-        votes = [record.votes.get(m.id or 0, {}) for m in record.motions if m.item_id == item_id]
-        if any(member_id in v for v in votes):
-            raise ProcedureError(
-                "This member is recorded as voting on the item; a withdrawal must come first."
-            )
+    voted = any(member_id in record.votes.get(m.id or 0, {}) for m in record.motions if m.item_id == item_id)
+    if voted and action in WITHDRAWING:
+        raise ProcedureError("This member is recorded as voting on the item; a withdrawal must come first.")
     assert record.meeting.id is not None
     declaration = Declaration(
         meeting_id=record.meeting.id,

@@ -432,3 +432,27 @@ async def test_removing_an_item_closes_up_the_numbering(
         await service.publish_agenda(session, meeting, actor=None, now=clock.now())
         with pytest.raises(HTTPException):
             await service.remove_item(session, meeting, items[1].id or 0, actor=None, now=clock.now())
+
+
+async def test_a_withdrawal_cannot_be_recorded_after_the_member_voted(
+    db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    await steps.hold(db, clock, setup)
+    await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
+    rec = await load(db, setup)
+    item = rec.items[0].id or 0
+    votes = {setup.id("Tom Price"): Choice.FOR, setup.id("Joan Okafor"): Choice.FOR}
+    async with db.transaction() as session:
+        await record.record_motion(
+            session, rec, actor=None, now=clock.now(), item_id=item, text="Fund it",
+            proposer_id=setup.id("Joan Okafor"), seconder_id=setup.id("Tom Price"), tally=Tally(2, 0, 0), recorded=votes,
+        )  # fmt: skip
+        with pytest.raises(ProcedureError, match="withdrawal must come first"):
+            await record.declare_interest(
+                session, rec, actor=None, now=clock.now(), member_id=setup.id("Tom Price"), item_id=item,
+                nature="Treasurer of the club", action=DeclarationAction.LEFT_ROOM,
+            )  # fmt: skip
+        await record.declare_interest(  # an interest that does not stop him taking part is recorded
+            session, rec, actor=None, now=clock.now(), member_id=setup.id("Tom Price"), item_id=item,
+            nature="Member of the club", action=DeclarationAction.STAYED,
+        )  # fmt: skip
