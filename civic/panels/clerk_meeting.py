@@ -125,18 +125,18 @@ async def publish_agenda(request: Request) -> Response:
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
         await service.publish_agenda(session, rec.meeting, actor=actor, now=now, urgency_reason=reason)
-        await _notify(request, session, rec, "agenda", now)
+        await notify(request, session, rec, "agenda", now)
 
     return await _perform(
         request, "panels.publish_agenda", "urgency_reason", work, {"urgency_reason": reason}
     )
 
 
-async def _notify(
+async def notify(
     request: Request, session: AsyncSession, rec: MeetingRecord, what: str, now: datetime
 ) -> None:
-    public_items = [i for i in rec.items if not i.exempt]
-    context = {"items": rec.items, "public_items": public_items, "decisions": rec.decisions}
+    """Email the panel's subscribers about this meeting's agenda or decisions (once each)."""
+    context = {"items": rec.items, "decisions": rec.decisions}
     state = request.app.state
     await subscriptions.notify(
         session, rec.panel, rec.meeting, what, context, settings=state.settings, mail=state.mail, now=now
@@ -237,7 +237,7 @@ async def edit_minutes(request: Request) -> Response:
 async def publish_minutes(request: Request) -> Response:
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
         await minutes.publish_minutes(session, rec.meeting, actor=actor, now=now)
-        await _notify(request, session, rec, "decisions", now)
+        await notify(request, session, rec, "decisions", now)
 
     return await _perform(request, "panels.publish_minutes", "minutes", work)
 

@@ -124,3 +124,9 @@ def presiding(members: list[PanelMember], attending: set[int]) -> PanelMember | 
     casting vote; the panel would elect someone for the meeting, which is not modelled)."""
     by_role = {m.role: m for m in members if m.id in attending}
     return by_role.get(MemberRole.CHAIR) or by_role.get(MemberRole.VICE_CHAIR)
+
+
+async def chair_account(session: AsyncSession, panel_id: int, day: date) -> int | None:
+    """The staff account of the panel's chair on `day`, when the chair has one."""
+    chairs = [m for m in serving(await members_of(session, panel_id), day) if m.role == MemberRole.CHAIR]
+    return chairs[0].user_id if chairs else None

@@ -26,6 +26,7 @@ from civic.panels.procedure import (
     is_overdue,
     london_date,
 )
+from civic.panels.rules import SignOff
 from civic.responses.models import ResponseState
 from civic.responses.service import response_for
 
@@ -127,6 +128,9 @@ async def meeting_page(request: Request) -> Response:
         rec = await record.load(session, meeting, panel)
         versions = [v for v in await minutes.versions_of(session, meeting) if v.published_at is not None]
         approved_by = await _approval(session, meeting)
+        chair_account = await membership.chair_account(
+            session, panel.id or 0, london_date(clock_now(request))
+        )
     context: dict[str, Any] = {
         "rec": rec,
         "meeting": meeting,
@@ -135,6 +139,7 @@ async def meeting_page(request: Request) -> Response:
         "show_record": meeting.state in RECORD_PUBLIC,
         "versions": list(reversed(versions)),
         "approved_by": approved_by,
+        "signoff": SignOff(meeting, chair_account),
         **LINK_HELPERS,
     }
     return render_page(request, "panels/meeting.html", context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.panels import clerk, clerk_meeting, opendata, public, signup
+from civic.panels import chair, clerk, clerk_meeting, opendata, public, signup
 
 GET, POST = ["GET"], ["POST"]
 
@@ -15,6 +15,7 @@ routes: list[BaseRoute] = [
     Route("/decisions.json", opendata.decisions_json, name="panel_decisions_json"),
     Route("/decisions.csv", opendata.decisions_csv, name="panel_decisions_csv"),
     Route("/meetings/{meeting_id}", public.meeting_page, name="panel_meeting"),
+    Route("/meetings/{meeting_id}/sign", chair.sign_minutes, methods=POST),
     Route("/decisions/{decision_id}", public.decision_page, name="panel_decision"),
     Route("/subscriptions/confirm", signup.confirm_page, methods=GET, name="panel_subscription_confirm"),
     Route("/subscriptions/confirm", signup.confirm, methods=POST),

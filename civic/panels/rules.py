@@ -1,11 +1,12 @@
 """Who may do what to a panel's meetings and records, by meeting state.
 
-The panel clerk (and admins) run meetings and keep the record; nobody else changes anything. The
-panel itself approves minutes by a vote at a later meeting (see `minutes.approve_by_motion`).
+The panel clerk (and admins) run meetings and keep the record. The panel approves minutes by a vote
+at a later meeting (`service.approve_minutes`); the chair then signs them, which publishes them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from civic.core.rules import rule
@@ -74,6 +75,23 @@ def can_edit_minutes(actor: StaffUser | None, meeting: PanelMeeting, *, now: dat
 def can_publish_minutes(actor: StaffUser | None, meeting: PanelMeeting, *, now: datetime) -> bool:
     """Only minutes the panel has approved are published."""
     return _clerk_in(actor, meeting, MeetingState.MINUTES_APPROVED)
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """Approved minutes and the staff account (if any) of the chair who may sign them."""
+
+    meeting: PanelMeeting
+    chair_user_id: int | None
+
+
+@rule("panels.sign_minutes")
+def can_sign_minutes(actor: StaffUser | None, obj: SignOff, *, now: datetime) -> bool:
+    """Once a later meeting has approved them, the chair signs the minutes as a correct record, which
+    publishes them (the clerk publishes them instead for a chair without a staff account)."""
+    if actor is None or actor.disabled or obj.meeting.state != MeetingState.MINUTES_APPROVED:
+        return False
+    return obj.chair_user_id is not None and actor.id == obj.chair_user_id
 
 
 @rule("panels.correct_minutes")

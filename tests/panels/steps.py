@@ -56,8 +56,8 @@ async def decide(
         )  # fmt: skip
 
 
-async def publish_minutes(db: Database, clock: FrozenClock, setup: PanelSetup) -> PanelMeeting:
-    """Decide, draft, approve at a later meeting and publish; returns the later meeting."""
+async def approve(db: Database, clock: FrozenClock, setup: PanelSetup) -> PanelMeeting:
+    """Decide, draft, and approve at a later meeting; returns the later meeting."""
     await decide(db, clock, setup)
     async with db.transaction() as session:
         meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
@@ -92,6 +92,13 @@ async def publish_minutes(db: Database, clock: FrozenClock, setup: PanelSetup) -
             session, rec, actor=None, now=clock.now(), item_id=rec.items[0].id or 0, text="Approve the minutes",
             proposer_id=setup.id("Tom Price"), seconder_id=setup.id("Aisha Begum"), tally=Tally(4, 0, 0),
         )  # fmt: skip
+    return later
+
+
+async def publish_minutes(db: Database, clock: FrozenClock, setup: PanelSetup) -> PanelMeeting:
+    """Decide, draft, approve at a later meeting and publish; returns the later meeting."""
+    later = await approve(db, clock, setup)
+    async with db.transaction() as session:
         first = await session.get(PanelMeeting, setup.meeting.id)
         assert first is not None
         await minutes.publish_minutes(session, first, actor=None, now=clock.now())

@@ -283,3 +283,35 @@ async def test_the_open_data_hub_lists_the_panels_datasets(web: WebClient) -> No
         "notice_clear_days",
     ):
         assert expected in hub, expected
+
+
+async def test_the_chair_signs_the_approved_minutes_which_publishes_them(
+    web: WebClient, make_staff: StaffFactory, db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    from civic.panels.models import PanelMeeting, PanelMember
+
+    chair = await make_staff(Role.COUNCILLOR, name="Cllr Joan Okafor")
+    other = await make_staff(Role.COUNCILLOR)
+    async with db.transaction() as session:
+        seat = await session.get(PanelMember, setup.id("Joan Okafor"))
+        assert seat is not None
+        seat.user_id = chair.id
+        session.add(seat)
+    path = f"/panels/meetings/{setup.meeting.id}/sign"
+    await web.login(chair.email, PASSWORD)
+    assert (await web.post_form(path)).status_code == 409  # nothing approved yet
+    await steps.approve(db, clock, setup)
+    await web.login(chair.email, PASSWORD)  # the clock moved past the session's lifetime
+    page = (await web.get(f"/panels/meetings/{setup.meeting.id}")).text
+    assert "Sign the minutes as a correct record" in page
+    await web.logout()
+    await web.login(other.email, PASSWORD)
+    assert "Sign the minutes" not in (await web.get(f"/panels/meetings/{setup.meeting.id}")).text
+    assert (await web.post_form(path)).status_code == 403
+    await web.logout()
+    await web.login(chair.email, PASSWORD)
+    assert (await web.post_form(path)).status_code == 303
+    async with db.reading() as session:
+        signed = await session.get(PanelMeeting, setup.meeting.id)
+        assert signed is not None and signed.state.value == "published"
+    assert "Cllr Joan Okafor (Councillor)" in (await web.get("/audit")).text

@@ -81,3 +81,16 @@ def test_manage_and_action_update_rules(actor_name: str) -> None:
         )
         expected = actor_name in RUNS_PANELS and status in {ActionStatus.OPEN, ActionStatus.IN_PROGRESS}
         assert can("panels.update_action", actor, action, now=START) is expected
+
+
+@pytest.mark.parametrize("actor_name", [*ACTORS, "the chair"])
+def test_only_the_chairs_own_account_signs_approved_minutes(actor_name: str) -> None:
+    from civic.panels.rules import SignOff
+
+    chair = staff(Role.COUNCILLOR).model_copy(update={"id": 42})
+    actor = chair if actor_name == "the chair" else ACTORS[actor_name]
+    for state in MeetingState:
+        meeting = PanelMeeting(id=1, panel_id=1, starts_at=START, place="Hall", state=state, created_at=START)
+        expected = actor_name == "the chair" and state == MeetingState.MINUTES_APPROVED
+        assert can("panels.sign_minutes", actor, SignOff(meeting, 42), now=START) is expected
+        assert can("panels.sign_minutes", actor, SignOff(meeting, None), now=START) is False
