@@ -34,7 +34,7 @@ FEATURES: list[tuple[str, str, list[BaseRoute]]] = [
     ("/panels", "panels", panels_routes.routes),
 ]
 # Routes outside a feature's Mount, such as /petitions.json beside /petitions/.
-TOP_LEVEL: list[BaseRoute] = [*responses_routes.top_level]
+TOP_LEVEL: list[BaseRoute] = [*responses_routes.top_level, *panels_routes.top_level]
 
 # Paths whose POSTs carry their own signed token and come from mail clients without cookies
 # (RFC 8058 one-click unsubscribe). Nothing else may be listed; a test checks this.

@@ -54,3 +54,6 @@ routes: list[BaseRoute] = [
     Route("/{slug}/subscribe", signup.subscribe, methods=POST),
     Route("/{slug}/subscribe/check", signup.check_email_page, methods=GET),
 ]
+
+# Beside the Mount, so the navigation's "/panels" is served without a redirect to "/panels/".
+top_level: list[BaseRoute] = [Route("/panels", public.panel_list, name="panels_list")]

@@ -315,3 +315,8 @@ async def test_the_chair_signs_the_approved_minutes_which_publishes_them(
         signed = await session.get(PanelMeeting, setup.meeting.id)
         assert signed is not None and signed.state.value == "published"
     assert "Cllr Joan Okafor (Councillor)" in (await web.get("/audit")).text
+
+
+async def test_the_navigation_link_is_served_without_a_redirect(web: WebClient) -> None:
+    response = await web.get("/panels")
+    assert response.status_code == 200 and "Community panels" in response.text
