@@ -4,6 +4,7 @@ there, the panel's subscribers hear once, and the decision page links the answer
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -50,6 +51,8 @@ async def test_the_council_answers_a_panel_decision_and_subscribers_hear(
     decision = await steps.decide(db, clock, setup)
     page = (await mail_web.get(f"/panels/decisions/{decision.id}")).text
     assert "A response is due by" in page
+    clock.advance(timedelta(days=30))
+    assert "and is overdue" in (await mail_web.get(f"/panels/decisions/{decision.id}")).text
     councillor = await make_staff(Role.COUNCILLOR, name="Cllr Dana Reid")
     await mail_web.login(councillor.email, PASSWORD)
     assert "Grant £2,000 to the youth club" in (await mail_web.get("/responses/queue")).text
