@@ -11,13 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
-from civic.core.db import dialect_name, run_sql
+from civic.core.db import insert_or_ignore
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail
 from civic.core.tokens import make_token, read_token
@@ -44,8 +42,6 @@ async def request_subscription(
     assert panel.id is not None
     key = email_hash(settings.secret_key, address)
     # Insert-if-absent first, so two requests racing for one address never collide on the unique key.
-    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
-    table = PanelSubscription.__table__  # type: ignore[attr-defined]
     values = {
         "panel_id": panel.id,
         "email_hash": key,
@@ -53,7 +49,7 @@ async def request_subscription(
         "status": SubscriptionStatus.PENDING,
         "created_at": now,
     }
-    await run_sql(session, insert(table).values(**values).on_conflict_do_nothing())
+    await insert_or_ignore(session, PanelSubscription, values)
     subscription = (
         await session.exec(
             select(PanelSubscription)
