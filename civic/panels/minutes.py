@@ -18,7 +18,7 @@ from civic.core.users import StaffUser
 from civic.panels import journal, service
 from civic.panels.links import kind_label
 from civic.panels.models import MinutesVersion, PanelMeeting
-from civic.panels.procedure import MeetingState, ProcedureError
+from civic.panels.procedure import MeetingState, ProcedureError, check_reason
 from civic.panels.record import MeetingRecord
 
 
@@ -153,7 +153,7 @@ async def publish_correction(
     """A correction to published minutes: a new version, published with the reason for it."""
     if meeting.state != MeetingState.PUBLISHED:
         raise Conflict("Only published minutes are corrected; drafts are edited instead.")
-    if not body.strip() or not note.strip():
+    if not body.strip() or not check_reason(note, "The note of what was corrected"):
         raise ProcedureError("A correction needs the corrected minutes and a note of what changed and why.")
     versions = await versions_of(session, meeting)
     assert meeting.id is not None

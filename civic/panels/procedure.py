@@ -46,6 +46,14 @@ class ProcedureError(ValueError):
     """Something the rules of procedure forbid; the message is for the clerk."""
 
 
+def check_reason(text: str, label: str, maximum: int = 1000) -> str:
+    """A reason that goes on the record: stripped, and short enough to store."""
+    text = text.strip()
+    if len(text) > maximum:
+        raise ProcedureError(f"{label} must be {maximum} characters or fewer.")
+    return text
+
+
 class MeetingState(StrEnum):
     SCHEDULED = "scheduled"
     AGENDA_PUBLISHED = "agenda_published"

@@ -19,7 +19,14 @@ from civic.panels.models import (
     Panel,
     PanelMeeting,
 )
-from civic.panels.procedure import MeetingState, ProcedureError, check_notice, check_transition, london_date
+from civic.panels.procedure import (
+    MeetingState,
+    ProcedureError,
+    check_notice,
+    check_reason,
+    check_transition,
+    london_date,
+)
 
 
 async def schedule_meeting(
@@ -89,6 +96,7 @@ async def publish_agenda(
         raise Conflict("The agenda of this meeting has already been published or the meeting has moved on.")
     if not await items_of(session, meeting):
         raise ProcedureError("Add at least one item before publishing the agenda.")
+    urgency_reason = check_reason(urgency_reason, "The reason of urgency")
     days = check_notice(now, meeting.starts_at, urgency_reason)
     meeting.agenda_published_at, meeting.notice_clear_days = now, days
     meeting.urgency_reason = urgency_reason.strip() if days < 5 else ""
@@ -109,7 +117,7 @@ async def hold_meeting(
 async def cancel_meeting(
     session: AsyncSession, meeting: PanelMeeting, *, actor: StaffUser | None, now: datetime, reason: str
 ) -> None:
-    if not reason.strip():
+    if not check_reason(reason, "The reason"):
         raise ProcedureError("Give the reason the meeting is cancelled.")
     meeting.cancelled_reason = reason.strip()
     await move(session, meeting, MeetingState.CANCELLED, actor=actor, now=now, reason=reason)
@@ -139,7 +147,8 @@ async def add_item(
 ) -> AgendaItem:
     if meeting.state != MeetingState.SCHEDULED:
         raise Conflict("The agenda has been published; it can no longer be changed.")
-    if exempt and not exempt_reason.strip():
+    exempt_reason = check_reason(exempt_reason, "The reason the item is exempt", 300)
+    if exempt and not exempt_reason:
         raise ProcedureError("Give the reason the item is exempt from publication.")
     for kind, ref, _label in links:
         problem = check_link(kind, ref)

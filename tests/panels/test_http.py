@@ -320,3 +320,56 @@ async def test_the_chair_signs_the_approved_minutes_which_publishes_them(
 async def test_the_navigation_link_is_served_without_a_redirect(web: WebClient) -> None:
     response = await web.get("/panels")
     assert response.status_code == 200 and "Community panels" in response.text
+
+
+async def test_oversized_reasons_are_refused_with_the_form_not_a_crash(
+    web: WebClient, make_staff: StaffFactory, setup: PanelSetup, clock: FrozenClock
+) -> None:
+    clerk = await make_staff(Role.PANEL_CLERK)
+    await web.login(clerk.email, PASSWORD)
+    base = f"/panels/manage/meetings/{setup.meeting.id}"
+    long = "x" * 1500
+    response = await web.post_form(
+        f"{base}/items", {"title": "Private", "exempt": "yes", "exempt_reason": long}
+    )
+    assert response.status_code == 422 and "300 characters or fewer" in response.text
+    assert (await web.post_form(f"{base}/items", {"title": "Fund"})).status_code == 303
+    response = await web.post_form(f"{base}/publish-agenda", {"urgency_reason": long})
+    assert response.status_code == 422 and "1000 characters or fewer" in response.text
+    response = await web.post_form(f"{base}/cancel", {"cancel_reason": long})
+    assert response.status_code == 422
+    for path in (f"{base}/motions", f"{base}/declarations", f"{base}/attendance"):
+        assert (await web.post_form(path, {"item": "abc", "member": "-1"})).status_code == 409  # not held yet
+
+
+async def test_garbage_in_the_meeting_forms_gets_422_never_500(
+    web: WebClient, make_staff: StaffFactory, db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    await steps.hold(db, clock, setup)
+    clerk = await make_staff(Role.PANEL_CLERK)
+    await web.login(clerk.email, PASSWORD)
+    base = f"/panels/manage/meetings/{setup.meeting.id}"
+    member = str(setup.id("Joan Okafor"))
+    attempts = [
+        ("attendance", {f"status-{member}": "bogus", "status-99999": "present"}, 303),
+        ("declarations", {"member": "99999", "item": "1", "nature": "x", "action": "left_room"}, 422),
+        ("declarations", {"member": member, "item": "99999", "nature": "x", "action": "nope"}, 422),
+        ("motions", {"item": "99999", "text": "x", "proposer": member, "for": "1"}, 422),
+        ("motions", {"item": "1", "text": "x", "proposer": "abc", "for": "-3"}, 422),
+        (
+            "decisions",
+            {
+                "item": "1",
+                "motion": "99999",
+                "text": "x",
+                "reasons": "y",
+                "due_on": "31/02/2027",
+                "action": "a",
+                "owner": "o",
+            },
+            422,
+        ),
+    ]
+    for action, form, status in attempts:
+        response = await web.post_form(f"{base}/{action}", form)
+        assert response.status_code == status, (action, form, response.status_code)
