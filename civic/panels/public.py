@@ -14,7 +14,7 @@ from starlette.responses import Response
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.home import OpenItem, open_now
-from civic.core.templating import render_page
+from civic.core.templating import format_datetime, render_page
 from civic.panels import actions, membership, minutes, record, respond, service
 from civic.panels.links import href_for, kind_label
 from civic.panels.models import Decision, Motion, Panel, PanelAction, PanelMeeting
@@ -45,7 +45,10 @@ async def upcoming_meetings(session: AsyncSession, now: datetime) -> list[OpenIt
     )
     return [
         OpenItem(
-            "Community panels", f"{panel.name} meets", f"/panels/meetings/{m.id}", f"{m.starts_at:%d %B %Y}"
+            "Community panels",
+            f"{panel.name} meets",
+            f"/panels/meetings/{m.id}",
+            format_datetime(m.starts_at),
         )
         for m, panel in rows.all()
     ]
