@@ -135,7 +135,8 @@ async def publish_agenda(request: Request) -> Response:
 async def notify(
     request: Request, session: AsyncSession, rec: MeetingRecord, what: str, now: datetime
 ) -> None:
-    """Email the panel's subscribers about this meeting's agenda or decisions (once each)."""
+    """Email the panel's subscribers about this meeting: its agenda, its cancellation or its
+    decisions (`what`), once each."""
     context = {"items": rec.items, "decisions": rec.decisions}
     state = request.app.state
     await subscriptions.notify(
@@ -147,7 +148,10 @@ async def cancel_meeting(request: Request) -> Response:
     reason = text(await read_form(request), "cancel_reason")
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        announced = rec.meeting.agenda_published_at is not None
         await service.cancel_meeting(session, rec.meeting, actor=actor, now=now, reason=reason)
+        if announced:  # subscribers had the agenda, so they hear the meeting is off
+            await notify(request, session, rec, "cancelled", now)
 
     return await _perform(request, "panels.cancel", "cancel_reason", work, {"cancel_reason": reason})
 

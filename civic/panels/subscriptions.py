@@ -124,7 +124,8 @@ async def notify(
     mail: Mail,
     now: datetime,
 ) -> int:
-    """Queue one email per confirmed subscriber; `what` is "agenda" or "decisions". Returns how many."""
+    """Queue one email per confirmed subscriber; `what` is "agenda", "cancelled" or "decisions".
+    Returns how many were queued."""
     rows = await session.exec(
         select(PanelSubscription).where(
             PanelSubscription.panel_id == panel.id, PanelSubscription.status == SubscriptionStatus.CONFIRMED

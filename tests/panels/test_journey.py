@@ -278,3 +278,56 @@ async def test_clara_runs_a_meeting_and_priya_gets_the_decisions_by_email(
     async with mail_app.state.db.reading() as session:
         subscription = (await session.exec(select(PanelSubscription))).one()
     assert subscription.status.value == "ended" and subscription.email == ""
+
+
+async def test_sam_hears_when_a_meeting_whose_agenda_he_had_is_cancelled(
+    mail_app: Any,
+    clerk_web: WebClient,
+    make_staff: StaffFactory,
+    smtp: SmtpServer,
+    clock: FrozenClock,
+) -> None:
+    from civic.panels import membership, service
+    from civic.panels.models import AreaKind, SubscriptionStatus
+
+    async with mail_app.state.db.transaction() as session:
+        panel = await membership.create_panel(
+            session, actor=None, now=clock.now(), name="Youth Panel", area_kind=AreaKind.COUNCIL, area_name="All",
+            purpose="Young people decide.", meeting_frequency="Monthly", quorum_rule="2",
+        )  # fmt: skip
+        session.add(
+            PanelSubscription(
+                panel_id=panel.id or 0, email="sam@example.org", email_hash="h",
+                status=SubscriptionStatus.CONFIRMED, created_at=clock.now(),
+            )
+        )  # fmt: skip
+        unannounced = await service.schedule_meeting(
+            session,
+            panel,
+            actor=None,
+            now=clock.now(),
+            starts_at=clock.now() + timedelta(days=20),
+            place="Hub",
+        )
+        announced = await service.schedule_meeting(
+            session,
+            panel,
+            actor=None,
+            now=clock.now(),
+            starts_at=clock.now() + timedelta(days=10),
+            place="Hub",
+        )
+        await service.add_item(session, announced, actor=None, now=clock.now(), title="Skate park")
+    clara = await make_staff(Role.PANEL_CLERK)
+    await clerk_web.login(clara.email, PASSWORD)
+    await ok(await clerk_web.post_form(f"/panels/manage/meetings/{announced.id}/publish-agenda"))
+    for meeting in (unannounced, announced):
+        response = await clerk_web.post_form(
+            f"/panels/manage/meetings/{meeting.id}/cancel", {"cancel_reason": "The hall is flooded"}
+        )
+        assert response.status_code == 303
+    await mail_app.state.worker.pass_once()
+    subjects = [m["Subject"] for m in smtp.to("sam@example.org")]
+    assert sum("agenda for" in s for s in subjects) == 1
+    cancelled = [m for m in smtp.to("sam@example.org") if "is cancelled" in m["Subject"]]
+    assert len(cancelled) == 1 and "The hall is flooded" in body_of(cancelled[0])
