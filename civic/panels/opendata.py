@@ -6,7 +6,7 @@ subscribers never appear. Published under the Open Government Licence v3.0.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, select
@@ -20,7 +20,9 @@ from civic.core.opendata import PUBLIC_CACHE, Dataset, csv_response, json_respon
 from civic.core.templating import render_page
 from civic.panels import membership, service
 from civic.panels.models import Decision, Motion, Panel, PanelMeeting
-from civic.panels.procedure import AGENDA_PUBLIC
+from civic.panels.procedure import AGENDA_PUBLIC, MeetingState
+
+MEETING_LENGTH = timedelta(hours=2)  # calendars need an end; panels rarely publish one
 
 CACHE = {"Cache-Control": PUBLIC_CACHE}
 MEETING_FIELDS = (
@@ -206,3 +208,51 @@ async def feed(request: Request) -> Response:
     response = render_page(request, "panels/feed.xml", context, headers=CACHE)
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response
+
+
+def _ics_text(value: str) -> str:
+    """RFC 5545 TEXT escaping."""
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ics_fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
+    parts: list[str] = []
+    current = ""
+    for char in line:
+        if len((current + char).encode()) > (75 if not parts else 74):
+            parts.append(current)
+            current = ""
+        current += char
+    return "\r\n ".join([*parts, current])
+
+
+def _ics_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+async def calendar(request: Request) -> Response:
+    """A panel's meetings as an iCalendar feed residents can subscribe to; cancelled ones say so."""
+    settings = request.app.state.settings
+    async with reading(request) as session:
+        panel = await membership.get_panel(session, request.path_params["slug"])
+        meetings = await service.meetings_of(session, panel.id or 0)
+    stamp = _ics_time(clock_now(request))
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//Civic//{_ics_text(settings.council_name)}//EN",
+             f"X-WR-CALNAME:{_ics_text(panel.name)}"]  # fmt: skip
+    for m in meetings:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:panel-meeting-{m.id}@{settings.base_origin.split('://', 1)[1]}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_ics_time(m.starts_at)}",
+            f"DTEND:{_ics_time(m.starts_at + MEETING_LENGTH)}",
+            f"SUMMARY:{_ics_text(panel.name)}",
+            f"LOCATION:{_ics_text(m.place)}",
+            f"URL:{settings.url(f'/panels/meetings/{m.id}')}",
+            f"STATUS:{'CANCELLED' if m.state == MeetingState.CANCELLED else 'CONFIRMED'}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    body = "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=CACHE)

@@ -50,6 +50,7 @@ routes: list[BaseRoute] = [
     # a panel's own pages last, so its slug never hides the routes above
     Route("/{slug}", public.panel_page, name="panel"),
     Route("/{slug}/feed.atom", opendata.feed, name="panel_feed"),
+    Route("/{slug}/meetings.ics", opendata.calendar, name="panel_calendar"),
     Route("/{slug}/subscribe", signup.subscribe_form, methods=GET, name="panel_subscribe"),
     Route("/{slug}/subscribe", signup.subscribe, methods=POST),
     Route("/{slug}/subscribe/check", signup.check_email_page, methods=GET),

@@ -373,3 +373,24 @@ async def test_garbage_in_the_meeting_forms_gets_422_never_500(
     for action, form, status in attempts:
         response = await web.post_form(f"{base}/{action}", form)
         assert response.status_code == status, (action, form, response.status_code)
+
+
+async def test_a_panels_meetings_as_a_calendar(
+    web: WebClient, db: Database, clock: FrozenClock, setup: PanelSetup
+) -> None:
+    from civic.panels import service
+
+    async with db.transaction() as session:
+        other = await service.schedule_meeting(
+            session, setup.panel, actor=None, now=clock.now(), starts_at=clock.now() + timedelta(days=40),
+            place="Hall, Room 2; upstairs " + "very long directions " * 5,
+        )  # fmt: skip
+        await service.cancel_meeting(session, other, actor=None, now=clock.now(), reason="Hall closed")
+    response = await web.get(f"/panels/{setup.panel.slug}/meetings.ics")
+    assert response.headers["content-type"].startswith("text/calendar")
+    text = response.text
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert text.count("BEGIN:VEVENT") == 2 and "STATUS:CANCELLED" in text and "STATUS:CONFIRMED" in text
+    assert "LOCATION:Hall\\, Room 2\\; upstairs" in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    assert "DTSTART:20261202T100000Z" in text  # the fixture's meeting, ten days after 22 November 10:00 UTC
