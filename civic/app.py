@@ -24,12 +24,14 @@ from civic.core.outbox import Mail
 from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from civic.core.templating import STATIC_DIR, make_templates
 from civic.core.worker import Worker
+from civic.priorities import routes as priorities_routes
 from civic.responses import routes as responses_routes
 from civic.site import routes as site
 
 # One Mount per feature. A feature adds itself here and in civic/models.py.
 FEATURES: list[tuple[str, str, list[BaseRoute]]] = [
     ("/responses", "responses", responses_routes.routes),
+    ("/priorities", "priorities", priorities_routes.routes),
 ]
 # Routes outside a feature's Mount, such as /petitions.json beside /petitions/.
 TOP_LEVEL: list[BaseRoute] = [*responses_routes.top_level]

@@ -11,6 +11,7 @@ import civic.core.outbox
 import civic.core.ratelimit
 import civic.core.sessions
 import civic.core.users
+import civic.priorities.register
 import civic.responses.data
 import civic.responses.demo
 import civic.responses.models
