@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from starlette.datastructures import FormData
 
+from civic.core.areas import PostcodeError, normalise_postcode
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
 
 __all__ = ["BallotForm", "RoundForm", "text"]
@@ -83,6 +84,11 @@ def parse_ballot(form: FormData, item: PriorityRound) -> BallotForm:
     check_email(ballot.errors, "email", ballot.email)
     if not ballot.postcode:
         ballot.errors.setdefault("postcode", "Enter your postcode")
+    else:
+        try:
+            normalise_postcode(ballot.postcode)
+        except PostcodeError as exc:
+            ballot.errors.setdefault("postcode", str(exc))
     return ballot
 
 
