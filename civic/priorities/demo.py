@@ -39,6 +39,47 @@ NORTH_BEFORE = [
     (Category.DRUG_DEALING, "Drug dealing in Elmfield rec", "Afternoons"),
 ]
 
+Step = tuple[int, PriorityStatus, str]  # days ago, status after, what was done
+PLANS: dict[Category, tuple[str, str, list[Step]]] = {
+    Category.SPEEDING: (
+        "Roads policing unit with the community speedwatch",
+        "Monthly speed checks; fewer than 1 in 10 drivers over 35mph by the review",
+        [
+            (
+                40,
+                PriorityStatus.IN_PROGRESS,
+                "Speedwatch volunteers trained; four checks so far, 61 letters sent.",
+            ),
+            (
+                12,
+                PriorityStatus.IN_PROGRESS,
+                "Speedwatch: six more checks; two drivers reported for dangerous driving.",
+            ),
+        ],
+    ),
+    Category.BURGLARY: (
+        "Neighbourhood policing team",
+        "Visit every home on the worst-hit roads with shed alarms and advice",
+        [(25, PriorityStatus.IN_PROGRESS, "140 homes visited and 60 shed alarms given out; two arrests.")],
+    ),
+    Category.ANTI_SOCIAL_BEHAVIOUR: (
+        "Council parks team",
+        "Gates fitted at two entrances to Longford fields; bikes used illegally seized",
+        [
+            (
+                20,
+                PriorityStatus.PASSED_TO_PARTNER,
+                "The council's parks team is fitting gates; we patrol at weekends.",
+            )
+        ],
+    ),
+}
+DEFAULT_PLAN: tuple[str, str, list[Step]] = (
+    "Neighbourhood policing team",
+    "Patrols at the times residents told us about",
+    [(15, PriorityStatus.IN_PROGRESS, "Patrols started at the times and places residents named.")],
+)
+
 
 async def _round(
     session: AsyncSession,
@@ -127,12 +168,26 @@ async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
     await _ballots(session, ctx, earlier, before, 64, seed=2)
     await _close_and_publish(session, ctx, earlier, admin, now - timedelta(days=178))
     old = await results.priorities_of_round(session, earlier.id or 0)
-    outcomes = [
-        (PriorityStatus.DEALT_WITH, "Marking events at four garages; thefts down from 14 to 3 a month."),
-        (PriorityStatus.PASSED_TO_PARTNER, "Council's community safety team now leads with youth outreach."),
-        (PriorityStatus.CARRIED_OVER, "Some progress with speed checks; residents asked us to keep it on."),
-    ]
-    for priority, (status, text) in zip(old, outcomes, strict=False):
+    outcomes = {
+        Category.VEHICLE_CRIME: (
+            PriorityStatus.DEALT_WITH,
+            "Marking events at four garages; thefts down from 14 to 3 a month.",
+        ),
+        Category.ANTI_SOCIAL_BEHAVIOUR: (
+            PriorityStatus.PASSED_TO_PARTNER,
+            "The council's community safety team now leads, with youth outreach on Friday evenings.",
+        ),
+        Category.SPEEDING: (
+            PriorityStatus.CARRIED_OVER,
+            "Some progress with speed checks; residents asked us to keep it on.",
+        ),
+        Category.DRUG_DEALING: (
+            PriorityStatus.DEALT_WITH,
+            "Two warrants executed; no reports of dealing at the rec since.",
+        ),
+    }
+    for priority in old:
+        status, text = outcomes[priority.category]
         await results.update_priority(
             session,
             priority,
@@ -167,36 +222,9 @@ async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
         now=now - timedelta(days=70),
     )
     await _close_and_publish(session, ctx, current, admin, now - timedelta(days=60))
-    plans = {
-        0: (
-            "Roads policing unit with the community speedwatch",
-            "Monthly speed checks; fewer than 10% of drivers over 35mph by review",
-        ),
-        1: (
-            "Neighbourhood policing team",
-            "Visit every home on the worst-hit roads with shed alarms and advice",
-        ),
-        2: (
-            "Neighbourhood policing team with the council's parks team",
-            "Seize bikes used illegally; gates fitted at two entrances",
-        ),
-    }
-    steps = [
-        (
-            40,
-            PriorityStatus.IN_PROGRESS,
-            "Speedwatch volunteers trained; four checks so far, 61 letters sent.",
-        ),
-        (12, PriorityStatus.IN_PROGRESS, "Six more checks; two drivers reported for dangerous driving."),
-    ]
-    for index, priority in enumerate(await results.priorities_of_round(session, current.id or 0)):
-        owner, target = plans.get(index, (priority.owner, ""))
-        mine = (
-            steps
-            if index == 0
-            else [(30 - 10 * index, PriorityStatus.IN_PROGRESS, f"Work started. Plan: {target}.")]
-        )
-        for days_ago, status, text in mine:
+    for priority in await results.priorities_of_round(session, current.id or 0):
+        owner, target, steps = PLANS.get(priority.category, DEFAULT_PLAN)
+        for days_ago, status, text in steps:
             at = now - timedelta(days=days_ago)
             await results.update_priority(
                 session,
