@@ -6,13 +6,10 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from civic.core.home import staff_link
 from civic.core.jobs import JobContext, job
 from civic.priorities.models import PriorityRound, RoundState
 from civic.priorities.results import close_round
 from civic.priorities.voting import purge
-
-staff_link("Police priorities: rounds and progress", "/priorities/manage", "police")
 
 
 @job("priorities.close_due", every=timedelta(minutes=5))

@@ -25,6 +25,7 @@ from civic.priorities.models import CATEGORY_LABELS, Priority, PriorityRound, Ro
 from civic.priorities.public import all_views, neighbourhood_view, tracked
 from civic.priorities.results import ranked
 from civic.priorities.service import candidates_of, get_round, meetings_of, suggestions_of
+from civic.priorities.service import suggest as add_suggestion
 from civic.priorities.voting import (
     BallotError,
     confirm_ballot,
@@ -195,8 +196,6 @@ async def suggest_form(request: Request) -> Response:
 
 
 async def suggest(request: Request) -> Response:
-    from civic.priorities.service import suggest as add_suggestion
-
     item = await load_round(request)
     at = now(request)
     require("priorities.suggest", None, item, now=at, message="This round is not taking suggestions.")

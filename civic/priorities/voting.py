@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import String, cast, literal, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, delete, func, select
@@ -190,6 +191,14 @@ async def purge(session: AsyncSession, *, now: datetime, confirm_hours: int) -> 
         col(PriorityRound.contacts_delete_after) <= now,
     )
     gone = await session.exec(delete(Contact).where(col(Contact.round_id).in_(expired_rounds)))
+    # "One ballot per person" no longer needs the keyed email hash once the round is over and its
+    # retention has passed: replace it with a value that links to nobody.
+    await run_sql(
+        session,
+        update(Ballot)
+        .where(col(Ballot.round_id).in_(expired_rounds), col(Ballot.email_hash).not_like("removed-%"))
+        .values(email_hash=literal("removed-") + cast(Ballot.id, String)),
+    )
     stale = now - timedelta(hours=confirm_hours)
     old = await session.exec(delete(PendingBallot).where(col(PendingBallot.created_at) < stale))
     return int(gone.rowcount or 0), int(old.rowcount or 0)

@@ -12,7 +12,7 @@ from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.users import StaffUser
 from civic.priorities import results
-from civic.priorities.models import Priority, PriorityStatus, RoundState
+from civic.priorities.models import Ballot, Priority, PriorityStatus, RoundState
 from tests.priorities.conftest import Rounds, confirm_path, outbox
 from tests.support.web import WebClient
 
@@ -129,3 +129,5 @@ async def test_contact_details_are_deleted_after_the_retention_period(
     assert "deleted 2 contact(s)" in await purge_personal_data(ctx)
     async with db.reading() as session:
         assert await count_contacts(session, 1) == 0
+        hashes = (await session.exec(select(Ballot.email_hash).order_by(col(Ballot.id)))).all()
+    assert list(hashes) == ["removed-1", "removed-2"]
