@@ -30,7 +30,7 @@ from civic.priorities.models import (
     Suggestion,
 )
 from civic.priorities.public import tracked
-from civic.priorities.voting import count_contacts
+from civic.priorities.voting import count_ballots, count_contacts
 
 # Who may act is checked when the round is loaded (403); whether the round's state allows the action is
 # the services' decision (409), so a stale form or a double click gets "that cannot be done now".
@@ -136,6 +136,7 @@ async def round_page(
             "meetings": await service.meetings_of(session, item.id or 0),
             "priorities": await tracked(session, await results.priorities_of_round(session, item.id or 0)),
             "contacts": await count_contacts(session, item.id or 0),
+            "ballots": await count_ballots(session, item.id or 0),
             "categories": CATEGORY_LABELS,
             "errors": errors or {},
             "error_list": error_list(errors or {}),

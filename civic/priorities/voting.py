@@ -178,6 +178,11 @@ async def contacts_of(session: AsyncSession, round_id: int) -> list[Contact]:
     return list(rows.all())
 
 
+async def count_ballots(session: AsyncSession, round_id: int) -> int:
+    rows = await session.exec(select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id))
+    return int(rows.one())
+
+
 async def count_contacts(session: AsyncSession, round_id: int) -> int:
     rows = await session.exec(select(func.count()).select_from(Contact).where(Contact.round_id == round_id))
     return int(rows.one())

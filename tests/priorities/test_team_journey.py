@@ -99,6 +99,8 @@ async def test_the_team_publishes_results_and_adds_progress_and_opted_in_voters_
         mail_web, db, item.id or 0, "dev@work.example", [dealing.id], postcode="ZZ1 1AA", works_here="yes"
     )
 
+    during = await team.get(base)
+    assert "Confirmed ballots so far: <strong>4</strong>" in during.text  # Ann's second ballot replaced her first
     tally = {
         "held_on": "2026-11-21",
         "place": "Abbey community centre",
