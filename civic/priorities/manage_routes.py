@@ -23,9 +23,7 @@ from civic.priorities import forms, results, service
 from civic.priorities.models import (
     CATEGORY_LABELS,
     Candidate,
-    Priority,
     PriorityRound,
-    PriorityStatus,
     RoundState,
     Suggestion,
 )
@@ -166,6 +164,34 @@ async def change_state(request: Request) -> Response:
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}")
 
 
+async def change_settings(request: Request) -> Response:
+    user, item = await load_round(request)
+    values, errors = forms.parse_round(await read_form(request), choose_neighbourhood=False)
+    if not errors and values.opens_at is not None and values.closes_at is not None:
+        try:
+            async with transaction(request) as session:
+                fresh = await service.get_round(session, item.id or 0)
+                assert fresh is not None
+                await service.change_round(
+                    session,
+                    fresh,
+                    actor=user,
+                    title=values.title,
+                    opens_at=values.opens_at,
+                    closes_at=values.closes_at,
+                    choices=values.choices,
+                    top_n=values.top_n,
+                    method=values.method,
+                    now=now(request),
+                )
+        except service.PrioritiesError as exc:
+            errors["closes_at"] = str(exc)
+    if errors:
+        prefixed = {f"round-{field}": message for field, message in errors.items()}
+        return await round_page(request, prefixed, {f"round-{k}": v for k, v in values.raw.items()}, 422)
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}")
+
+
 async def add_candidate(request: Request) -> Response:
     user, item = await load_round(request)
     values, errors = forms.parse_candidate(await read_form(request))
@@ -269,78 +295,3 @@ async def publish(request: Request) -> Response:
     except service.PrioritiesError as exc:
         return await round_page(request, {"reason": str(exc)}, {"reason": text(form, "reason")}, 422)
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}")
-
-
-async def load_priority(request: Request) -> tuple[StaffUser, Priority]:
-    user = staff(request)
-    try:
-        priority_id = int(request.path_params["priority_id"])
-    except ValueError:
-        raise HTTPException(404) from None
-    async with reading(request) as session:
-        priority = await session.get(Priority, priority_id)
-    if priority is None:
-        raise HTTPException(404)
-    require("priorities.update_priority", user, priority, now=now(request))
-    return user, priority
-
-
-async def priority_page(
-    request: Request, values: dict[str, Any] | None = None, errors: Errors | None = None, status: int = 200
-) -> Response:
-    _user, priority = await load_priority(request)
-    async with reading(request) as session:
-        track = (await tracked(session, [priority]))[0]
-    if values is None:
-        values = {
-            "owner": priority.owner,
-            "target": priority.target,
-            "status": priority.status.value,
-            "review_on": priority.review_on.date().isoformat(),
-            "text": "",
-        }
-    context = {
-        "track": track,
-        "values": values,
-        "errors": errors or {},
-        "error_list": error_list(errors or {}),
-        "statuses": list(PriorityStatus),
-    }
-    return render_page(request, "priorities/manage/priority.html", context, status_code=status)
-
-
-async def show_priority(request: Request) -> Response:
-    return await priority_page(request)
-
-
-async def update_priority(request: Request) -> Response:
-    user, priority = await load_priority(request)
-    form = await read_form(request)
-    values, errors = forms.parse_priority(form)
-    if not errors:
-        try:
-            async with transaction(request) as session:
-                fresh = await session.get(Priority, priority.id)
-                assert fresh is not None
-                await results.update_priority(
-                    session,
-                    fresh,
-                    actor=user,
-                    now=now(request),
-                    mail=request.app.state.mail,
-                    text=str(values["text"]),
-                    status=values["status"],  # type: ignore[arg-type]
-                    owner=str(values["owner"]),
-                    target=str(values["target"]),
-                    review_on=values["review_on"],  # type: ignore[arg-type]
-                )
-        except service.PrioritiesError as exc:
-            errors["text" if "status" in str(exc) else "review_on"] = str(exc)
-    if errors:
-        values = {
-            **values,
-            "status": getattr(values.get("status"), "value", ""),
-            "review_on": text(form, "review_on"),
-        }
-        return await priority_page(request, values, errors, 422)
-    return redirect_after_post(request, f"/priorities/manage/priorities/{priority.id}?saved=1")

@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute, Route
 
 from civic.priorities import data_routes as data
 from civic.priorities import manage_routes as manage
+from civic.priorities import progress_routes as progress
 from civic.priorities import public_routes as public
 
 routes: list[BaseRoute] = [
@@ -15,12 +16,13 @@ routes: list[BaseRoute] = [
     Route("/manage/new", manage.create_round, methods=["POST"]),
     Route("/manage/rounds/{round_id}", manage.show_round, methods=["GET"]),
     Route("/manage/rounds/{round_id}/state", manage.change_state, methods=["POST"]),
+    Route("/manage/rounds/{round_id}/settings", manage.change_settings, methods=["POST"]),
     Route("/manage/rounds/{round_id}/candidates", manage.add_candidate, methods=["POST"]),
     Route("/manage/rounds/{round_id}/suggestions/{suggestion_id:int}", manage.moderate, methods=["POST"]),
     Route("/manage/rounds/{round_id}/meetings", manage.add_meeting, methods=["POST"]),
     Route("/manage/rounds/{round_id}/publish", manage.publish, methods=["POST"]),
-    Route("/manage/priorities/{priority_id}", manage.show_priority, methods=["GET"]),
-    Route("/manage/priorities/{priority_id}", manage.update_priority, methods=["POST"]),
+    Route("/manage/priorities/{priority_id}", progress.show_priority, methods=["GET"]),
+    Route("/manage/priorities/{priority_id}", progress.update_priority, methods=["POST"]),
     Route("/rounds/{round_id}", public.round_page, name="priorities_round"),
     Route("/rounds/{round_id}/vote", public.vote_form, methods=["GET"]),
     Route("/rounds/{round_id}/vote", public.vote, methods=["POST"]),

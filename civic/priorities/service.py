@@ -96,6 +96,40 @@ async def create_round(
     return item
 
 
+async def change_round(
+    session: AsyncSession,
+    item: PriorityRound,
+    *,
+    actor: StaffUser | None,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    choices: int,
+    top_n: int,
+    method: Method,
+    now: datetime,
+) -> PriorityRound:
+    """Settings change only before voting opens: every voter must vote under the same rules."""
+    if item.state not in CANDIDATE_EDIT_STATES:
+        raise Conflict("A round's settings cannot change once voting has opened.")
+    if closes_at <= opens_at:
+        raise PrioritiesError("The closing date must be after the opening date")
+    item.title, item.opens_at, item.closes_at = title.strip(), opens_at, closes_at
+    item.choices, item.top_n, item.method = choices, top_n, method
+    session.add(item)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="priorities.change_round",
+        object_type="priorities_round",
+        object_id=item.id,
+        now=now,
+        reason=f"{item.title}: {opens_at.date()} to {closes_at.date()}, {choices} choices, {method.value}",
+    )
+    return item
+
+
 async def add_candidate(
     session: AsyncSession,
     item: PriorityRound,

@@ -100,7 +100,9 @@ async def test_the_team_publishes_results_and_adds_progress_and_opted_in_voters_
     )
 
     during = await team.get(base)
-    assert "Confirmed ballots so far: <strong>4</strong>" in during.text  # Ann's second ballot replaced her first
+    assert (
+        "Confirmed ballots so far: <strong>4</strong>" in during.text
+    )  # Ann's second ballot replaced her first
     tally = {
         "held_on": "2026-11-21",
         "place": "Abbey community centre",
@@ -218,10 +220,28 @@ async def test_wrong_state_is_409_and_wrong_team_is_403(
     base = f"/priorities/manage/rounds/{item.id}"
     assert (await web.post_form(f"{base}/state", {"action": "close"})).status_code == 409
     assert (await web.post_form(f"{base}/publish", {})).status_code == 409
+    settings = {
+        "title": "Spring priorities",
+        "opens_at": "2026-11-22",
+        "closes_at": "2026-11-20",
+        "choices": "2",
+        "top_n": "3",
+        "method": "ranked",
+    }
+    backwards = await web.post_form(f"{base}/settings", settings)
+    assert backwards.status_code == 422 and "closing date must be after" in backwards.text
+    assert (
+        await web.post_form(f"{base}/settings", {**settings, "closes_at": "2026-12-20"})
+    ).status_code == 303
+    page = await web.get(base)
+    assert "Spring priorities" in page.text and "Rank in order, 2 choices per voter" in page.text
     assert (await web.post_form(f"{base}/state", {"action": "open_voting"})).status_code == 303
     assert (await web.post_form(f"{base}/state", {"action": "open_suggestions"})).status_code == 409
     added = await web.post_form(f"{base}/candidates", {"category": "other", "title": "Late idea"})
     assert added.status_code == 409
+    assert (
+        await web.post_form(f"{base}/settings", {**settings, "closes_at": "2026-12-20"})
+    ).status_code == 409
     assert (await web.post_form(f"{base}/state", {"action": "explode"})).status_code == 400
 
     north = await make_staff(Role.POLICE, neighbourhood="fernbridge-north")
