@@ -210,6 +210,20 @@ async def add_candidate(request: Request) -> Response:
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#candidates")
 
 
+async def remove_candidate(request: Request) -> Response:
+    user, item = await load_round(request)
+    async with transaction(request) as session:
+        fresh = await service.get_round(session, item.id or 0)
+        candidate = await session.get(Candidate, request.path_params["candidate_id"])
+        if fresh is None or candidate is None:
+            raise HTTPException(404)
+        try:
+            await service.remove_candidate(session, fresh, candidate, actor=user, now=now(request))
+        except service.PrioritiesError:
+            raise HTTPException(404) from None
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#candidates")
+
+
 async def moderate(request: Request) -> Response:
     user, item = await load_round(request)
     at = now(request)

@@ -18,6 +18,11 @@ routes: list[BaseRoute] = [
     Route("/manage/rounds/{round_id}/state", manage.change_state, methods=["POST"]),
     Route("/manage/rounds/{round_id}/settings", manage.change_settings, methods=["POST"]),
     Route("/manage/rounds/{round_id}/candidates", manage.add_candidate, methods=["POST"]),
+    Route(
+        "/manage/rounds/{round_id}/candidates/{candidate_id:int}/remove",
+        manage.remove_candidate,
+        methods=["POST"],
+    ),
     Route("/manage/rounds/{round_id}/suggestions/{suggestion_id:int}", manage.moderate, methods=["POST"]),
     Route("/manage/rounds/{round_id}/meetings", manage.add_meeting, methods=["POST"]),
     Route("/manage/rounds/{round_id}/publish", manage.publish, methods=["POST"]),

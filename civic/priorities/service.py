@@ -164,6 +164,42 @@ async def add_candidate(
     return candidate
 
 
+async def remove_candidate(
+    session: AsyncSession,
+    item: PriorityRound,
+    candidate: Candidate,
+    *,
+    actor: StaffUser | None,
+    now: datetime,
+) -> None:
+    """Before voting opens a mistaken candidate can go; suggestions merged into it wait for moderation again."""
+    if item.state not in CANDIDATE_EDIT_STATES:
+        raise Conflict("Candidates cannot change once voting has opened.")
+    if candidate.round_id != item.id:
+        raise PrioritiesError("That candidate belongs to another round")
+    merged = await session.exec(select(Suggestion).where(Suggestion.merged_into == candidate.id))
+    for suggestion in merged.all():
+        suggestion.status, suggestion.merged_into, suggestion.moderated_at = (
+            SuggestionStatus.PENDING,
+            None,
+            None,
+        )
+        session.add(suggestion)
+    await session.flush()
+    await session.delete(candidate)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="priorities.remove_candidate",
+        object_type="priorities_candidate",
+        object_id=candidate.id,
+        now=now,
+        reason=f"{candidate.title} (round {item.id})",
+        public=True,
+    )
+
+
 async def transition(
     session: AsyncSession,
     item: PriorityRound,

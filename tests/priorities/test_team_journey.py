@@ -81,6 +81,15 @@ async def test_the_team_publishes_results_and_adds_progress_and_opted_in_voters_
         f"{base}/suggestions/{noisy.id}", {"action": "decline", "reason": "A private dispute: call 101"}
     )
     await team.post_form(f"{base}/suggestions/{sheds.id}", {"action": "merge", "into": "new"})
+    async with db.reading() as session:
+        from civic.priorities.models import Candidate
+
+        shed_candidate = (await session.exec(select(Candidate).order_by(col(Candidate.id).desc()))).first()
+    assert shed_candidate is not None
+    removed = await team.post_form(f"{base}/candidates/{shed_candidate.id}/remove")
+    assert removed.status_code == 303  # removed by mistake: the suggestion waits for moderation again
+    assert (await team.post_form(f"{base}/state", {"action": "open_voting"})).status_code == 409
+    await team.post_form(f"{base}/suggestions/{sheds.id}", {"action": "merge", "into": "new"})
     assert (await team.post_form(f"{base}/state", {"action": "open_voting"})).status_code == 303
     page = await mail_web.get(f"/priorities/rounds/{item.id}")
     assert "Shed break-ins on Abbey Lane" in page.text and "A private dispute: call 101" in page.text
@@ -215,7 +224,7 @@ async def test_wrong_state_is_409_and_wrong_team_is_403(
 ) -> None:
     from civic.core.users import Role
 
-    item, _issues = await rounds.make(RoundState.DRAFT)
+    item, issues = await rounds.make(RoundState.DRAFT)
     await web.login(police.email, PASSWORD)
     base = f"/priorities/manage/rounds/{item.id}"
     assert (await web.post_form(f"{base}/state", {"action": "close"})).status_code == 409
@@ -239,6 +248,7 @@ async def test_wrong_state_is_409_and_wrong_team_is_403(
     assert (await web.post_form(f"{base}/state", {"action": "open_suggestions"})).status_code == 409
     added = await web.post_form(f"{base}/candidates", {"category": "other", "title": "Late idea"})
     assert added.status_code == 409
+    assert (await web.post_form(f"{base}/candidates/{issues[0].id}/remove")).status_code == 409
     assert (
         await web.post_form(f"{base}/settings", {**settings, "closes_at": "2026-12-20"})
     ).status_code == 409
