@@ -131,3 +131,22 @@ async def test_contact_details_are_deleted_after_the_retention_period(
         assert await count_contacts(session, 1) == 0
         hashes = (await session.exec(select(Ballot.email_hash).order_by(col(Ballot.id)))).all()
     assert list(hashes) == ["removed-1", "removed-2"]
+
+
+async def test_council_wide_datasets_are_in_the_open_data_catalogue(
+    rounds: Rounds, web: WebClient, db: Database, clock: FrozenClock, police: StaffUser
+) -> None:
+    await published_with_progress(rounds, web, db, clock, police)
+    hub = await web.get("/data")
+    assert hub.status_code == 200 and "Neighbourhood police priorities" in hub.text
+    assert "/priorities/data/priorities.csv" in hub.text
+    everything = (await web.get("/priorities/data/priorities.json")).json()
+    central = next(n for n in everything["neighbourhoods"] if n["slug"] == "fernbridge-central")
+    assert [p["issue"] for p in central["current_priorities"]] == [
+        "Drug dealing near the station",
+        "Speeding on Castle Road",
+    ]
+    rows = list(csv.DictReader(io.StringIO((await web.get("/priorities/data/priorities.csv")).text)))
+    assert {r["neighbourhood"] for r in rows} == {"fernbridge-central"} and len(rows) == 2
+    results_rows = list(csv.DictReader(io.StringIO((await web.get("/priorities/data/results.csv")).text)))
+    assert len(results_rows) == 5 and results_rows[0]["neighbourhood"] == "fernbridge-central"

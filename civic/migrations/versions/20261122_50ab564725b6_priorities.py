@@ -1,7 +1,7 @@
 """priorities
 
 Revision ID: 50ab564725b6
-Revises: 7f157e1fe0c9
+Revises: 10a28cc9d999
 Create Date: 2026-11-22 02:39:16.466499
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import civic.core.db
 
 revision: str = "50ab564725b6"
-down_revision: str | None = "7f157e1fe0c9"
+down_revision: str | None = "10a28cc9d999"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
