@@ -64,3 +64,19 @@ async def test_the_demo_has_a_round_open_and_published_priorities_with_progress(
         assert (await web.get(path)).status_code == 200, path
     north_page = (await web.get("/priorities/fernbridge-north")).text
     assert "Past rounds" in north_page and "Updated" in north_page
+
+
+async def test_a_closed_round_awaits_a_response_from_the_neighbourhood_police(
+    rounds: Rounds, db: Database, clock: FrozenClock
+) -> None:
+    from civic.responses.targets import all_awaiting, load_target
+
+    draft, _ = await rounds.make(RoundState.DRAFT)
+    closed, _ = await rounds.make(RoundState.CLOSED)
+    async with db.reading() as session:
+        assert await load_target(session, "priorities_round", str(draft.id)) is None
+        info = await load_target(session, "priorities_round", str(closed.id))
+        waiting = [t.id for t in await all_awaiting(session, clock.now()) if t.kind == "priorities_round"]
+    assert info is not None and info.body_slug == "police-fernbridge-central"
+    assert info.href == f"/priorities/rounds/{closed.id}" and info.due_at == clock.now() + timedelta(days=28)
+    assert waiting == [str(closed.id)]
