@@ -25,6 +25,7 @@ from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from civic.core.templating import STATIC_DIR, make_templates
 from civic.core.worker import Worker
 from civic.panels import routes as panels_routes
+from civic.priorities import routes as priorities_routes
 from civic.responses import routes as responses_routes
 from civic.site import routes as site
 
@@ -32,6 +33,7 @@ from civic.site import routes as site
 FEATURES: list[tuple[str, str, list[BaseRoute]]] = [
     ("/responses", "responses", responses_routes.routes),
     ("/panels", "panels", panels_routes.routes),
+    ("/priorities", "priorities", priorities_routes.routes),
 ]
 # Routes outside a feature's Mount, such as /petitions.json beside /petitions/.
 TOP_LEVEL: list[BaseRoute] = [*responses_routes.top_level, *panels_routes.top_level]

@@ -18,6 +18,7 @@ import civic.panels.models
 import civic.panels.opendata
 import civic.panels.respond
 import civic.panels.rules
+import civic.priorities.register
 import civic.responses.data
 import civic.responses.demo
 import civic.responses.models

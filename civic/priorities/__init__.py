@@ -1,0 +1,1 @@
+"""Neighbourhood police priorities: residents vote, the policing team reports back."""

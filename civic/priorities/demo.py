@@ -1,0 +1,249 @@
+"""Demo content: Fernbridge Central has a round open for voting; Fernbridge North has published
+priorities with progress updates and an earlier round with its outcomes."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.areas import OUTSIDE_WARDS, wards_of
+from civic.core.clock import SystemClock
+from civic.core.identity import email_hash
+from civic.core.users import Role, StaffUser
+from civic.demo import DemoContext, demo_loader
+from civic.priorities import results, service
+from civic.priorities.models import Ballot, Candidate, Category, PriorityRound, PriorityStatus, RoundState
+
+CENTRAL = [
+    (Category.DRUG_DEALING, "Drug dealing near the station", "Station Approach and the underpass, evenings"),
+    (Category.ANTI_SOCIAL_BEHAVIOUR, "Groups gathering in Abbey Park", "After 9pm, by the skate park"),
+    (Category.SPEEDING, "Speeding on Castle Road", "Between the school and the roundabout, all day"),
+    (Category.VEHICLE_CRIME, "Thefts from cars in Dockside", "Harbour Street car parks, overnight"),
+    (Category.STREET_DRINKING, "Street drinking in Market Square", "Daytime, most days"),
+    (Category.BIKE_THEFT, "Bike theft at the station", "Cycle racks on platform 1 side"),
+]
+NORTH_NOW = [
+    (Category.SPEEDING, "Speeding through Brook Green village", "B2145 between the church and the school"),
+    (Category.BURGLARY, "Shed and garage break-ins", "Elmfield and Greenhill, overnight"),
+    (Category.ANTI_SOCIAL_BEHAVIOUR, "Off-road bikes on Longford fields", "Weekend afternoons"),
+    (Category.OTHER, "Fly-tipping in lanes", "Millbrook Lane, reported to the council too"),
+    (Category.PARKING, "Parking on pavements by Kingsmead school", "School run times"),
+]
+NORTH_BEFORE = [
+    (Category.VEHICLE_CRIME, "Catalytic converter thefts", "Greenhill estate"),
+    (Category.ANTI_SOCIAL_BEHAVIOUR, "Nuisance at Longford shops", "Evenings"),
+    (Category.SPEEDING, "Speeding on Kingsmead Road", "Near the primary school"),
+    (Category.DRUG_DEALING, "Drug dealing in Elmfield rec", "Afternoons"),
+]
+
+Step = tuple[int, PriorityStatus, str]  # days ago, status after, what was done
+PLANS: dict[Category, tuple[str, str, list[Step]]] = {
+    Category.SPEEDING: (
+        "Roads policing unit with the community speedwatch",
+        "Monthly speed checks; fewer than 1 in 10 drivers over 35mph by the review",
+        [
+            (
+                40,
+                PriorityStatus.IN_PROGRESS,
+                "Speedwatch volunteers trained; four checks so far, 61 letters sent.",
+            ),
+            (
+                12,
+                PriorityStatus.IN_PROGRESS,
+                "Speedwatch: six more checks; two drivers reported for dangerous driving.",
+            ),
+        ],
+    ),
+    Category.BURGLARY: (
+        "Neighbourhood policing team",
+        "Visit every home on the worst-hit roads with shed alarms and advice",
+        [(25, PriorityStatus.IN_PROGRESS, "140 homes visited and 60 shed alarms given out; two arrests.")],
+    ),
+    Category.ANTI_SOCIAL_BEHAVIOUR: (
+        "Council parks team",
+        "Gates fitted at two entrances to Longford fields; bikes used illegally seized",
+        [
+            (
+                20,
+                PriorityStatus.PASSED_TO_PARTNER,
+                "The council's parks team is fitting gates; we patrol at weekends.",
+            )
+        ],
+    ),
+}
+DEFAULT_PLAN: tuple[str, str, list[Step]] = (
+    "Neighbourhood policing team",
+    "Patrols at the times residents told us about",
+    [(15, PriorityStatus.IN_PROGRESS, "Patrols started at the times and places residents named.")],
+)
+
+
+async def _round(
+    session: AsyncSession,
+    slug: str,
+    title: str,
+    actor: StaffUser,
+    opens: datetime,
+    days: int,
+    issues: list[tuple[Category, str, str]],
+) -> tuple[PriorityRound, list[Candidate]]:
+    item = await service.create_round(
+        session,
+        actor=actor,
+        neighbourhood_slug=slug,
+        title=title,
+        opens_at=opens,
+        closes_at=opens + timedelta(days=days),
+        now=opens,
+    )
+    made = [
+        await service.add_candidate(session, item, actor=actor, category=c, title=t, description=d, now=opens)
+        for c, t, d in issues
+    ]
+    await service.transition(session, item, RoundState.VOTING_OPEN, actor=actor, now=opens)
+    return item, made
+
+
+async def _ballots(
+    session: AsyncSession,
+    ctx: DemoContext,
+    item: PriorityRound,
+    candidates: list[Candidate],
+    count: int,
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    wards = [w.code for w in await wards_of(session, item.neighbourhood_slug)]
+    weights = [len(candidates) - i for i in range(len(candidates))]
+    for n in range(count):
+        picks: list[int] = []
+        while len(picks) < min(item.choices, rng.randint(1, item.choices)):
+            choice = rng.choices(candidates, weights)[0].id or 0
+            if choice not in picks:
+                picks.append(choice)
+        at = item.opens_at + timedelta(hours=rng.randint(1, 24 * 6))
+        works = rng.random() < 0.1
+        session.add(
+            Ballot(
+                round_id=item.id or 0,
+                email_hash=email_hash(ctx.settings.secret_key, f"voter{seed}-{n}@example.invalid"),
+                ward_code=OUTSIDE_WARDS if works else rng.choice(wards),
+                works_here=works,
+                choices_json=json.dumps(picks),
+                pending_id=n + 1,
+                cast_on=at,
+                confirmed_at=at,
+            )
+        )
+    await session.flush()
+
+
+@demo_loader
+async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
+    now = SystemClock().now()
+    police, admin = ctx.staff[Role.POLICE], ctx.staff[Role.ADMIN]
+    central, cands = await _round(
+        session,
+        "fernbridge-central",
+        f"Police priorities from {now:%B %Y}",
+        police,
+        now - timedelta(days=6),
+        21,
+        CENTRAL,
+    )
+    await _ballots(session, ctx, central, cands, 87, seed=1)
+
+    earlier, before = await _round(
+        session,
+        "fernbridge-north",
+        "Police priorities, spring",
+        admin,
+        now - timedelta(days=200),
+        21,
+        NORTH_BEFORE,
+    )
+    await _ballots(session, ctx, earlier, before, 64, seed=2)
+    await _close_and_publish(session, ctx, earlier, admin, now - timedelta(days=178))
+    old = await results.priorities_of_round(session, earlier.id or 0)
+    outcomes = {
+        Category.VEHICLE_CRIME: (
+            PriorityStatus.DEALT_WITH,
+            "Marking events at four garages; thefts down from 14 to 3 a month.",
+        ),
+        Category.ANTI_SOCIAL_BEHAVIOUR: (
+            PriorityStatus.PASSED_TO_PARTNER,
+            "The council's community safety team now leads, with youth outreach on Friday evenings.",
+        ),
+        Category.SPEEDING: (
+            PriorityStatus.CARRIED_OVER,
+            "Some progress with speed checks; residents asked us to keep it on.",
+        ),
+        Category.DRUG_DEALING: (
+            PriorityStatus.DEALT_WITH,
+            "Two warrants executed; no reports of dealing at the rec since.",
+        ),
+    }
+    for priority in old:
+        status, text = outcomes[priority.category]
+        await results.update_priority(
+            session,
+            priority,
+            actor=admin,
+            now=now - timedelta(days=110),
+            mail=ctx.mail,
+            text=text,
+            status=status,
+            owner=priority.owner,
+            target=priority.target,
+            review_on=now - timedelta(days=110),
+        )
+
+    current, new = await _round(
+        session,
+        "fernbridge-north",
+        "Police priorities, summer",
+        admin,
+        now - timedelta(days=85),
+        21,
+        NORTH_NOW,
+    )
+    await _ballots(session, ctx, current, new, 112, seed=3)
+    await service.record_meeting(
+        session,
+        current,
+        actor=admin,
+        held_on=now - timedelta(days=70),
+        place="Brook Green village hall",
+        attendance=34,
+        hands={new[0].id or 0: 22, new[1].id or 0: 15, new[2].id or 0: 19, new[4].id or 0: 8},
+        now=now - timedelta(days=70),
+    )
+    await _close_and_publish(session, ctx, current, admin, now - timedelta(days=60))
+    for priority in await results.priorities_of_round(session, current.id or 0):
+        owner, target, steps = PLANS.get(priority.category, DEFAULT_PLAN)
+        for days_ago, status, text in steps:
+            at = now - timedelta(days=days_ago)
+            await results.update_priority(
+                session,
+                priority,
+                actor=admin,
+                now=at,
+                mail=ctx.mail,
+                text=text,
+                status=status,
+                owner=owner,
+                target=target,
+                review_on=at + timedelta(days=60),
+            )
+
+
+async def _close_and_publish(
+    session: AsyncSession, ctx: DemoContext, item: PriorityRound, actor: StaffUser, at: datetime
+) -> None:
+    await results.close_round(session, item, actor=actor, now=at)
+    await results.publish_results(
+        session, item, actor=actor, chosen_ids=None, reason="", now=at, mail=ctx.mail, retention_days=120
+    )

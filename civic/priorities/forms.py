@@ -1,0 +1,163 @@
+"""Parsing the priorities forms into values and a field -> message map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from starlette.datastructures import FormData
+
+from civic.core.areas import PostcodeError, normalise_postcode
+from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+
+__all__ = ["BallotForm", "RoundForm", "text"]
+from civic.priorities.models import Category, Method, PriorityRound, PriorityStatus
+
+
+def parse_date(errors: Errors, form: FormData, name: str, label: str) -> datetime | None:
+    raw = text(form, name)
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        errors.setdefault(name, f"Enter {label} as a date, like 2027-03-31")
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def parse_int(errors: Errors, form: FormData, name: str, label: str, *, low: int, high: int) -> int:
+    raw = text(form, name) or "0"
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        errors.setdefault(name, f"{label} must be a whole number from {low} to {high}")
+        return low
+    return int(raw)
+
+
+def parse_category(errors: Errors, form: FormData, name: str = "category") -> Category:
+    try:
+        return Category(text(form, name))
+    except ValueError:
+        errors.setdefault(name, "Choose a category")
+        return Category.OTHER
+
+
+def check_text(
+    errors: Errors, name: str, value: str, label: str, *, maximum: int, required: bool = True
+) -> None:
+    check_length(errors, name, value, label, maximum=maximum, required=required)
+    check_no_formula(errors, name, value, label)
+
+
+@dataclass
+class BallotForm:
+    email: str = ""
+    postcode: str = ""
+    works_here: bool = False
+    opt_in: bool = False
+    choices: list[int] = field(default_factory=list)
+    errors: Errors = field(default_factory=dict)
+
+
+def parse_ballot(form: FormData, item: PriorityRound) -> BallotForm:
+    ballot = BallotForm(
+        email=text(form, "email"),
+        postcode=text(form, "postcode"),
+        works_here=text(form, "works_here") == "yes",
+        opt_in=text(form, "opt_in") == "yes",
+    )
+    if item.method == Method.RANKED:
+        raw = [text(form, f"rank_{n}") for n in range(1, item.choices + 1)]
+        picked = [r for r in raw if r]
+        if any(raw[i] == "" and raw[i + 1] != "" for i in range(len(raw) - 1)):
+            ballot.errors["choices"] = "Fill your preferences in order, starting with your first choice"
+    else:
+        picked = [str(v) for v in form.getlist("choices")]
+    if not all(p.isdigit() for p in picked):
+        ballot.errors.setdefault("choices", "Choose from the list")
+    else:
+        ballot.choices = [int(p) for p in picked]
+    if not ballot.choices:
+        ballot.errors.setdefault("choices", "Choose at least one issue")
+    elif len(set(ballot.choices)) != len(ballot.choices):
+        ballot.errors.setdefault("choices", "Choose each issue only once")
+    elif len(ballot.choices) > item.choices:
+        ballot.errors.setdefault("choices", f"Choose no more than {item.choices} issues")
+    check_email(ballot.errors, "email", ballot.email)
+    if not ballot.postcode:
+        ballot.errors.setdefault("postcode", "Enter your postcode")
+    else:
+        try:
+            normalise_postcode(ballot.postcode)
+        except PostcodeError as exc:
+            ballot.errors.setdefault("postcode", str(exc))
+    return ballot
+
+
+@dataclass
+class RoundForm:
+    title: str
+    neighbourhood: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    choices: int
+    top_n: int
+    method: Method
+    raw: dict[str, str]
+
+
+def parse_round(form: FormData, *, choose_neighbourhood: bool) -> tuple[RoundForm, Errors]:
+    errors: Errors = {}
+    raw = {
+        k: text(form, k)
+        for k in ("title", "neighbourhood", "opens_at", "closes_at", "choices", "top_n", "method")
+    }
+    check_text(errors, "title", raw["title"], "a title", maximum=160)
+    if choose_neighbourhood and not raw["neighbourhood"]:
+        errors["neighbourhood"] = "Choose a neighbourhood"
+    try:
+        method = Method(raw["method"] or "approval")
+    except ValueError:
+        errors["method"] = "Choose how votes are counted"
+        method = Method.APPROVAL
+    values = RoundForm(
+        title=raw["title"],
+        neighbourhood=raw["neighbourhood"],
+        opens_at=parse_date(errors, form, "opens_at", "the opening date"),
+        closes_at=parse_date(errors, form, "closes_at", "the closing date"),
+        choices=parse_int(errors, form, "choices", "Choices per voter", low=1, high=10),
+        top_n=parse_int(errors, form, "top_n", "Number of priorities", low=1, high=10),
+        method=method,
+        raw=raw,
+    )
+    return values, errors
+
+
+def parse_candidate(form: FormData) -> tuple[dict[str, object], Errors]:
+    errors: Errors = {}
+    category = parse_category(errors, form)
+    title, description = text(form, "title"), text(form, "description")
+    check_text(errors, "title", title, "the issue", maximum=120)
+    check_text(errors, "description", description, "where and when", maximum=600, required=False)
+    return {"category": category, "title": title, "description": description}, errors
+
+
+def parse_suggestion(form: FormData) -> tuple[dict[str, object], Errors]:
+    errors: Errors = {}
+    category = parse_category(errors, form)
+    body = text(form, "text")
+    check_text(errors, "text", body, "the issue and where it happens", maximum=600)
+    check_no_link(errors, "text", body, "Your suggestion")
+    return {"category": category, "text": body}, errors
+
+
+def parse_priority(form: FormData) -> tuple[dict[str, object], Errors]:
+    errors: Errors = {}
+    values: dict[str, object] = {k: text(form, k) for k in ("owner", "target", "text")}
+    check_text(errors, "owner", str(values["owner"]), "who owns this priority", maximum=120)
+    check_text(errors, "target", str(values["target"]), "the target", maximum=600, required=False)
+    check_text(errors, "text", str(values["text"]), "the update", maximum=2000, required=False)
+    values["review_on"] = parse_date(errors, form, "review_on", "the review date")
+    try:
+        values["status"] = PriorityStatus(text(form, "status"))
+    except ValueError:
+        errors["status"] = "Choose a status"
+    return values, errors

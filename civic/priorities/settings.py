@@ -1,0 +1,23 @@
+"""Settings of the priorities feature (listed in the README's configuration table)."""
+
+from civic.config import Setting, register
+
+register(
+    Setting(
+        "PRIORITIES_CONTACT_RETENTION_DAYS",
+        "120",
+        "days after a round's results are published that opted-in voters' email addresses are kept",
+    ),
+    Setting("PRIORITIES_CONFIRM_HOURS", "48", "hours a priorities ballot's confirmation link stays valid"),
+    Setting("PRIORITIES_VOTING_DAYS", "21", "default length of a priorities voting window, in days"),
+    Setting(
+        "PRIORITIES_VOTES_PER_IP_HOUR",
+        "30",
+        "priorities ballots one IP address may submit per hour (a burst limit of a third of it per minute)",
+    ),
+    Setting(
+        "PRIORITIES_VOTES_PER_EMAIL_HOUR",
+        "5",
+        "priorities ballots (confirmation emails) one email address may ask for per hour",
+    ),
+)
