@@ -44,6 +44,7 @@ from typing import Literal
 
 Rule = Literal["greedy", "mes"]
 RULES: tuple[Rule, ...] = ("greedy", "mes")
+Stage = Literal["greedy", "mes", "completion", "not funded", "excluded"]
 TIE_BREAK_TEXT = "If two projects are tied, the cheaper one comes first, then the one with more votes, then the lower project number."
 
 
@@ -64,7 +65,7 @@ class ProjectOutcome:
     votes: int  # voters who chose it
     points: int  # equals votes for approval ballots
     funded: bool
-    stage: Literal["greedy", "mes", "completion", "not funded", "excluded"]
+    stage: Stage
     explanation: str
     supporters_paid: Fraction | None = None  # MES: what its supporters paid between them
     money_left: Fraction | None = None  # what was left when its turn came (greedy) or its supporters held
@@ -238,7 +239,7 @@ def _row(
     e: _Election,
     i: int,
     funded: bool,
-    stage: str,
+    stage: Stage,
     text: str,
     paid: Fraction | None,
     left: Fraction | int | None,
@@ -250,7 +251,7 @@ def _row(
         votes=e.votes[i],
         points=e.points[i],
         funded=funded,
-        stage=stage,  # type: ignore[arg-type]
+        stage=stage,
         explanation=text,
         supporters_paid=paid,
         money_left=None if left is None else Fraction(left),
