@@ -300,6 +300,8 @@ async def enter_paper(request: Request) -> Response:
             await paper.enter_pass(session, batch, sheets, actor=user, now=at, how=how)
         except paper.PaperError as exc:
             return await _paper_error(request, session, process, batch, "lines", str(exc), form)
+        finally:
+            await form.close()
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")
 
 
