@@ -237,3 +237,8 @@ async def test_pupils_in_an_area_only_see_and_vote_for_that_areas_projects(
     await another_web.post_form(f"/budgets/{split.slug}/vote", {"code": codes[0]})
     page = (await another_web.get(f"/budgets/{split.slug}/ballot")).text
     assert "Skate park" in page and "Girls" in page and "Music studio" not in page and "Art wall" not in page
+
+
+async def test_every_budget_form_carries_a_real_csrf_token(web: WebClient, budget: Budget) -> None:
+    page = await web.get(f"/budgets/{budget.slug}/vote")
+    assert re.search(r'name="csrf_token" value="[^"]{20,}"', page.text)
