@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
+from civic.budgets.mes import EqualShares, MesRun
+
 Rule = Literal["greedy", "mes"]
 RULES: tuple[Rule, ...] = ("greedy", "mes")
 Stage = Literal["greedy", "mes", "completion", "not funded", "excluded"]
@@ -155,26 +157,45 @@ def _prepare(
             raise TallyError(f"Excluded project {pid} is not in the list of projects")
     votes, points = [0] * len(projects), [0] * len(projects)
     counter: Counter[tuple[int, ...]] = Counter()
+    plain: Counter[tuple[int, ...]] = Counter()
     voters = 0
+    skip = {index[pid] for pid in excluded}
     for ballot in ballots:
         voters += 1
-        scored = ballot if isinstance(ballot, Mapping) else dict.fromkeys(ballot, 1)
-        chosen = []
-        for pid, score in scored.items():
-            if pid not in index:
-                raise TallyError(f"A ballot names project {pid}, which is not in the list")
-            if score < 0:
-                raise TallyError("Points on a ballot cannot be negative")
-            if score > 0 and pid not in excluded:
-                i = index[pid]
-                votes[i] += 1
-                points[i] += int(score)
-                chosen.append(i)
-        counter[tuple(sorted(chosen))] += 1
+        if isinstance(ballot, Mapping):
+            counter[_scored(ballot, index, skip, points)] += 1
+            continue
+        try:
+            plain[tuple(sorted({index[pid] for pid in ballot} - skip))] += 1
+        except KeyError as exc:
+            raise TallyError(f"A ballot names project {exc.args[0]}, which is not in the list") from None
+    for chosen, weight in plain.items():
+        counter[chosen] += weight
+        for i in chosen:
+            points[i] += weight  # on an approval ballot each choice is one point
+    for chosen, weight in counter.items():
+        for i in chosen:
+            votes[i] += weight
     types = list(counter)
     return _Election(
         list(projects), budget, votes, points, types, [counter[t] for t in types], voters, excluded
     )
+
+
+def _scored(
+    ballot: Mapping[str, int], index: dict[str, int], skip: set[int], points: list[int]
+) -> tuple[int, ...]:
+    chosen = []
+    for pid, score in ballot.items():
+        if pid not in index:
+            raise TallyError(f"A ballot names project {pid}, which is not in the list")
+        if score < 0:
+            raise TallyError("Points on a ballot cannot be negative")
+        i = index[pid]
+        if score > 0 and i not in skip:
+            points[i] += int(score)
+            chosen.append(i)
+    return tuple(sorted(chosen))
 
 
 def tally(
@@ -185,6 +206,7 @@ def tally(
     rule: Rule = "greedy",
     excluded: Mapping[str, str] | None = None,
     increment: int = 1,
+    exact_only: bool = False,
 ) -> Outcome:
     """Count `ballots` for `projects` under `budget` with `rule`; see the module docstring."""
     if rule not in RULES:
@@ -192,7 +214,7 @@ def tally(
     election = _prepare(projects, budget, ballots, excluded)
     if rule == "greedy":
         return _greedy_outcome(election)
-    return _mes_outcome(election, increment)
+    return _mes_outcome(election, increment, exact_only)
 
 
 def _greedy_order(e: _Election, candidates: Iterable[int]) -> list[int]:
@@ -294,154 +316,36 @@ def _outcome(
 # --- Method of Equal Shares -------------------------------------------------------------------------
 
 
-@dataclass
-class _Group:
-    """Ballot types whose voters all hold `money`; `supporters[p]` counts its voters who chose p."""
-
-    money: Fraction
-    types: list[int]
-    supporters: list[int]
-
-
-@dataclass
-class _MesRun:
-    funded: list[int]
-    paid: dict[int, Fraction]  # per funded project: what its supporters paid (equals its cost)
-    price: dict[int, Fraction]  # per funded project: the most any one supporter paid (rho x cost)
-    groups: list[_Group] = field(default_factory=list)  # the voters' money when MES ended
-
-
-def _mes(e: _Election, share: Fraction) -> _MesRun:
-    m = len(e.projects)
-    cost = [p.cost for p in e.projects]
-    masks = [sum(1 << p for p in t) for t in e.types]
-    supporters = [0] * m
-    for t, w in zip(e.types, e.weights, strict=True):
-        for p in t:
-            supporters[p] += w
-    groups: dict[Fraction, _Group] = {share: _Group(share, list(range(len(e.types))), supporters)}
-    keys = {i: tie_key(e.projects[i], e.votes[i]) for i in range(m)}
-    live = [i for i in range(m) if supporters[i] > 0 and e.projects[i].id not in e.excluded]
-    run = _MesRun([], {}, {})
-    # Free projects with supporters cost nobody anything: fund them first, in tie order.
-    for i in sorted((i for i in live if cost[i] == 0), key=keys.__getitem__):
-        run.funded.append(i)
-        run.paid[i] = run.price[i] = Fraction(0)
-    live = [i for i in live if cost[i] > 0]
-    # rho only grows as money is spent, so the last rho computed is a lower bound (as in pabutools).
-    bound: dict[int, Fraction] = {i: Fraction(1, supporters[i]) for i in live}
-    while live:
-        # float() is monotone, so (float, exact) sorts exactly while comparing Fractions only on float ties.
-        ordered = sorted(groups.values(), key=lambda g: (float(g.money), g.money))
-        best: Fraction | None = None
-        best_price = Fraction(0)
-        choice = -1
-        for i in sorted(live, key=lambda i: (bound[i], keys[i])):
-            if best is not None and bound[i] > best:
-                break
-            price = _price(ordered, i, cost[i], supporters[i])
-            if price is None:
-                live.remove(i)
-                continue
-            rho = price / cost[i]
-            bound[i] = rho
-            if best is None or rho < best or (rho == best and keys[i] < keys[choice]):
-                best, best_price, choice = rho, price, i
-        if best is None:
-            break
-        live.remove(choice)
-        run.funded.append(choice)
-        run.paid[choice] = Fraction(cost[choice])
-        run.price[choice] = best_price
-        groups = _charge(e, groups, masks, choice, best_price)
-    run.groups = list(groups.values())
-    return run
-
-
-def _money_left(run: _MesRun, i: int) -> Fraction:
-    """What project i's supporters held when MES ended (only worked out for the run that is kept)."""
-    by_denominator: dict[int, int] = {}
-    for g in run.groups:
-        if g.supporters[i] and g.money:
-            d = g.money.denominator
-            by_denominator[d] = by_denominator.get(d, 0) + g.money.numerator * g.supporters[i]
-    return sum((Fraction(n, d) for d, n in by_denominator.items()), Fraction(0))
-
-
-def _price(ordered: list[_Group], i: int, cost: int, remaining: int) -> Fraction | None:
-    """The most one supporter pays (rho x cost) to fund project i, or None if its supporters cannot.
-
-    `ordered` is sorted by money ascending; `remaining` is the number of its supporters."""
-    need = Fraction(cost)
-    for g in ordered:
-        count = g.supporters[i]
-        if not count:
-            continue
-        if g.money * remaining >= need:
-            return need / remaining
-        need -= g.money * count
-        remaining -= count
-    return None
-
-
-def _charge(
-    e: _Election, groups: dict[Fraction, _Group], masks: list[int], choice: int, price: Fraction
-) -> dict[Fraction, _Group]:
-    bit = 1 << choice
-    result: dict[Fraction, _Group] = {}
-
-    def add(money_: Fraction, types: list[int], supporters: list[int]) -> None:
-        if not types:
-            return
-        found = result.get(money_)
-        if found is None:
-            result[money_] = _Group(money_, types, supporters)
-        else:
-            found.types.extend(types)
-            found.supporters = [a + b for a, b in zip(found.supporters, supporters, strict=True)]
-
-    for g in groups.values():
-        if not g.supporters[choice]:
-            add(g.money, g.types, g.supporters)
-            continue
-        paying = [t for t in g.types if masks[t] & bit]
-        staying = [t for t in g.types if not masks[t] & bit]
-        counts = [0] * len(g.supporters)
-        for t in paying:
-            w = e.weights[t]
-            for p in e.types[t]:
-                counts[p] += w
-        add(g.money, staying, [a - b for a, b in zip(g.supporters, counts, strict=True)])
-        add(g.money - min(g.money, price), paying, counts)
-    return result
-
-
-def _mes_with_add1(e: _Election, increment: int) -> tuple[_MesRun, Fraction, int]:
+def _mes_with_add1(e: _Election, increment: int, exact_only: bool = False) -> tuple[MesRun, Fraction, int]:
     if e.voters == 0:
-        return _MesRun([], {}, {}), Fraction(0), 0
+        return MesRun([], {}, {}, {i: Fraction(0) for i in range(len(e.projects))}), Fraction(0), 0
     if increment < 1:
         raise TallyError("The Add1 increment must be at least 1")
     base = Fraction(e.budget, e.voters)
     supported = {i for i in range(len(e.projects)) if e.votes[i] > 0 and e.projects[i].id not in e.excluded}
+    keys = [tie_key(p, e.votes[i]) for i, p in enumerate(e.projects)]
+    engine = EqualShares([p.cost for p in e.projects], e.types, e.weights, keys)
+    engine.force_exact = exact_only
+    live = sorted(supported)
     if sum(e.projects[i].cost for i in supported) <= e.budget:
         # Every outcome fits, so raising goes on until every supported project is funded, which is
         # certain once one voter's share covers the dearest project: jump straight there.
         dearest = max((e.projects[i].cost for i in supported), default=0)
         steps = max(0, -((base - dearest) // increment) if base < dearest else 0)
         share = base + steps * increment
-        return _mes(e, share), share, int(steps)
-    kept, share, steps = _mes(e, base), base, 0
+        return engine.run(share, live), share, int(steps)
+    kept, share, steps = engine.run(base, live), base, 0
     while set(kept.funded) != supported:
         trial_share = base + (steps + 1) * increment
-        trial = _mes(e, trial_share)
+        trial = engine.run(trial_share, live)
         if sum(e.projects[i].cost for i in trial.funded) > e.budget:
             break
         kept, share, steps = trial, trial_share, steps + 1
     return kept, share, steps
 
 
-def _mes_outcome(e: _Election, increment: int) -> Outcome:
-    run, share, steps = _mes_with_add1(e, increment)
+def _mes_outcome(e: _Election, increment: int, exact_only: bool = False) -> Outcome:
+    run, share, steps = _mes_with_add1(e, increment, exact_only)
     spent = sum(e.projects[i].cost for i in run.funded)
     extra, left_at = _run_greedy(e, run.funded, e.budget - spent)
     funded = run.funded + extra
@@ -458,7 +362,7 @@ def _mes_outcome(e: _Election, increment: int) -> Outcome:
             )
             rows.append(_row(e, i, True, "mes", text, run.paid[i], None))
         else:
-            held = _money_left(run, i)
+            held = run.left[i]
             first = f"Its {e.votes[i]} supporters had {money(held)} of their shares left, less than its cost of {money(p.cost)}"
             left = left_at[i]
             if i in chosen:
