@@ -10,18 +10,34 @@ import pytest
 
 from civic.budgets import results, service, voting
 from civic.budgets.models import Channel, pk
+from civic.core.db import Database
 from civic.core.users import Role
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
 from tests.budgets.conftest import PROJECTS, make_process
 
 pytestmark = pytest.mark.browser
+DATABASES: list[Database] = []
+
+
+def own_db(live_server: LiveServer) -> Database:
+    """A database handle of our own, disposed after each test (the fixture's is never disposed)."""
+    if not DATABASES:
+        DATABASES.append(Database(live_server.settings.database_url))
+    return DATABASES[0]
+
+
+@pytest.fixture(autouse=True)
+async def dispose_databases() -> Any:
+    yield
+    while DATABASES:
+        await DATABASES.pop().dispose()
 
 
 async def seed(live_server: LiveServer, slug: str, offsets: tuple[int, int, int, int, int]) -> Any:
     from civic.budgets.models import Feasibility
 
     now = datetime.now(UTC)
-    async with live_server.db.transaction() as session:
+    async with own_db(live_server).transaction() as session:
         process = await service.create_process(
             session, make_process(slug, now, offsets=offsets), [], actor=None, now=now
         )
@@ -95,7 +111,7 @@ async def test_the_ballot_works_without_javascript(page_without_js: Any, live_se
     from civic.budgets import codes
 
     process = await seed(live_server, "nojs-fund", (-30, -20, -1, 10, 40))
-    async with live_server.db.transaction() as session:
+    async with own_db(live_server).transaction() as session:
         _, plain = await codes.create_batch(
             session,
             process,
@@ -124,7 +140,7 @@ async def test_published_results_and_delivery_pages_are_accessible(
 ) -> None:
     process = await seed(live_server, "results-browser-fund", (-60, -50, -40, -30, 10))
     now = datetime.now(UTC)
-    async with live_server.db.transaction() as session:
+    async with own_db(live_server).transaction() as session:
         proposals = await service.proposals_of(session, pk(process.id))
         for i in range(12):
             await voting.store_ballot(
