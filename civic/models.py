@@ -5,6 +5,7 @@ registers its tables, permission rules, scheduled jobs, demo loader and open dat
 """
 
 import civic.budgets.demo
+import civic.budgets.jobs
 import civic.budgets.models
 import civic.budgets.rules
 import civic.budgets.settings

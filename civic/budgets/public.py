@@ -18,10 +18,12 @@ from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import error_list, read_form
+from civic.core.ratelimit import Limit
 from civic.core.rules import require
 from civic.core.templating import render_page
 
 LICENCE = "Open Government Licence v3.0"
+IDEAS_PER_HOUR = Limit(10, 3600)
 OPEN_DATA_HEADERS = {"Cache-Control": "public, max-age=300", "X-Licence": LICENCE}
 
 

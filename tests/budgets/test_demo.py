@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 import pytest
 
 from civic.core.clock import FrozenClock
-
 from civic.demo import load_demo
 from tests.conftest import make_settings
 from tests.support.web import WebClient
@@ -17,7 +16,9 @@ async def test_the_demo_has_a_budget_in_voting_and_one_with_results_and_delivery
     clock.set(datetime.now(UTC))  # the demo is dated from the real clock
     assert await load_demo(make_settings(database_url)) == 0
     printed = capsys.readouterr().out
-    assert "voting codes for 'Fernbridge Youth Fund 2027'" in printed and "youth@fernbridge.example" in printed
+    assert (
+        "voting codes for 'Fernbridge Youth Fund 2027'" in printed and "youth@fernbridge.example" in printed
+    )
     home = await web.get("/")
     assert "Vote: Fernbridge Youth Fund 2027" in home.text
     voting = await web.get("/budgets/youth-fund-2027")

@@ -258,3 +258,26 @@ async def test_a_youth_worker_creates_a_process_with_areas_and_moves_its_phases(
     assert "Sharing ideas" in (await web.get("/budgets/schools-fund-2027")).text
     duplicate = await web.post_form("/budgets/staff/new", form)
     assert duplicate.status_code == 422
+
+
+async def test_follower_emails_are_forgotten_two_years_after_delivery_starts(
+    db: Database, clock: FrozenClock
+) -> None:
+    from civic.budgets import service
+    from civic.budgets.jobs import forget_emails
+    from civic.budgets.models import BudgetIdea
+
+    fund = await create_budget(db, "old-fund")
+    async with db.transaction() as session:
+        await service.submit_idea(
+            session,
+            BudgetIdea(
+                process_id=fund.process.id or 0,
+                title="t",
+                body="b",
+                email="a@example.com",
+                created_at=clock.now(),
+            ),
+        )
+        assert await forget_emails(session, now=clock.now()) == 0
+        assert await forget_emails(session, now=clock.now() + timedelta(days=40 + 731)) == 1
