@@ -29,9 +29,8 @@ which compare as text.
 Administrative overrides (a project withdrawn, one of two incompatible projects removed) are passed in
 as `excluded` with a reason; those projects take no part in the count and their explanation quotes it.
 
-Speed: identical ballots are merged with a weight, and voters are kept in groups that share the same
-remaining money (voters who have paid for the same projects always hold the same amount), so each MES
-round works on groups rather than on individual voters.
+Speed: identical ballots are merged with a weight, and MES runs in `civic.budgets.mes`, which finds
+who cannot afford a price with numpy floats but computes every price exactly (see its docstring).
 """
 
 from __future__ import annotations

@@ -163,3 +163,84 @@ async def test_published_results_and_delivery_pages_are_accessible(
         await assert_accessible(page)
     await page.goto(f"/budgets/{process.slug}/results")
     assert await page.locator("text=Funded").count() >= 1
+
+
+async def test_zara_changes_her_ballot_with_her_receipt(
+    page: Any, browser: Any, live_server: LiveServer
+) -> None:
+    from civic.budgets import codes
+
+    process = await seed(live_server, "change-fund", (-30, -20, -1, 10, 40))
+    async with own_db(live_server).transaction() as session:
+        _, plain = await codes.create_batch(
+            session,
+            process,
+            actor=None,
+            secret=live_server.settings.secret_key,
+            label="Club",
+            size=1,
+            area_id=None,
+            age_band="14-16",
+            now=datetime.now(UTC),
+        )
+    await page.goto(f"/budgets/{process.slug}/vote")
+    await page.fill("#code", plain[0])
+    await page.click("button:has-text('Continue')")
+    await page.check("label:has-text('Art wall')")
+    await page.click("button:has-text('Check my choices')")
+    await page.click("button:has-text('Send my vote')")
+    receipt = (await page.locator("#receipt").inner_text()).strip()
+    await page.goto(f"/budgets/{process.slug}/receipt")
+    await page.fill("#receipt", receipt)
+    await page.click("button:has-text('Check my vote')")
+    await page.click("button:has-text('Change my vote')")
+    await page.wait_for_url("**/ballot")
+    assert await page.is_checked("label:has-text('Art wall')")
+    await page.uncheck("label:has-text('Art wall')")
+    await page.check("label:has-text('Music studio')")
+    await page.click("button:has-text('Check my choices')")
+    await assert_accessible(page)
+    await page.click("button:has-text('Save my changed vote')")
+    await page.wait_for_selector("text=Your vote has been changed")
+    await assert_accessible(page)
+
+
+async def test_two_staff_double_enter_paper_ballots_and_publish_the_results(
+    browser: Any, live_server: LiveServer
+) -> None:
+    process = await seed(live_server, "paper-fund", (-60, -50, -40, -1, 30))
+    first_context = await browser.new_context(base_url=live_server.url)
+    second_context = await browser.new_context(base_url=live_server.url)
+    first, second = await first_context.new_page(), await second_context.new_page()
+    await sign_in(first, live_server.staff[Role.YOUTH_WORKER])
+    await sign_in(second, live_server.staff[Role.ADMIN])
+    await first.goto(f"/budgets/staff/{process.slug}/paper")
+    await assert_accessible(first)
+    await first.fill("#label", "Library ballot box")
+    await first.fill("#sheets", "3")
+    await first.click("button:has-text('Start bundle')")
+    await first.wait_for_selector("text=Entry 1")
+    await assert_accessible(first)
+    bundle = first.url
+    await first.fill("#lines", "1 2\n3\n4")
+    await first.click("button:has-text('Save entry')")
+    await first.wait_for_selector("text=entries made: 1 of 2")
+    await second.goto(bundle)
+    await second.fill("#lines", "1 2\n3 4\n4")
+    await second.click("button:has-text('Save entry')")
+    await second.wait_for_selector("text=Differences to settle")
+    await assert_accessible(second)
+    await second.fill("#sheet-2", "3")
+    await second.click("button:has-text('Settle sheet 2')")
+    await second.click("button:has-text('Count 3 sheets')")
+    await second.wait_for_selector("text=Counted")
+    await first.goto(f"/budgets/staff/{process.slug}/results")
+    await first.click("button:has-text('Count the votes')")
+    await first.wait_for_selector("text=Publish these results")
+    await assert_accessible(first)
+    await first.click("button:has-text('Publish these results')")
+    await first.wait_for_url(f"**/budgets/{process.slug}/results")
+    await assert_accessible(first)
+    assert "3 ballots in all" in await first.content()
+    await first_context.close()
+    await second_context.close()
