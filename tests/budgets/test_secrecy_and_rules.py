@@ -117,3 +117,37 @@ def test_cli_imports_and_exports_pabulib(
     assert len(pb.ballots) == 10 and pb.budget == 100
     assert tally(pb.tally_projects(), pb.budget, pb.ballots, rule="mes").selected == ("2", "4", "3")
     _ = timedelta
+
+
+@pytest.mark.parametrize(
+    ("ballot_type", "extra", "chosen", "message"),
+    [
+        ("choose_one", {}, [1], None),
+        ("choose_one", {}, [1, 2], "Choose one project"),
+        ("choose_one", {}, [], "Choose one project"),
+        ("approval", {"min_choices": 2, "max_choices": 3}, [1], "at least 2"),
+        ("approval", {"min_choices": 2, "max_choices": 3}, [1, 2, 3, 4], "no more than 3"),
+        ("approval", {"min_choices": 2, "max_choices": 3}, [1, 2], None),
+        ("knapsack", {}, [1, 2, 3], None),  # £9,000 of £10,000
+        ("knapsack", {}, [1, 2, 3, 4], "more than the £10,000 budget"),
+        ("knapsack", {"min_share_percent": 50}, [3], "Spend at least £5,000"),
+        ("knapsack", {}, [], "at least one"),
+        ("knapsack", {}, [9], "only from the projects listed"),
+    ],
+)
+def test_ballot_rules(
+    ballot_type: str, extra: dict[str, int], chosen: list[int], message: str | None
+) -> None:
+    from civic.budgets.models import BudgetProposal
+    from civic.budgets.voting import check_choices
+
+    process = make_process("b", START, ballot_type=ballot_type, total=10_000, **extra)
+    proposals = [
+        BudgetProposal(id=i, process_id=1, number=i, title=f"P{i}", summary="", cost=c, created_at=START)
+        for i, c in [(1, 4_000), (2, 3_000), (3, 2_000), (4, 1_500)]
+    ]
+    errors = check_choices(process, 10_000, proposals, chosen).errors
+    if message is None:
+        assert errors == []
+    else:
+        assert any(message in e for e in errors), errors
