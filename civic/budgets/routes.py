@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.routing import BaseRoute, Route
 
-from civic.budgets import public, service, staff, staff_voting, vote
+from civic.budgets import public, service, staff, staff_paper, staff_voting, vote
 from civic.budgets.models import Phase
 from civic.core.home import OpenItem, open_now, staff_link
 from civic.core.templating import format_datetime
@@ -32,12 +32,12 @@ routes: list[BaseRoute] = [
     Route(S + "/codes", staff_voting.create_codes, methods=["POST"]),
     Route(S + "/codes/void", staff_voting.void_code, methods=["POST"]),
     Route(S + "/codes/{batch_id:int}/void", staff_voting.void_batch, methods=["POST"]),
-    Route(S + "/paper", staff_voting.paper_batches, methods=["GET"]),
-    Route(S + "/paper", staff_voting.create_paper_batch, methods=["POST"]),
-    Route(S + "/paper/{batch_id:int}", staff_voting.paper_batch, methods=["GET"]),
-    Route(S + "/paper/{batch_id:int}/entry", staff_voting.enter_paper, methods=["POST"]),
-    Route(S + "/paper/{batch_id:int}/resolve", staff_voting.resolve_paper, methods=["POST"]),
-    Route(S + "/paper/{batch_id:int}/count", staff_voting.count_paper, methods=["POST"]),
+    Route(S + "/paper", staff_paper.paper_batches, methods=["GET"]),
+    Route(S + "/paper", staff_paper.create_paper_batch, methods=["POST"]),
+    Route(S + "/paper/{batch_id:int}", staff_paper.paper_batch, methods=["GET"]),
+    Route(S + "/paper/{batch_id:int}/entry", staff_paper.enter_paper, methods=["POST"]),
+    Route(S + "/paper/{batch_id:int}/resolve", staff_paper.resolve_paper, methods=["POST"]),
+    Route(S + "/paper/{batch_id:int}/count", staff_paper.count_paper, methods=["POST"]),
     Route(S + "/results", staff_voting.results_admin, methods=["GET"]),
     Route(S + "/results/compute", staff_voting.compute_results, methods=["POST"]),
     Route(S + "/results/{result_id:int}/publish", staff_voting.publish_results, methods=["POST"]),
