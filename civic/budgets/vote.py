@@ -19,7 +19,7 @@ from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.errors import Conflict, TooManyRequests
-from civic.core.forms import read_form, text
+from civic.core.forms import error_list, read_form, text
 from civic.core.htmx import render
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, hit
@@ -89,17 +89,18 @@ async def enter_code(request: Request) -> Response:
         _require_open(request, process)
         await _limit(request, session, "code", at)
     async with reading(request) as session:
+        errors: dict[str, str] = {}
+        found: voting.VotingPass | None = None
         try:
             found = await voting.start_with_code(
                 session, process, secret=_secret(request), raw=text(form, "code")
             )
         except voting.VoteError as exc:
-            errors = {"code": str(exc) if text(form, "code") else "Enter the code from your card"}
-            context = {
-                "process": process,
-                "errors": errors,
-                "error_list": [{"text": errors["code"], "href": "#code"}],
-            }
+            errors["code"] = str(exc) if text(form, "code") else "Enter the code from your card"
+        if text(form, "eligible") != "yes":
+            errors["eligible"] = f"Confirm you are aged {process.age_min} to {process.age_max}"
+        if errors or found is None:
+            context = {"process": process, "errors": errors, "error_list": error_list(errors)}
             return render_page(request, "budgets/vote_code.html", context, status_code=422)
     response = RedirectResponse(f"/budgets/{process.slug}/ballot", status_code=303)
     _set_cookie(

@@ -83,6 +83,7 @@ async def test_a_youth_worker_prints_codes_and_zara_votes_with_one_and_checks_he
     await zara.click("text=Vote now")
     await assert_accessible(zara)
     await zara.fill("#code", code)
+    await zara.check("#eligible")
     await zara.click("button:has-text('Continue')")
     await zara.wait_for_url(f"**/budgets/{process.slug}/ballot")
     await assert_accessible(zara)
@@ -126,6 +127,7 @@ async def test_the_ballot_works_without_javascript(page_without_js: Any, live_se
     page = page_without_js
     await page.goto(f"/budgets/{process.slug}/vote")
     await page.fill("#code", plain[0])
+    await page.check("#eligible")
     await page.click("button:has-text('Continue')")
     await page.check("label:has-text('Music studio')")
     await page.click("button:has-text('Update my total')")
@@ -185,6 +187,7 @@ async def test_zara_changes_her_ballot_with_her_receipt(
         )
     await page.goto(f"/budgets/{process.slug}/vote")
     await page.fill("#code", plain[0])
+    await page.check("#eligible")
     await page.click("button:has-text('Continue')")
     await page.check("label:has-text('Art wall')")
     await page.click("button:has-text('Check my choices')")

@@ -41,7 +41,7 @@ async def issue_codes(
 
 
 async def vote(web: WebClient, slug: str, code: str, choices: list[int]) -> str:
-    entered = await web.post_form(f"/budgets/{slug}/vote", {"code": code})
+    entered = await web.post_form(f"/budgets/{slug}/vote", {"code": code, "eligible": "yes"})
     assert entered.status_code == 303, entered.text
     ballot = await web.get(f"/budgets/{slug}/ballot")
     assert ballot.status_code == 200
@@ -69,7 +69,7 @@ async def test_a_youth_worker_issues_codes_and_zara_votes_checks_her_receipt_and
     # Zara, 14, votes for the skate park lights and the art wall (£22,500 of £30,000)
     receipt = await vote(another_web, budget.slug, codes[0].lower().replace("-", " "), [p[0].id, p[3].id])  # type: ignore[list-item]
     # the same code cannot be used again
-    again = await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[0]})
+    again = await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[0], "eligible": "yes"})
     assert again.status_code == 422 and "already been used" in again.text
     # her receipt shows what was counted
     checked = await another_web.post_form(f"/budgets/{budget.slug}/receipt", {"receipt": receipt})
@@ -102,7 +102,7 @@ async def test_over_budget_and_empty_ballots_are_refused_with_messages(
     web: WebClient, another_web: WebClient, make_staff: StaffFactory, budget: Budget
 ) -> None:
     codes = await issue_codes(web, make_staff, budget.slug, size=1)
-    await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[0]})
+    await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[0], "eligible": "yes"})
     ids = [str(p.id) for p in budget.proposals]
     over = await another_web.post_form(
         f"/budgets/{budget.slug}/ballot", {"choice": ids, "action": "continue"}
@@ -117,7 +117,7 @@ async def test_the_running_total_updates_with_htmx_and_without_javascript(
     web: WebClient, another_web: WebClient, make_staff: StaffFactory, budget: Budget
 ) -> None:
     codes = await issue_codes(web, make_staff, budget.slug, size=1)
-    await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[0]})
+    await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[0], "eligible": "yes"})
     p = budget.proposals
     fragment = await another_web.post_htmx(
         f"/budgets/{budget.slug}/ballot/total", {"choice": [str(p[0].id), str(p[2].id)]}
@@ -144,7 +144,7 @@ async def test_each_voter_sees_the_projects_in_their_own_random_order(
     orders = set()
     for code in codes:
         web.http.cookies.clear()
-        await web.post_form(f"/budgets/{many.slug}/vote", {"code": code})
+        await web.post_form(f"/budgets/{many.slug}/vote", {"code": code, "eligible": "yes"})
         page = (await web.get(f"/budgets/{many.slug}/ballot")).text
         first = (
             page.index("Skate park"),
@@ -170,12 +170,18 @@ async def test_voided_codes_and_codes_after_the_close_do_not_work(
         f"/budgets/staff/{budget.slug}/codes/void", {"code": codes[0], "reason": "Card lost"}
     )
     assert voided.status_code == 303
-    refused = await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[0]})
+    refused = await another_web.post_form(
+        f"/budgets/{budget.slug}/vote", {"code": codes[0], "eligible": "yes"}
+    )
     assert refused.status_code == 422 and "cancelled" in refused.text
-    wrong = await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": "AAAAA-AAAAA"})
+    wrong = await another_web.post_form(
+        f"/budgets/{budget.slug}/vote", {"code": "AAAAA-AAAAA", "eligible": "yes"}
+    )
     assert wrong.status_code == 422 and "not right" in wrong.text
     clock.advance(timedelta(days=11))
-    closed = await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[1]})
+    closed = await another_web.post_form(
+        f"/budgets/{budget.slug}/vote", {"code": codes[1], "eligible": "yes"}
+    )
     assert closed.status_code == 403
 
 
@@ -194,7 +200,7 @@ async def test_a_whole_batch_can_be_voided(
     ).status_code == 303
     for code in codes:
         assert (
-            await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": code})
+            await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": code, "eligible": "yes"})
         ).status_code == 422
 
 
@@ -211,8 +217,12 @@ async def test_codes_download_as_csv_once(web: WebClient, make_staff: StaffFacto
 
 async def test_code_guessing_is_rate_limited(another_web: WebClient, budget: Budget) -> None:
     for _ in range(20):
-        await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": "AAAAA-AAAAA"})
-    blocked = await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": "AAAAA-AAAAA"})
+        await another_web.post_form(
+            f"/budgets/{budget.slug}/vote", {"code": "AAAAA-AAAAA", "eligible": "yes"}
+        )
+    blocked = await another_web.post_form(
+        f"/budgets/{budget.slug}/vote", {"code": "AAAAA-AAAAA", "eligible": "yes"}
+    )
     assert blocked.status_code == 429
 
 
@@ -234,7 +244,7 @@ async def test_pupils_in_an_area_only_see_and_vote_for_that_areas_projects(
 
         north = (await service.areas_of(session, split.process.id or 0))[0]
     codes = await issue_codes(web, make_staff, split.slug, size=1, area_id=str(north.id))
-    await another_web.post_form(f"/budgets/{split.slug}/vote", {"code": codes[0]})
+    await another_web.post_form(f"/budgets/{split.slug}/vote", {"code": codes[0], "eligible": "yes"})
     page = (await another_web.get(f"/budgets/{split.slug}/ballot")).text
     assert "Skate park" in page and "Girls" in page and "Music studio" not in page and "Art wall" not in page
 
@@ -242,3 +252,13 @@ async def test_pupils_in_an_area_only_see_and_vote_for_that_areas_projects(
 async def test_every_budget_form_carries_a_real_csrf_token(web: WebClient, budget: Budget) -> None:
     page = await web.get(f"/budgets/{budget.slug}/vote")
     assert re.search(r'name="csrf_token" value="[^"]{20,}"', page.text)
+
+
+async def test_voters_confirm_they_are_in_the_age_range(
+    web: WebClient, another_web: WebClient, make_staff: StaffFactory, budget: Budget
+) -> None:
+    codes = await issue_codes(web, make_staff, budget.slug, size=1)
+    page = await another_web.get(f"/budgets/{budget.slug}/vote")
+    assert "I am aged 11 to 25" in page.text
+    refused = await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[0]})
+    assert refused.status_code == 422 and "Confirm you are aged 11 to 25" in refused.text
