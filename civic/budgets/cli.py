@@ -82,6 +82,7 @@ async def import_pabulib(args: argparse.Namespace, settings: Settings) -> int:
             )
             await service.create_process(session, process, [], actor=None, now=now)
             ids: dict[str, int] = {}
+            keep_ids = all(p.id.isdigit() and int(p.id) > 0 for p in pb.projects)
             for p in sorted(
                 pb.projects, key=lambda p: (not p.id.isdigit(), int(p.id) if p.id.isdigit() else 0, p.id)
             ):
@@ -95,6 +96,10 @@ async def import_pabulib(args: argparse.Namespace, settings: Settings) -> int:
                     actor=None,
                     now=now,
                 )
+                if keep_ids:  # the site's project numbers are the file's ids, so exports round-trip
+                    proposal.number = int(p.id)
+                    session.add(proposal)
+                    await session.flush()
                 await service.assess_proposal(
                     session,
                     proposal,

@@ -115,6 +115,8 @@ def test_cli_imports_and_exports_pabulib(
 
     pb = pabulib.parse(exported)
     assert len(pb.ballots) == 10 and pb.budget == 100
+    original = pabulib.parse((DATA / "hand_mes.pb").read_text()).ballots
+    assert sorted(sorted(b) for b in pb.ballots) == sorted(sorted(b) for b in original)  # same ids and votes
     assert tally(pb.tally_projects(), pb.budget, pb.ballots, rule="mes").selected == ("2", "4", "3")
     _ = timedelta
 
