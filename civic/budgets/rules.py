@@ -53,3 +53,16 @@ def can_enter_paper(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool
 def can_count(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
     """Results are counted and published only after voting has closed."""
     return can_manage(actor, obj, now=now) and _phase(obj, now) in {Phase.RESULTS, Phase.DELIVERY}
+
+
+@rule("budgets.edit_proposals")
+def can_edit_proposals(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """Proposals are made and costed before voting opens, so every voter sees the same ballot;
+    afterwards a project can only be left out of the count, publicly and with a reason."""
+    return can_manage(actor, obj, now=now) and _phase(obj, now) in {Phase.UPCOMING, Phase.IDEAS, Phase.REVIEW}
+
+
+@rule("budgets.update_delivery")
+def can_update_delivery(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """Delivery updates follow the results."""
+    return can_manage(actor, obj, now=now) and _phase(obj, now) in {Phase.RESULTS, Phase.DELIVERY}

@@ -30,6 +30,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
 
@@ -201,6 +202,13 @@ async def create_proposal(request: Request) -> Response:
     area = text(form, "area_id")
     async with transaction(request) as session:
         process = await load_process(session, request)
+        require(
+            "budgets.edit_proposals",
+            user,
+            process,
+            now=now(request),
+            message="Proposals are fixed once voting opens.",
+        )
         areas = await service.areas_of(session, pk(process.id))
         if areas and not any(str(a.id) == area for a in areas):
             errors["area_id"] = "Choose the area this project is in"
@@ -266,6 +274,13 @@ async def assess(request: Request) -> Response:
     cost, feasibility, reason, errors = forms.parse_assessment(form)
     async with transaction(request) as session:
         process, found = await _load_proposal(session, request)
+        require(
+            "budgets.edit_proposals",
+            user,
+            process,
+            now=now(request),
+            message="Proposals are fixed once voting opens.",
+        )
         if errors:
             context = await _proposal_context(session, process, found) | {
                 "errors": errors,
@@ -305,6 +320,9 @@ async def delivery_update(request: Request) -> Response:
     status = DeliveryStatus(raw) if raw in {s.value for s in DeliveryStatus} else DeliveryStatus.IN_PROGRESS
     async with transaction(request) as session:
         process, found = await _load_proposal(session, request)
+        require(
+            "budgets.update_delivery", user, process, now=at, message="Delivery updates follow the results."
+        )
         if errors:
             context = await _proposal_context(session, process, found) | {
                 "errors": errors,

@@ -60,6 +60,8 @@ EXPECTED = {
     "budgets.enter_paper": ("staff", {"voting", "results"}),
     "budgets.count": ("staff", {"results", "delivery"}),
     "budgets.manage": ("staff", set(PHASES)),
+    "budgets.edit_proposals": ("staff", {"upcoming", "ideas", "review"}),
+    "budgets.update_delivery": ("staff", {"results", "delivery"}),
 }
 
 
