@@ -262,3 +262,29 @@ async def test_voters_confirm_they_are_in_the_age_range(
     assert "I am aged 11 to 25" in page.text
     refused = await another_web.post_form(f"/budgets/{budget.slug}/vote", {"code": codes[0]})
     assert refused.status_code == 422 and "Confirm you are aged 11 to 25" in refused.text
+
+
+async def test_after_the_close_a_receipt_still_shows_the_vote_but_cannot_change_it(
+    web: WebClient, another_web: WebClient, make_staff: StaffFactory, budget: Budget, clock: FrozenClock
+) -> None:
+    codes = await issue_codes(web, make_staff, budget.slug, size=1)
+    receipt = await vote(another_web, budget.slug, codes[0], [budget.proposals[1].id])  # type: ignore[list-item]
+    clock.advance(timedelta(days=11))
+    checked = await another_web.post_form(f"/budgets/{budget.slug}/receipt", {"receipt": receipt})
+    assert "Your vote was counted" in checked.text and "can no longer be changed" in checked.text
+    change = await another_web.post_form(
+        f"/budgets/{budget.slug}/receipt", {"receipt": receipt, "action": "change"}
+    )
+    assert change.status_code == 403
+    wrong = await another_web.post_form(f"/budgets/{budget.slug}/receipt", {"receipt": "AAAA-BBBB-CCCC"})
+    assert wrong.status_code == 422
+
+
+async def test_a_tampered_or_missing_voting_pass_sends_the_voter_back_to_the_code_page(
+    another_web: WebClient, budget: Budget
+) -> None:
+    another_web.http.cookies.set("civic_budget_pass", "forged.123.abc", path=f"/budgets/{budget.slug}")
+    response = await another_web.get(f"/budgets/{budget.slug}/ballot")
+    assert response.status_code == 303 and response.headers["location"].endswith("/vote?expired=1")
+    cast = await another_web.post_form(f"/budgets/{budget.slug}/cast")
+    assert cast.status_code == 303 and "expired" in cast.headers["location"]
