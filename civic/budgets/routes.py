@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.routing import BaseRoute, Route
 
-from civic.budgets import public, service, staff, staff_paper, staff_voting, vote
+from civic.budgets import data, public, service, staff, staff_paper, staff_voting, vote
 from civic.budgets.models import Phase
 from civic.core.home import OpenItem, open_now, staff_link
 from civic.core.templating import format_datetime
@@ -15,6 +15,7 @@ from civic.core.templating import format_datetime
 S = "/staff/{slug}"
 routes: list[BaseRoute] = [
     Route("/", public.index, name="budgets_index"),
+    Route("/{name:str}.{fmt:str}", data.dataset),
     Route("/staff", staff.dashboard, name="budgets_staff"),
     Route("/staff/new", staff.new_process_form, methods=["GET"]),
     Route("/staff/new", staff.create_process, methods=["POST"]),

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,7 +17,7 @@ from civic.budgets.public import load_process
 from civic.budgets.staff import staff
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import check_length, error_list, read_form, text
+from civic.core.forms import UploadedFile, check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -154,16 +153,13 @@ async def enter_paper(request: Request) -> Response:
             message="Paper ballots are entered during and after voting.",
         )
         try:
-            if isinstance(upload, UploadFile) and upload.filename:
-                raw = (await upload.read()).decode("utf-8-sig", errors="replace")
-                sheets, how = paper.parse_csv(raw, batch.sheets), "CSV upload"
+            if isinstance(upload, UploadedFile) and upload.filename:
+                sheets, how = paper.parse_csv(upload.text(), batch.sheets), "CSV upload"
             else:
                 sheets, how = paper.parse_lines(text(form, "lines"), batch.sheets), "typed"
             await paper.enter_pass(session, batch, sheets, actor=user, now=at, how=how)
         except paper.PaperError as exc:
             return await _paper_error(request, session, process, batch, "lines", str(exc), form)
-        finally:
-            await form.close()
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")
 
 

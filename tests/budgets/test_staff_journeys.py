@@ -189,6 +189,14 @@ async def test_results_are_counted_published_and_delivered_and_followers_are_tol
     assert sorted(
         tally(parsed.tally_projects(), parsed.budget, parsed.ballots, excluded={"3": "withdrawn"}).selected
     ) == ["1", "4"]
+    everything = (await another_web.get("/budgets/results.json")).json()["data"]
+    assert {r["budget"] for r in everything} == {"results-fund"} and len(everything) == 4
+    assert (await another_web.get("/budgets/proposals.csv")).text.startswith(
+        "budget,number,title,area,cost,feasibility,reason"
+    )
+    assert (await another_web.get("/budgets/nothing.json")).status_code == 404
+    hub = await another_web.get("/data")
+    assert "Youth budget results" in hub.text and "/budgets/delivery.csv" in hub.text
     # delivery
     update = await web.post_form(
         f"/budgets/staff/{fund.slug}/proposals/1/delivery",

@@ -14,7 +14,7 @@ from alembic import op
 import civic.core.db
 
 revision: str = "245aaf77214b"
-down_revision: str | None = "7f157e1fe0c9"
+down_revision: str | None = "10a28cc9d999"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
