@@ -289,3 +289,27 @@ async def test_follower_emails_are_forgotten_two_years_after_delivery_starts(
         )
         assert await forget_emails(session, now=clock.now()) == 0
         assert await forget_emails(session, now=clock.now() + timedelta(days=40 + 731)) == 1
+
+
+async def test_published_results_await_a_response_from_the_youth_service(
+    db: Database, clock: FrozenClock
+) -> None:
+    from civic.budgets import answers, results
+    from civic.responses.targets import all_awaiting, load_target
+
+    fund = await create_budget(db, "answer-fund", offsets=(-40, -30, -20, -1, 30))
+    async with db.transaction() as session:
+        assert await answers.awaiting(session, clock.now()) == []
+        result = await results.compute(session, fund.process, actor=None, now=clock.now())
+        result.published_at = clock.now()
+        session.add(result)
+        await session.flush()
+        info = await load_target(session, "youth_budget", str(fund.process.id))
+        assert (
+            info is not None
+            and info.body_slug == "youth-service"
+            and info.due_at == clock.now() + timedelta(days=28)
+        )
+        assert [t.id for t in await all_awaiting(session, clock.now()) if t.kind == "youth_budget"] == [
+            str(fund.process.id)
+        ]
