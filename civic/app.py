@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from civic import models  # noqa: F401 - registers every table and every feature's rules and jobs
+from civic.budgets import routes as budgets_routes
 from civic.config import Settings
 from civic.core.auth import AuthMiddleware
 from civic.core.clock import Clock, SystemClock
@@ -31,6 +32,7 @@ from civic.site import routes as site
 
 # One Mount per feature. A feature adds itself here and in civic/models.py.
 FEATURES: list[tuple[str, str, list[BaseRoute]]] = [
+    ("/budgets", "budgets", budgets_routes.routes),
     ("/responses", "responses", responses_routes.routes),
     ("/panels", "panels", panels_routes.routes),
     ("/priorities", "priorities", priorities_routes.routes),

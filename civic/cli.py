@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
     load = demo.add_parser("load", help="load the fictional demo council")
     load.add_argument("--if-empty", action="store_true", help="do nothing if any staff account exists")
+    from civic.budgets.cli import add_parser as add_budgets_parser
+
+    add_budgets_parser(sub)
     return parser
 
 

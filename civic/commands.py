@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 
 from civic import models  # noqa: F401 - every table, rule and job
+from civic.budgets import cli as budgets_cli
 from civic.cli import Handler, read_password
 from civic.config import Settings
 from civic.core import areas, audit
@@ -239,4 +240,5 @@ HANDLERS: dict[str, Handler] = {
     "jobs run": jobs_run,
     "audit verify": audit_verify,
     "demo load": demo_load,
+    **budgets_cli.HANDLERS,
 }

@@ -4,6 +4,13 @@ Each feature adds its lines here: importing a feature's models, rules, jobs, dem
 registers its tables, permission rules, scheduled jobs, demo loader and open datasets.
 """
 
+import civic.budgets.answers
+import civic.budgets.data
+import civic.budgets.demo
+import civic.budgets.jobs
+import civic.budgets.models
+import civic.budgets.rules
+import civic.budgets.settings
 import civic.core.areas
 import civic.core.audit
 import civic.core.jobs

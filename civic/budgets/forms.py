@@ -1,0 +1,142 @@
+"""Parsing and validating the youth budgets forms into values and field -> message maps."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+from starlette.datastructures import FormData
+
+from civic.budgets.models import AGE_BANDS, BallotType, BudgetIdea, Feasibility, TallyRule
+from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+
+PHASE_FIELDS = (
+    ("ideas_open_at", "Ideas open"),
+    ("review_at", "Ideas close and checking starts"),
+    ("voting_opens_at", "Voting opens"),
+    ("voting_closes_at", "Voting closes"),
+    ("delivery_at", "Delivery starts"),
+)
+
+
+def whole_number(
+    errors: Errors, form: FormData, name: str, label: str, *, low: int = 0, high: int = 10**9
+) -> int:
+    raw = text(form, name).replace(",", "").replace("£", "")
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        errors.setdefault(name, f"Enter {label} as a whole number from {low:,} to {high:,}")
+        return 0
+    return int(raw)
+
+
+def parse_datetime(errors: Errors, form: FormData, name: str, label: str) -> datetime:
+    raw = text(form, name)
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        errors.setdefault(name, f"Enter when {label.lower()} as a date and time, like 2027-03-01T09:00")
+        return datetime.min.replace(tzinfo=UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def parse_phases(form: FormData) -> tuple[dict[str, datetime], Errors]:
+    errors: Errors = {}
+    dates = {name: parse_datetime(errors, form, name, label) for name, label in PHASE_FIELDS}
+    if not errors:
+        values = list(dates.values())
+        if any(a >= b for a, b in itertools.pairwise(values)):
+            errors["review_at"] = "Each phase must start after the one before it"
+    return dates, errors
+
+
+def parse_idea(form: FormData, process_id: int, now: datetime) -> tuple[BudgetIdea, Errors]:
+    errors: Errors = {}
+    title, body = text(form, "title"), text(form, "body")
+    first_name, age_band, email = (
+        text(form, "first_name"),
+        text(form, "age_band"),
+        text(form, "email").lower(),
+    )
+    check_length(errors, "title", title, "a short name for your idea", maximum=120)
+    check_length(errors, "body", body, "what your idea is and where", maximum=2000)
+    check_length(errors, "first_name", first_name, "your first name", maximum=60, required=False)
+    for field, value, label in (
+        ("title", title, "the name"),
+        ("body", body, "the description"),
+        ("first_name", first_name, "your first name"),
+    ):
+        check_no_formula(errors, field, value, label)
+    check_no_link(errors, "title", title, "the name")
+    if age_band and age_band not in AGE_BANDS:
+        errors["age_band"] = "Choose an age group from the list"
+    if email:
+        check_email(errors, "email", email)
+    idea = BudgetIdea(
+        process_id=process_id,
+        title=title,
+        body=body,
+        first_name=first_name,
+        age_band=age_band,
+        email=email or None,
+        created_at=now,
+    )
+    return idea, errors
+
+
+def parse_assessment(form: FormData) -> tuple[int, Feasibility, str, Errors]:
+    errors: Errors = {}
+    cost = whole_number(errors, form, "cost", "the cost in pounds", low=0, high=10_000_000)
+    raw = text(form, "feasibility")
+    feasibility = Feasibility(raw) if raw in {f.value for f in Feasibility} else Feasibility.PENDING
+    reason = text(form, "reason")
+    check_length(
+        errors,
+        "reason",
+        reason,
+        "the public reason",
+        maximum=2000,
+        required=feasibility == Feasibility.UNFEASIBLE,
+    )
+    if feasibility == Feasibility.FEASIBLE and cost == 0 and "cost" not in errors:
+        errors["cost"] = "Enter the cost of a feasible project"
+    return cost, feasibility, reason, errors
+
+
+def parse_ballot_settings(form: FormData) -> tuple[dict[str, object], Errors]:
+    errors: Errors = {}
+    raw_type = text(form, "ballot_type")
+    if raw_type not in {b.value for b in BallotType}:
+        errors["ballot_type"] = "Choose the kind of ballot"
+    raw_rule = text(form, "rule") or "greedy"
+    if raw_rule not in {r.value for r in TallyRule}:
+        errors["rule"] = "Choose how votes are counted"
+    values: dict[str, object] = {
+        "ballot_type": BallotType(raw_type) if "ballot_type" not in errors else BallotType.APPROVAL,
+        "rule": TallyRule(raw_rule) if "rule" not in errors else TallyRule.GREEDY,
+        "min_choices": whole_number(errors, form, "min_choices", "the fewest projects", low=1, high=50),
+        "max_choices": whole_number(errors, form, "max_choices", "the most projects", low=1, high=50),
+        "min_share_percent": whole_number(
+            errors, form, "min_share_percent", "the minimum share", low=0, high=100
+        ),
+        "age_min": whole_number(errors, form, "age_min", "the youngest age", low=5, high=30),
+        "age_max": whole_number(errors, form, "age_max", "the oldest age", low=5, high=30),
+    }
+    if not errors and int(str(values["min_choices"])) > int(str(values["max_choices"])):
+        errors["max_choices"] = "The most projects must be at least the fewest"
+    if not errors and int(str(values["age_min"])) > int(str(values["age_max"])):
+        errors["age_max"] = "The oldest age must be at least the youngest"
+    return values, errors
+
+
+def parse_areas(raw: str) -> tuple[list[tuple[str, int]], str | None]:
+    """Lines of `Name: budget`; empty means one budget for the whole process."""
+    areas = []
+    for line in raw.strip().splitlines():
+        if not line.strip():
+            continue
+        name, _, amount = line.rpartition(":")
+        amount = amount.strip().replace(",", "").replace("£", "")
+        if not name.strip() or not amount.isdigit():
+            return [], "Write each area on its own line as Name: budget, like Northgate School: 5000"
+        areas.append((name.strip()[:120], int(amount)))
+    return areas, None

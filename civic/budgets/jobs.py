@@ -1,0 +1,36 @@
+"""Youth budgets housekeeping: forget followers' email addresses once delivery is long over."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.budgets.models import BudgetIdea, BudgetProcess
+from civic.core.jobs import JobContext, job
+
+KEEP_EMAILS_FOR = timedelta(days=730)  # two years after delivery starts: long enough for every update
+
+
+async def forget_emails(session: AsyncSession, *, now: datetime) -> int:
+    old = (
+        await session.exec(
+            select(BudgetProcess.id).where(col(BudgetProcess.delivery_at) < now - KEEP_EMAILS_FOR)
+        )
+    ).all()
+    if not old:
+        return 0
+    result = await session.exec(
+        update(BudgetIdea)
+        .where(col(BudgetIdea.process_id).in_(old), col(BudgetIdea.email).is_not(None))
+        .values(email=None)
+    )
+    return int(result.rowcount or 0)
+
+
+@job("budgets.forget_emails", every=timedelta(days=1))
+async def forget_emails_job(ctx: JobContext) -> str:
+    async with ctx.db.transaction() as session:
+        forgotten = await forget_emails(session, now=ctx.now)
+    return f"forgot {forgotten} youth budget follower email addresses"

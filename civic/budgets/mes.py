@@ -1,0 +1,195 @@
+"""The Method of Equal Shares (cost utilities) for `tally`: exact decisions at numpy speed.
+
+Exactness. A voter's money is never stored; it is a function of the prices paid so far:
+
+    money(v) = max(0, share - sum of price_f over funded projects f that v approved)
+
+where price_f is what each supporter of f who could afford it paid (rho x cost). A supporter who could
+not afford price_f paid everything they had, so their money is 0 from then on, which the max() gives.
+Prices are `Fraction`s. Floats (numpy) are used only to *find* the supporters who cannot pay a
+candidate price; the price itself is then computed exactly as
+
+    price = (cost - exact money of those supporters) / (number of the other supporters)
+
+where the exact money of a set of voters is `count x share - sum_f price_f x (how many of them approved
+f)`, integer counts from numpy times exact prices. The float classification is accepted only when every
+supporter's float money is further than a safety margin from the exact price (and from 0); otherwise
+the price is recomputed on the exact path, which groups supporters by which funded projects they
+approved and sorts the groups' exact money. Tests compare both paths and pabutools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+Key = tuple[int, int, tuple[int, int, str]]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass
+class MesRun:
+    funded: list[int]
+    paid: dict[int, Fraction]  # per funded project: what its supporters paid (its cost)
+    price: dict[int, Fraction]  # per funded project: the most any one supporter paid (rho x cost)
+    left: dict[int, Fraction] = field(
+        default_factory=dict
+    )  # per unfunded project: supporters' money at the end
+
+
+class EqualShares:
+    """Ballot types (distinct approval sets) with weights, prepared once and run for several shares."""
+
+    def __init__(
+        self,
+        costs: Sequence[int],
+        types: Sequence[Sequence[int]],
+        weights: Sequence[int],
+        keys: Sequence[Key],
+    ) -> None:
+        self.costs = list(costs)
+        self.keys = list(keys)  # tie-break keys per project (smaller wins)
+        m, t = len(costs), len(types)
+        self.approves = np.zeros((t, m), dtype=np.int64)
+        lengths = np.fromiter((len(chosen) for chosen in types), dtype=np.int64, count=t)
+        cols = np.fromiter((p for chosen in types for p in chosen), dtype=np.int64, count=int(lengths.sum()))
+        self.approves[np.repeat(np.arange(t, dtype=np.int64), lengths), cols] = 1
+        self.weights = np.asarray(weights, dtype=np.int64).reshape(t)
+        self.supporters: list[IntArray] = [np.flatnonzero(self.approves[:, p]) for p in range(m)]
+        self.votes = [int(self.weights[s].sum()) for s in self.supporters]
+        self.force_exact = False  # tests switch the fast path off to compare the two
+
+    # --- money --------------------------------------------------------------------------------------
+
+    def _exact_money(self, row: int, share: Fraction, funded: list[int], prices: list[Fraction]) -> Fraction:
+        spent = sum((prices[k] for k, f in enumerate(funded) if self.approves[row, f]), Fraction(0))
+        return max(Fraction(0), share - spent)
+
+    def _exact_sum(self, rows: IntArray, share: Fraction, state: _State) -> Fraction:
+        """Exact total money of the voters of `rows` (weights included)."""
+        if rows.size == 0:
+            return Fraction(0)
+        money = state.share_f - state.spent[rows]
+        positive = rows[money > state.tol]
+        unsure = rows[np.abs(money) <= state.tol]
+        total = Fraction(0)
+        if positive.size:
+            w = self.weights[positive]
+            total += int(w.sum()) * share
+            if state.funded:
+                counts = w @ self.approves[positive][:, np.asarray(state.funded, dtype=np.int64)]
+                total -= sum(
+                    (p * int(c) for p, c in zip(state.prices, counts, strict=True) if c), Fraction(0)
+                )
+        for row in unsure.tolist():
+            total += int(self.weights[row]) * self._exact_money(row, share, state.funded, state.prices)
+        return total
+
+    # --- one price ----------------------------------------------------------------------------------
+
+    def _price(self, p: int, share: Fraction, state: _State) -> Fraction | None:
+        """What each supporter who can afford it pays to fund p (rho x cost), or None if they cannot."""
+        if self.force_exact:
+            return self._price_exact(p, share, state)
+        rows = self.supporters[p]
+        money = np.maximum(state.share_f - state.spent[rows], 0.0)
+        w = self.weights[rows]
+        total, cost = self.votes[p], self.costs[p]
+        capped = np.zeros(rows.size, dtype=bool)
+        while True:
+            paying = total - int(w[capped].sum())
+            if paying == 0:  # even everything they have is not enough (checked exactly)
+                if self._exact_sum(rows, share, state) < cost:
+                    return None
+                return self._price_exact(p, share, state)
+            estimate = (cost - float((money[capped] * w[capped]).sum())) / paying
+            grown = money < estimate
+            if np.array_equal(grown, capped):
+                break
+            capped = grown
+        price = (cost - self._exact_sum(rows[capped], share, state)) / paying
+        margin = state.tol * (1.0 + abs(float(price)))
+        low = money[capped]
+        high = money[~capped]
+        if (low.size and float(low.max()) > float(price) - margin) or (
+            high.size and float(high.min()) < float(price) + margin
+        ):
+            return self._price_exact(p, share, state)
+        return price
+
+    def _price_exact(self, p: int, share: Fraction, state: _State) -> Fraction | None:
+        rows = self.supporters[p]
+        if state.funded:
+            cols = np.asarray(state.funded, dtype=np.int64)
+            found = np.unique(self.approves[rows][:, cols], axis=0, return_inverse=True)
+            signatures, inverse = found[0], found[1]
+        else:
+            signatures, inverse = np.zeros((1, 0), dtype=np.int64), np.zeros(rows.size, dtype=np.int64)
+        weights = np.bincount(inverse.reshape(-1), weights=self.weights[rows], minlength=len(signatures))
+        groups = []
+        for sig, weight in zip(signatures, weights, strict=True):
+            spent = sum((price for price, bit in zip(state.prices, sig, strict=True) if bit), Fraction(0))
+            groups.append((max(Fraction(0), share - spent), round(weight)))
+        groups.sort(key=lambda g: g[0])
+        need, remaining = Fraction(self.costs[p]), self.votes[p]
+        for money, count in groups:
+            if money * remaining >= need:
+                return need / remaining
+            need -= money * count
+            remaining -= count
+        return None
+
+    # --- a whole run ------------------------------------------------------------------------------------
+
+    def run(self, share: Fraction, live: list[int]) -> MesRun:
+        """MES from `share` per voter over the projects in `live` (each with a supporter)."""
+        state = _State(share, np.zeros(len(self.weights), dtype=np.float64))
+        result = MesRun([], {}, {})
+        for p in sorted((p for p in live if self.costs[p] == 0), key=self.keys.__getitem__):
+            result.funded.append(p)
+            result.paid[p] = result.price[p] = Fraction(0)
+            state.funded.append(p)
+            state.prices.append(Fraction(0))
+        live = [p for p in live if self.costs[p] > 0]
+        bound = {p: Fraction(1, self.votes[p]) for p in live}  # rho never falls as money is spent
+        while live:
+            best: Fraction | None = None
+            choice, choice_price = -1, Fraction(0)
+            for p in sorted(live, key=lambda p: (bound[p], self.keys[p])):
+                if best is not None and bound[p] > best:
+                    break
+                price = self._price(p, share, state)
+                if price is None:
+                    live.remove(p)
+                    continue
+                rho = price / self.costs[p]
+                bound[p] = rho
+                if best is None or rho < best or (rho == best and self.keys[p] < self.keys[choice]):
+                    best, choice, choice_price = rho, p, price
+            if best is None:
+                break
+            live.remove(choice)
+            result.funded.append(choice)
+            result.paid[choice] = Fraction(self.costs[choice])
+            result.price[choice] = choice_price
+            state.funded.append(choice)
+            state.prices.append(choice_price)
+            state.spent[self.supporters[choice]] += float(choice_price)
+        for p in range(len(self.costs)):
+            if p not in result.paid:
+                result.left[p] = self._exact_sum(self.supporters[p], share, state)
+        return result
+
+
+class _State:
+    def __init__(self, share: Fraction, spent: FloatArray) -> None:
+        self.share_f = float(share)
+        self.tol = 1e-9 * (1.0 + abs(self.share_f))
+        self.spent = spent
+        self.funded: list[int] = []
+        self.prices: list[Fraction] = []

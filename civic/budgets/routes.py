@@ -1,0 +1,94 @@
+"""URL map for /budgets (public, voting and youth-worker pages)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.routing import BaseRoute, Route
+
+from civic.budgets import data, public, service, staff, staff_paper, staff_voting, vote
+from civic.budgets.models import Phase
+from civic.core.home import OpenItem, open_now, staff_link
+from civic.core.templating import format_datetime
+
+S = "/staff/{slug}"
+routes: list[BaseRoute] = [
+    Route("/", public.index, name="budgets_index"),
+    Route("/{name:str}.{fmt:str}", data.dataset),
+    Route("/staff", staff.dashboard, name="budgets_staff"),
+    Route("/staff/new", staff.new_process_form, methods=["GET"]),
+    Route("/staff/new", staff.create_process, methods=["POST"]),
+    Route(S, staff.manage, methods=["GET"]),
+    Route(S + "/phases", staff.change_phases, methods=["POST"]),
+    Route(S + "/ideas", staff.ideas, methods=["GET"]),
+    Route(S + "/ideas/{idea_id:int}", staff.moderate, methods=["POST"]),
+    Route(S + "/proposals", staff.proposals, methods=["GET"]),
+    Route(S + "/proposals", staff.create_proposal, methods=["POST"]),
+    Route(S + "/proposals/{number:int}", staff.proposal, methods=["GET"]),
+    Route(S + "/proposals/{number:int}", staff.assess, methods=["POST"]),
+    Route(S + "/proposals/{number:int}/override", staff.override, methods=["POST"]),
+    Route(S + "/proposals/{number:int}/delivery", staff.delivery_update, methods=["POST"]),
+    Route(S + "/codes", staff_voting.code_batches, methods=["GET"]),
+    Route(S + "/codes", staff_voting.create_codes, methods=["POST"]),
+    Route(S + "/codes/void", staff_voting.void_code, methods=["POST"]),
+    Route(S + "/codes/{batch_id:int}/void", staff_voting.void_batch, methods=["POST"]),
+    Route(S + "/paper", staff_paper.paper_batches, methods=["GET"]),
+    Route(S + "/paper", staff_paper.create_paper_batch, methods=["POST"]),
+    Route(S + "/paper/{batch_id:int}", staff_paper.paper_batch, methods=["GET"]),
+    Route(S + "/paper/{batch_id:int}/entry", staff_paper.enter_paper, methods=["POST"]),
+    Route(S + "/paper/{batch_id:int}/resolve", staff_paper.resolve_paper, methods=["POST"]),
+    Route(S + "/paper/{batch_id:int}/count", staff_paper.count_paper, methods=["POST"]),
+    Route(S + "/results", staff_voting.results_admin, methods=["GET"]),
+    Route(S + "/results/compute", staff_voting.compute_results, methods=["POST"]),
+    Route(S + "/results/{result_id:int}/publish", staff_voting.publish_results, methods=["POST"]),
+    Route("/{slug}", public.process_page, name="budgets_process"),
+    Route("/{slug}/ideas", public.ideas, methods=["GET"]),
+    Route("/{slug}/ideas/new", public.idea_form, methods=["GET"]),
+    Route("/{slug}/ideas/new", public.submit_idea, methods=["POST"]),
+    Route("/{slug}/proposals", public.proposals),
+    Route("/{slug}/proposals.{fmt:str}", public.proposals_data),
+    Route("/{slug}/vote", vote.code_form, methods=["GET"]),
+    Route("/{slug}/vote", vote.enter_code, methods=["POST"]),
+    Route("/{slug}/ballot", vote.ballot, methods=["GET"]),
+    Route("/{slug}/ballot", vote.submit_ballot, methods=["POST"]),
+    Route("/{slug}/ballot/total", vote.running_total, methods=["POST"]),
+    Route("/{slug}/check", vote.check_page, methods=["GET"]),
+    Route("/{slug}/cast", vote.cast, methods=["POST"]),
+    Route("/{slug}/voted", vote.voted, methods=["GET"]),
+    Route("/{slug}/receipt", vote.receipt_form, methods=["GET"]),
+    Route("/{slug}/receipt", vote.check_receipt, methods=["POST"]),
+    Route("/{slug}/results", public.results_page),
+    Route("/{slug}/results.{fmt:str}", public.results_data),
+    Route("/{slug}/ballots.pb", public.ballots_pb),
+    Route("/{slug}/delivery", public.delivery),
+    Route("/{slug}/delivery.{fmt:str}", public.delivery_data),
+]
+
+staff_link("Youth budgets", "/budgets/staff", "youth_worker")
+
+
+@open_now
+async def open_budgets(session: AsyncSession, now: datetime) -> list[OpenItem]:
+    items = []
+    for process in await service.list_processes(session):
+        phase = process.phase(now)
+        if phase == Phase.VOTING:
+            items.append(
+                OpenItem(
+                    "Youth budgets",
+                    f"Vote: {process.title}",
+                    f"/budgets/{process.slug}",
+                    f"Voting closes {format_datetime(process.voting_closes_at)}",
+                )
+            )
+        elif phase == Phase.IDEAS:
+            items.append(
+                OpenItem(
+                    "Youth budgets",
+                    f"Share an idea: {process.title}",
+                    f"/budgets/{process.slug}",
+                    f"Ideas close {format_datetime(process.review_at)}",
+                )
+            )
+    return items

@@ -1,0 +1,359 @@
+"""Youth-worker pages: processes and phases, idea moderation, proposals (costing, feasibility,
+overrides) and delivery updates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.budgets import forms, service
+from civic.budgets.models import (
+    AGE_BANDS,
+    BallotType,
+    BudgetIdea,
+    BudgetProcess,
+    BudgetProposal,
+    DeliveryStatus,
+    Feasibility,
+    IdeaStatus,
+    TallyRule,
+    pk,
+)
+from civic.budgets.public import load_process
+from civic.core.auth import require_role
+from civic.core.clock import now
+from civic.core.db import reading, transaction
+from civic.core.forms import check_length, error_list, read_form, text
+from civic.core.htmx import redirect_after_post
+from civic.core.rules import require
+from civic.core.templating import render_page
+from civic.core.users import Role, StaffUser
+
+
+def staff(request: Request) -> StaffUser:
+    return require_role(request, Role.YOUTH_WORKER)
+
+
+async def dashboard(request: Request) -> Response:
+    staff(request)
+    async with reading(request) as session:
+        processes = await service.list_processes(session)
+    return render_page(request, "budgets/staff/index.html", {"processes": processes})
+
+
+def _new_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "error_list": error_list(errors),
+        "ballot_types": list(BallotType),
+        "rules": list(TallyRule),
+        "phase_fields": forms.PHASE_FIELDS,
+    }
+
+
+async def new_process_form(request: Request) -> Response:
+    staff(request)
+    start = now(request).replace(minute=0, second=0, microsecond=0)
+    values: dict[str, Any] = {
+        "min_choices": 1,
+        "max_choices": 3,
+        "min_share_percent": 0,
+        "age_min": 11,
+        "age_max": 25,
+    }
+    for days, (name, _label) in zip((0, 21, 35, 49, 63), forms.PHASE_FIELDS, strict=True):
+        values[name] = (start + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+    return render_page(request, "budgets/staff/new.html", _new_context(values, {}))
+
+
+async def create_process(request: Request) -> Response:
+    user, form, at = staff(request), await read_form(request), now(request)
+    errors: dict[str, str] = {}
+    title, description = text(form, "title"), text(form, "description")
+    check_length(errors, "title", title, "a title", maximum=160)
+    total = forms.whole_number(errors, form, "total", "the total budget in pounds", low=0, high=100_000_000)
+    settings_, more = forms.parse_ballot_settings(form)
+    dates, date_errors = forms.parse_phases(form)
+    areas, area_error = forms.parse_areas(text(form, "areas"))
+    errors |= more | date_errors | ({"areas": area_error} if area_error else {})
+    slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:60] or "budget"
+    async with transaction(request) as session:
+        if await service.get_process(session, slug) is not None:
+            errors.setdefault("title", "A budget with this title already exists")
+        if errors:
+            return render_page(
+                request, "budgets/staff/new.html", _new_context(dict(form), errors), status_code=422
+            )
+        process = BudgetProcess.model_validate(
+            {
+                "slug": slug,
+                "title": title,
+                "description": description,
+                "total": total,
+                "age_as_of": dates["voting_opens_at"],
+                "created_at": at,
+                **dates,
+                **settings_,
+            }
+        )
+        await service.create_process(session, process, areas, actor=user, now=at)
+    return redirect_after_post(request, f"/budgets/staff/{slug}")
+
+
+async def manage(request: Request) -> Response:
+    staff(request)
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        areas = await service.areas_of(session, pk(process.id))
+        pending = await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PENDING,))
+        proposals = await service.proposals_of(session, pk(process.id))
+    values = {name: getattr(process, name).strftime("%Y-%m-%dT%H:%M") for name, _ in forms.PHASE_FIELDS}
+    context = {
+        "process": process,
+        "areas": areas,
+        "pending": pending,
+        "proposals": proposals,
+        "phase": process.phase(now(request)),
+        "values": values,
+        "errors": {},
+        "phase_fields": forms.PHASE_FIELDS,
+    }
+    return render_page(request, "budgets/staff/manage.html", context)
+
+
+async def change_phases(request: Request) -> Response:
+    user, form = staff(request), await read_form(request)
+    dates, errors = forms.parse_phases(form)
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        if errors:
+            context = {
+                "process": process,
+                "areas": await service.areas_of(session, pk(process.id)),
+                "pending": [],
+                "proposals": [],
+                "phase": process.phase(now(request)),
+                "values": dict(form),
+                "errors": errors,
+                "error_list": error_list(errors),
+                "phase_fields": forms.PHASE_FIELDS,
+            }
+            return render_page(request, "budgets/staff/manage.html", context, status_code=422)
+        await service.update_phases(session, process, dates, actor=user, now=now(request))
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}")
+
+
+async def ideas(request: Request) -> Response:
+    staff(request)
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        rows = await service.ideas_of(session, pk(process.id), statuses=tuple(IdeaStatus))
+    return render_page(request, "budgets/staff/ideas.html", {"process": process, "ideas": rows})
+
+
+async def moderate(request: Request) -> Response:
+    user, form = staff(request), await read_form(request)
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        idea = await session.get(BudgetIdea, request.path_params["idea_id"])
+        if idea is None or idea.process_id != process.id:
+            raise HTTPException(404)
+        publish = text(form, "decision") == "publish"
+        reason = text(form, "reason")[:500]
+        if not publish and not reason:
+            reason = "It does not meet the rules for ideas."
+        await service.moderate_idea(
+            session, idea, publish=publish, reason=reason, actor=user, now=now(request)
+        )
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/ideas")
+
+
+async def _proposals_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
+    return {
+        "process": process,
+        "proposals": await service.proposals_of(session, pk(process.id)),
+        "ideas": await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PUBLISHED,)),
+        "areas": await service.areas_of(session, pk(process.id)),
+        "errors": {},
+        "values": {},
+    }
+
+
+async def proposals(request: Request) -> Response:
+    staff(request)
+    async with reading(request) as session:
+        context = await _proposals_context(session, await load_process(session, request))
+    return render_page(request, "budgets/staff/proposals.html", context)
+
+
+async def create_proposal(request: Request) -> Response:
+    user, form = staff(request), await read_form(request)
+    errors: dict[str, str] = {}
+    title, summary = text(form, "title"), text(form, "summary")
+    check_length(errors, "title", title, "a title", maximum=120)
+    check_length(errors, "summary", summary, "a summary", maximum=2000)
+    idea_ids = [int(v) for v in form.getlist("ideas") if isinstance(v, str) and v.isdigit()]
+    area = text(form, "area_id")
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        require(
+            "budgets.edit_proposals",
+            user,
+            process,
+            now=now(request),
+            message="Proposals are fixed once voting opens.",
+        )
+        areas = await service.areas_of(session, pk(process.id))
+        if areas and not any(str(a.id) == area for a in areas):
+            errors["area_id"] = "Choose the area this project is in"
+        if errors:
+            context = await _proposals_context(session, process) | {
+                "errors": errors,
+                "error_list": error_list(errors),
+                "values": dict(form),
+            }
+            return render_page(request, "budgets/staff/proposals.html", context, status_code=422)
+        proposal = await service.create_proposal(
+            session,
+            process,
+            title=title,
+            summary=summary,
+            area_id=int(area) if areas else None,
+            idea_ids=idea_ids,
+            actor=user,
+            now=now(request),
+        )
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/proposals/{proposal.number}")
+
+
+async def _load_proposal(session: AsyncSession, request: Request) -> tuple[BudgetProcess, BudgetProposal]:
+    process = await load_process(session, request)
+    proposal = await service.get_proposal(session, pk(process.id), request.path_params["number"])
+    if proposal is None:
+        raise HTTPException(404)
+    return process, proposal
+
+
+async def _proposal_context(
+    session: AsyncSession, process: BudgetProcess, proposal: BudgetProposal
+) -> dict[str, Any]:
+    tracked = await service.deliveries_of(session, pk(process.id))
+    return {
+        "process": process,
+        "proposal": proposal,
+        "feasibilities": list(Feasibility),
+        "statuses": list(DeliveryStatus),
+        "ideas": (await service.ideas_by_proposal(session, pk(process.id))).get(pk(proposal.id), []),
+        "overrides": [
+            o for o in await service.overrides_of(session, pk(process.id)) if o.proposal_id == proposal.id
+        ],
+        "delivery": tracked.get(pk(proposal.id)),
+        "updates": (await service.updates_of(session, [pk(proposal.id)])).get(pk(proposal.id), []),
+        "errors": {},
+        "values": {},
+        "bands": AGE_BANDS,
+    }
+
+
+async def proposal(request: Request) -> Response:
+    staff(request)
+    async with reading(request) as session:
+        process, found = await _load_proposal(session, request)
+        context = await _proposal_context(session, process, found)
+    return render_page(request, "budgets/staff/proposal.html", context)
+
+
+async def assess(request: Request) -> Response:
+    user, form = staff(request), await read_form(request)
+    cost, feasibility, reason, errors = forms.parse_assessment(form)
+    async with transaction(request) as session:
+        process, found = await _load_proposal(session, request)
+        require(
+            "budgets.edit_proposals",
+            user,
+            process,
+            now=now(request),
+            message="Proposals are fixed once voting opens.",
+        )
+        if errors:
+            context = await _proposal_context(session, process, found) | {
+                "errors": errors,
+                "error_list": error_list(errors),
+                "values": dict(form),
+            }
+            return render_page(request, "budgets/staff/proposal.html", context, status_code=422)
+        await service.assess_proposal(
+            session, found, cost=cost, feasibility=feasibility, reason=reason, actor=user, now=now(request)
+        )
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/proposals/{found.number}")
+
+
+async def override(request: Request) -> Response:
+    user, form = staff(request), await read_form(request)
+    reason = text(form, "override_reason")
+    async with transaction(request) as session:
+        process, found = await _load_proposal(session, request)
+        if not reason:
+            errors = {"override_reason": "Enter the public reason for leaving this project out of the count"}
+            context = await _proposal_context(session, process, found) | {
+                "errors": errors,
+                "error_list": error_list(errors),
+            }
+            return render_page(request, "budgets/staff/proposal.html", context, status_code=422)
+        await service.add_override(session, found, reason=reason[:1000], actor=user, now=now(request))
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/proposals/{found.number}")
+
+
+async def delivery_update(request: Request) -> Response:
+    user, form, at = staff(request), await read_form(request), now(request)
+    errors: dict[str, str] = {}
+    update_text, owner = text(form, "text"), text(form, "owner")
+    check_length(errors, "text", update_text, "what has happened", maximum=2000)
+    percent = forms.whole_number(errors, form, "percent", "the progress", low=0, high=100)
+    raw = text(form, "status")
+    status = DeliveryStatus(raw) if raw in {s.value for s in DeliveryStatus} else DeliveryStatus.IN_PROGRESS
+    async with transaction(request) as session:
+        process, found = await _load_proposal(session, request)
+        require(
+            "budgets.update_delivery", user, process, now=at, message="Delivery updates follow the results."
+        )
+        if errors:
+            context = await _proposal_context(session, process, found) | {
+                "errors": errors,
+                "error_list": error_list(errors),
+                "values": dict(form),
+            }
+            return render_page(request, "budgets/staff/proposal.html", context, status_code=422)
+        await service.post_delivery_update(
+            session,
+            found,
+            owner=owner[:120],
+            status=status,
+            percent=percent,
+            text=update_text,
+            actor=user,
+            now=at,
+        )
+        mail = request.app.state.mail
+        for email in await service.follower_emails(session, pk(process.id)):
+            await mail.enqueue(
+                session,
+                to=email,
+                template="budgets_update",
+                now=at,
+                context={
+                    "process": process,
+                    "proposal": found,
+                    "text": update_text,
+                    "percent": percent,
+                    "status": status,
+                },
+                dedupe_key=f"budgets:update:{found.id}:{at.isoformat()}:{email}",
+            )
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/proposals/{found.number}")

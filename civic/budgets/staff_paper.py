@@ -1,0 +1,205 @@
+"""Youth-worker pages for paper ballots: bundles typed in twice (typed lines or a CSV upload),
+differences settled sheet by sheet, then counted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.budgets import forms, paper, service
+from civic.budgets.models import AGE_BANDS, BudgetPaperBatch, BudgetProcess, pk
+from civic.budgets.public import load_process
+from civic.budgets.staff import staff
+from civic.core.clock import now
+from civic.core.db import reading, transaction
+from civic.core.forms import UploadedFile, check_length, error_list, read_form, text
+from civic.core.htmx import redirect_after_post
+from civic.core.rules import require
+from civic.core.templating import render_page
+
+
+async def _paper_list_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
+    rows = await session.exec(
+        select(BudgetPaperBatch)
+        .where(BudgetPaperBatch.process_id == process.id)
+        .order_by(col(BudgetPaperBatch.id))
+    )
+    return {
+        "process": process,
+        "batches": list(rows.all()),
+        "areas": await service.areas_of(session, pk(process.id)),
+        "bands": AGE_BANDS,
+        "errors": {},
+        "values": {},
+    }
+
+
+async def paper_batches(request: Request) -> Response:
+    staff(request)
+    async with reading(request) as session:
+        context = await _paper_list_context(session, await load_process(session, request))
+    return render_page(request, "budgets/staff/paper.html", context)
+
+
+async def create_paper_batch(request: Request) -> Response:
+    user, form, at = staff(request), await read_form(request), now(request)
+    errors: dict[str, str] = {}
+    label = text(form, "label")
+    check_length(errors, "label", label, "where the ballots came from", maximum=120)
+    sheets = forms.whole_number(errors, form, "sheets", "how many sheets", low=1, high=500)
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        require(
+            "budgets.enter_paper",
+            user,
+            process,
+            now=at,
+            message="Paper ballots are entered during and after voting.",
+        )
+        areas = await service.areas_of(session, pk(process.id))
+        area = next((a for a in areas if str(a.id) == text(form, "area_id")), None)
+        if areas and area is None:
+            errors["area_id"] = "Choose the area of these ballots"
+        if errors:
+            context = await _paper_list_context(session, process) | {
+                "errors": errors,
+                "error_list": error_list(errors),
+                "values": dict(form),
+            }
+            return render_page(request, "budgets/staff/paper.html", context, status_code=422)
+        batch = BudgetPaperBatch(
+            process_id=pk(process.id),
+            area_id=None if area is None else area.id,
+            label=label,
+            age_band=text(form, "age_band") if text(form, "age_band") in AGE_BANDS else "",
+            sheets=sheets,
+            created_at=at,
+        )
+        session.add(batch)
+        await session.flush()
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")
+
+
+async def _load_batch(session: AsyncSession, request: Request) -> tuple[BudgetProcess, BudgetPaperBatch]:
+    process = await load_process(session, request)
+    batch = await session.get(BudgetPaperBatch, request.path_params["batch_id"])
+    if batch is None or batch.process_id != process.id:
+        raise HTTPException(404)
+    return process, batch
+
+
+async def _batch_context(
+    session: AsyncSession, process: BudgetProcess, batch: BudgetPaperBatch
+) -> dict[str, Any]:
+    states = await paper.sheet_states(session, batch)
+    return {
+        "process": process,
+        "batch": batch,
+        "states": states,
+        "typists": await paper.typists(session, batch),
+        "mismatches": [s for s in states if s.mismatch],
+        "ready": all(s.agreed is not None for s in states),
+        "proposals": [
+            p
+            for p in await service.proposals_of(session, pk(process.id), feasible_only=True)
+            if not batch.area_id or p.area_id == batch.area_id
+        ],
+        "errors": {},
+        "values": {},
+    }
+
+
+async def paper_batch(request: Request) -> Response:
+    staff(request)
+    async with reading(request) as session:
+        process, batch = await _load_batch(session, request)
+        context = await _batch_context(session, process, batch)
+    return render_page(request, "budgets/staff/paper_batch.html", context)
+
+
+async def _paper_error(
+    request: Request,
+    session: AsyncSession,
+    process: BudgetProcess,
+    batch: BudgetPaperBatch,
+    field: str,
+    message: str,
+    form: Any,
+) -> Response:
+    errors = {field: message}
+    context = await _batch_context(session, process, batch) | {
+        "errors": errors,
+        "error_list": error_list(errors),
+        "values": dict(form),
+    }
+    return render_page(request, "budgets/staff/paper_batch.html", context, status_code=422)
+
+
+async def enter_paper(request: Request) -> Response:
+    user, form, at = staff(request), await read_form(request), now(request)
+    upload = form.get("file")
+    async with transaction(request) as session:
+        process, batch = await _load_batch(session, request)
+        require(
+            "budgets.enter_paper",
+            user,
+            process,
+            now=at,
+            message="Paper ballots are entered during and after voting.",
+        )
+        try:
+            if isinstance(upload, UploadedFile) and upload.filename:
+                sheets, how = paper.parse_csv(upload.text(), batch.sheets), "CSV upload"
+            else:
+                sheets, how = paper.parse_lines(text(form, "lines"), batch.sheets), "typed"
+            await paper.enter_pass(session, batch, sheets, actor=user, now=at, how=how)
+        except paper.PaperError as exc:
+            return await _paper_error(request, session, process, batch, "lines", str(exc), form)
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")
+
+
+async def resolve_paper(request: Request) -> Response:
+    user, form, at = staff(request), await read_form(request), now(request)
+    async with transaction(request) as session:
+        process, batch = await _load_batch(session, request)
+        require("budgets.enter_paper", user, process, now=at)
+        sheet = text(form, "sheet")
+        try:
+            numbers = paper.parse_lines(text(form, "choices") or "-", 1)[1]
+            await paper.resolve_sheet(
+                session, batch, int(sheet) if sheet.isdigit() else 0, numbers, actor=user, now=at
+            )
+        except paper.PaperError as exc:
+            return await _paper_error(request, session, process, batch, f"sheet-{sheet}", str(exc), form)
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")
+
+
+async def count_paper(request: Request) -> Response:
+    user, form, at = staff(request), await read_form(request), now(request)
+    async with transaction(request) as session:
+        process, batch = await _load_batch(session, request)
+        require("budgets.enter_paper", user, process, now=at)
+        areas = await service.areas_of(session, pk(process.id))
+        proposals = [
+            p
+            for p in await service.proposals_of(session, pk(process.id), feasible_only=True)
+            if not batch.area_id or p.area_id == batch.area_id
+        ]
+        try:
+            await paper.count_batch(
+                session,
+                batch,
+                process,
+                proposals,
+                service.area_budget(process, areas, batch.area_id),
+                actor=user,
+                now=at,
+            )
+        except paper.PaperError as exc:
+            return await _paper_error(request, session, process, batch, "count", str(exc), form)
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")

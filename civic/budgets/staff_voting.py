@@ -1,0 +1,219 @@
+"""Youth-worker pages for voting codes (cards, CSV, cancelling) and results (count, publish)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.budgets import codes, forms, results, service
+from civic.budgets.models import AGE_BANDS, BudgetCodeBatch, BudgetProcess, BudgetResult, pk
+from civic.budgets.public import load_process
+from civic.budgets.staff import staff
+from civic.core.clock import now
+from civic.core.db import reading, transaction
+from civic.core.errors import Conflict
+from civic.core.forms import check_length, error_list, read_form, text
+from civic.core.htmx import redirect_after_post
+from civic.core.rules import require
+from civic.core.templating import render_page
+
+
+async def _codes_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
+    batches = await codes.batches_of(session, pk(process.id))
+    usage = {b.id: await codes.batch_usage(session, pk(b.id)) for b in batches}
+    areas = await service.areas_of(session, pk(process.id))
+    return {
+        "process": process,
+        "batches": batches,
+        "usage": usage,
+        "areas": areas,
+        "bands": AGE_BANDS,
+        "errors": {},
+        "values": {},
+    }
+
+
+async def code_batches(request: Request) -> Response:
+    staff(request)
+    async with reading(request) as session:
+        context = await _codes_context(session, await load_process(session, request))
+    return render_page(request, "budgets/staff/codes.html", context)
+
+
+async def create_codes(request: Request) -> Response:
+    """Codes are shown once: the response *is* the printable cards page or the CSV (no redirect)."""
+    user, form, at = staff(request), await read_form(request), now(request)
+    settings = request.app.state.settings
+    errors: dict[str, str] = {}
+    label = text(form, "label")
+    check_length(errors, "label", label, "who the codes are for", maximum=120)
+    size = forms.whole_number(
+        errors, form, "size", "how many codes", low=1, high=settings.int_value("BUDGET_MAX_CODES_PER_BATCH")
+    )
+    band = text(form, "age_band") if text(form, "age_band") in AGE_BANDS else ""
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        require(
+            "budgets.issue_codes",
+            user,
+            process,
+            now=at,
+            message="Codes can only be issued until voting closes.",
+        )
+        areas = await service.areas_of(session, pk(process.id))
+        area = next((a for a in areas if str(a.id) == text(form, "area_id")), None)
+        if areas and area is None:
+            errors["area_id"] = "Choose the area these voters belong to"
+        if errors:
+            context = await _codes_context(session, process) | {
+                "errors": errors,
+                "error_list": error_list(errors),
+                "values": dict(form),
+            }
+            return render_page(request, "budgets/staff/codes.html", context, status_code=422)
+        batch, plain = await codes.create_batch(
+            session,
+            process,
+            actor=user,
+            secret=settings.secret_key,
+            label=label,
+            size=size,
+            area_id=None if area is None else area.id,
+            age_band=band,
+            now=at,
+        )
+    no_store = {"Cache-Control": "no-store"}
+    if text(form, "format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["code", "batch", "area", "age_band", "vote_at"])
+        for code in plain:
+            writer.writerow(
+                [
+                    code,
+                    label,
+                    "" if area is None else area.name,
+                    band,
+                    settings.url(f"/budgets/{process.slug}/vote"),
+                ]
+            )
+        headers = {
+            **no_store,
+            "Content-Disposition": f'attachment; filename="{process.slug}-codes-{batch.id}.csv"',
+        }
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    context = {
+        "process": process,
+        "batch": batch,
+        "codes": plain,
+        "area": area,
+        "vote_url": settings.url(f"/budgets/{process.slug}/vote"),
+    }
+    return render_page(request, "budgets/staff/code_cards.html", context, headers=no_store)
+
+
+async def void_batch(request: Request) -> Response:
+    user, form, at = staff(request), await read_form(request), now(request)
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        batch = await session.get(BudgetCodeBatch, request.path_params["batch_id"])
+        if batch is None or batch.process_id != process.id:
+            raise HTTPException(404)
+        if batch.voided_at is not None:
+            raise Conflict("This batch is already cancelled.")
+        await codes.void_batch(
+            session, batch, actor=user, reason=text(form, "reason")[:500] or "Cancelled", now=at
+        )
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/codes")
+
+
+async def void_code(request: Request) -> Response:
+    user, form, at = staff(request), await read_form(request), now(request)
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        done = await codes.void_code(
+            session,
+            process,
+            secret=request.app.state.settings.secret_key,
+            raw=text(form, "code"),
+            actor=user,
+            reason=text(form, "reason")[:500] or "Card lost",
+            now=at,
+        )
+        if not done:
+            errors = {"code": "No unused code like that was found in this budget"}
+            context = await _codes_context(session, process) | {
+                "errors": errors,
+                "error_list": error_list(errors),
+            }
+            return render_page(request, "budgets/staff/codes.html", context, status_code=422)
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/codes?voided=1")
+
+
+# --- results ----------------------------------------------------------------------------------------
+
+
+async def results_admin(request: Request) -> Response:
+    staff(request)
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        latest = await results.latest_result(session, pk(process.id), published=False)
+        published = await results.latest_result(session, pk(process.id), published=True)
+        proposals = await service.proposals_of(session, pk(process.id))
+        turnout = await results.turnout(session, process)
+    context = {
+        "process": process,
+        "latest": latest,
+        "published": published,
+        "turnout": turnout,
+        "rows": results.result_rows(latest, proposals) if latest else [],
+        "overrides": await _overrides(request, process),
+    }
+    return render_page(request, "budgets/staff/results.html", context)
+
+
+async def _overrides(request: Request, process: BudgetProcess) -> list[Any]:
+    async with reading(request) as session:
+        return await service.overrides_of(session, pk(process.id))
+
+
+async def compute_results(request: Request) -> Response:
+    user, at = staff(request), now(request)
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        require("budgets.count", user, process, now=at, message="Votes are counted after voting closes.")
+        await results.compute(session, process, actor=user, now=at)
+    return redirect_after_post(request, f"/budgets/staff/{process.slug}/results")
+
+
+async def publish_results(request: Request) -> Response:
+    user, at = staff(request), now(request)
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        require("budgets.count", user, process, now=at, message="Results are published after voting closes.")
+        result = await session.get(BudgetResult, request.path_params["result_id"])
+        if result is None or result.process_id != process.id:
+            raise HTTPException(404)
+        if result.published_at is not None:
+            raise Conflict("This result is already published.")
+        latest = await results.latest_result(session, pk(process.id), published=False)
+        if latest is None or latest.id != result.id:
+            raise Conflict("A newer count exists; publish the newest count.")
+        funded = await results.publish(session, result, process, actor=user, now=at)
+        mail = request.app.state.mail
+        for email in await service.follower_emails(session, pk(process.id)):
+            await mail.enqueue(
+                session,
+                to=email,
+                template="budgets_results",
+                now=at,
+                context={"process": process, "funded": funded},
+                dedupe_key=f"budgets:results:{process.id}:{result.id}:{email}",
+            )
+    return redirect_after_post(request, f"/budgets/{process.slug}/results")
