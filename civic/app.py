@@ -24,10 +24,15 @@ from civic.core.outbox import Mail
 from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from civic.core.templating import STATIC_DIR, make_templates
 from civic.core.worker import Worker
+from civic.petitions import routes as petitions_routes
 from civic.site import routes as site
 
 # One Mount per feature. A feature adds itself here and in civic/models.py.
-FEATURES: list[tuple[str, str, list[BaseRoute]]] = []
+FEATURES: list[tuple[str, str, list[BaseRoute]]] = [
+    ("/petitions", "petitions", petitions_routes.routes),
+]
+# Plain routes that sit beside a feature's Mount (e.g. /petitions.json next to /petitions/...).
+TOP_LEVEL_ROUTES: list[BaseRoute] = [*petitions_routes.top_level]
 
 # Paths whose POSTs carry their own signed token and come from mail clients without cookies
 # (RFC 8058 one-click unsubscribe). Nothing else may be listed; a test checks this.
@@ -36,6 +41,7 @@ CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ()
 
 def build_routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
+    routes.extend(TOP_LEVEL_ROUTES)
     for path, name, feature_routes in FEATURES:
         routes.append(Mount(path, routes=feature_routes, name=name))
     routes.extend(site.routes)

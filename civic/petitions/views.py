@@ -1,0 +1,79 @@
+"""Helpers shared by the petition handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.areas import OUTSIDE_WARDS, list_wards
+from civic.core.auth import current_user
+from civic.core.clock import now
+from civic.core.errors import Gone
+from civic.core.forms import Errors, error_list
+from civic.core.rules import can
+from civic.core.templating import render_page
+from civic.petitions.counting import CountCache
+from civic.petitions.models import Petition, State
+from civic.petitions.policy import Policy, policy_of
+from civic.petitions.service import get_petition
+
+
+def policy(request: Request) -> Policy:
+    return policy_of(request.app.state.settings)
+
+
+def counts(request: Request) -> CountCache:
+    cache: CountCache | None = getattr(request.app.state, "petition_counts", None)
+    if cache is None:
+        cache = CountCache(policy(request).count_cache_seconds)
+        request.app.state.petition_counts = cache
+    return cache
+
+
+def petition_id(request: Request) -> int:
+    raw = request.path_params["petition_id"]
+    if not isinstance(raw, int) or raw > 2**31:
+        raise HTTPException(404)
+    return raw
+
+
+async def load(session: AsyncSession, request: Request, *, for_update: bool = False) -> Petition:
+    """The petition in the URL; 404 if unknown, 410 if removed."""
+    petition = await get_petition(session, petition_id(request), for_update=for_update)
+    if petition is None:
+        raise HTTPException(404)
+    if petition.state == State.REMOVED:
+        raise Gone("This petition was removed because it broke the petition standards.")
+    return petition
+
+
+async def load_visible(session: AsyncSession, request: Request) -> Petition:
+    petition = await load(session, request)
+    if not can("petitions.view", current_user(request), petition, now=now(request)):
+        raise HTTPException(404)
+    return petition
+
+
+async def ward_names(session: AsyncSession) -> dict[str, str]:
+    names = {ward.code: ward.name for ward in await list_wards(session)}
+    names[OUTSIDE_WARDS] = "Works or studies here (lives outside)"
+    return names
+
+
+def form_page(
+    request: Request, template: str, context: dict[str, Any], errors: Errors, *, status: int = 200
+) -> Response:
+    status = 422 if errors else status
+    full = {**context, "errors": errors, "error_list": error_list(errors)}
+    return render_page(request, template, full, status_code=status)
+
+
+def cacheable(request: Request, seconds: int) -> dict[str, str]:
+    """Shared caches may keep a response only if it sets no cookie, that is, if the visitor already
+    had the CSRF cookie; otherwise only the browser may keep it."""
+    scope = "public" if "civic_csrf" in request.cookies else "private"
+    return {"Cache-Control": f"{scope}, max-age={seconds}, stale-while-revalidate={seconds * 6}"}
