@@ -1,5 +1,5 @@
 """Petition routes: `routes` is mounted at /petitions; `top_level` holds the open-data paths that sit
-beside the mount (/petitions.json, /petitions.csv) and that app.py includes as plain routes."""
+beside the mount (/petitions, /petitions.json, /petitions.csv) and that app.py includes as plain routes."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ routes: list[BaseRoute] = [
 ]
 
 top_level: list[BaseRoute] = [
+    Route("/petitions", public.petition_list, name="petitions"),  # no redirect to "/petitions/"
     Route("/petitions.json", public.list_json, name="petitions_json"),
     Route("/petitions.csv", public.list_csv, name="petitions_csv"),
 ]
