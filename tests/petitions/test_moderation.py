@@ -37,7 +37,7 @@ async def test_a_published_rejection_shows_its_reason_and_the_creator_may_resubm
     assert public.status_code == 200 and "See the crossing petition." in public.text
     (mail,) = await outbox_to(db, petition.creator_email)
     assert mail.subject == "Your petition was not accepted"
-    resubmit = [link for link in links_in(mail.body_text) if "/resubmit" in link][0]
+    resubmit = next(link for link in links_in(mail.body_text) if "/resubmit" in link)
     page = await another_web.get(resubmit)
     assert page.status_code == 200
     token = resubmit.split("token=")[1]
