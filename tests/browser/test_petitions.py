@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from sqlmodel import col, select
 
 from civic.core.clock import SystemClock
+from civic.core.db import Database
 from civic.core.outbox import OutboxMessage
 from civic.core.users import Role
 from civic.petitions.models import Petition, Signature, SignatureState, State
@@ -18,9 +21,19 @@ from tests.browser.conftest import LiveServer, assert_accessible, sign_in
 pytestmark = pytest.mark.browser
 
 
+@contextlib.asynccontextmanager
+async def database(live_server: LiveServer) -> AsyncIterator[Database]:
+    """A short-lived engine of our own, disposed at once (the live server's is never closed)."""
+    db = Database(live_server.settings.database_url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
 async def add_petition(live_server: LiveServer, state: State, action: str, signatures: int = 0) -> int:
     now = SystemClock().now()
-    async with live_server.db.transaction() as session:
+    async with database(live_server) as db, db.transaction() as session:
         petition = Petition(
             action=action, background="It is dark and people trip.", creator_name="Bea Browser",
             creator_email="bea@example.org", creator_key="browser-key", created_at=now, updated_at=now,
@@ -40,7 +53,7 @@ async def add_petition(live_server: LiveServer, state: State, action: str, signa
 
 
 async def last_link_to(live_server: LiveServer, address: str) -> str:
-    async with live_server.db.reading() as session:
+    async with database(live_server) as db, db.reading() as session:
         rows = await session.exec(
             select(OutboxMessage)
             .where(OutboxMessage.to_address == address)
