@@ -9,17 +9,28 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading
-from civic.core.htmx import render
+from civic.core.htmx import is_htmx
+from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.petitions.counting import counts_for, next_goal
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
 from civic.petitions.responses import published_response
-from civic.petitions.views import cacheable, counts, load_visible, policy, ward_names
+from civic.petitions.views import (
+    cacheable,
+    counts,
+    fragments,
+    load_cached,
+    load_visible,
+    petition_id,
+    policy,
+    ward_names,
+)
 
 LICENCE = (
     "Open Government Licence v3.0 https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -91,15 +102,25 @@ async def petition_page(request: Request) -> Response:
 
 
 async def count_fragment(request: Request) -> Response:
+    """Polled by every open petition page: served from a per-process copy for a second or two."""
+    seconds = max(1, int(policy(request).count_cache_seconds) or 1)
+    headers = {**cacheable(request, seconds), "Vary": "HX-Request"}
+    if is_htmx(request):
+        cached = fragments(request).get(petition_id(request))
+        if cached is not None:
+            return HTMLResponse(cached, headers=headers)
+    petition = await load_cached(request)
+    if not can("petitions.view", current_user(request), petition, now=now(request)):
+        raise HTTPException(404)
+    assert petition.id is not None
     async with reading(request) as session:
-        petition = await load_visible(session, request)
-        assert petition.id is not None
         count = await counts(request).total(session, petition.id)
     context = {"petition": petition, "progress": progress(petition, count)}
-    seconds = max(1, int(policy(request).count_cache_seconds) or 1)
-    return render(
-        request, "petitions/count.html", "petitions/_count.html", context, headers=cacheable(request, seconds)
-    )
+    if not is_htmx(request):
+        return render_page(request, "petitions/count.html", context, headers=headers)
+    env = request.app.state.templates.env
+    body = fragments(request).put(petition.id, env.get_template("petitions/_count.html").render(context))
+    return HTMLResponse(body, headers=headers)
 
 
 def as_data(petition: Petition, count: int, response: Any, debate: PetitionDebate | None) -> dict[str, Any]:

@@ -9,19 +9,21 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from civic.core.areas import OUTSIDE_WARDS, PostcodeError, normalise_postcode
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
-from civic.core.forms import read_form, text
+from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
 from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
+from civic.petitions.batching import SignRequest
 from civic.petitions.forms import CREATOR_FIELDS, canonical, check_person, resolve_ward, values_of
 from civic.petitions.models import Petition, State
 from civic.petitions.service import supporters_count
-from civic.petitions.signing import SignatureInput, confirm, sign
-from civic.petitions.views import counts, form_page, load, policy
+from civic.petitions.signing import confirm
+from civic.petitions.views import batcher, forget, form_page, load, load_cached, policy, postcodes
 
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
@@ -55,6 +57,7 @@ async def sign_form(request: Request) -> Response:
 
 
 async def sign_post(request: Request) -> Response:
+    """The hot path: no database work of its own except through the batcher (and cache misses)."""
     form = await read_form(request)
     key = text(form, "key")
     values = values_of(form, CREATOR_FIELDS)
@@ -63,30 +66,55 @@ async def sign_post(request: Request) -> Response:
     signed_page = f"/petitions/{request.path_params['petition_id']}/signed"
     if text(form, HONEYPOT):
         return RedirectResponse(signed_page, status_code=303)  # looks the same, stores nothing
+    petition = await load_cached(request)
+    _check_signable(request, petition, key)
     errors = check_person(values)
     if values["residency"] not in {"live", "work_study"}:
         errors["residency"] = "Confirm that you live, work or study here"
-    at, ip = now(request), client_ip(request)
-    async with transaction(request) as session:
-        petition = await load(session, request)
-        _check_signable(request, petition, key)
-        ward = await resolve_ward(
-            session, values, errors, outside_allowed=values["residency"] == "work_study"
-        )
-        if errors:
-            return form_page(request, "petitions/sign.html", _sign_context(petition, values, key), errors)
-        data = SignatureInput(
-            name=values["name"],
-            email=values["email"],
-            canonical=canonical(values),
-            postcode=values["postcode"],
-            ward_code=ward,
-            notify=values["notify"] == "yes",
-        )
-        await sign(
-            session, petition, data, ip=ip, now=at, policy=policy(request), mail=request.app.state.mail
-        )
+    ward = await _ward(request, values, errors, outside_allowed=values["residency"] == "work_study")
+    if errors:
+        return form_page(request, "petitions/sign.html", _sign_context(petition, values, key), errors)
+    item = SignRequest(
+        petition=petition,
+        name=values["name"],
+        email=values["email"],
+        canonical=canonical(values),
+        postcode=values["postcode"],
+        ward_code=ward,
+        notify=values["notify"] == "yes",
+        ip=client_ip(request),
+    )
+    await batcher(request).submit(item)
     return RedirectResponse(signed_page, status_code=303)
+
+
+async def _ward(request: Request, values: dict[str, str], errors: Errors, *, outside_allowed: bool) -> str:
+    """resolve_ward with a per-process memo of postcode -> ward."""
+    if "postcode" in errors:
+        return ""
+    try:
+        postcode = normalise_postcode(values["postcode"])
+    except PostcodeError as exc:
+        errors["postcode"] = str(exc)
+        return ""
+    cache = postcodes(request)
+    ward = cache.get(postcode)
+    if ward is None:
+        async with reading(request) as session:
+            ward = cache.put(postcode, await resolve_ward(session, dict(values), {}, outside_allowed=False))
+    values["postcode"] = postcode
+    if ward:
+        return ward
+    return _outside(values, errors, outside_allowed=outside_allowed)
+
+
+def _outside(values: dict[str, str], errors: Errors, *, outside_allowed: bool) -> str:
+    if outside_allowed:
+        return OUTSIDE_WARDS
+    errors["postcode"] = (
+        f"{values['postcode']} is not in the council's area. If you work or study here, say so below."
+    )
+    return ""
 
 
 async def signed(request: Request) -> Response:
@@ -134,7 +162,7 @@ async def confirm_post(request: Request) -> Response:
         )
     if result is None:
         raise HTTPException(404, "We could not find this signature. It may have been removed.")
-    counts(request).forget(result.petition.id or 0)
+    forget(request, result.petition.id or 0)
     target = f"/petitions/{result.petition.id}/thanks?result={result.outcome}"
     if result.signature.is_creator and result.outcome == "confirmed":
         target += "&creator=1"

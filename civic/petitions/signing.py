@@ -1,20 +1,18 @@
 """Signing and confirming. One signature per person per petition holds under any concurrency because
-of the unique (petition, canonical email) constraint and an INSERT ... ON CONFLICT DO NOTHING; the
-petition row itself is never written when someone signs, so a popular petition is never a hot row."""
+of the unique (petition, canonical email) constraint and an INSERT ... ON CONFLICT DO NOTHING (see
+batching.py); the petition row itself is never written when someone signs, so a popular petition is
+never a hot row."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select, update
+from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.db import dialect_name, run_sql
 from civic.core.outbox import Mail
-from civic.core.ratelimit import hit
+from civic.petitions.batching import SignRequest, sign_many
 from civic.petitions.models import (
     PUBLISHED_STATES,
     SIGNABLE_STATES,
@@ -24,7 +22,7 @@ from civic.petitions.models import (
     State,
 )
 from civic.petitions.policy import Policy
-from civic.petitions.service import after_confirmation, confirm_token, get_petition
+from civic.petitions.service import after_confirmation, get_petition
 
 
 @dataclass(frozen=True)
@@ -49,77 +47,10 @@ async def sign(
 ) -> bool:
     """Store a pending signature and email its confirmation link. A second attempt for the same person
     stores nothing and emails "you have already signed" instead; the caller shows the same page either
-    way. Returns whether a new signature was stored."""
-    assert petition.id is not None
-    verdict = await hit(session, f"petitions:sign:{petition.id}:{ip}", list(policy.sign_limits), now=now)
-    table = Signature.__table__  # type: ignore[attr-defined]
-    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
-    statement = (
-        insert(table)
-        .values(
-            petition_id=petition.id,
-            name=data.name,
-            email=data.email,
-            email_canonical=data.canonical,
-            postcode=data.postcode,
-            ward_code=data.ward_code,
-            notify=data.notify,
-            state=SignatureState.PENDING.value,
-            suspect=not verdict.allowed,
-            is_creator=False,
-            ip_address=ip[:45],
-            created_at=now,
-            invalidation_reason="",
-        )
-        .on_conflict_do_nothing(index_elements=["petition_id", "email_canonical"])
-        .returning(table.c.id)
-    )
-    new_id = (await run_sql(session, statement)).scalar()
-    if new_id is not None:
-        await mail.enqueue(
-            session,
-            to=data.email,
-            template="petitions_confirm_signature",
-            context={"petition": petition, "name": data.name, "token": confirm_token(policy, new_id, now)},
-            now=now,
-        )
-        return True
-    await _already_signed(session, petition, data, now=now, policy=policy, mail=mail)
-    return False
-
-
-async def _already_signed(
-    session: AsyncSession,
-    petition: Petition,
-    data: SignatureInput,
-    *,
-    now: datetime,
-    policy: Policy,
-    mail: Mail,
-) -> None:
-    existing = (
-        await session.exec(
-            select(Signature)
-            .where(Signature.petition_id == petition.id)
-            .where(Signature.email_canonical == data.canonical)
-        )
-    ).first()
-    if existing is None or existing.id is None:
-        return
-    pending = existing.state == SignatureState.PENDING
-    await mail.enqueue(
-        session,
-        to=data.email,
-        template="petitions_already_signed",
-        context={
-            "petition": petition,
-            "pending": pending,
-            "token": confirm_token(policy, existing.id, now) if pending else "",
-        },
-        now=now,
-        # At most one such email per signature per day, so the form cannot be used to flood a mailbox.
-        dedupe_key=f"petitions:already:{existing.id}:{now:%Y-%m-%d}",
-    )
+    way. Returns whether a new signature was stored. (Web requests go through SignBatcher, which does
+    the same for many requests in one transaction.)"""
+    request = SignRequest(petition=petition, ip=ip, **vars(data))
+    return (await sign_many(session, [request], now=now, policy=policy, mail=mail))[0]
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from civic.petitions.service import (
     take_moderation_lock,
     transition,
 )
-from civic.petitions.views import counts, form_page, load, policy
+from civic.petitions.views import forget, form_page, load, policy
 
 staff_link("Petitions waiting for moderation", "/petitions/moderation", Role.MODERATOR.value)
 staff_link("Petitions to respond to or debate", "/petitions?state=awaiting_response", Role.COUNCILLOR.value)
@@ -85,6 +85,7 @@ async def moderate_post(request: Request) -> Response:
             details=values["details"], now=at, policy=policy(request), mail=request.app.state.mail,
             settings=request.app.state.settings,
         )  # fmt: skip
+    forget(request, petition.id or 0)
     return RedirectResponse("/petitions/moderation?done=1", status_code=303)
 
 
@@ -104,6 +105,7 @@ async def remove(request: Request) -> Response:
             policy=policy(request),
             reason=reason,
         )
+    forget(request, petition.id or 0)
     return RedirectResponse("/petitions/moderation?removed=1", status_code=303)
 
 
@@ -138,6 +140,7 @@ async def response_post(request: Request) -> Response:
         if publish:
             batch = policy(request).notify_batch
             await responses.publish_response(session, petition, actor=actor, now=at, mail=mail, batch=batch)
+    forget(request, petition.id or 0)
     suffix = "?published=1" if publish else "/response?saved=1"
     return RedirectResponse(f"/petitions/{petition.id}{suffix}", status_code=303)
 
@@ -186,6 +189,7 @@ async def debate_post(request: Request) -> Response:
             minutes_url=values["minutes_url"], video_url=values["video_url"], now=at,
             mail=request.app.state.mail, batch=policy(request).notify_batch,
         )  # fmt: skip
+    forget(request, petition.id or 0)
     return RedirectResponse(f"/petitions/{petition.id}?debate=1", status_code=303)
 
 
@@ -249,5 +253,5 @@ async def invalidate(request: Request) -> Response:
         done = await fraud.invalidate(
             session, petition, where, expected=int(expected), reason=reason, actor=actor, now=now(request)
         )
-    counts(request).forget(petition.id or 0)
+    forget(request, petition.id or 0)
     return RedirectResponse(f"/petitions/{petition.id}/signatures?invalidated={done}", status_code=303)

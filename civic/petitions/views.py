@@ -12,10 +12,13 @@ from starlette.responses import Response
 from civic.core.areas import OUTSIDE_WARDS, list_wards
 from civic.core.auth import current_user
 from civic.core.clock import now
+from civic.core.db import reading
 from civic.core.errors import Gone
 from civic.core.forms import Errors, error_list
 from civic.core.rules import can
 from civic.core.templating import render_page
+from civic.petitions.batching import SignBatcher
+from civic.petitions.cache import TTLCache
 from civic.petitions.counting import CountCache
 from civic.petitions.models import Petition, State
 from civic.petitions.policy import Policy, policy_of
@@ -32,6 +35,56 @@ def counts(request: Request) -> CountCache:
         cache = CountCache(policy(request).count_cache_seconds)
         request.app.state.petition_counts = cache
     return cache
+
+
+def _cache(request: Request, name: str, ttl: float) -> TTLCache[Any, Any]:
+    found: TTLCache[Any, Any] | None = getattr(request.app.state, name, None)
+    if found is None:
+        found = TTLCache(ttl)
+        setattr(request.app.state, name, found)
+    return found
+
+
+def petitions_cache(request: Request) -> TTLCache[int, Petition]:
+    """Recently read petitions, for the hot public paths (signing, the count fragment, the page)."""
+    return _cache(request, "petitions_cache", policy(request).count_cache_seconds)
+
+
+def fragments(request: Request) -> TTLCache[int, str]:
+    return _cache(request, "petition_fragments", policy(request).count_cache_seconds)
+
+
+def postcodes(request: Request) -> TTLCache[str, str]:
+    """Postcode -> ward code ('' outside the council); postcodes change a few times a year."""
+    return _cache(request, "petition_postcodes", 600 if policy(request).count_cache_seconds else 0)
+
+
+def batcher(request: Request) -> SignBatcher:
+    found: SignBatcher | None = getattr(request.app.state, "petition_batcher", None)
+    if found is None:
+        state = request.app.state
+        found = SignBatcher(state.db, state.mail, policy(request), state.clock)
+        state.petition_batcher = found
+    return found
+
+
+def forget(request: Request, petition_id: int) -> None:
+    """Called after this process changes a petition, so its own next read is fresh."""
+    counts(request).forget(petition_id)
+    petitions_cache(request).forget(petition_id)
+    fragments(request).forget(petition_id)
+
+
+async def load_cached(request: Request) -> Petition:
+    """Like load_visible, but reusing a petition this process read within the cache period."""
+    cache = petitions_cache(request)
+    petition = cache.get(petition_id(request))
+    if petition is None:
+        async with reading(request) as session:
+            petition = cache.put(petition_id(request), await load(session, request))
+    if petition.state == State.REMOVED:
+        raise Gone("This petition was removed because it broke the petition standards.")
+    return petition
 
 
 def petition_id(request: Request) -> int:

@@ -12,15 +12,36 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from civic.app import create_app
+from civic.config import Settings
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.outbox import OutboxMessage
 from civic.petitions.models import Petition, Signature, SignatureState, State
 from civic.petitions.policy import policy_of
-from tests.conftest import SECRET
+from tests.conftest import SECRET, make_settings
+from tests.support.smtp import SmtpServer
 from tests.support.web import WebClient
 
 LINK = re.compile(r"http://testserver(/petitions/[^\s]+)")
+
+
+# Tests read their own writes at once, so per-process caches are off (a dedicated test turns them on).
+NO_CACHE = {"PETITION_COUNT_CACHE_SECONDS": "0"}
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url, extra=dict(NO_CACHE))
+
+
+@pytest.fixture
+async def mail_app(database_url: str, clock: FrozenClock, smtp: SmtpServer) -> AsyncIterator[Any]:
+    application = create_app(
+        make_settings(database_url, smtp_url=smtp.url, extra=dict(NO_CACHE)), clock=clock
+    )
+    yield application
+    await application.state.db.dispose()
 
 
 @pytest.fixture

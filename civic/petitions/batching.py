@@ -1,0 +1,241 @@
+"""Group commit for signatures.
+
+Under load, one transaction per signature spends most of its time waiting for SQLite's single write
+lock (or PostgreSQL's commit flush). Instead each process queues sign requests and one writer task
+stores whatever has queued up in one transaction: one rate-limit upsert for all the batch's keys, one
+multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING for the signatures, one insert for their
+confirmation emails. A request is acknowledged only after its batch has committed. Nothing is kept
+between batches; the writer task exits when the queue is empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.db import Database, dialect_name, run_sql
+from civic.core.outbox import Mail, OutboxMessage, OutboxStatus
+from civic.core.ratelimit import RateCounter
+from civic.petitions.models import Petition, Signature, SignatureState
+from civic.petitions.policy import Policy
+from civic.petitions.service import confirm_token
+
+MAX_BATCH = 200
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    petition: Petition
+    name: str
+    email: str
+    canonical: str
+    postcode: str
+    ward_code: str
+    notify: bool
+    ip: str
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.petition.id or 0, self.canonical)
+
+
+async def _suspects(
+    session: AsyncSession, batch: list[SignRequest], now: datetime, policy: Policy
+) -> list[bool]:
+    """Rate limits per IP per petition (burst and sustained), counted for the whole batch in one upsert
+    on the core rate_counter table (same keys and windows as civic.core.ratelimit.hit)."""
+    wanted: Counter[tuple[str, int]] = Counter()
+    for item in batch:
+        for limit in policy.sign_limits:
+            wanted[(f"petitions:sign:{item.petition.id}:{item.ip}|{limit.seconds}", limit.seconds)] += 1
+    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
+    table = RateCounter.__table__  # type: ignore[attr-defined]
+    rows = [
+        {"key": key, "window_start": _window(now, seconds), "window_seconds": seconds, "hits": n}
+        for (key, seconds), n in sorted(wanted.items())
+    ]
+    values = insert(table).values(rows)
+    statement = values.on_conflict_do_update(
+        index_elements=["key", "window_start"], set_={"hits": table.c.hits + values.excluded.hits}
+    ).returning(table.c.key, table.c.hits)
+    returned: list[Any] = list((await run_sql(session, statement)).all())
+    totals = {str(row[0]): int(row[1]) for row in returned}
+    seen: Counter[str] = Counter()
+    suspects = []
+    for item in batch:
+        over = False
+        for limit in policy.sign_limits:
+            key = f"petitions:sign:{item.petition.id}:{item.ip}|{limit.seconds}"
+            seen[key] += 1
+            position = totals[key] - wanted[(key, limit.seconds)] + seen[key]
+            over = over or position > limit.count
+        suspects.append(over)
+    return suspects
+
+
+def _window(now: datetime, seconds: int) -> datetime:
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
+
+
+async def sign_many(
+    session: AsyncSession, batch: list[SignRequest], *, now: datetime, policy: Policy, mail: Mail
+) -> list[bool]:
+    """Store each new signature once and queue its confirmation email; repeats (in the database or
+    earlier in the batch) get an "already signed" email instead. Returns, per request, whether it
+    stored a new signature."""
+    suspects = await _suspects(session, batch, now, policy)
+    firsts: dict[tuple[int, str], int] = {}
+    for index, item in enumerate(batch):
+        firsts.setdefault(item.key, index)
+    table = Signature.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
+    rows = [_signature_row(batch[i], suspects[i], now) for i in firsts.values()]
+    statement = (
+        insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["petition_id", "email_canonical"])
+        .returning(table.c.id, table.c.petition_id, table.c.email_canonical)
+    )
+    returned: list[Any] = list((await run_sql(session, statement)).all())
+    inserted = {(int(row[1]), str(row[2])): int(row[0]) for row in returned}
+    new = [firsts[item.key] == index and item.key in inserted for index, item in enumerate(batch)]
+    messages = [
+        _confirmation(mail, item, inserted[item.key], now, policy)
+        for item, is_new in zip(batch, new, strict=True)
+        if is_new
+    ]
+    if messages:
+        await run_sql(session, OutboxMessage.__table__.insert().values(messages))  # type: ignore[attr-defined]
+    for item, is_new in zip(batch, new, strict=True):
+        if not is_new:
+            await already_signed(
+                session, item.petition, item.email, item.canonical, now=now, policy=policy, mail=mail
+            )
+    return new
+
+
+async def already_signed(
+    session: AsyncSession,
+    petition: Petition,
+    email: str,
+    canonical: str,
+    *,
+    now: datetime,
+    policy: Policy,
+    mail: Mail,
+) -> None:
+    """Tell the person they have signed already; resend the confirmation link if still pending."""
+    existing = (
+        await session.exec(
+            select(Signature)
+            .where(Signature.petition_id == petition.id)
+            .where(Signature.email_canonical == canonical)
+        )
+    ).first()
+    if existing is None or existing.id is None:
+        return
+    pending = existing.state == SignatureState.PENDING
+    await mail.enqueue(
+        session,
+        to=email,
+        template="petitions_already_signed",
+        context={
+            "petition": petition,
+            "pending": pending,
+            "token": confirm_token(policy, existing.id, now) if pending else "",
+        },
+        now=now,
+        # At most one such email per signature per day, so the form cannot be used to flood a mailbox.
+        dedupe_key=f"petitions:already:{existing.id}:{now:%Y-%m-%d}",
+    )
+
+
+def _signature_row(item: SignRequest, suspect: bool, now: datetime) -> dict[str, Any]:
+    return {
+        "petition_id": item.petition.id,
+        "name": item.name,
+        "email": item.email,
+        "email_canonical": item.canonical,
+        "postcode": item.postcode,
+        "ward_code": item.ward_code,
+        "notify": item.notify,
+        "state": SignatureState.PENDING.value,
+        "suspect": suspect,
+        "is_creator": False,
+        "ip_address": item.ip[:45],
+        "created_at": now,
+        "invalidation_reason": "",
+    }
+
+
+def _confirmation(
+    mail: Mail, item: SignRequest, signature_id: int, now: datetime, policy: Policy
+) -> dict[str, Any]:
+    """The outbox row Mail.enqueue would write (no dedupe key: each new signature gets one)."""
+    context = {
+        "petition": item.petition,
+        "name": item.name,
+        "token": confirm_token(policy, signature_id, now),
+    }
+    subject, text, html = mail.render("petitions_confirm_signature", context)
+    return {
+        "created_at": now,
+        "to_address": item.email,
+        "subject": subject[:250],
+        "body_text": text,
+        "body_html": html,
+        "headers_json": json.dumps({}),
+        "dedupe_key": None,
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+    }
+
+
+class SignBatcher:
+    """One per app (process): queues sign requests and stores them in group commits."""
+
+    def __init__(self, db: Database, mail: Mail, policy: Policy, clock: Any) -> None:
+        self.db, self.mail, self.policy, self.clock = db, mail, policy, clock
+        self.queue: list[tuple[SignRequest, asyncio.Future[bool]]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def submit(self, request: SignRequest) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.queue.append((request, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        await asyncio.sleep(0)  # let requests that arrived in the same tick join the first batch
+        while self.queue:
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            try:
+                async with self.db.transaction() as session:
+                    results = await sign_many(
+                        session,
+                        [r for r, _ in batch],
+                        now=self.clock.now(),
+                        policy=self.policy,
+                        mail=self.mail,
+                    )
+            except Exception as exc:  # every waiting request fails with the batch, never silently
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
