@@ -41,7 +41,7 @@ from civic.demo import load_areas  # noqa: E402
 from civic.petitions.models import Petition, Signature, SignatureState, State  # noqa: E402
 from tests.support.postgres import PostgresServer, free_port  # noqa: E402
 
-SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - a throwaway server
 COOKIE = "benchcookie"
 UVICORN = str(ROOT / ".venv" / "bin" / "uvicorn")
 LUA = Path(tempfile.mkdtemp(prefix="civic-bench-lua-"))
@@ -205,7 +205,7 @@ async def seed(url: str) -> int:
     return petition.id
 
 
-async def pending_tokens(url: str, prefix: str, path: Path) -> int:
+async def pending_tokens(url: str, prefix: str) -> list[str]:
     db = Database(url)
     expires = datetime.now(UTC) + timedelta(days=1)
     async with db.reading() as session:
@@ -216,10 +216,7 @@ async def pending_tokens(url: str, prefix: str, path: Path) -> int:
         )
         ids = list(rows.all())
     await db.dispose()
-    path.write_text(
-        "\n".join(make_token(SECRET, "petitions.confirm", str(i), expires=expires) for i in ids) + "\n"
-    )
-    return len(ids)
+    return [make_token(SECRET, "petitions.confirm", str(i), expires=expires) for i in ids]
 
 
 async def exactly_once(url: str, port: int, petition_id: int, prefix: str, people: int = 600) -> str:
@@ -276,7 +273,9 @@ def bench_app(engine: str, url: str, workers: int, opts: argparse.Namespace, scr
         run_wrk(server.port, scripts["sign"], [prefix, f"/petitions/{petition_id}/sign", token], "sign", d, c)
     ]
     tokens = workdir / "tokens.txt"
-    count = asyncio.run(pending_tokens(url, prefix, tokens))
+    made = asyncio.run(pending_tokens(url, prefix))
+    tokens.write_text("\n".join(made) + "\n")
+    count = len(made)
     results.append(run_wrk(server.port, scripts["confirm"], [str(tokens), token, "2"], "confirm", d, c))
     results.append(run_wrk(server.port, scripts["get"], [f"/petitions/{petition_id}"], "petition page", d, c))
     results.append(

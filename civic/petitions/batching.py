@@ -13,16 +13,17 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.db import Database, dialect_name, run_sql
+from civic.core.db import Database, dialect_name
 from civic.core.outbox import Mail, OutboxMessage, OutboxStatus
 from civic.core.ratelimit import RateCounter
 from civic.petitions.models import Petition, Signature, SignatureState
@@ -63,11 +64,11 @@ async def _suspects(
         {"key": key, "window_start": _window(now, seconds), "window_seconds": seconds, "hits": n}
         for (key, seconds), n in sorted(wanted.items())
     ]
-    values = insert(table).values(rows)
+    values = insert(table)
     statement = values.on_conflict_do_update(
         index_elements=["key", "window_start"], set_={"hits": table.c.hits + values.excluded.hits}
     ).returning(table.c.key, table.c.hits)
-    returned: list[Any] = list((await run_sql(session, statement)).all())
+    returned = await _execute_many(session, statement, rows)
     totals = {str(row[0]): int(row[1]) for row in returned}
     seen: Counter[str] = Counter()
     suspects = []
@@ -80,6 +81,14 @@ async def _suspects(
             over = over or position > limit.count
         suspects.append(over)
     return suspects
+
+
+async def _execute_many(session: AsyncSession, statement: Any, rows: list[dict[str, Any]]) -> list[Any]:
+    """executemany: SQLAlchemy's "insertmanyvalues" sends few multi-row statements with one cached
+    compilation, and collects RETURNING rows (only those actually inserted or updated)."""
+    connection = await session.connection()
+    result = await connection.execute(statement, rows)
+    return list(result.all()) if result.returns_rows else []
 
 
 def _window(now: datetime, seconds: int) -> datetime:
@@ -102,11 +111,10 @@ async def sign_many(
     rows = [_signature_row(batch[i], suspects[i], now) for i in firsts.values()]
     statement = (
         insert(table)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["petition_id", "email_canonical"])
         .returning(table.c.id, table.c.petition_id, table.c.email_canonical)
     )
-    returned: list[Any] = list((await run_sql(session, statement)).all())
+    returned = await _execute_many(session, statement, rows)
     inserted = {(int(row[1]), str(row[2])): int(row[0]) for row in returned}
     new = [firsts[item.key] == index and item.key in inserted for index, item in enumerate(batch)]
     messages = [
@@ -115,7 +123,7 @@ async def sign_many(
         if is_new
     ]
     if messages:
-        await run_sql(session, OutboxMessage.__table__.insert().values(messages))  # type: ignore[attr-defined]
+        await _execute_many(session, OutboxMessage.__table__.insert(), messages)  # type: ignore[attr-defined]
     for item, is_new in zip(batch, new, strict=True):
         if not is_new:
             await already_signed(
@@ -187,7 +195,7 @@ def _confirmation(
         "name": item.name,
         "token": confirm_token(policy, signature_id, now),
     }
-    subject, text, html = mail.render("petitions_confirm_signature", context)
+    subject, text, html = _render_text(mail, "petitions_confirm_signature", context)
     return {
         "created_at": now,
         "to_address": item.email,
@@ -203,17 +211,32 @@ def _confirmation(
     }
 
 
-class SignBatcher:
-    """One per app (process): queues sign requests and stores them in group commits."""
+def _render_text(mail: Mail, template: str, context: dict[str, Any]) -> tuple[str, str, None]:
+    """Mail.render for a text-only email, without its per-message search for an HTML alternative
+    (that search lists the whole template folder; a hot path cannot afford it)."""
+    full = {"settings": mail.settings, "url": mail.settings.url, **context}
+    text = mail.env.get_template(f"emails/{template}.txt").render(full)
+    first, _, body = text.lstrip().partition("\n")
+    return first.removeprefix("Subject:").strip(), body.strip() + "\n", None
 
-    def __init__(self, db: Database, mail: Mail, policy: Policy, clock: Any) -> None:
-        self.db, self.mail, self.policy, self.clock = db, mail, policy, clock
-        self.queue: list[tuple[SignRequest, asyncio.Future[bool]]] = []
+
+T = TypeVar("T")
+R = TypeVar("R")
+Work = Callable[[AsyncSession, list[T]], Awaitable[list[R]]]
+
+
+class GroupCommit(Generic[T, R]):
+    """Queues work items and runs whatever has queued up in one write transaction; each caller gets
+    its own result after the commit. One per app (process) and kind of work."""
+
+    def __init__(self, db: Database, work: Work[T, R]) -> None:
+        self.db, self.work = db, work
+        self.queue: list[tuple[T, asyncio.Future[R]]] = []
         self.task: asyncio.Task[None] | None = None
 
-    async def submit(self, request: SignRequest) -> bool:
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.queue.append((request, future))
+    async def submit(self, item: T) -> R:
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self.queue.append((item, future))
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self._drain())
         return await future
@@ -224,13 +247,7 @@ class SignBatcher:
             batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
             try:
                 async with self.db.transaction() as session:
-                    results = await sign_many(
-                        session,
-                        [r for r, _ in batch],
-                        now=self.clock.now(),
-                        policy=self.policy,
-                        mail=self.mail,
-                    )
+                    results = await self.work(session, [item for item, _ in batch])
             except Exception as exc:  # every waiting request fails with the batch, never silently
                 for _, future in batch:
                     if not future.done():

@@ -25,8 +25,10 @@ from civic.petitions.views import (
     cacheable,
     counts,
     fragments,
+    load,
     load_cached,
     load_visible,
+    pages,
     petition_id,
     policy,
     ward_names,
@@ -95,9 +97,15 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
 
 
 async def petition_page(request: Request) -> Response:
-    async with reading(request) as session:
-        petition = await load_visible(session, request)
-        context = await _page_context(session, request, petition)
+    """What the page shows is read once per cache period per process; only the rendering is per request."""
+    cache = pages(request)
+    context = cache.get(petition_id(request))
+    if context is None:
+        async with reading(request) as session:
+            petition = await load(session, request)
+            context = cache.put(petition_id(request), await _page_context(session, request, petition))
+    if not can("petitions.view", current_user(request), context["petition"], now=now(request)):
+        raise HTTPException(404)
     return render_page(request, "petitions/show.html", context)
 
 

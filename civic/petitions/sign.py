@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, normalise_postcode
 from civic.core.clock import now
-from civic.core.db import reading, transaction
+from civic.core.db import reading
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
@@ -22,8 +22,7 @@ from civic.petitions.batching import SignRequest
 from civic.petitions.forms import CREATOR_FIELDS, canonical, check_person, resolve_ward, values_of
 from civic.petitions.models import Petition, State
 from civic.petitions.service import supporters_count
-from civic.petitions.signing import confirm
-from civic.petitions.views import batcher, forget, form_page, load, load_cached, policy, postcodes
+from civic.petitions.views import confirmer, forget, form_page, load, load_cached, policy, postcodes, signer
 
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
@@ -84,7 +83,7 @@ async def sign_post(request: Request) -> Response:
         notify=values["notify"] == "yes",
         ip=client_ip(request),
     )
-    await batcher(request).submit(item)
+    await signer(request).submit(item)
     return RedirectResponse(signed_page, status_code=303)
 
 
@@ -156,10 +155,7 @@ async def confirm_page(request: Request) -> Response:
 async def confirm_post(request: Request) -> Response:
     form = await read_form(request)
     signature_id = _signature_id(request, text(form, "token"))
-    async with transaction(request) as session:
-        result = await confirm(
-            session, signature_id, now=now(request), policy=policy(request), mail=request.app.state.mail
-        )
+    result = await confirmer(request).submit(signature_id)
     if result is None:
         raise HTTPException(404, "We could not find this signature. It may have been removed.")
     forget(request, result.petition.id or 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, update
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.outbox import Mail
@@ -75,30 +75,75 @@ async def confirm(
     session: AsyncSession, signature_id: int, *, now: datetime, policy: Policy, mail: Mail
 ) -> Confirmation | None:
     """Validate a pending signature once; later uses of the same link change nothing."""
-    signature = await session.get(Signature, signature_id)
-    if signature is None:
-        return None
-    petition = await session.get(Petition, signature.petition_id)
-    assert petition is not None
-    if signature.state == SignatureState.VALIDATED:
-        return Confirmation("already", petition, signature)
-    if signature.state == SignatureState.INVALIDATED:
-        return Confirmation("invalidated", petition, signature)
-    if not confirmable(petition, now=now, policy=policy):
-        return Confirmation("closed", petition, signature)
-    result = await session.exec(
-        update(Signature)
-        .where(col(Signature.id) == signature_id)
-        .where(col(Signature.state) == SignatureState.PENDING)
-        .values(state=SignatureState.VALIDATED, validated_at=now)
-    )
-    if not result.rowcount:
-        return Confirmation("already", petition, signature)
-    signature.state, signature.validated_at = SignatureState.VALIDATED, now
-    if petition.state in {State.PENDING, State.COLLECTING}:
-        # Only tiny, pre-moderation petitions are locked, to move them on exactly once.
-        locked = await get_petition(session, petition.id or 0, for_update=True)
-        assert locked is not None
-        petition = locked
-        await after_confirmation(session, petition, signature, now=now, policy=policy, mail=mail)
-    return Confirmation("confirmed", petition, signature)
+    return (await confirm_many(session, [signature_id], now=now, policy=policy, mail=mail))[0]
+
+
+async def confirm_many(
+    session: AsyncSession, signature_ids: list[int], *, now: datetime, policy: Policy, mail: Mail
+) -> list[Confirmation | None]:
+    """Confirm a batch in one transaction: one read of the signatures and their petitions and one
+    UPDATE ... WHERE state = 'pending', so each signature is validated at most once whatever repeats."""
+    found = await session.exec(select(Signature).where(col(Signature.id).in_(set(signature_ids))))
+    signatures = {s.id: s for s in found.all()}
+    petition_ids = {s.petition_id for s in signatures.values()}
+    petitions = {
+        p.id: p
+        for p in (await session.exec(select(Petition).where(col(Petition.id).in_(petition_ids)))).all()
+    }
+    outcomes: list[tuple[str, Signature, Petition] | None] = []
+    to_validate: set[int] = set()
+    for signature_id in signature_ids:
+        signature = signatures.get(signature_id)
+        if signature is None:
+            outcomes.append(None)
+            continue
+        petition = petitions[signature.petition_id]
+        if signature.state == SignatureState.VALIDATED or signature_id in to_validate:
+            outcome = "already"
+        elif signature.state == SignatureState.INVALIDATED:
+            outcome = "invalidated"
+        elif not confirmable(petition, now=now, policy=policy):
+            outcome = "closed"
+        else:
+            outcome = "confirmed"
+            to_validate.add(signature_id)
+        outcomes.append((outcome, signature, petition))
+    if to_validate:
+        await session.exec(
+            update(Signature)
+            .where(col(Signature.id).in_(to_validate))
+            .where(col(Signature.state) == SignatureState.PENDING)
+            .values(state=SignatureState.VALIDATED, validated_at=now)
+        )
+    results: list[Confirmation | None] = []
+    locked: dict[int, Petition] = {}
+    for item in outcomes:
+        if item is None:
+            results.append(None)
+            continue
+        outcome, signature, petition = item
+        if outcome == "confirmed":
+            signature.state, signature.validated_at = SignatureState.VALIDATED, now
+            if petition.state in {State.PENDING, State.COLLECTING} or petition.id in locked:
+                petition = await _move_on(session, petition, signature, locked, now, policy, mail)
+        results.append(Confirmation(outcome, petition, signature))
+    return results
+
+
+async def _move_on(
+    session: AsyncSession,
+    petition: Petition,
+    signature: Signature,
+    locked: dict[int, Petition],
+    now: datetime,
+    policy: Policy,
+    mail: Mail,
+) -> Petition:
+    """Only tiny, pre-moderation petitions are locked (once per batch), to move them on exactly once."""
+    held = locked.get(petition.id or 0)
+    if held is None:
+        held = await get_petition(session, petition.id or 0, for_update=True)
+        assert held is not None
+        locked[petition.id or 0] = held
+    await after_confirmation(session, held, signature, now=now, policy=policy, mail=mail)
+    return held

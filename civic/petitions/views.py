@@ -17,12 +17,13 @@ from civic.core.errors import Gone
 from civic.core.forms import Errors, error_list
 from civic.core.rules import can
 from civic.core.templating import render_page
-from civic.petitions.batching import SignBatcher
+from civic.petitions.batching import GroupCommit, SignRequest, sign_many
 from civic.petitions.cache import TTLCache
 from civic.petitions.counting import CountCache
 from civic.petitions.models import Petition, State
 from civic.petitions.policy import Policy, policy_of
 from civic.petitions.service import get_petition
+from civic.petitions.signing import Confirmation, confirm_many
 
 
 def policy(request: Request) -> Policy:
@@ -54,17 +55,40 @@ def fragments(request: Request) -> TTLCache[int, str]:
     return _cache(request, "petition_fragments", policy(request).count_cache_seconds)
 
 
+def pages(request: Request) -> TTLCache[int, dict[str, Any]]:
+    return _cache(request, "petition_pages", policy(request).count_cache_seconds)
+
+
 def postcodes(request: Request) -> TTLCache[str, str]:
     """Postcode -> ward code ('' outside the council); postcodes change a few times a year."""
     return _cache(request, "petition_postcodes", 600 if policy(request).count_cache_seconds else 0)
 
 
-def batcher(request: Request) -> SignBatcher:
-    found: SignBatcher | None = getattr(request.app.state, "petition_batcher", None)
+def signer(request: Request) -> GroupCommit[SignRequest, bool]:
+    """This process's group commit for signatures (see batching.py)."""
+    found: GroupCommit[SignRequest, bool] | None = getattr(request.app.state, "petition_signer", None)
     if found is None:
-        state = request.app.state
-        found = SignBatcher(state.db, state.mail, policy(request), state.clock)
-        state.petition_batcher = found
+        state, rules = request.app.state, policy(request)
+
+        async def work(session: AsyncSession, items: list[SignRequest]) -> list[bool]:
+            return await sign_many(session, items, now=state.clock.now(), policy=rules, mail=state.mail)
+
+        found = state.petition_signer = GroupCommit(state.db, work)
+    return found
+
+
+def confirmer(request: Request) -> GroupCommit[int, Confirmation | None]:
+    """This process's group commit for confirmations."""
+    found: GroupCommit[int, Confirmation | None] | None = getattr(
+        request.app.state, "petition_confirmer", None
+    )
+    if found is None:
+        state, rules = request.app.state, policy(request)
+
+        async def work(session: AsyncSession, ids: list[int]) -> list[Confirmation | None]:
+            return await confirm_many(session, ids, now=state.clock.now(), policy=rules, mail=state.mail)
+
+        found = state.petition_confirmer = GroupCommit(state.db, work)
     return found
 
 
@@ -73,6 +97,7 @@ def forget(request: Request, petition_id: int) -> None:
     counts(request).forget(petition_id)
     petitions_cache(request).forget(petition_id)
     fragments(request).forget(petition_id)
+    pages(request).forget(petition_id)
 
 
 async def load_cached(request: Request) -> Petition:
