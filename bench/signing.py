@@ -266,25 +266,31 @@ def bench_app(engine: str, url: str, workers: int, opts: argparse.Namespace, scr
     env = {"DATABASE_URL": url, "SECRET_KEY": SECRET, "ENVIRONMENT": "production", "MAIL_WORKER": "0",
            "TRUST_PROXY_HEADERS": "1", "LOG_LEVEL": "WARNING"}  # fmt: skip
     server = Server("civic.asgi:app", workers, env)
-    token = token_for(SECRET, COOKIE)
-    prefix = f"{engine}{workers}w{int(time.time())}"
-    d, c = opts.duration, opts.connections
-    results = [
-        run_wrk(server.port, scripts["sign"], [prefix, f"/petitions/{petition_id}/sign", token], "sign", d, c)
-    ]
-    tokens = workdir / "tokens.txt"
-    made = asyncio.run(pending_tokens(url, prefix))
-    tokens.write_text("\n".join(made) + "\n")
-    count = len(made)
-    results.append(run_wrk(server.port, scripts["confirm"], [str(tokens), token, "2"], "confirm", d, c))
-    results.append(run_wrk(server.port, scripts["get"], [f"/petitions/{petition_id}"], "petition page", d, c))
-    results.append(
-        run_wrk(
-            server.port, scripts["get"], [f"/petitions/{petition_id}/count", "hx"], "count fragment", d, c
+    try:
+        token = token_for(SECRET, COOKIE)
+        prefix = f"{engine}{workers}w{int(time.time())}"
+        d, c = opts.duration, opts.connections
+        results = [
+            run_wrk(
+                server.port, scripts["sign"], [prefix, f"/petitions/{petition_id}/sign", token], "sign", d, c
+            )
+        ]
+        tokens = workdir / "tokens.txt"
+        made = asyncio.run(pending_tokens(url, prefix))
+        tokens.write_text("\n".join(made) + "\n")
+        count = len(made)
+        results.append(run_wrk(server.port, scripts["confirm"], [str(tokens), token, "2"], "confirm", d, c))
+        results.append(
+            run_wrk(server.port, scripts["get"], [f"/petitions/{petition_id}"], "petition page", d, c)
         )
-    )
-    check = asyncio.run(exactly_once(url, server.port, petition_id, prefix + "x"))
-    peaks = server.stop()
+        results.append(
+            run_wrk(
+                server.port, scripts["get"], [f"/petitions/{petition_id}/count", "hx"], "count fragment", d, c
+            )
+        )
+        check = asyncio.run(exactly_once(url, server.port, petition_id, prefix + "x"))
+    finally:
+        peaks = server.stop()
     print(f"\n== Civic on {engine}, {workers} worker(s), {c} connections, {d}s each ==")
     print(
         f"{'scenario':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ok':>8}{'4xx/5xx':>9}{'sock err':>9}{'x hello':>9}"
@@ -312,8 +318,10 @@ def main() -> None:
     hello: dict[int, float] = {}
     for workers in workers_list:
         server = Server("bench.hello:app", workers, {})
-        result = run_wrk(server.port, scripts["get"], ["/"], "hello", opts.duration, opts.connections)
-        peaks = server.stop()
+        try:
+            result = run_wrk(server.port, scripts["get"], ["/"], "hello", opts.duration, opts.connections)
+        finally:
+            peaks = server.stop()
         hello[workers] = result.rps
         print(f"bare Starlette hello, {workers} worker(s): {result.rps:.0f} req/s, p50 {result.p50:.1f} ms, "
               f"p99 {result.p99:.1f} ms, peak MB {', '.join(f'{p:.0f}' for p in peaks)}")  # fmt: skip

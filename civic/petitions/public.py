@@ -24,6 +24,7 @@ from civic.petitions.responses import published_response
 from civic.petitions.views import (
     cacheable,
     counts,
+    fragment_counts,
     fragments,
     load,
     load_cached,
@@ -98,12 +99,12 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
 
 async def petition_page(request: Request) -> Response:
     """What the page shows is read once per cache period per process; only the rendering is per request."""
-    cache = pages(request)
-    context = cache.get(petition_id(request))
-    if context is None:
+
+    async def read() -> dict[str, Any]:
         async with reading(request) as session:
-            petition = await load(session, request)
-            context = cache.put(petition_id(request), await _page_context(session, request, petition))
+            return await _page_context(session, request, await load(session, request))
+
+    context = await pages(request).get_or_load(petition_id(request), read)
     if not can("petitions.view", current_user(request), context["petition"], now=now(request)):
         raise HTTPException(404)
     return render_page(request, "petitions/show.html", context)
@@ -120,14 +121,18 @@ async def count_fragment(request: Request) -> Response:
     petition = await load_cached(request)
     if not can("petitions.view", current_user(request), petition, now=now(request)):
         raise HTTPException(404)
-    assert petition.id is not None
-    async with reading(request) as session:
-        count = await counts(request).total(session, petition.id)
+    pid = petition.id or 0
+
+    async def read() -> int:
+        async with reading(request) as session:
+            return await counts(request).total(session, pid)
+
+    count = await fragment_counts(request).get_or_load(pid, read)
     context = {"petition": petition, "progress": progress(petition, count)}
     if not is_htmx(request):
         return render_page(request, "petitions/count.html", context, headers=headers)
     env = request.app.state.templates.env
-    body = fragments(request).put(petition.id, env.get_template("petitions/_count.html").render(context))
+    body = fragments(request).put(pid, env.get_template("petitions/_count.html").render(context))
     return HTMLResponse(body, headers=headers)
 
 

@@ -98,15 +98,21 @@ def forget(request: Request, petition_id: int) -> None:
     petitions_cache(request).forget(petition_id)
     fragments(request).forget(petition_id)
     pages(request).forget(petition_id)
+    fragment_counts(request).forget(petition_id)
+
+
+def fragment_counts(request: Request) -> TTLCache[int, int]:
+    return _cache(request, "petition_fragment_counts", policy(request).count_cache_seconds)
 
 
 async def load_cached(request: Request) -> Petition:
-    """Like load_visible, but reusing a petition this process read within the cache period."""
-    cache = petitions_cache(request)
-    petition = cache.get(petition_id(request))
-    if petition is None:
+    """Like load, but reusing a petition this process read within the cache period."""
+
+    async def read() -> Petition:
         async with reading(request) as session:
-            petition = cache.put(petition_id(request), await load(session, request))
+            return await load(session, request)
+
+    petition = await petitions_cache(request).get_or_load(petition_id(request), read)
     if petition.state == State.REMOVED:
         raise Gone("This petition was removed because it broke the petition standards.")
     return petition
