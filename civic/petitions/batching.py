@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import Database, dialect_name
@@ -124,48 +124,43 @@ async def sign_many(
     ]
     if messages:
         await _execute_many(session, OutboxMessage.__table__.insert(), messages)  # type: ignore[attr-defined]
-    for item, is_new in zip(batch, new, strict=True):
-        if not is_new:
-            await already_signed(
-                session, item.petition, item.email, item.canonical, now=now, policy=policy, mail=mail
-            )
+    repeats = [item for item, is_new in zip(batch, new, strict=True) if not is_new]
+    if repeats:
+        await _already_signed_many(session, repeats, now=now, policy=policy, mail=mail)
     return new
 
 
-async def already_signed(
-    session: AsyncSession,
-    petition: Petition,
-    email: str,
-    canonical: str,
-    *,
-    now: datetime,
-    policy: Policy,
-    mail: Mail,
+async def _already_signed_many(
+    session: AsyncSession, repeats: list[SignRequest], *, now: datetime, policy: Policy, mail: Mail
 ) -> None:
-    """Tell the person they have signed already; resend the confirmation link if still pending."""
-    existing = (
-        await session.exec(
+    """One read of the existing signatures and one insert of "already signed" emails (at most one per
+    signature per day, by dedupe key, so the form cannot be used to flood a mailbox)."""
+    existing: dict[tuple[int, str], Signature] = {}
+    for petition_id in {item.key[0] for item in repeats}:
+        canon = [item.canonical for item in repeats if item.key[0] == petition_id]
+        rows = await session.exec(
             select(Signature)
-            .where(Signature.petition_id == petition.id)
-            .where(Signature.email_canonical == canonical)
+            .where(Signature.petition_id == petition_id)
+            .where(col(Signature.email_canonical).in_(canon))
         )
-    ).first()
-    if existing is None or existing.id is None:
-        return
-    pending = existing.state == SignatureState.PENDING
-    await mail.enqueue(
-        session,
-        to=email,
-        template="petitions_already_signed",
-        context={
-            "petition": petition,
+        existing.update({(petition_id, s.email_canonical): s for s in rows.all()})
+    messages: dict[str, dict[str, Any]] = {}
+    for item in repeats:
+        signature = existing.get(item.key)
+        if signature is None or signature.id is None:
+            continue
+        key = f"petitions:already:{signature.id}:{now:%Y-%m-%d}"
+        pending = signature.state == SignatureState.PENDING
+        context = {
+            "petition": item.petition,
             "pending": pending,
-            "token": confirm_token(policy, existing.id, now) if pending else "",
-        },
-        now=now,
-        # At most one such email per signature per day, so the form cannot be used to flood a mailbox.
-        dedupe_key=f"petitions:already:{existing.id}:{now:%Y-%m-%d}",
-    )
+            "token": confirm_token(policy, signature.id, now) if pending else "",
+        }
+        messages.setdefault(key, _outbox_row(mail, item.email, "petitions_already_signed", context, now, key))
+    if messages:
+        insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        await _execute_many(session, insert(table).on_conflict_do_nothing(), list(messages.values()))
 
 
 def _signature_row(item: SignRequest, suspect: bool, now: datetime) -> dict[str, Any]:
@@ -189,21 +184,27 @@ def _signature_row(item: SignRequest, suspect: bool, now: datetime) -> dict[str,
 def _confirmation(
     mail: Mail, item: SignRequest, signature_id: int, now: datetime, policy: Policy
 ) -> dict[str, Any]:
-    """The outbox row Mail.enqueue would write (no dedupe key: each new signature gets one)."""
     context = {
         "petition": item.petition,
         "name": item.name,
         "token": confirm_token(policy, signature_id, now),
     }
-    subject, text, html = _render_text(mail, "petitions_confirm_signature", context)
+    return _outbox_row(mail, item.email, "petitions_confirm_signature", context, now, None)
+
+
+def _outbox_row(
+    mail: Mail, to: str, template: str, context: dict[str, Any], now: datetime, dedupe_key: str | None
+) -> dict[str, Any]:
+    """The outbox row Mail.enqueue would write, for a multi-row insert."""
+    subject, text, html = _render_text(mail, template, context)
     return {
         "created_at": now,
-        "to_address": item.email,
+        "to_address": to,
         "subject": subject[:250],
         "body_text": text,
         "body_html": html,
         "headers_json": json.dumps({}),
-        "dedupe_key": None,
+        "dedupe_key": dedupe_key,
         "status": OutboxStatus.PENDING.value,
         "attempts": 0,
         "next_attempt_at": now,
