@@ -24,6 +24,7 @@ FILTERS: Final = {
     "open": "Open",
     "awaiting_response": "Awaiting a response",
     "responded": "Responded to",
+    "awaiting_debate": "On the debate list",
     "debated": "Debated",
     "closed": "Closed",
     "rejected": "Rejected",
@@ -101,6 +102,12 @@ def filter_clause(name: str) -> list[Any]:
         ]
     if name == "responded":
         return [col(Petition.state).in_([State.OPEN, State.CLOSED]), _responded()]
+    if name == "awaiting_debate":
+        return [
+            col(Petition.state).in_([State.OPEN, State.CLOSED]),
+            col(Petition.debate_threshold_reached_at).is_not(None),
+            ~_debated(),
+        ]
     if name == "debated":
         return [col(Petition.state).in_([State.OPEN, State.CLOSED]), _debated()]
     return [col(Petition.state).in_(VISIBLE_STATES)]

@@ -30,7 +30,10 @@ from civic.petitions.service import (
 from civic.petitions.views import forget, form_page, load, policy
 
 staff_link("Petitions waiting for moderation", "/petitions/moderation", Role.MODERATOR.value)
-staff_link("Petitions to respond to or debate", "/petitions?state=awaiting_response", Role.COUNCILLOR.value)
+staff_link(
+    "Petitions awaiting the council's response", "/petitions?state=awaiting_response", Role.COUNCILLOR.value
+)
+staff_link("Petitions on the debate list", "/petitions?state=awaiting_debate", Role.COUNCILLOR.value)
 
 
 async def queue(request: Request) -> Response:

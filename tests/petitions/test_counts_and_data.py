@@ -39,6 +39,7 @@ async def test_reaching_thresholds_sets_a_due_date_and_the_debate_list_and_inval
     assert counted.debate_threshold_reached_at == clock.now()
     listed = await web.get("/petitions?state=awaiting_response")
     assert counted.action in listed.text
+    assert counted.action in (await web.get("/petitions?state=awaiting_debate")).text
 
     moderator = await make_staff(Role.MODERATOR)
     await web.login(moderator.email, PASSWORD)
@@ -54,6 +55,7 @@ async def test_reaching_thresholds_sets_a_due_date_and_the_debate_list_and_inval
     assert after.signature_count == 12
     assert after.debate_threshold_reached_at is None  # fell below, and no debate was scheduled
     assert after.response_due_at is not None  # still above 10
+    assert after.action not in (await web.get("/petitions?state=awaiting_debate")).text
     page = await web.get(f"/petitions/{petition.id}")
     assert ">12</span>" in page.text
 
