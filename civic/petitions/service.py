@@ -3,6 +3,7 @@ state machine does not allow (409 with the reason) and writes an audit entry for
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
-from civic.core.audit import record
+from civic.core.audit import actor_label, record
 from civic.core.errors import Conflict
 from civic.core.outbox import Mail
 from civic.core.tokens import make_token
@@ -27,6 +28,7 @@ from civic.petitions.models import (
 )
 from civic.petitions.policy import Policy
 
+log = logging.getLogger("civic.petitions")
 MODERATION_LOCK = timedelta(minutes=15)
 PUBLIC_STATES = frozenset({State.OPEN, State.CLOSED, State.REJECTED, State.REMOVED})
 
@@ -92,6 +94,12 @@ async def transition(
     """The one way a petition changes state: checked, stamped, flushed and audited."""
     problem = refusal(petition, to)
     if problem:
+        # The request's transaction rolls back with this 409, so the refusal goes to the log; only
+        # changes that happen are in the audit chain.
+        log.warning(
+            "refused petitions.%s on petition %s (%s) by %s: %s",
+            to.value, petition.id, petition.state.value, actor_label(actor), problem,
+        )  # fmt: skip
         raise Conflict(problem)
     previous = petition.state
     petition.state = to

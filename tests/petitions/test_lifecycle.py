@@ -30,7 +30,12 @@ async def audit_actions(db: Database) -> list[str]:
 
 @pytest.mark.parametrize("start", list(State))
 async def test_every_refused_transition_is_a_409_and_changes_nothing(
-    start: State, db: Database, clock: FrozenClock, settings: Any, make_petition: PetitionMaker
+    start: State,
+    db: Database,
+    clock: FrozenClock,
+    settings: Any,
+    make_petition: PetitionMaker,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     petition = await make_petition(start)
     for target in State:
@@ -44,6 +49,7 @@ async def test_every_refused_transition_is_a_409_and_changes_nothing(
                     session, fresh, target, actor=None, now=clock.now(), policy=policy_of(settings)
                 )
         assert refused.value.status_code == 409 and "cannot become" in str(refused.value.detail)
+        assert f"refused petitions.{target.value} on petition {petition.id}" in caplog.text
         assert (await reload(db, petition.id or 0)).state == start
     assert await audit_actions(db) == []
 
