@@ -26,6 +26,7 @@ from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from civic.core.templating import STATIC_DIR, make_templates
 from civic.core.worker import Worker
 from civic.panels import routes as panels_routes
+from civic.petitions import routes as petitions_routes
 from civic.priorities import routes as priorities_routes
 from civic.responses import routes as responses_routes
 from civic.site import routes as site
@@ -35,10 +36,15 @@ FEATURES: list[tuple[str, str, list[BaseRoute]]] = [
     ("/budgets", "budgets", budgets_routes.routes),
     ("/responses", "responses", responses_routes.routes),
     ("/panels", "panels", panels_routes.routes),
+    ("/petitions", "petitions", petitions_routes.routes),
     ("/priorities", "priorities", priorities_routes.routes),
 ]
 # Routes outside a feature's Mount, such as /petitions.json beside /petitions/.
-TOP_LEVEL: list[BaseRoute] = [*responses_routes.top_level, *panels_routes.top_level]
+TOP_LEVEL: list[BaseRoute] = [
+    *responses_routes.top_level,
+    *panels_routes.top_level,
+    *petitions_routes.top_level,
+]
 
 # Paths whose POSTs carry their own signed token and come from mail clients without cookies
 # (RFC 8058 one-click unsubscribe). Nothing else may be listed; a test checks this.

@@ -25,6 +25,7 @@ import civic.panels.models
 import civic.panels.opendata
 import civic.panels.respond
 import civic.panels.rules
+import civic.petitions.feature
 import civic.priorities.register
 import civic.responses.data
 import civic.responses.demo

@@ -1,0 +1,1 @@
+"""Petitions: residents create and sign; the council moderates, responds and debates."""

@@ -1,0 +1,6 @@
+"""Importing this registers everything petitions adds: tables, rules, jobs, settings, demo data and
+the home page's "open now" provider (civic/models.py imports it)."""
+
+from civic.petitions import demo, home, jobs, models, rules, settings
+
+__all__ = ["demo", "home", "jobs", "models", "rules", "settings"]

@@ -1,0 +1,111 @@
+"""Parsing and validating petition forms into values and a field -> message map."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.datastructures import FormData
+
+from civic.core.areas import OUTSIDE_WARDS, PostcodeError, lookup_postcode
+from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+from civic.core.identity import canonical_email
+from civic.petitions.models import REASONS_BY_CODE
+
+PETITION_FIELDS = ("action", "background", "additional_details")
+CREATOR_FIELDS = ("name", "email", "postcode")
+LIMITS = {"action": 80, "background": 300, "additional_details": 800, "name": 120}
+LABELS = {
+    "action": "what you want the council to do",
+    "background": "why you want the council to do it",
+    "additional_details": "more details",
+    "name": "your name",
+    "email": "your email address",
+    "postcode": "your postcode",
+}
+
+
+def values_of(form: FormData, fields: tuple[str, ...]) -> dict[str, str]:
+    return {name: text(form, name) for name in fields}
+
+
+def check_petition(values: dict[str, str]) -> Errors:
+    errors: Errors = {}
+    for field in PETITION_FIELDS:
+        required = field != "additional_details"
+        check_length(errors, field, values[field], LABELS[field], maximum=LIMITS[field], required=required)
+        check_no_formula(errors, field, values[field], LABELS[field])
+    return errors
+
+
+def check_person(values: dict[str, str]) -> Errors:
+    errors: Errors = {}
+    check_length(errors, "name", values["name"], LABELS["name"], maximum=LIMITS["name"])
+    check_no_formula(errors, "name", values["name"], LABELS["name"])
+    check_no_link(errors, "name", values["name"], LABELS["name"])
+    check_email(errors, "email", values["email"])
+    check_no_formula(errors, "email", values["email"], LABELS["email"])
+    if not values["postcode"]:
+        errors["postcode"] = "Enter your postcode"
+    return errors
+
+
+async def resolve_ward(
+    session: AsyncSession, values: dict[str, str], errors: Errors, *, outside_allowed: bool
+) -> str:
+    """The signer's ward code, OUTSIDE_WARDS for people who only work or study here, or '' on error."""
+    if "postcode" in errors:
+        return ""
+    try:
+        match = await lookup_postcode(session, values["postcode"])
+    except PostcodeError as exc:
+        errors["postcode"] = str(exc)
+        return ""
+    values["postcode"] = match.postcode
+    if match.ward is not None:
+        return match.ward.code
+    if outside_allowed:
+        return OUTSIDE_WARDS
+    errors["postcode"] = (
+        f"{match.postcode} is not in the council's area. If you work or study here, say so below."
+    )
+    return ""
+
+
+def canonical(values: dict[str, str]) -> str:
+    return canonical_email(values["email"])
+
+
+def check_response(summary: str, details: str) -> Errors:
+    errors: Errors = {}
+    check_length(errors, "summary", summary, "a summary", maximum=200)
+    check_length(errors, "details", details, "the response", maximum=6000)
+    check_no_formula(errors, "summary", summary, "the summary")
+    return errors
+
+
+def check_rejection(decision: str, code: str, details: str) -> Errors:
+    errors: Errors = {}
+    if decision not in {"approve", "reject", "flag"}:
+        errors["decision"] = "Choose approve, reject or flag"
+    elif decision == "reject" and code not in REASONS_BY_CODE:
+        errors["reason_code"] = "Choose a reason for rejecting the petition"
+    check_length(errors, "details", details, "details", maximum=2000, required=False)
+    return errors
+
+
+def parse_day(raw: str, errors: Errors, field: str) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d").replace(hour=18, tzinfo=UTC)
+    except ValueError:
+        errors[field] = "Enter a date like 2027-03-14"
+        return None
+
+
+def check_link(errors: Errors, field: str, value: str) -> None:
+    if value and not value.startswith(("https://", "http://")):
+        errors[field] = "Enter a web address starting with https://"
+    elif len(value) > 500:
+        errors[field] = "The web address must be 500 characters or fewer"

@@ -1,0 +1,23 @@
+"""What petitions put on the home page's "open now" list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.home import OpenItem, open_now
+from civic.core.templating import format_date
+from civic.petitions.models import Petition, State
+
+
+@open_now
+async def open_petitions(session: AsyncSession, now: datetime) -> list[OpenItem]:
+    rows = await session.exec(
+        select(Petition).where(Petition.state == State.OPEN).order_by(col(Petition.opened_at).desc()).limit(5)
+    )
+    return [
+        OpenItem("Petitions", p.action, f"/petitions/{p.id}", f"Closes {format_date(p.closes_at)}")
+        for p in rows.all()
+    ]

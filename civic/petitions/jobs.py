@@ -1,0 +1,58 @@
+"""Scheduled petition work: closing, tallying counts and thresholds, mailings, anonymisation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import col, or_, select
+
+from civic.core.jobs import JobContext, job
+from civic.core.outbox import Mail
+from civic.petitions.counting import tally
+from civic.petitions.fraud import anonymise_due
+from civic.petitions.models import PUBLISHED_STATES, Petition, State
+from civic.petitions.policy import policy_of
+from civic.petitions.responses import pending_mailings, send_batch
+from civic.petitions.service import close_due
+
+
+@job("petitions.close", every=timedelta(minutes=1))
+async def close_petitions(ctx: JobContext) -> str:
+    async with ctx.db.transaction() as session:
+        closed = await close_due(session, now=ctx.now, policy=policy_of(ctx.settings))
+    return f"closed {closed} petitions"
+
+
+@job("petitions.tally", every=timedelta(seconds=20))
+async def tally_counts(ctx: JobContext) -> str:
+    """Counts and thresholds for open petitions and those still in their confirmation grace period."""
+    policy = policy_of(ctx.settings)
+    recently = ctx.now - policy.confirm_grace - timedelta(hours=1)
+    async with ctx.db.transaction() as session:
+        rows = await session.exec(
+            select(Petition)
+            .where(col(Petition.state).in_(PUBLISHED_STATES))
+            .where(or_(Petition.state == State.OPEN, col(Petition.closed_at) > recently))
+        )
+        changed = await tally(session, list(rows.all()), now=ctx.now, policy=policy)
+    return f"updated counts of {changed} petitions"
+
+
+@job("petitions.mailings", every=timedelta(seconds=20))
+async def send_mailings(ctx: JobContext) -> str:
+    policy = policy_of(ctx.settings)
+    assert isinstance(ctx.mail, Mail)
+    queued = 0
+    async with ctx.db.transaction() as session:
+        for mailing in await pending_mailings(session):
+            queued += await send_batch(
+                session, mailing, now=ctx.now, mail=ctx.mail, batch=policy.notify_batch
+            )
+    return f"queued {queued} petition emails"
+
+
+@job("petitions.anonymise", every=timedelta(hours=6))
+async def anonymise(ctx: JobContext) -> str:
+    async with ctx.db.transaction() as session:
+        done = await anonymise_due(session, now=ctx.now, policy=policy_of(ctx.settings))
+    return f"anonymised signers of {done} petitions"

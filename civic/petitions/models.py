@@ -1,0 +1,206 @@
+"""Petition tables, named states and named sets of states. No IO here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Final
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from civic.core.db import UTCDateTime, str_enum
+
+
+class State(StrEnum):
+    PENDING = "pending"  # the creator has not confirmed their email yet
+    COLLECTING = "collecting"  # gathering supporters through the creator's private link
+    MODERATION = "moderation"  # waiting for a moderator
+    OPEN = "open"
+    CLOSED = "closed"
+    REJECTED = "rejected"  # rejected with a published reason
+    HIDDEN = "hidden"  # rejected for a reason that must not be published
+    REMOVED = "removed"  # taken down after publication (410 Gone)
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS: Final = {
+    State.PENDING: "waiting for the creator to confirm their email",
+    State.COLLECTING: "collecting supporters",
+    State.MODERATION: "awaiting moderation",
+    State.OPEN: "open",
+    State.CLOSED: "closed",
+    State.REJECTED: "rejected",
+    State.HIDDEN: "rejected",
+    State.REMOVED: "removed",
+}
+
+# Named sets, as in alphagov/e-petitions: code asks "is it published?", never lists states inline.
+PRE_MODERATION_STATES: Final = frozenset({State.PENDING, State.COLLECTING})
+MODERATION_STATES: Final = frozenset({State.MODERATION})
+PUBLISHED_STATES: Final = frozenset({State.OPEN, State.CLOSED})
+VISIBLE_STATES: Final = frozenset({State.OPEN, State.CLOSED, State.REJECTED})
+REJECTED_STATES: Final = frozenset({State.REJECTED, State.HIDDEN})
+SIGNABLE_STATES: Final = frozenset({State.COLLECTING, State.OPEN})
+REMOVABLE_STATES: Final = frozenset({State.OPEN, State.CLOSED, State.REJECTED, State.HIDDEN})
+RESPONDABLE_STATES: Final = PUBLISHED_STATES
+
+# The only moves the service allows; anything else is a 409 with an explanation.
+TRANSITIONS: Final[dict[State, frozenset[State]]] = {
+    State.PENDING: frozenset({State.COLLECTING}),
+    State.COLLECTING: frozenset({State.MODERATION}),
+    State.MODERATION: frozenset({State.OPEN, State.REJECTED, State.HIDDEN}),
+    State.OPEN: frozenset({State.CLOSED, State.REMOVED}),
+    State.CLOSED: frozenset({State.REMOVED}),
+    State.REJECTED: frozenset({State.MODERATION, State.REMOVED}),  # a first rejection may be resubmitted
+    State.HIDDEN: frozenset({State.REMOVED}),
+    State.REMOVED: frozenset(),
+}
+
+
+class SignatureState(StrEnum):
+    PENDING = "pending"
+    VALIDATED = "validated"
+    INVALIDATED = "invalidated"
+
+
+class Petition(SQLModel, table=True):
+    __tablename__ = "petition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(max_length=80)
+    background: str = Field(max_length=300)
+    additional_details: str = Field(default="", max_length=800)
+    state: State = Field(default=State.PENDING, sa_type=str_enum(State), index=True)
+    creator_name: str = Field(max_length=120)
+    creator_email: str = Field(max_length=254)
+    creator_key: str = Field(max_length=64)  # the secret in the creator's private supporters link
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    moderation_entered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    moderation_lock_by: int | None = Field(default=None, foreign_key="staff_user.id")
+    moderation_lock_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    flagged: bool = False
+    rejection_code: str | None = Field(default=None, max_length=40)
+    rejection_details: str = Field(default="", max_length=2000)
+    rejection_count: int = 0
+    opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    rejected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Thresholds in force when the petition opened, so a later policy change does not move old goals.
+    response_threshold: int | None = None
+    debate_threshold: int | None = None
+    response_threshold_reached_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    debate_threshold_reached_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Written in batches by the tally job; public pages use the derived count (see counting.py).
+    signature_count: int = 0
+    counted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Signature(SQLModel, table=True):
+    __tablename__ = "petition_signature"
+    __table_args__ = (
+        UniqueConstraint("petition_id", "email_canonical"),
+        Index("ix_petition_signature_count", "petition_id", "state", "suspect", "ward_code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    petition_id: int = Field(foreign_key="petition.id")
+    name: str = Field(max_length=120)
+    email: str = Field(max_length=254)
+    email_canonical: str = Field(max_length=254)  # a keyed hash after anonymisation
+    postcode: str = Field(default="", max_length=8)
+    ward_code: str = Field(max_length=12)  # a ward, or OUTSIDE_WARDS
+    notify: bool = False
+    state: SignatureState = Field(default=SignatureState.PENDING, sa_type=str_enum(SignatureState))
+    suspect: bool = False  # over a rate limit: kept, never counted
+    is_creator: bool = False
+    ip_address: str = Field(default="", max_length=45)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    validated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    invalidated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    invalidation_reason: str = Field(default="", max_length=500)
+    anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ResponseKind(StrEnum):
+    RESPONSE = "response"
+
+
+class PetitionResponse(SQLModel, table=True):
+    """One version of the council's answer. The newest version with `published_at` is the public one;
+    a newer unpublished version is the draft. Kept generic (subject type and id) so the Responses
+    feature can later hold answers for any feature in the same shape."""
+
+    __tablename__ = "petition_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    petition_id: int = Field(foreign_key="petition.id", index=True)
+    version: int = 1
+    summary: str = Field(max_length=200)
+    details: str = Field(sa_type=Text)
+    author_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    author_label: str = Field(max_length=160)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PetitionDebate(SQLModel, table=True):
+    __tablename__ = "petition_debate"
+
+    petition_id: int = Field(foreign_key="petition.id", primary_key=True)
+    scheduled_for: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str = Field(default="", sa_type=Text)
+    minutes_url: str = Field(default="", max_length=500)
+    video_url: str = Field(default="", max_length=500)
+    debated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    updated_by_label: str = Field(default="", max_length=160)
+
+
+class PetitionNotification(SQLModel, table=True):
+    """A mailing to opted-in signers, sent in batches by a job; `after_id` is its cursor."""
+
+    __tablename__ = "petition_notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    petition_id: int = Field(foreign_key="petition.id", index=True)
+    kind: str = Field(max_length=20)  # "response" or "debate"
+    ref: str = Field(max_length=40)  # what is announced (a response id, a debate date)
+    after_id: int = 0
+    queued: int = 0
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RejectionReason:
+    def __init__(self, code: str, label: str, description: str, *, hidden: bool) -> None:
+        self.code, self.label, self.description, self.hidden = code, label, description, hidden
+
+
+# The table of reasons: hidden ones reject without publishing the petition or the reason.
+REJECTION_REASONS: Final[tuple[RejectionReason, ...]] = (
+    RejectionReason("duplicate", "Duplicate", "There is already a petition about this.", hidden=False),
+    RejectionReason(
+        "no-action", "No action", "It did not ask the council to do something specific.", hidden=False
+    ),
+    RejectionReason(
+        "not-council", "Not the council's responsibility", "The council cannot decide this.", hidden=False
+    ),
+    RejectionReason("irrelevant", "Nonsense or a joke", "It was not a serious request.", hidden=False),
+    RejectionReason(
+        "honours", "About honours or appointments", "The council cannot act on it.", hidden=False
+    ),
+    RejectionReason("offensive", "Offensive", "It contained offensive or abusive language.", hidden=True),
+    RejectionReason("libellous", "Libellous", "It could be defamatory.", hidden=True),
+    RejectionReason("personal", "Personal data", "It included someone's personal information.", hidden=True),
+    RejectionReason("advert", "Advertising", "It promoted a product, service or website.", hidden=True),
+)
+REASONS_BY_CODE: Final = {reason.code: reason for reason in REJECTION_REASONS}

@@ -1,0 +1,201 @@
+"""The council's response and debate, and the mailings that announce them.
+
+Responses live in their own versioned table (`petition_response`) so the later Responses feature can
+take the same shape for every feature. Mailings go through the outbox in batches driven by a cursor
+(`petition_notification.after_id`) and a dedupe key per signature, so nobody is emailed twice even if
+a batch runs again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.audit import actor_label, record
+from civic.core.errors import Conflict
+from civic.core.outbox import Mail
+from civic.core.users import StaffUser
+from civic.petitions.models import (
+    RESPONDABLE_STATES,
+    Petition,
+    PetitionDebate,
+    PetitionNotification,
+    PetitionResponse,
+    Signature,
+    SignatureState,
+)
+
+
+async def versions(session: AsyncSession, petition_id: int) -> list[PetitionResponse]:
+    rows = await session.exec(
+        select(PetitionResponse)
+        .where(PetitionResponse.petition_id == petition_id)
+        .order_by(col(PetitionResponse.version).desc())
+    )
+    return list(rows.all())
+
+
+async def published_response(session: AsyncSession, petition_id: int) -> PetitionResponse | None:
+    for version in await versions(session, petition_id):
+        if version.published_at is not None:
+            return version
+    return None
+
+
+async def current_draft(session: AsyncSession, petition_id: int) -> PetitionResponse | None:
+    latest = await versions(session, petition_id)
+    return latest[0] if latest and latest[0].published_at is None else None
+
+
+async def save_draft(
+    session: AsyncSession, petition: Petition, *, actor: StaffUser, summary: str, details: str, now: datetime
+) -> PetitionResponse:
+    """Edit the draft, or start a new version after the last published one."""
+    if petition.state not in RESPONDABLE_STATES:
+        raise Conflict(f"This petition is {petition.state.label}, so the council cannot respond to it.")
+    assert petition.id is not None
+    draft = await current_draft(session, petition.id)
+    if draft is None:
+        latest = await versions(session, petition.id)
+        draft = PetitionResponse(
+            petition_id=petition.id,
+            version=(latest[0].version + 1) if latest else 1,
+            summary=summary,
+            details=details,
+            author_label="",
+            created_at=now,
+        )
+    draft.summary, draft.details = summary, details
+    draft.author_id, draft.author_label, draft.created_at = actor.id, actor_label(actor), now
+    session.add(draft)
+    await session.flush()
+    await record(
+        session, actor=actor, action="petitions.response_draft", object_type="petition",
+        object_id=petition.id, now=now, reason=f"version {draft.version}",
+    )  # fmt: skip
+    return draft
+
+
+async def publish_response(
+    session: AsyncSession, petition: Petition, *, actor: StaffUser, now: datetime, mail: Mail, batch: int
+) -> PetitionResponse:
+    assert petition.id is not None
+    draft = await current_draft(session, petition.id)
+    if draft is None:
+        raise Conflict("There is no draft response to publish. Save a draft first.")
+    if petition.state not in RESPONDABLE_STATES:
+        raise Conflict(f"This petition is {petition.state.label}, so the council cannot respond to it.")
+    draft.published_at = now
+    session.add(draft)
+    await record(
+        session, actor=actor, action="petitions.response_published", object_type="petition",
+        object_id=petition.id, now=now, reason=draft.summary, public=True,
+    )  # fmt: skip
+    await start_mailing(
+        session, petition, kind="response", ref=str(draft.id), now=now, mail=mail, batch=batch
+    )
+    return draft
+
+
+async def save_debate(
+    session: AsyncSession,
+    petition: Petition,
+    *,
+    actor: StaffUser,
+    scheduled_for: datetime | None,
+    outcome: str,
+    minutes_url: str,
+    video_url: str,
+    now: datetime,
+    mail: Mail,
+    batch: int,
+) -> PetitionDebate:
+    """Record the debate date, and once there is an outcome, mark it debated and tell signers."""
+    if petition.state not in RESPONDABLE_STATES:
+        raise Conflict(f"This petition is {petition.state.label}, so it cannot be debated.")
+    assert petition.id is not None
+    debate = await session.get(PetitionDebate, petition.id) or PetitionDebate(
+        petition_id=petition.id, updated_at=now
+    )
+    newly_debated = bool(outcome) and debate.debated_at is None
+    debate.scheduled_for, debate.outcome = scheduled_for, outcome
+    debate.minutes_url, debate.video_url = minutes_url, video_url
+    debate.updated_at, debate.updated_by_label = now, actor_label(actor)
+    if newly_debated:
+        debate.debated_at = now
+    session.add(debate)
+    await session.flush()
+    await record(
+        session, actor=actor, action="petitions.debate", object_type="petition", object_id=petition.id,
+        now=now, reason="debated" if debate.debated_at else "debate scheduled", public=True,
+    )  # fmt: skip
+    if newly_debated:
+        await start_mailing(session, petition, kind="debate", ref="outcome", now=now, mail=mail, batch=batch)
+    return debate
+
+
+async def start_mailing(
+    session: AsyncSession, petition: Petition, *, kind: str, ref: str, now: datetime, mail: Mail, batch: int
+) -> PetitionNotification:
+    assert petition.id is not None
+    mailing = PetitionNotification(petition_id=petition.id, kind=kind, ref=ref, created_at=now)
+    session.add(mailing)
+    await session.flush()
+    await send_batch(session, mailing, now=now, mail=mail, batch=batch)  # small petitions finish at once
+    return mailing
+
+
+async def send_batch(
+    session: AsyncSession, mailing: PetitionNotification, *, now: datetime, mail: Mail, batch: int
+) -> int:
+    """Queue the next batch of emails for a mailing; marks it done when no signer is left."""
+    petition = await session.get(Petition, mailing.petition_id)
+    assert petition is not None
+    rows = await session.exec(
+        select(Signature)
+        .where(Signature.petition_id == mailing.petition_id)
+        .where(Signature.state == SignatureState.VALIDATED)
+        .where(col(Signature.notify).is_(True))
+        .where(col(Signature.suspect).is_(False))
+        .where(col(Signature.id) > mailing.after_id)
+        .order_by(col(Signature.id))
+        .limit(batch)
+    )
+    signers = list(rows.all())
+    response = await published_response(session, mailing.petition_id)
+    debate = await session.get(PetitionDebate, mailing.petition_id)
+    for signer in signers:
+        queued = await mail.enqueue(
+            session,
+            to=signer.email,
+            template=f"petitions_{mailing.kind}",
+            context={"petition": petition, "response": response, "debate": debate, "name": signer.name},
+            now=now,
+            dedupe_key=f"petitions:{mailing.kind}:{mailing.petition_id}:{signer.id}",
+        )
+        mailing.queued += int(queued)
+        mailing.after_id = signer.id or mailing.after_id
+    if len(signers) < batch:
+        mailing.done_at = now
+    session.add(mailing)
+    await session.flush()
+    return len(signers)
+
+
+async def pending_mailings(session: AsyncSession) -> list[PetitionNotification]:
+    rows = await session.exec(
+        select(PetitionNotification).where(col(PetitionNotification.done_at).is_(None)).limit(20)
+    )
+    return list(rows.all())
+
+
+async def mailing_totals(session: AsyncSession, petition_id: int) -> int:
+    rows = await session.exec(
+        select(func.coalesce(func.sum(PetitionNotification.queued), 0)).where(
+            PetitionNotification.petition_id == petition_id
+        )
+    )
+    return int(rows.one())

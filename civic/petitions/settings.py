@@ -1,0 +1,25 @@
+"""Petition settings; every one is listed in the README's configuration table."""
+
+from __future__ import annotations
+
+from civic.config import Setting, register
+
+register(
+    Setting("PETITION_SUPPORTERS_NEEDED", "5", "confirmed supporters a new petition needs before moderation"),
+    Setting("PETITION_OPEN_DAYS", "182", "how long a petition is open for signatures (about 6 months)"),
+    Setting("PETITION_RESPONSE_THRESHOLD", "100", "signatures for a council response (recorded at opening)"),
+    Setting("PETITION_DEBATE_THRESHOLD", "1500", "signatures for a council debate (recorded at opening)"),
+    Setting("PETITION_RESPONSE_DUE_DAYS", "30", "days the council has to respond after the threshold"),
+    Setting("PETITION_MODERATION_OVERDUE_DAYS", "7", "petitions waiting longer than this are overdue"),
+    Setting(
+        "PETITION_CONFIRM_GRACE_HOURS", "24", "signatures may still be confirmed this long after closing"
+    ),
+    Setting("PETITION_CONFIRM_LINK_DAYS", "14", "how long an emailed confirmation link works"),
+    Setting("PETITION_ANONYMISE_DAYS", "182", "signers' personal data is removed this long after closing"),
+    Setting("PETITION_SIGN_BURST", "10/60", "signatures per IP per petition per window (count/seconds)"),
+    Setting(
+        "PETITION_SIGN_SUSTAINED", "100/3600", "sustained signatures per IP per petition (count/seconds)"
+    ),
+    Setting("PETITION_COUNT_CACHE_SECONDS", "2", "how long a process reuses a derived signature count"),
+    Setting("PETITION_NOTIFY_BATCH", "500", "response and debate emails queued per batch"),
+)

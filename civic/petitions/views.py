@@ -1,0 +1,163 @@
+"""Helpers shared by the petition handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.areas import OUTSIDE_WARDS, list_wards
+from civic.core.auth import current_user
+from civic.core.clock import now
+from civic.core.db import reading
+from civic.core.errors import Gone
+from civic.core.forms import Errors, error_list
+from civic.core.rules import can
+from civic.core.templating import render_page
+from civic.petitions.batching import GroupCommit, SignRequest, sign_many
+from civic.petitions.cache import TTLCache
+from civic.petitions.counting import CountCache
+from civic.petitions.models import Petition, State
+from civic.petitions.policy import Policy, policy_of
+from civic.petitions.service import get_petition
+from civic.petitions.signing import Confirmation, confirm_many
+
+
+def policy(request: Request) -> Policy:
+    return policy_of(request.app.state.settings)
+
+
+def counts(request: Request) -> CountCache:
+    cache: CountCache | None = getattr(request.app.state, "petition_counts", None)
+    if cache is None:
+        cache = CountCache(policy(request).count_cache_seconds)
+        request.app.state.petition_counts = cache
+    return cache
+
+
+def _cache(request: Request, name: str, ttl: float) -> TTLCache[Any, Any]:
+    found: TTLCache[Any, Any] | None = getattr(request.app.state, name, None)
+    if found is None:
+        found = TTLCache(ttl)
+        setattr(request.app.state, name, found)
+    return found
+
+
+def petitions_cache(request: Request) -> TTLCache[int, Petition]:
+    """Recently read petitions, for the hot public paths (signing, the count fragment, the page)."""
+    return _cache(request, "petitions_cache", policy(request).count_cache_seconds)
+
+
+def fragments(request: Request) -> TTLCache[int, str]:
+    return _cache(request, "petition_fragments", policy(request).count_cache_seconds)
+
+
+def pages(request: Request) -> TTLCache[int, dict[str, Any]]:
+    return _cache(request, "petition_pages", policy(request).count_cache_seconds)
+
+
+def postcodes(request: Request) -> TTLCache[str, str]:
+    """Postcode -> ward code ('' outside the council); postcodes change a few times a year."""
+    return _cache(request, "petition_postcodes", 600 if policy(request).count_cache_seconds else 0)
+
+
+def signer(request: Request) -> GroupCommit[SignRequest, bool]:
+    """This process's group commit for signatures (see batching.py)."""
+    found: GroupCommit[SignRequest, bool] | None = getattr(request.app.state, "petition_signer", None)
+    if found is None:
+        state, rules = request.app.state, policy(request)
+
+        async def work(session: AsyncSession, items: list[SignRequest]) -> list[bool]:
+            return await sign_many(session, items, now=state.clock.now(), policy=rules, mail=state.mail)
+
+        found = state.petition_signer = GroupCommit(state.db, work)
+    return found
+
+
+def confirmer(request: Request) -> GroupCommit[int, Confirmation | None]:
+    """This process's group commit for confirmations."""
+    found: GroupCommit[int, Confirmation | None] | None = getattr(
+        request.app.state, "petition_confirmer", None
+    )
+    if found is None:
+        state, rules = request.app.state, policy(request)
+
+        async def work(session: AsyncSession, ids: list[int]) -> list[Confirmation | None]:
+            return await confirm_many(session, ids, now=state.clock.now(), policy=rules, mail=state.mail)
+
+        found = state.petition_confirmer = GroupCommit(state.db, work)
+    return found
+
+
+def forget(request: Request, petition_id: int) -> None:
+    """Called after this process changes a petition, so its own next read is fresh."""
+    counts(request).forget(petition_id)
+    petitions_cache(request).forget(petition_id)
+    fragments(request).forget(petition_id)
+    pages(request).forget(petition_id)
+    fragment_counts(request).forget(petition_id)
+
+
+def fragment_counts(request: Request) -> TTLCache[int, int]:
+    return _cache(request, "petition_fragment_counts", policy(request).count_cache_seconds)
+
+
+async def load_cached(request: Request) -> Petition:
+    """Like load, but reusing a petition this process read within the cache period."""
+
+    async def read() -> Petition:
+        async with reading(request) as session:
+            return await load(session, request)
+
+    petition = await petitions_cache(request).get_or_load(petition_id(request), read)
+    if petition.state == State.REMOVED:
+        raise Gone("This petition was removed because it broke the petition standards.")
+    return petition
+
+
+def petition_id(request: Request) -> int:
+    raw = request.path_params["petition_id"]
+    if not isinstance(raw, int) or raw > 2**31:
+        raise HTTPException(404)
+    return raw
+
+
+async def load(session: AsyncSession, request: Request, *, for_update: bool = False) -> Petition:
+    """The petition in the URL; 404 if unknown, 410 if removed."""
+    petition = await get_petition(session, petition_id(request), for_update=for_update)
+    if petition is None:
+        raise HTTPException(404)
+    if petition.state == State.REMOVED:
+        raise Gone("This petition was removed because it broke the petition standards.")
+    return petition
+
+
+async def load_visible(session: AsyncSession, request: Request) -> Petition:
+    petition = await load(session, request)
+    if not can("petitions.view", current_user(request), petition, now=now(request)):
+        raise HTTPException(404)
+    return petition
+
+
+async def ward_names(session: AsyncSession) -> dict[str, str]:
+    names = {ward.code: ward.name for ward in await list_wards(session)}
+    names[OUTSIDE_WARDS] = "Works or studies here (lives outside)"
+    return names
+
+
+def form_page(
+    request: Request, template: str, context: dict[str, Any], errors: Errors, *, status: int = 200
+) -> Response:
+    status = 422 if errors else status
+    full = {**context, "errors": errors, "error_list": error_list(errors)}
+    return render_page(request, template, full, status_code=status)
+
+
+def cacheable(request: Request, seconds: int) -> dict[str, str]:
+    """Shared caches may keep a response only if it sets no cookie, that is, if the visitor already
+    had the CSRF cookie; otherwise only the browser may keep it."""
+    scope = "public" if "civic_csrf" in request.cookies else "private"
+    return {"Cache-Control": f"{scope}, max-age={seconds}, stale-while-revalidate={seconds * 6}"}
