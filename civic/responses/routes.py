@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.responses import data, public, residents, staff
+from civic.responses import bodies, data, public, residents, staff
 
 routes: list[BaseRoute] = [
     Route("/", public.index, name="index"),
     Route("/overdue", public.overdue, name="overdue"),
     Route("/report-cards", public.report_cards, name="report_cards"),
+    Route("/bodies", bodies.bodies_page, methods=["GET"], name="bodies"),
+    Route("/bodies", bodies.add_body, methods=["POST"]),
     Route("/bodies/{slug}", public.body_card, name="body_card"),
     Route("/wards/{code}", public.ward_card, name="ward_card"),
     Route("/queue", staff.queue, name="queue"),

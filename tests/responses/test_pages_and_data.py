@@ -104,3 +104,25 @@ async def test_a_target_without_a_set_up_body_gets_a_clear_conflict(
     response = await web.post_form("/responses/write/ask/5", {"summary": "x", "details": "y"})
     assert response.status_code == 409
     assert "not set up" in response.text
+
+
+async def test_an_admin_adds_a_responsible_body(web: WebClient, make_staff: StaffFactory) -> None:
+    admin = await make_staff(Role.ADMIN)
+    await web.login(admin.email, PASSWORD)
+    bad = await web.post_form("/responses/bodies", {"slug": "Not A Slug", "name": "", "kind": "wizards"})
+    assert bad.status_code == 422
+    assert "lower-case letters" in bad.text
+    assert "Choose what kind of body" in bad.text
+    added = await web.post_form(
+        "/responses/bodies", {"slug": "housing", "name": "Housing Department", "kind": "department"}
+    )
+    assert added.status_code == 303
+    assert "Housing Department" in (await web.get("/responses/bodies")).text
+    again = await web.post_form(
+        "/responses/bodies", {"slug": "housing", "name": "Housing", "kind": "department"}
+    )
+    assert "already a body" in again.text
+    await web.logout()
+    councillor = await make_staff(Role.COUNCILLOR)
+    await web.login(councillor.email, PASSWORD)
+    assert (await web.get("/responses/bodies")).status_code == 403
