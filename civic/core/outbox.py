@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateNotFound
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -62,6 +62,17 @@ class Mail:
     def __init__(self, env: Environment, settings: Settings) -> None:
         self.env = env
         self.settings = settings
+        self._html_known: dict[str, bool] = {}
+
+    def _has_html(self, template: str) -> bool:
+        """Whether an HTML alternative exists; remembered, because email is rendered on hot paths."""
+        if template not in self._html_known:
+            try:
+                self.env.get_template(f"emails/{template}.html")
+                self._html_known[template] = True
+            except TemplateNotFound:
+                self._html_known[template] = False
+        return self._html_known[template]
 
     def render(self, template: str, context: dict[str, Any]) -> tuple[str, str, str | None]:
         full = {"settings": self.settings, "url": self.settings.url, **context}
@@ -70,7 +81,7 @@ class Mail:
         if not first.startswith("Subject:"):
             raise ValueError(f"emails/{template}.txt must start with a 'Subject:' line")
         html = None
-        if self.env.loader is not None and f"emails/{template}.html" in self.env.loader.list_templates():
+        if self._has_html(template):
             html = self.env.get_template(f"emails/{template}.html").render(full)
         return first.removeprefix("Subject:").strip(), body.strip() + "\n", html
 
