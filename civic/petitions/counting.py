@@ -18,7 +18,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.audit import record
-from civic.petitions.models import Petition, PetitionDebate, PetitionResponse, Signature, SignatureState
+from civic.petitions.accountability import published_answer
+from civic.petitions.models import Petition, PetitionDebate, Signature, SignatureState
 from civic.petitions.policy import Policy
 
 
@@ -80,12 +81,7 @@ def next_goal(petition: Petition, count: int) -> tuple[str, int] | None:
 
 
 async def _has_response(session: AsyncSession, petition_id: int) -> bool:
-    rows = await session.exec(
-        select(PetitionResponse.id)
-        .where(PetitionResponse.petition_id == petition_id)
-        .where(col(PetitionResponse.published_at).is_not(None))
-    )
-    return rows.first() is not None
+    return await published_answer(session, petition_id) is not None
 
 
 def apply_thresholds(

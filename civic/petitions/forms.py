@@ -76,14 +76,6 @@ def canonical(values: dict[str, str]) -> str:
     return canonical_email(values["email"])
 
 
-def check_response(summary: str, details: str) -> Errors:
-    errors: Errors = {}
-    check_length(errors, "summary", summary, "a summary", maximum=200)
-    check_length(errors, "details", details, "the response", maximum=6000)
-    check_no_formula(errors, "summary", summary, "the summary")
-    return errors
-
-
 def check_rejection(decision: str, code: str, details: str) -> Errors:
     errors: Errors = {}
     if decision not in {"approve", "reject", "flag"}:

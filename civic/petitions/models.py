@@ -130,28 +130,6 @@ class Signature(SQLModel, table=True):
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class ResponseKind(StrEnum):
-    RESPONSE = "response"
-
-
-class PetitionResponse(SQLModel, table=True):
-    """One version of the council's answer. The newest version with `published_at` is the public one;
-    a newer unpublished version is the draft. Kept generic (subject type and id) so the Responses
-    feature can later hold answers for any feature in the same shape."""
-
-    __tablename__ = "petition_response"
-
-    id: int | None = Field(default=None, primary_key=True)
-    petition_id: int = Field(foreign_key="petition.id", index=True)
-    version: int = 1
-    summary: str = Field(max_length=200)
-    details: str = Field(sa_type=Text)
-    author_id: int | None = Field(default=None, foreign_key="staff_user.id")
-    author_label: str = Field(max_length=160)
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-
 class PetitionDebate(SQLModel, table=True):
     __tablename__ = "petition_debate"
 

@@ -17,10 +17,10 @@ from civic.core.db import reading
 from civic.core.htmx import is_htmx
 from civic.core.rules import can
 from civic.core.templating import render_page
+from civic.petitions.accountability import Answer, published_answer
 from civic.petitions.counting import counts_for, next_goal
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
-from civic.petitions.responses import published_response
 from civic.petitions.views import (
     cacheable,
     counts,
@@ -82,7 +82,7 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
     count = await cache.total(session, petition.id) if petition.state in {State.OPEN, State.CLOSED} else 0
     wards = await cache.wards(session, petition.id) if count else []
     names = await ward_names(session)
-    response = await published_response(session, petition.id)
+    response = await published_answer(session, petition.id)
     debate = await session.get(PetitionDebate, petition.id)
     return {
         "petition": petition,
@@ -136,7 +136,9 @@ async def count_fragment(request: Request) -> Response:
     return HTMLResponse(body, headers=headers)
 
 
-def as_data(petition: Petition, count: int, response: Any, debate: PetitionDebate | None) -> dict[str, Any]:
+def as_data(
+    petition: Petition, count: int, response: Answer | None, debate: PetitionDebate | None
+) -> dict[str, Any]:
     """The open-data shape of a petition: no names, emails or postcodes of anyone."""
 
     def iso(value: Any) -> str | None:
@@ -169,6 +171,9 @@ def as_data(petition: Petition, count: int, response: Any, debate: PetitionDebat
                 "summary": response.summary,
                 "details": response.details,
                 "published_at": iso(response.published_at),
+                "version": response.version,
+                "version_published_at": iso(response.updated_at),
+                "url": f"/responses/{response.response_id}",
             }
             if response
             else None
@@ -192,7 +197,7 @@ async def _rows(session: AsyncSession, petitions: list[Petition]) -> list[dict[s
     rows = []
     for petition in petitions:
         assert petition.id is not None
-        response = await published_response(session, petition.id)
+        response = await published_answer(session, petition.id)
         debate = await session.get(PetitionDebate, petition.id)
         rows.append(as_data(petition, live.get(petition.id, 0), response, debate))
     return rows

@@ -11,11 +11,11 @@ from sqlalchemy import exists, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.petitions.accountability import Answer, has_published_answer
 from civic.petitions.models import (
     VISIBLE_STATES,
     Petition,
     PetitionDebate,
-    PetitionResponse,
     State,
 )
 
@@ -61,12 +61,6 @@ STOPWORDS: Final = frozenset(
 PAGE_SIZE: Final = 20
 
 
-def _responded() -> Any:
-    return exists().where(
-        col(PetitionResponse.petition_id) == col(Petition.id), col(PetitionResponse.published_at).is_not(None)
-    )
-
-
 def _debated() -> Any:
     return exists().where(
         col(PetitionDebate.petition_id) == col(Petition.id), col(PetitionDebate.debated_at).is_not(None)
@@ -98,10 +92,10 @@ def filter_clause(name: str) -> list[Any]:
         return [
             col(Petition.state).in_([State.OPEN, State.CLOSED]),
             col(Petition.response_threshold_reached_at).is_not(None),
-            ~_responded(),
+            ~has_published_answer(),
         ]
     if name == "responded":
-        return [col(Petition.state).in_([State.OPEN, State.CLOSED]), _responded()]
+        return [col(Petition.state).in_([State.OPEN, State.CLOSED]), has_published_answer()]
     if name == "awaiting_debate":
         return [
             col(Petition.state).in_([State.OPEN, State.CLOSED]),
@@ -172,9 +166,7 @@ class Event:
     detail: str = ""
 
 
-def timeline(
-    petition: Petition, response: PetitionResponse | None, debate: PetitionDebate | None
-) -> list[Event]:
+def timeline(petition: Petition, response: Answer | None, debate: PetitionDebate | None) -> list[Event]:
     events: list[Event] = []
 
     def add(at: datetime | None, title: str, detail: str = "") -> None:

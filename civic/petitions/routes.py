@@ -31,7 +31,6 @@ routes: list[BaseRoute] = [
     Route(P + "/moderate", staff.moderate_post, methods=["POST"]),
     Route(P + "/remove", staff.remove, methods=["POST"], name="remove"),
     Route(P + "/response", staff.response_form, methods=["GET"], name="response"),
-    Route(P + "/response", staff.response_post, methods=["POST"]),
     Route(P + "/debate", staff.debate_form, methods=["GET"], name="debate"),
     Route(P + "/debate", staff.debate_post, methods=["POST"]),
     Route(P + "/signatures", staff.signatures, methods=["GET"], name="signatures"),

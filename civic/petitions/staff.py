@@ -17,8 +17,8 @@ from civic.core.home import staff_link
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, get_user
-from civic.petitions import fraud, responses
-from civic.petitions.forms import check_link, check_rejection, check_response, parse_day
+from civic.petitions import accountability, debates, fraud
+from civic.petitions.forms import check_link, check_rejection, parse_day
 from civic.petitions.models import REJECTION_REASONS, PetitionDebate, State
 from civic.petitions.service import (
     is_overdue,
@@ -113,39 +113,12 @@ async def remove(request: Request) -> Response:
 
 
 async def response_form(request: Request) -> Response:
+    """The council's answer is written on the shared responses pages (versions, emails, ratings)."""
     actor = require_user(request)
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.respond", actor, petition, now=now(request))
-        assert petition.id is not None
-        draft = await responses.current_draft(session, petition.id)
-        published = await responses.published_response(session, petition.id)
-    source = draft or published
-    values = {"summary": source.summary if source else "", "details": source.details if source else ""}
-    context = {"petition": petition, "draft": draft, "published": published, "values": values}
-    return form_page(request, "petitions/respond.html", context, {})
-
-
-async def response_post(request: Request) -> Response:
-    actor = require_user(request)
-    form = await read_form(request)
-    values = {"summary": text(form, "summary"), "details": text(form, "details")}
-    publish = text(form, "action") == "publish"
-    errors = check_response(values["summary"], values["details"])
-    at, mail = now(request), request.app.state.mail
-    async with transaction(request) as session:
-        petition = await load(session, request)
-        require("petitions.respond", actor, petition, now=at)
-        if errors:
-            context = {"petition": petition, "draft": None, "published": None, "values": values}
-            return form_page(request, "petitions/respond.html", context, errors)
-        await responses.save_draft(session, petition, actor=actor, **values, now=at)
-        if publish:
-            batch = policy(request).notify_batch
-            await responses.publish_response(session, petition, actor=actor, now=at, mail=mail, batch=batch)
-    forget(request, petition.id or 0)
-    suffix = "?published=1" if publish else "/response?saved=1"
-    return RedirectResponse(f"/petitions/{petition.id}{suffix}", status_code=303)
+    return RedirectResponse(f"/responses/write/{accountability.KIND}/{petition.id}", status_code=303)
 
 
 def _debate_values(debate: PetitionDebate | None) -> dict[str, str]:
@@ -187,7 +160,7 @@ async def debate_post(request: Request) -> Response:
             return form_page(
                 request, "petitions/debate.html", {"petition": petition, "values": values}, errors
             )
-        await responses.save_debate(
+        await debates.save_debate(
             session, petition, actor=actor, scheduled_for=day, outcome=values["outcome"],
             minutes_url=values["minutes_url"], video_url=values["video_url"], now=at,
             mail=request.app.state.mail, batch=policy(request).notify_batch,

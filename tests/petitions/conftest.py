@@ -176,3 +176,21 @@ async def confirm_link(web: WebClient, path: str) -> httpx.Response:
 def later(clock: FrozenClock, **delta: float) -> datetime:
     clock.advance(timedelta(**delta))
     return clock.now()
+
+
+async def publish_answer(
+    session: Any, petition: Petition, *, actor: Any, summary: str, details: str, now: datetime
+) -> None:
+    """The council's answer published through the responses service, as the shared pages do it."""
+    from civic.petitions import accountability
+    from civic.responses import service
+    from civic.responses.models import BodyKind
+
+    await service.ensure_body(session, accountability.COUNCIL_BODY, "Fernbridge", BodyKind.DEPARTMENT)
+    target = await accountability.load(session, str(petition.id))
+    assert target is not None
+    response = await service.start_response(session, target, actor=actor, now=now)
+    await service.save_draft(
+        session, response, actor=actor, summary=summary, details=details, reason="", now=now
+    )
+    await service.publish(session, response, actor=actor, now=now)

@@ -10,9 +10,9 @@ from typing import Any
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.users import Role
-from civic.petitions.models import PetitionDebate, PetitionResponse, State
+from civic.petitions.models import PetitionDebate, State
 from tests.conftest import PASSWORD, StaffFactory
-from tests.petitions.conftest import PetitionMaker, reload
+from tests.petitions.conftest import PetitionMaker, publish_answer, reload
 from tests.support.web import WebClient
 
 
@@ -71,14 +71,16 @@ async def test_thresholds_recorded_at_opening_survive_a_policy_change(
 
 
 async def test_the_petition_page_shows_progress_wards_chart_timeline_and_response(
-    web: WebClient, db: Database, clock: FrozenClock, make_petition: PetitionMaker
+    web: WebClient, db: Database, clock: FrozenClock, make_petition: PetitionMaker, make_staff: StaffFactory
 ) -> None:
     petition = await make_petition()
+    councillor = await make_staff(Role.COUNCILLOR, email="x@council.example")
     await make_petition.signatures(petition, 3, ward="E05900001")
     await make_petition.signatures(petition, 2, ward="E05900006")
     async with db.transaction() as session:
-        session.add(PetitionResponse(petition_id=petition.id or 0, summary="Yes, we will.", details="Soon.",
-                                     author_label="Cllr X", created_at=clock.now(), published_at=clock.now()))  # fmt: skip
+        await publish_answer(
+            session, petition, actor=councillor, summary="Yes, we will.", details="Soon.", now=clock.now()
+        )
         session.add(PetitionDebate(petition_id=petition.id or 0, scheduled_for=clock.now() + timedelta(days=9),
                                    updated_at=clock.now()))  # fmt: skip
     page = await web.get(f"/petitions/{petition.id}")

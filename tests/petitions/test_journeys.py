@@ -101,28 +101,34 @@ async def test_rosa_creates_gathers_five_supporters_is_approved_sam_signs_and_a_
     chris = await make_staff(Role.COUNCILLOR, email="chris@council.example")
     await web.login(chris.email, PASSWORD)
     response = {"summary": "We will build the crossing in spring.", "details": "Funding is agreed."}
-    assert (
-        await web.post_form(f"/petitions/{petition_id}/response", {**response, "action": "save"})
-    ).status_code == 303
+    legacy = await web.get(f"/petitions/{petition_id}/response")  # old link: the shared responses pages
+    assert legacy.headers["location"] == f"/responses/write/petition/{petition_id}"
+    saved = await web.post_form(f"/responses/write/petition/{petition_id}", {**response, "reason": ""})
+    assert saved.status_code == 303
+    response_id = saved.headers["location"].split("/")[2]
     page = await web.get(f"/petitions/{petition_id}")
     assert "We will build the crossing" not in page.text  # a draft is not public
-    published = await web.post_form(f"/petitions/{petition_id}/response", {**response, "action": "publish"})
+    published = await web.post_form(f"/responses/{response_id}/publish", {})
     assert published.status_code == 303
     await mail_app.state.worker.jobs_once(force=True)
     await deliver(mail_app)
     signers = ["rosa@example.org", "sam@example.org", *[f"friend{n}@example.org" for n in range(5)]]
     for address in signers:
-        answers = [m for m in smtp.to(address) if "responded" in m["Subject"]]
+        answers = [m for m in smtp.to(address) if m["Subject"].startswith("Answer published")]
         assert len(answers) == 1, address
-    # A corrected version is published: the page changes, nobody is emailed twice.
+        assert "/responses/unsubscribe/" in answers[0]["List-Unsubscribe"]
+    # A corrected version is published with a reason: the page changes, nobody is emailed twice.
     second = {
         "summary": "We will build the crossing in March.",
         "details": "Funding is agreed.",
-        "action": "publish",
+        "reason": "The contractor confirmed the month.",
     }
-    assert (await web.post_form(f"/petitions/{petition_id}/response", second)).status_code == 303
+    saved = await web.post_form(f"/responses/write/petition/{petition_id}", second)
+    assert saved.status_code == 303
+    assert (await web.post_form(f"/responses/{response_id}/publish", {})).status_code == 303
     await mail_app.state.worker.jobs_once(force=True)
     await deliver(mail_app)
-    assert sum("responded" in m["Subject"] for m in smtp.messages) == len(signers)
+    assert sum(m["Subject"].startswith("Answer published") for m in smtp.messages) == len(signers)
     page = await web.get(f"/petitions/{petition_id}")
+    assert "version 2" in page.text and f"/responses/{response_id}" in page.text
     assert "in March" in page.text and "The council responded" in page.text

@@ -1,9 +1,9 @@
-"""The council's response and debate, and the mailings that announce them.
+"""The council's debate of a petition, and the mailings that announce it to signers.
 
-Responses live in their own versioned table (`petition_response`) so the later Responses feature can
-take the same shape for every feature. Mailings go through the outbox in batches driven by a cursor
-(`petition_notification.after_id`) and a dedupe key per signature, so nobody is emailed twice even if
-a batch runs again.
+The council's written response is a generic response (civic/petitions/accountability.py), drafted,
+versioned, emailed and rated by the responses feature. Debate mailings go through the outbox in batches
+driven by a cursor (`petition_notification.after_id`) and a dedupe key per signature, so nobody is
+emailed twice even if a batch runs again.
 """
 
 from __future__ import annotations
@@ -18,86 +18,15 @@ from civic.core.audit import actor_label, record
 from civic.core.errors import Conflict
 from civic.core.outbox import Mail
 from civic.core.users import StaffUser
+from civic.petitions.accountability import published_answer
 from civic.petitions.models import (
     RESPONDABLE_STATES,
     Petition,
     PetitionDebate,
     PetitionNotification,
-    PetitionResponse,
     Signature,
     SignatureState,
 )
-
-
-async def versions(session: AsyncSession, petition_id: int) -> list[PetitionResponse]:
-    rows = await session.exec(
-        select(PetitionResponse)
-        .where(PetitionResponse.petition_id == petition_id)
-        .order_by(col(PetitionResponse.version).desc())
-    )
-    return list(rows.all())
-
-
-async def published_response(session: AsyncSession, petition_id: int) -> PetitionResponse | None:
-    for version in await versions(session, petition_id):
-        if version.published_at is not None:
-            return version
-    return None
-
-
-async def current_draft(session: AsyncSession, petition_id: int) -> PetitionResponse | None:
-    latest = await versions(session, petition_id)
-    return latest[0] if latest and latest[0].published_at is None else None
-
-
-async def save_draft(
-    session: AsyncSession, petition: Petition, *, actor: StaffUser, summary: str, details: str, now: datetime
-) -> PetitionResponse:
-    """Edit the draft, or start a new version after the last published one."""
-    if petition.state not in RESPONDABLE_STATES:
-        raise Conflict(f"This petition is {petition.state.label}, so the council cannot respond to it.")
-    assert petition.id is not None
-    draft = await current_draft(session, petition.id)
-    if draft is None:
-        latest = await versions(session, petition.id)
-        draft = PetitionResponse(
-            petition_id=petition.id,
-            version=(latest[0].version + 1) if latest else 1,
-            summary=summary,
-            details=details,
-            author_label="",
-            created_at=now,
-        )
-    draft.summary, draft.details = summary, details
-    draft.author_id, draft.author_label, draft.created_at = actor.id, actor_label(actor), now
-    session.add(draft)
-    await session.flush()
-    await record(
-        session, actor=actor, action="petitions.response_draft", object_type="petition",
-        object_id=petition.id, now=now, reason=f"version {draft.version}",
-    )  # fmt: skip
-    return draft
-
-
-async def publish_response(
-    session: AsyncSession, petition: Petition, *, actor: StaffUser, now: datetime, mail: Mail, batch: int
-) -> PetitionResponse:
-    assert petition.id is not None
-    draft = await current_draft(session, petition.id)
-    if draft is None:
-        raise Conflict("There is no draft response to publish. Save a draft first.")
-    if petition.state not in RESPONDABLE_STATES:
-        raise Conflict(f"This petition is {petition.state.label}, so the council cannot respond to it.")
-    draft.published_at = now
-    session.add(draft)
-    await record(
-        session, actor=actor, action="petitions.response_published", object_type="petition",
-        object_id=petition.id, now=now, reason=draft.summary, public=True,
-    )  # fmt: skip
-    await start_mailing(
-        session, petition, kind="response", ref=str(draft.id), now=now, mail=mail, batch=batch
-    )
-    return draft
 
 
 async def save_debate(
@@ -165,7 +94,7 @@ async def send_batch(
         .limit(batch)
     )
     signers = list(rows.all())
-    response = await published_response(session, mailing.petition_id)
+    response = await published_answer(session, mailing.petition_id)
     debate = await session.get(PetitionDebate, mailing.petition_id)
     for signer in signers:
         queued = await mail.enqueue(

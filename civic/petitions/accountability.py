@@ -1,0 +1,125 @@
+"""Plugs petitions into the responses feature: a petition that reaches its response threshold owes
+residents a published answer from the council by its due date, and its opted-in signers are the people
+who asked to hear it. The answer itself lives in the generic `response` tables (one model for every
+feature); this module also reads it back in the shape the petition pages and data need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, cast, exists
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, SignatureState
+from civic.responses.models import Response, ResponseState
+from civic.responses.service import current_version, response_for
+from civic.responses.targets import TargetInfo, TargetKind, register_kind
+
+KIND = "petition"
+COUNCIL_BODY = "council"  # petitions ask the council as a whole; its councillors and officers answer
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The council's current published answer to a petition, as its page and open data show it."""
+
+    response_id: int
+    summary: str
+    details: str
+    published_at: datetime  # first publication: when the council answered
+    updated_at: datetime  # publication of the current version
+    version: int
+    author_label: str
+
+
+async def _creator_ward(session: AsyncSession, petition_id: int) -> tuple[str, ...]:
+    rows = await session.exec(
+        select(Signature.ward_code).where(
+            Signature.petition_id == petition_id, col(Signature.is_creator).is_(True)
+        )
+    )
+    ward = rows.first()
+    return (ward,) if ward else ()
+
+
+async def _info(session: AsyncSession, petition: Petition) -> TargetInfo:
+    assert petition.id is not None
+    return TargetInfo(
+        kind=KIND,
+        id=str(petition.id),
+        title=petition.action,
+        href=f"/petitions/{petition.id}",
+        body_slug=COUNCIL_BODY,
+        asked_at=petition.response_threshold_reached_at or petition.opened_at or petition.created_at,
+        due_at=petition.response_due_at,
+        ward_codes=await _creator_ward(session, petition.id),
+        summary=petition.background[:200],
+    )
+
+
+async def load(session: AsyncSession, target_id: str) -> TargetInfo | None:
+    """Any published petition may be answered; only those past the threshold are owed an answer."""
+    petition = await session.get(Petition, int(target_id)) if target_id.isdigit() else None
+    if petition is None or petition.state not in RESPONDABLE_STATES:
+        return None
+    return await _info(session, petition)
+
+
+async def awaiting(session: AsyncSession, now: datetime) -> list[TargetInfo]:
+    answered = has_published_answer()
+    rows = await session.exec(
+        select(Petition)
+        .where(col(Petition.state).in_(RESPONDABLE_STATES))
+        .where(col(Petition.response_threshold_reached_at).is_not(None) | answered)
+        .order_by(col(Petition.response_threshold_reached_at).desc(), col(Petition.id).desc())
+    )
+    return [await _info(session, petition) for petition in rows.all()]
+
+
+async def audience(session: AsyncSession, target_id: str) -> list[str]:
+    """Confirmed signers who asked for updates; signatures found to be fraudulent are left out."""
+    if not target_id.isdigit():
+        return []
+    rows = await session.exec(
+        select(Signature.email).where(
+            Signature.petition_id == int(target_id),
+            Signature.state == SignatureState.VALIDATED,
+            col(Signature.notify).is_(True),
+            col(Signature.suspect).is_(False),
+        )
+    )
+    return list(rows.all())
+
+
+def has_published_answer() -> Any:
+    """SQL: the petition in the enclosing query has a published response."""
+    return exists().where(
+        col(Response.target_kind) == KIND,
+        col(Response.target_id) == cast(col(Petition.id), String),
+        col(Response.state) == ResponseState.PUBLISHED,
+    )
+
+
+async def published_answer(session: AsyncSession, petition_id: int) -> Answer | None:
+    response = await response_for(session, KIND, str(petition_id))
+    if response is None or response.state != ResponseState.PUBLISHED or response.id is None:
+        return None
+    version = await current_version(session, response)
+    if version is None or response.first_published_at is None:
+        return None
+    author = ", ".join(part for part in (version.author_name, response.author_role) if part)
+    return Answer(
+        response_id=response.id,
+        summary=version.summary,
+        details=version.details,
+        published_at=response.first_published_at,
+        updated_at=version.published_at,
+        version=version.version,
+        author_label=author,
+    )
+
+
+register_kind(TargetKind(KIND, "Petition", load, awaiting, audience))
