@@ -194,3 +194,14 @@ async def publish_answer(
         session, response, actor=actor, summary=summary, details=details, reason="", now=now
     )
     await service.publish(session, response, actor=actor, now=now)
+
+
+@pytest.fixture
+async def council_body(db: Database) -> None:
+    """The body that answers petitions. Migrations create it; PostgreSQL tests start from emptied tables."""
+    from civic.petitions.accountability import COUNCIL_BODY
+    from civic.responses.models import BodyKind
+    from civic.responses.service import ensure_body
+
+    async with db.transaction() as session:
+        await ensure_body(session, COUNCIL_BODY, "Fernbridge Borough Council", BodyKind.DEPARTMENT)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from civic.core.users import Role
 from civic.petitions.models import State
 from tests.conftest import PASSWORD, StaffFactory
 from tests.petitions.conftest import client_for, confirm_link, links_in, reload, sign_form
 from tests.support.smtp import SmtpServer, body_of
 from tests.support.web import WebClient
+
+pytestmark = pytest.mark.usefixtures("council_body")
 
 PETITION = {
     "action": "Build a zebra crossing on Mill Road",
