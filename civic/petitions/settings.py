@@ -21,5 +21,5 @@ register(
         "PETITION_SIGN_SUSTAINED", "100/3600", "sustained signatures per IP per petition (count/seconds)"
     ),
     Setting("PETITION_COUNT_CACHE_SECONDS", "2", "how long a process reuses a derived signature count"),
-    Setting("PETITION_NOTIFY_BATCH", "500", "response and debate emails queued per batch"),
+    Setting("PETITION_NOTIFY_BATCH", "500", "debate emails queued per batch"),
 )
