@@ -23,7 +23,7 @@ from civic.petitions.models import Petition, PetitionDebate, Signature, Signatur
 from civic.petitions.policy import Policy
 
 
-def _counted() -> tuple[Any, Any]:
+def counted() -> tuple[Any, Any]:
     return (Signature.state == SignatureState.VALIDATED, col(Signature.suspect).is_(False))
 
 
@@ -53,7 +53,7 @@ class CountCache:
             return found[1]
         rows = await session.exec(
             select(Signature.ward_code, func.count())
-            .where(Signature.petition_id == petition_id, *_counted())
+            .where(Signature.petition_id == petition_id, *counted())
             .group_by(col(Signature.ward_code))
         )
         breakdown = sorted(((str(w), int(n)) for w, n in rows.all()), key=lambda item: (-item[1], item[0]))
@@ -66,7 +66,7 @@ async def counts_for(session: AsyncSession, petition_ids: list[int]) -> dict[int
         return {}
     rows = await session.exec(
         select(Signature.petition_id, func.count())
-        .where(col(Signature.petition_id).in_(petition_ids), *_counted())
+        .where(col(Signature.petition_id).in_(petition_ids), *counted())
         .group_by(col(Signature.petition_id))
     )
     return {int(pid): int(n) for pid, n in rows.all()}

@@ -1,6 +1,6 @@
 """Importing this registers everything petitions adds: tables, rules, jobs, settings, demo data and
 the home page's "open now" provider, and the petition as a target of responses (civic/models.py imports it)."""
 
-from civic.petitions import accountability, demo, home, jobs, models, rules, settings
+from civic.petitions import accountability, demo, home, jobs, models, opendata, rules, settings
 
-__all__ = ["accountability", "demo", "home", "jobs", "models", "rules", "settings"]
+__all__ = ["accountability", "demo", "home", "jobs", "models", "opendata", "rules", "settings"]

@@ -1,11 +1,11 @@
 """Petition routes: `routes` is mounted at /petitions; `top_level` holds the open-data paths that sit
-beside the mount (/petitions, /petitions.json, /petitions.csv) and that app.py includes as plain routes."""
+beside the mount (/petitions, /petitions.json, /petitions.csv, /petitions.atom) and that app.py includes as plain routes."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.petitions import create, public, sign, staff
+from civic.petitions import create, opendata, public, sign, staff
 
 P = "/{petition_id:int}"
 
@@ -17,6 +17,8 @@ routes: list[BaseRoute] = [
     Route("/confirm", sign.confirm_page, methods=["GET"], name="confirm"),
     Route("/confirm", sign.confirm_post, methods=["POST"]),
     Route("/moderation", staff.queue, name="moderation"),
+    Route("/signatures-by-ward.json", opendata.wards_json, name="wards_json"),
+    Route("/signatures-by-ward.csv", opendata.wards_csv, name="wards_csv"),
     Route(P, public.petition_page, name="show"),
     Route(P + ".json", public.petition_json, name="json"),
     Route(P + "/count", public.count_fragment, name="count"),
@@ -41,4 +43,5 @@ top_level: list[BaseRoute] = [
     Route("/petitions", public.petition_list, name="petitions"),  # no redirect to "/petitions/"
     Route("/petitions.json", public.list_json, name="petitions_json"),
     Route("/petitions.csv", public.list_csv, name="petitions_csv"),
+    Route("/petitions.atom", opendata.atom, name="petitions_atom"),
 ]

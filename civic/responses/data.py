@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response as HttpResponse
 
@@ -21,7 +23,7 @@ from civic.core.opendata import (
 )
 from civic.core.templating import render_page
 from civic.responses import service
-from civic.responses.models import Response
+from civic.responses.models import Rating, Response
 
 FIELDS = (
     ("id", "Civic's number for the response"),
@@ -36,6 +38,8 @@ FIELDS = (
     ("due_at", "when the response was due (UTC), if it had a deadline"),
     ("first_published_at", "when the first version was published (UTC)"),
     ("url", "the response's page"),
+    ("rating_average", "average satisfaction rating from the people who asked (1 to 5), if any rated it"),
+    ("ratings", "how many people rated the response"),
 )
 register_dataset(
     Dataset(
@@ -48,17 +52,27 @@ register_dataset(
 )
 
 
-async def _rows(request: Request) -> list[tuple[Response, str]]:
+async def _rows(request: Request) -> list[tuple[Response, str, tuple[float | None, int]]]:
     async with reading(request) as session:
         items = await service.published_responses(session, limit=10_000)
+        scores = await _rating_aggregates(session)
         out = []
         for item in items:
             current = await service.current_version(session, item)
-            out.append((item, current.summary if current else ""))
+            out.append((item, current.summary if current else "", scores.get(item.id or 0, (None, 0))))
     return out
 
 
-def _record(request: Request, item: Response, summary: str) -> dict[str, object]:
+async def _rating_aggregates(session: AsyncSession) -> dict[int, tuple[float | None, int]]:
+    rows = await session.exec(
+        select(Rating.response_id, func.avg(Rating.score), func.count()).group_by(col(Rating.response_id))
+    )
+    return {int(rid): (round(float(avg), 2), int(n)) for rid, avg, n in rows.all()}
+
+
+def _record(
+    request: Request, item: Response, summary: str, rating: tuple[float | None, int]
+) -> dict[str, object]:
     return {
         "id": item.id,
         "target_kind": item.target_kind,
@@ -72,15 +86,19 @@ def _record(request: Request, item: Response, summary: str) -> dict[str, object]
         "due_at": item.due_at.isoformat() if item.due_at else None,
         "first_published_at": item.first_published_at.isoformat() if item.first_published_at else None,
         "url": request.app.state.settings.url(f"/responses/{item.id}"),
+        "rating_average": rating[0],
+        "ratings": rating[1],
     }
 
 
 async def as_json(request: Request) -> HttpResponse:
-    return json_response([_record(request, item, summary) for item, summary in await _rows(request)])
+    return json_response(
+        [_record(request, item, summary, rating) for item, summary, rating in await _rows(request)]
+    )
 
 
 async def as_csv(request: Request) -> HttpResponse:
-    records = [_record(request, item, summary) for item, summary in await _rows(request)]
+    records = [_record(request, item, summary, rating) for item, summary, rating in await _rows(request)]
     header = [name for name, _ in FIELDS]
     return csv_response(header, ([r[name] for name in header] for r in records), "responses.csv")
 
@@ -89,14 +107,14 @@ async def as_atom(request: Request) -> HttpResponse:
     settings = request.app.state.settings
     rows = await _rows(request)
     updated = max(
-        (item.first_published_at for item, _ in rows if item.first_published_at),
+        (item.first_published_at for item, _, _ in rows if item.first_published_at),
         default=datetime(2020, 1, 1, tzinfo=UTC),
     )
     entries = "".join(
         f"<entry><id>{escape(settings.url(f'/responses/{item.id}'))}</id><title>{escape('Response: ' + item.target_title)}</title>"
         f'<link href="{escape(settings.url(f"/responses/{item.id}"))}"/><updated>{item.first_published_at.isoformat() if item.first_published_at else ""}</updated>'
         f"<author><name>{escape(item.author_name)}</name></author><summary>{escape(summary)}</summary></entry>"
-        for item, summary in rows
+        for item, summary, _ in rows
     )
     feed = (
         '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
