@@ -3,7 +3,8 @@
 The council's written response is a generic response (civic/petitions/accountability.py), drafted,
 versioned, emailed and rated by the responses feature. Debate mailings go through the outbox in batches
 driven by a cursor (`petition_notification.after_id`) and a dedupe key per signature, so nobody is
-emailed twice even if a batch runs again.
+emailed twice even if a batch runs again. Every email has a one-click unsubscribe shared with the
+responses feature: stopping emails about a petition stops both its debate and response emails.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.audit import actor_label, record
 from civic.core.errors import Conflict
+from civic.core.identity import email_hash
 from civic.core.outbox import Mail
 from civic.core.users import StaffUser
-from civic.petitions.accountability import published_answer
+from civic.petitions.accountability import KIND, published_answer
 from civic.petitions.models import (
     RESPONDABLE_STATES,
     Petition,
@@ -27,6 +29,7 @@ from civic.petitions.models import (
     Signature,
     SignatureState,
 )
+from civic.responses.notify import one_click_headers, opted_out, scope_of, unsubscribe_link
 
 
 async def save_debate(
@@ -96,17 +99,27 @@ async def send_batch(
     signers = list(rows.all())
     response = await published_answer(session, mailing.petition_id)
     debate = await session.get(PetitionDebate, mailing.petition_id)
+    scope = scope_of(KIND, str(mailing.petition_id))
+    raters = {signer.id: email_hash(mail.settings.secret_key, signer.email) for signer in signers}
+    stopped = await opted_out(session, list(raters.values()), scope)
     for signer in signers:
+        mailing.after_id = signer.id or mailing.after_id
+        rater = raters[signer.id]
+        if rater in stopped:
+            continue
+        unsubscribe = unsubscribe_link(mail.settings, rater, scope, now)
+        context = {"petition": petition, "response": response, "debate": debate, "name": signer.name,
+                   "unsubscribe_url": unsubscribe}  # fmt: skip
         queued = await mail.enqueue(
             session,
             to=signer.email,
             template=f"petitions_{mailing.kind}",
-            context={"petition": petition, "response": response, "debate": debate, "name": signer.name},
+            context=context,
             now=now,
             dedupe_key=f"petitions:{mailing.kind}:{mailing.petition_id}:{signer.id}",
+            headers=one_click_headers(unsubscribe),
         )
         mailing.queued += int(queued)
-        mailing.after_id = signer.id or mailing.after_id
     if len(signers) < batch:
         mailing.done_at = now
     session.add(mailing)

@@ -48,6 +48,14 @@ def unsubscribe_link(settings: Settings, rater: str, scope: str, now: datetime) 
     return settings.url(f"/responses/unsubscribe/{token}")
 
 
+def one_click_headers(unsubscribe_url: str) -> dict[str, str]:
+    """RFC 8058: mail clients offer an unsubscribe button that POSTs to the link without a page."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 async def opted_out(session: AsyncSession, hashes: list[str], scope: str) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(hashes), 500):
@@ -103,10 +111,7 @@ async def notify_published(
             "rate_url": rate_link(settings, response.id, rater, now),
             "unsubscribe_url": unsubscribe,
         }
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+        headers = one_click_headers(unsubscribe)
         if await mail.enqueue(
             session,
             to=address,

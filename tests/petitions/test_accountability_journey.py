@@ -87,3 +87,39 @@ async def test_an_overdue_petition_answer_is_published_heard_once_rated_and_grad
     assert summary_row(card.text, "Satisfaction") == "3.67 out of 5 (3 ratings)"
     assert summary_row(card.text, "Median days late") == "1.0"
     assert summary_row(card.text, "Grade") != "Not graded yet"
+
+
+async def test_one_click_from_a_debate_email_stops_that_signers_response_email_too(
+    mail_app: Any,
+    mail_web: WebClient,
+    make_petition: PetitionMaker,
+    make_staff: StaffFactory,
+    smtp: SmtpServer,
+) -> None:
+    petition = await make_petition()
+    await make_petition.signatures(petition, 3, notify=True)
+    councillor = await make_staff(Role.COUNCILLOR, name="Cllr Dana Reid")
+    await mail_web.login(councillor.email, PASSWORD)
+    outcome = {"scheduled_for": "2026-12-10", "outcome": "Agreed to act."}
+    assert (await mail_web.post_form(f"/petitions/{petition.id}/debate", outcome)).status_code == 303
+    await deliver(mail_app)
+    debated = [m for m in smtp.messages if "debated" in m["Subject"]]
+    assert len(debated) == 3
+    leaver = debated[0]
+    assert leaver["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = leaver["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
+    assert one_click in body_of(leaver)
+    await mail_web.logout()
+    # What a mail client sends for its unsubscribe button: a bare POST, no page, no CSRF token.
+    assert (await mail_web.http.post(one_click, data={"List-Unsubscribe": "One-Click"})).status_code == 200
+
+    await mail_web.login(councillor.email, PASSWORD)
+    saved = await mail_web.post_form(
+        f"/responses/write/petition/{petition.id}", {"summary": "We will act.", "details": "Soon."}
+    )
+    assert (
+        await mail_web.post_form(saved.headers["location"].removesuffix("/preview") + "/publish", {})
+    ).status_code == 303
+    await deliver(mail_app)
+    answered = {m["To"] for m in smtp.messages if m["Subject"].startswith("Answer published")}
+    assert len(answered) == 2 and leaver["To"] not in answered
