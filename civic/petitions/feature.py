@@ -1,6 +1,6 @@
-"""Importing this registers everything petitions adds: tables, rules, jobs, settings, demo data and
-the home page's "open now" provider (civic/models.py imports it)."""
+"""Importing this registers everything petitions adds: tables, rules, jobs, settings, demo data, report-card
+metrics and the home page's "open now" provider (civic/models.py imports it)."""
 
-from civic.petitions import demo, home, jobs, models, rules, settings
+from civic.petitions import demo, home, jobs, metrics, models, rules, settings
 
-__all__ = ["demo", "home", "jobs", "models", "rules", "settings"]
+__all__ = ["demo", "home", "jobs", "metrics", "models", "rules", "settings"]
