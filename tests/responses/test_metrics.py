@@ -104,6 +104,12 @@ async def test_a_neighbourhood_without_current_priorities_has_no_figure(
     assert (await figures(db, clock, "body", "police-fernbridge-central"))[PRIORITIES] == (None, None)
 
 
+@pytest.mark.usefixtures("bodies")
+async def test_a_card_without_figures_says_no_data(web: WebClient, areas: None) -> None:
+    police = (await web.get("/responses/bodies/police-fernbridge-central")).text
+    assert PRIORITIES in police and "No data" in police and "No comparison" in police
+
+
 # --- panel actions -------------------------------------------------------------------------------
 
 
@@ -247,7 +253,10 @@ async def test_report_card_pages_show_the_rows_against_the_council(web: WebClien
         assert expected in ward, expected
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">2.8</td>' not in ward  # another ward's
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">2.0</td>' in ward
+    assert "Higher" in ward and "Lower" in ward  # signatures above the council's; priorities (50%) below
     police = (await web.get("/responses/bodies/police-fernbridge-central")).text
     assert PRIORITIES in police and SIGNATURES not in police and OVERDUE_COUNT not in police
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">50%</td>' in police
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">80%</td>' in police
     council = (await web.get("/responses/bodies/council")).text
     assert OVERDUE_SHARE in council and PRIORITIES not in council
