@@ -31,6 +31,7 @@ import civic.petitions.feature
 import civic.priorities.register
 import civic.responses.data
 import civic.responses.demo
+import civic.responses.demo_answers  # after every feature's demo, whose asks it answers
 import civic.responses.models
 import civic.responses.rules
 import civic.site.jobs

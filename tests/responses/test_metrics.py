@@ -260,3 +260,25 @@ async def test_report_card_pages_show_the_rows_against_the_council(web: WebClien
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">80%</td>' in police
     council = (await web.get("/responses/bodies/council")).text
     assert OVERDUE_SHARE in council and PRIORITIES not in council
+
+
+# --- the demo ------------------------------------------------------------------------------------
+
+
+async def test_the_demo_gives_bodies_different_grades_and_figures(
+    settings: Settings, web: WebClient, clock: FrozenClock
+) -> None:
+    from civic.core.clock import SystemClock
+    from civic.demo import load_demo
+
+    clock.set(SystemClock().now())  # the demo is dated from the real time
+    await load_demo(settings)
+    cards = (await web.get("/responses/report-cards")).text
+    grades = {grade for grade in "ABCDEF" if f'<td class="govuk-table__cell">{grade}</td>' in cards}
+    assert len(grades) >= 3, grades
+    central = (await web.get("/responses/bodies/police-fernbridge-central")).text
+    north = (await web.get("/responses/bodies/police-fernbridge-north")).text
+    assert PRIORITIES in central and "50%" in central and "Lower" in central
+    assert PRIORITIES in north and "100%" in north and "Higher" in north
+    ward = (await web.get(f"/responses/wards/{CENTRAL_WARD}")).text
+    assert SIGNATURES in ward and OVERDUE_SHARE in ward
