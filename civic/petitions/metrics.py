@@ -21,7 +21,7 @@ from civic.petitions.models import PUBLISHED_STATES, Petition, Signature, Signat
 from civic.responses.report import MetricRow, Scope, report_metric
 from civic.responses.stats import per_thousand
 
-PETITIONS_LABEL = "Petitions started"
+PETITIONS_LABEL = "Published petitions started by residents"
 SIGNATURES_LABEL = "Petition signatures"
 UNIT = "per 1,000 residents"
 

@@ -29,7 +29,7 @@ EMPTY_WARD = "E05900003"  # given no residents below
 PRIORITIES = "Current police priorities with a public update in the last 90 days"
 OVERDUE_COUNT = "Open panel actions past their due date"
 OVERDUE_SHARE = "Share of open panel actions past their due date"
-PETITIONS = "Petitions started"
+PETITIONS = "Published petitions started by residents"
 SIGNATURES = "Petition signatures"
 
 
