@@ -1,7 +1,8 @@
 """Imports every table so Alembic, the tests and `create_app` see the whole schema.
 
-Each feature adds its lines here: importing a feature's models, rules, jobs, demo and data modules
-registers its tables, permission rules, scheduled jobs, demo loader and open datasets.
+Each feature adds its lines here: importing a feature's models, rules, jobs, demo, data and metrics
+modules registers its tables, permission rules, scheduled jobs, demo loader, open datasets
+and report-card rows.
 """
 
 import civic.budgets.answers
@@ -20,6 +21,7 @@ import civic.core.sessions
 import civic.core.users
 import civic.panels.demo
 import civic.panels.jobs
+import civic.panels.metrics
 import civic.panels.minutes
 import civic.panels.models
 import civic.panels.opendata
@@ -29,6 +31,7 @@ import civic.petitions.feature
 import civic.priorities.register
 import civic.responses.data
 import civic.responses.demo
+import civic.responses.demo_answers  # after every feature's demo, whose asks it answers
 import civic.responses.models
 import civic.responses.rules
 import civic.site.jobs

@@ -130,7 +130,8 @@ async def _first_meeting(
         reasons="Two near misses outside the school this term; 412 residents signed.",
         alternatives="A part-time lollipop patrol; a 20 mph zone only.",
         actions=[("Send the request for a crossing assessment to Highways", "Panel clerk", (at + timedelta(days=14)).date()),
-                 ("Report the assessment back to the panel", "Highways team", (now - timedelta(days=5)).date())],
+                 ("Report the assessment back to the panel", "Highways team", (now - timedelta(days=5)).date()),
+                 ("Put up temporary school-crossing signs", "Highways team", (now + timedelta(days=21)).date())],
     )  # fmt: skip
     votes = {ids["Joan Okafor"]: Choice.FOR, ids["Ravi Menon"]: Choice.FOR, ids["Tom Price"]: Choice.AGAINST,
              ids["Dev Sharma"]: Choice.AGAINST}  # fmt: skip

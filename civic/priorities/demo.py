@@ -1,5 +1,6 @@
-"""Demo content: Fernbridge Central has a round open for voting; Fernbridge North has published
-priorities with progress updates and an earlier round with its outcomes."""
+"""Demo content: Fernbridge Central has a round open for voting and an earlier round whose priorities
+were not all kept up to date; Fernbridge North has published priorities with progress updates and an
+earlier round with its outcomes."""
 
 from __future__ import annotations
 
@@ -238,6 +239,29 @@ async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
                 target=target,
                 review_on=at + timedelta(days=60),
             )
+    await _central_last_spring(session, ctx, now)
+
+
+async def _central_last_spring(session: AsyncSession, ctx: DemoContext, now: datetime) -> None:
+    """Central's earlier round, made last so the ids of the rounds above stay put: one priority kept
+    up to date, one dealt with, one with no public update since adoption (stale on the report card)."""
+    police = ctx.staff[Role.POLICE]
+    earlier, issues = await _round(
+        session, "fernbridge-central", "Police priorities, spring", police, now - timedelta(days=230), 21,
+        CENTRAL[:4],
+    )  # fmt: skip
+    await _ballots(session, ctx, earlier, issues, 71, seed=4)
+    await _close_and_publish(session, ctx, earlier, police, now - timedelta(days=205))
+    kept_up, finished, *_ = await results.priorities_of_round(session, earlier.id or 0)
+    for priority, days_ago, status, text in (
+        (finished, 120, PriorityStatus.DEALT_WITH, "Closures and warrants; no dealing reported since June."),
+        (kept_up, 30, PriorityStatus.IN_PROGRESS, "Evening patrols continue with the park wardens."),
+    ):
+        at = now - timedelta(days=days_ago)
+        await results.update_priority(
+            session, priority, actor=police, now=at, mail=ctx.mail, text=text, status=status,
+            owner=priority.owner, target=priority.target, review_on=at + timedelta(days=60),
+        )  # fmt: skip
 
 
 async def _close_and_publish(

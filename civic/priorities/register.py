@@ -1,8 +1,9 @@
-"""Importing this registers the feature's tables, rules, jobs, home-page provider, demo loader and settings."""
+"""Importing this registers the feature's tables, rules, jobs, home-page provider, demo loader,
+report-card metrics and settings."""
 
 from civic.core.home import staff_link
-from civic.priorities import accountability, demo, jobs, models, public, rules, settings
+from civic.priorities import accountability, demo, jobs, metrics, models, public, rules, settings
 
 staff_link("Police priorities: rounds and progress", "/priorities/manage", "police")
 
-__all__ = ["accountability", "demo", "jobs", "models", "public", "rules", "settings"]
+__all__ = ["accountability", "demo", "jobs", "metrics", "models", "public", "rules", "settings"]

@@ -35,6 +35,15 @@ class MetricRow:
     council: float | None
     unit: str  # "%", "per 1,000 residents", "days", "" (a count)
 
+    @property
+    def comparison(self) -> str | None:
+        """Higher or lower than the council, in words; neutral, since for some rows higher is worse."""
+        if self.value is None or self.council is None:
+            return None
+        if self.value == self.council:
+            return "Same"
+        return "Higher" if self.value > self.council else "Lower"
+
 
 MetricProvider = Callable[[AsyncSession, Scope, datetime], Awaitable[list[MetricRow]]]
 METRICS: list[MetricProvider] = []

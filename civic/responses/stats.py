@@ -72,3 +72,8 @@ def letter(score: float | None) -> str | None:
 
 def per_thousand(count: int, population: int) -> float | None:
     return None if population <= 0 else round(1000 * count / population, 2)
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A whole-number percentage, or None when there is nothing to take a share of."""
+    return None if whole <= 0 else round(100 * part / whole)

@@ -1,0 +1,74 @@
+"""Demo answers, so the report cards differ: some asks answered on time and rated well, some answered
+late, some left overdue. Runs after every feature's demo loader (civic/models.py imports it last),
+when their asks exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.clock import SystemClock
+from civic.core.identity import email_hash
+from civic.core.users import Role, StaffUser
+from civic.demo import DemoContext, demo_loader
+from civic.responses import ratings, service
+from civic.responses.targets import TargetInfo, all_awaiting
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str
+    title_has: str  # picks the ask by part of its title
+    days_after_ask: int  # when it was published; the asks here fall due 28 days after they are made
+    scores: tuple[int, ...]
+    summary: str
+
+
+ANSWERS = [
+    Answer("priorities_round", "spring: Fernbridge North", 12, (5, 4, 4),
+           "We took on all four priorities; see each one's progress on the neighbourhood page."),
+    Answer("priorities_round", "spring: Fernbridge Central", 68, (2, 3),
+           "Sorry this is late. Three priorities were adopted; one is still being worked on."),
+    Answer("youth_budget", "", 20, (4, 3, 5, 4),
+           "Every winning project is funded; delivery updates are on the results page."),
+    Answer("panel_decision", "crossing", 10, (3,),
+           "Highways will assess the crossing this winter and report to the panel."),
+    Answer("panel_decision", "Grant", 35, (),
+           "The grant has been paid and the homework club has opened."),
+]  # fmt: skip
+AUTHOR_ROLE = {"priorities_round": Role.POLICE, "youth_budget": Role.YOUTH_WORKER}
+
+
+def _pick(targets: list[TargetInfo], answer: Answer) -> TargetInfo | None:
+    matching = [t for t in targets if t.kind == answer.kind and answer.title_has in t.title]
+    return min(matching, key=lambda t: t.asked_at) if matching else None
+
+
+async def _publish(
+    session: AsyncSession, ctx: DemoContext, target: TargetInfo, answer: Answer, author: StaffUser
+) -> None:
+    at = target.asked_at + timedelta(days=answer.days_after_ask)
+    response = await service.start_response(session, target, actor=author, now=at)
+    details = f"{answer.summary}\n\nThank you to everyone who took part."
+    await service.save_draft(
+        session, response, actor=author, summary=answer.summary, details=details, reason="", now=at
+    )
+    await service.publish(session, response, actor=author, now=at)
+    for n, score in enumerate(answer.scores):
+        rater = email_hash(ctx.settings.secret_key, f"rater{n}.{response.id}@example.invalid")
+        await ratings.rate(
+            session, response, rater=rater, score=score, comment="", now=at + timedelta(days=1)
+        )
+
+
+@demo_loader
+async def load_answers(session: AsyncSession, ctx: DemoContext) -> None:
+    now = SystemClock().now()
+    targets = await all_awaiting(session, now)
+    for answer in ANSWERS:
+        target = _pick(targets, answer)
+        author = ctx.staff.get(AUTHOR_ROLE.get(answer.kind, Role.COUNCILLOR))
+        if target is not None and author is not None and target.asked_at < now:
+            await _publish(session, ctx, target, answer, author)
