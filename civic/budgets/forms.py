@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 
 from civic.budgets.models import AGE_BANDS, BallotType, BudgetIdea, Feasibility, TallyRule
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+from civic.core.localtime import LocalTimeError, parse_local
 
 PHASE_FIELDS = (
     ("ideas_open_at", "Ideas open"),
@@ -30,13 +31,15 @@ def whole_number(
 
 
 def parse_datetime(errors: Errors, form: FormData, name: str, label: str) -> datetime:
-    raw = text(form, name)
+    """A phase start typed in UK local time."""
     try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        errors.setdefault(name, f"Enter when {label.lower()} as a date and time, like 2027-03-01T09:00")
+        return parse_local(text(form, name))
+    except LocalTimeError as exc:
+        message = str(exc)
+        if message == "not a date and time":
+            message = f"Enter when {label.lower()} as a date and time in UK time, like 2027-03-01 09:00"
+        errors.setdefault(name, message)
         return datetime.min.replace(tzinfo=UTC)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def parse_phases(form: FormData) -> tuple[dict[str, datetime], Errors]:

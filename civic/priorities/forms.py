@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from starlette.datastructures import FormData
 
 from civic.core.areas import PostcodeError, normalise_postcode
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+from civic.core.localtime import LocalTimeError, from_local, parse_local
 
 __all__ = ["BallotForm", "RoundForm", "text"]
 from civic.priorities.models import Category, Method, PriorityRound, PriorityStatus
 
 
 def parse_date(errors: Errors, form: FormData, name: str, label: str) -> datetime | None:
+    """A date field, stored as the start of that day in UK local time so it shows as the same date."""
     raw = text(form, name)
     try:
-        day = date.fromisoformat(raw)
+        return from_local(date.fromisoformat(raw))
     except ValueError:
         errors.setdefault(name, f"Enter {label} as a date, like 2027-03-31")
         return None
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def parse_moment(errors: Errors, form: FormData, name: str, label: str) -> datetime | None:
+    """A date-and-time field in UK local time (a bare date means its start)."""
+    try:
+        return parse_local(text(form, name))
+    except LocalTimeError as exc:
+        message = str(exc)
+        if message == "not a date and time":
+            message = f"Enter {label} as a date and time, like 2027-03-31 23:59"
+        errors.setdefault(name, message)
+        return None
 
 
 def parse_int(errors: Errors, form: FormData, name: str, label: str, *, low: int, high: int) -> int:
@@ -121,8 +134,8 @@ def parse_round(form: FormData, *, choose_neighbourhood: bool) -> tuple[RoundFor
     values = RoundForm(
         title=raw["title"],
         neighbourhood=raw["neighbourhood"],
-        opens_at=parse_date(errors, form, "opens_at", "the opening date"),
-        closes_at=parse_date(errors, form, "closes_at", "the closing date"),
+        opens_at=parse_moment(errors, form, "opens_at", "when voting opens"),
+        closes_at=parse_moment(errors, form, "closes_at", "when voting closes"),
         choices=parse_int(errors, form, "choices", "Choices per voter", low=1, high=10),
         top_n=parse_int(errors, form, "top_n", "Number of priorities", low=1, high=10),
         method=method,

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.errors import Conflict
+from civic.core.localtime import local_date
 from civic.core.outbox import Mail
 from civic.core.users import StaffUser
 from civic.priorities import counting
@@ -185,7 +186,7 @@ async def update_priority(
     emails the round's opted-in voters once."""
     if review_on > now + MAX_REVIEW:
         raise PrioritiesError("The review date must be within 90 days")
-    if review_on.date() < now.date():
+    if local_date(review_on) < local_date(now):
         raise PrioritiesError("The review date cannot be in the past")
     changed = status != priority.status
     if changed and not text.strip():

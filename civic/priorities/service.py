@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core import audit
 from civic.core.areas import Neighbourhood
 from civic.core.errors import Conflict
+from civic.core.localtime import format_datetime
 from civic.core.users import StaffUser
 from civic.priorities.models import (
     CANDIDATE_EDIT_STATES,
@@ -125,7 +126,7 @@ async def change_round(
         object_type="priorities_round",
         object_id=item.id,
         now=now,
-        reason=f"{item.title}: {opens_at.date()} to {closes_at.date()}, {choices} choices, {method.value}",
+        reason=f"{item.title}: {format_datetime(opens_at)} to {format_datetime(closes_at)}, {choices} choices, {method.value}",
     )
     return item
 
