@@ -23,6 +23,7 @@ from civic.priorities.models import (
     PriorityUpdate,
     RoundState,
 )
+from civic.priorities.notify import email_voters
 from civic.priorities.service import (
     PrioritiesError,
     candidates_of,
@@ -30,7 +31,7 @@ from civic.priorities.service import (
     meetings_of,
     transition,
 )
-from civic.priorities.voting import ballots_of, contacts_of
+from civic.priorities.voting import ballots_of
 
 
 async def compute_results(session: AsyncSession, item: PriorityRound) -> counting.Result:
@@ -113,16 +114,15 @@ async def publish_results(
         now=now,
         reason=("Override: " + item.override_reason) if overridden else "Counted top issues adopted",
     )
-    context = {"round": item, "priorities": priorities}
-    for contact in await contacts_of(session, item.id or 0):
-        await mail.enqueue(
-            session,
-            to=contact.email,
-            template="priorities_results",
-            context=context,
-            now=now,
-            dedupe_key=f"priorities:results:{item.id}:{contact.id}",
-        )
+    await email_voters(
+        session,
+        item.id or 0,
+        template="priorities_results",
+        context={"round": item, "priorities": priorities},
+        mail=mail,
+        now=now,
+        dedupe_key=f"priorities:results:{item.id}",
+    )
     return priorities
 
 
@@ -225,13 +225,12 @@ async def update_priority(
 async def _notify_status(
     session: AsyncSession, priority: Priority, update: PriorityUpdate, mail: Mail, now: datetime
 ) -> None:
-    context = {"priority": priority, "update": update}
-    for contact in await contacts_of(session, priority.round_id):
-        await mail.enqueue(
-            session,
-            to=contact.email,
-            template="priorities_status",
-            context=context,
-            now=now,
-            dedupe_key=f"priorities:status:{update.id}:{contact.id}",
-        )
+    await email_voters(
+        session,
+        priority.round_id,
+        template="priorities_status",
+        context={"priority": priority, "update": update},
+        mail=mail,
+        now=now,
+        dedupe_key=f"priorities:status:{update.id}",
+    )

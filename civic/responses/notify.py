@@ -48,6 +48,11 @@ def unsubscribe_link(settings: Settings, rater: str, scope: str, now: datetime) 
     return settings.url(f"/responses/unsubscribe/{token}")
 
 
+def unsubscribe_headers(link: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 headers, so mail clients offer a one-click unsubscribe that POSTs."""
+    return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 async def opted_out(session: AsyncSession, hashes: list[str], scope: str) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(hashes), 500):
@@ -103,10 +108,7 @@ async def notify_published(
             "rate_url": rate_link(settings, response.id, rater, now),
             "unsubscribe_url": unsubscribe,
         }
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+        headers = unsubscribe_headers(unsubscribe)
         if await mail.enqueue(
             session,
             to=address,
