@@ -114,6 +114,7 @@ class RoundForm:
     choices: int
     top_n: int
     method: Method
+    opens_automatically: bool
     raw: dict[str, str]
 
 
@@ -121,7 +122,16 @@ def parse_round(form: FormData, *, choose_neighbourhood: bool) -> tuple[RoundFor
     errors: Errors = {}
     raw = {
         k: text(form, k)
-        for k in ("title", "neighbourhood", "opens_at", "closes_at", "choices", "top_n", "method")
+        for k in (
+            "title",
+            "neighbourhood",
+            "opens_at",
+            "closes_at",
+            "choices",
+            "top_n",
+            "method",
+            "opens_automatically",
+        )
     }
     check_text(errors, "title", raw["title"], "a title", maximum=160)
     if choose_neighbourhood and not raw["neighbourhood"]:
@@ -139,6 +149,7 @@ def parse_round(form: FormData, *, choose_neighbourhood: bool) -> tuple[RoundFor
         choices=parse_int(errors, form, "choices", "Choices per voter", low=1, high=10),
         top_n=parse_int(errors, form, "top_n", "Number of priorities", low=1, high=10),
         method=method,
+        opens_automatically=raw["opens_automatically"] == "yes",
         raw=raw,
     )
     return values, errors

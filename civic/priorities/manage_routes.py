@@ -97,6 +97,7 @@ async def create_round(request: Request) -> Response:
                     choices=values.choices,
                     top_n=values.top_n,
                     method=values.method,
+                    opens_automatically=values.opens_automatically,
                     now=now(request),
                 )
         except service.PrioritiesError as exc:
@@ -184,6 +185,7 @@ async def change_settings(request: Request) -> Response:
                     choices=values.choices,
                     top_n=values.top_n,
                     method=values.method,
+                    opens_automatically=values.opens_automatically,
                     now=now(request),
                 )
         except service.PrioritiesError as exc:
