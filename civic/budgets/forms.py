@@ -9,7 +9,7 @@ from starlette.datastructures import FormData
 
 from civic.budgets.models import AGE_BANDS, BallotType, BudgetIdea, Feasibility, TallyRule
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
-from civic.core.localtime import LocalTimeError, parse_local
+from civic.core.localtime import LocalTimeError, MissingLocalTime, parse_local
 
 PHASE_FIELDS = (
     ("ideas_open_at", "Ideas open"),
@@ -34,12 +34,13 @@ def parse_datetime(errors: Errors, form: FormData, name: str, label: str) -> dat
     """A phase start typed in UK local time."""
     try:
         return parse_local(text(form, name))
-    except LocalTimeError as exc:
-        message = str(exc)
-        if message == "not a date and time":
-            message = f"Enter when {label.lower()} as a date and time in UK time, like 2027-03-01 09:00"
-        errors.setdefault(name, message)
-        return datetime.min.replace(tzinfo=UTC)
+    except MissingLocalTime as exc:
+        errors.setdefault(name, str(exc))
+    except LocalTimeError:
+        errors.setdefault(
+            name, f"Enter when {label.lower()} as a date and time in UK time, like 2027-03-01 09:00"
+        )
+    return datetime.min.replace(tzinfo=UTC)
 
 
 def parse_phases(form: FormData) -> tuple[dict[str, datetime], Errors]:

@@ -19,7 +19,11 @@ INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and 
 
 
 class LocalTimeError(ValueError):
-    """A typed date or time that cannot be a moment in UK local time; the message is for the form."""
+    """A typed value that is not a date and time at all."""
+
+
+class MissingLocalTime(LocalTimeError):
+    """A real date and time that never happens in the UK (the spring gap); the message is for the form."""
 
 
 def to_local(moment: datetime) -> datetime:
@@ -35,7 +39,7 @@ def from_local(day: date, at: time = time()) -> datetime:
     wall = datetime.combine(day, at.replace(tzinfo=None, fold=0))
     moment = wall.replace(tzinfo=LONDON).astimezone(UTC)
     if to_local(moment).replace(tzinfo=None) != wall:
-        raise LocalTimeError(
+        raise MissingLocalTime(
             f"{wall:%H:%M} on {day.day} {wall:%B %Y} does not exist in UK time because the clocks "
             "go forward; enter a time from 02:00"
         )

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from civic.core.forms import Errors, check_length, check_no_formula, text
-from civic.core.localtime import LocalTimeError, from_local
+from civic.core.localtime import MissingLocalTime, from_local
 from civic.panels.links import KINDS
 from civic.panels.models import AreaKind, MemberRole
 from civic.panels.procedure import (
@@ -119,7 +119,7 @@ def meeting_form(form: FormData) -> tuple[dict[str, Any], Errors]:
         return {"raw": values, "starts_at": None}, errors
     try:
         starts_at = None if day is None else from_local(day, at)
-    except LocalTimeError as exc:
+    except MissingLocalTime as exc:
         errors.setdefault("time", str(exc))
     return {"raw": values, "starts_at": starts_at}, errors
 

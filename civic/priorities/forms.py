@@ -9,7 +9,7 @@ from starlette.datastructures import FormData
 
 from civic.core.areas import PostcodeError, normalise_postcode
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
-from civic.core.localtime import LocalTimeError, from_local, parse_local
+from civic.core.localtime import LocalTimeError, MissingLocalTime, from_local, parse_local
 
 __all__ = ["BallotForm", "RoundForm", "text"]
 from civic.priorities.models import Category, Method, PriorityRound, PriorityStatus
@@ -29,12 +29,11 @@ def parse_moment(errors: Errors, form: FormData, name: str, label: str) -> datet
     """A date-and-time field in UK local time (a bare date means its start)."""
     try:
         return parse_local(text(form, name))
-    except LocalTimeError as exc:
-        message = str(exc)
-        if message == "not a date and time":
-            message = f"Enter {label} as a date and time, like 2027-03-31 23:59"
-        errors.setdefault(name, message)
-        return None
+    except MissingLocalTime as exc:
+        errors.setdefault(name, str(exc))
+    except LocalTimeError:
+        errors.setdefault(name, f"Enter {label} as a date and time in UK time, like 2027-03-31 23:59")
+    return None
 
 
 def parse_int(errors: Errors, form: FormData, name: str, label: str, *, low: int, high: int) -> int:

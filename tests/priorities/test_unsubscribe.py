@@ -20,7 +20,7 @@ from tests.support.web import WebClient
 def unsubscribe_path(message: Any) -> str:
     headers = message.headers
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    link = headers["List-Unsubscribe"].strip("<>")
+    link = str(headers["List-Unsubscribe"]).strip("<>")
     assert link in message.body_text  # the same link is in the text for people to click
     return link.removeprefix("http://testserver")
 
