@@ -81,11 +81,11 @@ def format_time(moment: datetime) -> str:
 
 
 def format_date(value: date | datetime) -> str:
-    """ "3 June 2027"; a moment is shown by its UK date, a plain date as it is."""
+    """Like 3 June 2027: a moment is shown by its UK date, a plain date as it is."""
     day = local_date(value) if isinstance(value, datetime) else value
     return f"{day.day} {day:%B %Y}"
 
 
 def format_datetime(moment: datetime) -> str:
-    """ "3 June 2027 at 7pm" in UK local time."""
+    """Like 3 June 2027 at 7pm, in UK local time."""
     return f"{format_date(moment)} at {format_time(moment)}"
