@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 
 from civic.budgets.models import AGE_BANDS, BallotType, BudgetIdea, Feasibility, TallyRule
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+from civic.core.localtime import LocalTimeError, MissingLocalTime, parse_local
 
 PHASE_FIELDS = (
     ("ideas_open_at", "Ideas open"),
@@ -30,13 +31,16 @@ def whole_number(
 
 
 def parse_datetime(errors: Errors, form: FormData, name: str, label: str) -> datetime:
-    raw = text(form, name)
+    """A phase start typed in UK local time."""
     try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        errors.setdefault(name, f"Enter when {label.lower()} as a date and time, like 2027-03-01T09:00")
-        return datetime.min.replace(tzinfo=UTC)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return parse_local(text(form, name))
+    except MissingLocalTime as exc:
+        errors.setdefault(name, str(exc))
+    except LocalTimeError:
+        errors.setdefault(
+            name, f"Enter when {label.lower()} as a date and time in UK time, like 2027-03-01 09:00"
+        )
+    return datetime.min.replace(tzinfo=UTC)
 
 
 def parse_phases(form: FormData) -> tuple[dict[str, datetime], Errors]:

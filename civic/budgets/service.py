@@ -24,6 +24,7 @@ from civic.budgets.models import (
     pk,
 )
 from civic.core import audit
+from civic.core.localtime import format_datetime
 from civic.core.users import StaffUser
 
 
@@ -90,7 +91,7 @@ async def update_phases(
         setattr(process, name, value)
     session.add(process)
     await session.flush()
-    summary = ", ".join(f"{k} {v:%Y-%m-%d %H:%M}" for k, v in dates.items())
+    summary = ", ".join(f"{k} {format_datetime(v)}" for k, v in dates.items())
     await audit.record(
         session,
         actor=actor,

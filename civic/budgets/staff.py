@@ -30,6 +30,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.localtime import input_value
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
@@ -68,7 +69,7 @@ async def new_process_form(request: Request) -> Response:
         "age_max": 25,
     }
     for days, (name, _label) in zip((0, 21, 35, 49, 63), forms.PHASE_FIELDS, strict=True):
-        values[name] = (start + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+        values[name] = input_value(start + timedelta(days=days))
     return render_page(request, "budgets/staff/new.html", _new_context(values, {}))
 
 
@@ -113,7 +114,7 @@ async def manage(request: Request) -> Response:
         areas = await service.areas_of(session, pk(process.id))
         pending = await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PENDING,))
         proposals = await service.proposals_of(session, pk(process.id))
-    values = {name: getattr(process, name).strftime("%Y-%m-%dT%H:%M") for name, _ in forms.PHASE_FIELDS}
+    values = {name: input_value(getattr(process, name)) for name, _ in forms.PHASE_FIELDS}
     context = {
         "process": process,
         "areas": areas,

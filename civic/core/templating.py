@@ -6,7 +6,7 @@ already carries (the user, the CSRF token, the path).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from civic.config import Settings
-from civic.core import rules
+from civic.core import localtime, rules
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
@@ -33,12 +33,18 @@ NAVIGATION = (
 )
 
 
-def format_date(value: datetime | None) -> str:
-    return "" if value is None else f"{value.day} {value:%B %Y}"
+def format_date(value: date | None) -> str:
+    """A date, or a moment's date in UK local time."""
+    return "" if value is None else localtime.format_date(value)
 
 
 def format_datetime(value: datetime | None) -> str:
-    return "" if value is None else f"{value.day} {value:%B %Y at %H:%M} UTC"
+    """A moment in UK local time, GOV.UK style: "3 June 2027 at 7pm"."""
+    return "" if value is None else localtime.format_datetime(value)
+
+
+def format_time(value: datetime | None) -> str:
+    return "" if value is None else localtime.format_time(value)
 
 
 def format_number(value: int | float | None) -> str:
@@ -80,7 +86,15 @@ def make_environment() -> Environment:
         ]
     )
     env = Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(date=format_date, datetime=format_datetime, number=format_number, money=format_money)
+    env.filters.update(
+        date=format_date,
+        datetime=format_datetime,
+        time=format_time,
+        number=format_number,
+        money=format_money,
+        local_input=localtime.input_value,
+        local_date_input=localtime.date_input_value,
+    )
     return env
 
 

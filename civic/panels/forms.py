@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from civic.core.forms import Errors, check_length, check_no_formula, text
+from civic.core.localtime import MissingLocalTime, from_local
 from civic.panels.links import KINDS
 from civic.panels.models import AreaKind, MemberRole
 from civic.panels.procedure import (
-    LONDON,
     ActionStatus,
     AttendanceStatus,
     Choice,
@@ -111,13 +111,16 @@ def meeting_form(form: FormData) -> tuple[dict[str, Any], Errors]:
         errors.setdefault("online_url", "An online meeting link must start with https://")
     check_length(errors, "online_url", values["online_url"], "the online link", maximum=300, required=False)
     day = parse_date(errors, "day", values["day"], "the date of the meeting")
-    starts_at = None
+    starts_at: datetime | None = None
     try:
-        hour, minute = (int(part) for part in values["time"].split(":"))
-        if day is not None:
-            starts_at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON).astimezone(UTC)
+        at = time.fromisoformat(values["time"])
     except ValueError:
-        errors.setdefault("time", "Enter the start time, like 18:30")
+        errors.setdefault("time", "Enter the start time in UK time, like 18:30")
+        return {"raw": values, "starts_at": None}, errors
+    try:
+        starts_at = None if day is None else from_local(day, at)
+    except MissingLocalTime as exc:
+        errors.setdefault("time", str(exc))
     return {"raw": values, "starts_at": starts_at}, errors
 
 

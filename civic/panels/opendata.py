@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
+from civic.core.localtime import format_date
 from civic.core.opendata import PUBLIC_CACHE, Dataset, csv_response, json_response, register_dataset
 from civic.core.templating import render_page
 from civic.panels import membership, service
@@ -194,7 +195,7 @@ async def feed(request: Request) -> Response:
             )
         ).all()
     entries = [
-        {"id": f"meeting-{m.id}", "title": f"Agenda: meeting on {m.starts_at:%d %B %Y}", "href": f"/panels/meetings/{m.id}",
+        {"id": f"meeting-{m.id}", "title": f"Agenda: meeting on {format_date(m.starts_at)}", "href": f"/panels/meetings/{m.id}",
          "updated": m.agenda_published_at or m.created_at, "summary": f"{m.state.label}. {m.place}"}
         for m in meetings
     ] + [

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from civic.core.localtime import local_date
+
 NOTICE_CLEAR_DAYS = 5  # Local Government Act 1972 s.100B(3): five clear days' notice in England
 
 # Bank holidays in England and Wales (gov.uk/bank-holidays); clear days never count them.
@@ -284,8 +284,8 @@ def clear_days(
 ) -> int:
     """Whole working days between publication and the meeting, counting neither the day of
     publication nor the day of the meeting, nor weekends or bank holidays (London dates)."""
-    start = published_at.astimezone(LONDON).date() + timedelta(days=1)
-    end = meeting_at.astimezone(LONDON).date()
+    start = local_date(published_at) + timedelta(days=1)
+    end = local_date(meeting_at)
     days = 0
     while start < end:
         if start.weekday() < 5 and start not in holidays:
@@ -329,4 +329,4 @@ def is_overdue(status: ActionStatus, due_on: date | None, today: date) -> bool:
 
 
 def london_date(moment: datetime) -> date:
-    return moment.astimezone(LONDON).date()
+    return local_date(moment)

@@ -29,7 +29,7 @@ from civic.petitions.models import (
     Signature,
     SignatureState,
 )
-from civic.responses.notify import one_click_headers, opted_out, scope_of, unsubscribe_link
+from civic.responses.notify import opted_out, scope_of, unsubscribe_headers, unsubscribe_link
 
 
 async def save_debate(
@@ -117,7 +117,7 @@ async def send_batch(
             context=context,
             now=now,
             dedupe_key=f"petitions:{mailing.kind}:{mailing.petition_id}:{signer.id}",
-            headers=one_click_headers(unsubscribe),
+            headers=unsubscribe_headers(unsubscribe),
         )
         mailing.queued += int(queued)
     if len(signers) < batch:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date, datetime, time
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import FormData
@@ -10,10 +10,12 @@ from starlette.datastructures import FormData
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, lookup_postcode
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
 from civic.core.identity import canonical_email
+from civic.core.localtime import from_local
 from civic.petitions.models import REASONS_BY_CODE
 
 PETITION_FIELDS = ("action", "background", "additional_details")
 CREATOR_FIELDS = ("name", "email", "postcode")
+DEBATE_TIME = time(18)  # the stored time of a debate entered as a date only
 LIMITS = {"action": 80, "background": 300, "additional_details": 800, "name": 120}
 LABELS = {
     "action": "what you want the council to do",
@@ -90,7 +92,8 @@ def parse_day(raw: str, errors: Errors, field: str) -> datetime | None:
     if not raw:
         return None
     try:
-        return datetime.strptime(raw, "%Y-%m-%d").replace(hour=18, tzinfo=UTC)
+        # Debates are held in the evening; 6pm UK time keeps the stored moment on the typed date.
+        return from_local(date.fromisoformat(raw), DEBATE_TIME)
     except ValueError:
         errors[field] = "Enter a date like 2027-03-14"
         return None

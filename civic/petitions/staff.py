@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -14,6 +14,7 @@ from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.home import staff_link
+from civic.core.localtime import LocalTimeError, date_input_value, parse_local
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, get_user
@@ -124,7 +125,7 @@ async def response_form(request: Request) -> Response:
 def _debate_values(debate: PetitionDebate | None) -> dict[str, str]:
     if debate is None:
         return dict.fromkeys(("scheduled_for", "outcome", "minutes_url", "video_url"), "")
-    day = debate.scheduled_for.strftime("%Y-%m-%d") if debate.scheduled_for else ""
+    day = date_input_value(debate.scheduled_for)
     return {"scheduled_for": day, "outcome": debate.outcome, "minutes_url": debate.minutes_url,
             "video_url": debate.video_url}  # fmt: skip
 
@@ -175,9 +176,9 @@ def _filter(params: Any, errors: Errors) -> fraud.SignatureFilter:
         if not raw:
             return None
         try:
-            return datetime.fromisoformat(raw).replace(tzinfo=UTC)
-        except ValueError:
-            errors[name] = "Enter a time like 2026-11-22T10:00"
+            return parse_local(raw)
+        except LocalTimeError:
+            errors[name] = "Enter a UK time like 2026-11-22T10:00"
             return None
 
     since, until = day("since"), day("until")

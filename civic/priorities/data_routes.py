@@ -31,7 +31,7 @@ PRIORITY_FIELDS = (
     ("target", "what the owner aims to achieve"),
     ("status", "adopted, in_progress, dealt_with, not_dealt_with, passed_to_partner or carried_over"),
     ("adopted", "when it was adopted (UTC)"),
-    ("review_date", "when it will next be reviewed (at most 90 days ahead)"),
+    ("review_date", "the UK date it will next be reviewed (at most 90 days ahead)"),
     ("last_update", "when progress was last reported (UTC)"),
     ("stale", "true when an active priority has had no update for 90 days"),
     ("latest_action", "the latest progress update"),

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from starlette.datastructures import FormData
 
 from civic.core.areas import PostcodeError, normalise_postcode
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+from civic.core.localtime import LocalTimeError, MissingLocalTime, from_local, parse_local
 
 __all__ = ["BallotForm", "RoundForm", "text"]
 from civic.priorities.models import Category, Method, PriorityRound, PriorityStatus
 
 
 def parse_date(errors: Errors, form: FormData, name: str, label: str) -> datetime | None:
+    """A date field, stored as the start of that day in UK local time so it shows as the same date."""
     raw = text(form, name)
     try:
-        day = date.fromisoformat(raw)
+        return from_local(date.fromisoformat(raw))
     except ValueError:
         errors.setdefault(name, f"Enter {label} as a date, like 2027-03-31")
         return None
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def parse_moment(errors: Errors, form: FormData, name: str, label: str) -> datetime | None:
+    """A date-and-time field in UK local time (a bare date means its start)."""
+    try:
+        return parse_local(text(form, name))
+    except MissingLocalTime as exc:
+        errors.setdefault(name, str(exc))
+    except LocalTimeError:
+        errors.setdefault(name, f"Enter {label} as a date and time in UK time, like 2027-03-31 23:59")
+    return None
 
 
 def parse_int(errors: Errors, form: FormData, name: str, label: str, *, low: int, high: int) -> int:
@@ -101,6 +113,7 @@ class RoundForm:
     choices: int
     top_n: int
     method: Method
+    opens_automatically: bool
     raw: dict[str, str]
 
 
@@ -108,7 +121,16 @@ def parse_round(form: FormData, *, choose_neighbourhood: bool) -> tuple[RoundFor
     errors: Errors = {}
     raw = {
         k: text(form, k)
-        for k in ("title", "neighbourhood", "opens_at", "closes_at", "choices", "top_n", "method")
+        for k in (
+            "title",
+            "neighbourhood",
+            "opens_at",
+            "closes_at",
+            "choices",
+            "top_n",
+            "method",
+            "opens_automatically",
+        )
     }
     check_text(errors, "title", raw["title"], "a title", maximum=160)
     if choose_neighbourhood and not raw["neighbourhood"]:
@@ -121,11 +143,12 @@ def parse_round(form: FormData, *, choose_neighbourhood: bool) -> tuple[RoundFor
     values = RoundForm(
         title=raw["title"],
         neighbourhood=raw["neighbourhood"],
-        opens_at=parse_date(errors, form, "opens_at", "the opening date"),
-        closes_at=parse_date(errors, form, "closes_at", "the closing date"),
+        opens_at=parse_moment(errors, form, "opens_at", "when voting opens"),
+        closes_at=parse_moment(errors, form, "closes_at", "when voting closes"),
         choices=parse_int(errors, form, "choices", "Choices per voter", low=1, high=10),
         top_n=parse_int(errors, form, "top_n", "Number of priorities", low=1, high=10),
         method=method,
+        opens_automatically=raw["opens_automatically"] == "yes",
         raw=raw,
     )
     return values, errors

@@ -1,4 +1,4 @@
-"""Scheduled jobs: close rounds whose closing time has passed, and delete personal data on time."""
+"""Scheduled jobs: open and close rounds at their times, and delete personal data on time."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
+from civic.core.errors import Conflict
 from civic.core.jobs import JobContext, job
-from civic.priorities.models import PriorityRound, RoundState
+from civic.priorities.models import CANDIDATE_EDIT_STATES, PriorityRound, RoundState
 from civic.priorities.results import close_round
+from civic.priorities.service import transition
 from civic.priorities.voting import purge
 
 
@@ -24,6 +26,36 @@ async def close_due_rounds(ctx: JobContext) -> str:
         for item in rounds:
             await close_round(session, item, actor=None, now=ctx.now)
     return f"closed {len(rounds)} round(s)"
+
+
+@job("priorities.open_due", every=timedelta(minutes=5))
+async def open_due_rounds(ctx: JobContext) -> str:
+    """Open voting in rounds the team set to open by themselves, once their opening time has come.
+
+    A round that is not ready (fewer than two candidates, suggestions waiting) stays as it is and is
+    tried again on the next run; the staff page says what it needs.
+    """
+    opened = waiting = 0
+    async with ctx.db.transaction() as session:
+        due = await session.exec(
+            select(PriorityRound).where(
+                col(PriorityRound.state).in_(CANDIDATE_EDIT_STATES),
+                col(PriorityRound.opens_automatically).is_(True),
+                col(PriorityRound.opens_at) <= ctx.now,
+                col(PriorityRound.closes_at) > ctx.now,
+            )
+        )
+        for item in list(due.all()):
+            try:
+                # transition() checks readiness before it changes anything, so a refusal leaves no trace.
+                await transition(
+                    session, item, RoundState.VOTING_OPEN, actor=None, now=ctx.now,
+                    reason="Opened by itself at its opening time",
+                )  # fmt: skip
+                opened += 1
+            except Conflict:
+                waiting += 1
+    return f"opened {opened} round(s); {waiting} not ready"
 
 
 @job("priorities.purge", every=timedelta(hours=1))

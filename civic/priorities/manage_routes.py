@@ -16,6 +16,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.localtime import input_value, to_local
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
@@ -65,14 +66,15 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
 async def new_round_form(request: Request) -> Response:
     at = now(request)
     days = request.app.state.settings.int_value("PRIORITIES_VOTING_DAYS")
-    quarter = f"{at:%B %Y}"
+    opens = at.replace(minute=0, second=0, microsecond=0)
+    quarter = f"{to_local(at):%B %Y}"
     values = {
         "title": f"Police priorities from {quarter}",
         "choices": 3,
         "top_n": 3,
         "method": "approval",
-        "opens_at": at.date().isoformat(),
-        "closes_at": (at + timedelta(days=days)).date().isoformat(),
+        "opens_at": input_value(opens),
+        "closes_at": input_value(opens + timedelta(days=days)),
     }
     return await _new_page(request, values, {}, 200)
 
@@ -95,6 +97,7 @@ async def create_round(request: Request) -> Response:
                     choices=values.choices,
                     top_n=values.top_n,
                     method=values.method,
+                    opens_automatically=values.opens_automatically,
                     now=now(request),
                 )
         except service.PrioritiesError as exc:
@@ -182,6 +185,7 @@ async def change_settings(request: Request) -> Response:
                     choices=values.choices,
                     top_n=values.top_n,
                     method=values.method,
+                    opens_automatically=values.opens_automatically,
                     now=now(request),
                 )
         except service.PrioritiesError as exc:

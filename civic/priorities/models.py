@@ -13,7 +13,7 @@ import json
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime, str_enum
@@ -135,6 +135,8 @@ class PriorityRound(SQLModel, table=True):
     top_n: int = Field(default=3, ge=1, le=10)  # how many become priorities
     opens_at: datetime = Field(sa_type=UTCDateTime)
     closes_at: datetime = Field(sa_type=UTCDateTime)
+    # The team's say-so that voting may open without a click at `opens_at` (closing is always automatic).
+    opens_automatically: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="staff_user.id")
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

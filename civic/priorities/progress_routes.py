@@ -12,6 +12,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.localtime import date_input_value
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import StaffUser
@@ -46,7 +47,7 @@ async def priority_page(
             "owner": priority.owner,
             "target": priority.target,
             "status": priority.status.value,
-            "review_on": priority.review_on.date().isoformat(),
+            "review_on": date_input_value(priority.review_on),
             "text": "",
         }
     context = {

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.home import OpenItem, open_now
+from civic.core.localtime import format_datetime, local_date
 from civic.priorities.models import (
     Candidate,
     Priority,
@@ -86,7 +87,7 @@ async def open_rounds(session: AsyncSession, now: datetime) -> list[OpenItem]:
                 )
             )
         elif item.voting_is_open(now):
-            detail = f"Closes {item.closes_at.day} {item.closes_at:%B %Y}"
+            detail = f"Closes {format_datetime(item.closes_at)}"
             items.append(
                 OpenItem(
                     "Police priorities",
@@ -130,7 +131,7 @@ def priority_record(t: TrackedPriority, now: datetime) -> dict[str, Any]:
         "target": p.target,
         "status": p.status.value,
         "adopted": iso(p.adopted_at),
-        "review_date": p.review_on.date().isoformat(),
+        "review_date": local_date(p.review_on).isoformat(),
         "last_update": iso(p.last_update_at),
         "stale": p.is_stale(now),
         "updates": [{"date": iso(u.at), "status": u.status.value, "text": u.text} for u in t.updates],
@@ -173,7 +174,7 @@ async def round_record(session: AsyncSession, item: PriorityRound) -> dict[str, 
         }
         record["voters_by_ward"] = {code: public_count_value(n) for code, n in item.ward_counts.items()}
         record["meetings"] = [
-            {"date": m.held_on.date().isoformat(), "place": m.place, "attendance": m.attendance}
+            {"date": local_date(m.held_on).isoformat(), "place": m.place, "attendance": m.attendance}
             for m in meetings
         ]
         record["override_reason"] = item.override_reason or None

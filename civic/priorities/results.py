@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.errors import Conflict
+from civic.core.localtime import local_date
 from civic.core.outbox import Mail
 from civic.core.users import StaffUser
 from civic.priorities import counting
@@ -22,6 +23,7 @@ from civic.priorities.models import (
     PriorityUpdate,
     RoundState,
 )
+from civic.priorities.notify import email_voters
 from civic.priorities.service import (
     PrioritiesError,
     candidates_of,
@@ -29,7 +31,7 @@ from civic.priorities.service import (
     meetings_of,
     transition,
 )
-from civic.priorities.voting import ballots_of, contacts_of
+from civic.priorities.voting import ballots_of
 
 
 async def compute_results(session: AsyncSession, item: PriorityRound) -> counting.Result:
@@ -112,16 +114,15 @@ async def publish_results(
         now=now,
         reason=("Override: " + item.override_reason) if overridden else "Counted top issues adopted",
     )
-    context = {"round": item, "priorities": priorities}
-    for contact in await contacts_of(session, item.id or 0):
-        await mail.enqueue(
-            session,
-            to=contact.email,
-            template="priorities_results",
-            context=context,
-            now=now,
-            dedupe_key=f"priorities:results:{item.id}:{contact.id}",
-        )
+    await email_voters(
+        session,
+        item.id or 0,
+        template="priorities_results",
+        context={"round": item, "priorities": priorities},
+        mail=mail,
+        now=now,
+        dedupe_key=f"priorities:results:{item.id}",
+    )
     return priorities
 
 
@@ -185,7 +186,7 @@ async def update_priority(
     emails the round's opted-in voters once."""
     if review_on > now + MAX_REVIEW:
         raise PrioritiesError("The review date must be within 90 days")
-    if review_on.date() < now.date():
+    if local_date(review_on) < local_date(now):
         raise PrioritiesError("The review date cannot be in the past")
     changed = status != priority.status
     if changed and not text.strip():
@@ -224,13 +225,12 @@ async def update_priority(
 async def _notify_status(
     session: AsyncSession, priority: Priority, update: PriorityUpdate, mail: Mail, now: datetime
 ) -> None:
-    context = {"priority": priority, "update": update}
-    for contact in await contacts_of(session, priority.round_id):
-        await mail.enqueue(
-            session,
-            to=contact.email,
-            template="priorities_status",
-            context=context,
-            now=now,
-            dedupe_key=f"priorities:status:{update.id}:{contact.id}",
-        )
+    await email_voters(
+        session,
+        priority.round_id,
+        template="priorities_status",
+        context={"priority": priority, "update": update},
+        mail=mail,
+        now=now,
+        dedupe_key=f"priorities:status:{update.id}",
+    )

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core import audit
 from civic.core.areas import Neighbourhood
 from civic.core.errors import Conflict
+from civic.core.localtime import format_datetime
 from civic.core.users import StaffUser
 from civic.priorities.models import (
     CANDIDATE_EDIT_STATES,
@@ -63,6 +64,7 @@ async def create_round(
     choices: int = 3,
     top_n: int = 3,
     method: Method = Method.APPROVAL,
+    opens_automatically: bool = False,
     now: datetime,
 ) -> PriorityRound:
     if await session.get(Neighbourhood, neighbourhood_slug) is None:
@@ -79,6 +81,7 @@ async def create_round(
         top_n=top_n,
         opens_at=opens_at,
         closes_at=closes_at,
+        opens_automatically=opens_automatically,
         created_at=now,
         created_by=None if actor is None else actor.id,
     )
@@ -107,6 +110,7 @@ async def change_round(
     choices: int,
     top_n: int,
     method: Method,
+    opens_automatically: bool = False,
     now: datetime,
 ) -> PriorityRound:
     """Settings change only before voting opens: every voter must vote under the same rules."""
@@ -116,6 +120,8 @@ async def change_round(
         raise PrioritiesError("The closing date must be after the opening date")
     item.title, item.opens_at, item.closes_at = title.strip(), opens_at, closes_at
     item.choices, item.top_n, item.method = choices, top_n, method
+    item.opens_automatically = opens_automatically
+    opening = "opens by itself" if opens_automatically else "opened by the team"
     session.add(item)
     await session.flush()
     await audit.record(
@@ -125,7 +131,7 @@ async def change_round(
         object_type="priorities_round",
         object_id=item.id,
         now=now,
-        reason=f"{item.title}: {opens_at.date()} to {closes_at.date()}, {choices} choices, {method.value}",
+        reason=f"{item.title}: {format_datetime(opens_at)} to {format_datetime(closes_at)}, {choices} choices, {method.value}, {opening}",
     )
     return item
 

@@ -48,12 +48,9 @@ def unsubscribe_link(settings: Settings, rater: str, scope: str, now: datetime) 
     return settings.url(f"/responses/unsubscribe/{token}")
 
 
-def one_click_headers(unsubscribe_url: str) -> dict[str, str]:
-    """RFC 8058: mail clients offer an unsubscribe button that POSTs to the link without a page."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
+def unsubscribe_headers(link: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 headers, so mail clients offer a one-click unsubscribe that POSTs."""
+    return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 async def opted_out(session: AsyncSession, hashes: list[str], scope: str) -> set[str]:
@@ -111,7 +108,7 @@ async def notify_published(
             "rate_url": rate_link(settings, response.id, rater, now),
             "unsubscribe_url": unsubscribe,
         }
-        headers = one_click_headers(unsubscribe)
+        headers = unsubscribe_headers(unsubscribe)
         if await mail.enqueue(
             session,
             to=address,

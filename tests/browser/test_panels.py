@@ -14,11 +14,11 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import Database
+from civic.core.localtime import LONDON
 from civic.core.users import Role
 from civic.panels import membership, minutes, service
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelMeeting, PanelMember
-from civic.panels.procedure import LONDON
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import col, select
 
 from civic.core.db import Database
+from civic.core.localtime import input_value
 from civic.core.outbox import OutboxMessage
 from civic.core.users import Role
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
@@ -46,15 +47,15 @@ async def test_a_team_runs_a_round_and_rosa_votes(page: Any, browser: Any, live_
     await assert_accessible(page)
     await page.click("text=Start a new round")
     await assert_accessible(page)
-    today = datetime.now(UTC).date()
+    start = datetime.now(UTC).replace(second=0, microsecond=0)
     await page.fill("#title", "Browser round")
-    await page.fill("#opens_at", today.isoformat())
-    await page.fill("#closes_at", (today + timedelta(days=1)).isoformat())
+    await page.fill("#opens_at", input_value(start))  # datetime-local, in UK time
+    await page.fill("#closes_at", input_value(start + timedelta(days=1)))
     await page.fill("#closes_at", "")
     await page.click("button:has-text('Create draft round')")  # no closing date: an error, not a crash
     assert await page.locator(".govuk-error-summary").count() == 1
     await assert_accessible(page)
-    await page.fill("#closes_at", (today + timedelta(days=14)).isoformat())
+    await page.fill("#closes_at", input_value(start + timedelta(days=14)))
     await page.click("button:has-text('Create draft round')")
     await page.wait_for_url(re.compile(r".*/priorities/manage/rounds/\d+$"))
     round_url = page.url

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, select
@@ -45,6 +45,7 @@ async def test_the_demo_has_a_round_open_and_published_priorities_with_progress(
 
     clock.set(SystemClock().now())  # the demo is dated from the real time, so its round is open now
     await load_demo(settings)
+    clock.set(datetime.now(UTC))  # the demo is dated from the real clock, not the tests' frozen one
     async with db.reading() as session:
         rounds = list((await session.exec(select(PriorityRound).order_by(col(PriorityRound.id)))).all())
         updates = (await session.exec(select(PriorityUpdate))).all()

@@ -266,7 +266,11 @@ async def test_wrong_state_is_409_and_wrong_team_is_403(
 
 async def test_drafts_are_not_public(rounds: Rounds, web: WebClient) -> None:
     item, _ = await rounds.make(RoundState.DRAFT)
-    assert (await web.get(f"/priorities/rounds/{item.id}")).status_code == 403
+    for path in ("", "/vote", "/suggest", "/check-email"):
+        # 404, not 403: a draft round's existence is not public
+        assert (await web.get(f"/priorities/rounds/{item.id}{path}")).status_code == 404, path
+    vote = await web.post_form(f"/priorities/rounds/{item.id}/vote", {"email": "a@example.com"})
+    assert vote.status_code == 404
     assert (await web.get("/priorities/rounds/999")).status_code == 404
     assert (await web.get("/priorities/rounds/abc")).status_code == 404
     assert (await web.get("/priorities/nowhere")).status_code == 404

@@ -1,0 +1,53 @@
+"""Emails to voters who asked for news of a round (results, status changes).
+
+Every one carries a one-click unsubscribe (RFC 8058). It reuses the responses feature's opt-outs, keyed
+by the same email hash and the round's scope, so one unsubscribe stops both these emails and the
+policing team's published-response emails about the round; "stop everything" stops all of them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.outbox import Mail
+from civic.priorities.accountability import KIND
+from civic.priorities.voting import contacts_of
+from civic.responses import notify
+
+
+def round_scope(round_id: int) -> str:
+    return notify.scope_of(KIND, str(round_id))
+
+
+async def email_voters(
+    session: AsyncSession,
+    round_id: int,
+    *,
+    template: str,
+    context: dict[str, Any],
+    mail: Mail,
+    now: datetime,
+    dedupe_key: str,
+) -> int:
+    """Queue one email per opted-in voter who has not unsubscribed; returns how many were queued."""
+    scope = round_scope(round_id)
+    contacts = await contacts_of(session, round_id)
+    gone = await notify.opted_out(session, [c.email_hash for c in contacts], scope)
+    queued = 0
+    for contact in contacts:
+        if contact.email_hash in gone:
+            continue
+        link = notify.unsubscribe_link(mail.settings, contact.email_hash, scope, now)
+        queued += await mail.enqueue(
+            session,
+            to=contact.email,
+            template=template,
+            context={**context, "unsubscribe_url": link},
+            now=now,
+            dedupe_key=f"{dedupe_key}:{contact.id}",
+            headers=notify.unsubscribe_headers(link),
+        )
+    return queued
