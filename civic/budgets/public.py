@@ -193,6 +193,7 @@ async def results_page(request: Request) -> Response:
         "numbers": {p.id: p.number for p in proposals_},
         "overrides": overrides,
         "turnout": turnout,
+        "shown_count": results.shown_count,
     }
     return render_page(request, "budgets/results.html", context)
 
