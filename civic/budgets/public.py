@@ -258,4 +258,9 @@ async def delivery_data(request: Request) -> Response:
     ]
     if request.path_params["fmt"] == "csv":
         return as_csv(rows, f"{process.slug}-delivery")
+    for row, p in zip(rows, proposals_, strict=True):  # JSON can carry every dated update
+        row["updates"] = [
+            {"at": u.at.isoformat(), "status": u.status.value, "percent": u.percent, "text": u.text}
+            for u in updates.get(pk(p.id), [])
+        ]
     return as_json(rows)

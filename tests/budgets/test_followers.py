@@ -1,4 +1,4 @@
-"""Followers (people who left an email with an idea) hear of the results once and of each update once."""
+"""Followers hear of the results once and of each delivery update once; every update is dated in the JSON."""
 
 from __future__ import annotations
 
@@ -64,6 +64,12 @@ async def test_followers_hear_of_the_results_once_and_of_every_delivery_update_o
             {"owner": "Parks team", "status": "in_progress", "percent": "50", "text": text},
         )
         assert update.status_code == 303
+    rows = (await another_web.get(f"/budgets/{fund.slug}/delivery.json")).json()["data"]
+    lights = next(r for r in rows if r["project"] == 1)
+    assert [u["text"] for u in lights["updates"]] == ["Lights fitted.", "Lights ordered."]
+    assert lights["updates"][0]["at"] == clock.now().isoformat() and lights["percent"] == 50
+    csv_text = (await another_web.get(f"/budgets/{fund.slug}/delivery.csv")).text
+    assert csv_text.splitlines()[0] == "project,title,cost,owner,status,percent,latest_update,latest_update_at"
     mail = await mail_by_address(db)
     assert set(mail) == {"priya@example.com", "tom@example.com"}
     for received in mail.values():
