@@ -243,7 +243,7 @@ async def delivery_data(request: Request) -> Response:
         tracked = await service.deliveries_of(session, pk(process.id))
         proposals_ = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
         updates = await service.updates_of(session, [pk(p.id) for p in proposals_])
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "project": p.number,
             "title": p.title,
