@@ -185,10 +185,13 @@ async def results_page(request: Request) -> Response:
         proposals_ = await service.proposals_of(session, pk(process.id))
         overrides = await service.overrides_of(session, pk(process.id))
         turnout = await results.turnout(session, process)
+    data = json.loads(result.outcome_json) if result else None
     context = {
         "process": process,
         "result": result,
-        "data": json.loads(result.outcome_json) if result else None,
+        "data": data,
+        # overrides made after the published count did not take part in it; the page says so
+        "excluded": {str(n) for n in results.excluded_numbers(result)} if result else set(),
         "titles": {str(p.number): p.title for p in proposals_},
         "numbers": {p.id: p.number for p in proposals_},
         "overrides": overrides,

@@ -112,6 +112,12 @@ def funded_numbers(result: BudgetResult) -> set[int]:
     return {int(pid) for area in data["areas"] for pid in area["selected"]}
 
 
+def excluded_numbers(result: BudgetResult) -> set[int]:
+    """Projects this count left out because of an override."""
+    data = json.loads(result.outcome_json)
+    return {int(p["id"]) for area in data["areas"] for p in area["projects"] if p["stage"] == "excluded"}
+
+
 async def publish(
     session: AsyncSession, result: BudgetResult, process: BudgetProcess, *, actor: StaffUser, now: datetime
 ) -> list[BudgetProposal]:

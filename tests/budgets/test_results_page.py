@@ -135,3 +135,22 @@ async def test_fewer_than_5_ballots_in_all_are_not_counted_out_loud(
     await publish(db, make_staff, "tiny-fund", [(Channel.PAPER, "14-16")] * 3)
     page = (await web.get("/budgets/tiny-fund/results")).text
     assert "Fewer than 5 ballots in all" in page and "3 ballots" not in page
+
+
+async def test_a_decision_made_after_the_published_count_is_shown_as_not_part_of_it(
+    web: WebClient, db: Database, make_staff: StaffFactory
+) -> None:
+    from civic.budgets import service
+    from tests.conftest import START
+
+    await publish(db, make_staff, "late-fund", [(Channel.ONLINE, "14-16")] * 6)
+    admin = await make_staff(Role.ADMIN)
+    async with db.transaction() as session:
+        process = await service.get_process(session, "late-fund")
+        assert process is not None
+        proposal = await service.get_proposal(session, pk(process.id), 4)
+        assert proposal is not None
+        await service.add_override(session, proposal, reason="The wall was sold.", actor=admin, now=START)
+    page = (await web.get("/budgets/late-fund/results")).text
+    assert "after this count, project 4 was left out of any new count: The wall was sold." in page
+    assert "Project 4 was left out of the count" not in page
