@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.budgets import pabulib, tally
+from civic.budgets import mixing, pabulib, tally
 from civic.budgets.models import (
     AGE_BANDS,
     BudgetArea,
@@ -63,6 +63,8 @@ async def compute(
     session: AsyncSession, process: BudgetProcess, *, actor: StaffUser | None, now: datetime
 ) -> BudgetResult:
     """Count every area with the process's rule and store the outcome as a new, unpublished result."""
+    if mixing.ready_to_mix(process, now):  # in case the scheduled job has not run since the close
+        await mixing.mix_ballots(session, pk(process.id))
     areas = await areas_of(session, pk(process.id))
     proposals = await proposals_of(session, pk(process.id), feasible_only=True)
     excluded_ids = {o.proposal_id: o.reason for o in await overrides_of(session, pk(process.id))}
