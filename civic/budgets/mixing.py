@@ -34,6 +34,8 @@ def _chunks(rows: list[dict[str, object]]) -> list[list[dict[str, object]]]:
 
 async def mix_ballots(session: AsyncSession, process_id: int) -> int:
     """Rewrite a process's ballots and used codes in this transaction; returns the ballots mixed."""
+    # two mixes at once (the job and a count) would both re-insert the same ballots: take turns
+    await session.get(BudgetProcess, process_id, with_for_update=True, populate_existing=True)
     columns = [c.name for c in BudgetBallot.__table__.columns]  # type: ignore[attr-defined]
     query = select(*[getattr(BudgetBallot, c) for c in columns]).where(BudgetBallot.process_id == process_id)
     ballots = [dict(zip(columns, row, strict=True)) for row in (await session.exec(query)).all()]

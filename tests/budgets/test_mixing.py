@@ -3,6 +3,7 @@ ballot, and nothing about the count or the receipts changes."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -111,3 +112,23 @@ async def test_counting_mixes_first_in_case_the_job_has_not(
     async with db.reading() as session:
         ids = (await session.exec(select(BudgetBallot.id).order_by(col(BudgetBallot.id)))).all()
     assert list(ids) == sorted(cast_order)
+
+
+async def test_two_mixes_at_once_take_turns(
+    web: WebClient,
+    another_web: WebClient,
+    make_staff: StaffFactory,
+    budget: Budget,
+    db: Database,
+    clock: FrozenClock,
+) -> None:
+    await cast_ballots(web, another_web, make_staff, budget)
+    before = await choices(db)
+    clock.advance(timedelta(days=11))
+
+    async def mix() -> int:
+        async with db.transaction() as session:
+            return await mixing.mix_ballots(session, budget.process.id or 0)
+
+    assert await asyncio.gather(*(mix() for _ in range(4))) == [8, 8, 8, 8]
+    assert await choices(db) == before
