@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from civic.budgets import forms, results, service
 from civic.budgets.models import AGE_BANDS, BudgetProcess, Feasibility, IdeaStatus, pk
+from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
@@ -214,6 +215,8 @@ async def results_data(request: Request) -> Response:
             "process": process.slug,
             "rule": result.rule.value,
             "published_at": result.published_at.isoformat() if result.published_at else None,
+            "tie_break": TIE_BREAK_TEXT,
+            "areas": results.area_summaries(result),
             "projects": rows,
         }
     )

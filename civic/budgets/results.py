@@ -114,6 +114,20 @@ def funded_numbers(result: BudgetResult) -> set[int]:
     return {int(pid) for area in data["areas"] for pid in area["selected"]}
 
 
+def area_summaries(result: BudgetResult) -> list[dict[str, Any]]:
+    """Per area: its budget, what was spent and the projects in the order they were funded (the
+    selection `civic budgets tally` prints for the area's `.pb` file)."""
+    return [
+        {
+            "area": a["name"],
+            "budget": a["budget"],
+            "spent": a["spent"],
+            "selected": [int(i) for i in a["selected"]],
+        }
+        for a in json.loads(result.outcome_json)["areas"]
+    ]
+
+
 def excluded_numbers(result: BudgetResult) -> set[int]:
     """Projects this count left out because of an override."""
     data = json.loads(result.outcome_json)

@@ -101,6 +101,9 @@ async def test_the_spend_is_a_chart_with_the_same_numbers_in_a_table(
         assert f">{amount}</text>" in chart
     assert "How the £30,000 for Chart Fund is spent" in chart
     assert chart.count("<rect") == 4
+    data = (await web.get("/budgets/chart-fund/results.json")).json()["data"]
+    assert data["areas"] == [{"area": "Chart Fund", "budget": 30_000, "spent": 28_500, "selected": [4, 1, 3]}]
+    assert data["tie_break"] == TIE_BREAK_TEXT
     assert TIE_BREAK_TEXT.replace("'", "&#39;") in page
 
 
