@@ -7,7 +7,7 @@ APT := DEBIAN_FRONTEND=noninteractive apt-get
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 REPORTS := var/test-reports
 
-.PHONY: run test lint typecheck test-sqlite test-postgresql test-browser system-deps assets bench clean
+.PHONY: run test lint typecheck test-sqlite test-postgresql test-browser system-deps assets bench bench-signing bench-tally clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -64,9 +64,14 @@ test: lint typecheck test-sqlite test-postgresql test-browser
 assets: node_modules/.package-lock.json
 	npm run build:css
 
-## bench: the benchmarks under bench/ (print figures; run by hand)
-bench: $(VENV)/.dev-deps
+## bench: the benchmarks under bench/ (print figures; run by hand); bench-signing or bench-tally runs one
+bench: bench-signing bench-tally
+
+bench-signing: $(VENV)/.dev-deps
 	$(PY) bench/signing.py
+
+bench-tally: $(VENV)/.dev-deps
+	$(PY) bench/tally.py
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache

@@ -11,6 +11,8 @@ its greedy completion), printing both and the ratio. Outcomes are checked to be 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import random
 import sys
 import time
@@ -51,6 +53,7 @@ def main() -> None:
         from tests.budgets.pabutools_ref import reference
     except ImportError:
         reference = None  # type: ignore[assignment]
+    print(describe_machine(reference is not None))
     print(f"{'voters':>8} {'rule':>6} {'civic (s)':>10} {'pabutools (s)':>14} {'ratio':>7}  same outcome")
     for n in args.voters:
         projects, budget, ballots = instance(n)
@@ -66,5 +69,15 @@ def main() -> None:
             )
 
 
+def describe_machine(with_pabutools: bool) -> str:
+    """What the figures depend on: versions, cores and how busy the machine was when the run started."""
+    from importlib.metadata import version
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    theirs = f"pabutools {version('pabutools')}" if with_pabutools else "pabutools not installed"
+    return f"Python {platform.python_version()}, {theirs}, {os.cpu_count()} cores, load average {load}"
+
+
 if __name__ == "__main__":
     main()
+    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")

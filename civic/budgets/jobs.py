@@ -1,4 +1,5 @@
-"""Youth budgets housekeeping: forget followers' email addresses once delivery is long over."""
+"""Youth budgets housekeeping: mix each ballot box after voting closes; forget followers' email
+addresses once delivery is long over."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.budgets.mixing import mix_ballots, recently_closed
 from civic.budgets.models import BudgetIdea, BudgetProcess
 from civic.core.jobs import JobContext, job
 
@@ -34,3 +36,14 @@ async def forget_emails_job(ctx: JobContext) -> str:
     async with ctx.db.transaction() as session:
         forgotten = await forget_emails(session, now=ctx.now)
     return f"forgot {forgotten} youth budget follower email addresses"
+
+
+@job("budgets.mix_ballots", every=timedelta(minutes=15))
+async def mix_ballots_job(ctx: JobContext) -> str:
+    async with ctx.db.reading() as session:
+        process_ids = await recently_closed(session, now=ctx.now)
+    mixed = 0
+    for process_id in process_ids:
+        async with ctx.db.transaction() as session:
+            mixed += await mix_ballots(session, process_id)
+    return f"mixed {mixed} youth budget ballots in {len(process_ids)} processes"

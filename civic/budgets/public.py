@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from civic.budgets import forms, results, service
 from civic.budgets.models import AGE_BANDS, BudgetProcess, Feasibility, IdeaStatus, pk
+from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
@@ -185,14 +186,18 @@ async def results_page(request: Request) -> Response:
         proposals_ = await service.proposals_of(session, pk(process.id))
         overrides = await service.overrides_of(session, pk(process.id))
         turnout = await results.turnout(session, process)
+    data = json.loads(result.outcome_json) if result else None
     context = {
         "process": process,
         "result": result,
-        "data": json.loads(result.outcome_json) if result else None,
+        "data": data,
+        # overrides made after the published count did not take part in it; the page says so
+        "excluded": {str(n) for n in results.excluded_numbers(result)} if result else set(),
         "titles": {str(p.number): p.title for p in proposals_},
         "numbers": {p.id: p.number for p in proposals_},
         "overrides": overrides,
         "turnout": turnout,
+        "shown_count": results.shown_count,
     }
     return render_page(request, "budgets/results.html", context)
 
@@ -210,6 +215,8 @@ async def results_data(request: Request) -> Response:
             "process": process.slug,
             "rule": result.rule.value,
             "published_at": result.published_at.isoformat() if result.published_at else None,
+            "tie_break": TIE_BREAK_TEXT,
+            "areas": results.area_summaries(result),
             "projects": rows,
         }
     )
@@ -242,7 +249,7 @@ async def delivery_data(request: Request) -> Response:
         tracked = await service.deliveries_of(session, pk(process.id))
         proposals_ = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
         updates = await service.updates_of(session, [pk(p.id) for p in proposals_])
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "project": p.number,
             "title": p.title,
@@ -257,4 +264,9 @@ async def delivery_data(request: Request) -> Response:
     ]
     if request.path_params["fmt"] == "csv":
         return as_csv(rows, f"{process.slug}-delivery")
+    for row, p in zip(rows, proposals_, strict=True):  # JSON can carry every dated update
+        row["updates"] = [
+            {"at": u.at.isoformat(), "status": u.status.value, "percent": u.percent, "text": u.text}
+            for u in updates.get(pk(p.id), [])
+        ]
     return as_json(rows)

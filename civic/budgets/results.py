@@ -11,12 +11,14 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.budgets import pabulib, tally
+from civic.budgets import mixing, pabulib, tally
 from civic.budgets.models import (
     AGE_BANDS,
     BudgetArea,
     BudgetBallot,
     BudgetBallotChoice,
+    BudgetCode,
+    BudgetCodeBatch,
     BudgetDelivery,
     BudgetProcess,
     BudgetProposal,
@@ -61,6 +63,8 @@ async def compute(
     session: AsyncSession, process: BudgetProcess, *, actor: StaffUser | None, now: datetime
 ) -> BudgetResult:
     """Count every area with the process's rule and store the outcome as a new, unpublished result."""
+    if mixing.ready_to_mix(process, now):  # in case the scheduled job has not run since the close
+        await mixing.mix_ballots(session, pk(process.id))
     areas = await areas_of(session, pk(process.id))
     proposals = await proposals_of(session, pk(process.id), feasible_only=True)
     excluded_ids = {o.proposal_id: o.reason for o in await overrides_of(session, pk(process.id))}
@@ -110,6 +114,26 @@ def funded_numbers(result: BudgetResult) -> set[int]:
     return {int(pid) for area in data["areas"] for pid in area["selected"]}
 
 
+def area_summaries(result: BudgetResult) -> list[dict[str, Any]]:
+    """Per area: its budget, what was spent and the projects in the order they were funded (the
+    selection `civic budgets tally` prints for the area's `.pb` file)."""
+    return [
+        {
+            "area": a["name"],
+            "budget": a["budget"],
+            "spent": a["spent"],
+            "selected": [int(i) for i in a["selected"]],
+        }
+        for a in json.loads(result.outcome_json)["areas"]
+    ]
+
+
+def excluded_numbers(result: BudgetResult) -> set[int]:
+    """Projects this count left out because of an override."""
+    data = json.loads(result.outcome_json)
+    return {int(p["id"]) for area in data["areas"] for p in area["projects"] if p["stage"] == "excluded"}
+
+
 async def publish(
     session: AsyncSession, result: BudgetResult, process: BudgetProcess, *, actor: StaffUser, now: datetime
 ) -> list[BudgetProposal]:
@@ -140,29 +164,69 @@ async def publish(
 
 @dataclass(frozen=True)
 class Turnout:
-    total: int
-    rows: list[tuple[str, str, str]]  # (dimension, label, count or "fewer than 5")
+    ballots: int  # for staff; the public see `total`
+    rows: list[tuple[str, str, str]]  # (dimension, label, count or "fewer than 5" or "not shown")
+    codes_issued: int  # voting codes handed out (not cancelled before use)
+    codes_used: int  # as many as online ballots, so public only when that count is
+
+    @property
+    def total(self) -> str:
+        return shown_count(self.ballots)
+
+    @property
+    def codes_used_percent(self) -> int | None:
+        online = next(count for dimension, label, count in self.rows if label == "Online")
+        if not self.codes_issued or not online.replace(",", "").isdigit():
+            return None
+        return round(100 * self.codes_used / self.codes_issued)
 
 
-def _shown(count: int) -> str:
+def shown_count(count: int) -> str:
     return "fewer than 5" if 0 < count < SUPPRESS_BELOW else f"{count:,}"
+
+
+def suppress(counts: list[int]) -> list[str]:
+    """One breakdown of the ballots, as published. Its counts add up to the total, so hiding a single
+    small count would not hide it: subtracting the others from the total gives it back. When exactly one
+    count is under 5, the next smallest non-zero count is hidden too."""
+    small = [i for i, c in enumerate(counts) if 0 < c < SUPPRESS_BELOW]
+    also: set[int] = set()
+    if len(small) == 1:
+        others = sorted((c, i) for i, c in enumerate(counts) if c > 0 and i != small[0])
+        also = {others[0][1]} if others else set()
+    return ["not shown" if i in also else shown_count(c) for i, c in enumerate(counts)]
+
+
+def _breakdown(dimension: str, labelled: list[tuple[str, int]]) -> list[tuple[str, str, str]]:
+    shown = suppress([count for _, count in labelled])
+    return [(dimension, label, text) for (label, _), text in zip(labelled, shown, strict=True)]
 
 
 async def turnout(session: AsyncSession, process: BudgetProcess) -> Turnout:
     rows = (await session.exec(select(BudgetBallot).where(BudgetBallot.process_id == process.id))).all()
     areas = {a.id: a.name for a in await areas_of(session, pk(process.id))}
-    table: list[tuple[str, str, str]] = []
     channels = Counter(b.channel for b in rows)
-    for channel in Channel:
-        table.append(("Channel", channel.value.capitalize(), _shown(channels[channel])))
+    table = _breakdown("Channel", [(c.value.capitalize(), channels[c]) for c in Channel])
     if areas:
         by_area = Counter(b.area_id for b in rows)
-        table += [("Area", name, _shown(by_area[area_id])) for area_id, name in areas.items()]
-    bands = Counter(b.age_band for b in rows)
-    table += [("Age", band, _shown(bands[band])) for band in AGE_BANDS]
-    if bands[""]:
-        table.append(("Age", "Not recorded", _shown(bands[""])))
-    return Turnout(len(rows), table)
+        table += _breakdown("Area", [(name, by_area[area_id]) for area_id, name in areas.items()])
+    bands = Counter(b.age_band if b.age_band in AGE_BANDS else "" for b in rows)
+    ages = _breakdown("Age", [*((band, bands[band]) for band in AGE_BANDS), ("Not recorded", bands[""])])
+    table += ages if bands[""] else ages[:-1]
+    issued, used = await _code_counts(session, pk(process.id))
+    return Turnout(len(rows), table, issued, used)
+
+
+async def _code_counts(session: AsyncSession, process_id: int) -> tuple[int, int]:
+    """Codes handed out (cancelled ones only if they were used first) and codes used."""
+    flags = (
+        await session.exec(
+            select(BudgetCode.used, BudgetCode.voided)
+            .join(BudgetCodeBatch, col(BudgetCodeBatch.id) == BudgetCode.batch_id)
+            .where(BudgetCodeBatch.process_id == process_id)
+        )
+    ).all()
+    return sum(1 for used, voided in flags if used or not voided), sum(1 for used, _ in flags if used)
 
 
 def result_rows(result: BudgetResult, proposals: list[BudgetProposal]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import forms, service
+from civic.budgets import forms, notify, service
 from civic.budgets.models import (
     AGE_BANDS,
     BallotType,
@@ -331,7 +331,7 @@ async def delivery_update(request: Request) -> Response:
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/proposal.html", context, status_code=422)
-        await service.post_delivery_update(
+        update = await service.post_delivery_update(
             session,
             found,
             owner=owner[:120],
@@ -341,20 +341,5 @@ async def delivery_update(request: Request) -> Response:
             actor=user,
             now=at,
         )
-        mail = request.app.state.mail
-        for email in await service.follower_emails(session, pk(process.id)):
-            await mail.enqueue(
-                session,
-                to=email,
-                template="budgets_update",
-                now=at,
-                context={
-                    "process": process,
-                    "proposal": found,
-                    "text": update_text,
-                    "percent": percent,
-                    "status": status,
-                },
-                dedupe_key=f"budgets:update:{found.id}:{at.isoformat()}:{email}",
-            )
+        await notify.delivery_updated(session, request.app.state.mail, process, found, update, now=at)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/proposals/{found.number}")

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import codes, forms, results, service
+from civic.budgets import codes, forms, notify, results, service
 from civic.budgets.models import AGE_BANDS, BudgetCodeBatch, BudgetProcess, BudgetResult, pk
 from civic.budgets.public import load_process
 from civic.budgets.staff import staff
@@ -206,14 +206,5 @@ async def publish_results(request: Request) -> Response:
         if latest is None or latest.id != result.id:
             raise Conflict("A newer count exists; publish the newest count.")
         funded = await results.publish(session, result, process, actor=user, now=at)
-        mail = request.app.state.mail
-        for email in await service.follower_emails(session, pk(process.id)):
-            await mail.enqueue(
-                session,
-                to=email,
-                template="budgets_results",
-                now=at,
-                context={"process": process, "funded": funded},
-                dedupe_key=f"budgets:results:{process.id}:{result.id}:{email}",
-            )
+        await notify.results_published(session, request.app.state.mail, process, funded, now=at)
     return redirect_after_post(request, f"/budgets/{process.slug}/results")

@@ -18,9 +18,12 @@ Rules
     charged min(their money, rho x cost). Rounds repeat until no project is affordable.
     Completed by **Add1**: every voter's starting share is raised by one currency unit at a time and
     MES re-run, for as long as the outcome still fits in the real budget; the last outcome that fits is
-    kept (we do not stop at the first exhaustive one). Raising stops early once the outcome funds every
-    project that has a supporter, because more money can then change nothing. The kept outcome is then
-    completed with greedy on the money left.
+    kept. Unlike pabutools' iterated `method_of_equal_shares` (`voter_budget_increment=1`), we do not
+    stop at the first exhaustive outcome: `tests/budgets/data/hand_add1.pb` is a case where that would
+    spend £20 of £70 and we spend £70. If every supported project fits in the budget at once, every
+    outcome fits and raising never ends by itself; the outcome it tends to is taken directly (from the
+    share at which each ballot could pay for all it chose alone, every supported project is funded at
+    the same prices whatever the share). The kept outcome is then completed with greedy on the money left.
 
 Ties (both rules, documented on the results page): lower cost first, then more votes, then project id.
 Project ids compare naturally: ids made only of digits compare as numbers and come before other ids,
@@ -315,22 +318,48 @@ def _outcome(
 # --- Method of Equal Shares -------------------------------------------------------------------------
 
 
+def _supported(e: _Election) -> list[int]:
+    return [i for i in range(len(e.projects)) if e.votes[i] > 0 and e.projects[i].id not in e.excluded]
+
+
+def _engine(e: _Election, exact_only: bool = False) -> EqualShares:
+    keys = [tie_key(p, e.votes[i]) for i, p in enumerate(e.projects)]
+    engine = EqualShares([p.cost for p in e.projects], e.types, e.weights, keys)
+    engine.force_exact = exact_only
+    return engine
+
+
+def equal_shares(
+    projects: Sequence[Project],
+    budget: int,
+    ballots: Iterable[Mapping[str, int] | Iterable[str]],
+    *,
+    excluded: Mapping[str, str] | None = None,
+) -> tuple[str, ...]:
+    """MES alone from an equal share of the budget, without Add1 or completion (what pabutools'
+    `method_of_equal_shares` computes with cost satisfaction); for checks and comparisons."""
+    e = _prepare(projects, budget, ballots, excluded)
+    if e.voters == 0:
+        return ()
+    run = _engine(e).run(Fraction(e.budget, e.voters), _supported(e))
+    return tuple(e.projects[i].id for i in run.funded)
+
+
 def _mes_with_add1(e: _Election, increment: int, exact_only: bool = False) -> tuple[MesRun, Fraction, int]:
     if e.voters == 0:
         return MesRun([], {}, {}, {i: Fraction(0) for i in range(len(e.projects))}), Fraction(0), 0
     if increment < 1:
         raise TallyError("The Add1 increment must be at least 1")
     base = Fraction(e.budget, e.voters)
-    supported = {i for i in range(len(e.projects)) if e.votes[i] > 0 and e.projects[i].id not in e.excluded}
-    keys = [tie_key(p, e.votes[i]) for i, p in enumerate(e.projects)]
-    engine = EqualShares([p.cost for p in e.projects], e.types, e.weights, keys)
-    engine.force_exact = exact_only
-    live = sorted(supported)
+    live = _supported(e)
+    supported = set(live)
+    engine = _engine(e, exact_only)
     if sum(e.projects[i].cost for i in supported) <= e.budget:
-        # Every outcome fits, so raising goes on until every supported project is funded, which is
-        # certain once one voter's share covers the dearest project: jump straight there.
-        dearest = max((e.projects[i].cost for i in supported), default=0)
-        steps = max(0, -((base - dearest) // increment) if base < dearest else 0)
+        # Every outcome fits, so raising never stops by itself. Once each ballot's share covers the
+        # whole cost of what it chose, nobody ever runs short: every supported project is funded at
+        # the same prices whatever the share, so that limiting outcome is the last that fits.
+        needed = max((sum(e.projects[i].cost for i in chosen) for chosen in e.types), default=0)
+        steps = max(0, -((base - needed) // increment))
         share = base + steps * increment
         return engine.run(share, live), share, int(steps)
     kept, share, steps = engine.run(base, live), base, 0

@@ -204,7 +204,7 @@ def test_larger_generated_instances_with_many_ties_agree_with_pabutools(seed: in
             ), (rule, projects, budget, ballots)
 
 
-@pytest.mark.parametrize("name", ["hand_mes.pb", "hand_ties.pb"])
+@pytest.mark.parametrize("name", ["hand_mes.pb", "hand_ties.pb", "hand_add1.pb", "hand_named.pb"])
 @pytest.mark.parametrize("rule", ["greedy", "mes"])
 def test_hand_made_files_agree_with_pabutools(name: str, rule: str) -> None:
     pb = load(name)
