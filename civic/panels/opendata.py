@@ -19,7 +19,7 @@ from civic.core.db import reading
 from civic.core.localtime import format_date
 from civic.core.opendata import PUBLIC_CACHE, Dataset, csv_response, json_response, register_dataset
 from civic.core.templating import render_page
-from civic.panels import membership, service
+from civic.panels import membership, rescheduling, service
 from civic.panels.models import Decision, Motion, Panel, PanelMeeting
 from civic.panels.procedure import AGENDA_PUBLIC, MeetingState
 
@@ -233,11 +233,13 @@ def _ics_time(value: datetime) -> str:
 
 
 async def calendar(request: Request) -> Response:
-    """A panel's meetings as an iCalendar feed residents can subscribe to; cancelled ones say so."""
+    """A panel's meetings as an iCalendar feed residents can subscribe to; cancelled ones say so, and a
+    moved meeting's SEQUENCE counts its changes (RFC 5545 3.8.7.4)."""
     settings = request.app.state.settings
     async with reading(request) as session:
         panel = await membership.get_panel(session, request.path_params["slug"])
         meetings = await service.meetings_of(session, panel.id or 0)
+        changes = await rescheduling.change_counts(session, [m.id for m in meetings if m.id is not None])
     stamp = _ics_time(clock_now(request))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//Civic//{_ics_text(settings.council_name)}//EN",
              f"X-WR-CALNAME:{_ics_text(panel.name)}"]  # fmt: skip
@@ -246,6 +248,7 @@ async def calendar(request: Request) -> Response:
             "BEGIN:VEVENT",
             f"UID:panel-meeting-{m.id}@{settings.base_origin.split('://', 1)[1]}",
             f"DTSTAMP:{stamp}",
+            f"SEQUENCE:{changes.get(m.id or 0, 0)}",  # calendars take a moved meeting's new time
             f"DTSTART:{_ics_time(m.starts_at)}",
             f"DTEND:{_ics_time(m.starts_at + MEETING_LENGTH)}",
             f"SUMMARY:{_ics_text(panel.name)}",
