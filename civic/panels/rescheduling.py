@@ -18,8 +18,7 @@ from civic.core.errors import Conflict
 from civic.core.localtime import format_datetime
 from civic.core.users import StaffUser
 from civic.panels import journal
-from civic.panels.links import MINUTES_KIND
-from civic.panels.models import AgendaItem, AgendaLink, MeetingChange, PanelMeeting
+from civic.panels.models import MeetingChange, PanelMeeting
 from civic.panels.procedure import NOTICE_CLEAR_DAYS, MeetingState, ProcedureError, check_notice, check_reason
 
 MOVABLE = frozenset({MeetingState.SCHEDULED, MeetingState.AGENDA_PUBLISHED})
@@ -45,7 +44,6 @@ async def reschedule_meeting(
     if meeting.state not in MOVABLE:
         raise Conflict("Only a meeting that has not been held or cancelled can be moved.")
     reason = _check_change(meeting, new, now)
-    await _check_still_after_approved_meeting(session, meeting, new.starts_at)
     change = MeetingChange(
         meeting_id=meeting.id or 0, changed_at=now, reason=reason,
         old_starts_at=meeting.starts_at, old_place=meeting.place, old_online_url=meeting.online_url,
@@ -89,25 +87,6 @@ def _renew_notice(meeting: PanelMeeting, change: MeetingChange, urgency_reason: 
     change.notice_clear_days = days
     change.urgency_reason = urgency if days < NOTICE_CLEAR_DAYS else ""
     meeting.notice_clear_days, meeting.urgency_reason = days, change.urgency_reason
-
-
-async def _check_still_after_approved_meeting(
-    session: AsyncSession, meeting: PanelMeeting, starts_at: datetime
-) -> None:
-    """A meeting that approves another's minutes must stay after that meeting."""
-    refs = await session.exec(
-        select(AgendaLink.ref)
-        .join(AgendaItem, col(AgendaItem.id) == col(AgendaLink.item_id))
-        .where(AgendaItem.meeting_id == meeting.id, AgendaLink.kind == MINUTES_KIND)
-    )
-    for ref in refs.all():
-        earlier = await session.get(PanelMeeting, int(ref)) if ref.isdigit() else None
-        if earlier is not None and earlier.starts_at >= starts_at:
-            raise ProcedureError(
-                f"This meeting approves the minutes of the meeting on {format_datetime(earlier.starts_at)}, "
-                "so it must stay after it.",
-                "day",
-            )
 
 
 def describe(change: MeetingChange) -> str:
