@@ -81,7 +81,9 @@ async def test_a_published_meeting_moved_at_short_notice_needs_a_reason_of_urgen
             clock.now() + timedelta(days=21), meeting.place, "", "Back to the usual week", "x"
         )
         await rescheduling.reschedule_meeting(session, meeting, later, actor=None, now=clock.now())
-        assert meeting.urgency_reason == "" and meeting.notice_clear_days == 15  # three full weeks: no urgency
+        assert (
+            meeting.urgency_reason == "" and meeting.notice_clear_days == 15
+        )  # three full weeks: no urgency
         assert (await rescheduling.change_counts(session, [meeting.id or 0])) == {meeting.id: 2}
 
 
