@@ -1,5 +1,7 @@
-"""The clerk's page for one meeting and everything done on it: agenda, publication, the record of
-the meeting, and its minutes. See `clerk` for the order of checks every POST makes."""
+"""The clerk's page for one meeting, and what is done on it once the agenda is settled: holding and
+recording the meeting, cancelling it, and its minutes. The agenda's handlers are in `clerk_agenda`,
+moving a meeting in `clerk_reschedule`; all of them go through `perform`, which makes the checks
+`clerk` describes."""
 
 from __future__ import annotations
 
