@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.errors import Conflict
@@ -111,13 +111,16 @@ async def changes_of(session: AsyncSession, meeting: PanelMeeting) -> list[Meeti
     return list(rows.all())
 
 
-async def change_counts(session: AsyncSession, meeting_ids: list[int]) -> dict[int, int]:
-    """How many times each meeting changed: the calendar feed's SEQUENCE for it."""
-    if not meeting_ids:
-        return {}
-    rows = await session.exec(
-        select(MeetingChange.meeting_id, func.count())
-        .where(col(MeetingChange.meeting_id).in_(meeting_ids))
-        .group_by(col(MeetingChange.meeting_id))
-    )
-    return dict(rows.all())
+async def changes_by_meeting(session: AsyncSession, meeting_ids: list[int]) -> dict[int, list[MeetingChange]]:
+    """Each meeting's changes, oldest first: their number is the calendar feed's SEQUENCE for it, and
+    the latest one dates the meeting's entry in the Atom feed."""
+    found: dict[int, list[MeetingChange]] = {}
+    if meeting_ids:
+        rows = await session.exec(
+            select(MeetingChange)
+            .where(col(MeetingChange.meeting_id).in_(meeting_ids))
+            .order_by(col(MeetingChange.id))
+        )
+        for change in rows.all():
+            found.setdefault(change.meeting_id, []).append(change)
+    return found

@@ -90,6 +90,9 @@ async def test_the_clerk_moves_a_published_meeting_and_everyone_can_see_it(
     calendar = (await web.get(f"/panels/{setup.panel.slug}/meetings.ics")).text
     assert "DTSTART:20261209T183000Z" in calendar and "SEQUENCE:1" in calendar
     assert "LOCATION:Community Hub" in calendar
+    feed = (await web.get(f"/panels/{setup.panel.slug}/feed.atom")).text
+    assert "Moved from 2 December 2026 at 10am: Hall flooded" in feed
+    assert "<updated>2026-11-24T10:00:00" in feed  # the entry is dated by the move, so readers see it again
     audit = (await web.get("/audit")).text
     assert "moved from 2 December 2026 at 10am to 9 December 2026 at 6:30pm" in audit
 
