@@ -1,5 +1,7 @@
-"""The clerk's page for one meeting and everything done on it: agenda, publication, the record of
-the meeting, and its minutes. See `clerk` for the order of checks every POST makes."""
+"""The clerk's page for one meeting, and what is done on it once the agenda is settled: holding and
+recording the meeting, cancelling it, and its minutes. The agenda's handlers are in `clerk_agenda`,
+moving a meeting in `clerk_reschedule`; all of them go through `perform`, which makes the checks
+`clerk` describes."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from civic.core.htmx import redirect_after_post
 from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.core.users import StaffUser
-from civic.panels import forms, minutes, record, service, subscriptions
+from civic.panels import forms, minutes, record, rescheduling, service, subscriptions
 from civic.panels.clerk import Work, form_context, path_id, require_clerk
 from civic.panels.links import KINDS, MINUTES_KIND
 from civic.panels.models import PanelMeeting
@@ -52,6 +54,7 @@ async def meeting_page(
         rec = await record.load(session, meeting, panel)
         versions = await minutes.versions_of(session, meeting)
         approvable = await _approvable(session, meeting)
+        changes = await rescheduling.changes_of(session, meeting)
     context = {
         "rec": rec,
         "meeting": meeting,
@@ -63,14 +66,26 @@ async def meeting_page(
         "declaration_actions": list(DeclarationAction),
         "choice_options": [(c.value, c.value.capitalize()) for c in Choice],
         "notice_now": clear_days(clock_now(request), meeting.starts_at),
+        "changes": changes,
+        "arrangements": forms.meeting_values(meeting),
         **form_context(errors or {}, values),
     }
     return render_page(request, "panels/manage_meeting.html", context, status_code=422 if errors else 200)
 
 
-async def _perform(
-    request: Request, rule_name: str, field: str, work: Work, values: Any = None, errors: Errors | None = None
+async def perform(
+    request: Request,
+    rule_name: str,
+    field: str,
+    work: Work,
+    values: Any = None,
+    errors: Errors | None = None,
+    refusal: str | None = None,
+    prefix: str = "",
 ) -> Response:
+    """Check the role, the rule (409 with `refusal` or a message naming the state), then do `work`;
+    a rule of procedure broken gives the page again with the message on `field`, or on the field the
+    error names (after `prefix`, which keeps the ids of the page's forms apart) (422)."""
     actor = require_clerk(request)
     meeting_id = path_id(request, "meeting_id")
     now = clock_now(request)
@@ -78,58 +93,16 @@ async def _perform(
         async with transaction(request) as session:
             meeting, panel = await service.get_meeting(session, meeting_id, for_update=True)
             if not can(rule_name, actor, meeting, now=now):
-                raise Conflict(f"That cannot be done while the meeting is {meeting.state.label.lower()}.")
+                raise Conflict(
+                    refusal or f"That cannot be done while the meeting is {meeting.state.label.lower()}."
+                )
             if not errors:
                 await work(session, await record.load(session, meeting, panel), actor, now)
         if not errors:
             return redirect_after_post(request, f"/panels/manage/meetings/{meeting_id}#{field}")
     except ProcedureError as exc:
-        errors = {field: str(exc)}
+        errors = {f"{prefix}{exc.field}" if exc.field else field: str(exc)}
     return await meeting_page(request, meeting_id, errors, values)
-
-
-async def add_item(request: Request) -> Response:
-    form = await read_form(request)
-    values, errors = forms.item_form(form)
-    if text(form, "approves"):
-        values["links"].append((MINUTES_KIND, text(form, "approves"), "Minutes of the previous meeting"))
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        raw = values["raw"]
-        await service.add_item(
-            session,
-            rec.meeting,
-            actor=actor,
-            now=now,
-            title=raw["title"],
-            body=raw["body"],
-            exempt=values["exempt"],
-            exempt_reason=raw["exempt_reason"],
-            links=values["links"],
-        )
-
-    return await _perform(request, "panels.edit_agenda", "title", work, {"item": values["raw"]}, errors)
-
-
-async def remove_item(request: Request) -> Response:
-    item_id = path_id(request, "item_id")
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service.remove_item(session, rec.meeting, item_id, actor=actor, now=now)
-
-    return await _perform(request, "panels.edit_agenda", "title", work)
-
-
-async def publish_agenda(request: Request) -> Response:
-    reason = text(await read_form(request), "urgency_reason")
-
-    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service.publish_agenda(session, rec.meeting, actor=actor, now=now, urgency_reason=reason)
-        await notify(request, session, rec, "agenda", now)
-
-    return await _perform(
-        request, "panels.publish_agenda", "urgency_reason", work, {"urgency_reason": reason}
-    )
 
 
 async def notify(
@@ -153,14 +126,14 @@ async def cancel_meeting(request: Request) -> Response:
         if announced:  # subscribers had the agenda, so they hear the meeting is off
             await notify(request, session, rec, "cancelled", now)
 
-    return await _perform(request, "panels.cancel", "cancel_reason", work, {"cancel_reason": reason})
+    return await perform(request, "panels.cancel", "cancel_reason", work, {"cancel_reason": reason})
 
 
 async def hold_meeting(request: Request) -> Response:
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
         await service.hold_meeting(session, rec.meeting, actor=actor, now=now)
 
-    return await _perform(request, "panels.hold", "attendance", work)
+    return await perform(request, "panels.hold", "attendance", work)
 
 
 async def record_attendance(request: Request) -> Response:
@@ -170,7 +143,7 @@ async def record_attendance(request: Request) -> Response:
         entries = forms.attendance_form(form, list(rec.member_names))
         await record.record_attendance(session, rec, entries, actor=actor, now=now)
 
-    return await _perform(request, "panels.record", "attendance", work)
+    return await perform(request, "panels.record", "attendance", work)
 
 
 async def declare_interest(request: Request) -> Response:
@@ -182,7 +155,7 @@ async def declare_interest(request: Request) -> Response:
             session, rec, actor=actor, now=now, nature=values["raw"]["nature"], **fields
         )
 
-    return await _perform(request, "panels.record", "nature", work, {"declaration": values["raw"]}, errors)
+    return await perform(request, "panels.record", "nature", work, {"declaration": values["raw"]}, errors)
 
 
 async def record_motion(request: Request) -> Response:
@@ -196,7 +169,7 @@ async def record_motion(request: Request) -> Response:
         }
         await record.record_motion(session, rec, actor=actor, now=now, **fields)
 
-    return await _perform(request, "panels.record", "text", work, {"motion": values["raw"]}, errors)
+    return await perform(request, "panels.record", "text", work, {"motion": values["raw"]}, errors)
 
 
 async def record_decision(request: Request) -> Response:
@@ -217,16 +190,14 @@ async def record_decision(request: Request) -> Response:
             actions=values["actions"],
         )
 
-    return await _perform(
-        request, "panels.record", "decision-text", work, {"decision": values["raw"]}, errors
-    )
+    return await perform(request, "panels.record", "decision-text", work, {"decision": values["raw"]}, errors)
 
 
 async def draft_minutes(request: Request) -> Response:
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
         await minutes.draft_minutes(session, rec, actor=actor, now=now)
 
-    return await _perform(request, "panels.draft_minutes", "minutes", work)
+    return await perform(request, "panels.draft_minutes", "minutes", work)
 
 
 async def edit_minutes(request: Request) -> Response:
@@ -235,7 +206,7 @@ async def edit_minutes(request: Request) -> Response:
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
         await minutes.edit_draft(session, rec.meeting, body, actor=actor, now=now)
 
-    return await _perform(request, "panels.edit_minutes", "minutes", work, {"body": body})
+    return await perform(request, "panels.edit_minutes", "minutes", work, {"body": body})
 
 
 async def publish_minutes(request: Request) -> Response:
@@ -243,7 +214,7 @@ async def publish_minutes(request: Request) -> Response:
         await minutes.publish_minutes(session, rec.meeting, actor=actor, now=now)
         await notify(request, session, rec, "decisions", now)
 
-    return await _perform(request, "panels.publish_minutes", "minutes", work)
+    return await perform(request, "panels.publish_minutes", "minutes", work)
 
 
 async def correct_minutes(request: Request) -> Response:
@@ -253,6 +224,6 @@ async def correct_minutes(request: Request) -> Response:
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
         await minutes.publish_correction(session, rec.meeting, body, note, actor=actor, now=now)
 
-    return await _perform(
+    return await perform(
         request, "panels.correct_minutes", "correction_note", work, {"body": body, "note": note}
     )

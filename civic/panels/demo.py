@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.clock import SystemClock
 from civic.core.users import Role, StaffUser
 from civic.demo import DemoContext, demo_loader
-from civic.panels import actions, jobs, membership, minutes, record, rules, service  # noqa: F401 - rules and jobs register on import
+from civic.panels import actions, jobs, membership, minutes, record, rescheduling, rules, service  # noqa: F401 - rules and jobs register on import
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelMeeting
 from civic.panels.procedure import AttendanceStatus, Choice, DeclarationAction, Tally
@@ -218,3 +218,8 @@ async def _next_meeting(
             session, meeting, actor=clerk, now=now - timedelta(days=1), title=title, body=body, links=links
         )
     await service.publish_agenda(session, meeting, actor=clerk, now=now - timedelta(days=1))
+    polling_day = rescheduling.NewArrangements(
+        meeting.starts_at + timedelta(days=1), meeting.place, meeting.online_url,
+        "The community centre is a polling station that day",
+    )  # fmt: skip
+    await rescheduling.reschedule_meeting(session, meeting, polling_day, actor=clerk, now=now)

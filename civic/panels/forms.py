@@ -8,9 +8,9 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from civic.core.forms import Errors, check_length, check_no_formula, text
-from civic.core.localtime import MissingLocalTime, from_local
+from civic.core.localtime import MissingLocalTime, date_input_value, from_local, to_local
 from civic.panels.links import KINDS
-from civic.panels.models import AreaKind, MemberRole
+from civic.panels.models import AreaKind, MemberRole, PanelMeeting
 from civic.panels.procedure import (
     ActionStatus,
     AttendanceStatus,
@@ -124,10 +124,25 @@ def meeting_form(form: FormData) -> tuple[dict[str, Any], Errors]:
     return {"raw": values, "starts_at": starts_at}, errors
 
 
+def meeting_values(meeting: PanelMeeting) -> dict[str, str]:
+    """A meeting as it stands, in the fields of `meeting_form` (UK time): where rescheduling starts."""
+    return {
+        "day": date_input_value(meeting.starts_at),
+        "time": to_local(meeting.starts_at).strftime("%H:%M"),
+        "place": meeting.place,
+        "online_url": meeting.online_url,
+    }
+
+
 def item_form(form: FormData) -> tuple[dict[str, Any], Errors]:
-    values = _texts(form, "title", "body", "exempt", "exempt_reason", "link_kind", "link_ref", "link_label")
+    values = _texts(
+        form, "title", "body", "exempt", "exempt_reason", "link_kind", "link_ref", "link_label", "late_reason"
+    )
     errors: Errors = {}
     check_length(errors, "title", values["title"], "the item's title", maximum=200)
+    check_length(
+        errors, "late_reason", values["late_reason"], "the reason it is urgent", maximum=1000, required=False
+    )
     check_length(errors, "body", values["body"], "the item's text", maximum=20000, required=False)
     links = []
     if values["link_kind"]:

@@ -60,6 +60,10 @@ def draft_text(record: MeetingRecord) -> str:
     )
     for item in record.items:
         lines += ["", f"{item.position}. {item.title}"]
+        if item.late_reason:  # the law asks for the special circumstances to be in the minutes
+            lines.append(f"Added after the agenda was published: {item.late_reason}")
+        if item.withdrawn:
+            lines.append(f"Withdrawn: {item.withdrawn_reason}")
         if item.exempt:
             lines.append("This item was considered in private (exempt information).")
         for link in record.links.get(item.id or 0, []):

@@ -109,6 +109,43 @@ class AgendaItem(SQLModel, table=True):
     body: str = Field(default="", sa_type=Text)
     exempt: bool = False  # exempt items show only their title publicly
     exempt_reason: str = Field(default="", max_length=300)
+    # Once the agenda is public it is part of the notice given: items added later say why they are
+    # urgent, and items are withdrawn (with a public reason) rather than removed.
+    late_reason: str = Field(default="", max_length=1000)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    withdrawn_reason: str = Field(default="", max_length=1000)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class MeetingChange(SQLModel, table=True):
+    """A meeting moved to another time, place or online link before it was held, and the public reason.
+
+    Kept as history rather than overwritten, so the meeting page can say where it moved from and the
+    calendar feed can tell calendars the event changed (its SEQUENCE is the number of changes).
+    """
+
+    __tablename__ = "panel_meeting_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="panel_meeting.id", index=True)
+    changed_at: datetime = Field(sa_type=UTCDateTime)
+    old_starts_at: datetime = Field(sa_type=UTCDateTime)
+    old_place: str = Field(max_length=200)
+    old_online_url: str = Field(default="", max_length=300)
+    new_starts_at: datetime = Field(sa_type=UTCDateTime)
+    new_place: str = Field(max_length=200)
+    new_online_url: str = Field(default="", max_length=300)
+    reason: str = Field(max_length=1000)
+    agenda_published: bool = False  # the agenda was public, so notice was rechecked and subscribers told
+    notice_clear_days: int | None = None
+    urgency_reason: str = Field(default="", max_length=1000)
+
+    @property
+    def moved(self) -> bool:
+        return self.old_starts_at != self.new_starts_at
 
 
 class AgendaLink(SQLModel, table=True):

@@ -16,11 +16,11 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
-from civic.core.localtime import format_date
+from civic.core.localtime import format_date, format_datetime
 from civic.core.opendata import PUBLIC_CACHE, Dataset, csv_response, json_response, register_dataset
 from civic.core.templating import render_page
-from civic.panels import membership, service
-from civic.panels.models import Decision, Motion, Panel, PanelMeeting
+from civic.panels import membership, rescheduling, service
+from civic.panels.models import Decision, MeetingChange, Motion, Panel, PanelMeeting
 from civic.panels.procedure import AGENDA_PUBLIC, MeetingState
 
 MEETING_LENGTH = timedelta(hours=2)  # calendars need an end; panels rarely publish one
@@ -186,6 +186,7 @@ async def feed(request: Request) -> Response:
     async with reading(request) as session:
         panel = await membership.get_panel(session, request.path_params["slug"])
         meetings = [m for m in await service.meetings_of(session, panel.id or 0) if m.state in AGENDA_PUBLIC]
+        changes = await rescheduling.changes_by_meeting(session, [m.id for m in meetings if m.id is not None])
         decisions = (
             await session.exec(
                 select(Decision)
@@ -194,11 +195,7 @@ async def feed(request: Request) -> Response:
                 .limit(50)
             )
         ).all()
-    entries = [
-        {"id": f"meeting-{m.id}", "title": f"Agenda: meeting on {format_date(m.starts_at)}", "href": f"/panels/meetings/{m.id}",
-         "updated": m.agenda_published_at or m.created_at, "summary": f"{m.state.label}. {m.place}"}
-        for m in meetings
-    ] + [
+    entries = [_meeting_entry(m, changes.get(m.id or 0, [])) for m in meetings] + [
         {"id": f"decision-{d.id}", "title": f"Decision: {d.text[:120]}", "href": f"/panels/decisions/{d.id}",
          "updated": d.decided_at, "summary": d.reasons}
         for d in decisions
@@ -209,6 +206,22 @@ async def feed(request: Request) -> Response:
     response = render_page(request, "panels/feed.xml", context, headers=CACHE)
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response
+
+
+def _meeting_entry(meeting: PanelMeeting, changes: list[MeetingChange]) -> dict[str, Any]:
+    """A meeting's Atom entry; a move after publication updates it, so feed readers show it again."""
+    summary = f"{meeting.state.label}. {meeting.place}"
+    updated = meeting.agenda_published_at or meeting.created_at
+    if changes and changes[-1].agenda_published:
+        last = changes[-1]
+        summary += (
+            f". Moved from {format_datetime(last.old_starts_at)}: {last.reason}"
+            if last.moved
+            else f". Changed: {last.reason}"
+        )
+        updated = last.changed_at
+    return {"id": f"meeting-{meeting.id}", "title": f"Agenda: meeting on {format_date(meeting.starts_at)}",
+            "href": f"/panels/meetings/{meeting.id}", "updated": updated, "summary": summary}  # fmt: skip
 
 
 def _ics_text(value: str) -> str:
@@ -233,11 +246,13 @@ def _ics_time(value: datetime) -> str:
 
 
 async def calendar(request: Request) -> Response:
-    """A panel's meetings as an iCalendar feed residents can subscribe to; cancelled ones say so."""
+    """A panel's meetings as an iCalendar feed residents can subscribe to; cancelled ones say so, and a
+    moved meeting's SEQUENCE counts its changes (RFC 5545 3.8.7.4)."""
     settings = request.app.state.settings
     async with reading(request) as session:
         panel = await membership.get_panel(session, request.path_params["slug"])
         meetings = await service.meetings_of(session, panel.id or 0)
+        changes = await rescheduling.changes_by_meeting(session, [m.id for m in meetings if m.id is not None])
     stamp = _ics_time(clock_now(request))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//Civic//{_ics_text(settings.council_name)}//EN",
              f"X-WR-CALNAME:{_ics_text(panel.name)}"]  # fmt: skip
@@ -246,6 +261,7 @@ async def calendar(request: Request) -> Response:
             "BEGIN:VEVENT",
             f"UID:panel-meeting-{m.id}@{settings.base_origin.split('://', 1)[1]}",
             f"DTSTAMP:{stamp}",
+            f"SEQUENCE:{len(changes.get(m.id or 0, []))}",  # calendars take a moved meeting's new time
             f"DTSTART:{_ics_time(m.starts_at)}",
             f"DTEND:{_ics_time(m.starts_at + MEETING_LENGTH)}",
             f"SUMMARY:{_ics_text(panel.name)}",

@@ -43,7 +43,12 @@ BANK_HOLIDAYS: frozenset[date] = frozenset(
 
 
 class ProcedureError(ValueError):
-    """Something the rules of procedure forbid; the message is for the clerk."""
+    """Something the rules of procedure forbid; the message is for the clerk. `field` names what it
+    concerns (like "reason") when that is not the form's main field, so the form can mark it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def check_reason(text: str, label: str, maximum: int = 1000) -> str:

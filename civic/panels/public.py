@@ -15,7 +15,7 @@ from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.home import OpenItem, open_now
 from civic.core.templating import format_datetime, render_page
-from civic.panels import actions, membership, minutes, record, respond, service
+from civic.panels import actions, membership, minutes, record, rescheduling, respond, service
 from civic.panels.links import href_for, kind_label
 from civic.panels.models import Decision, Motion, Panel, PanelAction, PanelMeeting
 from civic.panels.procedure import (
@@ -131,6 +131,7 @@ async def meeting_page(request: Request) -> Response:
         rec = await record.load(session, meeting, panel)
         versions = [v for v in await minutes.versions_of(session, meeting) if v.published_at is not None]
         approved_by = await _approval(session, meeting)
+        changes = await rescheduling.changes_of(session, meeting)
         chair_account = await membership.chair_account(
             session, panel.id or 0, london_date(clock_now(request))
         )
@@ -142,6 +143,7 @@ async def meeting_page(request: Request) -> Response:
         "show_record": meeting.state in RECORD_PUBLIC,
         "versions": list(reversed(versions)),
         "approved_by": approved_by,
+        "changes": changes,
         "signoff": SignOff(meeting, chair_account),
         **LINK_HELPERS,
     }

@@ -99,6 +99,13 @@ class MeetingRecord:
                 return item
         raise ProcedureError("Choose an item on this meeting's agenda.")
 
+    def open_item(self, item_id: int) -> AgendaItem:
+        """An item the meeting can take: a withdrawn item gets no declarations, votes or decisions."""
+        item = self.item(item_id)
+        if item.withdrawn:
+            raise ProcedureError("That item was withdrawn, so nothing can be recorded on it.")
+        return item
+
     def motion(self, motion_id: int) -> Motion:
         for motion in self.motions:
             if motion.id == motion_id:
@@ -204,7 +211,7 @@ async def declare_interest(
     action: DeclarationAction,
 ) -> Declaration:
     _require_held(record.meeting)
-    record.item(item_id)
+    record.open_item(item_id)
     if member_id not in record.member_names:
         raise ProcedureError("Choose a member of the panel.")
     if not nature.strip():
@@ -244,7 +251,7 @@ async def record_motion(
     """A motion and its vote. With `recorded`, each member's vote is stored and the counts must be
     their totals; the outcome is never given, it follows from the counts and any casting vote."""
     _require_held(record.meeting)
-    record.item(item_id)
+    record.open_item(item_id)
     if not record.quorum.quorate:
         raise Conflict("The meeting is inquorate, so nothing can be decided.")
     for who in (proposer_id, seconder_id):
@@ -312,7 +319,7 @@ async def record_decision(
     actions: list[tuple[str, str, date | None]] = (),  # type: ignore[assignment]
 ) -> Decision:
     _require_held(record.meeting)
-    item = record.item(item_id)
+    item = record.open_item(item_id)
     if not record.quorum.quorate:
         raise Conflict("The meeting is inquorate, so nothing can be decided.")
     if motion_id is not None:

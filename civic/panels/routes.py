@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.panels import chair, clerk, clerk_meeting, opendata, public, signup
+from civic.panels import chair, clerk, clerk_agenda, clerk_meeting, clerk_reschedule, opendata, public, signup
 
 GET, POST = ["GET"], ["POST"]
 
@@ -27,9 +27,11 @@ routes: list[BaseRoute] = [
     Route(
         "/manage/meetings/{meeting_id}", clerk_meeting.meeting_page, methods=GET, name="panels_manage_meeting"
     ),
-    Route("/manage/meetings/{meeting_id}/items", clerk_meeting.add_item, methods=POST),
-    Route("/manage/meetings/{meeting_id}/items/{item_id}/remove", clerk_meeting.remove_item, methods=POST),
-    Route("/manage/meetings/{meeting_id}/publish-agenda", clerk_meeting.publish_agenda, methods=POST),
+    Route("/manage/meetings/{meeting_id}/items", clerk_agenda.add_item, methods=POST),
+    Route("/manage/meetings/{meeting_id}/items/{item_id}/remove", clerk_agenda.remove_item, methods=POST),
+    Route("/manage/meetings/{meeting_id}/items/{item_id}/withdraw", clerk_agenda.withdraw_item, methods=POST),
+    Route("/manage/meetings/{meeting_id}/publish-agenda", clerk_agenda.publish_agenda, methods=POST),
+    Route("/manage/meetings/{meeting_id}/reschedule", clerk_reschedule.reschedule_meeting, methods=POST),
     Route("/manage/meetings/{meeting_id}/cancel", clerk_meeting.cancel_meeting, methods=POST),
     Route("/manage/meetings/{meeting_id}/hold", clerk_meeting.hold_meeting, methods=POST),
     Route("/manage/meetings/{meeting_id}/attendance", clerk_meeting.record_attendance, methods=POST),

@@ -35,6 +35,27 @@ def can_edit_agenda(actor: StaffUser | None, meeting: PanelMeeting, *, now: date
     return _clerk_in(actor, meeting, MeetingState.SCHEDULED)
 
 
+@rule("panels.add_item")
+def can_add_item(actor: StaffUser | None, meeting: PanelMeeting, *, now: datetime) -> bool:
+    """Items are added until the meeting is held; once the agenda is published, only with a recorded
+    reason of urgency (checked by the service), because the public has had notice of the agenda."""
+    return _clerk_in(actor, meeting, MeetingState.SCHEDULED, MeetingState.AGENDA_PUBLISHED)
+
+
+@rule("panels.withdraw_item")
+def can_withdraw_item(actor: StaffUser | None, meeting: PanelMeeting, *, now: datetime) -> bool:
+    """A published item is never removed; until the meeting is held it can be withdrawn, with a
+    public reason, and stays on the agenda marked as withdrawn."""
+    return _clerk_in(actor, meeting, MeetingState.AGENDA_PUBLISHED)
+
+
+@rule("panels.reschedule")
+def can_reschedule(actor: StaffUser | None, meeting: PanelMeeting, *, now: datetime) -> bool:
+    """A meeting not yet held can move to another time, place or online link, with a public reason
+    (and, once its agenda is public, fresh notice or a reason of urgency)."""
+    return _clerk_in(actor, meeting, MeetingState.SCHEDULED, MeetingState.AGENDA_PUBLISHED)
+
+
 @rule("panels.publish_agenda")
 def can_publish_agenda(actor: StaffUser | None, meeting: PanelMeeting, *, now: datetime) -> bool:
     """A scheduled meeting's agenda is published before the meeting starts (short notice needs a reason)."""

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 
 from civic.core.errors import Conflict
 from civic.core.users import StaffUser
-from civic.panels import journal
+from civic.panels import agenda, journal
 from civic.panels.links import MINUTES_KIND, check_link
 from civic.panels.models import (
     AgendaItem,
@@ -144,9 +144,10 @@ async def add_item(
     exempt: bool = False,
     exempt_reason: str = "",
     links: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+    late_reason: str = "",
 ) -> AgendaItem:
-    if meeting.state != MeetingState.SCHEDULED:
-        raise Conflict("The agenda has been published; it can no longer be changed.")
+    """Add an item at the end of the agenda; after publication only with a reason of urgency."""
+    late_reason = agenda.late_reason_for(meeting, late_reason)
     exempt_reason = check_reason(exempt_reason, "The reason the item is exempt", 300)
     if exempt and not exempt_reason:
         raise ProcedureError("Give the reason the item is exempt from publication.")
@@ -165,6 +166,7 @@ async def add_item(
         body=body,
         exempt=exempt,
         exempt_reason=exempt_reason,
+        late_reason=late_reason,
     )
     session.add(item)
     await session.flush()
@@ -172,9 +174,13 @@ async def add_item(
     for kind, ref, label in links:
         session.add(AgendaLink(item_id=item.id, kind=kind, ref=ref, label=label))
     await session.flush()
-    await journal.log(
-        session, actor, "add_item", item, now=now, reason=title if not exempt else "exempt item", public=False
-    )
+    described = title if not exempt else "exempt item"
+    if late_reason:  # a change to the public agenda, so a public entry
+        await journal.log(
+            session, actor, "add_late_item", item, now=now, reason=f"{described}: {late_reason}"
+        )
+    else:
+        await journal.log(session, actor, "add_item", item, now=now, reason=described, public=False)
     return item
 
 
@@ -183,7 +189,7 @@ async def remove_item(
 ) -> None:
     """Take an item off an unpublished agenda; the rest close up so numbering stays 1, 2, 3..."""
     if meeting.state != MeetingState.SCHEDULED:
-        raise Conflict("The agenda has been published; it can no longer be changed.")
+        raise Conflict(agenda.NOT_REMOVABLE)
     items = await items_of(session, meeting)
     item = next((i for i in items if i.id == item_id), None)
     if item is None:

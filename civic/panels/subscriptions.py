@@ -8,6 +8,7 @@ same thing whether or not it was already subscribed, so it reveals nobody's subs
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,9 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.config import Settings
 from civic.core.db import insert_or_ignore
 from civic.core.identity import email_hash
-from civic.core.outbox import Mail
+from civic.core.outbox import Mail, OutboxMessage
 from civic.core.tokens import make_token, read_token
-from civic.panels.models import Panel, PanelMeeting, PanelSubscription, SubscriptionStatus
+from civic.panels.models import MeetingChange, Panel, PanelMeeting, PanelSubscription, SubscriptionStatus
 
 CONFIRM = "panels-subscribe"
 UNSUBSCRIBE = "panels-unsubscribe"
@@ -113,6 +114,10 @@ async def peek(session: AsyncSession, settings: Settings, purpose: str, token: s
     return await _by_token(session, settings, purpose, token, now)
 
 
+def _dedupe_key(what: str, meeting: PanelMeeting, subscription_id: int | str) -> str:
+    return f"panels:{what}:{meeting.id}:{subscription_id}"
+
+
 async def notify(
     session: AsyncSession,
     panel: Panel,
@@ -131,18 +136,85 @@ async def notify(
             PanelSubscription.panel_id == panel.id, PanelSubscription.status == SubscriptionStatus.CONFIRMED
         )
     )
+    letter = Letter(panel, meeting, f"panels_{what}", what, context)
+    return await _send(session, list(rows.all()), letter, settings=settings, mail=mail, now=now)
+
+
+async def agenda_recipients(session: AsyncSession, meeting: PanelMeeting) -> list[PanelSubscription]:
+    """Subscribers still subscribed who were sent this meeting's agenda. The outbox is the record of
+    who was sent it: its dedupe keys name the subscription each agenda email went to."""
+    prefix = _dedupe_key("agenda", meeting, "")
+    keys = await session.exec(
+        select(OutboxMessage.dedupe_key).where(
+            col(OutboxMessage.dedupe_key).startswith(prefix, autoescape=True)
+        )
+    )
+    ids = [int(tail) for key in keys.all() if key and (tail := key.removeprefix(prefix)).isdigit()]
+    if not ids:
+        return []
+    rows = await session.exec(
+        select(PanelSubscription)
+        .where(col(PanelSubscription.id).in_(ids), PanelSubscription.status == SubscriptionStatus.CONFIRMED)
+        .order_by(col(PanelSubscription.id))
+    )
+    return list(rows.all())
+
+
+async def notify_change(
+    session: AsyncSession,
+    panel: Panel,
+    meeting: PanelMeeting,
+    change: MeetingChange,
+    *,
+    settings: Settings,
+    mail: Mail,
+    now: datetime,
+) -> int:
+    """Tell the subscribers who had the agenda that the meeting moved: once per change."""
+    recipients = await agenda_recipients(session, meeting)
+    letter = Letter(panel, meeting, "panels_moved", f"moved-{change.id}", {"change": change})
+    return await _send(session, recipients, letter, settings=settings, mail=mail, now=now)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One email about a meeting: its template, the name that keeps it to one per subscriber, and
+    what the template needs besides the panel, the meeting and the unsubscribe link."""
+
+    panel: Panel
+    meeting: PanelMeeting
+    template: str
+    key: str
+    context: dict[str, Any]
+
+
+async def _send(
+    session: AsyncSession,
+    recipients: list[PanelSubscription],
+    letter: Letter,
+    *,
+    settings: Settings,
+    mail: Mail,
+    now: datetime,
+) -> int:
     queued = 0
-    for subscription in rows.all():
+    for subscription in recipients:
         link = settings.url(
             f"/panels/subscriptions/unsubscribe?token={unsubscribe_token(settings, subscription, now)}"
         )
+        context = {
+            **letter.context,
+            "panel": letter.panel,
+            "meeting": letter.meeting,
+            "unsubscribe_url": link,
+        }
         queued += await mail.enqueue(
             session,
             to=subscription.email,
-            template=f"panels_{what}",
-            context={**context, "panel": panel, "meeting": meeting, "unsubscribe_url": link},
+            template=letter.template,
+            context=context,
             now=now,
-            dedupe_key=f"panels:{what}:{meeting.id}:{subscription.id}",
+            dedupe_key=_dedupe_key(letter.key, letter.meeting, subscription.id or 0),
             headers={"List-Unsubscribe": f"<{link}>"},
         )
     return queued

@@ -1,6 +1,7 @@
-"""Community panels in a real browser, with axe-core on every page visited: a clerk sets up a panel
-and publishes an agenda about a petition, then records a meeting (attendance, a declaration, a recorded
-vote, a decision), and the next meeting approves the minutes, which the public then reads."""
+"""Community panels in a real browser, with axe-core on every page visited: a clerk sets up a panel,
+publishes an agenda about a petition, moves the meeting and adds an urgent item, then records a
+meeting (attendance, a declaration, a recorded vote, a decision), and the next meeting approves the
+minutes, which the public then reads."""
 
 from __future__ import annotations
 
@@ -73,10 +74,21 @@ async def test_clara_sets_up_a_panel_and_publishes_an_agenda_about_a_petition(
     await page.fill("#link_label", "Keep the riverside toilets open")
     await submit(page, "Add item")
     await submit(page, "Publish agenda")
+    # the centre is double-booked: Clara moves the meeting a day later and adds an urgent item
+    await submit(page, "Move meeting")  # no reason given: errors, not a crash
+    assert await page.locator(".govuk-error-summary a[href='#move-reason']").count() == 1
+    await page.fill("#move-day", (date.fromisoformat(day) + timedelta(days=1)).isoformat())
+    await page.fill("#move-reason", "The community centre is double-booked")
+    await submit(page, "Move meeting")
+    await page.fill("#late_reason", "The centre closes next month")
+    await page.fill("#title", "Finding a new venue")
+    await submit(page, "Add item")
     await page.click("text=See the public page")
     await page.wait_for_load_state()
     await assert_accessible(page)
     assert await page.locator("a[href='/petitions/7']").count() == 1
+    assert await page.locator("text=Moved from").count() == 1
+    assert await page.locator("text=Added after the agenda was published: The centre closes").count() == 1
     await page.click("text=Riverside Ward Forum")
     await page.wait_for_load_state()
     await assert_accessible(page)

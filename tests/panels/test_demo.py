@@ -39,5 +39,8 @@ async def test_demo_panel_shows_a_recorded_past_and_a_published_agenda(
     ):
         assert expected in text, expected
     assert "Information about a particular person" in text
+    upcoming = next(m for m in meetings if m["state"] == "agenda_published")
+    text = (await web.get(upcoming["url"].removeprefix("http://testserver"))).text
+    assert "Moved from" in text and "a polling station that day" in text
     home = (await web.get("/")).text
     assert "Fernbridge Central Community Panel meets" in home

@@ -15,6 +15,9 @@ from tests.conftest import START
 S = MeetingState
 ALLOWED = {
     "panels.edit_agenda": {S.SCHEDULED},
+    "panels.add_item": {S.SCHEDULED, S.AGENDA_PUBLISHED},  # after publication only with a reason
+    "panels.withdraw_item": {S.AGENDA_PUBLISHED},
+    "panels.reschedule": {S.SCHEDULED, S.AGENDA_PUBLISHED},
     "panels.publish_agenda": {S.SCHEDULED},
     "panels.cancel": {S.SCHEDULED, S.AGENDA_PUBLISHED},
     "panels.hold": {S.AGENDA_PUBLISHED},

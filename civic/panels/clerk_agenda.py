@@ -1,0 +1,80 @@
+"""The clerk's handlers for a meeting's agenda: items added before or (when urgent) after
+publication, items removed from a draft agenda or withdrawn from a published one, and publication.
+See `clerk` for the order of checks every POST makes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.forms import read_form, text
+from civic.core.users import StaffUser
+from civic.panels import agenda, forms, service
+from civic.panels.clerk import path_id
+from civic.panels.clerk_meeting import notify, perform
+from civic.panels.links import MINUTES_KIND
+from civic.panels.record import MeetingRecord
+
+
+async def add_item(request: Request) -> Response:
+    form = await read_form(request)
+    values, errors = forms.item_form(form)
+    if text(form, "approves"):
+        values["links"].append((MINUTES_KIND, text(form, "approves"), "Minutes of the previous meeting"))
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        raw = values["raw"]
+        await service.add_item(
+            session,
+            rec.meeting,
+            actor=actor,
+            now=now,
+            title=raw["title"],
+            body=raw["body"],
+            exempt=values["exempt"],
+            exempt_reason=raw["exempt_reason"],
+            links=values["links"],
+            late_reason=raw["late_reason"],
+        )
+
+    return await perform(request, "panels.add_item", "title", work, {"item": values["raw"]}, errors)
+
+
+async def remove_item(request: Request) -> Response:
+    item_id = path_id(request, "item_id")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service.remove_item(session, rec.meeting, item_id, actor=actor, now=now)
+
+    return await perform(request, "panels.edit_agenda", "title", work, refusal=agenda.NOT_REMOVABLE)
+
+
+async def withdraw_item(request: Request) -> Response:
+    item_id = path_id(request, "item_id")
+    reason = text(await read_form(request), "withdrawn_reason")
+    field = f"withdraw-{item_id}"
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await agenda.withdraw_item(session, rec.meeting, item_id, actor=actor, now=now, reason=reason)
+
+    return await perform(
+        request,
+        "panels.withdraw_item",
+        field,
+        work,
+        {field: reason},
+        refusal="Only items on a published agenda of a meeting not yet held can be withdrawn.",
+    )
+
+
+async def publish_agenda(request: Request) -> Response:
+    reason = text(await read_form(request), "urgency_reason")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service.publish_agenda(session, rec.meeting, actor=actor, now=now, urgency_reason=reason)
+        await notify(request, session, rec, "agenda", now)
+
+    return await perform(request, "panels.publish_agenda", "urgency_reason", work, {"urgency_reason": reason})
