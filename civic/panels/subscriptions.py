@@ -129,15 +129,24 @@ async def notify(
     mail: Mail,
     now: datetime,
 ) -> int:
-    """Queue one email per confirmed subscriber; `what` is "agenda", "cancelled" or "decisions".
-    Returns how many were queued."""
+    """Queue one email per subscriber about `what`: "agenda" or "decisions" go to every confirmed
+    subscriber; "cancelled" only to those who were sent the agenda (a later subscriber never heard of
+    the meeting). Returns how many were queued."""
+    if what == "cancelled":
+        recipients = await agenda_recipients(session, meeting)
+    else:
+        recipients = await confirmed_subscribers(session, panel)
+    letter = Letter(panel, meeting, f"panels_{what}", what, context)
+    return await _send(session, recipients, letter, settings=settings, mail=mail, now=now)
+
+
+async def confirmed_subscribers(session: AsyncSession, panel: Panel) -> list[PanelSubscription]:
     rows = await session.exec(
         select(PanelSubscription).where(
             PanelSubscription.panel_id == panel.id, PanelSubscription.status == SubscriptionStatus.CONFIRMED
         )
     )
-    letter = Letter(panel, meeting, f"panels_{what}", what, context)
-    return await _send(session, list(rows.all()), letter, settings=settings, mail=mail, now=now)
+    return list(rows.all())
 
 
 async def agenda_recipients(session: AsyncSession, meeting: PanelMeeting) -> list[PanelSubscription]:
