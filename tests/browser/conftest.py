@@ -151,7 +151,10 @@ async def page_without_js(browser: Any, live_server: LiveServer) -> AsyncIterato
 
 
 async def assert_accessible(page: Any) -> None:
-    """Run axe-core in the page (through the DevTools protocol, so the site's CSP stays strict)."""
+    """Run axe-core in the page (through the DevTools protocol, so the site's CSP stays strict).
+    A click that navigates returns before the new page has its stylesheet; unstyled links are small,
+    so axe would judge a half-loaded page. Wait for the whole page first."""
+    await page.wait_for_load_state("load")
     if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
         await page.evaluate(AXE.read_text(encoding="utf-8"))
     result = await page.evaluate(
