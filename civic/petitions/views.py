@@ -12,6 +12,7 @@ from starlette.responses import Response
 from civic.core.areas import OUTSIDE_WARDS, list_wards
 from civic.core.auth import current_user
 from civic.core.clock import now
+from civic.core.cookies import read_cookie
 from civic.core.db import reading
 from civic.core.errors import Gone
 from civic.core.forms import Errors, error_list
@@ -159,5 +160,5 @@ def form_page(
 def cacheable(request: Request, seconds: int) -> dict[str, str]:
     """Shared caches may keep a response only if it sets no cookie, that is, if the visitor already
     had the CSRF cookie; otherwise only the browser may keep it."""
-    scope = "public" if "civic_csrf" in request.cookies else "private"
+    scope = "public" if read_cookie(request.scope, "civic_csrf") else "private"
     return {"Cache-Control": f"{scope}, max-age={seconds}, stale-while-revalidate={seconds * 6}"}
