@@ -10,7 +10,6 @@ The body is buffered here (it is already capped by the body-limit middleware) an
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from urllib.parse import parse_qs
@@ -21,16 +20,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from civic.config import Settings
 from civic.core.cookies import read_cookie
+from civic.core.csrf_tokens import STATE_COOKIE
+from civic.core.csrf_tokens import token_for as token_for  # re-exported: clients sign forms with it
 from civic.core.errors import error_response
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 COOKIE = "civic_csrf"
 FIELD = "csrf_token"
 HEADER = b"x-csrf-token"
-
-
-def token_for(secret: str, cookie_value: str) -> str:
-    return hmac.new(secret.encode(), b"csrf:" + cookie_value.encode(), hashlib.sha256).hexdigest()
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -73,8 +70,7 @@ class CSRFMiddleware:
         settings = scope["app"].state.settings
         cookie = read_cookie(scope, COOKIE)
         new_cookie = None if cookie else secrets.token_urlsafe(24)
-        state = scope.setdefault("state", {})
-        state["csrf_token"] = token_for(settings.secret_key, cookie or str(new_cookie))
+        scope.setdefault("state", {})[STATE_COOKIE] = cookie or new_cookie  # the token is made on demand
         send = self._cookie_setter(send, new_cookie, settings.secure_cookies)
         if scope["method"] in UNSAFE_METHODS and not scope["path"].startswith(self.exempt_prefixes):
             problem, receive = await self._check(scope, receive, cookie, settings)

@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from civic.config import Settings
 from civic.core import rules
+from civic.core.csrf_tokens import page_token
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
@@ -62,7 +63,7 @@ def _context(request: Request) -> dict[str, Any]:
         "user": user,
         "now": now,
         "can": can,
-        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "csrf_token": page_token(request.scope.setdefault("state", {}), settings.secret_key),
         "navigation": [
             {"text": text, "href": href, "active": request.url.path.startswith(href)}
             for text, href in NAVIGATION
