@@ -31,15 +31,17 @@ from civic.priorities import routes as priorities_routes
 from civic.responses import routes as responses_routes
 from civic.site import routes as site
 
-# One Mount per feature. A feature adds itself here and in civic/models.py.
+# One Mount per feature. A feature adds itself here and in civic/models.py. Starlette tries routes in
+# order, and the mounts' prefixes never overlap, so the busiest public feature goes first.
 FEATURES: list[tuple[str, str, list[BaseRoute]]] = [
+    ("/petitions", "petitions", petitions_routes.routes),
     ("/budgets", "budgets", budgets_routes.routes),
     ("/responses", "responses", responses_routes.routes),
     ("/panels", "panels", panels_routes.routes),
-    ("/petitions", "petitions", petitions_routes.routes),
     ("/priorities", "priorities", priorities_routes.routes),
 ]
-# Routes outside a feature's Mount, such as /petitions.json beside /petitions/.
+# Routes outside a feature's Mount, such as /petitions.json beside /petitions/. They come after the
+# mounts: no mount's "/prefix/..." pattern can match them, and the hot paths are inside mounts.
 TOP_LEVEL: list[BaseRoute] = [
     *responses_routes.top_level,
     *panels_routes.top_level,
@@ -52,10 +54,10 @@ CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ("/responses/unsubscribe/",)
 
 
 def build_routes() -> list[BaseRoute]:
-    routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"), *TOP_LEVEL]
+    routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
     for path, name, feature_routes in FEATURES:
         routes.append(Mount(path, routes=feature_routes, name=name))
-    routes.extend(site.routes)
+    routes.extend([*TOP_LEVEL, *site.routes])
     return routes
 
 
