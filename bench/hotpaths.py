@@ -111,7 +111,10 @@ async def main(opts: argparse.Namespace, url: str) -> None:
             stats.sort_stats("cumulative").print_stats(45)
             stats.sort_stats("tottime").print_stats(30)
         else:
-            results = {name: await measure(run, opts.requests, i * 1_000_000) for i, (name, run) in enumerate(runs.items())}
+            results = {
+                name: await measure(run, opts.requests, i * 1_000_000)
+                for i, (name, run) in enumerate(runs.items())
+            }
             hello = results["hello"][0]
             for name, (micros, status) in results.items():
                 print(f"{name:<8}{micros:>9.0f} us/request  status {status}  x hello {hello / micros:.2f}")
@@ -119,7 +122,9 @@ async def main(opts: argparse.Namespace, url: str) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--profile", choices=["hello", "count", "page", "sign"])
     with tempfile.TemporaryDirectory(prefix="civic-hot-") as raw:

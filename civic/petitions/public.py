@@ -131,8 +131,11 @@ async def count_fragment(request: Request) -> Response:
     context = {"petition": petition, "progress": progress(petition, count)}
     if not is_htmx(request):
         return render_page(request, "petitions/count.html", context, headers=headers)
-    env = request.app.state.templates.env
-    body = fragments(request).put(pid, env.get_template("petitions/_count.html").render(context))
+    body = request.app.state.templates.env.get_template("petitions/_count.html").render(context)
+    if can("petitions.view", None, petition, now=now(request)):
+        # Shared with every visitor for a moment, so only what anyone may see (a moderator's view of
+        # a petition awaiting moderation is rendered for them alone).
+        fragments(request).put(pid, body)
     return HTMLResponse(body, headers=headers)
 
 

@@ -1,0 +1,75 @@
+"""The petition hot paths after their cost was cut: what is cached and shared is only what anyone may
+see, and the confirmation email drafted before the write transaction still carries a working link."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from civic.app import create_app
+from civic.core.clock import FrozenClock
+from civic.core.users import Role
+from civic.petitions.models import State
+from civic.petitions.sign_mail import TOKEN_STAND_IN
+from tests.conftest import PASSWORD, SECRET, StaffFactory, make_settings
+from tests.petitions.conftest import PetitionMaker, confirm_link, links_in, outbox_to, sign_form
+from tests.support.web import WebClient
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+async def cached_app(database_url: str, clock: FrozenClock) -> AsyncIterator[Any]:
+    app = create_app(make_settings(database_url, extra={"PETITION_COUNT_CACHE_SECONDS": "3600"}), clock=clock)
+    yield app
+    await app.state.db.dispose()
+
+
+def visitor(app: Any, ip: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(ip, 51000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+async def test_a_moderators_count_fragment_is_not_shared_with_the_public(
+    cached_app: Any, make_petition: PetitionMaker, make_staff: StaffFactory
+) -> None:
+    petition = await make_petition(State.MODERATION)
+    moderator = await make_staff(Role.MODERATOR)
+    async with visitor(cached_app, "203.0.113.20") as staff, visitor(cached_app, "203.0.113.21") as public:
+        await WebClient(staff, SECRET).login(moderator.email, PASSWORD)
+        seen = await staff.get(f"/petitions/{petition.id}/count", headers=HX)
+        assert seen.status_code == 200
+        assert (await public.get(f"/petitions/{petition.id}/count", headers=HX)).status_code == 404
+
+
+async def test_an_open_petitions_fragment_is_shared_and_keeps_its_headers(
+    cached_app: Any, make_petition: PetitionMaker
+) -> None:
+    petition = await make_petition()
+    async with visitor(cached_app, "203.0.113.22") as first, visitor(cached_app, "203.0.113.23") as second:
+        one = await first.get(f"/petitions/{petition.id}/count", headers=HX)
+        two = await second.get(f"/petitions/{petition.id}/count", headers=HX)
+    assert one.text == two.text
+    for response in (one, two):
+        assert response.headers["vary"] == "HX-Request"
+        assert response.headers["x-frame-options"] == "DENY"
+        # A first-time visitor is given a cookie, so only their browser may keep the response.
+        assert response.headers["cache-control"].startswith("private, max-age=")
+
+
+async def test_the_drafted_confirmation_email_links_to_this_signature(
+    web: WebClient, db: Any, make_petition: PetitionMaker
+) -> None:
+    petition = await make_petition()
+    name = f"Sam {TOKEN_STAND_IN[:12]}"  # as close to the stand-in as anyone could guess
+    response = await web.post_form(f"/petitions/{petition.id}/sign", sign_form(name=name))
+    assert response.status_code == 303
+    (mail,) = await outbox_to(db, "sam@example.org")
+    assert TOKEN_STAND_IN not in mail.body_text
+    assert name in mail.body_text
+    assert "Confirm your signature" in mail.subject
+    confirmed = await confirm_link(web, links_in(mail.body_text)[0])
+    assert "result=confirmed" in confirmed.headers["location"]
