@@ -143,3 +143,40 @@ def test_cookies_are_read_from_the_header_once(header: str, expected: str | None
     assert read_cookie(scope, "civic_csrf") == expected
     scope["headers"] = []  # parsed once: later reads use the first parse
     assert read_cookie(scope, "civic_csrf") == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"a=1&b=two+words&c=%C3%A9t%C3%A9&d=&e",
+        b"&&a=1&&b=2&",
+        b"a=1;b=2&c=%3B",
+        b"name=caf\xc3\xa9&x=%ZZ&y=%E9",
+        b"a=1&a=2&a=",
+    ],
+)
+async def test_a_form_parsed_once_reads_as_starlette_would_read_it(body: bytes) -> None:
+    from starlette.requests import Request
+
+    from civic.core.forms import parse_urlencoded
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    headers = [(b"content-type", b"application/x-www-form-urlencoded")]
+    request = Request({"type": "http", "method": "POST", "headers": headers}, receive)
+    assert parse_urlencoded(body) == list((await request.form()).multi_items())
+
+
+def test_a_form_with_too_many_fields_is_left_to_the_handler_to_refuse() -> None:
+    from civic.core.forms import MAX_FIELDS, parse_urlencoded
+
+    assert parse_urlencoded(b"&".join([b"a=1"] * (MAX_FIELDS + 1))) is None
+
+
+async def test_a_form_with_too_many_fields_gets_400_past_csrf(
+    web: WebClient,
+) -> None:
+    form = {f"field{n}": "x" for n in range(600)}
+    response = await web.post_form("/login", form)
+    assert response.status_code == 400
