@@ -21,6 +21,7 @@ from civic.core.clock import Clock, SystemClock
 from civic.core.csrf import CSRFMiddleware
 from civic.core.db import Database
 from civic.core.errors import http_exception, server_error
+from civic.core.heap import freeze_startup_objects
 from civic.core.outbox import Mail
 from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from civic.core.templating import STATIC_DIR, make_templates
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        freeze_startup_objects()
         async with anyio.create_task_group() as tasks:
             if settings.mail_worker:
                 tasks.start_soon(app.state.worker.run_forever)

@@ -4,6 +4,7 @@ is still counted against the limit however it is sent."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -180,3 +181,12 @@ async def test_a_form_with_too_many_fields_gets_400_past_csrf(
     form = {f"field{n}": "x" for n in range(600)}
     response = await web.post_form("/login", form)
     assert response.status_code == 400
+
+
+async def test_starting_the_app_takes_its_startup_objects_out_of_full_collections(app: Any) -> None:
+    gc.unfreeze()
+    try:
+        async with app.router.lifespan_context(app):
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # the rest of the test run collects as usual
