@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     templates = make_templates()
+    # Outside development, templates do not change under a running process: skip the stat() of every
+    # template file (and of each one it extends or imports) that Jinja makes on every render.
+    templates.env.auto_reload = settings.is_development
     db = Database(settings.database_url)
 
     @contextlib.asynccontextmanager
