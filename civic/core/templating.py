@@ -103,6 +103,14 @@ def render_page(
     )
 
 
+def render_shared(request: Request, template: str, context: dict[str, Any], *, token_stand_in: str) -> str:
+    """A page as render_page would make it, but with `token_stand_in` where the visitor's CSRF token
+    goes, so one rendering can be shared by every anonymous visitor with their own token swapped in."""
+    templates: Jinja2Templates = request.app.state.templates
+    full = {**context, "request": request, **_context(request), "csrf_token": token_stand_in}
+    return templates.env.get_template(template).render(full)
+
+
 def make_templates() -> Jinja2Templates:
     env = make_environment()
     # Emails (.txt) share the environment, so autoescape is decided per template name.

@@ -21,6 +21,7 @@ from civic.petitions.accountability import Answer, published_answer
 from civic.petitions.counting import counts_for, next_goal
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
+from civic.petitions.shared_pages import anonymous_page
 from civic.petitions.views import (
     cacheable,
     counts,
@@ -105,9 +106,12 @@ async def petition_page(request: Request) -> Response:
             return await _page_context(session, request, await load(session, request))
 
     context = await pages(request).get_or_load(petition_id(request), read)
-    if not can("petitions.view", current_user(request), context["petition"], now=now(request)):
+    user = current_user(request)
+    if not can("petitions.view", user, context["petition"], now=now(request)):
         raise HTTPException(404)
-    return render_page(request, "petitions/show.html", context)
+    if user is not None:  # staff see their actions on the page: never shared
+        return render_page(request, "petitions/show.html", context)
+    return anonymous_page(request, petition_id(request), "petitions/show.html", context)
 
 
 async def count_fragment(request: Request) -> Response:

@@ -60,6 +60,11 @@ def pages(request: Request) -> TTLCache[int, dict[str, Any]]:
     return _cache(request, "petition_pages", policy(request).count_cache_seconds)
 
 
+def rendered_pages(request: Request) -> TTLCache[int, str]:
+    """Petition pages as anonymous visitors see them (see shared_pages.py)."""
+    return _cache(request, "petition_rendered_pages", policy(request).count_cache_seconds)
+
+
 def postcodes(request: Request) -> TTLCache[str, str]:
     """Postcode -> ward code ('' outside the council); postcodes change a few times a year."""
     return _cache(request, "petition_postcodes", 600 if policy(request).count_cache_seconds else 0)
@@ -99,6 +104,7 @@ def forget(request: Request, petition_id: int) -> None:
     petitions_cache(request).forget(petition_id)
     fragments(request).forget(petition_id)
     pages(request).forget(petition_id)
+    rendered_pages(request).forget(petition_id)
     fragment_counts(request).forget(petition_id)
 
 

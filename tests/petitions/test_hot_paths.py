@@ -1,8 +1,10 @@
 """The petition hot paths after their cost was cut: what is cached and shared is only what anyone may
-see, and the confirmation email drafted before the write transaction still carries a working link."""
+see, each visitor still gets their own CSRF token, and the confirmation email drafted before the write
+transaction still carries a working link."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,14 +13,24 @@ import pytest
 
 from civic.app import create_app
 from civic.core.clock import FrozenClock
+from civic.core.csrf import COOKIE, token_for
 from civic.core.users import Role
 from civic.petitions.models import State
+from civic.petitions.shared_pages import TOKEN_STAND_IN as SHARED_STAND_IN
 from civic.petitions.sign_mail import TOKEN_STAND_IN
 from tests.conftest import PASSWORD, SECRET, StaffFactory, make_settings
 from tests.petitions.conftest import PetitionMaker, confirm_link, links_in, outbox_to, sign_form
 from tests.support.web import WebClient
 
 HX = {"HX-Request": "true"}
+HTMX_TOKEN = re.compile(r'"X-CSRF-Token": "([^"]+)"')
+
+
+def htmx_token(html: str) -> str:
+    """The token the page's htmx requests send (its forms carry the same one)."""
+    found = HTMX_TOKEN.search(html)
+    assert found, "no CSRF token in the page's htmx headers"
+    return found.group(1)
 
 
 @pytest.fixture
@@ -73,3 +85,32 @@ async def test_the_drafted_confirmation_email_links_to_this_signature(
     assert "Confirm your signature" in mail.subject
     confirmed = await confirm_link(web, links_in(mail.body_text)[0])
     assert "result=confirmed" in confirmed.headers["location"]
+
+
+async def test_anonymous_visitors_share_a_page_but_each_gets_their_own_form_token(
+    cached_app: Any, make_petition: PetitionMaker
+) -> None:
+    petition = await make_petition()
+    async with visitor(cached_app, "203.0.113.24") as one, visitor(cached_app, "203.0.113.25") as two:
+        pages = [await client.get(f"/petitions/{petition.id}") for client in (one, two)]
+        tokens = [htmx_token(page.text) for page in pages]
+        assert tokens == [token_for(SECRET, client.cookies[COOKIE]) for client in (one, two)]
+        assert tokens[0] != tokens[1]
+        assert pages[0].text.replace(tokens[0], "") == pages[1].text.replace(tokens[1], "")
+        assert SHARED_STAND_IN not in pages[0].text
+        signed = await one.post(
+            f"/petitions/{petition.id}/sign", data={**sign_form(), "csrf_token": tokens[0]}
+        )
+        assert signed.status_code == 303
+
+
+async def test_staff_actions_never_reach_the_shared_page(
+    cached_app: Any, make_petition: PetitionMaker, make_staff: StaffFactory
+) -> None:
+    petition = await make_petition()
+    moderator = await make_staff(Role.MODERATOR)
+    async with visitor(cached_app, "203.0.113.26") as staff, visitor(cached_app, "203.0.113.27") as public:
+        await WebClient(staff, SECRET).login(moderator.email, PASSWORD)
+        assert "Remove this petition" in (await staff.get(f"/petitions/{petition.id}")).text
+        assert "Remove this petition" not in (await public.get(f"/petitions/{petition.id}")).text
+        assert "Remove this petition" in (await staff.get(f"/petitions/{petition.id}")).text
