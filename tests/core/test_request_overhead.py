@@ -190,3 +190,14 @@ async def test_starting_the_app_takes_its_startup_objects_out_of_full_collection
             assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()  # the rest of the test run collects as usual
+
+
+@pytest.mark.parametrize(("environment", "reloads"), [("development", True), ("test", False)])
+def test_templates_are_reread_from_disk_only_in_development(
+    database_url: str, environment: str, reloads: bool
+) -> None:
+    from civic.app import create_app
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(database_url, environment=environment))
+    assert app.state.templates.env.auto_reload is reloads
