@@ -22,8 +22,17 @@ from civic.petitions.batching import SignRequest
 from civic.petitions.forms import CREATOR_FIELDS, canonical, check_person, resolve_ward, values_of
 from civic.petitions.models import Petition, State
 from civic.petitions.service import supporters_count
-from civic.petitions.sign_mail import draft_confirmation
-from civic.petitions.views import confirmer, forget, form_page, load, load_cached, policy, postcodes, signer
+from civic.petitions.views import (
+    confirmer,
+    drafts,
+    forget,
+    form_page,
+    load,
+    load_cached,
+    policy,
+    postcodes,
+    signer,
+)
 
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
@@ -83,7 +92,7 @@ async def sign_post(request: Request) -> Response:
         ward_code=ward,
         notify=values["notify"] == "yes",
         ip=client_ip(request),
-        draft=draft_confirmation(request.app.state.mail, petition, values["name"]),
+        draft=drafts(request).draft(petition, values["name"]),
     )
     await signer(request).submit(item)
     return RedirectResponse(signed_page, status_code=303)

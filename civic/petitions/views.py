@@ -24,6 +24,7 @@ from civic.petitions.counting import CountCache
 from civic.petitions.models import Petition, State
 from civic.petitions.policy import Policy, policy_of
 from civic.petitions.service import get_petition
+from civic.petitions.sign_mail import ConfirmationDrafts
 from civic.petitions.signing import Confirmation, confirm_many
 
 
@@ -80,6 +81,14 @@ def signer(request: Request) -> GroupCommit[SignRequest, bool]:
             return await sign_many(session, items, now=state.clock.now(), policy=rules, mail=state.mail)
 
         found = state.petition_signer = GroupCommit(state.db, work)
+    return found
+
+
+def drafts(request: Request) -> ConfirmationDrafts:
+    """This process's confirmation email drafts (see sign_mail.py)."""
+    found: ConfirmationDrafts | None = getattr(request.app.state, "petition_drafts", None)
+    if found is None:
+        found = request.app.state.petition_drafts = ConfirmationDrafts(request.app.state.mail)
     return found
 
 

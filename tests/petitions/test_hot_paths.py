@@ -10,14 +10,17 @@ from typing import Any
 
 import httpx
 import pytest
+from jinja2 import DictLoader, Environment
 
 from civic.app import create_app
 from civic.core.clock import FrozenClock
 from civic.core.csrf import COOKIE, token_for
+from civic.core.outbox import Mail
+from civic.core.templating import make_templates
 from civic.core.users import Role
-from civic.petitions.models import State
+from civic.petitions.models import Petition, State
 from civic.petitions.shared_pages import TOKEN_STAND_IN as SHARED_STAND_IN
-from civic.petitions.sign_mail import TOKEN_STAND_IN
+from civic.petitions.sign_mail import TOKEN_STAND_IN, ConfirmationDrafts, draft_confirmation
 from tests.conftest import PASSWORD, SECRET, StaffFactory, make_settings
 from tests.petitions.conftest import PetitionMaker, confirm_link, links_in, outbox_to, sign_form
 from tests.support.web import WebClient
@@ -114,3 +117,25 @@ async def test_staff_actions_never_reach_the_shared_page(
         assert "Remove this petition" in (await staff.get(f"/petitions/{petition.id}")).text
         assert "Remove this petition" not in (await public.get(f"/petitions/{petition.id}")).text
         assert "Remove this petition" in (await staff.get(f"/petitions/{petition.id}")).text
+
+
+@pytest.mark.parametrize("name", ["Sam Signer", "Siân O'Brien & Sons <b>", "Zoë {{ name }} %s \\1"])
+def test_a_drafted_email_is_the_email_a_full_render_makes(name: str) -> None:
+    mail = Mail(make_templates().env, make_settings("sqlite+aiosqlite:///unused.db"))
+    petition = Petition(id=7, action="Reopen the library on Mill Road")
+    drafts = ConfirmationDrafts(mail)
+    for _ in range(2):  # the first builds the petition's skeleton, the second reuses it
+        assert drafts.draft(petition, name) == draft_confirmation(mail, petition, name)
+
+
+def test_a_template_that_does_not_name_the_signer_once_in_the_body_is_rendered_in_full() -> None:
+    env = Environment(  # noqa: S701 - a text email, as the app renders .txt templates
+        loader=DictLoader(
+            {"emails/petitions_confirm_signature.txt": "Subject: For {{ name }}\n\n{{ token }}"}
+        )
+    )
+    mail = Mail(env, make_settings("sqlite+aiosqlite:///unused.db"))
+    petition = Petition(id=8, action="Fix the lights")
+    draft = ConfirmationDrafts(mail).draft(petition, "Sam")
+    assert draft == draft_confirmation(mail, petition, "Sam")
+    assert draft.subject == "For Sam"
