@@ -107,12 +107,15 @@ async def _ward(request: Request, values: dict[str, str], errors: Errors, *, out
     except PostcodeError as exc:
         errors["postcode"] = str(exc)
         return ""
-    cache = postcodes(request)
-    ward = cache.get(postcode)
-    if ward is None:
-        async with reading(request) as session:
-            ward = cache.put(postcode, await resolve_ward(session, dict(values), {}, outside_allowed=False))
     values["postcode"] = postcode
+
+    async def lookup() -> str:
+        async with reading(request) as session:
+            return await resolve_ward(session, dict(values), {}, outside_allowed=False)
+
+    # One lookup however many signers from the same postcode arrive at once (each otherwise took a
+    # database connection of its own, opening new ones on a fresh process).
+    ward = await postcodes(request).get_or_load(postcode, lookup)
     if ward:
         return ward
     return _outside(values, errors, outside_allowed=outside_allowed)

@@ -4,6 +4,7 @@ transaction still carries a working link."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -139,3 +140,26 @@ def test_a_template_that_does_not_name_the_signer_once_in_the_body_is_rendered_i
     draft = ConfirmationDrafts(mail).draft(petition, "Sam")
     assert draft == draft_confirmation(mail, petition, "Sam")
     assert draft.subject == "For Sam"
+
+
+async def test_signers_arriving_together_from_one_postcode_share_one_lookup(
+    app: Any, make_petition: PetitionMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from civic.petitions import sign
+
+    petition = await make_petition()
+    lookups: list[str] = []
+    real = sign.resolve_ward
+
+    async def counted(*args: Any, **kwargs: Any) -> str:
+        lookups.append(args[1]["postcode"])
+        await asyncio.sleep(0.01)  # still looking up while the others arrive
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(sign, "resolve_ward", counted)
+    async with visitor(app, "203.0.113.30") as client:
+        web = WebClient(client, SECRET)
+        forms = [sign_form(email=f"signer{n}@example.org") for n in range(8)]
+        responses = await asyncio.gather(*(web.post_form(f"/petitions/{petition.id}/sign", f) for f in forms))
+    assert [r.status_code for r in responses] == [303] * 8
+    assert lookups == ["FB6 1UU"]
