@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from civic.core.auth import current_user
 from civic.core.clock import now
@@ -19,6 +19,7 @@ from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.petitions.accountability import Answer, published_answer
 from civic.petitions.counting import counts_for, next_goal
+from civic.petitions.fragments import PreparedFragment, count_headers
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
 from civic.petitions.shared_pages import anonymous_page
@@ -27,6 +28,7 @@ from civic.petitions.views import (
     counts,
     fragment_counts,
     fragments,
+    has_csrf_cookie,
     load,
     load_cached,
     load_visible,
@@ -117,11 +119,11 @@ async def petition_page(request: Request) -> Response:
 async def count_fragment(request: Request) -> Response:
     """Polled by every open petition page: served from a per-process copy for a second or two."""
     seconds = max(1, int(policy(request).count_cache_seconds) or 1)
-    headers = {**cacheable(request, seconds), "Vary": "HX-Request"}
+    shared = has_csrf_cookie(request)
     if is_htmx(request):
         cached = fragments(request).get(petition_id(request))
         if cached is not None:
-            return HTMLResponse(cached, headers=headers)
+            return cached.response(shared=shared)
     petition = await load_cached(request)
     if not can("petitions.view", current_user(request), petition, now=now(request)):
         raise HTTPException(404)
@@ -134,13 +136,15 @@ async def count_fragment(request: Request) -> Response:
     count = await fragment_counts(request).get_or_load(pid, read)
     context = {"petition": petition, "progress": progress(petition, count)}
     if not is_htmx(request):
-        return render_page(request, "petitions/count.html", context, headers=headers)
-    body = request.app.state.templates.env.get_template("petitions/_count.html").render(context)
+        return render_page(request, "petitions/count.html", context, headers=count_headers(shared, seconds))
+    fragment = PreparedFragment(
+        request.app.state.templates.env.get_template("petitions/_count.html").render(context), seconds
+    )
     if can("petitions.view", None, petition, now=now(request)):
         # Shared with every visitor for a moment, so only what anyone may see (a moderator's view of
         # a petition awaiting moderation is rendered for them alone).
-        fragments(request).put(pid, body)
-    return HTMLResponse(body, headers=headers)
+        fragments(request).put(pid, fragment)
+    return fragment.response(shared=shared)
 
 
 def as_data(

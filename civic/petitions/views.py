@@ -21,6 +21,7 @@ from civic.core.templating import render_page
 from civic.petitions.batching import GroupCommit, SignRequest, sign_many
 from civic.petitions.cache import TTLCache
 from civic.petitions.counting import CountCache
+from civic.petitions.fragments import PreparedFragment
 from civic.petitions.models import Petition, State
 from civic.petitions.policy import Policy, policy_of
 from civic.petitions.service import get_petition
@@ -53,7 +54,7 @@ def petitions_cache(request: Request) -> TTLCache[int, Petition]:
     return _cache(request, "petitions_cache", policy(request).count_cache_seconds)
 
 
-def fragments(request: Request) -> TTLCache[int, str]:
+def fragments(request: Request) -> TTLCache[int, PreparedFragment]:
     return _cache(request, "petition_fragments", policy(request).count_cache_seconds)
 
 
@@ -175,5 +176,10 @@ def form_page(
 def cacheable(request: Request, seconds: int) -> dict[str, str]:
     """Shared caches may keep a response only if it sets no cookie, that is, if the visitor already
     had the CSRF cookie; otherwise only the browser may keep it."""
-    scope = "public" if read_cookie(request.scope, "civic_csrf") else "private"
+    scope = "public" if has_csrf_cookie(request) else "private"
     return {"Cache-Control": f"{scope}, max-age={seconds}, stale-while-revalidate={seconds * 6}"}
+
+
+def has_csrf_cookie(request: Request) -> bool:
+    """Whether the visitor already has the CSRF cookie, so the response sets none."""
+    return read_cookie(request.scope, "civic_csrf") is not None
