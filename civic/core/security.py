@@ -90,7 +90,7 @@ class BodyLimitMiddleware:
         if declared is not None and declared > self.max_bytes:
             await error_response(scope, 413)(scope, receive, send)
             return
-        if not _has_header(scope, b"content-length") and not _has_header(scope, b"transfer-encoding"):
+        if not _declares_body(scope):
             # HTTP/1.1 gives a request a body only through one of these two headers, so there is
             # nothing to count (most GETs): skip the wrappers on the busiest paths.
             await self.app(scope, receive, send)
@@ -128,5 +128,5 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-def _has_header(scope: Scope, name: bytes) -> bool:
-    return any(key == name for key, _ in scope.get("headers", []))
+def _declares_body(scope: Scope) -> bool:
+    return any(key in (b"content-length", b"transfer-encoding") for key, _ in scope.get("headers", []))

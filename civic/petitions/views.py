@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -41,35 +42,41 @@ def counts(request: Request) -> CountCache:
     return cache
 
 
-def _cache(request: Request, name: str, ttl: float) -> TTLCache[Any, Any]:
+def _cache(request: Request, name: str, ttl: Callable[[Request], float] | None = None) -> TTLCache[Any, Any]:
+    """The app's cache called `name`, made on first use with the time limit `ttl(request)` (by default
+    PETITION_COUNT_CACHE_SECONDS; worked out only then, as this runs on every poll)."""
     found: TTLCache[Any, Any] | None = getattr(request.app.state, name, None)
     if found is None:
-        found = TTLCache(ttl)
+        found = TTLCache((ttl or _count_seconds)(request))
         setattr(request.app.state, name, found)
     return found
 
 
+def _count_seconds(request: Request) -> float:
+    return policy(request).count_cache_seconds
+
+
 def petitions_cache(request: Request) -> TTLCache[int, Petition]:
     """Recently read petitions, for the hot public paths (signing, the count fragment, the page)."""
-    return _cache(request, "petitions_cache", policy(request).count_cache_seconds)
+    return _cache(request, "petitions_cache")
 
 
 def fragments(request: Request) -> TTLCache[int, PreparedFragment]:
-    return _cache(request, "petition_fragments", policy(request).count_cache_seconds)
+    return _cache(request, "petition_fragments")
 
 
 def pages(request: Request) -> TTLCache[int, dict[str, Any]]:
-    return _cache(request, "petition_pages", policy(request).count_cache_seconds)
+    return _cache(request, "petition_pages")
 
 
 def rendered_pages(request: Request) -> TTLCache[int, str]:
     """Petition pages as anonymous visitors see them (see shared_pages.py)."""
-    return _cache(request, "petition_rendered_pages", policy(request).count_cache_seconds)
+    return _cache(request, "petition_rendered_pages")
 
 
 def postcodes(request: Request) -> TTLCache[str, str]:
     """Postcode -> ward code ('' outside the council); postcodes change a few times a year."""
-    return _cache(request, "petition_postcodes", 600 if policy(request).count_cache_seconds else 0)
+    return _cache(request, "petition_postcodes", lambda r: 600 if _count_seconds(r) else 0)
 
 
 def signer(request: Request) -> GroupCommit[SignRequest, bool]:
@@ -119,7 +126,7 @@ def forget(request: Request, petition_id: int) -> None:
 
 
 def fragment_counts(request: Request) -> TTLCache[int, int]:
-    return _cache(request, "petition_fragment_counts", policy(request).count_cache_seconds)
+    return _cache(request, "petition_fragment_counts")
 
 
 async def load_cached(request: Request) -> Petition:
