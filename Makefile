@@ -7,7 +7,7 @@ APT := DEBIAN_FRONTEND=noninteractive apt-get
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 REPORTS := var/test-reports
 
-.PHONY: run test lint typecheck test-sqlite test-postgresql test-browser system-deps assets bench bench-signing bench-tally clean
+.PHONY: run test lint typecheck test-sqlite test-postgresql test-browser system-deps assets bench bench-signing bench-tally bench-deps clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -64,10 +64,14 @@ test: lint typecheck test-sqlite test-postgresql test-browser
 assets: node_modules/.package-lock.json
 	npm run build:css
 
+## bench-deps: Debian's wrk (the load generator bench/signing.py drives), when missing
+bench-deps:
+	@command -v wrk >/dev/null || { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends wrk >/dev/null; }
+
 ## bench: the benchmarks under bench/ (print figures; run by hand); bench-signing or bench-tally runs one
 bench: bench-signing bench-tally
 
-bench-signing: $(VENV)/.dev-deps
+bench-signing: $(VENV)/.dev-deps bench-deps system-deps
 	$(PY) bench/signing.py
 
 bench-tally: $(VENV)/.dev-deps

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
-
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from civic.core.clock import Clock
+from civic.core.cookies import read_cookie
 from civic.core.db import Database
 from civic.core.sessions import (
     TOUCH_EVERY,
@@ -21,21 +20,10 @@ from civic.core.sessions import (
 from civic.core.users import Role, StaffUser
 
 
-def read_cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            jar: SimpleCookie = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:
-                return None
-            if name in jar:
-                return jar[name].value
-    return None
-
-
 class AuthMiddleware:
-    """Puts `user` (a StaffUser or None) and `session_token` into the request state."""
+    """Puts `user` (a StaffUser or None) and `session_token` into the request state.
+
+    Residents have no staff cookie, so their requests never open a database session here."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

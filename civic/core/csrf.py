@@ -10,7 +10,6 @@ The body is buffered here (it is already capped by the body-limit middleware) an
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from urllib.parse import parse_qs
@@ -20,17 +19,16 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from civic.config import Settings
-from civic.core.auth import read_cookie
+from civic.core.cookies import read_cookie
+from civic.core.csrf_tokens import STATE_COOKIE
+from civic.core.csrf_tokens import token_for as token_for  # re-exported: clients sign forms with it
 from civic.core.errors import error_response
+from civic.core.forms import PARSED_FORM, parse_urlencoded
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 COOKIE = "civic_csrf"
 FIELD = "csrf_token"
 HEADER = b"x-csrf-token"
-
-
-def token_for(secret: str, cookie_value: str) -> str:
-    return hmac.new(secret.encode(), b"csrf:" + cookie_value.encode(), hashlib.sha256).hexdigest()
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -40,11 +38,15 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _form_token(content_type: str, body: bytes) -> str | None:
+def _form_token(scope: Scope, content_type: str, body: bytes) -> str | None:
     kind, params = parse_options_header(content_type)
     if kind == b"application/x-www-form-urlencoded":
-        values = parse_qs(body.decode("utf-8", "replace")).get(FIELD)
-        return values[0] if values else None
+        fields = parse_urlencoded(body)
+        if fields is None:  # too many fields: the handler's own parse refuses the form
+            values = parse_qs(body.decode("utf-8", "replace")).get(FIELD)
+            return values[0] if values else None
+        scope[PARSED_FORM] = fields  # the handler reuses this parse
+        return next((value for name, value in fields if name == FIELD), None)
     if kind == b"multipart/form-data" and b"boundary" in params:
         return _multipart_token(body, params[b"boundary"])
     return None
@@ -73,8 +75,7 @@ class CSRFMiddleware:
         settings = scope["app"].state.settings
         cookie = read_cookie(scope, COOKIE)
         new_cookie = None if cookie else secrets.token_urlsafe(24)
-        state = scope.setdefault("state", {})
-        state["csrf_token"] = token_for(settings.secret_key, cookie or str(new_cookie))
+        scope.setdefault("state", {})[STATE_COOKIE] = cookie or new_cookie  # the token is made on demand
         send = self._cookie_setter(send, new_cookie, settings.secure_cookies)
         if scope["method"] in UNSAFE_METHODS and not scope["path"].startswith(self.exempt_prefixes):
             problem, receive = await self._check(scope, receive, cookie, settings)
@@ -93,7 +94,7 @@ class CSRFMiddleware:
         if origin and origin != "null" and origin not in _allowed_origins(scope, settings):
             return "This form was sent from another website, so it was not accepted.", receive
         body, receive = await _buffer(receive)
-        sent = _header(scope, HEADER) or _form_token(_header(scope, b"content-type") or "", body)
+        sent = _header(scope, HEADER) or _form_token(scope, _header(scope, b"content-type") or "", body)
         expected = token_for(settings.secret_key, cookie) if cookie else None
         if not sent or not expected or not hmac.compare_digest(sent, expected):
             return (

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
 Errors = dict[str, str]
+MAX_FIELDS = 500
+# Where the CSRF middleware leaves a urlencoded form it has already parsed (see parse_urlencoded).
+PARSED_FORM = "civic.form"
 LINK_RE = re.compile(r"(https?://|www\.|\.[a-z]{2,}/)", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,9 +33,23 @@ class UploadedFile:
             return self.data.decode("cp1252", errors="replace")
 
 
+def parse_urlencoded(body: bytes) -> list[tuple[str, str]] | None:
+    """A urlencoded body as Starlette's form parser reads it (fields split on "&" only, bytes taken as
+    Latin-1, then percent-escapes decoded as UTF-8), or None with more than MAX_FIELDS fields."""
+    try:
+        return parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except ValueError:
+        return None
+
+
 async def read_form(request: Request) -> FormData:
-    """The posted form, with any uploaded files read into `UploadedFile`s and their temp files closed."""
-    form = await request.form(max_files=5, max_fields=500)
+    """The posted form, with any uploaded files read into `UploadedFile`s and their temp files closed.
+
+    A urlencoded form the CSRF middleware has already parsed is not parsed again."""
+    parsed: list[tuple[str, str | UploadFile]] | None = request.scope.get(PARSED_FORM)
+    if parsed is not None:
+        return FormData(parsed)
+    form = await request.form(max_files=5, max_fields=MAX_FIELDS)
     items: list[tuple[str, str | UploadedFile]] = []
     for key, value in form.multi_items():
         if isinstance(value, UploadFile):

@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from civic.config import Settings
 from civic.core import localtime, rules
+from civic.core.csrf_tokens import page_token
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
@@ -68,7 +69,7 @@ def _context(request: Request) -> dict[str, Any]:
         "user": user,
         "now": now,
         "can": can,
-        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "csrf_token": page_token(request.scope.setdefault("state", {}), settings.secret_key),
         "navigation": [
             {"text": text, "href": href, "active": request.url.path.startswith(href)}
             for text, href in NAVIGATION
@@ -114,6 +115,14 @@ def render_page(
     return templates.TemplateResponse(
         request, template, context or {}, status_code=status_code, headers=headers
     )
+
+
+def render_shared(request: Request, template: str, context: dict[str, Any], *, token_stand_in: str) -> str:
+    """A page as render_page would make it, but with `token_stand_in` where the visitor's CSRF token
+    goes, so one rendering can be shared by every anonymous visitor with their own token swapped in."""
+    templates: Jinja2Templates = request.app.state.templates
+    full = {**context, "request": request, **_context(request), "csrf_token": token_stand_in}
+    return templates.env.get_template(template).render(full)
 
 
 def make_templates() -> Jinja2Templates:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import json
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -28,11 +27,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import Database, dialect_name
-from civic.core.outbox import Mail, OutboxMessage, OutboxStatus
+from civic.core.outbox import Mail, OutboxMessage
 from civic.core.ratelimit import RateCounter
 from civic.petitions.models import Petition, Signature, SignatureState
 from civic.petitions.policy import Policy
 from civic.petitions.service import confirm_token
+from civic.petitions.sign_mail import Draft, draft_confirmation, outbox_row, render_text
 
 MAX_BATCH = 200
 
@@ -47,6 +47,9 @@ class SignRequest:
     ward_code: str
     notify: bool
     ip: str
+    # The confirmation email, rendered before the request joins a batch (see sign_mail.py); drafted
+    # inside the transaction when missing.
+    draft: Draft | None = None
 
     @property
     def key(self) -> tuple[int, str]:
@@ -160,7 +163,9 @@ async def _already_signed_many(
             "pending": pending,
             "token": confirm_token(policy, signature.id, now) if pending else "",
         }
-        messages.setdefault(key, _outbox_row(mail, item.email, "petitions_already_signed", context, now, key))
+        if key not in messages:
+            subject, body, _ = render_text(mail, "petitions_already_signed", context)
+            messages[key] = outbox_row(item.email, subject, body, now, key)
     if messages:
         insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
         table = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -188,41 +193,9 @@ def _signature_row(item: SignRequest, suspect: bool, now: datetime) -> dict[str,
 def _confirmation(
     mail: Mail, item: SignRequest, signature_id: int, now: datetime, policy: Policy
 ) -> dict[str, Any]:
-    context = {
-        "petition": item.petition,
-        "name": item.name,
-        "token": confirm_token(policy, signature_id, now),
-    }
-    return _outbox_row(mail, item.email, "petitions_confirm_signature", context, now, None)
-
-
-def _outbox_row(
-    mail: Mail, to: str, template: str, context: dict[str, Any], now: datetime, dedupe_key: str | None
-) -> dict[str, Any]:
-    """The outbox row Mail.enqueue would write, for a multi-row insert."""
-    subject, text, html = _render_text(mail, template, context)
-    return {
-        "created_at": now,
-        "to_address": to,
-        "subject": subject[:250],
-        "body_text": text,
-        "body_html": html,
-        "headers_json": json.dumps({}),
-        "dedupe_key": dedupe_key,
-        "status": OutboxStatus.PENDING.value,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "last_error": "",
-    }
-
-
-def _render_text(mail: Mail, template: str, context: dict[str, Any]) -> tuple[str, str, None]:
-    """Mail.render for a text-only email, without its per-message search for an HTML alternative
-    (that search lists the whole template folder; a hot path cannot afford it)."""
-    full = {"settings": mail.settings, "url": mail.settings.url, **context}
-    text = mail.env.get_template(f"emails/{template}.txt").render(full)
-    first, _, body = text.lstrip().partition("\n")
-    return first.removeprefix("Subject:").strip(), body.strip() + "\n", None
+    draft = item.draft or draft_confirmation(mail, item.petition, item.name)
+    subject, body = draft.with_token(confirm_token(policy, signature_id, now))
+    return outbox_row(item.email, subject, body, now, None)
 
 
 def _sqlite_lock_path(url: str) -> Path | None:

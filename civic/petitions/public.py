@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from civic.core.auth import current_user
 from civic.core.clock import now
@@ -19,13 +19,16 @@ from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.petitions.accountability import Answer, published_answer
 from civic.petitions.counting import counts_for, next_goal
+from civic.petitions.fragments import PreparedFragment, count_headers
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
+from civic.petitions.shared_pages import anonymous_page
 from civic.petitions.views import (
     cacheable,
     counts,
     fragment_counts,
     fragments,
+    has_csrf_cookie,
     load,
     load_cached,
     load_visible,
@@ -105,19 +108,22 @@ async def petition_page(request: Request) -> Response:
             return await _page_context(session, request, await load(session, request))
 
     context = await pages(request).get_or_load(petition_id(request), read)
-    if not can("petitions.view", current_user(request), context["petition"], now=now(request)):
+    user = current_user(request)
+    if not can("petitions.view", user, context["petition"], now=now(request)):
         raise HTTPException(404)
-    return render_page(request, "petitions/show.html", context)
+    if user is not None:  # staff see their actions on the page: never shared
+        return render_page(request, "petitions/show.html", context)
+    return anonymous_page(request, petition_id(request), "petitions/show.html", context)
 
 
 async def count_fragment(request: Request) -> Response:
     """Polled by every open petition page: served from a per-process copy for a second or two."""
     seconds = max(1, int(policy(request).count_cache_seconds) or 1)
-    headers = {**cacheable(request, seconds), "Vary": "HX-Request"}
+    shared = has_csrf_cookie(request)
     if is_htmx(request):
         cached = fragments(request).get(petition_id(request))
         if cached is not None:
-            return HTMLResponse(cached, headers=headers)
+            return cached.response(shared=shared)
     petition = await load_cached(request)
     if not can("petitions.view", current_user(request), petition, now=now(request)):
         raise HTTPException(404)
@@ -130,10 +136,15 @@ async def count_fragment(request: Request) -> Response:
     count = await fragment_counts(request).get_or_load(pid, read)
     context = {"petition": petition, "progress": progress(petition, count)}
     if not is_htmx(request):
-        return render_page(request, "petitions/count.html", context, headers=headers)
-    env = request.app.state.templates.env
-    body = fragments(request).put(pid, env.get_template("petitions/_count.html").render(context))
-    return HTMLResponse(body, headers=headers)
+        return render_page(request, "petitions/count.html", context, headers=count_headers(shared, seconds))
+    fragment = PreparedFragment(
+        request.app.state.templates.env.get_template("petitions/_count.html").render(context), seconds
+    )
+    if can("petitions.view", None, petition, now=now(request)):
+        # Shared with every visitor for a moment, so only what anyone may see (a moderator's view of
+        # a petition awaiting moderation is rendered for them alone).
+        fragments(request).put(pid, fragment)
+    return fragment.response(shared=shared)
 
 
 def as_data(

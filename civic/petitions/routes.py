@@ -9,7 +9,13 @@ from civic.petitions import create, opendata, public, sign, staff
 
 P = "/{petition_id:int}"
 
+# The paths every visitor and every open petition page's poll hit come first: Starlette tries routes in
+# order, and none of the others can match "/<number>..." paths.
 routes: list[BaseRoute] = [
+    Route(P + "/count", public.count_fragment, name="count"),
+    Route(P, public.petition_page, name="show"),
+    Route(P + "/sign", sign.sign_form, methods=["GET"], name="sign"),
+    Route(P + "/sign", sign.sign_post, methods=["POST"]),
     Route("/", public.petition_list, name="list"),
     Route("/new", create.new_form, methods=["GET"], name="new"),
     Route("/new", create.new_step, methods=["POST"]),
@@ -19,12 +25,8 @@ routes: list[BaseRoute] = [
     Route("/moderation", staff.queue, name="moderation"),
     Route("/signatures-by-ward.json", opendata.wards_json, name="wards_json"),
     Route("/signatures-by-ward.csv", opendata.wards_csv, name="wards_csv"),
-    Route(P, public.petition_page, name="show"),
     Route(P + ".json", public.petition_json, name="json"),
-    Route(P + "/count", public.count_fragment, name="count"),
     Route(P + "/thanks", public.thanks, name="thanks"),
-    Route(P + "/sign", sign.sign_form, methods=["GET"], name="sign"),
-    Route(P + "/sign", sign.sign_post, methods=["POST"]),
     Route(P + "/signed", sign.signed, name="signed"),
     Route(P + "/support", sign.supporters, name="supporters"),
     Route(P + "/resubmit", create.resubmit_form, methods=["GET"], name="resubmit"),

@@ -20,6 +20,10 @@ register(
     Setting(
         "PETITION_SIGN_SUSTAINED", "100/3600", "sustained signatures per IP per petition (count/seconds)"
     ),
-    Setting("PETITION_COUNT_CACHE_SECONDS", "2", "how long a process reuses a derived signature count"),
+    Setting(
+        "PETITION_COUNT_CACHE_SECONDS",
+        "2",
+        "how long a process reuses a derived signature count and the public petition page and count built from it (`0` turns this off)",
+    ),
     Setting("PETITION_NOTIFY_BATCH", "500", "debate emails queued per batch"),
 )

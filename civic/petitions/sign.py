@@ -22,7 +22,17 @@ from civic.petitions.batching import SignRequest
 from civic.petitions.forms import CREATOR_FIELDS, canonical, check_person, resolve_ward, values_of
 from civic.petitions.models import Petition, State
 from civic.petitions.service import supporters_count
-from civic.petitions.views import confirmer, forget, form_page, load, load_cached, policy, postcodes, signer
+from civic.petitions.views import (
+    confirmer,
+    drafts,
+    forget,
+    form_page,
+    load,
+    load_cached,
+    policy,
+    postcodes,
+    signer,
+)
 
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
@@ -82,6 +92,7 @@ async def sign_post(request: Request) -> Response:
         ward_code=ward,
         notify=values["notify"] == "yes",
         ip=client_ip(request),
+        draft=drafts(request).draft(petition, values["name"]),
     )
     await signer(request).submit(item)
     return RedirectResponse(signed_page, status_code=303)
@@ -96,12 +107,15 @@ async def _ward(request: Request, values: dict[str, str], errors: Errors, *, out
     except PostcodeError as exc:
         errors["postcode"] = str(exc)
         return ""
-    cache = postcodes(request)
-    ward = cache.get(postcode)
-    if ward is None:
-        async with reading(request) as session:
-            ward = cache.put(postcode, await resolve_ward(session, dict(values), {}, outside_allowed=False))
     values["postcode"] = postcode
+
+    async def lookup() -> str:
+        async with reading(request) as session:
+            return await resolve_ward(session, dict(values), {}, outside_allowed=False)
+
+    # One lookup however many signers from the same postcode arrive at once (each otherwise took a
+    # database connection of its own, opening new ones on a fresh process).
+    ward = await postcodes(request).get_or_load(postcode, lookup)
     if ward:
         return ward
     return _outside(values, errors, outside_allowed=outside_allowed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,6 +13,7 @@ from starlette.responses import Response
 from civic.core.areas import OUTSIDE_WARDS, list_wards
 from civic.core.auth import current_user
 from civic.core.clock import now
+from civic.core.cookies import read_cookie
 from civic.core.db import reading
 from civic.core.errors import Gone
 from civic.core.forms import Errors, error_list
@@ -20,9 +22,11 @@ from civic.core.templating import render_page
 from civic.petitions.batching import GroupCommit, SignRequest, sign_many
 from civic.petitions.cache import TTLCache
 from civic.petitions.counting import CountCache
+from civic.petitions.fragments import PreparedFragment
 from civic.petitions.models import Petition, State
 from civic.petitions.policy import Policy, policy_of
 from civic.petitions.service import get_petition
+from civic.petitions.sign_mail import ConfirmationDrafts
 from civic.petitions.signing import Confirmation, confirm_many
 
 
@@ -38,30 +42,41 @@ def counts(request: Request) -> CountCache:
     return cache
 
 
-def _cache(request: Request, name: str, ttl: float) -> TTLCache[Any, Any]:
+def _cache(request: Request, name: str, ttl: Callable[[Request], float] | None = None) -> TTLCache[Any, Any]:
+    """The app's cache called `name`, made on first use with the time limit `ttl(request)` (by default
+    PETITION_COUNT_CACHE_SECONDS; worked out only then, as this runs on every poll)."""
     found: TTLCache[Any, Any] | None = getattr(request.app.state, name, None)
     if found is None:
-        found = TTLCache(ttl)
+        found = TTLCache((ttl or _count_seconds)(request))
         setattr(request.app.state, name, found)
     return found
 
 
+def _count_seconds(request: Request) -> float:
+    return policy(request).count_cache_seconds
+
+
 def petitions_cache(request: Request) -> TTLCache[int, Petition]:
     """Recently read petitions, for the hot public paths (signing, the count fragment, the page)."""
-    return _cache(request, "petitions_cache", policy(request).count_cache_seconds)
+    return _cache(request, "petitions_cache")
 
 
-def fragments(request: Request) -> TTLCache[int, str]:
-    return _cache(request, "petition_fragments", policy(request).count_cache_seconds)
+def fragments(request: Request) -> TTLCache[int, PreparedFragment]:
+    return _cache(request, "petition_fragments")
 
 
 def pages(request: Request) -> TTLCache[int, dict[str, Any]]:
-    return _cache(request, "petition_pages", policy(request).count_cache_seconds)
+    return _cache(request, "petition_pages")
+
+
+def rendered_pages(request: Request) -> TTLCache[int, str]:
+    """Petition pages as anonymous visitors see them (see shared_pages.py)."""
+    return _cache(request, "petition_rendered_pages")
 
 
 def postcodes(request: Request) -> TTLCache[str, str]:
     """Postcode -> ward code ('' outside the council); postcodes change a few times a year."""
-    return _cache(request, "petition_postcodes", 600 if policy(request).count_cache_seconds else 0)
+    return _cache(request, "petition_postcodes", lambda r: 600 if _count_seconds(r) else 0)
 
 
 def signer(request: Request) -> GroupCommit[SignRequest, bool]:
@@ -74,6 +89,14 @@ def signer(request: Request) -> GroupCommit[SignRequest, bool]:
             return await sign_many(session, items, now=state.clock.now(), policy=rules, mail=state.mail)
 
         found = state.petition_signer = GroupCommit(state.db, work)
+    return found
+
+
+def drafts(request: Request) -> ConfirmationDrafts:
+    """This process's confirmation email drafts (see sign_mail.py)."""
+    found: ConfirmationDrafts | None = getattr(request.app.state, "petition_drafts", None)
+    if found is None:
+        found = request.app.state.petition_drafts = ConfirmationDrafts(request.app.state.mail)
     return found
 
 
@@ -98,11 +121,12 @@ def forget(request: Request, petition_id: int) -> None:
     petitions_cache(request).forget(petition_id)
     fragments(request).forget(petition_id)
     pages(request).forget(petition_id)
+    rendered_pages(request).forget(petition_id)
     fragment_counts(request).forget(petition_id)
 
 
 def fragment_counts(request: Request) -> TTLCache[int, int]:
-    return _cache(request, "petition_fragment_counts", policy(request).count_cache_seconds)
+    return _cache(request, "petition_fragment_counts")
 
 
 async def load_cached(request: Request) -> Petition:
@@ -159,5 +183,10 @@ def form_page(
 def cacheable(request: Request, seconds: int) -> dict[str, str]:
     """Shared caches may keep a response only if it sets no cookie, that is, if the visitor already
     had the CSRF cookie; otherwise only the browser may keep it."""
-    scope = "public" if "civic_csrf" in request.cookies else "private"
+    scope = "public" if has_csrf_cookie(request) else "private"
     return {"Cache-Control": f"{scope}, max-age={seconds}, stale-while-revalidate={seconds * 6}"}
+
+
+def has_csrf_cookie(request: Request) -> bool:
+    """Whether the visitor already has the CSRF cookie, so the response sets none."""
+    return read_cookie(request.scope, "civic_csrf") is not None
