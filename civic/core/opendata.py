@@ -8,9 +8,13 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 from starlette.responses import Response
+
+from civic.config import Settings
 
 OGL = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -69,3 +73,37 @@ def json_response(data: Any) -> Response:
         media_type="application/json",
         headers={"Cache-Control": PUBLIC_CACHE, "Access-Control-Allow-Origin": "*"},
     )
+
+
+FEED_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)  # `updated` of a feed with no entries yet
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    path: str  # the entry's page, e.g. "/petitions/7"; also its Atom id, made absolute
+    title: str
+    updated: datetime
+    summary: str
+    author: str = ""
+
+
+def _entry_xml(settings: Settings, entry: FeedEntry) -> str:
+    url = escape(settings.url(entry.path))
+    author = f"<author><name>{escape(entry.author)}</name></author>" if entry.author else ""
+    return (
+        f'<entry><id>{url}</id><title>{escape(entry.title)}</title><link href="{url}"/>'
+        f"<updated>{entry.updated.isoformat()}</updated>{author}<summary>{escape(entry.summary)}</summary></entry>"
+    )
+
+
+def atom_response(settings: Settings, *, path: str, title: str, entries: Sequence[FeedEntry]) -> Response:
+    """An Atom feed of `entries` (already in the order readers should see them), under the OGL."""
+    self_url = escape(settings.url(path))
+    updated = max((entry.updated for entry in entries), default=FEED_EPOCH)
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<id>{self_url}</id><title>{escape(f'{settings.council_name}: {title}')}</title>"
+        f'<updated>{updated.isoformat()}</updated><link rel="self" href="{self_url}"/>'
+        f"<rights>{OGL}</rights>{''.join(_entry_xml(settings, e) for e in entries)}</feed>"
+    )
+    return Response(feed, media_type="application/atom+xml", headers={"Cache-Control": PUBLIC_CACHE})

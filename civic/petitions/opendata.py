@@ -3,9 +3,7 @@ ward for every published petition. No names, emails or postcodes of anyone."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -15,9 +13,9 @@ from starlette.responses import Response
 
 from civic.core.db import reading
 from civic.core.opendata import (
-    OGL,
-    PUBLIC_CACHE,
     Dataset,
+    FeedEntry,
+    atom_response,
     csv_response,
     json_response,
     register_dataset,
@@ -27,7 +25,6 @@ from civic.petitions.models import PUBLISHED_STATES, Petition, Signature
 from civic.petitions.views import ward_names
 
 FEED_SIZE = 50
-FEED_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)  # `updated` of an empty feed
 
 PETITION_FIELDS = (
     ("id", "the petition's number"),
@@ -95,14 +92,9 @@ async def wards_csv(request: Request) -> Response:
     return csv_response(header, ([r[h] for h in header] for r in rows), "petition-signatures-by-ward.csv")
 
 
-def _entry(request: Request, petition: Petition) -> str:
-    url = request.app.state.settings.url(f"/petitions/{petition.id}")
+def _entry(petition: Petition) -> FeedEntry:
     updated = petition.closed_at or petition.opened_at or petition.created_at
-    return (
-        f"<entry><id>{escape(url)}</id><title>{escape(petition.action)}</title>"
-        f'<link href="{escape(url)}"/><updated>{updated.isoformat()}</updated>'
-        f"<summary>{escape(petition.background)}</summary></entry>"
-    )
+    return FeedEntry(f"/petitions/{petition.id}", petition.action, updated, petition.background)
 
 
 async def atom(request: Request) -> Response:
@@ -114,14 +106,7 @@ async def atom(request: Request) -> Response:
             .order_by(col(Petition.opened_at).desc(), col(Petition.id).desc())
             .limit(FEED_SIZE)
         )
-        petitions = list(rows.all())
-    settings = request.app.state.settings
-    self_url = escape(settings.url("/petitions.atom"))
-    updated = max((p.closed_at or p.opened_at or FEED_EPOCH for p in petitions), default=FEED_EPOCH)
-    feed = (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<id>{self_url}</id><title>{escape(settings.council_name)}: petitions</title>"
-        f'<updated>{updated.isoformat()}</updated><link rel="self" href="{self_url}"/>'
-        f"<rights>{OGL}</rights>{''.join(_entry(request, p) for p in petitions)}</feed>"
+        entries = [_entry(petition) for petition in rows.all()]
+    return atom_response(
+        request.app.state.settings, path="/petitions.atom", title="petitions", entries=entries
     )
-    return Response(feed, media_type="application/atom+xml", headers={"Cache-Control": PUBLIC_CACHE})

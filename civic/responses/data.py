@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from xml.sax.saxutils import escape
-
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
@@ -15,8 +12,9 @@ from civic.core.opendata import (
     DATASETS,
     OGL,
     OGL_URL,
-    PUBLIC_CACHE,
     Dataset,
+    FeedEntry,
+    atom_response,
     csv_response,
     json_response,
     register_dataset,
@@ -104,25 +102,20 @@ async def as_csv(request: Request) -> HttpResponse:
 
 
 async def as_atom(request: Request) -> HttpResponse:
-    settings = request.app.state.settings
-    rows = await _rows(request)
-    updated = max(
-        (item.first_published_at for item, _, _ in rows if item.first_published_at),
-        default=datetime(2020, 1, 1, tzinfo=UTC),
+    entries = [
+        FeedEntry(
+            f"/responses/{item.id}",
+            f"Response: {item.target_title}",
+            item.first_published_at,
+            summary,
+            item.author_name,
+        )
+        for item, summary, _ in await _rows(request)
+        if item.first_published_at is not None
+    ]
+    return atom_response(
+        request.app.state.settings, path="/responses.atom", title="responses", entries=entries
     )
-    entries = "".join(
-        f"<entry><id>{escape(settings.url(f'/responses/{item.id}'))}</id><title>{escape('Response: ' + item.target_title)}</title>"
-        f'<link href="{escape(settings.url(f"/responses/{item.id}"))}"/><updated>{item.first_published_at.isoformat() if item.first_published_at else ""}</updated>'
-        f"<author><name>{escape(item.author_name)}</name></author><summary>{escape(summary)}</summary></entry>"
-        for item, summary, _ in rows
-    )
-    feed = (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<id>{escape(settings.url('/responses.atom'))}</id><title>{escape(settings.council_name)}: responses</title>"
-        f'<updated>{updated.isoformat()}</updated><link rel="self" href="{escape(settings.url("/responses.atom"))}"/>'
-        f"<rights>{OGL}</rights>{entries}</feed>"
-    )
-    return HttpResponse(feed, media_type="application/atom+xml", headers={"Cache-Control": PUBLIC_CACHE})
 
 
 async def hub(request: Request) -> HttpResponse:
