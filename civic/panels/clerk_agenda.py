@@ -1,5 +1,6 @@
 """The clerk's handlers for a meeting's agenda: items added before or (when urgent) after
 publication, items removed from a draft agenda or withdrawn from a published one, and publication.
+Late items and withdrawals are emailed to the subscribers who had the agenda.
 See `clerk` for the order of checks every POST makes."""
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from starlette.responses import Response
 
 from civic.core.forms import read_form, text
 from civic.core.users import StaffUser
-from civic.panels import agenda, forms, service
+from civic.panels import agenda, forms, service, subscriptions
 from civic.panels.clerk import path_id
 from civic.panels.clerk_meeting import notify, perform
 from civic.panels.links import MINUTES_KIND
+from civic.panels.models import AgendaItem
 from civic.panels.record import MeetingRecord
 
 
@@ -27,7 +29,7 @@ async def add_item(request: Request) -> Response:
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
         raw = values["raw"]
-        await service.add_item(
+        item = await service.add_item(
             session,
             rec.meeting,
             actor=actor,
@@ -39,6 +41,8 @@ async def add_item(request: Request) -> Response:
             links=values["links"],
             late_reason=raw["late_reason"],
         )
+        if item.late_reason:  # the agenda was already out: those who had it hear of the new item
+            await tell_agenda_change(request, session, rec, item, now)
 
     return await perform(request, "panels.add_item", "title", work, {"item": values["raw"]}, errors)
 
@@ -58,7 +62,8 @@ async def withdraw_item(request: Request) -> Response:
     field = f"withdraw-{item_id}"
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await agenda.withdraw_item(session, rec.meeting, item_id, actor=actor, now=now, reason=reason)
+        item = await agenda.withdraw_item(session, rec.meeting, item_id, actor=actor, now=now, reason=reason)
+        await tell_agenda_change(request, session, rec, item, now)
 
     return await perform(
         request,
@@ -67,6 +72,15 @@ async def withdraw_item(request: Request) -> Response:
         work,
         {field: reason},
         refusal="Only items on a published agenda of a meeting not yet held can be withdrawn.",
+    )
+
+
+async def tell_agenda_change(
+    request: Request, session: AsyncSession, rec: MeetingRecord, item: AgendaItem, now: datetime
+) -> None:
+    state = request.app.state
+    await subscriptions.notify_agenda_change(
+        session, rec.panel, rec.meeting, item, settings=state.settings, mail=state.mail, now=now
     )
 
 

@@ -20,7 +20,14 @@ from civic.core.db import insert_or_ignore
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail, OutboxMessage
 from civic.core.tokens import make_token, read_token
-from civic.panels.models import MeetingChange, Panel, PanelMeeting, PanelSubscription, SubscriptionStatus
+from civic.panels.models import (
+    AgendaItem,
+    MeetingChange,
+    Panel,
+    PanelMeeting,
+    PanelSubscription,
+    SubscriptionStatus,
+)
 
 CONFIRM = "panels-subscribe"
 UNSUBSCRIBE = "panels-unsubscribe"
@@ -182,6 +189,24 @@ async def notify_change(
     """Tell the subscribers who had the agenda that the meeting moved: once per change."""
     recipients = await agenda_recipients(session, meeting)
     letter = Letter(panel, meeting, "panels_moved", f"moved-{change.id}", {"change": change})
+    return await _send(session, recipients, letter, settings=settings, mail=mail, now=now)
+
+
+async def notify_agenda_change(
+    session: AsyncSession,
+    panel: Panel,
+    meeting: PanelMeeting,
+    item: AgendaItem,
+    *,
+    settings: Settings,
+    mail: Mail,
+    now: datetime,
+) -> int:
+    """Tell the subscribers who had the agenda that an item was added late or withdrawn: once each."""
+    change = "withdrawn" if item.withdrawn_at is not None else "added"
+    recipients = await agenda_recipients(session, meeting)
+    context = {"item": item, "change": change}
+    letter = Letter(panel, meeting, "panels_agenda_changed", f"item-{change}-{item.id}", context)
     return await _send(session, recipients, letter, settings=settings, mail=mail, now=now)
 
 

@@ -14,7 +14,14 @@ from sqlmodel import select
 from civic.core.clock import FrozenClock
 from civic.core.users import Role
 from civic.panels import membership, service, subscriptions
-from civic.panels.models import AreaKind, MeetingChange, Panel, PanelSubscription, SubscriptionStatus
+from civic.panels.models import (
+    AgendaItem,
+    AreaKind,
+    MeetingChange,
+    Panel,
+    PanelSubscription,
+    SubscriptionStatus,
+)
 from tests.conftest import PASSWORD, SECRET, StaffFactory
 from tests.support.smtp import SmtpServer, body_of
 from tests.support.web import WebClient
@@ -162,4 +169,48 @@ async def test_a_cancellation_reaches_those_who_had_the_agenda_and_not_later_sub
     assert (await clerk_web.post_form(f"{base}/cancel", cancel)).status_code == 303
     await mail_app.state.worker.pass_once()
     assert len([m for m in smtp.to("sam@example.org") if "is cancelled" in m["Subject"]]) == 1
+    assert smtp.to("priya@example.org") == []
+
+
+async def test_a_late_item_and_a_withdrawal_are_each_emailed_once_to_those_who_had_the_agenda(
+    mail_app: Any, clerk_web: WebClient, make_staff: StaffFactory, smtp: SmtpServer, clock: FrozenClock
+) -> None:
+    db = mail_app.state.db
+    async with db.transaction() as session:
+        panel = await membership.create_panel(
+            session, actor=None, now=clock.now(), name="Ward Forum", area_kind=AreaKind.COUNCIL, area_name="All",
+            purpose="Residents meet.", meeting_frequency="Monthly", quorum_rule="2",
+        )  # fmt: skip
+        session.add(subscriber(panel, "sam@example.org", clock.now()))
+        meeting = await service.schedule_meeting(
+            session,
+            panel,
+            actor=None,
+            now=clock.now(),
+            starts_at=clock.now() + timedelta(days=10),
+            place="Hub",
+        )
+        await service.add_item(session, meeting, actor=None, now=clock.now(), title="Bins")
+    clara = await make_staff(Role.PANEL_CLERK)
+    await clerk_web.login(clara.email, PASSWORD)
+    base = f"/panels/manage/meetings/{meeting.id}"
+    assert (await clerk_web.post_form(f"{base}/publish-agenda")).status_code == 303
+    async with db.transaction() as session:
+        session.add(subscriber(panel, "priya@example.org", clock.now()))
+    late = {"title": "Flooding on Mill Road", "late_reason": "The road flooded on Monday"}
+    assert (await clerk_web.post_form(f"{base}/items", late)).status_code == 303
+    async with db.reading() as session:
+        items = (await session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))).all()
+    bins = next(i for i in items if i.title == "Bins")
+    withdraw = {"withdrawn_reason": "The contract decision is delayed"}
+    assert (await clerk_web.post_form(f"{base}/items/{bins.id}/withdraw", withdraw)).status_code == 303
+    assert (await clerk_web.post_form(f"{base}/items/{bins.id}/withdraw", withdraw)).status_code == 409
+    await mail_app.state.worker.pass_once()
+
+    added = [m for m in smtp.to("sam@example.org") if "is added to the agenda" in m["Subject"]]
+    withdrawn = [m for m in smtp.to("sam@example.org") if "is withdrawn from the agenda" in m["Subject"]]
+    assert len(added) == 1 and len(withdrawn) == 1
+    assert "Flooding on Mill Road" in body_of(added[0]) and "The road flooded on Monday" in body_of(added[0])
+    assert '"Bins"' in body_of(withdrawn[0]) and "The contract decision is delayed" in body_of(withdrawn[0])
+    assert "/panels/subscriptions/unsubscribe?token=" in body_of(withdrawn[0])
     assert smtp.to("priya@example.org") == []
