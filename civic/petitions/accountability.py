@@ -14,8 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, SignatureState
-from civic.responses.models import Response, ResponseState
-from civic.responses.service import current_version, response_for
+from civic.responses.models import Response, ResponseState, ResponseVersion
 from civic.responses.targets import TargetInfo, TargetKind, register_kind
 
 KIND = "petition"
@@ -103,14 +102,29 @@ def has_published_answer() -> Any:
     )
 
 
+async def published_answers(session: AsyncSession, petition_ids: list[int]) -> dict[int, Answer]:
+    """The current published answer of each of these petitions that has one, in one query."""
+    if not petition_ids:
+        return {}
+    rows = await session.exec(
+        select(Response, ResponseVersion)
+        .join(ResponseVersion, col(ResponseVersion.response_id) == col(Response.id))
+        .where(
+            Response.target_kind == KIND,
+            col(Response.target_id).in_([str(pid) for pid in petition_ids]),
+            Response.state == ResponseState.PUBLISHED,
+            col(ResponseVersion.version) == col(Response.version),
+        )
+    )
+    return {int(response.target_id): _answer(response, version) for response, version in rows.all()}
+
+
 async def published_answer(session: AsyncSession, petition_id: int) -> Answer | None:
-    response = await response_for(session, KIND, str(petition_id))
-    if response is None or response.state != ResponseState.PUBLISHED or response.id is None:
-        return None
-    version = await current_version(session, response)
-    if version is None or response.first_published_at is None:
-        return None
-    author = ", ".join(part for part in (version.author_name, response.author_role) if part)
+    return (await published_answers(session, [petition_id])).get(petition_id)
+
+
+def _answer(response: Response, version: ResponseVersion) -> Answer:
+    assert response.id is not None and response.first_published_at is not None
     return Answer(
         response_id=response.id,
         summary=version.summary,
@@ -118,7 +132,7 @@ async def published_answer(session: AsyncSession, petition_id: int) -> Answer | 
         published_at=response.first_published_at,
         updated_at=version.published_at,
         version=version.version,
-        author_label=author,
+        author_label=", ".join(part for part in (version.author_name, response.author_role) if part),
     )
 
 

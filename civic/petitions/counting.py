@@ -18,8 +18,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.audit import record
-from civic.petitions.accountability import published_answer
-from civic.petitions.models import Petition, PetitionDebate, Signature, SignatureState
+from civic.petitions.accountability import published_answers
+from civic.petitions.debates import debates_for
+from civic.petitions.models import Petition, Signature, SignatureState
 from civic.petitions.policy import Policy
 
 
@@ -80,10 +81,6 @@ def next_goal(petition: Petition, count: int) -> tuple[str, int] | None:
     return None
 
 
-async def _has_response(session: AsyncSession, petition_id: int) -> bool:
-    return await published_answer(session, petition_id) is not None
-
-
 def apply_thresholds(
     petition: Petition, count: int, *, now: datetime, policy: Policy, answered: bool, debated: bool
 ) -> list[str]:
@@ -110,18 +107,21 @@ def apply_thresholds(
 
 async def tally(session: AsyncSession, petitions: list[Petition], *, now: datetime, policy: Policy) -> int:
     """Write derived counts onto petitions and apply thresholds; returns how many changed."""
-    counts = await counts_for(session, [p.id for p in petitions if p.id is not None])
+    ids = [p.id for p in petitions if p.id is not None]
+    counts = await counts_for(session, ids)
+    answered = await published_answers(session, ids)
+    debates = await debates_for(session, ids)
     changed = 0
     for petition in petitions:
         assert petition.id is not None
         count = counts.get(petition.id, 0)
-        debate = await session.get(PetitionDebate, petition.id)
+        debate = debates.get(petition.id)
         changes = apply_thresholds(
             petition,
             count,
             now=now,
             policy=policy,
-            answered=await _has_response(session, petition.id),
+            answered=petition.id in answered,
             debated=debate is not None and debate.scheduled_for is not None,
         )
         if count != petition.signature_count or changes:

@@ -32,6 +32,14 @@ from civic.petitions.models import (
 from civic.responses.notify import opted_out, scope_of, unsubscribe_headers, unsubscribe_link
 
 
+async def debates_for(session: AsyncSession, petition_ids: list[int]) -> dict[int, PetitionDebate]:
+    """The debate record of each of these petitions that has one, in one query."""
+    if not petition_ids:
+        return {}
+    rows = await session.exec(select(PetitionDebate).where(col(PetitionDebate.petition_id).in_(petition_ids)))
+    return {debate.petition_id: debate for debate in rows.all()}
+
+
 async def save_debate(
     session: AsyncSession,
     petition: Petition,

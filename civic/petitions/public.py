@@ -17,8 +17,9 @@ from civic.core.db import reading
 from civic.core.htmx import is_htmx
 from civic.core.rules import can
 from civic.core.templating import render_page
-from civic.petitions.accountability import Answer, published_answer
+from civic.petitions.accountability import Answer, published_answer, published_answers
 from civic.petitions.counting import counts_for, next_goal
+from civic.petitions.debates import debates_for
 from civic.petitions.fragments import PreparedFragment, count_headers
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
@@ -204,14 +205,15 @@ def as_data(
 
 
 async def _rows(session: AsyncSession, petitions: list[Petition]) -> list[dict[str, Any]]:
-    live = await counts_for(session, [p.id for p in petitions if p.id])
-    rows = []
-    for petition in petitions:
-        assert petition.id is not None
-        response = await published_answer(session, petition.id)
-        debate = await session.get(PetitionDebate, petition.id)
-        rows.append(as_data(petition, live.get(petition.id, 0), response, debate))
-    return rows
+    ids = [p.id for p in petitions if p.id is not None]
+    live = await counts_for(session, ids)
+    answers = await published_answers(session, ids)
+    debates = await debates_for(session, ids)
+    return [
+        as_data(petition, live.get(pid, 0), answers.get(pid), debates.get(pid))
+        for petition in petitions
+        if (pid := petition.id) is not None
+    ]
 
 
 async def list_json(request: Request) -> Response:
