@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.audit import record
 from civic.petitions.accountability import published_answers
 from civic.petitions.debates import debates_for
-from civic.petitions.models import Petition, Signature, SignatureState
+from civic.petitions.models import PUBLISHED_STATES, Petition, Signature, SignatureState
 from civic.petitions.policy import Policy
 
 
@@ -71,6 +71,18 @@ async def counts_for(session: AsyncSession, petition_ids: list[int]) -> dict[int
         .group_by(col(Signature.petition_id))
     )
     return {int(pid): int(n) for pid, n in rows.all()}
+
+
+async def public_ward_counts(session: AsyncSession) -> list[tuple[int, str, int]]:
+    """(petition, ward code, counted signatures) for every open or closed petition, in that order."""
+    rows = await session.exec(
+        select(Signature.petition_id, Signature.ward_code, func.count())
+        .join(Petition, col(Petition.id) == col(Signature.petition_id))
+        .where(col(Petition.state).in_(PUBLISHED_STATES), *counted())
+        .group_by(col(Signature.petition_id), col(Signature.ward_code))
+        .order_by(col(Signature.petition_id), col(Signature.ward_code))
+    )
+    return [(int(pid), str(ward), int(n)) for pid, ward, n in rows.all()]
 
 
 def next_goal(petition: Petition, count: int) -> tuple[str, int] | None:

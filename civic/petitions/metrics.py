@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS, Ward, council_population
-from civic.petitions.models import PUBLISHED_STATES, Petition, Signature, SignatureState
+from civic.petitions.counting import public_ward_counts
+from civic.petitions.models import PUBLISHED_STATES, Petition, Signature
 from civic.responses.report import MetricRow, Scope, report_metric
 from civic.responses.stats import per_thousand
 
@@ -34,17 +35,7 @@ def _published() -> ColumnElement[bool]:
 
 async def _signatures_by_ward(session: AsyncSession) -> list[tuple[int, str, int]]:
     """(petition, ward, counted signatures) for residents' signatures on public petitions."""
-    rows = await session.exec(
-        select(Signature.petition_id, Signature.ward_code, func.count())
-        .where(
-            _published(),
-            Signature.state == SignatureState.VALIDATED,
-            col(Signature.suspect).is_(False),
-            Signature.ward_code != OUTSIDE_WARDS,
-        )
-        .group_by(col(Signature.petition_id), col(Signature.ward_code))
-    )
-    return [(int(pid), str(ward), int(n)) for pid, ward, n in rows.all()]
+    return [row for row in await public_ward_counts(session) if row[1] != OUTSIDE_WARDS]
 
 
 async def _creator_wards(session: AsyncSession) -> dict[int, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
@@ -20,8 +19,8 @@ from civic.core.opendata import (
     json_response,
     register_dataset,
 )
-from civic.petitions.counting import counted
-from civic.petitions.models import PUBLISHED_STATES, Petition, Signature
+from civic.petitions.counting import public_ward_counts
+from civic.petitions.models import PUBLISHED_STATES, Petition
 from civic.petitions.views import ward_names
 
 FEED_SIZE = 50
@@ -67,16 +66,9 @@ register_dataset(
 
 async def _ward_counts(session: AsyncSession) -> list[dict[str, Any]]:
     names = await ward_names(session)
-    rows = await session.exec(
-        select(Signature.petition_id, Signature.ward_code, func.count())
-        .join(Petition, col(Petition.id) == col(Signature.petition_id))
-        .where(col(Petition.state).in_(PUBLISHED_STATES), *counted())
-        .group_by(col(Signature.petition_id), col(Signature.ward_code))
-        .order_by(col(Signature.petition_id), col(Signature.ward_code))
-    )
     return [
-        {"petition_id": pid, "ward_code": code, "ward": names.get(code, code), "signatures": int(n)}
-        for pid, code, n in rows.all()
+        {"petition_id": pid, "ward_code": code, "ward": names.get(code, code), "signatures": n}
+        for pid, code, n in await public_ward_counts(session)
     ]
 
 

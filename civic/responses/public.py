@@ -67,13 +67,14 @@ async def overdue(request: Request) -> HttpResponse:
 async def report_cards(request: Request) -> HttpResponse:
     at = now(request)
     async with reading(request) as session:
-        council = await report.build_card(session, report.Scope("council", None, "Whole council"), at)
+        facts = await report.read_facts(session, at)
+        council = report.card_for(facts, report.Scope("council", None, "Whole council"), at)
         bodies = [
-            await report.build_card(session, report.Scope("body", b.slug, b.name), at)
+            report.card_for(facts, report.Scope("body", b.slug, b.name), at)
             for b in await service.list_bodies(session)
         ]
         wards = [
-            await report.build_card(session, report.Scope("ward", w.code, w.name), at)
+            report.card_for(facts, report.Scope("ward", w.code, w.name), at)
             for w in await list_wards(session)
         ]
     context = {"council": council, "bodies": bodies, "wards": wards, "formula": stats.FORMULA}
@@ -83,8 +84,9 @@ async def report_cards(request: Request) -> HttpResponse:
 async def _card_page(request: Request, scope: report.Scope) -> HttpResponse:
     at = now(request)
     async with reading(request) as session:
-        card = await report.build_card(session, scope, at)
-        council = await report.build_card(session, report.Scope("council", None, "Whole council"), at)
+        facts = await report.read_facts(session, at)
+        card = report.card_for(facts, scope, at)
+        council = report.card_for(facts, report.Scope("council", None, "Whole council"), at)
         metrics = await report.extra_metrics(session, scope, at)
     context = {"card": card, "council": council, "metrics": metrics, "formula": stats.FORMULA, "kinds": KINDS}
     return render_page(request, "responses/card.html", context)

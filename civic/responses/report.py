@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.responses import stats
@@ -66,37 +66,39 @@ class Card:
     overdue: list[TargetInfo] = field(default_factory=list)
 
 
-async def _published(session: AsyncSession) -> dict[tuple[str, str], Response]:
+@dataclass(frozen=True)
+class Facts:
+    """What every card is worked out from, read once however many cards a page shows."""
+
+    targets: list[TargetInfo]
+    published: dict[tuple[str, str], Response]  # (target kind, target id) -> its published response
+    scores: dict[int, list[int]]  # response id -> the ratings it was given
+
+
+async def read_facts(session: AsyncSession, now: datetime) -> Facts:
     rows = await session.exec(select(Response).where(Response.state == ResponseState.PUBLISHED))
-    return {(r.target_kind, r.target_id): r for r in rows.all()}
+    published = {(r.target_kind, r.target_id): r for r in rows.all()}
+    scores: dict[int, list[int]] = {}
+    for response_id, score in (await session.exec(select(Rating.response_id, Rating.score))).all():
+        scores.setdefault(response_id, []).append(score)
+    return Facts(await all_awaiting(session, now), published, scores)
 
 
-async def _scores(session: AsyncSession, response_ids: list[int]) -> list[int]:
-    scores: list[int] = []
-    for start in range(0, len(response_ids), 500):
-        chunk = response_ids[start : start + 500]
-        scores.extend(
-            (await session.exec(select(Rating.score).where(col(Rating.response_id).in_(chunk)))).all()
-        )
-    return scores
-
-
-async def build_card(session: AsyncSession, scope: Scope, now: datetime) -> Card:
-    targets = [t for t in await all_awaiting(session, now) if scope.covers(t)]
-    published = await _published(session)
+def card_for(facts: Facts, scope: Scope, now: datetime) -> Card:
     due: list[stats.Due] = []
-    answered: list[int] = []
+    scores: list[int] = []
     overdue: list[TargetInfo] = []
-    for target in targets:
-        response = published.get((target.kind, target.id))
+    for target in facts.targets:
+        if not scope.covers(target):
+            continue
+        response = facts.published.get((target.kind, target.id))
         if response is not None and response.id is not None:
-            answered.append(response.id)
+            scores.extend(facts.scores.get(response.id, []))
         if target.due_at is None:
             continue
         due.append(stats.Due(target.due_at, response.first_published_at if response else None))
         if response is None and target.due_at < now:
             overdue.append(target)
-    scores = await _scores(session, answered)
     average = round(sum(scores) / len(scores), 2) if scores else None
     timing = stats.timeliness(due, now)
     score = stats.grade_score(timing.share_on_time, average)
@@ -109,6 +111,10 @@ async def build_card(session: AsyncSession, scope: Scope, now: datetime) -> Card
         stats.letter(score),
         sorted(overdue, key=lambda t: t.due_at or now),
     )
+
+
+async def build_card(session: AsyncSession, scope: Scope, now: datetime) -> Card:
+    return card_for(await read_facts(session, now), scope, now)
 
 
 async def extra_metrics(session: AsyncSession, scope: Scope, now: datetime) -> list[MetricRow]:
