@@ -13,7 +13,7 @@ from sqlalchemy import String, cast, exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, SignatureState
+from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, counted
 from civic.responses.models import Response, ResponseState, ResponseVersion
 from civic.responses.targets import TargetInfo, TargetKind, register_kind
 
@@ -34,17 +34,16 @@ class Answer:
     author_label: str
 
 
-async def _creator_ward(session: AsyncSession, petition_id: int) -> tuple[str, ...]:
+async def _creator_wards(session: AsyncSession, petition_ids: list[int]) -> dict[int, str]:
     rows = await session.exec(
-        select(Signature.ward_code).where(
-            Signature.petition_id == petition_id, col(Signature.is_creator).is_(True)
+        select(Signature.petition_id, Signature.ward_code).where(
+            col(Signature.petition_id).in_(petition_ids), col(Signature.is_creator).is_(True)
         )
     )
-    ward = rows.first()
-    return (ward,) if ward else ()
+    return {int(pid): str(ward) for pid, ward in rows.all() if ward}
 
 
-async def _info(session: AsyncSession, petition: Petition) -> TargetInfo:
+def _info(petition: Petition, creator_ward: str | None) -> TargetInfo:
     assert petition.id is not None
     return TargetInfo(
         kind=KIND,
@@ -54,7 +53,7 @@ async def _info(session: AsyncSession, petition: Petition) -> TargetInfo:
         body_slug=COUNCIL_BODY,
         asked_at=petition.response_threshold_reached_at or petition.opened_at or petition.created_at,
         due_at=petition.response_due_at,
-        ward_codes=await _creator_ward(session, petition.id),
+        ward_codes=(creator_ward,) if creator_ward else (),
         summary=petition.background[:200],
     )
 
@@ -64,7 +63,8 @@ async def load(session: AsyncSession, target_id: str) -> TargetInfo | None:
     petition = await session.get(Petition, int(target_id)) if target_id.isdigit() else None
     if petition is None or petition.state not in RESPONDABLE_STATES:
         return None
-    return await _info(session, petition)
+    wards = await _creator_wards(session, [petition.id or 0])
+    return _info(petition, wards.get(petition.id or 0))
 
 
 async def awaiting(session: AsyncSession, now: datetime) -> list[TargetInfo]:
@@ -75,7 +75,9 @@ async def awaiting(session: AsyncSession, now: datetime) -> list[TargetInfo]:
         .where(col(Petition.response_threshold_reached_at).is_not(None) | answered)
         .order_by(col(Petition.response_threshold_reached_at).desc(), col(Petition.id).desc())
     )
-    return [await _info(session, petition) for petition in rows.all()]
+    petitions = list(rows.all())
+    wards = await _creator_wards(session, [p.id for p in petitions if p.id is not None])
+    return [_info(petition, wards.get(petition.id or 0)) for petition in petitions]
 
 
 async def audience(session: AsyncSession, target_id: str) -> list[str]:
@@ -84,10 +86,7 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
         return []
     rows = await session.exec(
         select(Signature.email).where(
-            Signature.petition_id == int(target_id),
-            Signature.state == SignatureState.VALIDATED,
-            col(Signature.notify).is_(True),
-            col(Signature.suspect).is_(False),
+            Signature.petition_id == int(target_id), col(Signature.notify).is_(True), *counted()
         )
     )
     return list(rows.all())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -20,12 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.audit import record
 from civic.petitions.accountability import published_answers
 from civic.petitions.debates import debates_for
-from civic.petitions.models import PUBLISHED_STATES, Petition, Signature, SignatureState
+from civic.petitions.models import PUBLISHED_STATES, Petition, Signature, counted
 from civic.petitions.policy import Policy
-
-
-def counted() -> tuple[Any, Any]:
-    return (Signature.state == SignatureState.VALIDATED, col(Signature.suspect).is_(False))
 
 
 class CountCache:

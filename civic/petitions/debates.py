@@ -27,7 +27,7 @@ from civic.petitions.models import (
     PetitionDebate,
     PetitionNotification,
     Signature,
-    SignatureState,
+    counted,
 )
 from civic.responses.notify import opted_out, scope_of, unsubscribe_headers, unsubscribe_link
 
@@ -96,10 +96,7 @@ async def send_batch(
     assert petition is not None
     rows = await session.exec(
         select(Signature)
-        .where(Signature.petition_id == mailing.petition_id)
-        .where(Signature.state == SignatureState.VALIDATED)
-        .where(col(Signature.notify).is_(True))
-        .where(col(Signature.suspect).is_(False))
+        .where(Signature.petition_id == mailing.petition_id, col(Signature.notify).is_(True), *counted())
         .where(col(Signature.id) > mailing.after_id)
         .order_by(col(Signature.id))
         .limit(batch)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from civic.core.db import UTCDateTime, str_enum
 
@@ -128,6 +128,11 @@ class Signature(SQLModel, table=True):
     invalidated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     invalidation_reason: str = Field(default="", max_length=500)
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+def counted() -> tuple[Any, Any]:
+    """SQL conditions for a signature that counts: confirmed and not marked suspect."""
+    return (Signature.state == SignatureState.VALIDATED, col(Signature.suspect).is_(False))
 
 
 class PetitionDebate(SQLModel, table=True):
