@@ -21,12 +21,21 @@ from civic.responses.targets import TargetInfo, all_awaiting
 class Answer:
     kind: str
     title_has: str  # picks the ask by part of its title
-    days_after_ask: int  # when it was published; the asks here fall due 28 days after they are made
+    days_after_ask: int  # when it was published; petitions fall due 30 days after the ask, the rest 28
     scores: tuple[int, ...]
     summary: str
+    details: str = ""  # the full text; by default the summary and a word of thanks
 
 
 ANSWERS = [
+    Answer("petition", "toilets", 22, (5, 5, 4, 4, 3),
+           "We will reopen the Castle Street toilets by next summer.",
+           "The council has found funding to refurbish and reopen the toilets.\n\n"
+           "Work starts in the spring. We will publish opening hours when they are agreed."),
+    Answer("petition", "Saturdays", 37, (3, 2, 2, 4),
+           "Saturday opening stays for another year while we review it with library users.",
+           "Full Council debated the petition and agreed to keep Saturday opening until next November.\n\n"
+           "A review with library users starts in the spring."),
     Answer("priorities_round", "spring: Fernbridge North", 12, (5, 4, 4),
            "We took on all four priorities; see each one's progress on the neighbourhood page."),
     Answer("priorities_round", "spring: Fernbridge Central", 68, (2, 3),
@@ -51,7 +60,7 @@ async def _publish(
 ) -> None:
     at = target.asked_at + timedelta(days=answer.days_after_ask)
     response = await service.start_response(session, target, actor=author, now=at)
-    details = f"{answer.summary}\n\nThank you to everyone who took part."
+    details = answer.details or f"{answer.summary}\n\nThank you to everyone who took part."
     await service.save_draft(
         session, response, actor=author, summary=answer.summary, details=details, reason="", now=at
     )
