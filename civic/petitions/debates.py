@@ -29,7 +29,7 @@ from civic.petitions.models import (
     Signature,
     counted,
 )
-from civic.responses.notify import opted_out, scope_of, unsubscribe_headers, unsubscribe_link
+from civic.responses.notify import enqueue_unsubscribable, opted_out, scope_of
 
 
 async def debates_for(session: AsyncSession, petition_ids: list[int]) -> dict[int, PetitionDebate]:
@@ -112,18 +112,11 @@ async def send_batch(
         rater = raters[signer.id]
         if rater in stopped:
             continue
-        unsubscribe = unsubscribe_link(mail.settings, rater, scope, now)
-        context = {"petition": petition, "response": response, "debate": debate, "name": signer.name,
-                   "unsubscribe_url": unsubscribe}  # fmt: skip
-        queued = await mail.enqueue(
-            session,
-            to=signer.email,
-            template=f"petitions_{mailing.kind}",
-            context=context,
-            now=now,
-            dedupe_key=f"petitions:{mailing.kind}:{mailing.petition_id}:{signer.id}",
-            headers=unsubscribe_headers(unsubscribe),
-        )
+        queued = await enqueue_unsubscribable(
+            session, mail, to=signer.email, rater=rater, scope=scope, template=f"petitions_{mailing.kind}",
+            context={"petition": petition, "response": response, "debate": debate, "name": signer.name},
+            dedupe_key=f"petitions:{mailing.kind}:{mailing.petition_id}:{signer.id}", now=now,
+        )  # fmt: skip
         mailing.queued += int(queued)
     if len(signers) < batch:
         mailing.done_at = now

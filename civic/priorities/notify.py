@@ -40,14 +40,8 @@ async def email_voters(
     for contact in contacts:
         if contact.email_hash in gone:
             continue
-        link = notify.unsubscribe_link(mail.settings, contact.email_hash, scope, now)
-        queued += await mail.enqueue(
-            session,
-            to=contact.email,
-            template=template,
-            context={**context, "unsubscribe_url": link},
-            now=now,
-            dedupe_key=f"{dedupe_key}:{contact.id}",
-            headers=notify.unsubscribe_headers(link),
-        )
+        queued += await notify.enqueue_unsubscribable(
+            session, mail, to=contact.email, rater=contact.email_hash, scope=scope, template=template,
+            context=context, dedupe_key=f"{dedupe_key}:{contact.id}", now=now,
+        )  # fmt: skip
     return queued

@@ -4,6 +4,7 @@ one-click unsubscribe (RFC 8058) and a signed link to rate the response."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -101,25 +102,42 @@ async def notify_published(
     for rater, address in (
         await audience(session, settings, response.target_kind, response.target_id)
     ).items():
-        unsubscribe = unsubscribe_link(settings, rater, scope, now)
         context = {
             "response": response,
             "version": version,
             "rate_url": rate_link(settings, response.id, rater, now),
-            "unsubscribe_url": unsubscribe,
         }
-        headers = unsubscribe_headers(unsubscribe)
-        if await mail.enqueue(
-            session,
-            to=address,
-            template="response_published",
-            context=context,
-            now=now,
-            dedupe_key=f"response:{response.id}:{rater}",
-            headers=headers,
-        ):
-            queued += 1
+        queued += await enqueue_unsubscribable(
+            session, mail, to=address, rater=rater, scope=scope, template="response_published",
+            context=context, dedupe_key=f"response:{response.id}:{rater}", now=now,
+        )  # fmt: skip
     return queued
+
+
+async def enqueue_unsubscribable(
+    session: AsyncSession,
+    mail: Mail,
+    *,
+    to: str,
+    rater: str,
+    scope: str,
+    template: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    now: datetime,
+) -> bool:
+    """Queue an email that lets its reader stop emails about `scope` in one click: the link in the
+    text (`unsubscribe_url`) and the RFC 8058 headers. False if the dedupe key was already used."""
+    link = unsubscribe_link(mail.settings, rater, scope, now)
+    return await mail.enqueue(
+        session,
+        to=to,
+        template=template,
+        context={**context, "unsubscribe_url": link},
+        now=now,
+        dedupe_key=dedupe_key,
+        headers=unsubscribe_headers(link),
+    )
 
 
 async def add_follower(
