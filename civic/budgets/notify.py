@@ -7,6 +7,7 @@ times a count is published, and about each delivery update once, however often t
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,17 +20,10 @@ async def results_published(
     session: AsyncSession, mail: Mail, process: BudgetProcess, funded: list[BudgetProposal], *, now: datetime
 ) -> int:
     """Queue the results email for every follower who has not had it; returns how many were queued."""
-    queued = 0
-    for email in await service.follower_emails(session, pk(process.id)):
-        queued += await mail.enqueue(
-            session,
-            to=email,
-            template="budgets_results",
-            now=now,
-            context={"process": process, "funded": funded},
-            dedupe_key=f"budgets:results:{process.id}:{email}",
-        )
-    return queued
+    context = {"process": process, "funded": funded}
+    return await _to_followers(
+        session, mail, process, "budgets_results", context, f"results:{process.id}", now
+    )
 
 
 async def delivery_updated(
@@ -41,20 +35,30 @@ async def delivery_updated(
     *,
     now: datetime,
 ) -> int:
+    context = {
+        "process": process,
+        "proposal": proposal,
+        "text": update.text,
+        "percent": update.percent,
+        "status": update.status,
+    }
+    return await _to_followers(session, mail, process, "budgets_update", context, f"update:{update.id}", now)
+
+
+async def _to_followers(
+    session: AsyncSession,
+    mail: Mail,
+    process: BudgetProcess,
+    template: str,
+    context: dict[str, Any],
+    key: str,
+    now: datetime,
+) -> int:
+    """One email per follower of the process; `key` names the news, so each hears of it once."""
     queued = 0
     for email in await service.follower_emails(session, pk(process.id)):
         queued += await mail.enqueue(
-            session,
-            to=email,
-            template="budgets_update",
-            now=now,
-            context={
-                "process": process,
-                "proposal": proposal,
-                "text": update.text,
-                "percent": update.percent,
-                "status": update.status,
-            },
-            dedupe_key=f"budgets:update:{update.id}:{email}",
-        )
+            session, to=email, template=template, now=now, context=context,
+            dedupe_key=f"budgets:{key}:{email}",
+        )  # fmt: skip
     return queued
