@@ -140,9 +140,11 @@ async def test_nobody_is_emailed_when_a_meeting_moves_before_its_agenda_is_publi
     assert smtp.to("sam@example.org") == []
 
 
-async def test_a_cancellation_reaches_those_who_had_the_agenda_and_not_later_subscribers(
-    mail_app: Any, clerk_web: WebClient, make_staff: StaffFactory, smtp: SmtpServer, clock: FrozenClock
-) -> None:
+async def agenda_sent_to_sam_then_priya_joins(
+    mail_app: Any, clerk_web: WebClient, make_staff: StaffFactory, clock: FrozenClock
+) -> tuple[str, Any]:
+    """A Ward Forum meeting whose agenda (item "Bins") went to Sam; Priya subscribes afterwards.
+    Returns the clerk's base path for the meeting, and the meeting; the clerk is signed in."""
     db = mail_app.state.db
     async with db.transaction() as session:
         panel = await membership.create_panel(
@@ -165,6 +167,13 @@ async def test_a_cancellation_reaches_those_who_had_the_agenda_and_not_later_sub
     assert (await clerk_web.post_form(f"{base}/publish-agenda")).status_code == 303
     async with db.transaction() as session:
         session.add(subscriber(panel, "priya@example.org", clock.now()))
+    return base, meeting
+
+
+async def test_a_cancellation_reaches_those_who_had_the_agenda_and_not_later_subscribers(
+    mail_app: Any, clerk_web: WebClient, make_staff: StaffFactory, smtp: SmtpServer, clock: FrozenClock
+) -> None:
+    base, _meeting = await agenda_sent_to_sam_then_priya_joins(mail_app, clerk_web, make_staff, clock)
     cancel = {"cancel_reason": "The chair is ill"}
     assert (await clerk_web.post_form(f"{base}/cancel", cancel)).status_code == 303
     await mail_app.state.worker.pass_once()
@@ -176,27 +185,7 @@ async def test_a_late_item_and_a_withdrawal_are_each_emailed_once_to_those_who_h
     mail_app: Any, clerk_web: WebClient, make_staff: StaffFactory, smtp: SmtpServer, clock: FrozenClock
 ) -> None:
     db = mail_app.state.db
-    async with db.transaction() as session:
-        panel = await membership.create_panel(
-            session, actor=None, now=clock.now(), name="Ward Forum", area_kind=AreaKind.COUNCIL, area_name="All",
-            purpose="Residents meet.", meeting_frequency="Monthly", quorum_rule="2",
-        )  # fmt: skip
-        session.add(subscriber(panel, "sam@example.org", clock.now()))
-        meeting = await service.schedule_meeting(
-            session,
-            panel,
-            actor=None,
-            now=clock.now(),
-            starts_at=clock.now() + timedelta(days=10),
-            place="Hub",
-        )
-        await service.add_item(session, meeting, actor=None, now=clock.now(), title="Bins")
-    clara = await make_staff(Role.PANEL_CLERK)
-    await clerk_web.login(clara.email, PASSWORD)
-    base = f"/panels/manage/meetings/{meeting.id}"
-    assert (await clerk_web.post_form(f"{base}/publish-agenda")).status_code == 303
-    async with db.transaction() as session:
-        session.add(subscriber(panel, "priya@example.org", clock.now()))
+    base, meeting = await agenda_sent_to_sam_then_priya_joins(mail_app, clerk_web, make_staff, clock)
     late = {"title": "Flooding on Mill Road", "late_reason": "The road flooded on Monday"}
     assert (await clerk_web.post_form(f"{base}/items", late)).status_code == 303
     async with db.reading() as session:
