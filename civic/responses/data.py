@@ -53,12 +53,9 @@ register_dataset(
 async def _rows(request: Request) -> list[tuple[Response, str, tuple[float | None, int]]]:
     async with reading(request) as session:
         items = await service.published_responses(session, limit=10_000)
+        summaries = await service.current_summaries(session, [i.id for i in items if i.id is not None])
         scores = await _rating_aggregates(session)
-        out = []
-        for item in items:
-            current = await service.current_version(session, item)
-            out.append((item, current.summary if current else "", scores.get(item.id or 0, (None, 0))))
-    return out
+    return [(i, summaries.get(i.id or 0, ""), scores.get(i.id or 0, (None, 0))) for i in items]
 
 
 async def _rating_aggregates(session: AsyncSession) -> dict[int, tuple[float | None, int]]:

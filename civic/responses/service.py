@@ -185,15 +185,20 @@ async def versions_of(session: AsyncSession, response_id: int) -> list[ResponseV
     return list(rows.all())
 
 
-async def current_version(session: AsyncSession, response: Response) -> ResponseVersion | None:
-    if response.id is None or response.version == 0:
-        return None
-    rows = await session.exec(
-        select(ResponseVersion).where(
-            ResponseVersion.response_id == response.id, ResponseVersion.version == response.version
+async def current_summaries(session: AsyncSession, response_ids: list[int]) -> dict[int, str]:
+    """The summary of each response's current published version, in one query per 500 responses."""
+    found: dict[int, str] = {}
+    for start in range(0, len(response_ids), 500):
+        rows = await session.exec(
+            select(ResponseVersion.response_id, ResponseVersion.summary)
+            .join(Response, col(Response.id) == col(ResponseVersion.response_id))
+            .where(
+                col(Response.id).in_(response_ids[start : start + 500]),
+                col(ResponseVersion.version) == col(Response.version),
+            )
         )
-    )
-    return rows.first()
+        found.update(rows.all())
+    return found
 
 
 async def published_responses(
