@@ -5,6 +5,8 @@ versioned, emailed and rated by the responses feature. Debate mailings go throug
 driven by a cursor (`petition_notification.after_id`) and a dedupe key per signature, so nobody is
 emailed twice even if a batch runs again. Every email has a one-click unsubscribe shared with the
 responses feature: stopping emails about a petition stops both its debate and response emails.
+Mailings of kind "response" (template petitions_response) are only those a database upgraded from
+before the shared responses still had in progress; new answers are emailed by the responses feature.
 """
 
 from __future__ import annotations
