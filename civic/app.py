@@ -20,8 +20,9 @@ from civic.core.auth import AuthMiddleware
 from civic.core.clock import Clock, SystemClock
 from civic.core.csrf import CSRFMiddleware
 from civic.core.db import Database
-from civic.core.errors import http_exception, server_error
+from civic.core.errors import BadInput, bad_input, http_exception, server_error
 from civic.core.heap import freeze_startup_objects
+from civic.core.inputs import QueryRuleMiddleware
 from civic.core.outbox import Mail
 from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from civic.core.templating import STATIC_DIR, make_templates
@@ -88,8 +89,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(AuthMiddleware),
             Middleware(CSRFMiddleware, exempt_prefixes=CSRF_EXEMPT_PREFIXES),
+            # The input rule for query strings; forms get it in read_form (civic/core/inputs.py).
+            Middleware(QueryRuleMiddleware),
         ],
-        exception_handlers={HTTPException: http_exception, Exception: server_error},
+        exception_handlers={BadInput: bad_input, HTTPException: http_exception, Exception: server_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

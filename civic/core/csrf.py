@@ -45,7 +45,9 @@ def _form_token(scope: Scope, content_type: str, body: bytes) -> str | None:
         if fields is None:  # too many fields: the handler's own parse refuses the form
             values = parse_qs(body.decode("utf-8", "replace")).get(FIELD)
             return values[0] if values else None
-        scope[PARSED_FORM] = fields  # the handler reuses this parse
+        # The handler reuses this parse; read_form applies the input rule to it (so a value the rule
+        # refuses gets its 422 naming the field there, after this token check, like any other form).
+        scope[PARSED_FORM] = fields
         return next((value for name, value in fields if name == FIELD), None)
     if kind == b"multipart/form-data" and b"boundary" in params:
         return _multipart_token(body, params[b"boundary"])

@@ -7,9 +7,10 @@ from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Scope
 
+from civic.core.htmx import is_htmx
 from civic.core.templating import render_page
 
 log = logging.getLogger("civic.errors")
@@ -52,6 +53,15 @@ class TooManyRequests(HTTPException):
         super().__init__(status_code=429, headers={"Retry-After": str(retry_after)})
 
 
+class BadInput(HTTPException):
+    """Input that breaks the input rule (see civic/core/inputs.py): 422 for a form, 400 for a query
+    string. `problems` pairs each field with the message that names it."""
+
+    def __init__(self, problems: list[tuple[str, str]], *, status_code: int) -> None:
+        super().__init__(status_code=status_code, detail=" ".join(message for _, message in problems))
+        self.problems = problems
+
+
 def error_response(scope: Scope, status: int, message: str | None = None) -> ASGIApp:
     """An error page as an ASGI app, usable from middleware outside Starlette's exception handling."""
     request = Request(scope)
@@ -85,3 +95,51 @@ async def http_exception(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _render(request, 500, None)
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.url.path.endswith(".json") or ("json" in accept and "html" not in accept)
+
+
+def _back_link(request: Request) -> str:
+    """Where the form or link came from, when that was this site; else the page itself."""
+    referer = request.headers.get("referer", "")
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    allowed = {origin, request.app.state.settings.base_origin}
+    for prefix in allowed:
+        rest = referer.removeprefix(prefix)
+        if rest != referer and rest.startswith("/") and not rest.startswith("//"):
+            return rest.split("#", 1)[0]
+    return request.url.path
+
+
+def bad_input_response(request: Request, exc: BadInput) -> Response:
+    """The GOV.UK error summary naming each field, with a link back (the fragment alone for htmx);
+    JSON clients get the same status and messages as JSON."""
+    if _wants_json(request):
+        errors = [{"field": field, "message": message} for field, message in exc.problems]
+        return JSONResponse({"errors": errors}, status_code=exc.status_code)
+    back = _back_link(request)
+    form = exc.status_code == 422
+    context = {
+        "title": TITLES[exc.status_code],
+        "problems": [
+            {"text": message, "href": f"{back}#{field}" if form else back} for field, message in exc.problems
+        ],
+        "back": back,
+        "form": form,
+    }
+    template = "errors/_bad_input.html" if is_htmx(request) else "errors/bad_input.html"
+    try:
+        response = render_page(request, template, context, status_code=exc.status_code)
+    except Exception:  # like _render: an error page never fails into a stack trace
+        log.exception("bad input page failed to render")
+        return Response(exc.detail, status_code=exc.status_code, media_type="text/plain")
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+async def bad_input(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BadInput)
+    return bad_input_response(request, exc)

@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
+from civic.core.inputs import clean_fields
+
 Errors = dict[str, str]
 MAX_FIELDS = 500
 # Where the CSRF middleware leaves a urlencoded form it has already parsed (see parse_urlencoded).
@@ -43,12 +45,14 @@ def parse_urlencoded(body: bytes) -> list[tuple[str, str]] | None:
 
 
 async def read_form(request: Request) -> FormData:
-    """The posted form, with any uploaded files read into `UploadedFile`s and their temp files closed.
+    """The posted form under the input rule (civic/core/inputs.py: NFC, LF line endings, no control
+    characters; otherwise BadInput, a 422 naming the fields), with any uploaded files read into
+    `UploadedFile`s and their temp files closed.
 
     A urlencoded form the CSRF middleware has already parsed is not parsed again."""
     parsed: list[tuple[str, str | UploadFile]] | None = request.scope.get(PARSED_FORM)
     if parsed is not None:
-        return FormData(parsed)
+        return FormData(clean_fields(parsed))
     form = await request.form(max_files=5, max_fields=MAX_FIELDS)
     items: list[tuple[str, str | UploadedFile]] = []
     for key, value in form.multi_items():
@@ -59,7 +63,7 @@ async def read_form(request: Request) -> FormData:
         else:
             items.append((key, value))
     await form.close()
-    return FormData(items)  # type: ignore[arg-type]
+    return FormData(clean_fields(items))  # type: ignore[arg-type]
 
 
 def text(form: FormData, name: str) -> str:

@@ -6,6 +6,10 @@ stores whatever has queued up in one transaction: one rate-limit upsert for all 
 multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING for the signatures, one insert for their
 confirmation emails. A request is acknowledged only after its batch has committed. Nothing is kept
 between batches; the writer task exits when the queue is empty.
+
+A batch never fails for one member: when its transaction fails, each member is retried alone in a
+transaction of its own, so the others are stored and answered and only the bad one gets an error. The
+happy path is untouched (one transaction per batch).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -35,6 +40,7 @@ from civic.petitions.service import confirm_token
 from civic.petitions.sign_mail import Draft, draft_confirmation, outbox_row, render_text
 
 MAX_BATCH = 200
+log = logging.getLogger("civic.petitions.batching")
 
 
 @dataclass(frozen=True)
@@ -249,13 +255,38 @@ class GroupCommit(Generic[T, R]):
         while self.queue:
             batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
             try:
-                async with _between_processes(self.lock_path), self.db.transaction() as session:
-                    results = await self.work(session, [item for item, _ in batch])
-            except Exception as exc:  # every waiting request fails with the batch, never silently
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+                results = await self._run([item for item, _ in batch])
+            except Exception as exc:
+                if len(batch) == 1:
+                    _fail(batch[0][1], exc)
+                    continue
+                # The type only: a database error's text can quote the values, which are personal data.
+                log.warning(
+                    "group commit of %d failed (%s); retrying each alone", len(batch), type(exc).__name__
+                )
+                await self._one_by_one(batch)
                 continue
             for (_, future), result in zip(batch, results, strict=True):
                 if not future.done():
                     future.set_result(result)
+
+    async def _run(self, items: list[T]) -> list[R]:
+        async with _between_processes(self.lock_path), self.db.transaction() as session:
+            return await self.work(session, items)
+
+    async def _one_by_one(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+        """After a failed batch, each member in its own transaction: one bad item (a value the database
+        refuses, a constraint it breaks) fails alone and everyone else is stored and answered."""
+        for item, future in batch:
+            try:
+                (result,) = await self._run([item])
+            except Exception as exc:  # this request fails with its own error, never silently
+                _fail(future, exc)
+                continue
+            if not future.done():
+                future.set_result(result)
+
+
+def _fail(future: asyncio.Future[Any], exc: Exception) -> None:
+    if not future.done():
+        future.set_exception(exc)
