@@ -202,3 +202,36 @@ async def test_requeue_since_takes_only_messages_that_failed_from_then(
         requeued = (await session.exec(select(OutboxMessage).where(OutboxMessage.requeued_at != None))).all()  # noqa: E711
     assert [r.to_address for r in requeued] == ["new@example.org"]
     assert requeued[0].status == OutboxStatus.PENDING
+
+
+async def test_admins_see_the_outbox_health_and_requeue_failed_mail_audited(
+    app: Any, web: Any, make_staff: Any
+) -> None:
+    from civic.core.audit import AuditEntry
+    from civic.core.users import Role
+    from tests.conftest import PASSWORD
+
+    await queue(app, "waiting@example.org")
+    await insert_raw(app, "gone@bounce.example", status=OutboxStatus.FAILED, last_error="550 No such user")
+    clerk = await make_staff(Role.PANEL_CLERK)
+    await web.login(clerk.email, PASSWORD)
+    assert (await web.get("/admin/outbox")).status_code == 403
+    assert (await web.post_form("/admin/outbox/retry-failed")).status_code == 403
+    await web.logout()
+    admin = await make_staff(Role.ADMIN)
+    await web.login(admin.email, PASSWORD)
+    page = await web.get("/admin/outbox")
+    assert page.status_code == 200
+    assert 'id="outbox-queued">1<' in page.text
+    assert 'id="outbox-failed">1<' in page.text
+    assert "550 No such user" in page.text
+    assert "…@bounce.example" in page.text and "gone@bounce.example" not in page.text
+    done = await web.post_form("/admin/outbox/retry-failed")
+    assert done.status_code == 303
+    assert done.headers["location"] == "/admin/outbox?requeued=1"
+    assert [r.status for r in await rows(app)] == [OutboxStatus.PENDING, OutboxStatus.PENDING]
+    async with app.state.db.reading() as session:
+        entries = (
+            await session.exec(select(AuditEntry).where(AuditEntry.action == "mail.retry_failed"))
+        ).all()
+    assert [(e.actor_id, e.reason) for e in entries] == [(admin.id, "1 messages requeued")]
