@@ -65,7 +65,7 @@ async def test_typed_line_breaks_and_nul_never_reach_a_header(mail_app: Any, smt
             session,
             to="kim@example.org",
             template="panels_confirm",
-            context={"panel": {"name": "Oak Ward\r\nBcc: victim@example.org\x00 panel"}, "link": "/"},
+            context={"panel": {"name": "Oak Ward\r\nBcc: victim@example.org\r panel"}, "link": "/"},
             now=mail_app.state.clock.now(),
             headers={"X-Petition": "Stop\rthe\nclosure\x00"},
         )
