@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         "test", help="queue a test message to ADDRESS and send one batch, to check SMTP_URL"
     )
     check.add_argument("address")
+    from civic.mail_commands import add_arguments as add_mail_arguments
+
+    add_mail_arguments(mail)
     jobs = sub.add_parser("jobs", help="scheduled jobs").add_subparsers(dest="action", required=True)
     jobs.add_parser("run", help="run every scheduled job once, now")
     audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="action", required=True)

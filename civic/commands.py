@@ -6,7 +6,10 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from civic import models  # noqa: F401 - every table, rule and job
+from civic import (
+    mail_commands,
+    models,  # noqa: F401 - every table, rule and job
+)
 from civic.budgets import cli as budgets_cli
 from civic.cli import Handler, read_password
 from civic.config import Settings
@@ -241,4 +244,5 @@ HANDLERS: dict[str, Handler] = {
     "audit verify": audit_verify,
     "demo load": demo_load,
     **budgets_cli.HANDLERS,
+    **mail_commands.HANDLERS,
 }

@@ -52,7 +52,14 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("MAIL_FROM", "Civic <no-reply@civic.invalid>", "sender of every email"),
     Setting("MAIL_WORKER", "1", "`1` runs the outbox worker and scheduled jobs inside the web process"),
     Setting("MAIL_BATCH_SIZE", "50", "outbox rows claimed per worker pass"),
-    Setting("MAIL_MAX_ATTEMPTS", "8", "deliveries tried before a message is marked failed"),
+    Setting(
+        "MAIL_MAX_AGE_DAYS",
+        "7",
+        "a message the mail server has not accepted by then (outage, 4xx replies) is marked failed",
+    ),
+    Setting(
+        "MAIL_LEASE_SECONDS", "300", "how long a worker holds the messages it claimed before another may"
+    ),
     Setting("SESSION_IDLE_MINUTES", "30", "staff sessions end after this long without a request"),
     Setting("SESSION_MAX_HOURS", "12", "staff sessions end this long after login whatever happens"),
     Setting("LOGIN_MAX_FAILURES", "5", "failed logins per account in 15 minutes before it is locked"),
@@ -118,7 +125,8 @@ class Settings:
     mail_from: str = _DEFAULTS["MAIL_FROM"]
     mail_worker: bool = True
     mail_batch_size: int = 50
-    mail_max_attempts: int = 8
+    mail_max_age_days: int = 7
+    mail_lease_seconds: int = 300
     session_idle_minutes: int = 30
     session_max_hours: int = 12
     login_max_failures: int = 5
@@ -187,7 +195,8 @@ class Settings:
             mail_from=get("MAIL_FROM"),
             mail_worker=get("MAIL_WORKER") == "1",
             mail_batch_size=_as_int("MAIL_BATCH_SIZE", get("MAIL_BATCH_SIZE")),
-            mail_max_attempts=_as_int("MAIL_MAX_ATTEMPTS", get("MAIL_MAX_ATTEMPTS")),
+            mail_max_age_days=_as_int("MAIL_MAX_AGE_DAYS", get("MAIL_MAX_AGE_DAYS")),
+            mail_lease_seconds=_as_int("MAIL_LEASE_SECONDS", get("MAIL_LEASE_SECONDS")),
             session_idle_minutes=_as_int("SESSION_IDLE_MINUTES", get("SESSION_IDLE_MINUTES")),
             session_max_hours=_as_int("SESSION_MAX_HOURS", get("SESSION_MAX_HOURS")),
             login_max_failures=_as_int("LOGIN_MAX_FAILURES", get("LOGIN_MAX_FAILURES")),

@@ -11,13 +11,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from jinja2 import Environment, TemplateNotFound
+from jinja2 import Environment, Template, TemplateNotFound
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
 from civic.core.db import UTCDateTime, insert_or_ignore, str_enum
+from civic.core.headers import MAX_SUBJECT, header_safe, safe_headers
 
 
 class OutboxStatus(StrEnum):
@@ -44,6 +45,14 @@ class OutboxMessage(SQLModel, table=True):
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str = Field(default="", max_length=1000)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the server was last tried for this message, and when staff last requeued it (the retry
+    # window of MAIL_MAX_AGE_DAYS starts again from then).
+    last_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    requeued_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def retry_from(self) -> datetime:
+        return self.requeued_at or self.created_at
 
     @property
     def headers(self) -> dict[str, str]:
@@ -63,6 +72,7 @@ class Mail:
         self.env = env
         self.settings = settings
         self._html_known: dict[str, bool] = {}
+        self._parts: dict[str, tuple[Template, Template]] = {}
 
     def _has_html(self, template: str) -> bool:
         """Whether an HTML alternative exists; remembered, because email is rendered on hot paths."""
@@ -74,16 +84,29 @@ class Mail:
                 self._html_known[template] = False
         return self._html_known[template]
 
+    def _text_parts(self, template: str) -> tuple[Template, Template]:
+        """The subject line and the body of `emails/NAME.txt`, compiled apart: text typed by a user (a
+        panel's name with a line break in it, say) can then never move from the subject into the body."""
+        if template not in self._parts:
+            name = f"emails/{template}.txt"
+            assert self.env.loader is not None
+            source, _, _ = self.env.loader.get_source(self.env, name)
+            first, _, body = source.lstrip().partition("\n")
+            if not first.startswith("Subject:"):
+                raise ValueError(f"{name} must start with a 'Subject:' line")
+            self._parts[template] = (
+                self.env.from_string(first.removeprefix("Subject:")),
+                self.env.from_string(body),
+            )
+        return self._parts[template]
+
     def render(self, template: str, context: dict[str, Any]) -> tuple[str, str, str | None]:
         full = {"settings": self.settings, "url": self.settings.url, **context}
-        text = self.env.get_template(f"emails/{template}.txt").render(full)
-        first, _, body = text.lstrip().partition("\n")
-        if not first.startswith("Subject:"):
-            raise ValueError(f"emails/{template}.txt must start with a 'Subject:' line")
+        subject, body = (part.render(full) for part in self._text_parts(template))
         html = None
         if self._has_html(template):
             html = self.env.get_template(f"emails/{template}.html").render(full)
-        return first.removeprefix("Subject:").strip(), body.strip() + "\n", html
+        return header_safe(subject), body.strip() + "\n", html
 
     async def enqueue(
         self,
@@ -100,11 +123,11 @@ class Mail:
         subject, text, html = self.render(template, context)
         values = {
             "created_at": now,
-            "to_address": to,
-            "subject": subject[:250],
+            "to_address": header_safe(to),
+            "subject": header_safe(subject)[:MAX_SUBJECT],
             "body_text": text,
             "body_html": html,
-            "headers_json": json.dumps(headers or {}),
+            "headers_json": json.dumps(safe_headers(headers or {})),
             "dedupe_key": dedupe_key,
             "status": OutboxStatus.PENDING,
             "attempts": 0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.site import login, pages, records, staff_admin
+from civic.site import login, outbox_admin, pages, records, staff_admin
 
 routes: list[BaseRoute] = [
     Route("/", pages.home, name="home"),
@@ -15,6 +15,8 @@ routes: list[BaseRoute] = [
     Route("/logout", login.logout, methods=["POST"], name="logout"),
     Route("/staff", staff_admin.dashboard, name="staff_dashboard"),
     Route("/admin/staff", staff_admin.staff_list, name="staff_list"),
+    Route("/admin/outbox", outbox_admin.outbox_page, methods=["GET"], name="outbox_admin"),
+    Route("/admin/outbox/retry-failed", outbox_admin.retry_failed, methods=["POST"]),
     Route("/admin/staff/new", staff_admin.new_staff_form, methods=["GET"], name="staff_new"),
     Route("/admin/staff/new", staff_admin.create_staff_member, methods=["POST"]),
     Route("/admin/staff/{user_id}", staff_admin.staff_detail, methods=["GET"], name="staff_detail"),
