@@ -52,10 +52,10 @@ register_url_convertor("id", IdConvertor())
 def parse_id(raw: object) -> int | None:
     """A query, form or path value as an id of a row, or None when it cannot be one."""
     text = str(raw).strip() if raw is not None else ""
-    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
-        return None
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)) or text.startswith("0"):
+        return None  # the same values as the path pattern: no leading zeros, no other scripts' digits
     value = int(text)
-    return value if 1 <= value <= MAX_ID else None
+    return value if value <= MAX_ID else None
 
 
 # Characters left alone in a path or query copied into a Location header: what a URL may hold as is.

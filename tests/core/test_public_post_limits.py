@@ -10,14 +10,21 @@ route exactly when an anonymous POST to it (with a valid CSRF token) is answered
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import select
 from starlette.routing import BaseRoute, Mount, Route
 
-from civic.config import Settings, all_settings
+from civic.app import create_app
+from civic.budgets.models import BudgetIdea
+from civic.config import all_settings
+from civic.core.clock import FrozenClock
 from civic.core.ratelimit import limits_of
+from tests.budgets.conftest import create_budget
 from tests.conftest import SECRET, make_settings
 from tests.support.web import WebClient
 
@@ -56,3 +63,50 @@ async def test_every_public_post_has_a_documented_rate_limit(app: Any, web: WebC
     assert len(public) >= 10, public  # the walk found the residents' forms
     assert not unlimited, f"public POST routes without a rate limit: {unlimited}"
 
+
+@pytest.fixture
+async def strict_app(database_url: str, clock: FrozenClock) -> AsyncIterator[Any]:
+    """The app with small limits, so a test can go past them in a few requests."""
+    low = {"BUDGET_IDEAS_PER_HOUR": "2", "RESPONSES_UNSUBSCRIBES_PER_HOUR": "2"}
+    application = create_app(make_settings(database_url, extra=low), clock=clock)
+    yield application
+    await application.state.db.dispose()
+
+
+@pytest.fixture
+async def strict_web(strict_app: Any) -> AsyncIterator[WebClient]:
+    transport = httpx.ASGITransport(app=strict_app, client=("203.0.113.50", 51000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield WebClient(client, SECRET)
+
+
+IDEA = {
+    "title": "Benches by the river",
+    "body": "Near the bandstand",
+    "first_name": "Amira",
+    "age_band": "14-16",
+}
+
+
+async def test_a_third_idea_in_an_hour_gets_a_429_page(
+    strict_app: Any, strict_web: WebClient, clock: FrozenClock
+) -> None:
+    fund = await create_budget(strict_app.state.db, "limited-fund", offsets=(-1, 5, 10, 20, 40))
+    path = f"/budgets/{fund.slug}/ideas/new"
+    answers = [await strict_web.post_form(path, {**IDEA, "title": f"Idea {n}"}) for n in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert "Too many requests" in answers[2].text and int(answers[2].headers["retry-after"]) > 0
+    async with strict_app.state.db.reading() as session:
+        stored = (await session.exec(select(BudgetIdea))).all()
+    assert sorted(i.title for i in stored) == ["Idea 0", "Idea 1"]  # the refused one was not kept
+    other = httpx.ASGITransport(app=strict_app, client=("198.51.100.50", 52000))
+    async with httpx.AsyncClient(transport=other, base_url="http://testserver") as client:
+        assert (await WebClient(client, SECRET).post_form(path, IDEA)).status_code == 200  # per IP
+    clock.advance(timedelta(hours=1))
+    assert (await strict_web.post_form(path, {**IDEA, "title": "Later"})).status_code == 200
+
+
+async def test_one_click_unsubscribes_are_limited_too(strict_web: WebClient) -> None:
+    # Bad tokens are answered 400, and still count: a guesser is refused once over the limit.
+    codes = [(await strict_web.http.post(f"/responses/unsubscribe/guess{n}")).status_code for n in range(3)]
+    assert codes == [400, 400, 429]
