@@ -41,9 +41,10 @@ class IdConvertor(Convertor[int]):
         return int(value)
 
     def to_string(self, value: int) -> str:
-        if not 1 <= value <= MAX_ID:
-            raise ValueError(f"{value} is not an id")
-        return str(value)
+        number = parse_id(value)  # url_for() may be given the id as text
+        if number is None:
+            raise ValueError(f"{value!r} is not an id")
+        return str(number)
 
 
 register_url_convertor("id", IdConvertor())

@@ -18,7 +18,7 @@ register(
     Setting(
         "PRIORITIES_SUGGESTIONS_PER_IP_HOUR", "10", "priority suggestions one IP address may make per hour"
     ),
-    Setting("PRIORITIES_CONFIRMATIONS_PER_HOUR", "60", "ballot confirmations per IP address per hour"),
+    Setting("PRIORITIES_CONFIRMATIONS_PER_HOUR", "300", "ballot confirmations per IP address per hour"),
     Setting(
         "PRIORITIES_VOTES_PER_EMAIL_HOUR",
         "5",

@@ -4,7 +4,7 @@ from civic.config import Setting, register
 
 register(
     Setting("RESPONSES_FOLLOWS_PER_HOUR", "10", "requests to follow an answer per IP address per hour"),
-    Setting("RESPONSES_CONFIRMATIONS_PER_HOUR", "60", "follow confirmations per IP address per hour"),
+    Setting("RESPONSES_CONFIRMATIONS_PER_HOUR", "300", "follow confirmations per IP address per hour"),
     Setting(
         "RESPONSES_UNSUBSCRIBES_PER_HOUR",
         "600",
