@@ -136,6 +136,7 @@ async def test_anonymous_staff_urls_with_odd_paths_go_to_login_with_an_encoded_n
             if response.status_code == 303:
                 path, query = decoded(target)
                 assert next_of(response.headers["location"]) == path + ("?" + query if query else "")
+                assert (await web.get(response.headers["location"])).status_code == 200  # the login page
 
 
 @pytest.fixture
