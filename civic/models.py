@@ -27,6 +27,7 @@ import civic.panels.models
 import civic.panels.opendata
 import civic.panels.respond
 import civic.panels.rules
+import civic.panels.settings
 import civic.petitions.feature
 import civic.priorities.register
 import civic.responses.data
@@ -34,4 +35,5 @@ import civic.responses.demo
 import civic.responses.demo_answers  # after every feature's demo, whose asks it answers
 import civic.responses.models
 import civic.responses.rules
+import civic.responses.settings
 import civic.site.jobs

@@ -24,7 +24,7 @@ def whole_number(
     errors: Errors, form: FormData, name: str, label: str, *, low: int = 0, high: int = 10**9
 ) -> int:
     raw = text(form, name).replace(",", "").replace("£", "")
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         errors.setdefault(name, f"Enter {label} as a whole number from {low:,} to {high:,}")
         return 0
     return int(raw)

@@ -19,12 +19,12 @@ from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import error_list, read_form
-from civic.core.ratelimit import Limit
+from civic.core.paths import parse_id
+from civic.core.ratelimit import rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 
 LICENCE = "Open Government Licence v3.0"
-IDEAS_PER_HOUR = Limit(10, 3600)
 OPEN_DATA_HEADERS = {"Cache-Control": "public, max-age=300", "X-Licence": LICENCE}
 
 
@@ -81,6 +81,7 @@ async def idea_form(request: Request) -> Response:
     )
 
 
+@rate_limited("BUDGET_IDEAS_PER_HOUR")
 async def submit_idea(request: Request) -> Response:
     form = await read_form(request)
     async with transaction(request) as session:
@@ -227,7 +228,7 @@ async def ballots_pb(request: Request) -> Response:
         process = await load_process(session, request)
         await _published(session, process)
         area = request.query_params.get("area")
-        text = await results.export_pabulib(session, process, int(area) if area and area.isdigit() else None)
+        text = await results.export_pabulib(session, process, parse_id(area))
     headers = {**OPEN_DATA_HEADERS, "Content-Disposition": f'attachment; filename="{process.slug}.pb"'}
     return Response(text, media_type="text/plain; charset=utf-8", headers=headers)
 

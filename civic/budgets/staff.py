@@ -31,6 +31,7 @@ from civic.core.db import reading, transaction
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value
+from civic.core.paths import parse_id, path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
@@ -162,7 +163,7 @@ async def moderate(request: Request) -> Response:
     user, form = staff(request), await read_form(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
-        idea = await session.get(BudgetIdea, request.path_params["idea_id"])
+        idea = await session.get(BudgetIdea, path_id(request, "idea_id"))
         if idea is None or idea.process_id != process.id:
             raise HTTPException(404)
         publish = text(form, "decision") == "publish"
@@ -199,7 +200,7 @@ async def create_proposal(request: Request) -> Response:
     title, summary = text(form, "title"), text(form, "summary")
     check_length(errors, "title", title, "a title", maximum=120)
     check_length(errors, "summary", summary, "a summary", maximum=2000)
-    idea_ids = [int(v) for v in form.getlist("ideas") if isinstance(v, str) and v.isdigit()]
+    idea_ids = [key for v in form.getlist("ideas") if (key := parse_id(v)) is not None]
     area = text(form, "area_id")
     async with transaction(request) as session:
         process = await load_process(session, request)
@@ -235,7 +236,7 @@ async def create_proposal(request: Request) -> Response:
 
 async def _load_proposal(session: AsyncSession, request: Request) -> tuple[BudgetProcess, BudgetProposal]:
     process = await load_process(session, request)
-    proposal = await service.get_proposal(session, pk(process.id), request.path_params["number"])
+    proposal = await service.get_proposal(session, pk(process.id), path_id(request, "number"))
     if proposal is None:
         raise HTTPException(404)
     return process, proposal

@@ -19,6 +19,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import UploadedFile, check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 
@@ -87,7 +88,7 @@ async def create_paper_batch(request: Request) -> Response:
 
 async def _load_batch(session: AsyncSession, request: Request) -> tuple[BudgetProcess, BudgetPaperBatch]:
     process = await load_process(session, request)
-    batch = await session.get(BudgetPaperBatch, request.path_params["batch_id"])
+    batch = await session.get(BudgetPaperBatch, path_id(request, "batch_id"))
     if batch is None or batch.process_id != process.id:
         raise HTTPException(404)
     return process, batch

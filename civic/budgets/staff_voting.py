@@ -20,6 +20,7 @@ from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 
@@ -122,7 +123,7 @@ async def void_batch(request: Request) -> Response:
     user, form, at = staff(request), await read_form(request), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
-        batch = await session.get(BudgetCodeBatch, request.path_params["batch_id"])
+        batch = await session.get(BudgetCodeBatch, path_id(request, "batch_id"))
         if batch is None or batch.process_id != process.id:
             raise HTTPException(404)
         if batch.voided_at is not None:
@@ -197,7 +198,7 @@ async def publish_results(request: Request) -> Response:
     async with transaction(request) as session:
         process = await load_process(session, request)
         require("budgets.count", user, process, now=at, message="Results are published after voting closes.")
-        result = await session.get(BudgetResult, request.path_params["result_id"])
+        result = await session.get(BudgetResult, path_id(request, "result_id"))
         if result is None or result.process_id != process.id:
             raise HTTPException(404)
         if result.published_at is not None:

@@ -22,7 +22,8 @@ from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import error_list, read_form, text
 from civic.core.htmx import render
 from civic.core.net import client_ip
-from civic.core.ratelimit import Limit, hit
+from civic.core.paths import parse_id
+from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, make_token, read_token
@@ -82,6 +83,7 @@ async def code_form(request: Request) -> Response:
     return render_page(request, "budgets/vote_code.html", {"process": process, "errors": {}})
 
 
+@limits_itself("BUDGET_CODE_ATTEMPTS_PER_HOUR")
 async def enter_code(request: Request) -> Response:
     form, at = await read_form(request), now(request)
     async with transaction(request) as session:
@@ -146,9 +148,10 @@ async def ballot(request: Request) -> Response:
 
 def _chosen(form: object) -> list[int]:
     values = form.getlist("choice")  # type: ignore[attr-defined]
-    return [int(v) for v in values if isinstance(v, str) and v.isdigit()]
+    return [key for v in values if (key := parse_id(v)) is not None]
 
 
+@rate_limited("BUDGET_BALLOT_POSTS_PER_HOUR")
 async def submit_ballot(request: Request) -> Response:
     form, at = await read_form(request), now(request)
     async with reading(request) as session:
@@ -180,6 +183,7 @@ async def submit_ballot(request: Request) -> Response:
     return response
 
 
+@rate_limited("BUDGET_BALLOT_POSTS_PER_HOUR")
 async def running_total(request: Request) -> Response:
     """htmx: the running total for the choices ticked so far (the page's own fragment)."""
     form, at = await read_form(request), now(request)
@@ -222,6 +226,7 @@ async def check_page(request: Request) -> Response:
     return render_page(request, "budgets/vote_check.html", context)
 
 
+@rate_limited("BUDGET_BALLOT_POSTS_PER_HOUR")
 async def cast(request: Request) -> Response:
     at = now(request)
     async with reading(request) as session:
@@ -286,6 +291,7 @@ async def receipt_form(request: Request) -> Response:
     return render_page(request, "budgets/receipt.html", {"process": process, "errors": {}, "found": None})
 
 
+@limits_itself("BUDGET_CODE_ATTEMPTS_PER_HOUR")
 async def check_receipt(request: Request) -> Response:
     form, at = await read_form(request), now(request)
     async with transaction(request) as session:

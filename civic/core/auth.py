@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from civic.core.clock import Clock
 from civic.core.cookies import read_cookie
 from civic.core.db import Database
+from civic.core.paths import login_location
 from civic.core.sessions import (
     TOUCH_EVERY,
     cookie_name,
@@ -68,7 +69,9 @@ def require_user(conn: HTTPConnection) -> StaffUser:
     """The signed-in staff user; anyone else is sent to the login page."""
     user = current_user(conn)
     if user is None:
-        raise HTTPException(status_code=303, headers={"Location": f"/login?next={conn.url.path}"})
+        # From the scope, not conn.url: URL parsing drops tabs and newlines that the path may hold.
+        path, query = conn.scope["path"], conn.scope.get("query_string", b"").decode("latin-1")
+        raise HTTPException(status_code=303, headers={"Location": login_location(path, query)})
     return user
 
 

@@ -7,10 +7,12 @@ marks the response `Vary: HX-Request` so caches keep the two apart.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from civic.core.paths import URL_SAFE
 from civic.core.templating import render_page
 
 
@@ -36,5 +38,7 @@ def render(
 def redirect_after_post(request: Request, url: str) -> Response:
     """303 for plain forms; for htmx, HX-Redirect so the browser lands on the same page."""
     if is_htmx(request):
-        return Response(status_code=204, headers={"HX-Redirect": url, "Vary": "HX-Request"})
+        # Quoted as RedirectResponse quotes Location, so a header never holds a non-ASCII character.
+        location = quote(url, safe=URL_SAFE)
+        return Response(status_code=204, headers={"HX-Redirect": location, "Vary": "HX-Request"})
     return RedirectResponse(url, status_code=303, headers={"Vary": "HX-Request"})

@@ -3,10 +3,18 @@
 Each limit is a fixed window: a row per (key, window start) whose count is bumped with one
 `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` statement, atomic on both engines. A caller passes
 several limits (a burst window and a sustained one) and is refused when any is exceeded.
+
+Every POST a resident can make without signing in is limited per IP address. `@rate_limited(SETTING)`
+counts each request against the setting (requests per hour) before the handler runs; a handler that
+applies its limits itself (with a different answer than 429, or per email address as well) says which
+settings it applies with `@limits_itself(...)`. Both record the settings on the endpoint (`limits_of`),
+so a test can find a public POST that has none.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,8 +23,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, SQLModel, col, delete
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
 
-from civic.core.db import UTCDateTime, dialect_name, run_sql
+from civic.core.clock import now as clock_now
+from civic.core.db import UTCDateTime, dialect_name, run_sql, transaction
+from civic.core.net import client_ip
+
+Handler = Callable[[Request], Awaitable[Response]]
 
 
 class RateCounter(SQLModel, table=True):
@@ -89,3 +103,43 @@ async def enforce(session: AsyncSession, key: str, limits: list[Limit], *, now: 
     verdict = await hit(session, key, limits, now=now)
     if not verdict.allowed:
         raise TooManyRequests(verdict.retry_after)
+
+
+def limits_of(endpoint: object) -> tuple[str, ...]:
+    """The settings that limit an endpoint, as its decorator recorded them; () for none."""
+    limits: tuple[str, ...] = getattr(endpoint, "rate_limits", ())
+    return limits
+
+
+def rate_limited(setting: str) -> Callable[[Handler], Handler]:
+    """Refuse (429) a client IP address's requests beyond `setting` per hour, counted before the
+    handler runs, in their own transaction so a handler that fails still counts."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def limited(request: Request) -> Response:
+            per_hour = Limit(request.app.state.settings.int_value(setting), 3600)
+            async with transaction(request) as session:
+                verdict = await hit(
+                    session, f"{setting.lower()}:{client_ip(request)}", [per_hour], now=clock_now(request)
+                )
+            if not verdict.allowed:  # raised outside the transaction, so the count is kept
+                from civic.core.errors import TooManyRequests
+
+                raise TooManyRequests(verdict.retry_after)
+            return await handler(request)
+
+        limited.rate_limits = (setting,)  # type: ignore[attr-defined]
+        return limited
+
+    return decorate
+
+
+def limits_itself(*settings: str) -> Callable[[Handler], Handler]:
+    """Mark a handler that applies the limits these settings define itself."""
+
+    def decorate(handler: Handler) -> Handler:
+        handler.rate_limits = settings  # type: ignore[attr-defined]
+        return handler
+
+    return decorate

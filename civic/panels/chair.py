@@ -11,9 +11,9 @@ from civic.core.clock import now as clock_now
 from civic.core.db import transaction
 from civic.core.errors import Conflict
 from civic.core.htmx import redirect_after_post
+from civic.core.paths import path_id
 from civic.core.rules import can
 from civic.panels import membership, minutes, record, service
-from civic.panels.clerk import path_id
 from civic.panels.clerk_meeting import notify
 from civic.panels.procedure import MeetingState, london_date
 from civic.panels.rules import SignOff

@@ -24,6 +24,7 @@ from civic.core.errors import Conflict
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.home import staff_link
 from civic.core.htmx import redirect_after_post
+from civic.core.paths import path_id
 from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, list_users
@@ -42,13 +43,6 @@ Work = Callable[[AsyncSession, MeetingRecord, StaffUser, datetime], Awaitable[No
 
 def require_clerk(request: Request) -> StaffUser:
     return require_role(request, Role.PANEL_CLERK)
-
-
-def path_id(request: Request, name: str) -> int:
-    value = forms.parse_int(str(request.path_params[name]))
-    if value is None:
-        raise HTTPException(404)
-    return value
 
 
 def form_context(errors: Errors, values: dict[str, Any] | None) -> dict[str, Any]:

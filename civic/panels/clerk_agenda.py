@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.forms import read_form, text
+from civic.core.paths import path_id
 from civic.core.users import StaffUser
 from civic.panels import agenda, forms, service, subscriptions
-from civic.panels.clerk import path_id
 from civic.panels.clerk_meeting import notify, perform
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import AgendaItem

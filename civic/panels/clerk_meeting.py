@@ -17,11 +17,12 @@ from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.paths import parse_id, path_id
 from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.core.users import StaffUser
 from civic.panels import forms, minutes, record, rescheduling, service, subscriptions
-from civic.panels.clerk import Work, form_context, path_id, require_clerk
+from civic.panels.clerk import Work, form_context, require_clerk
 from civic.panels.links import KINDS, MINUTES_KIND
 from civic.panels.models import PanelMeeting
 from civic.panels.procedure import (
@@ -160,7 +161,7 @@ async def declare_interest(request: Request) -> Response:
 
 async def record_motion(request: Request) -> Response:
     form = await read_form(request)
-    member_ids = [int(k.removeprefix("vote-")) for k in form if k.startswith("vote-") and k[5:].isdigit()]
+    member_ids = [key for k in form if k.startswith("vote-") and (key := parse_id(k[5:])) is not None]
     values, errors = forms.motion_form(form, member_ids)
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:

@@ -43,7 +43,7 @@ def parse_choice(errors: Errors, field: str, raw: str, choices: type[Any], label
 
 
 def parse_int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 def _texts(form: FormData, *names: str) -> dict[str, str]:

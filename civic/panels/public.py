@@ -14,6 +14,7 @@ from starlette.responses import Response
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.home import OpenItem, open_now
+from civic.core.paths import path_id
 from civic.core.templating import format_datetime, render_page
 from civic.panels import actions, membership, minutes, record, rescheduling, respond, service
 from civic.panels.links import href_for, kind_label
@@ -123,11 +124,9 @@ async def panel_page(request: Request) -> Response:
 
 
 async def meeting_page(request: Request) -> Response:
-    meeting_id = request.path_params["meeting_id"]
-    if not str(meeting_id).isdigit():
-        raise HTTPException(404)
+    meeting_id = path_id(request, "meeting_id")
     async with reading(request) as session:
-        meeting, panel = await service.get_meeting(session, int(meeting_id))
+        meeting, panel = await service.get_meeting(session, meeting_id)
         rec = await record.load(session, meeting, panel)
         versions = [v for v in await minutes.versions_of(session, meeting) if v.published_at is not None]
         approved_by = await _approval(session, meeting)
@@ -159,12 +158,10 @@ async def _approval(session: AsyncSession, meeting: PanelMeeting) -> PanelMeetin
 
 
 async def decision_page(request: Request) -> Response:
-    decision_id = request.path_params["decision_id"]
-    if not str(decision_id).isdigit():
-        raise HTTPException(404)
+    decision_id = path_id(request, "decision_id")
     now = clock_now(request)
     async with reading(request) as session:
-        decision = await session.get(Decision, int(decision_id))
+        decision = await session.get(Decision, decision_id)
         if decision is None:
             raise HTTPException(404)
         meeting, panel = await service.get_meeting(session, decision.meeting_id)

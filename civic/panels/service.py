@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 
 from civic.core.errors import Conflict
+from civic.core.paths import parse_id
 from civic.core.users import StaffUser
 from civic.panels import agenda, journal
 from civic.panels.links import MINUTES_KIND, check_link
@@ -230,7 +231,7 @@ def meeting_day(meeting: PanelMeeting) -> date:
 
 async def check_minutes_link(session: AsyncSession, meeting: PanelMeeting, ref: str) -> PanelMeeting:
     """An approval item must name an earlier meeting of the same panel whose minutes are in draft."""
-    target = await session.get(PanelMeeting, int(ref)) if ref.isdigit() else None
+    target = await session.get(PanelMeeting, key) if (key := parse_id(ref)) else None
     if target is None or target.panel_id != meeting.panel_id or target.starts_at >= meeting.starts_at:
         raise ProcedureError("Minutes can be approved only for an earlier meeting of the same panel.")
     if target.state != MeetingState.MINUTES_DRAFT:

@@ -5,19 +5,24 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from civic.config import Settings
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
 from civic.core.errors import TooManyRequests
 from civic.core.forms import Errors, check_email, error_list, read_form, text
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
-from civic.core.ratelimit import Limit, hit
+from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
 from civic.panels import membership, subscriptions
 
-PER_IP = [Limit(10, 600), Limit(50, 86_400)]
 PER_ADDRESS = [Limit(3, 3600)]
+
+
+def _per_ip(settings: Settings) -> list[Limit]:
+    per_day = settings.int_value("PANEL_SUBSCRIBES_PER_IP_DAY")
+    return [Limit(max(1, per_day // 5), 600), Limit(per_day, 86_400)]
 
 
 async def subscribe_form(request: Request) -> Response:
@@ -26,6 +31,7 @@ async def subscribe_form(request: Request) -> Response:
     return render_page(request, "panels/subscribe.html", {"panel": panel, "errors": {}, "email": ""})
 
 
+@limits_itself("PANEL_SUBSCRIBES_PER_IP_DAY")
 async def subscribe(request: Request) -> Response:
     slug = request.path_params["slug"]
     address = text(await read_form(request), "email")
@@ -36,7 +42,9 @@ async def subscribe(request: Request) -> Response:
     async with transaction(request) as session:
         panel = await membership.get_panel(session, slug)
         if not errors:
-            by_ip = await hit(session, f"panels:subscribe:ip:{client_ip(request)}", PER_IP, now=now)
+            by_ip = await hit(
+                session, f"panels:subscribe:ip:{client_ip(request)}", _per_ip(settings), now=now
+            )
             key = f"panels:subscribe:{panel.id}:{email_hash(settings.secret_key, address)}"
             by_address = await hit(session, key, PER_ADDRESS, now=now)
             retry_after = max(by_ip.retry_after, by_address.retry_after)
@@ -83,6 +91,7 @@ async def unsubscribe_page(request: Request) -> Response:
     return await _token_page(request, subscriptions.UNSUBSCRIBE, "panels/unsubscribe.html")
 
 
+@rate_limited("PANEL_CONFIRMATIONS_PER_HOUR")
 async def confirm(request: Request) -> Response:
     token = text(await read_form(request), "token")
     try:
@@ -99,6 +108,7 @@ async def confirm(request: Request) -> Response:
     return RedirectResponse(f"/panels/{panel.slug}?subscribed={subscription.status.value}", status_code=303)
 
 
+@rate_limited("PANEL_UNSUBSCRIBES_PER_HOUR")
 async def unsubscribe(request: Request) -> Response:
     token = text(await read_form(request), "token")
     try:

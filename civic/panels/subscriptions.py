@@ -19,6 +19,7 @@ from civic.config import Settings
 from civic.core.db import insert_or_ignore
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail, OutboxMessage
+from civic.core.paths import parse_id
 from civic.core.tokens import make_token, read_token
 from civic.panels.models import (
     AgendaItem,
@@ -88,7 +89,7 @@ async def _by_token(
     session: AsyncSession, settings: Settings, purpose: str, token: str, now: datetime
 ) -> Any:
     raw = read_token(settings.secret_key, purpose, token, now=now)  # raises BadToken
-    subscription = await session.get(PanelSubscription, int(raw)) if raw.isdigit() else None
+    subscription = await session.get(PanelSubscription, key) if (key := parse_id(raw)) else None
     panel = await session.get(Panel, subscription.panel_id) if subscription else None
     return subscription, panel
 

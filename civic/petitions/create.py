@@ -19,7 +19,7 @@ from civic.core.db import reading, transaction
 from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
-from civic.core.ratelimit import Limit, hit
+from civic.core.ratelimit import Limit, hit, rate_limited
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
 from civic.petitions.forms import (
@@ -58,6 +58,7 @@ def _values(form: FormData) -> dict[str, str]:
     return values
 
 
+@rate_limited("PETITION_CREATE_POSTS_PER_HOUR")
 async def new_step(request: Request) -> Response:
     form = await read_form(request)
     values, stage = _values(form), text(form, "stage")
@@ -133,6 +134,7 @@ async def resubmit_form(request: Request) -> Response:
     )
 
 
+@rate_limited("PETITION_RESUBMITS_PER_HOUR")
 async def resubmit_post(request: Request) -> Response:
     form = await read_form(request)
     token = text(form, "token")

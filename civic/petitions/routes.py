@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute, Route
 
 from civic.petitions import create, opendata, public, sign, staff
 
-P = "/{petition_id:int}"
+P = "/{petition_id:id}"
 
 # The paths every visitor and every open petition page's poll hit come first: Starlette tries routes in
 # order, and none of the others can match "/<number>..." paths.

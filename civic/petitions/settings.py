@@ -20,6 +20,9 @@ register(
     Setting(
         "PETITION_SIGN_SUSTAINED", "100/3600", "sustained signatures per IP per petition (count/seconds)"
     ),
+    Setting("PETITION_CREATE_POSTS_PER_HOUR", "60", "steps of the new-petition form per IP address per hour"),
+    Setting("PETITION_CONFIRMATIONS_PER_HOUR", "300", "signature confirmations per IP address per hour"),
+    Setting("PETITION_RESUBMITS_PER_HOUR", "20", "petition resubmissions per IP address per hour"),
     Setting(
         "PETITION_COUNT_CACHE_SECONDS",
         "2",

@@ -15,6 +15,7 @@ from civic.core.db import reading
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
+from civic.core.ratelimit import limits_itself, rate_limited
 from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
@@ -65,6 +66,7 @@ async def sign_form(request: Request) -> Response:
     return form_page(request, "petitions/sign.html", _sign_context(petition, values, key), {})
 
 
+@limits_itself("PETITION_SIGN_BURST", "PETITION_SIGN_SUSTAINED")  # kept, marked suspect
 async def sign_post(request: Request) -> Response:
     """The hot path: no database work of its own except through the batcher (and cache misses)."""
     form = await read_form(request)
@@ -166,6 +168,7 @@ async def confirm_page(request: Request) -> Response:
     return render_page(request, "petitions/confirm.html", {"token": token})
 
 
+@rate_limited("PETITION_CONFIRMATIONS_PER_HOUR")
 async def confirm_post(request: Request) -> Response:
     form = await read_form(request)
     signature_id = _signature_id(request, text(form, "token"))

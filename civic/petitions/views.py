@@ -17,6 +17,7 @@ from civic.core.cookies import read_cookie
 from civic.core.db import reading
 from civic.core.errors import Gone
 from civic.core.forms import Errors, error_list
+from civic.core.paths import path_id
 from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.petitions.batching import GroupCommit, SignRequest, sign_many
@@ -143,10 +144,7 @@ async def load_cached(request: Request) -> Petition:
 
 
 def petition_id(request: Request) -> int:
-    raw = request.path_params["petition_id"]
-    if not isinstance(raw, int) or raw > 2**31:
-        raise HTTPException(404)
-    return raw
+    return path_id(request, "petition_id")
 
 
 async def load(session: AsyncSession, request: Request, *, for_update: bool = False) -> Petition:

@@ -38,7 +38,7 @@ def parse_moment(errors: Errors, form: FormData, name: str, label: str) -> datet
 
 def parse_int(errors: Errors, form: FormData, name: str, label: str, *, low: int, high: int) -> int:
     raw = text(form, name) or "0"
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         errors.setdefault(name, f"{label} must be a whole number from {low} to {high}")
         return low
     return int(raw)

@@ -17,6 +17,7 @@ from civic.core.db import reading, transaction
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
+from civic.core.paths import parse_id, path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
@@ -109,10 +110,7 @@ async def create_round(request: Request) -> Response:
 
 async def load_round(request: Request) -> tuple[StaffUser, PriorityRound]:
     user = staff(request)
-    try:
-        round_id = int(request.path_params["round_id"])
-    except ValueError:
-        raise HTTPException(404) from None
+    round_id = path_id(request, "round_id")
     async with reading(request) as session:
         item = await service.get_round(session, round_id)
     if item is None:
@@ -218,7 +216,7 @@ async def remove_candidate(request: Request) -> Response:
     user, item = await load_round(request)
     async with transaction(request) as session:
         fresh = await service.get_round(session, item.id or 0)
-        candidate = await session.get(Candidate, request.path_params["candidate_id"])
+        candidate = await session.get(Candidate, path_id(request, "candidate_id"))
         if fresh is None or candidate is None:
             raise HTTPException(404)
         try:
@@ -235,11 +233,11 @@ async def moderate(request: Request) -> Response:
     action, target = text(form, "action"), text(form, "into")
     try:
         async with transaction(request) as session:
-            suggestion = await session.get(Suggestion, request.path_params["suggestion_id"])
+            suggestion = await session.get(Suggestion, path_id(request, "suggestion_id"))
             if suggestion is None:
                 raise HTTPException(404)
             if action == "merge":
-                into = await session.get(Candidate, int(target)) if target.isdigit() else None
+                into = await session.get(Candidate, parse_id(target)) if parse_id(target) else None
                 await service.merge_suggestion(session, suggestion, item, actor=user, into=into, now=at)
             else:
                 reason = text(form, "reason")
@@ -294,7 +292,7 @@ async def publish(request: Request) -> Response:
     user, item = await load_round(request)
     at = now(request)
     form = await read_form(request)
-    chosen = [int(v) for v in form.getlist("chosen") if isinstance(v, str) and v.isdigit()]
+    chosen = [key for v in form.getlist("chosen") if (key := parse_id(v)) is not None]
     settings = request.app.state.settings
     try:
         async with transaction(request) as session:

@@ -13,6 +13,7 @@ from civic.core.db import reading, transaction
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import date_input_value
+from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import StaffUser
@@ -24,10 +25,7 @@ from civic.priorities.public import tracked
 
 async def load_priority(request: Request) -> tuple[StaffUser, Priority]:
     user = staff(request)
-    try:
-        priority_id = int(request.path_params["priority_id"])
-    except ValueError:
-        raise HTTPException(404) from None
+    priority_id = path_id(request, "priority_id")
     async with reading(request) as session:
         priority = await session.get(Priority, priority_id)
     if priority is None:

@@ -16,7 +16,8 @@ from civic.core.errors import TooManyRequests
 from civic.core.forms import error_list, read_form
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
-from civic.core.ratelimit import Limit, hit
+from civic.core.paths import path_id
+from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.rules import can, require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
@@ -57,10 +58,7 @@ async def neighbourhood(request: Request) -> Response:
 
 
 async def load_round(request: Request) -> PriorityRound:
-    try:
-        round_id = int(request.path_params["round_id"])
-    except ValueError:
-        raise HTTPException(404) from None
+    round_id = path_id(request, "round_id")
     async with reading(request) as session:
         item = await get_round(session, round_id)
     if item is None:
@@ -101,6 +99,7 @@ async def vote_form(request: Request) -> Response:
     return render_page(request, "priorities/vote.html", context)
 
 
+@limits_itself("PRIORITIES_VOTES_PER_IP_HOUR", "PRIORITIES_VOTES_PER_EMAIL_HOUR")
 async def vote(request: Request) -> Response:
     item = await load_round(request)
     at, settings = now(request), request.app.state.settings
@@ -180,6 +179,7 @@ async def confirm_page(request: Request) -> Response:
     return render_page(request, "priorities/confirm.html", {"token": request.path_params["token"]})
 
 
+@rate_limited("PRIORITIES_CONFIRMATIONS_PER_HOUR")
 async def confirm(request: Request) -> Response:
     pending_id = _pending_id(request)
     async with transaction(request) as session:
@@ -196,6 +196,7 @@ async def suggest_form(request: Request) -> Response:
     return render_page(request, "priorities/suggest.html", context)
 
 
+@limits_itself("PRIORITIES_SUGGESTIONS_PER_IP_HOUR")
 async def suggest(request: Request) -> Response:
     item = await load_round(request)
     at = now(request)
@@ -209,7 +210,12 @@ async def suggest(request: Request) -> Response:
         context["error_list"] = error_list(errors)
         return render_page(request, "priorities/suggest.html", context, status_code=422)
     async with transaction(request) as session:
-        verdict = await hit(session, f"priorities.suggest.ip:{client_ip(request)}", [Limit(10, 3600)], now=at)
+        verdict = await hit(
+            session,
+            f"priorities.suggest.ip:{client_ip(request)}",
+            [Limit(request.app.state.settings.int_value("PRIORITIES_SUGGESTIONS_PER_IP_HOUR"), 3600)],
+            now=at,
+        )
         if verdict.allowed:
             await add_suggestion(session, item, category=values["category"], text=str(values["text"]), now=at)  # type: ignore[arg-type]
     if not verdict.allowed:
@@ -218,10 +224,7 @@ async def suggest(request: Request) -> Response:
 
 
 async def priority_page(request: Request) -> Response:
-    try:
-        priority_id = int(request.path_params["priority_id"])
-    except ValueError:
-        raise HTTPException(404) from None
+    priority_id = path_id(request, "priority_id")
     async with reading(request) as session:
         priority = await session.get(Priority, priority_id)
         if priority is None:

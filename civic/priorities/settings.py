@@ -16,6 +16,10 @@ register(
         "priorities ballots one IP address may submit per hour (a burst limit of a third of it per minute)",
     ),
     Setting(
+        "PRIORITIES_SUGGESTIONS_PER_IP_HOUR", "10", "priority suggestions one IP address may make per hour"
+    ),
+    Setting("PRIORITIES_CONFIRMATIONS_PER_HOUR", "300", "ballot confirmations per IP address per hour"),
+    Setting(
         "PRIORITIES_VOTES_PER_EMAIL_HOUR",
         "5",
         "priorities ballots (confirmation emails) one email address may ask for per hour",

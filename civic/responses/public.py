@@ -9,16 +9,11 @@ from starlette.responses import Response as HttpResponse
 from civic.core.areas import Ward, list_wards
 from civic.core.clock import now
 from civic.core.db import reading
+from civic.core.paths import path_id
 from civic.core.templating import render_page
 from civic.responses import ratings, report, service, stats
 from civic.responses.models import ResponsibleBody
 from civic.responses.targets import KINDS, load_target
-
-
-def _int(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 12:
-        raise HTTPException(404)
-    return int(raw)
 
 
 async def index(request: Request) -> HttpResponse:
@@ -33,7 +28,7 @@ async def index(request: Request) -> HttpResponse:
 
 
 async def detail(request: Request) -> HttpResponse:
-    response_id = _int(request.path_params["response_id"])
+    response_id = path_id(request, "response_id")
     async with reading(request) as session:
         response = await service.get_response(session, response_id)
         if response is None or response.version == 0:

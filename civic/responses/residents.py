@@ -17,7 +17,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import check_email, error_list, read_form, text
 from civic.core.net import client_ip
-from civic.core.ratelimit import Limit, enforce
+from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
 from civic.responses import notify, ratings, service
@@ -59,6 +59,7 @@ async def rate_form(request: Request) -> HttpResponse:
     )
 
 
+@rate_limited("RESPONSES_RATINGS_PER_HOUR")
 async def rate(request: Request) -> HttpResponse:
     context = await _rating_context(request)
     form = await read_form(request)
@@ -81,8 +82,9 @@ async def rate(request: Request) -> HttpResponse:
     return render_page(request, "responses/rated.html", {"response": response, "stored": stored})
 
 
+@limits_itself("RESPONSES_FOLLOWS_PER_HOUR")
 async def follow(request: Request) -> HttpResponse:
-    kind, target_id = request.path_params["kind"], request.path_params["target_id"]
+    kind, target_id = request.path_params["kind"], str(request.path_params["target_id"])
     form = await read_form(request)
     email, at = text(form, "email"), now(request)
     errors: dict[str, str] = {}
@@ -98,7 +100,12 @@ async def follow(request: Request) -> HttpResponse:
                 {"target": target, "errors": errors, "error_list": error_list(errors), "email": email},
                 status_code=422,
             )
-        await enforce(session, f"responses-follow:{client_ip(request)}", [Limit(10, 3600)], now=at)
+        await enforce(
+            session,
+            f"responses-follow:{client_ip(request)}",
+            [Limit(_settings(request).int_value("RESPONSES_FOLLOWS_PER_HOUR"), 3600)],
+            now=at,
+        )
         follower = await notify.add_follower(
             session, _settings(request), kind=kind, target_id=target_id, email=email, now=at
         )
@@ -119,7 +126,9 @@ async def follow(request: Request) -> HttpResponse:
 
 async def follow_form(request: Request) -> HttpResponse:
     async with reading(request) as session:
-        target = await load_target(session, request.path_params["kind"], request.path_params["target_id"])
+        target = await load_target(
+            session, request.path_params["kind"], str(request.path_params["target_id"])
+        )
     if target is None:
         raise HTTPException(404)
     return render_page(
@@ -132,6 +141,7 @@ async def confirm_follow_page(request: Request) -> HttpResponse:
     return render_page(request, "responses/confirm_follow.html", {"token": request.path_params["token"]})
 
 
+@rate_limited("RESPONSES_CONFIRMATIONS_PER_HOUR")
 async def confirm_follow(request: Request) -> HttpResponse:
     follower_id = _read(request, notify.FOLLOW_PURPOSE)
     async with transaction(request) as session:
@@ -152,6 +162,7 @@ async def unsubscribe_page(request: Request) -> HttpResponse:
     )
 
 
+@rate_limited("RESPONSES_UNSUBSCRIBES_PER_HOUR")
 async def unsubscribe(request: Request) -> HttpResponse:
     """Works for the page's button and for a mail client's one-click POST alike."""
     rater, _, scope = _read(request, notify.UNSUBSCRIBE_PURPOSE).partition("|")

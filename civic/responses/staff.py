@@ -12,6 +12,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
 from civic.core.forms import error_list, read_form, text
+from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, ward_codes_of
@@ -56,7 +57,7 @@ async def queue(request: Request) -> HttpResponse:
 
 
 async def _target(request: Request) -> tuple[TargetInfo, Response | None]:
-    kind, target_id = request.path_params["kind"], request.path_params["target_id"]
+    kind, target_id = request.path_params["kind"], str(request.path_params["target_id"])
     async with reading(request) as session:
         target = await load_target(session, kind, target_id)
         existing = await service.response_for(session, kind, target_id)
@@ -121,9 +122,8 @@ async def save(request: Request) -> HttpResponse:
 
 
 async def _own(request: Request) -> Response:
-    raw = request.path_params["response_id"]
     async with reading(request) as session:
-        response = await service.get_response(session, int(raw)) if raw.isdigit() else None
+        response = await service.get_response(session, path_id(request, "response_id"))
     if response is None:
         raise HTTPException(404)
     return response
@@ -182,9 +182,8 @@ async def moderate(request: Request) -> HttpResponse:
     decision = text(form, "decision")
     if decision not in {"approve", "reject"}:
         raise HTTPException(400, "Choose to approve or reject the comment.")
-    raw = request.path_params["rating_id"]
     async with transaction(request) as session:
-        rating = await session.get(Rating, int(raw)) if raw.isdigit() else None
+        rating = await session.get(Rating, path_id(request, "rating_id"))
         if rating is None:
             raise HTTPException(404)
         await ratings.moderate_comment(session, rating, actor=user, approve=decision == "approve", now=at)

@@ -12,6 +12,8 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.paths import parse_id
+
 
 @dataclass(frozen=True)
 class TargetInfo:
@@ -56,9 +58,10 @@ def get_kind(kind: str) -> TargetKind | None:
     return KINDS.get(kind)
 
 
-async def load_target(session: AsyncSession, kind: str, target_id: str) -> TargetInfo | None:
-    target = KINDS.get(kind)
-    return None if target is None else await target.load(session, target_id)
+async def load_target(session: AsyncSession, kind: str, target_id: str | int) -> TargetInfo | None:
+    # Every kind's targets are rows with an id: a value that cannot be one never reaches a query.
+    target, key = KINDS.get(kind), parse_id(target_id)
+    return None if target is None or key is None else await target.load(session, str(key))
 
 
 async def all_awaiting(session: AsyncSession, now: datetime) -> list[TargetInfo]:

@@ -13,7 +13,7 @@ from civic.core.db import transaction
 from civic.core.forms import Errors, error_list, read_form, safe_next, text
 from civic.core.net import client_ip
 from civic.core.passwords import verify_password
-from civic.core.ratelimit import Limit, hit, peek
+from civic.core.ratelimit import Limit, hit, limits_itself, peek
 from civic.core.sessions import cookie_name, end_session, start_session
 from civic.core.templating import render_page
 from civic.core.users import StaffUser, get_user_by_email
@@ -38,6 +38,7 @@ async def login_form(request: Request) -> Response:
     return _page(request, {})
 
 
+@limits_itself("LOGIN_MAX_FAILURES", "LOGIN_IP_MAX_FAILURES")  # failures only
 async def login(request: Request) -> Response:
     form = await read_form(request)
     email, password = text(form, "email").lower(), str(form.get("password", ""))

@@ -19,8 +19,8 @@ routes: list[BaseRoute] = [
     Route("/admin/outbox/retry-failed", outbox_admin.retry_failed, methods=["POST"]),
     Route("/admin/staff/new", staff_admin.new_staff_form, methods=["GET"], name="staff_new"),
     Route("/admin/staff/new", staff_admin.create_staff_member, methods=["POST"]),
-    Route("/admin/staff/{user_id}", staff_admin.staff_detail, methods=["GET"], name="staff_detail"),
-    Route("/admin/staff/{user_id}", staff_admin.update_staff, methods=["POST"]),
+    Route("/admin/staff/{user_id:id}", staff_admin.staff_detail, methods=["GET"], name="staff_detail"),
+    Route("/admin/staff/{user_id:id}", staff_admin.update_staff, methods=["POST"]),
     Route("/audit", records.audit_log, name="audit_log"),
     Route("/dev/mailbox", records.mailbox, name="dev_mailbox"),
 ]

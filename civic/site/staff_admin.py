@@ -16,6 +16,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.home import links_for
+from civic.core.paths import path_id
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, UserError, get_user, list_users, ward_codes_of
@@ -89,10 +90,7 @@ async def create_staff_member(request: Request) -> Response:
 
 
 async def _load(request: Request) -> StaffUser:
-    try:
-        user_id = int(request.path_params["user_id"])
-    except ValueError:
-        raise HTTPException(404) from None
+    user_id = path_id(request, "user_id")
     async with reading(request) as session:
         user = await get_user(session, user_id)
     if user is None:

@@ -51,7 +51,7 @@ def paths(template: str, params: list[str]) -> list[str]:
             path = template
             for name in params:
                 chosen = value if name == varied else "1"
-                path = path.replace("{" + name + ":int}", chosen if chosen.isdigit() else "1")
+                path = path.replace("{" + name + ":id}", chosen if chosen.isdigit() else "1")
                 path = path.replace("{" + name + "}", httpx.URL(chosen).raw_path.decode())
             out.append(path)
     return sorted(set(out))

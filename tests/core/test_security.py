@@ -23,7 +23,7 @@ def unsafe_routes(routes: list[BaseRoute], prefix: str = "") -> list[tuple[str, 
             for method in sorted((route.methods or set()) & UNSAFE):
                 path = prefix + route.path
                 for name in route.param_convertors:
-                    path = path.replace("{" + name + "}", "1").replace("{" + name + ":int}", "1")
+                    path = path.replace("{" + name + "}", "1").replace("{" + name + ":id}", "1")
                 found.append((method, path))
     return found
 
