@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from civic.core.errors import BadInput, bad_input_response
+from civic.core.errors import BadInput, bad_input_response, error_response
 
 # Field names that are multi-line text somewhere (a test checks every <textarea> in the templates is
 # here). A name is allowed tabs and newlines in every form that uses it.
@@ -153,14 +153,23 @@ def clean_query(raw: bytes) -> bytes | None:
     return urlencode(cleaned).encode("ascii")
 
 
+# No page's address holds a control character, tab or line break: such a path is a 404 at once, so it
+# is never copied into a redirect (a login link's `next`) or a log line.
+PATH_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 class QueryRuleMiddleware:
     """Applies the rule to every request's query string: 400 with a message when it breaks it, and an
-    NFC-normalised query string for the app when it only needed normalising."""
+    NFC-normalised query string for the app when it only needed normalising. A path with a control
+    character is a 404."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and PATH_CONTROL.search(scope["path"]):
+            await error_response(scope, 404)(scope, receive, send)
+            return
         if scope["type"] == "http" and scope.get("query_string"):
             try:
                 normalised = clean_query(scope["query_string"])
