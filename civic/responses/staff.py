@@ -74,6 +74,10 @@ async def _target(request: Request) -> tuple[TargetInfo, members.Owed]:
 
 
 def _require(name: str, user: StaffUser, owing: members.Owed, at: datetime) -> None:
+    if not user.has_role(*RESPONDERS):
+        raise HTTPException(403, "Your role does not answer asks.")
+    if owing.body is None:
+        raise Conflict(f"The responsible body {owing.body_slug!r} is not set up; an admin must add it first.")
     if not members.may_answer_for(user, owing.body):
         raise HTTPException(403, members.refusal(owing))
     require(name, user, owing, now=at, message="Only a complete draft can be published.")

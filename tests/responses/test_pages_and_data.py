@@ -48,7 +48,13 @@ async def test_report_cards_grade_bodies_and_wards(
 async def test_open_data_has_no_personal_data_and_defuses_formulas(
     web: WebClient, asks: Asks, make_staff: StaffFactory, clock: FrozenClock
 ) -> None:
-    asks.add("3", due_at=None, asked_at=clock.now(), askers=["private.person@example.org"])
+    asks.add(
+        "3",
+        due_at=None,
+        asked_at=clock.now(),
+        askers=["private.person@example.org"],
+        body="police-fernbridge-central",
+    )
     police = await make_staff(Role.POLICE)
     await web.login(police.email, PASSWORD)
     await publish(web, "3")
