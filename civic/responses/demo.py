@@ -20,7 +20,7 @@ async def load_bodies(session: AsyncSession, ctx: DemoContext) -> None:
         COUNCIL_BODY,
         ctx.settings.council_name,
         BodyKind.DEPARTMENT,
-        "Councillors and officers answering petitions",
+        "Councillors answering petitions",
     )
     await ensure_body(
         session, YOUTH_BODY, "Youth Service", BodyKind.YOUTH, "Runs the youth budget and reports on delivery"
