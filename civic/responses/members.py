@@ -48,6 +48,19 @@ def is_natural_member(user: StaffUser, body: ResponsibleBody) -> bool:
     return False
 
 
+def answered_by(body: ResponsibleBody) -> str:
+    """Who answers for `body`, in words, for the admin page: the same rule as `is_natural_member`."""
+    if body.slug == COUNCIL_BODY:
+        return "Councillors"
+    if body.kind == BodyKind.POLICE and body.slug.startswith("police-"):
+        return f"Police officers of the {body.slug.removeprefix('police-')} neighbourhood"
+    if body.kind == BodyKind.YOUTH:
+        return "Youth workers"
+    if body.kind == BodyKind.PANEL:
+        return "Panel clerks"
+    return "Admins only"
+
+
 def may_answer_for(user: StaffUser | None, body: ResponsibleBody | None) -> bool:
     """Only members of the body that owes an answer draft and publish it (see the module docstring for
     who the members are); admins may answer for any body, and each time they do it is audit-logged.

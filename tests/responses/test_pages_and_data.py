@@ -123,7 +123,12 @@ async def test_an_admin_adds_a_responsible_body(web: WebClient, make_staff: Staf
         "/responses/bodies", {"slug": "housing", "name": "Housing Department", "kind": "department"}
     )
     assert added.status_code == 303
-    assert "Housing Department" in (await web.get("/responses/bodies")).text
+    listing = (await web.get("/responses/bodies")).text
+    assert "Housing Department" in listing
+    rows = {row.split("</td>")[0].split(">")[-2].removesuffix("</a"): row for row in listing.split("<tr")[2:]}
+    assert "Admins only" in rows["Housing Department"] and "Councillors" in rows["Fernbridge Borough Council"]
+    assert "fernbridge-central neighbourhood" in rows["Central Policing Team"]
+    assert "Youth workers" in rows["Youth Service"] and "Panel clerks" in rows["Riverside Panel"]
     again = await web.post_form(
         "/responses/bodies", {"slug": "housing", "name": "Housing", "kind": "department"}
     )
