@@ -1,5 +1,6 @@
 """Demo data: a fictional council (Fernbridge) with a dozen wards, two police neighbourhoods,
-postcodes for every ward and one staff account per role, so a newcomer can click through everything.
+postcodes for every ward and one staff account per role (and an officer for each policing team, who
+answers only for it), so a newcomer can click through everything.
 
 Features add their own demo content with `@demo_loader`; loaders run in registration order after the
 areas and staff exist. Passwords are random and printed once on the console.
