@@ -1,5 +1,6 @@
 """Demo data: a fictional council (Fernbridge) with a dozen wards, two police neighbourhoods,
-postcodes for every ward and one staff account per role, so a newcomer can click through everything.
+postcodes for every ward and one staff account per role (and an officer for each policing team, who
+answers only for it), so a newcomer can click through everything.
 
 Features add their own demo content with `@demo_loader`; loaders run in registration order after the
 areas and staff exist. Passwords are random and printed once on the console.
@@ -52,6 +53,12 @@ STAFF: list[tuple[Role, str, str, dict[str, Any]]] = [
         "PC Priya Shah",
         {"neighbourhood": "fernbridge-central"},
     ),
+    (
+        Role.POLICE,
+        "police.north@fernbridge.example",
+        "PC Sam Okafor",
+        {"neighbourhood": "fernbridge-north"},
+    ),
     (Role.YOUTH_WORKER, "youth@fernbridge.example", "Yusuf Youthworker", {}),
     (Role.PANEL_CLERK, "clerk@fernbridge.example", "Clara Clerk", {}),
 ]
@@ -90,7 +97,7 @@ async def load_staff(session: AsyncSession, ctx: DemoContext) -> dict[str, str]:
     now = SystemClock().now()
     for role, email, name, extra in STAFF:
         password = secrets.token_urlsafe(12)
-        ctx.staff[role] = await create_staff(
+        user = await create_staff(
             session,
             actor=None,
             email=email,
@@ -103,6 +110,7 @@ async def load_staff(session: AsyncSession, ctx: DemoContext) -> dict[str, str]:
             party=extra.get("party"),
             hash_cost=ctx.settings.password_hash_cost,
         )
+        ctx.staff.setdefault(role, user)  # the first account of each role; feature demos act as it
         credentials[email] = password
     return credentials
 

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 
 from civic.core.users import StaffUser
-from civic.panels import journal
+from civic.panels import journal, respond
 from civic.panels.models import MemberRole, Panel, PanelMember
 from civic.panels.procedure import ProcedureError
 
@@ -34,6 +34,7 @@ async def create_panel(
     session.add(panel)
     await session.flush()
     await journal.log(session, actor, "create_panel", panel, now=now, reason=panel.name)
+    await respond.ensure_panel_body(session, panel)
     return panel
 
 

@@ -1,8 +1,8 @@
 """Report-card rows for community panels: actions that panels' decisions asked for, still open and
 past their due date (by the calendar in England, as on the panel's page).
 
-The council answers for panels' decisions, so its card shows every panel; a ward's card shows the
-panels whose area is that ward or the neighbourhood it is in. Council-wide panels count only towards
+Each panel's own body answers its decisions, so its card shows that panel; the council's card shows
+every panel; a ward's card shows the panels whose area is that ward or the neighbourhood it is in. Council-wide panels count only towards
 the council's figures. Cards with no panel covering them get no rows.
 """
 
@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.areas import neighbourhood_of_ward
 from civic.panels.models import Panel, PanelAction
 from civic.panels.procedure import ACTIVE_ACTIONS, ActionStatus, is_overdue, london_date
-from civic.panels.respond import BODY
+from civic.responses.members import COUNCIL_BODY, panel_body
 from civic.responses.report import MetricRow, Scope, report_metric
 from civic.responses.stats import percent
 
@@ -33,8 +33,11 @@ async def _all_panels(session: AsyncSession) -> set[int]:
 
 async def _panels_covering(session: AsyncSession, scope: Scope) -> set[int]:
     """Ids of the panels a card is about; empty when panels do not apply to it."""
-    if scope.key is None or (scope.kind == "body" and scope.key == BODY):
+    if scope.key is None or (scope.kind == "body" and scope.key == COUNCIL_BODY):
         return await _all_panels(session)
+    if scope.kind == "body":
+        ids = await session.exec(select(Panel.id))
+        return {pid for pid in ids.all() if pid is not None and panel_body(pid) == scope.key}
     if scope.kind != "ward":
         return set()
     hood = await neighbourhood_of_ward(session, scope.key)

@@ -1,5 +1,6 @@
 """Panel decisions as asks in the responses feature: a decision that asks for action gets a published,
-dated answer from the council within 28 days, and the panel's email subscribers hear when it comes."""
+dated answer from the panel's own responsible body (its clerks report back what came of it) within 28
+days, and the panel's email subscribers hear when it comes."""
 
 from __future__ import annotations
 
@@ -10,11 +11,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import wards_of
 from civic.panels.models import Decision, Panel, PanelAction, PanelSubscription, SubscriptionStatus
+from civic.responses.members import panel_body
+from civic.responses.models import BodyKind
+from civic.responses.service import ensure_body
 from civic.responses.targets import TargetInfo, TargetKind, register_kind
 
 KIND = "panel_decision"
-BODY = "council"  # the responsible body that answers panels (created with the responses feature)
 ANSWER_WITHIN = timedelta(days=28)
+
+
+async def ensure_panel_body(session: AsyncSession, panel: Panel) -> None:
+    """The body that answers the panel's decisions, made with the panel."""
+    await ensure_body(
+        session, panel_body(panel.id or 0), panel.name, BodyKind.PANEL, "Answers the panel's decisions"
+    )
 
 
 async def _wards(session: AsyncSession, panel: Panel) -> tuple[str, ...]:
@@ -31,7 +41,7 @@ async def _info(session: AsyncSession, decision: Decision, panel: Panel) -> Targ
         id=str(decision.id),
         title=f"{panel.name}: {decision.text}",
         href=f"/panels/decisions/{decision.id}",
-        body_slug=BODY,
+        body_slug=panel_body(panel.id or 0),
         asked_at=decision.decided_at,
         due_at=decision.decided_at + ANSWER_WITHIN,
         ward_codes=await _wards(session, panel),

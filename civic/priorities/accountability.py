@@ -11,14 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.areas import Neighbourhood
 from civic.priorities.models import PriorityRound, RoundState
 from civic.priorities.voting import contacts_of
+from civic.responses.members import police_body
 from civic.responses.targets import TargetInfo, TargetKind, register_kind
 
 KIND = "priorities_round"
 ANSWER_WITHIN = timedelta(days=28)  # from the close of voting
-
-
-def police_body(neighbourhood_slug: str) -> str:
-    return f"police-{neighbourhood_slug}"
 
 
 async def _info(session: AsyncSession, item: PriorityRound) -> TargetInfo:

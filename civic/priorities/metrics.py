@@ -13,8 +13,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import list_neighbourhoods, neighbourhood_of_ward
-from civic.priorities.accountability import police_body
 from civic.priorities.models import ACTIVE_STATUSES, STALE_AFTER, Priority
+from civic.responses.members import police_body
 from civic.responses.report import MetricRow, Scope, report_metric
 from civic.responses.stats import percent
 

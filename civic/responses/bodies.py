@@ -16,6 +16,7 @@ from civic.core.forms import error_list, read_form, text
 from civic.core.home import staff_link
 from civic.core.templating import render_page
 from civic.core.users import Role
+from civic.responses.members import answered_by
 from civic.responses.models import BodyKind, ResponsibleBody
 from civic.responses.service import list_bodies
 
@@ -50,6 +51,7 @@ async def _page(
         "error_list": error_list(errors),
         "values": values,
         "kinds": list(BodyKind),
+        "answered_by": answered_by,
     }
     return render_page(request, "responses/bodies.html", context, status_code=status)
 

@@ -6,15 +6,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import list_neighbourhoods
 from civic.demo import DemoContext, demo_loader
+from civic.responses.members import COUNCIL_BODY, police_body
 from civic.responses.models import BodyKind
 from civic.responses.service import ensure_body
 
-COUNCIL_BODY = "council"
 YOUTH_BODY = "youth-service"
-
-
-def police_body(neighbourhood_slug: str) -> str:
-    return f"police-{neighbourhood_slug}"
 
 
 @demo_loader
@@ -24,7 +20,7 @@ async def load_bodies(session: AsyncSession, ctx: DemoContext) -> None:
         COUNCIL_BODY,
         ctx.settings.council_name,
         BodyKind.DEPARTMENT,
-        "Councillors and officers answering petitions",
+        "Councillors answering petitions",
     )
     await ensure_body(
         session, YOUTH_BODY, "Youth Service", BodyKind.YOUTH, "Runs the youth budget and reports on delivery"

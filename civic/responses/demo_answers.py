@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.clock import SystemClock
@@ -14,6 +15,8 @@ from civic.core.identity import email_hash
 from civic.core.users import Role, StaffUser
 from civic.demo import DemoContext, demo_loader
 from civic.responses import ratings, service
+from civic.responses.members import may_answer_for
+from civic.responses.models import ResponsibleBody
 from civic.responses.targets import TargetInfo, all_awaiting
 
 
@@ -47,7 +50,6 @@ ANSWERS = [
     Answer("panel_decision", "Grant", 35, (),
            "The grant has been paid and the homework club has opened."),
 ]  # fmt: skip
-AUTHOR_ROLE = {"priorities_round": Role.POLICE, "youth_budget": Role.YOUTH_WORKER}
 
 
 def _pick(targets: list[TargetInfo], answer: Answer) -> TargetInfo | None:
@@ -72,12 +74,21 @@ async def _publish(
         )
 
 
+async def _member_of(session: AsyncSession, body_slug: str) -> StaffUser | None:
+    """The first staff account (not an admin) that answers for the body: answers belong to bodies."""
+    body = await session.get(ResponsibleBody, body_slug)
+    rows = await session.exec(
+        select(StaffUser).where(StaffUser.role != Role.ADMIN).order_by(col(StaffUser.id))
+    )
+    return next((user for user in rows.all() if may_answer_for(user, body)), None)
+
+
 @demo_loader
 async def load_answers(session: AsyncSession, ctx: DemoContext) -> None:
     now = SystemClock().now()
     targets = await all_awaiting(session, now)
     for answer in ANSWERS:
         target = _pick(targets, answer)
-        author = ctx.staff.get(AUTHOR_ROLE.get(answer.kind, Role.COUNCILLOR))
+        author = None if target is None else await _member_of(session, target.body_slug)
         if target is not None and author is not None and target.asked_at < now:
             await _publish(session, ctx, target, answer, author)

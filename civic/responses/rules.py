@@ -1,4 +1,4 @@
-"""Who may do what with responses."""
+"""Who may do what with responses. Answers belong to bodies: see civic/responses/members.py."""
 
 from __future__ import annotations
 
@@ -6,24 +6,26 @@ from datetime import datetime
 
 from civic.core.rules import rule
 from civic.core.users import Role, StaffUser
+from civic.responses.members import Owed, may_answer_for
 from civic.responses.models import Response, ResponseState
 
 RESPONDERS = (Role.COUNCILLOR, Role.POLICE, Role.YOUTH_WORKER, Role.PANEL_CLERK)
 
 
 @rule("responses.draft")
-def can_draft(actor: StaffUser | None, response: Response | None, *, now: datetime) -> bool:
-    """Councillors and officers (police, youth workers, panel clerks) and admins draft responses;
-    residents and moderators do not."""
-    return actor is not None and actor.has_role(*RESPONDERS)
+def can_draft(actor: StaffUser | None, owing: Owed | None, *, now: datetime) -> bool:
+    """Only members of the body that owes the answer (and admins) draft it: councillors for the
+    council, an officer for their own neighbourhood's team, youth workers for the youth service, panel
+    clerks for the panels. Residents and moderators draft nothing."""
+    return owing is not None and may_answer_for(actor, owing.body)
 
 
 @rule("responses.publish")
-def can_publish(actor: StaffUser | None, response: Response | None, *, now: datetime) -> bool:
-    """The same people publish; a response with no draft text cannot be published."""
-    if actor is None or response is None or not actor.has_role(*RESPONDERS):
+def can_publish(actor: StaffUser | None, owing: Owed | None, *, now: datetime) -> bool:
+    """The same members publish (and republish a change), and only a complete draft."""
+    if owing is None or owing.response is None or not may_answer_for(actor, owing.body):
         return False
-    return bool(response.draft_summary and response.draft_details)
+    return bool(owing.response.draft_summary and owing.response.draft_details)
 
 
 @rule("responses.rate")

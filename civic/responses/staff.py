@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.responses import Response as HttpResponse
 
-from civic.core.auth import require_user
+from civic.core import audit
+from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
@@ -15,16 +19,16 @@ from civic.core.forms import error_list, read_form, text
 from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
-from civic.core.users import Role, ward_codes_of
-from civic.responses import ratings, service
-from civic.responses.models import Rating, Response
+from civic.core.users import Role, StaffUser, ward_codes_of
+from civic.responses import members, ratings, service
+from civic.responses.models import Rating
 from civic.responses.notify import notify_published
+from civic.responses.rules import RESPONDERS
 from civic.responses.targets import KINDS, TargetInfo, all_awaiting, load_target
 
 
 async def queue(request: Request) -> HttpResponse:
-    user = require_user(request)
-    require("responses.draft", user, None, now=now(request))
+    user = require_role(request, *RESPONDERS)
     ward = request.query_params.get("ward", "")
     body = request.query_params.get("body", "")
     async with reading(request) as session:
@@ -36,11 +40,12 @@ async def queue(request: Request) -> HttpResponse:
             (r.target_kind, r.target_id) for r in await service.published_responses(session, limit=100_000)
         }
         drafts = {(r.target_kind, r.target_id): r for r in await service.drafts(session)}
-        bodies = await service.list_bodies(session)
+        bodies = {b.slug: b for b in await members.bodies_of(session, user)}
     waiting = [
         t
         for t in targets
-        if (t.kind, t.id) not in published
+        if t.body_slug in bodies  # only what this person may answer
+        and (t.kind, t.id) not in published
         and (not ward or ward in t.ward_codes)
         and (not body or t.body_slug == body)
     ]
@@ -48,7 +53,8 @@ async def queue(request: Request) -> HttpResponse:
     context = {
         "waiting": waiting,
         "drafts": drafts,
-        "bodies": bodies,
+        "bodies": list(bodies.values()),
+        "body_names": {slug: b.name for slug, b in bodies.items()},
         "ward": ward,
         "body": body,
         "kinds": KINDS,
@@ -56,40 +62,82 @@ async def queue(request: Request) -> HttpResponse:
     return render_page(request, "responses/queue.html", context)
 
 
-async def _target(request: Request) -> tuple[TargetInfo, Response | None]:
+async def _target(request: Request) -> tuple[TargetInfo, members.Owed]:
+    """The ask and who owes it: the existing response's body once started, else the target's."""
     kind, target_id = request.path_params["kind"], str(request.path_params["target_id"])
     async with reading(request) as session:
         target = await load_target(session, kind, target_id)
         existing = await service.response_for(session, kind, target_id)
-    if target is None:
-        raise HTTPException(404)
-    return target, existing
+        if target is None:
+            raise HTTPException(404)
+        owing = await members.owed(session, existing.body_slug if existing else target.body_slug, existing)
+    return target, owing
+
+
+def _require(name: str, user: StaffUser, owing: members.Owed, at: datetime) -> None:
+    if not user.has_role(*RESPONDERS):
+        raise HTTPException(403, "Your role does not answer asks.")
+    if owing.body is None:
+        raise Conflict(f"The responsible body {owing.body_slug!r} is not set up; an admin must add it first.")
+    if not members.may_answer_for(user, owing.body):
+        raise HTTPException(403, members.refusal(owing))
+    require(name, user, owing, now=at, message="Only a complete draft can be published.")
+
+
+async def _as_admin(
+    session: AsyncSession,
+    user: StaffUser,
+    owing: members.Owed,
+    action: str,
+    response_id: int | None,
+    at: datetime,
+) -> None:
+    """An admin answering for a body they are not a member of leaves a record saying so."""
+    if owing.body is not None and members.acts_as_admin(user, owing.body):
+        await audit.record(
+            session,
+            actor=user,
+            action="responses.as_admin",
+            object_type="response",
+            object_id=response_id,
+            now=at,
+            reason=f"{action} as admin for body {owing.body.slug} ({owing.body.name})",
+        )
+
+
+def _write_page(
+    request: Request, target: TargetInfo, owing: members.Owed, values: dict[str, str], errors: dict[str, str]
+) -> HttpResponse:
+    context: dict[str, object] = {
+        "target": target,
+        "response": owing.response,
+        "owing": owing,
+        "values": values,
+        "errors": errors,
+        "error_list": error_list(errors),
+    }
+    return render_page(request, "responses/write.html", context, status_code=422 if errors else 200)
 
 
 async def write_form(request: Request) -> HttpResponse:
     user = require_user(request)
-    require("responses.draft", user, None, now=now(request))
-    target, existing = await _target(request)
+    target, owing = await _target(request)
+    _require("responses.draft", user, owing, now(request))
+    existing = owing.response
     values = {
         "summary": existing.draft_summary if existing else "",
         "details": existing.draft_details if existing else "",
         "reason": "",
     }
-    context: dict[str, object] = {
-        "target": target,
-        "response": existing,
-        "values": values,
-        "errors": {},
-        "error_list": [],
-    }
-    return render_page(request, "responses/write.html", context)
+    return _write_page(request, target, owing, values, {})
 
 
 async def save(request: Request) -> HttpResponse:
     user = require_user(request)
     at = now(request)
-    require("responses.draft", user, None, now=at)
-    target, existing = await _target(request)
+    target, owing = await _target(request)
+    _require("responses.draft", user, owing, at)
+    existing = owing.response
     form = await read_form(request)
     values = {key: text(form, key) for key in ("summary", "details", "reason")}
     errors = service.check_text(
@@ -99,14 +147,7 @@ async def save(request: Request) -> HttpResponse:
         republishing=bool(existing and existing.version),
     )
     if errors:
-        context = {
-            "target": target,
-            "response": existing,
-            "values": values,
-            "errors": errors,
-            "error_list": error_list(errors),
-        }
-        return render_page(request, "responses/write.html", context, status_code=422)
+        return _write_page(request, target, owing, values, errors)
     async with transaction(request) as session:
         response = await service.start_response(session, target, actor=user, now=at)
         await service.save_draft(
@@ -118,42 +159,39 @@ async def save(request: Request) -> HttpResponse:
             reason=values["reason"],
             now=at,
         )
+        await _as_admin(session, user, owing, "drafted", response.id, at)
     return RedirectResponse(f"/responses/{response.id}/preview", status_code=303)
 
 
-async def _own(request: Request) -> Response:
+async def _own(request: Request) -> members.Owed:
     async with reading(request) as session:
         response = await service.get_response(session, path_id(request, "response_id"))
-    if response is None:
-        raise HTTPException(404)
-    return response
+        if response is None:
+            raise HTTPException(404)
+        return await members.owed(session, response.body_slug, response)
 
 
 async def preview(request: Request) -> HttpResponse:
     user = require_user(request)
-    require("responses.draft", user, None, now=now(request))
-    response = await _own(request)
-    return render_page(request, "responses/preview.html", {"response": response})
+    owing = await _own(request)
+    _require("responses.draft", user, owing, now(request))
+    return render_page(request, "responses/preview.html", {"response": owing.response, "owing": owing})
 
 
 async def publish(request: Request) -> HttpResponse:
     user = require_user(request)
     at = now(request)
-    response = await _own(request)
-    require(
-        "responses.publish",
-        user,
-        response,
-        now=at,
-        message="Only a councillor or officer can publish, and only a complete draft.",
-    )
+    owing = await _own(request)
+    _require("responses.publish", user, owing, at)
+    assert owing.response is not None
     async with transaction(request) as session:
-        fresh = await service.get_response(session, response.id or 0)
+        fresh = await service.get_response(session, owing.response.id or 0)
         assert fresh is not None
         try:
             version = await service.publish(session, fresh, actor=user, now=at)
         except service.ResponseError as exc:
             raise Conflict(" ".join(exc.errors.values())) from None
+        await _as_admin(session, user, owing, f"published version {version.version}", fresh.id, at)
         if version.version == 1:
             await notify_published(
                 session,
@@ -163,7 +201,7 @@ async def publish(request: Request) -> HttpResponse:
                 settings=request.app.state.settings,
                 now=at,
             )
-    return RedirectResponse(f"/responses/{response.id}", status_code=303)
+    return RedirectResponse(f"/responses/{fresh.id}", status_code=303)
 
 
 async def comments(request: Request) -> HttpResponse:

@@ -32,7 +32,7 @@ def test_demo_load_prints_credentials_once(cli_env: str, capsys: pytest.CaptureF
     assert "already loaded" in capsys.readouterr().out
     assert main(["users", "list"]) == 0
     listing = capsys.readouterr().out
-    assert listing.count("\n") == 6
+    assert listing.count("\n") == 7  # one account per role, and an officer for each policing team
     assert main(["audit", "verify"]) == 0
     assert "intact" in capsys.readouterr().out
 

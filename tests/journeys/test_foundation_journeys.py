@@ -20,7 +20,7 @@ async def test_a_newcomer_loads_the_demo_and_signs_in_as_each_role(
     credentials = re.findall(
         r"^\s+[A-Z][a-z ]+?\s+(\S+@fernbridge\.example)\s+(\S+)$", printed, flags=re.MULTILINE
     )
-    assert len(credentials) == 6
+    assert len(credentials) == 7  # one account per role, and an officer for each policing team
     for email, password in credentials:
         await web.login(email, password)
         page = await web.get("/staff")

@@ -1,5 +1,6 @@
-"""A panel decision that asks for action is an ask in the responses feature: the council answers it
-there, the panel's subscribers hear once, and the decision page links the answer."""
+"""A panel decision that asks for action is an ask in the responses feature: the panel's own body
+answers it there (its clerks report back), the panel's subscribers hear once, and the decision page
+links the answer."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from civic.core.db import Database
 from civic.core.users import Role
 from civic.panels import respond
 from civic.panels.models import PanelSubscription, SubscriptionStatus
-from civic.responses.models import BodyKind
-from civic.responses.service import ensure_body
 from tests.conftest import PASSWORD, SECRET, StaffFactory
 from tests.panels import steps
 from tests.panels.conftest import PanelSetup
@@ -31,7 +30,7 @@ async def mail_web(mail_app: Any) -> AsyncIterator[WebClient]:
         yield WebClient(client, SECRET)
 
 
-async def test_the_council_answers_a_panel_decision_and_subscribers_hear(
+async def test_the_panel_clerk_answers_a_panel_decision_and_subscribers_hear(
     mail_app: Any,
     mail_web: WebClient,
     db: Database,
@@ -41,7 +40,6 @@ async def test_the_council_answers_a_panel_decision_and_subscribers_hear(
     smtp: SmtpServer,
 ) -> None:
     async with db.transaction() as session:
-        await ensure_body(session, respond.BODY, "Fernbridge Borough Council", BodyKind.DEPARTMENT)
         session.add(
             PanelSubscription(
                 panel_id=setup.panel.id or 0, email="priya@example.org", email_hash="h",
@@ -53,8 +51,8 @@ async def test_the_council_answers_a_panel_decision_and_subscribers_hear(
     assert "A response is due by" in page
     clock.advance(timedelta(days=30))
     assert "and is overdue" in (await mail_web.get(f"/panels/decisions/{decision.id}")).text
-    councillor = await make_staff(Role.COUNCILLOR, name="Cllr Dana Reid")
-    await mail_web.login(councillor.email, PASSWORD)
+    clerk = await make_staff(Role.PANEL_CLERK, name="Dana Reid")
+    await mail_web.login(clerk.email, PASSWORD)
     assert "Grant £2,000 to the youth club" in (await mail_web.get("/responses/queue")).text
     saved = await mail_web.post_form(
         f"/responses/write/{respond.KIND}/{decision.id}",
@@ -67,7 +65,7 @@ async def test_the_council_answers_a_panel_decision_and_subscribers_hear(
     received = smtp.to("priya@example.org")
     assert len(received) == 1 and "We will match the grant." in body_of(received[0])
     page = (await mail_web.get(f"/panels/decisions/{decision.id}")).text
-    assert f'href="/responses/{response_id}"' in page and "Cllr Dana Reid" in page
+    assert f'href="/responses/{response_id}"' in page and "Dana Reid" in page
 
 
 async def test_a_decision_asking_for_action_is_due_an_answer_in_28_days(

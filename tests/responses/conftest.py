@@ -74,6 +74,9 @@ async def bodies(db: Database) -> None:
     async with db.transaction() as session:
         await ensure_body(session, "council", "Fernbridge Borough Council", BodyKind.DEPARTMENT)
         await ensure_body(session, "police-fernbridge-central", "Central Policing Team", BodyKind.POLICE)
+        await ensure_body(session, "police-fernbridge-north", "North Policing Team", BodyKind.POLICE)
+        await ensure_body(session, "youth-service", "Youth Service", BodyKind.YOUTH)
+        await ensure_body(session, "panel-1", "Riverside Panel", BodyKind.PANEL)
 
 
 def due_in(clock: FrozenClock, days: int) -> datetime:

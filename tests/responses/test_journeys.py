@@ -88,8 +88,14 @@ async def test_a_resident_rates_the_response_once_and_a_moderator_shows_the_comm
     smtp: SmtpServer,
     clock: FrozenClock,
 ) -> None:
-    asks.add("8", due_at=due_in(clock, 10), asked_at=clock.now(), askers=["cara@example.org"])
-    officer = await make_staff(Role.POLICE)
+    asks.add(
+        "8",
+        due_at=due_in(clock, 10),
+        asked_at=clock.now(),
+        askers=["cara@example.org"],
+        body="police-fernbridge-central",
+    )
+    officer = await make_staff(Role.POLICE)  # of Fernbridge Central, whose team owes the answer
     await mail_web.login(officer.email, PASSWORD)
     saved = await mail_web.post_form(
         "/responses/write/ask/8", {"summary": "Done.", "details": "Patrols increased."}
@@ -136,7 +142,7 @@ async def test_a_published_response_changes_only_as_a_new_visible_version(
     smtp: SmtpServer,
     clock: FrozenClock,
 ) -> None:
-    asks.add("9", due_at=None, asked_at=clock.now(), askers=["dev@example.org"])
+    asks.add("9", due_at=None, asked_at=clock.now(), askers=["dev@example.org"], body="panel-1")
     clerk = await make_staff(Role.PANEL_CLERK)
     await mail_web.login(clerk.email, PASSWORD)
     saved = await mail_web.post_form(
@@ -173,8 +179,14 @@ async def test_one_click_unsubscribe_from_a_mail_client_without_cookies(
     smtp: SmtpServer,
     clock: FrozenClock,
 ) -> None:
-    asks.add("10", due_at=None, asked_at=clock.now(), askers=["eve@example.org", "fay@example.org"])
-    asks.add("11", due_at=None, asked_at=clock.now(), askers=["eve@example.org", "fay@example.org"])
+    for target in ("10", "11"):
+        asks.add(
+            target,
+            due_at=None,
+            asked_at=clock.now(),
+            askers=["eve@example.org", "fay@example.org"],
+            body="youth-service",
+        )
     officer = await make_staff(Role.YOUTH_WORKER)
     await mail_web.login(officer.email, PASSWORD)
     for target in ("10", "11"):

@@ -48,7 +48,13 @@ async def test_report_cards_grade_bodies_and_wards(
 async def test_open_data_has_no_personal_data_and_defuses_formulas(
     web: WebClient, asks: Asks, make_staff: StaffFactory, clock: FrozenClock
 ) -> None:
-    asks.add("3", due_at=None, asked_at=clock.now(), askers=["private.person@example.org"])
+    asks.add(
+        "3",
+        due_at=None,
+        asked_at=clock.now(),
+        askers=["private.person@example.org"],
+        body="police-fernbridge-central",
+    )
     police = await make_staff(Role.POLICE)
     await web.login(police.email, PASSWORD)
     await publish(web, "3")
@@ -117,7 +123,12 @@ async def test_an_admin_adds_a_responsible_body(web: WebClient, make_staff: Staf
         "/responses/bodies", {"slug": "housing", "name": "Housing Department", "kind": "department"}
     )
     assert added.status_code == 303
-    assert "Housing Department" in (await web.get("/responses/bodies")).text
+    listing = (await web.get("/responses/bodies")).text
+    assert "Housing Department" in listing
+    rows = {row.split("</td>")[0].split(">")[-2].removesuffix("</a"): row for row in listing.split("<tr")[2:]}
+    assert "Admins only" in rows["Housing Department"] and "Councillors" in rows["Fernbridge Borough Council"]
+    assert "fernbridge-central neighbourhood" in rows["Central Policing Team"]
+    assert "Youth workers" in rows["Youth Service"] and "Panel clerks" in rows["Riverside Panel"]
     again = await web.post_form(
         "/responses/bodies", {"slug": "housing", "name": "Housing", "kind": "department"}
     )

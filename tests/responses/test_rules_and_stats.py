@@ -7,14 +7,22 @@ import pytest
 from civic.core.rules import can
 from civic.core.users import Role, StaffUser
 from civic.responses import stats
-from civic.responses.models import Response, ResponseState
+from civic.responses.members import Owed
+from civic.responses.models import BodyKind, Response, ResponseState, ResponsibleBody
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
-def staff(role: Role, disabled: bool = False) -> StaffUser:
+def staff(role: Role, disabled: bool = False, neighbourhood: str | None = None) -> StaffUser:
     return StaffUser(
-        id=1, email="x@y", name="X", role=role, password_hash="", created_at=NOW, disabled=disabled
+        id=1,
+        email="x@y",
+        name="X",
+        role=role,
+        password_hash="",
+        created_at=NOW,
+        disabled=disabled,
+        neighbourhood_slug=neighbourhood,
     )
 
 
@@ -33,26 +41,50 @@ def response(state: ResponseState = ResponseState.DRAFT, summary: str = "S", det
     )
 
 
+BODIES = {
+    "council": ResponsibleBody(slug="council", name="Council", kind=BodyKind.DEPARTMENT),
+    "highways": ResponsibleBody(slug="highways", name="Highways", kind=BodyKind.DEPARTMENT),
+    "police-north": ResponsibleBody(slug="police-north", name="North team", kind=BodyKind.POLICE),
+    "police-south": ResponsibleBody(slug="police-south", name="South team", kind=BodyKind.POLICE),
+    "youth-service": ResponsibleBody(slug="youth-service", name="Youth Service", kind=BodyKind.YOUTH),
+    "panel-1": ResponsibleBody(slug="panel-1", name="Panel", kind=BodyKind.PANEL),
+}
 ACTORS = {
     "resident": None,
     "admin": staff(Role.ADMIN),
     "moderator": staff(Role.MODERATOR),
     "councillor": staff(Role.COUNCILLOR),
-    "police": staff(Role.POLICE),
+    "north officer": staff(Role.POLICE, neighbourhood="north"),
     "youth_worker": staff(Role.YOUTH_WORKER),
     "panel_clerk": staff(Role.PANEL_CLERK),
     "disabled councillor": staff(Role.COUNCILLOR, disabled=True),
 }
-DRAFTERS = {"admin", "councillor", "police", "youth_worker", "panel_clerk"}
+MEMBERS = {
+    "council": {"councillor"},
+    "highways": set(),  # added by an admin with no natural members: admins only
+    "police-north": {"north officer"},
+    "police-south": set(),
+    "youth-service": {"youth_worker"},
+    "panel-1": {"panel_clerk"},
+}
+
+
+@pytest.mark.parametrize("body", BODIES)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_only_members_of_the_owing_body_and_admins_draft_and_publish(actor: str, body: str) -> None:
+    who, allowed = ACTORS[actor], actor == "admin" or actor in MEMBERS[body]
+    assert can("responses.draft", who, Owed(BODIES[body]), now=NOW) == allowed
+    assert can("responses.publish", who, Owed(BODIES[body], response()), now=NOW) == allowed
+    assert not can("responses.publish", who, Owed(BODIES[body], response(details="")), now=NOW)
+    assert not can("responses.publish", who, Owed(BODIES[body]), now=NOW)  # nothing drafted yet
+    assert not can("responses.draft", who, None, now=NOW)
+    assert not can("responses.draft", who, Owed(None, body_slug=body), now=NOW)  # body not set up
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_who_may_draft_and_publish(actor: str) -> None:
-    who = ACTORS[actor]
-    assert can("responses.draft", who, None, now=NOW) == (actor in DRAFTERS)
-    assert can("responses.publish", who, response(), now=NOW) == (actor in DRAFTERS)
-    assert not can("responses.publish", who, response(details=""), now=NOW)
-    assert can("responses.moderate_comments", who, None, now=NOW) == (actor in {"admin", "moderator"})
+def test_only_moderators_and_admins_moderate_comments(actor: str) -> None:
+    allowed = actor in {"admin", "moderator"}
+    assert can("responses.moderate_comments", ACTORS[actor], None, now=NOW) == allowed
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """outbox: when a message was last tried, and when staff requeued it (its retry window starts again)
 
 Revision ID: 5e1f0a7c3b21
-Revises: a330cb54d4ae
+Revises: 5b9e31c07d42
 Create Date: 2026-12-02 14:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import civic.core.db
 
 revision: str = "5e1f0a7c3b21"
-down_revision: str | None = "a330cb54d4ae"
+down_revision: str | None = "5b9e31c07d42"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
