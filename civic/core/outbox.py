@@ -125,8 +125,9 @@ class Mail:
             "created_at": now,
             "to_address": header_safe(to),
             "subject": header_safe(subject)[:MAX_SUBJECT],
-            "body_text": text,
-            "body_html": html,
+            # PostgreSQL cannot store NUL; text from an imported file could still carry one.
+            "body_text": text.replace("\x00", ""),
+            "body_html": html.replace("\x00", "") if html else html,
             "headers_json": json.dumps(safe_headers(headers or {})),
             "dedupe_key": dedupe_key,
             "status": OutboxStatus.PENDING,

@@ -65,7 +65,7 @@ async def test_typed_line_breaks_and_nul_never_reach_a_header(mail_app: Any, smt
             session,
             to="kim@example.org",
             template="panels_confirm",
-            context={"panel": {"name": "Oak Ward\r\nBcc: victim@example.org\r panel"}, "link": "/"},
+            context={"panel": {"name": "Oak Ward\r\nBcc: victim@example.org\x00 panel"}, "link": "/"},
             now=mail_app.state.clock.now(),
             headers={"X-Petition": "Stop\rthe\nclosure\x00"},
         )
@@ -74,6 +74,7 @@ async def test_typed_line_breaks_and_nul_never_reach_a_header(mail_app: Any, smt
     assert first["To"] == "kim@example.org"
     assert first["X-Petition"] == "Stop the closure"
     assert first["Subject"] == "Confirm you want emails from Oak Ward Bcc: victim@example.org panel"
+    assert "\x00" not in first.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
     assert second["Subject"] == "Fix the lights Bcc: victim@example.org now"
     assert second["Bcc"] is None and second["X-Injected"] is None
     assert second["List-Id"] == "panel X-Injected: yes"
