@@ -1,6 +1,7 @@
 """Property-based fuzz of every route over the whole demo council: generated path values, query strings
-and form bodies (with a valid CSRF token), sent anonymously and by an admin, never get a 5xx answer
-and never make the app raise (which a real client would see as a dropped connection).
+and form bodies (with a valid CSRF token), sent anonymously, by an admin and by staff of each role,
+never get a 5xx answer and never make the app raise (which a real client would see as a dropped
+connection).
 
 How many examples each route gets comes from the Hypothesis profile (see tests/conftest.py): "ci"
 under CI=true, "dev" by default, or HYPOTHESIS_PROFILE=deep for a long local run. The number of
@@ -59,6 +60,7 @@ NASTY = (
     "\x00", "a\x00b", "%00", "\x1b[2J", "\x7f", "\r\n", "\u2028", "\u202e", "\ufeff", "\ud7ff",
     "Ωμέγα", "日本語", "مرحبا", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "e\u0301", "=1+1", "@SUM(A1)", "-2+3", "{{ 7*7 }}",
     "<script>", "../../etc/passwd", "' OR 1=1 --", " ", "",
+    "²", "①", "٣", "１２",  # digits to str.isdigit(); int() refuses the first two
 )  # fmt: skip
 BOUNDARY_NUMBERS = (0, -1, 1, 2**31 - 1, 2**31, 2**32, 2**53 + 1, 2**63 - 1, 2**63, 2**64, 10**40)
 # Percent-escapes put into a path as they are: NUL, control characters, invalid UTF-8, an encoded
@@ -77,40 +79,51 @@ escapes = st.lists(st.one_of(st.sampled_from(ESCAPES), st.sampled_from(("a", "1"
 )
 
 
+# Who sends the generated requests: nobody, an admin, and one account of each role that has pages
+# of its own (an admin is refused most of those, so would never reach their form handling).
+ACTORS: tuple[Role | None, ...] = (
+    None, Role.ADMIN, Role.POLICE, Role.PANEL_CLERK, Role.YOUTH_WORKER, Role.COUNCILLOR, Role.MODERATOR,
+)  # fmt: skip
+AREAS: dict[Role, dict[str, Any]] = {
+    Role.POLICE: {"neighbourhood": "fernbridge-central"},
+    Role.COUNCILLOR: {"wards": ["E05900006"]},
+}
+
+
 @dataclass
 class Fuzz:
-    """The app over the demo council, an anonymous visitor, and an admin who stays signed in."""
+    """The app over the demo council, an anonymous visitor, and staff who stay signed in."""
 
     app: Any
     anonymous: WebClient
-    admin: WebClient
-    known: list[str]  # path segments seen in the demo's links: real ids, slugs and tokens
+    staff: dict[Role, WebClient]
+    known: list[str] = field(default_factory=list)  # path segments linked from the demo's pages
     requests: int = 0
-    admins: int = 0
-    signed_out: bool = field(default=True)
+    accounts: int = 0
+    signed_out: set[Role] = field(default_factory=set)
 
-    async def sign_in_admin(self) -> None:
-        """A fresh admin account, because a fuzzed form may have disabled or renamed the last one."""
-        self.admins += 1
-        email = f"fuzz-admin-{self.admins}@council.example"
+    async def sign_in(self, role: Role) -> None:
+        """A fresh account, because a fuzzed form may have disabled or changed the last one."""
+        self.accounts += 1
+        email = f"fuzz-{role.value}-{self.accounts}@council.example"
         async with self.app.state.db.transaction() as session:
             await create_staff(
-                session, actor=None, email=email, name="Fuzz Admin", role=Role.ADMIN,
-                password=PASSWORD, now=self.app.state.clock.now(), hash_cost="fast",
+                session, actor=None, email=email, name=f"Fuzz {role.label}", role=role,
+                password=PASSWORD, now=self.app.state.clock.now(), hash_cost="fast", **AREAS.get(role, {}),
             )  # fmt: skip
-        self.admin.http.cookies.clear()
-        await self.admin.login(email, PASSWORD)
-        self.signed_out = False
+        self.staff[role].http.cookies.clear()
+        await self.staff[role].login(email, PASSWORD)
+        self.signed_out.discard(role)
 
-    async def client(self, as_admin: bool) -> WebClient:
-        if not as_admin:
+    async def client(self, role: Role | None) -> WebClient:
+        if role is None:
             # A new address for each example, so the rate limits do not turn every later form into 429.
             transport: Any = self.anonymous.http._transport
             transport.client = (f"10.{self.requests % 250}.{self.requests // 250 % 250}.9", 1)
             return self.anonymous
-        if self.signed_out:
-            await self.sign_in_admin()
-        return self.admin
+        if role in self.signed_out:
+            await self.sign_in(role)
+        return self.staff[role]
 
     async def send(self, web: WebClient, method: str, url: str, **kwargs: Any) -> httpx.Response:
         self.requests += 1
@@ -122,8 +135,8 @@ class Fuzz:
         except Exception as exc:  # what a browser would see as a dropped connection
             raise AssertionError(f"{method} {url!r} {kwargs!r}: the app raised {exc!r}") from exc
         assert response.status_code < 500, f"{method} {url!r} {kwargs!r}: {response.status_code}"
-        if web is self.admin and response.headers.get("location", "").startswith("/login"):
-            self.signed_out = True
+        if response.headers.get("location", "").startswith("/login"):
+            self.signed_out.update(role for role, client in self.staff.items() if client is web)
         return response
 
 
@@ -149,21 +162,26 @@ async def fuzz(
         await load_demo(settings)
     app = create_app(settings, clock=FrozenClock(datetime.now(UTC)))  # the demo is dated from now
     clients = [
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=ip), base_url="http://testserver")
-        for ip in (("203.0.113.20", 1), ("203.0.113.21", 1))
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=(f"203.0.113.{20 + n}", 1)),
+            base_url="http://testserver",
+        )
+        for n in range(len(ACTORS))
     ]
-    fuzz = Fuzz(app, WebClient(clients[0], SECRET), WebClient(clients[1], SECRET), known=[])
-    await fuzz.sign_in_admin()
+    webs = [WebClient(client, SECRET) for client in clients]
+    fuzz = Fuzz(app, webs[0], {role: web for role, web in zip(ACTORS[1:], webs[1:], strict=True) if role})
+    for role in fuzz.staff:
+        await fuzz.sign_in(role)
     listings = ("/", "/petitions/", "/budgets/", "/panels/", "/priorities/", "/responses/", "/audit")
-    staff_pages = (
-        "/responses/queue",
-        "/panels/manage",
-        "/budgets/staff",
-        "/priorities/manage",
-        "/admin/staff",
-    )
+    staff_pages = {
+        Role.ADMIN: ("/admin/staff", "/petitions/moderation"),
+        Role.COUNCILLOR: ("/responses/queue",),
+        Role.PANEL_CLERK: ("/panels/manage",),
+        Role.YOUTH_WORKER: ("/budgets/staff",),
+        Role.POLICE: ("/priorities/manage",),
+    }
     pages = [(await fuzz.anonymous.get(p)).text for p in listings]
-    pages += [(await fuzz.admin.get(p)).text for p in staff_pages]
+    pages += [(await fuzz.staff[role].get(p)).text for role, paths in staff_pages.items() for p in paths]
     fuzz.known = demo_segments(pages)
     assert len(fuzz.known) > 30, fuzz.known
     yield fuzz
@@ -201,7 +219,7 @@ def draw_pairs(data: st.DataObject, names: tuple[str, ...] | list[str], most: in
 async def test_a_get_with_generated_path_and_query_is_never_a_server_error(
     fuzz: Fuzz, template: str, params: list[str], data: st.DataObject
 ) -> None:
-    web = await fuzz.client(as_admin=data.draw(st.booleans()))
+    web = await fuzz.client(data.draw(st.sampled_from(ACTORS)))
     path = draw_path(data, template, fuzz.known)
     await fuzz.send(web, "GET", path, params=draw_pairs(data, QUERY_NAMES, 6))
 
@@ -211,7 +229,7 @@ async def test_a_get_with_generated_path_and_query_is_never_a_server_error(
 async def test_a_post_with_generated_form_is_never_a_server_error(
     fuzz: Fuzz, template: str, params: list[str], data: st.DataObject
 ) -> None:
-    web = await fuzz.client(as_admin=data.draw(st.booleans()))
+    web = await fuzz.client(data.draw(st.sampled_from(ACTORS)))
     path = draw_path(data, template, fuzz.known)
     form: dict[str, list[str]] = {}
     for key, value in draw_pairs(data, FIELDS, 12):  # a name may repeat, as checkboxes do
