@@ -146,7 +146,7 @@ async def ballot(request: Request) -> Response:
 
 def _chosen(form: object) -> list[int]:
     values = form.getlist("choice")  # type: ignore[attr-defined]
-    return [int(v) for v in values if isinstance(v, str) and v.isdigit()]
+    return [int(v) for v in values if isinstance(v, str) and v.isdecimal()]
 
 
 async def submit_ballot(request: Request) -> Response:

@@ -160,7 +160,7 @@ async def declare_interest(request: Request) -> Response:
 
 async def record_motion(request: Request) -> Response:
     form = await read_form(request)
-    member_ids = [int(k.removeprefix("vote-")) for k in form if k.startswith("vote-") and k[5:].isdigit()]
+    member_ids = [int(k.removeprefix("vote-")) for k in form if k.startswith("vote-") and k[5:].isdecimal()]
     values, errors = forms.motion_form(form, member_ids)
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:

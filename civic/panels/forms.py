@@ -43,7 +43,8 @@ def parse_choice(errors: Errors, field: str, raw: str, choices: type[Any], label
 
 
 def parse_int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    # isdecimal, not isdigit: "²" is a digit to Python that int() refuses.
+    return int(raw) if raw.isdecimal() and len(raw) < 10 else None
 
 
 def _texts(form: FormData, *names: str) -> dict[str, str]:

@@ -38,7 +38,7 @@ def parse_moment(errors: Errors, form: FormData, name: str, label: str) -> datet
 
 def parse_int(errors: Errors, form: FormData, name: str, label: str, *, low: int, high: int) -> int:
     raw = text(form, name) or "0"
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not raw.isdecimal() or not low <= int(raw) <= high:
         errors.setdefault(name, f"{label} must be a whole number from {low} to {high}")
         return low
     return int(raw)
@@ -83,7 +83,7 @@ def parse_ballot(form: FormData, item: PriorityRound) -> BallotForm:
             ballot.errors["choices"] = "Fill your preferences in order, starting with your first choice"
     else:
         picked = [str(v) for v in form.getlist("choices")]
-    if not all(p.isdigit() for p in picked):
+    if not all(p.isdecimal() for p in picked):
         ballot.errors.setdefault("choices", "Choose from the list")
     else:
         ballot.choices = [int(p) for p in picked]

@@ -239,7 +239,7 @@ async def moderate(request: Request) -> Response:
             if suggestion is None:
                 raise HTTPException(404)
             if action == "merge":
-                into = await session.get(Candidate, int(target)) if target.isdigit() else None
+                into = await session.get(Candidate, int(target)) if target.isdecimal() else None
                 await service.merge_suggestion(session, suggestion, item, actor=user, into=into, now=at)
             else:
                 reason = text(form, "reason")
@@ -294,7 +294,7 @@ async def publish(request: Request) -> Response:
     user, item = await load_round(request)
     at = now(request)
     form = await read_form(request)
-    chosen = [int(v) for v in form.getlist("chosen") if isinstance(v, str) and v.isdigit()]
+    chosen = [int(v) for v in form.getlist("chosen") if isinstance(v, str) and v.isdecimal()]
     settings = request.app.state.settings
     try:
         async with transaction(request) as session:

@@ -74,6 +74,11 @@ texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 controls = st.text(st.characters(categories=["Cc"]), min_size=1, max_size=5)
 long_texts = st.builds(lambda c, n: c * n, st.characters(exclude_categories=["Cs"]), st.integers(256, 4000))
 values = st.one_of(st.sampled_from(NASTY), numbers, texts, controls, long_texts)
+# Shorter in a query string, which httpx refuses to build past 64 KiB (a real server refuses sooner).
+short_long_texts = st.builds(
+    lambda c, n: c * n, st.characters(exclude_categories=["Cs"]), st.integers(100, 300)
+)
+query_values = st.one_of(st.sampled_from(NASTY), numbers, texts, controls, short_long_texts)
 escapes = st.lists(st.one_of(st.sampled_from(ESCAPES), st.sampled_from(("a", "1", "é"))), min_size=1).map(
     "".join
 )
@@ -209,9 +214,11 @@ def draw_path(data: st.DataObject, template: str, known: list[str]) -> str:
     return PARAM.sub(fill, template)
 
 
-def draw_pairs(data: st.DataObject, names: tuple[str, ...] | list[str], most: int) -> list[tuple[str, str]]:
+def draw_pairs(
+    data: st.DataObject, names: tuple[str, ...], most: int, value: st.SearchStrategy[str] = values
+) -> list[tuple[str, str]]:
     key = st.one_of(st.sampled_from(names), texts, st.sampled_from(NASTY))
-    return data.draw(st.lists(st.tuples(key, values), max_size=most))
+    return data.draw(st.lists(st.tuples(key, value), max_size=most))
 
 
 @pytest.mark.parametrize(("template", "params"), GETS, ids=[path for path, _ in GETS])
@@ -221,7 +228,7 @@ async def test_a_get_with_generated_path_and_query_is_never_a_server_error(
 ) -> None:
     web = await fuzz.client(data.draw(st.sampled_from(ACTORS)))
     path = draw_path(data, template, fuzz.known)
-    await fuzz.send(web, "GET", path, params=draw_pairs(data, QUERY_NAMES, 6))
+    await fuzz.send(web, "GET", path, params=draw_pairs(data, QUERY_NAMES, 6, query_values))
 
 
 @pytest.mark.parametrize(("template", "params"), POSTS, ids=[path for path, _ in POSTS])
