@@ -107,6 +107,9 @@ class Fuzz:
     accounts: int = 0
     signed_out: set[Role] = field(default_factory=set)
 
+    def __repr__(self) -> str:  # Hypothesis prints the fixture with each failing example
+        return f"Fuzz(requests={self.requests})"
+
     async def sign_in(self, role: Role) -> None:
         """A fresh account, because a fuzzed form may have disabled or changed the last one."""
         self.accounts += 1
