@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -218,8 +221,30 @@ async def mail_app(database_url: str, clock: FrozenClock, smtp: SmtpServer) -> A
     await application.state.db.dispose()
 
 
+# Hypothesis: "ci" (CI=true) bounds the fuzz so it adds about a minute per engine; "dev" is the default;
+# HYPOTHESIS_PROFILE=deep runs long. Derandomised with no example database: the same examples every run,
+# and nothing written into the repository.
+_FUZZ = {"deadline": None, "database": None, "derandomize": True, "print_blob": False,
+         "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}  # fmt: skip
+# CI reports the first failing example as found: shrinking a long generated string costs minutes.
+hypothesis_settings.register_profile("ci", max_examples=12, phases=[Phase.explicit, Phase.generate], **_FUZZ)
+hypothesis_settings.register_profile("dev", max_examples=12, **_FUZZ)
+hypothesis_settings.register_profile(
+    "deep", max_examples=1000, **{**_FUZZ, "derandomize": False, "print_blob": True}
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))
+
+
 def pytest_report_header() -> str:
-    return f"civic test engine: {ENGINE}"
+    return (
+        f"civic test engine: {ENGINE}; hypothesis profile: {hypothesis_settings.get_current_profile_name()}"
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    fuzz = sys.modules.get("tests.core.test_fuzz_routes")
+    if fuzz is not None and fuzz.FUZZ_CASES:
+        terminalreporter.write_line(f"fuzz cases run: {sum(fuzz.FUZZ_CASES)} generated requests ({ENGINE})")
 
 
 __all__ = ["PASSWORD", "SECRET", "START", "StaffFactory", "asyncio"]

@@ -170,8 +170,9 @@ async def test_declared_and_withdrawn_member_cannot_be_recorded_voting(
             )
 
 
-async def test_tie_carried_by_chairs_casting_vote_then_decision_and_actions(
-    db: Database, clock: FrozenClock, setup: PanelSetup
+@pytest.mark.parametrize(("casting", "outcome"), [(Choice.FOR, "carried"), (Choice.AGAINST, "lost")])
+async def test_a_tie_goes_the_way_of_the_chairs_casting_vote_in_the_record_and_the_minutes(
+    db: Database, clock: FrozenClock, setup: PanelSetup, casting: Choice, outcome: str
 ) -> None:
     await steps.hold(db, clock, setup)
     await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
@@ -185,54 +186,46 @@ async def test_tie_carried_by_chairs_casting_vote_then_decision_and_actions(
     }
     async with db.transaction() as session:
         motion = await record.record_motion(
-            session,
-            rec,
-            actor=None,
-            now=clock.now(),
-            item_id=item,
-            text="Fund the youth club",
-            proposer_id=setup.id("Joan Okafor"),
-            seconder_id=setup.id("Ravi Menon"),
-            tally=Tally(2, 2, 0, Choice.FOR),
-            recorded=votes,
-        )
-        assert motion.tally.outcome.value == "carried" and motion.casting_member_id == setup.id("Joan Okafor")
-        decision = await record.record_decision(
-            session,
-            rec,
-            actor=None,
-            now=clock.now(),
-            item_id=item,
-            motion_id=motion.id,
-            text="Grant £2,000 to the youth club",
-            reasons="Most-requested service",
+            session, rec, actor=None, now=clock.now(), item_id=item, text="Fund the youth club",
+            proposer_id=setup.id("Joan Okafor"), seconder_id=setup.id("Ravi Menon"),
+            tally=Tally(2, 2, 0, casting), recorded=votes,
+        )  # fmt: skip
+    rec = await load(db, setup)  # what was stored, not the object handed back
+    [stored] = rec.motions
+    assert stored.tally.outcome.value == outcome
+    assert (stored.casting_vote, stored.casting_member_id) == (casting, setup.id("Joan Okafor"))
+    assert rec.votes[stored.id or 0] == votes
+    async with db.reading() as session:
+        entry = (
+            await session.exec(select(AuditEntry).where(AuditEntry.action == "panels.record_vote"))
+        ).one()
+    assert entry.reason == f"{outcome}: 2 for, 2 against, 0 abstained; chair's casting vote {casting.value}"
+    async with db.transaction() as session:
+        decide = record.record_decision(
+            session, rec, actor=None, now=clock.now(), item_id=item, motion_id=motion.id,
+            text="Grant £2,000 to the youth club", reasons="Most-requested service",
             alternatives="Split the fund",
             actions=[("Pay the grant", "Community team", (clock.now() + timedelta(days=30)).date())],
-        )
-        assert rec.actions[decision.id or 0][0].status.value == "open"
-        lost = await record.record_motion(
-            session,
-            rec,
-            actor=None,
-            now=clock.now(),
-            item_id=item,
-            text="Also fund the bowls club",
-            proposer_id=setup.id("Tom Price"),
-            seconder_id=setup.id("Aisha Begum"),
-            tally=Tally(1, 3, 0),
-        )
-        with pytest.raises(ProcedureError, match="lost"):
-            await record.record_decision(
-                session,
-                rec,
-                actor=None,
-                now=clock.now(),
-                item_id=item,
-                motion_id=lost.id,
-                text="Fund bowls",
-                reasons="x",
-                alternatives="",
-            )
+        )  # fmt: skip
+        if outcome == "lost":  # a motion the casting vote defeated cannot carry a decision
+            with pytest.raises(ProcedureError, match="lost"):
+                await decide
+        else:
+            decision = await decide
+            assert rec.actions[decision.id or 0][0].status.value == "open"
+    async with db.transaction() as session:
+        version = await minutes.draft_minutes(session, await load(db, setup), actor=None, now=clock.now())
+    lines = version.body.splitlines()
+    assert "Motion: Fund the youth club" in lines
+    assert (
+        f"Vote: 2 for, 2 against, 0 abstentions; the chair's casting vote was {casting.value}. "
+        f"The motion was {outcome}."
+    ) in lines
+    for name in ("Joan Okafor", "Ravi Menon"):
+        assert f"  {name}: for" in lines
+    for name in ("Tom Price", "Aisha Begum"):
+        assert f"  {name}: against" in lines
+    assert ("Decision: Grant £2,000 to the youth club" in lines) == (outcome == "carried")
     async with db.reading() as session:
         assert (await verify_chain(session)).ok
 

@@ -45,28 +45,46 @@ async def test_report_cards_grade_bodies_and_wards(
     assert (await web.get("/responses/bodies/nobody")).status_code == 404
 
 
+# Summaries a spreadsheet would run as formulas, and what the CSV must hold instead: the core guard
+# (civic/core/opendata.py) puts an apostrophe before a cell that starts with = + - or @, unless the
+# cell is a plain number.
+FORMULAS = {
+    "3": ('=HYPERLINK("http://evil.example","Click")', '\'=HYPERLINK("http://evil.example","Click")'),
+    "4": ("+SUM(A1:A9)", "'+SUM(A1:A9)"),
+    "5": ("-2+3", "'-2+3"),
+    "6": ("@cmd|' /C calc'!A0", "'@cmd|' /C calc'!A0"),
+    "7": ("-42", "-42"),
+    "8": ("Answer =1+1", "Answer =1+1"),
+}
+
+
 async def test_open_data_has_no_personal_data_and_defuses_formulas(
     web: WebClient, asks: Asks, make_staff: StaffFactory, clock: FrozenClock
 ) -> None:
-    asks.add(
-        "3",
-        due_at=None,
-        asked_at=clock.now(),
-        askers=["private.person@example.org"],
-        body="police-fernbridge-central",
-    )
+    for target in FORMULAS:  # owed by the police team the officer below belongs to
+        asks.add(
+            target,
+            due_at=None,
+            asked_at=clock.now(),
+            askers=[f"private.person{target}@example.org"],
+            body="police-fernbridge-central",
+        )
     police = await make_staff(Role.POLICE)
     await web.login(police.email, PASSWORD)
-    await publish(web, "3")
+    for target, (summary, _) in FORMULAS.items():
+        await publish(web, target, summary)
     data = (await web.get("/responses.json")).json()
     assert data["licence"] == "Open Government Licence v3.0"
-    [record] = data["data"]
-    assert record["summary"] == "Answer =1+1"
+    # JSON is not opened by spreadsheets: it keeps the summaries exactly as written.
+    assert {r["target_id"]: r["summary"] for r in data["data"]} == {t: s for t, (s, _) in FORMULAS.items()}
     assert "private.person" not in str(data)
     csv_response = await web.get("/responses.csv")
     assert "public" in csv_response.headers["cache-control"]
+    assert csv_response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert "private.person" not in csv_response.text
     rows = list(csv.DictReader(io.StringIO(csv_response.text)))
-    assert rows[0]["target_title"] == "Ask number 3"
+    assert {r["target_id"]: r["summary"] for r in rows} == {t: cell for t, (_, cell) in FORMULAS.items()}
+    assert {r["target_id"]: r["target_title"] for r in rows} == {t: f"Ask number {t}" for t in FORMULAS}
     atom = (await web.get("/responses.atom")).text
     assert "<feed" in atom
     assert "Ask number 3" in atom
