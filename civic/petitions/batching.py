@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
 
 from civic.core.db import Database, dialect_name
 from civic.core.outbox import Mail, OutboxMessage
@@ -287,6 +288,21 @@ class GroupCommit(Generic[T, R]):
                 future.set_result(result)
 
 
+class ItemRefused(HTTPException):
+    """One member of a group commit that the database refused even alone: its request gets this clear
+    422 page (the cause stays chained for the log) while everyone else in its batch was answered."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            status_code=422,
+            detail="What you sent could not be stored, so nothing was saved. "
+            "Check what you entered and try again.",
+        )
+
+
 def _fail(future: asyncio.Future[Any], exc: Exception) -> None:
+    log.warning("a group commit member was refused alone (%s)", type(exc).__name__)
     if not future.done():
-        future.set_exception(exc)
+        refused = ItemRefused()
+        refused.__cause__ = exc
+        future.set_exception(refused)

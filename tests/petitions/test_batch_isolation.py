@@ -86,6 +86,7 @@ async def test_a_poisoned_signature_fails_alone_and_the_rest_of_its_batch_is_sto
 
     failed = [n for n, r in enumerate(results) if isinstance(r, BaseException)]
     assert failed == [POISONED]
+    assert isinstance(results[POISONED], batching.ItemRefused)
     assert [r for n, r in enumerate(results) if n != POISONED] == [True] * (SIGNERS - 1)
     stored = await stored_signatures(db, petition.id or 0)
     assert len(stored) == SIGNERS - 1
@@ -165,6 +166,9 @@ async def test_over_http_one_poisoned_signer_among_many_gets_its_own_error(
         return not isinstance(result, BaseException) and result.status_code == 303
 
     assert [n for n, r in enumerate(results) if not ok(r)] == [POISONED]
+    refused = results[POISONED]
+    assert refused.status_code == 422  # its own clear message, not a server error
+    assert "could not be stored, so nothing was saved" in refused.text
     stored = await stored_signatures(db, petition.id or 0)
     assert len(stored) == SIGNERS - 1 and "Poison Pill" not in {s.name for s in stored}
     shared = next(batch for batch in recorder.batches if any(i.name == "Poison Pill" for i in batch))
