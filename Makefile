@@ -6,9 +6,10 @@ PY := $(BIN)/python
 APT := DEBIAN_FRONTEND=noninteractive apt-get
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 REPORTS := var/test-reports
-# The SQLite and PostgreSQL suites run under coverage.py (settings in pyproject.toml); `make test`
-# combines their data and prints the total.
-# `make test COVER=0` runs them without it (coverage.py's tracer roughly doubles their CPU time).
+# The SQLite suite runs under coverage.py (settings in pyproject.toml) and `make test` prints the total.
+# The PostgreSQL suite runs the same tests without it: coverage.py's tracer roughly doubles a suite's
+# CPU time, and the figure would differ only by the few lines that branch on the database engine.
+# `make test COVER=0` runs without coverage at all.
 COVER ?= 1
 COVERAGE := $(PY) -m coverage
 ifeq ($(COVER),1)
@@ -59,8 +60,8 @@ test-sqlite: $(VENV)/.dev-deps
 	CIVIC_TEST_ENGINE=sqlite $(COVERED_PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/sqlite.xml
 
 test-postgresql: $(VENV)/.dev-deps system-deps
-	@mkdir -p $(REPORTS) var/coverage
-	CIVIC_TEST_ENGINE=postgresql $(COVERED_PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/postgresql.xml
+	@mkdir -p $(REPORTS)
+	CIVIC_TEST_ENGINE=postgresql $(PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/postgresql.xml
 
 test-browser: $(VENV)/.dev-deps system-deps node_modules/.package-lock.json
 	@mkdir -p $(REPORTS)
@@ -69,7 +70,7 @@ test-browser: $(VENV)/.dev-deps system-deps node_modules/.package-lock.json
 coverage-erase: $(VENV)/.dev-deps
 	@rm -rf var/coverage && mkdir -p var/coverage
 
-## test: linters, type checks, the suite on SQLite and on PostgreSQL (under coverage), and the browser suite
+## test: linters, type checks, the suite on SQLite (under coverage) and on PostgreSQL, and the browser suite
 test: lint typecheck coverage-erase test-sqlite test-postgresql test-browser
 	@if [ "$(COVER)" = 1 ]; then $(COVERAGE) combine --quiet; fi
 	@$(PY) -m tests.support.summary $(if $(filter 1,$(COVER)),--coverage "$$($(COVERAGE) report --format=total)") \

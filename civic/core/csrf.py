@@ -98,7 +98,8 @@ class CSRFMiddleware:
         body, receive = await _buffer(receive)
         sent = _header(scope, HEADER) or _form_token(scope, _header(scope, b"content-type") or "", body)
         expected = token_for(settings.secret_key, cookie) if cookie else None
-        if not sent or not expected or not hmac.compare_digest(sent, expected):
+        # As bytes: compare_digest refuses str with non-ASCII characters, which a forged token may hold.
+        if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             return (
                 "Your form had expired or came from somewhere else. Go back, reload the page and try again.",
                 receive,

@@ -52,6 +52,11 @@ async def test_a_wrong_token_is_refused_and_the_right_one_accepted(web: WebClien
     )
     assert wrong.status_code == 403
     assert "expired" in wrong.text
+    for forged in ("é" * 64, "\ufffd"):  # non-ASCII, as a forged form or a mangled multipart part holds
+        refused = await web.http.post("/login", data={"csrf_token": forged, "email": "x@y.example"})
+        assert refused.status_code == 403
+        header = await web.http.post("/login", headers={"X-CSRF-Token": forged.encode()})
+        assert header.status_code == 403
     right = await web.post_form("/login", {"email": "x@y.example", "password": "p"})
     assert right.status_code == 422  # reached the handler: wrong credentials, not CSRF
 
