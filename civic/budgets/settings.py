@@ -8,7 +8,7 @@ register(
     Setting(
         "BUDGET_BALLOT_POSTS_PER_HOUR",
         "600",
-        "ballot changes, running totals and casts per IP address per hour (each click of a ballot is one)",
+        "ballot changes and running totals per IP address per hour (each click of a ballot is one)",
     ),
     Setting(
         "BUDGET_VOTE_MINUTES", "60", "how long a young person has to finish a ballot after entering a code"

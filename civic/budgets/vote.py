@@ -226,7 +226,10 @@ async def check_page(request: Request) -> Response:
     return render_page(request, "budgets/vote_check.html", context)
 
 
-@rate_limited("BUDGET_BALLOT_POSTS_PER_HOUR")
+# A cast needs the signed pass that only the code step hands out, and that step is limited per IP by
+# BUDGET_CODE_ATTEMPTS_PER_HOUR; without a pass nothing is written. A per-click counter here would add a
+# write to every cast and contend with the single-use code's lock when many arrive at once.
+@limits_itself("BUDGET_CODE_ATTEMPTS_PER_HOUR")
 async def cast(request: Request) -> Response:
     at = now(request)
     async with reading(request) as session:
