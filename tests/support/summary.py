@@ -1,6 +1,6 @@
 """Prints the closing lines for all of `make test`'s suites, from their JUnit XML reports: the test
 totals, the fuzz requests each suite sent (a `fuzz_cases` suite property) and, when given with
-`--coverage`, the combined coverage total."""
+`--coverage`, the SQLite suite's coverage total."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     if fuzz_cases:
         print(f"Fuzz: {fuzz_cases} generated requests to every route (paths, query strings, forms)")
     if args.coverage:
-        print(f"Coverage of civic (SQLite and PostgreSQL suites combined): {args.coverage}%")
+        print(f"Coverage of civic (SQLite suite): {args.coverage}%")
     print(f"Total: {passed} passed, {failures + errors} failed, {skipped} skipped")
     return 1 if failures + errors else 0
 
