@@ -222,6 +222,13 @@ class MailWorker:
             await self._record_retry(row, now, error)
 
     async def _release(self, rows: list[OutboxMessage]) -> None:
-        """Rows not tried in this pass (the pass ran out of time) go back as they were."""
-        for row in rows:
-            await self._update(row.id, {})
+        """Rows not tried in this pass (the pass ran out of time) go back as they were, in one update."""
+        if not rows:
+            return
+        async with self.db.transaction() as session:
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_([row.id for row in rows]))
+                .where(col(OutboxMessage.lease_owner) == self.owner)
+                .values(lease_owner=None, lease_until=None)
+            )
