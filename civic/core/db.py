@@ -2,17 +2,25 @@
 
 SQLite (the default) runs in WAL mode with a busy timeout. Its write transactions start with
 `BEGIN IMMEDIATE`: a deferred transaction that later tries to write fails with "database is locked"
-instead of waiting, so writers must take the lock up front and queue on the busy timeout.
+instead of waiting, so writers must take the lock up front.
+Within one process, write transactions also queue on an asyncio lock (`WriteGate`) before they ask
+SQLite for its lock: SQLite's busy handler polls with growing sleeps and serves no one in order, so
+under a burst of a few hundred writers some waited past the busy timeout and failed while others were
+served many times over. The gate serves them first come, first served; the busy timeout is left for
+the other processes (the mail worker, the CLI).
 Reads use a second engine whose transactions begin deferred, so readers never queue behind writers.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -88,6 +96,35 @@ def _install_sqlite_hooks(engine: AsyncEngine, begin: str) -> None:
         conn.exec_driver_sql(begin)
 
 
+# True inside a gated write transaction, and in every task started from inside one (tasks copy the
+# context): such a transaction is nested, and waiting on the gate its own caller holds would never end.
+_INSIDE_WRITE = ContextVar("civic_inside_sqlite_write", default=False)
+
+
+class WriteGate:
+    """One in-process SQLite write transaction at a time, first come, first served.
+
+    A lock per event loop, because an asyncio.Lock belongs to the loop it first waits on (tests and the
+    CLI run one loop after another). A nested write transaction passes straight through to SQLite's
+    busy timeout, which is what it met before the gate existed."""
+
+    def __init__(self) -> None:
+        self._locks: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = WeakKeyDictionary()
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        if _INSIDE_WRITE.get():
+            yield
+            return
+        lock = self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        async with lock:
+            inside = _INSIDE_WRITE.set(True)
+            try:
+                yield
+            finally:
+                _INSIDE_WRITE.reset(inside)
+
+
 class Database:
     """A write engine and a read engine (the same one on PostgreSQL) with their session factories."""
 
@@ -102,13 +139,18 @@ class Database:
         else:
             self.write_engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20)
             self.read_engine = self.write_engine
+        self._gate = WriteGate() if self.is_sqlite else None
         self._writes = async_sessionmaker(self.write_engine, class_=AsyncSession, expire_on_commit=False)
         self._reads = async_sessionmaker(self.read_engine, class_=AsyncSession, expire_on_commit=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A write transaction: committed when the block ends, rolled back if it raises."""
-        async with self._writes() as session, session.begin():
+        if self._gate is None:
+            async with self._writes() as session, session.begin():
+                yield session
+            return
+        async with self._gate.held(), self._writes() as session, session.begin():
             yield session
 
     @asynccontextmanager
