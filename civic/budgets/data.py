@@ -12,7 +12,8 @@ from starlette.responses import Response
 from civic.budgets import results, service
 from civic.budgets.models import Feasibility, pk
 from civic.core.db import reading
-from civic.core.opendata import Dataset, csv_response, json_response, register_dataset
+from civic.core.opendata import Dataset, register_dataset
+from civic.core.publish import csv_of_records, json_response
 
 PROPOSAL_FIELDS = (
     ("budget", "the youth budget's short name"),
@@ -142,7 +143,4 @@ async def dataset(request: Request) -> Response:
     rows = await load(request)
     if fmt == "json":
         return json_response(rows)
-    header = [f for f, _ in fields]
-    return csv_response(
-        header, ([row.get(f, "") for f in header] for row in rows), f"youth-budget-{name}.csv"
-    )
+    return csv_of_records([f for f, _ in fields], rows, f"youth-budget-{name}.csv")

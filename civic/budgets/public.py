@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from civic.budgets import forms, results, service
 from civic.budgets.models import AGE_BANDS, BudgetProcess, Feasibility, IdeaStatus, pk
@@ -20,12 +18,17 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import error_list, read_form
 from civic.core.paths import parse_id
+from civic.core.publish import OGL, csv_of_records, json_response
 from civic.core.ratelimit import rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 
-LICENCE = "Open Government Licence v3.0"
-OPEN_DATA_HEADERS = {"Cache-Control": "public, max-age=300", "X-Licence": LICENCE}
+OPEN_DATA_CACHE = "public, max-age=300"
+PROPOSAL_COLUMNS = ("number", "title", "summary", "area", "cost", "feasibility", "reason")
+RESULT_COLUMNS = ("area", "project", "title", "cost", "votes", "funded", "stage", "explanation")
+DELIVERY_COLUMNS = (
+    "project", "title", "cost", "owner", "status", "percent", "latest_update", "latest_update_at",
+)  # fmt: skip
 
 
 async def load_process(session: AsyncSession, request: Request) -> BudgetProcess:
@@ -134,25 +137,12 @@ def _proposal_rows(rows: list[Any], areas: dict[int | None, str]) -> list[dict[s
     ]
 
 
-def as_csv(rows: list[dict[str, Any]], name: str) -> Response:
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _safe_cell(v) for k, v in row.items()})
-    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": f'attachment; filename="{name}.csv"'}
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def _safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        return "'" + value
-    return value
+def as_csv(columns: tuple[str, ...], rows: list[dict[str, Any]], name: str) -> Response:
+    return csv_of_records(columns, rows, f"{name}.csv", cache=OPEN_DATA_CACHE)
 
 
 def as_json(rows: Any) -> Response:
-    return JSONResponse({"licence": LICENCE, "data": rows}, headers=OPEN_DATA_HEADERS)
+    return json_response(rows, cache=OPEN_DATA_CACHE)
 
 
 def _fmt(request: Request) -> str:
@@ -169,7 +159,7 @@ async def proposals_data(request: Request) -> Response:
         areas: dict[int | None, str] = {a.id: a.name for a in await service.areas_of(session, pk(process.id))}
         rows = _proposal_rows(await service.proposals_of(session, pk(process.id)), areas)
     if request.path_params["fmt"] == "csv":
-        return as_csv(rows, f"{process.slug}-proposals")
+        return as_csv(PROPOSAL_COLUMNS, rows, f"{process.slug}-proposals")
     return as_json(rows)
 
 
@@ -198,7 +188,6 @@ async def results_page(request: Request) -> Response:
         "numbers": {p.id: p.number for p in proposals_},
         "overrides": overrides,
         "turnout": turnout,
-        "shown_count": results.shown_count,
     }
     return render_page(request, "budgets/results.html", context)
 
@@ -210,7 +199,7 @@ async def results_data(request: Request) -> Response:
         result = await _published(session, process)
         rows = results.result_rows(result, await service.proposals_of(session, pk(process.id)))
     if request.path_params["fmt"] == "csv":
-        return as_csv(rows, f"{process.slug}-results")
+        return as_csv(RESULT_COLUMNS, rows, f"{process.slug}-results")
     return as_json(
         {
             "process": process.slug,
@@ -229,7 +218,11 @@ async def ballots_pb(request: Request) -> Response:
         await _published(session, process)
         area = request.query_params.get("area")
         text = await results.export_pabulib(session, process, parse_id(area))
-    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": f'attachment; filename="{process.slug}.pb"'}
+    headers = {
+        "Cache-Control": OPEN_DATA_CACHE,
+        "X-Licence": OGL,
+        "Content-Disposition": f'attachment; filename="{process.slug}.pb"',
+    }
     return Response(text, media_type="text/plain; charset=utf-8", headers=headers)
 
 
@@ -264,7 +257,7 @@ async def delivery_data(request: Request) -> Response:
         for p in proposals_
     ]
     if request.path_params["fmt"] == "csv":
-        return as_csv(rows, f"{process.slug}-delivery")
+        return as_csv(DELIVERY_COLUMNS, rows, f"{process.slug}-delivery")
     for row, p in zip(rows, proposals_, strict=True):  # JSON can carry every dated update
         row["updates"] = [
             {"at": u.at.isoformat(), "status": u.status.value, "percent": u.percent, "text": u.text}

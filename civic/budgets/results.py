@@ -29,9 +29,8 @@ from civic.budgets.models import (
 )
 from civic.budgets.service import areas_of, overrides_of, proposals_of
 from civic.core import audit
+from civic.core.publish import OGL, shown_breakdown, shown_count
 from civic.core.users import StaffUser
-
-SUPPRESS_BELOW = 5
 
 
 async def ballots_by_area(session: AsyncSession, process_id: int) -> dict[int | None, list[list[int]]]:
@@ -181,24 +180,8 @@ class Turnout:
         return round(100 * self.codes_used / self.codes_issued)
 
 
-def shown_count(count: int) -> str:
-    return "fewer than 5" if 0 < count < SUPPRESS_BELOW else f"{count:,}"
-
-
-def suppress(counts: list[int]) -> list[str]:
-    """One breakdown of the ballots, as published. Its counts add up to the total, so hiding a single
-    small count would not hide it: subtracting the others from the total gives it back. When exactly one
-    count is under 5, the next smallest non-zero count is hidden too."""
-    small = [i for i, c in enumerate(counts) if 0 < c < SUPPRESS_BELOW]
-    also: set[int] = set()
-    if len(small) == 1:
-        others = sorted((c, i) for i, c in enumerate(counts) if c > 0 and i != small[0])
-        also = {others[0][1]} if others else set()
-    return ["not shown" if i in also else shown_count(c) for i, c in enumerate(counts)]
-
-
 def _breakdown(dimension: str, labelled: list[tuple[str, int]]) -> list[tuple[str, str, str]]:
-    shown = suppress([count for _, count in labelled])
+    shown = shown_breakdown([count for _, count in labelled])
     return [(dimension, label, text) for (label, _), text in zip(labelled, shown, strict=True)]
 
 
@@ -269,7 +252,7 @@ async def export_pabulib(session: AsyncSession, process: BudgetProcess, area_id:
         "budget": scope[2],
         "vote_type": "approval",
         "rule": "equalshares" if process.rule.value == "mes" else "greedy",
-        "licence": "Open Government Licence v3.0",
+        "licence": OGL,
     }
     projects = [pabulib.PbProject(str(p.number), p.cost, p.title) for p in proposals]
     return pabulib.write(meta, projects, ballots)

@@ -10,13 +10,13 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
 from civic.core.inputs import clean_fields
+from civic.core.publish import FORMULA_START
 
 Errors = dict[str, str]
 MAX_FIELDS = 500
 # Where the CSRF middleware leaves a urlencoded form it has already parsed (see parse_urlencoded).
 PARSED_FORM = "civic.form"
 LINK_RE = re.compile(r"(https?://|www\.|\.[a-z]{2,}/)", re.IGNORECASE)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,8 @@ def check_length(
 
 
 def check_no_formula(errors: Errors, field: str, value: str, label: str) -> None:
-    """Refuse values a spreadsheet would run as a formula when our CSV exports are opened."""
+    """Refuse values a spreadsheet would run as a formula when our CSV exports are opened (the exports
+    defuse them anyway; refusing here keeps names readable in every spreadsheet)."""
     if value.startswith(FORMULA_START):
         errors.setdefault(field, f"{label[0].upper()}{label[1:]} must not start with = + - or @")
 

@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 from civic.config import Settings
 from civic.core import localtime, rules
 from civic.core.csrf_tokens import page_token
+from civic.core.publish import OGL, OGL_URL, shown_count
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
@@ -95,7 +96,9 @@ def make_environment() -> Environment:
         money=format_money,
         local_input=localtime.input_value,
         local_date_input=localtime.date_input_value,
+        shown_count=shown_count,  # the small-count rule, the same as open data's
     )
+    env.globals.update(shown_count=shown_count, licence=OGL, licence_url=OGL_URL)
     return env
 
 

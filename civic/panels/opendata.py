@@ -17,8 +17,8 @@ from starlette.responses import Response
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.localtime import format_date, format_datetime
-from civic.core.opendata import PUBLIC_CACHE, Dataset, csv_response, json_response, register_dataset
-from civic.core.templating import render_page
+from civic.core.opendata import Dataset, register_dataset
+from civic.core.publish import PUBLIC_CACHE, FeedEntry, atom_response, csv_of_records, json_response
 from civic.panels import membership, rescheduling, service
 from civic.panels.models import Decision, MeetingChange, Motion, Panel, PanelMeeting
 from civic.panels.procedure import AGENDA_PUBLIC, MeetingState
@@ -155,8 +155,7 @@ async def decision_rows(session: AsyncSession, request: Request) -> list[dict[st
 
 
 def _csv(rows: list[dict[str, Any]], fields: tuple[tuple[str, str], ...], filename: str) -> Response:
-    names = [name for name, _ in fields]
-    return csv_response(names, ([row[name] for name in names] for row in rows), filename)
+    return csv_of_records([name for name, _ in fields], rows, filename)
 
 
 async def meetings_json(request: Request) -> Response:
@@ -196,19 +195,21 @@ async def feed(request: Request) -> Response:
             )
         ).all()
     entries = [_meeting_entry(m, changes.get(m.id or 0, [])) for m in meetings] + [
-        {"id": f"decision-{d.id}", "title": f"Decision: {d.text[:120]}", "href": f"/panels/decisions/{d.id}",
-         "updated": d.decided_at, "summary": d.reasons}
+        FeedEntry(f"/panels/decisions/{d.id}", f"Decision: {d.text[:120]}", d.decided_at, d.reasons)
         for d in decisions
-    ]  # fmt: skip
-    entries.sort(key=lambda e: e["updated"], reverse=True)
-    updated = entries[0]["updated"] if entries else panel.created_at
-    context = {"panel": panel, "entries": entries[:50], "updated": updated, "now": clock_now(request)}
-    response = render_page(request, "panels/feed.xml", context, headers=CACHE)
-    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
-    return response
+    ]
+    entries.sort(key=lambda e: e.updated, reverse=True)
+    return atom_response(
+        request.app.state.settings,
+        path=f"/panels/{panel.slug}/feed.atom",
+        title=f"{panel.name}: agendas and decisions",
+        entries=entries[:50],
+        page=f"/panels/{panel.slug}",
+        empty_since=panel.created_at,
+    )
 
 
-def _meeting_entry(meeting: PanelMeeting, changes: list[MeetingChange]) -> dict[str, Any]:
+def _meeting_entry(meeting: PanelMeeting, changes: list[MeetingChange]) -> FeedEntry:
     """A meeting's Atom entry; a move after publication updates it, so feed readers show it again."""
     summary = f"{meeting.state.label}. {meeting.place}"
     updated = meeting.agenda_published_at or meeting.created_at
@@ -220,8 +221,8 @@ def _meeting_entry(meeting: PanelMeeting, changes: list[MeetingChange]) -> dict[
             else f". Changed: {last.reason}"
         )
         updated = last.changed_at
-    return {"id": f"meeting-{meeting.id}", "title": f"Agenda: meeting on {format_date(meeting.starts_at)}",
-            "href": f"/panels/meetings/{meeting.id}", "updated": updated, "summary": summary}  # fmt: skip
+    title = f"Agenda: meeting on {format_date(meeting.starts_at)}"
+    return FeedEntry(f"/panels/meetings/{meeting.id}", title, updated, summary)
 
 
 def _ics_text(value: str) -> str:

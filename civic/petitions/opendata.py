@@ -11,14 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.db import reading
-from civic.core.opendata import (
-    Dataset,
-    FeedEntry,
-    atom_response,
-    csv_response,
-    json_response,
-    register_dataset,
-)
+from civic.core.opendata import Dataset, register_dataset
+from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
 from civic.petitions.counting import public_ward_counts
 from civic.petitions.models import PUBLISHED_STATES, Petition
 from civic.petitions.views import ward_names
@@ -81,7 +75,7 @@ async def wards_csv(request: Request) -> Response:
     async with reading(request) as session:
         rows = await _ward_counts(session)
     header = [name for name, _ in WARD_FIELDS]
-    return csv_response(header, ([r[h] for h in header] for r in rows), "petition-signatures-by-ward.csv")
+    return csv_of_records(header, rows, "petition-signatures-by-ward.csv")
 
 
 def _entry(petition: Petition) -> FeedEntry:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading
 from civic.core.htmx import is_htmx
+from civic.core.publish import csv_of_records, json_document
 from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.petitions.accountability import Answer, published_answer, published_answers
@@ -37,10 +36,6 @@ from civic.petitions.views import (
     petition_id,
     policy,
     ward_names,
-)
-
-LICENCE = (
-    "Open Government Licence v3.0 https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 )
 
 
@@ -221,8 +216,8 @@ async def list_json(request: Request) -> Response:
     async with reading(request) as session:
         listing = await list_public(session, state=state, query=query, page=page, page_size=100)
         rows = await _rows(session, listing.petitions)
-    body = {"licence": LICENCE, "page": page, "total": listing.total, "petitions": rows}
-    return JSONResponse(body, headers=cacheable(request, 30))
+    body = {"page": page, "total": listing.total, "petitions": rows}
+    return json_document(body, cache=cacheable(request, 30)["Cache-Control"])
 
 
 async def petition_json(request: Request) -> Response:
@@ -233,13 +228,7 @@ async def petition_json(request: Request) -> Response:
         assert petition.id is not None
         wards = await counts(request).wards(session, petition.id)
     row["wards"] = [{"ward_code": code, "ward": names.get(code, code), "count": n} for code, n in wards]
-    row["licence"] = LICENCE
-    return JSONResponse(row, headers=cacheable(request, 10))
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+    return json_document(row, cache=cacheable(request, 10)["Cache-Control"])
 
 
 CSV_COLUMNS = (
@@ -254,21 +243,24 @@ async def list_csv(request: Request) -> Response:
     async with reading(request) as session:
         listing = await list_public(session, state=state, query=query, page=1, page_size=5000)
         rows = await _rows(session, listing.petitions)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        response, debate = row["response"] or {}, row["debate"] or {}
-        flat = {
-            **row,
-            "response_summary": response.get("summary"),
-            "response_published_at": response.get("published_at"),
-            "debate_scheduled_for": debate.get("scheduled_for"),
-            "debate_outcome": debate.get("outcome"),
-        }
-        writer.writerow([_cell(flat.get(column)) for column in CSV_COLUMNS])
-    headers = {**cacheable(request, 60), "Content-Disposition": 'attachment; filename="petitions.csv"'}
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    return csv_of_records(
+        CSV_COLUMNS,
+        [_flat(row) for row in rows],
+        "petitions.csv",
+        cache=cacheable(request, 60)["Cache-Control"],
+    )
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A petition's record with its response and debate flattened into CSV columns."""
+    response, debate = row["response"] or {}, row["debate"] or {}
+    return {
+        **row,
+        "response_summary": response.get("summary"),
+        "response_published_at": response.get("published_at"),
+        "debate_scheduled_for": debate.get("scheduled_for"),
+        "debate_outcome": debate.get("outcome"),
+    }
 
 
 async def thanks(request: Request) -> Response:

@@ -7,20 +7,19 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
 from civic.core.db import reading
-from civic.core.opendata import OGL, OGL_URL, PUBLIC_CACHE, Dataset, csv_response, register_dataset
+from civic.core.opendata import Dataset, register_dataset
+from civic.core.publish import FEWER, SMALL_COUNT_NOTE, csv_response, json_bare, json_document
 from civic.priorities.models import RoundState
 from civic.priorities.public import neighbourhood_view, priority_record, result_record, round_record
 from civic.priorities.public_routes import load_hood
 from civic.priorities.results import ranked
 from civic.priorities.service import candidates_of, rounds_of
 
-LICENCE = f"{OGL}: {OGL_URL}"
-CACHE = {"Cache-Control": PUBLIC_CACHE, "Access-Control-Allow-Origin": "*"}
 PRIORITY_FIELDS = (
     ("neighbourhood", "the police neighbourhood's identifier"),
     ("id", "Civic's number for the priority"),
@@ -51,7 +50,7 @@ register_dataset(
     Dataset(
         "Police priority votes: results",
         "Results of every published round: online votes from residents and from people who work there, "
-        "public meeting show-of-hands counts and totals. Counts under 5 are given as 'fewer than 5'.",
+        f"public meeting show-of-hands counts and totals. Counts from 1 to 4 are given as '{FEWER}'.",
         (("CSV", "/priorities/data/results.csv"),),
         (
             ("neighbourhood", "the police neighbourhood's identifier"),
@@ -69,14 +68,6 @@ register_dataset(
 )
 
 
-def _json(data: Any) -> Response:
-    return JSONResponse(data, headers=CACHE)
-
-
-def _csv(name: str, header: list[str], rows: list[list[Any]]) -> Response:
-    return csv_response(header, rows, name)  # defuses cells a spreadsheet would run as formulas
-
-
 async def police_uk(request: Request) -> Response:
     """The current priorities in police.uk's shape: a list of {issue, issue-date, action, action-date}."""
     from civic.priorities.public import police_uk as shape
@@ -84,7 +75,7 @@ async def police_uk(request: Request) -> Response:
     hood = await load_hood(request)
     async with reading(request) as session:
         view = await neighbourhood_view(session, hood)
-    return _json(shape(view))
+    return json_bare(shape(view))
 
 
 async def full_json(request: Request) -> Response:
@@ -96,13 +87,12 @@ async def full_json(request: Request) -> Response:
         records = [await round_record(session, r) for r in rounds]
     data = {
         "neighbourhood": {"slug": hood.slug, "name": hood.name},
-        "licence": LICENCE,
-        "small_counts": "counts under 5 are given as the text 'fewer than 5'",
+        "small_counts": SMALL_COUNT_NOTE,
         "current_priorities": [priority_record(t, at) for t in view.current],
         "past_priorities": [priority_record(t, at) for _r, items in view.past for t in items],
         "rounds": records,
     }
-    return _json(data)
+    return json_document(data)
 
 
 PRIORITY_HEADER = [name for name, _meaning in PRIORITY_FIELDS]
@@ -160,26 +150,26 @@ async def priorities_csv(request: Request) -> Response:
     hood = await load_hood(request)
     async with reading(request) as session:
         rows = await _priority_rows(session, [hood], now(request))
-    return _csv(f"priorities-{hood.slug}.csv", PRIORITY_HEADER, rows)
+    return csv_response(PRIORITY_HEADER, rows, f"priorities-{hood.slug}.csv")
 
 
 async def results_csv(request: Request) -> Response:
     hood = await load_hood(request)
     async with reading(request) as session:
         rows = await _result_rows(session, [hood])
-    return _csv(f"priority-results-{hood.slug}.csv", RESULT_HEADER, rows)
+    return csv_response(RESULT_HEADER, rows, f"priority-results-{hood.slug}.csv")
 
 
 async def all_priorities_csv(request: Request) -> Response:
     async with reading(request) as session:
         rows = await _priority_rows(session, await list_neighbourhoods(session), now(request))
-    return _csv("priorities.csv", PRIORITY_HEADER, rows)
+    return csv_response(PRIORITY_HEADER, rows, "priorities.csv")
 
 
 async def all_results_csv(request: Request) -> Response:
     async with reading(request) as session:
         rows = await _result_rows(session, await list_neighbourhoods(session))
-    return _csv("priority-results.csv", RESULT_HEADER, rows)
+    return csv_response(RESULT_HEADER, rows, "priority-results.csv")
 
 
 async def all_priorities_json(request: Request) -> Response:
@@ -187,7 +177,6 @@ async def all_priorities_json(request: Request) -> Response:
     async with reading(request) as session:
         views = [await neighbourhood_view(session, h) for h in await list_neighbourhoods(session)]
     data = {
-        "licence": LICENCE,
         "neighbourhoods": [
             {
                 "slug": v.neighbourhood.slug,
@@ -199,4 +188,4 @@ async def all_priorities_json(request: Request) -> Response:
             for v in views
         ],
     }
-    return _json(data)
+    return json_document(data)

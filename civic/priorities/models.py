@@ -20,7 +20,6 @@ from civic.core.db import UTCDateTime, str_enum
 
 STALE_AFTER = timedelta(days=90)  # no public update for this long: flagged stale
 MAX_REVIEW = timedelta(days=90)  # review date at most this far ahead
-SMALL_COUNT = 5  # public counts under this are shown as "fewer than 5"
 
 
 class RoundState(StrEnum):
@@ -171,7 +170,7 @@ class Candidate(SQLModel, table=True):
     title: str = Field(max_length=120)
     description: str = Field(default="", max_length=600)  # which streets, when
     created_at: datetime = Field(sa_type=UTCDateTime)
-    # Results (exact; public pages show small counts as "fewer than 5").
+    # Results (exact; public pages and data hide small counts: civic.core.publish.shown_count).
     residents: int = 0
     workers: int = 0
     meeting: int = 0
@@ -297,13 +296,3 @@ class PriorityUpdate(SQLModel, table=True):
     text: str = Field(max_length=2000)
     status: PriorityStatus = Field(sa_type=str_enum(PriorityStatus))  # status after this update
     author_id: int | None = Field(default=None, foreign_key="staff_user.id")
-
-
-def public_count(value: int) -> str:
-    """Small numbers could identify people in a small area, so public pages round them away."""
-    return "fewer than 5" if value < SMALL_COUNT else f"{value:,}"
-
-
-def public_count_value(value: int) -> int | str:
-    """The same for open data: an int, or the string "fewer than 5"."""
-    return "fewer than 5" if value < SMALL_COUNT else value

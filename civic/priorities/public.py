@@ -12,13 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.home import OpenItem, open_now
 from civic.core.localtime import format_datetime, local_date
+from civic.core.publish import shown_value
 from civic.priorities.models import (
     Candidate,
     Priority,
     PriorityRound,
     PriorityUpdate,
     RoundState,
-    public_count_value,
 )
 from civic.priorities.results import priorities_of_round, ranked, updates_of
 from civic.priorities.service import candidates_of, meetings_of, rounds_of
@@ -145,10 +145,10 @@ def result_record(c: Candidate) -> dict[str, Any]:
         "category": c.category.value,
         "description": c.description,
         "position": c.position,
-        "online_residents": public_count_value(c.residents),
-        "online_workers": public_count_value(c.workers),
-        "meeting": public_count_value(c.meeting),
-        "total": public_count_value(c.total),
+        "online_residents": shown_value(c.residents),
+        "online_workers": shown_value(c.workers),
+        "meeting": shown_value(c.meeting),
+        "total": shown_value(c.total),
         "became_priority": c.chosen,
     }
 
@@ -168,13 +168,17 @@ async def round_record(session: AsyncSession, item: PriorityRound) -> dict[str, 
     if item.state == RoundState.PUBLISHED:
         meetings = await meetings_of(session, item.id or 0)
         record["turnout"] = {
-            "online_residents": public_count_value(item.resident_voters),
-            "online_workers": public_count_value(item.worker_voters),
-            "meeting_attendance": public_count_value(item.meeting_attendance),
+            "online_residents": shown_value(item.resident_voters),
+            "online_workers": shown_value(item.worker_voters),
+            "meeting_attendance": shown_value(item.meeting_attendance),
         }
-        record["voters_by_ward"] = {code: public_count_value(n) for code, n in item.ward_counts.items()}
+        record["voters_by_ward"] = {code: shown_value(n) for code, n in item.ward_counts.items()}
         record["meetings"] = [
-            {"date": local_date(m.held_on).isoformat(), "place": m.place, "attendance": m.attendance}
+            {
+                "date": local_date(m.held_on).isoformat(),
+                "place": m.place,
+                "attendance": shown_value(m.attendance),
+            }
             for m in meetings
         ]
         record["override_reason"] = item.override_reason or None

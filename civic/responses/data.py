@@ -8,17 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response as HttpResponse
 
 from civic.core.db import reading
-from civic.core.opendata import (
-    DATASETS,
-    OGL,
-    OGL_URL,
-    Dataset,
-    FeedEntry,
-    atom_response,
-    csv_response,
-    json_response,
-    register_dataset,
-)
+from civic.core.opendata import DATASETS, Dataset, register_dataset
+from civic.core.publish import OGL, OGL_URL, FeedEntry, atom_response, csv_of_records, json_response
 from civic.core.templating import render_page
 from civic.responses import service
 from civic.responses.models import Rating, Response
@@ -94,8 +85,7 @@ async def as_json(request: Request) -> HttpResponse:
 
 async def as_csv(request: Request) -> HttpResponse:
     records = [_record(request, item, summary, rating) for item, summary, rating in await _rows(request)]
-    header = [name for name, _ in FIELDS]
-    return csv_response(header, ([r[name] for name in header] for r in records), "responses.csv")
+    return csv_of_records([name for name, _ in FIELDS], records, "responses.csv")
 
 
 async def as_atom(request: Request) -> HttpResponse:

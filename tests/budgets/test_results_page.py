@@ -4,35 +4,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlmodel import col, select, update
 
 from civic.budgets import codes, results, voting
 from civic.budgets.models import BudgetCode, Channel, pk
-from civic.budgets.results import suppress
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.db import Database
 from civic.core.users import Role
 from tests.budgets.conftest import create_budget
 from tests.conftest import SECRET, StaffFactory
 from tests.support.web import WebClient
-
-
-@pytest.mark.parametrize(
-    ("counts", "shown"),
-    [
-        ([6, 3], ["not shown", "fewer than 5"]),  # 9 in all: showing the 6 would give the 3 away
-        ([10, 8, 3], ["10", "not shown", "fewer than 5"]),
-        ([6, 3, 2], ["6", "fewer than 5", "fewer than 5"]),  # two hidden already protect each other
-        ([7, 0], ["7", "0"]),
-        ([3, 0], ["fewer than 5", "0"]),
-        ([1200, 5], ["1,200", "5"]),
-    ],
-)
-def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_total(
-    counts: list[int], shown: list[str]
-) -> None:
-    assert suppress(counts) == shown
 
 
 async def publish(

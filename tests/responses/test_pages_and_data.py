@@ -46,14 +46,14 @@ async def test_report_cards_grade_bodies_and_wards(
 
 
 # Summaries a spreadsheet would run as formulas, and what the CSV must hold instead: the core guard
-# (civic/core/opendata.py) puts an apostrophe before a cell that starts with = + - or @, unless the
-# cell is a plain number.
+# (civic/core/publish.py) puts an apostrophe before text that starts with = + - @ tab or CR. Only real
+# numbers are written as they are; a summary is text even when it reads "-42".
 FORMULAS = {
     "3": ('=HYPERLINK("http://evil.example","Click")', '\'=HYPERLINK("http://evil.example","Click")'),
     "4": ("+SUM(A1:A9)", "'+SUM(A1:A9)"),
     "5": ("-2+3", "'-2+3"),
     "6": ("@cmd|' /C calc'!A0", "'@cmd|' /C calc'!A0"),
-    "7": ("-42", "-42"),
+    "7": ("-42", "'-42"),
     "8": ("Answer =1+1", "Answer =1+1"),
 }
 
