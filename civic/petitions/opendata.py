@@ -13,9 +13,9 @@ from starlette.responses import Response
 from civic.core.db import reading
 from civic.core.opendata import Dataset, register_dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
-from civic.petitions.counting import public_ward_counts
 from civic.petitions.models import PUBLISHED_STATES, Petition
-from civic.petitions.views import ward_names
+from civic.petitions.service_counting import public_ward_counts
+from civic.petitions.web_common import ward_names
 
 FEED_SIZE = 50
 
