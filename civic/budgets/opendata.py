@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.budgets import service, service_results
-from civic.budgets.models import Feasibility, pk
+from civic.budgets.models import BudgetDelivery, BudgetDeliveryUpdate, BudgetProposal, Feasibility, pk
 from civic.core.db import reading
 from civic.core.opendata import Dataset, register_dataset
 from civic.core.publish import csv_of_records, json_response
@@ -72,24 +72,49 @@ for title, description, name, fields in (
     )
 
 
+def proposal_record(p: BudgetProposal, areas: dict[int | None, str]) -> dict[str, Any]:
+    """A checked project as every proposals file shows it (each file picks its columns)."""
+    return {
+        "number": p.number,
+        "title": p.title,
+        "summary": p.summary,
+        "area": areas.get(p.area_id, ""),
+        "cost": p.cost,
+        "feasibility": p.feasibility.value,
+        "reason": p.reason,
+    }
+
+
+def delivery_record(
+    p: BudgetProposal, delivery: BudgetDelivery, latest: list[BudgetDeliveryUpdate]
+) -> dict[str, Any]:
+    """A funded project's progress as every delivery file shows it; `latest` is newest first."""
+    return {
+        "project": p.number,
+        "title": p.title,
+        "cost": p.cost,
+        "owner": delivery.owner,
+        "status": delivery.status.value,
+        "percent": delivery.percent,
+        "latest_update": latest[0].text if latest else "",
+        "latest_update_at": latest[0].at.isoformat() if latest else "",
+    }
+
+
+def _pick(fields: tuple[tuple[str, str], ...], record: dict[str, Any]) -> dict[str, Any]:
+    return {name: record[name] for name, _ in fields}
+
+
 async def _proposals(request: Request) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     async with reading(request) as session:
         for process in await service.list_processes(session):
             areas = {a.id: a.name for a in await service.areas_of(session, pk(process.id))}
-            for p in await service.proposals_of(session, pk(process.id)):
-                if p.feasibility != Feasibility.PENDING:
-                    rows.append(
-                        {
-                            "budget": process.slug,
-                            "number": p.number,
-                            "title": p.title,
-                            "area": areas.get(p.area_id, ""),
-                            "cost": p.cost,
-                            "feasibility": p.feasibility.value,
-                            "reason": p.reason,
-                        }
-                    )
+            rows += [
+                _pick(PROPOSAL_FIELDS, {"budget": process.slug, **proposal_record(p, areas)})
+                for p in await service.proposals_of(session, pk(process.id))
+                if p.feasibility != Feasibility.PENDING
+            ]
     return rows
 
 
@@ -113,20 +138,16 @@ async def _delivery(request: Request) -> list[dict[str, Any]]:
             tracked = await service.deliveries_of(session, pk(process.id))
             proposals = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
             updates = await service.updates_of(session, [pk(p.id) for p in proposals])
-            for p in proposals:
-                d, latest = tracked[pk(p.id)], updates.get(pk(p.id), [])
-                rows.append(
+            rows += [
+                _pick(
+                    DELIVERY_FIELDS,
                     {
                         "budget": process.slug,
-                        "project": p.number,
-                        "title": p.title,
-                        "owner": d.owner,
-                        "status": d.status.value,
-                        "percent": d.percent,
-                        "latest_update": latest[0].text if latest else "",
-                        "latest_update_at": latest[0].at.isoformat() if latest else "",
-                    }
+                        **delivery_record(p, tracked[pk(p.id)], updates.get(pk(p.id), [])),
+                    },
                 )
+                for p in proposals
+            ]
     return rows
 
 

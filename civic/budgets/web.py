@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import forms, service, service_results
+from civic.budgets import forms, opendata, service, service_results
 from civic.budgets.models import AGE_BANDS, BudgetProcess, Feasibility, IdeaStatus, pk
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
@@ -121,22 +121,6 @@ async def proposals(request: Request) -> Response:
     )
 
 
-def _proposal_rows(rows: list[Any], areas: dict[int | None, str]) -> list[dict[str, Any]]:
-    return [
-        {
-            "number": p.number,
-            "title": p.title,
-            "summary": p.summary,
-            "area": areas.get(p.area_id, ""),
-            "cost": p.cost,
-            "feasibility": p.feasibility.value,
-            "reason": p.reason,
-        }
-        for p in rows
-        if p.feasibility != Feasibility.PENDING
-    ]
-
-
 def as_csv(columns: tuple[str, ...], rows: list[dict[str, Any]], name: str) -> Response:
     return csv_of_records(columns, rows, f"{name}.csv", cache=OPEN_DATA_CACHE)
 
@@ -157,7 +141,11 @@ async def proposals_data(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
         areas: dict[int | None, str] = {a.id: a.name for a in await service.areas_of(session, pk(process.id))}
-        rows = _proposal_rows(await service.proposals_of(session, pk(process.id)), areas)
+        rows = [
+            opendata.proposal_record(p, areas)
+            for p in await service.proposals_of(session, pk(process.id))
+            if p.feasibility != Feasibility.PENDING
+        ]
     if request.path_params["fmt"] == "csv":
         return as_csv(PROPOSAL_COLUMNS, rows, f"{process.slug}-proposals")
     return as_json(rows)
@@ -243,19 +231,7 @@ async def delivery_data(request: Request) -> Response:
         tracked = await service.deliveries_of(session, pk(process.id))
         proposals_ = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
         updates = await service.updates_of(session, [pk(p.id) for p in proposals_])
-    rows: list[dict[str, Any]] = [
-        {
-            "project": p.number,
-            "title": p.title,
-            "cost": p.cost,
-            "owner": tracked[pk(p.id)].owner,
-            "status": tracked[pk(p.id)].status.value,
-            "percent": tracked[pk(p.id)].percent,
-            "latest_update": updates[pk(p.id)][0].text if updates.get(pk(p.id)) else "",
-            "latest_update_at": updates[pk(p.id)][0].at.isoformat() if updates.get(pk(p.id)) else "",
-        }
-        for p in proposals_
-    ]
+    rows = [opendata.delivery_record(p, tracked[pk(p.id)], updates.get(pk(p.id), [])) for p in proposals_]
     if request.path_params["fmt"] == "csv":
         return as_csv(DELIVERY_COLUMNS, rows, f"{process.slug}-delivery")
     for row, p in zip(rows, proposals_, strict=True):  # JSON can carry every dated update

@@ -9,7 +9,7 @@ from starlette.responses import Response as HttpResponse
 
 from civic.core.db import reading
 from civic.core.opendata import DATASETS, Dataset, register_dataset
-from civic.core.publish import OGL, OGL_URL, FeedEntry, atom_response, csv_of_records, json_response
+from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
 from civic.core.templating import render_page
 from civic.responses import service
 from civic.responses.models import Rating, Response
@@ -107,6 +107,4 @@ async def as_atom(request: Request) -> HttpResponse:
 
 async def hub(request: Request) -> HttpResponse:
     datasets = sorted(DATASETS, key=lambda d: (d.feature, d.title))
-    return render_page(
-        request, "responses/data_hub.html", {"datasets": datasets, "ogl": OGL, "ogl_url": OGL_URL}
-    )
+    return render_page(request, "responses/data_hub.html", {"datasets": datasets})
