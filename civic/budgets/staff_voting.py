@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,6 +19,7 @@ from civic.core.errors import Conflict
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.paths import path_id
+from civic.core.publish import csv_text
 from civic.core.rules import require
 from civic.core.templating import render_page
 
@@ -91,24 +90,17 @@ async def create_codes(request: Request) -> Response:
         )
     no_store = {"Cache-Control": "no-store"}
     if text(form, "format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["code", "batch", "area", "age_band", "vote_at"])
-        for code in plain:
-            writer.writerow(
-                [
-                    code,
-                    label,
-                    "" if area is None else area.name,
-                    band,
-                    settings.url(f"/budgets/{process.slug}/vote"),
-                ]
-            )
+        vote_at = settings.url(f"/budgets/{process.slug}/vote")
+        area_name = "" if area is None else area.name
+        body = csv_text(
+            ["code", "batch", "area", "age_band", "vote_at"],
+            ([code, label, area_name, band, vote_at] for code in plain),
+        )  # the label is staff's text: guarded like every other CSV cell
         headers = {
             **no_store,
             "Content-Disposition": f'attachment; filename="{process.slug}-codes-{batch.id}.csv"',
         }
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     context = {
         "process": process,
         "batch": batch,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -213,6 +215,18 @@ async def test_codes_download_as_csv_once(web: WebClient, make_staff: StaffFacto
     assert response.headers["content-type"].startswith("text/csv")
     lines = response.text.strip().splitlines()
     assert lines[0] == "code,batch,area,age_band,vote_at" and len(lines) == 5
+
+
+async def test_a_batch_label_that_starts_like_a_formula_is_defused_in_the_codes_file(
+    web: WebClient, make_staff: StaffFactory, budget: Budget
+) -> None:
+    worker = await make_staff(Role.YOUTH_WORKER)
+    await web.login(worker.email, PASSWORD)
+    response = await web.post_form(
+        f"/budgets/staff/{budget.slug}/codes", {"label": "=HYPERLINK(1)", "size": "1", "format": "csv"}
+    )
+    [row] = list(csv.DictReader(io.StringIO(response.text)))
+    assert row["batch"] == "'=HYPERLINK(1)"
 
 
 async def test_code_guessing_is_rate_limited(another_web: WebClient, budget: Budget) -> None:
