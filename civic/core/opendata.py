@@ -1,6 +1,7 @@
-"""The open data catalogue: features register each public dataset with its formats and fields;
-the open data hub page lists them all under the Open Government Licence v3.0. How the files
-themselves are written (CSV guard, licence wrapper, Atom) is civic.core.publish."""
+"""The open data catalogue: each feature lists its public datasets (formats and fields) in its
+FEATURE; the app gathers them into DATASETS, and the open data hub page lists them all under the
+Open Government Licence v3.0. How the files themselves are written (CSV guard, licence wrapper,
+Atom, small counts) is civic.core.publish."""
 
 from __future__ import annotations
 
@@ -16,9 +17,4 @@ class Dataset:
     feature: str = ""
 
 
-DATASETS: list[Dataset] = []
-
-
-def register_dataset(dataset: Dataset) -> Dataset:
-    DATASETS.append(dataset)
-    return dataset
+DATASETS: list[Dataset] = []  # every feature's datasets, filled in by civic.features

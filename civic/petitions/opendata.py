@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.db import reading
-from civic.core.opendata import Dataset, register_dataset
+from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
 from civic.petitions.models import PUBLISHED_STATES, Petition
 from civic.petitions.service_counting import public_ward_counts
@@ -38,23 +38,21 @@ WARD_FIELDS = (
     ("signatures", "confirmed, counted signatures from that ward"),
 )
 
-register_dataset(
+DATASETS = (
     Dataset(
         "Petitions",
         "Every published petition with its signature count, thresholds, the council's response and debate.",
         (("JSON", "/petitions.json"), ("CSV", "/petitions.csv"), ("Atom", "/petitions.atom")),
         PETITION_FIELDS,
         "Petitions",
-    )
-)
-register_dataset(
+    ),
     Dataset(
         "Petition signatures by ward",
         "How many counted signatures each published petition has from each ward.",
         (("JSON", "/petitions/signatures-by-ward.json"), ("CSV", "/petitions/signatures-by-ward.csv")),
         WARD_FIELDS,
         "Petitions",
-    )
+    ),
 )
 
 

@@ -7,8 +7,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response as HttpResponse
 
+from civic.core import opendata as catalogue
 from civic.core.db import reading
-from civic.core.opendata import DATASETS, Dataset, register_dataset
+from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
 from civic.core.templating import render_page
 from civic.responses import service
@@ -30,14 +31,14 @@ FIELDS = (
     ("rating_average", "average satisfaction rating from the people who asked (1 to 5), if any rated it"),
     ("ratings", "how many people rated the response"),
 )
-register_dataset(
+DATASETS = (
     Dataset(
         "Responses",
         "Every published response, whoever gave it and whatever it answered, with its due date and publication date.",
         (("JSON", "/responses.json"), ("CSV", "/responses.csv"), ("Atom", "/responses.atom")),
         FIELDS,
         "Responses",
-    )
+    ),
 )
 
 
@@ -106,5 +107,5 @@ async def as_atom(request: Request) -> HttpResponse:
 
 
 async def hub(request: Request) -> HttpResponse:
-    datasets = sorted(DATASETS, key=lambda d: (d.feature, d.title))
+    datasets = sorted(catalogue.DATASETS, key=lambda d: (d.feature, d.title))
     return render_page(request, "responses/data_hub.html", {"datasets": datasets})
