@@ -18,3 +18,8 @@ class Dataset:
 
 
 DATASETS: list[Dataset] = []  # every feature's datasets, filled in by civic.features
+
+
+def register_dataset(dataset: Dataset) -> Dataset:
+    DATASETS.append(dataset)
+    return dataset
