@@ -1,7 +1,6 @@
 """What youth budgets add to the app, named part by part (civic/features.py lists it)."""
 
-from civic.budgets import answers, cli, demo, jobs, models, opendata, queries, routes, settings
-from civic.budgets import rules as _rules  # noqa: F401 - its predicates are registered by name
+from civic.budgets import answers, cli, demo, jobs, models, opendata, queries, routes, rules, settings
 from civic.core.features import Commands, Feature, NavEntry
 from civic.core.home import staff_link
 
@@ -19,4 +18,5 @@ FEATURE = Feature(
     datasets=opendata.DATASETS,
     demo=(demo.load_budgets,),
     settings=settings.SETTINGS,
+    rules=rules,
 )
