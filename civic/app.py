@@ -20,15 +20,17 @@ from civic.core.auth import AuthMiddleware
 from civic.core.clock import Clock, SystemClock
 from civic.core.csrf import CSRFMiddleware
 from civic.core.db import Database
-from civic.core.errors import BadInput, bad_input, http_exception, server_error
+from civic.core.errors import BadInput, ServiceError, bad_input, http_exception, server_error, service_error
 from civic.core.heap import freeze_startup_objects
 from civic.core.inputs import QueryRuleMiddleware
 from civic.core.outbox import Mail
 from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from civic.core.state import AppState, PartFactory
 from civic.core.templating import STATIC_DIR, make_templates
 from civic.core.worker import Worker
 from civic.panels import routes as panels_routes
 from civic.petitions import routes as petitions_routes
+from civic.petitions import web_state as petitions_state
 from civic.priorities import routes as priorities_routes
 from civic.responses import routes as responses_routes
 from civic.site import routes as site
@@ -55,6 +57,10 @@ TOP_LEVEL: list[BaseRoute] = [
 CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ("/responses/unsubscribe/",)
 
 
+# Each feature's per-process objects (caches, group-commit writers), built once per app at startup.
+PER_PROCESS: list[PartFactory] = [petitions_state.build]
+
+
 def build_routes() -> list[BaseRoute]:
     busiest, *others = [Mount(path, routes=r, name=name) for path, name, r in FEATURES]
     static = Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -70,13 +76,25 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # template file (and of each one it extends or imports) that Jinja makes on every render.
     templates.env.auto_reload = settings.is_development
     db = Database(settings.database_url)
+    clock = clock or SystemClock()
+    mail = Mail(templates.env, settings)
+    state = AppState(
+        settings=settings,
+        db=db,
+        templates=templates,
+        clock=clock,
+        mail=mail,
+        worker=Worker(db, settings, clock, mail),
+    )
+    for factory in PER_PROCESS:
+        state.add(factory)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         freeze_startup_objects()
         async with anyio.create_task_group() as tasks:
             if settings.mail_worker:
-                tasks.start_soon(app.state.worker.run_forever)
+                tasks.start_soon(state.worker.run_forever)
             yield
             tasks.cancel_scope.cancel()
         await db.dispose()
@@ -92,13 +110,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             # The input rule for query strings; forms get it in read_form (civic/core/inputs.py).
             Middleware(QueryRuleMiddleware),
         ],
-        exception_handlers={BadInput: bad_input, HTTPException: http_exception, Exception: server_error},
+        exception_handlers={
+            BadInput: bad_input,
+            HTTPException: http_exception,
+            ServiceError: service_error,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.db = db
-    app.state.templates = templates
-    app.state.clock = clock or SystemClock()
-    app.state.mail = Mail(templates.env, settings)
-    app.state.worker = Worker(db, settings, app.state.clock, app.state.mail)
+    app.state.civic = state
+    # The same objects under their own names, for scripts and tests that hold the app itself.
+    for name in ("settings", "db", "templates", "clock", "mail", "worker"):
+        setattr(app.state, name, getattr(state, name))
     return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, Self
 
 DEV_SECRET: Final = "development-only-secret-change-me"  # noqa: S105 - the refused default
 
@@ -207,3 +207,29 @@ class Settings:
             log_level=get("LOG_LEVEL"),
             extra={k: v for k, v in source.items() if k.isupper() and k not in _DEFAULTS},
         )
+
+
+class FeatureSettings:
+    """Base of a feature's typed settings (a frozen dataclass in the feature's `settings.py`).
+
+    The feature registers its `Setting`s (for the README table and `Settings.value`) and reads them
+    into fields in `from_settings`; handlers get the result with `settings_of(request, Kind)` and jobs
+    with `Kind.of(ctx.settings)`, so no feature code looks a setting up by its name."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def of(cls, settings: Settings) -> Self:
+        """These settings' values, read once per settings object (one per app)."""
+        key = (cls, id(settings))
+        found = _READ.get(key)
+        if found is None or found[0] is not settings:
+            found = _READ[key] = (settings, cls.from_settings(settings))
+        value = found[1]
+        assert isinstance(value, cls)
+        return value
+
+
+_READ: dict[tuple[type[FeatureSettings], int], tuple[Settings, FeatureSettings]] = {}
