@@ -28,6 +28,7 @@ from civic.budgets.web import load_process
 from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value
@@ -342,5 +343,5 @@ async def delivery_update(request: Request) -> Response:
             actor=user,
             now=at,
         )
-        await notify.delivery_updated(session, request.app.state.mail, process, found, update, now=at)
+        await notify.delivery_updated(session, state(request).mail, process, found, update, now=at)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/proposals/{found.number}")

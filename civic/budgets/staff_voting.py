@@ -17,6 +17,7 @@ from civic.budgets.staff import staff
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.errors import Conflict
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
@@ -50,7 +51,7 @@ async def code_batches(request: Request) -> Response:
 async def create_codes(request: Request) -> Response:
     """Codes are shown once: the response *is* the printable cards page or the CSV (no redirect)."""
     user, form, at = staff(request), await read_form(request), now(request)
-    settings = request.app.state.settings
+    settings = state(request).settings
     errors: dict[str, str] = {}
     label = text(form, "label")
     check_length(errors, "label", label, "who the codes are for", maximum=120)
@@ -141,7 +142,7 @@ async def void_code(request: Request) -> Response:
         done = await service_codes.void_code(
             session,
             process,
-            secret=request.app.state.settings.secret_key,
+            secret=state(request).settings.secret_key,
             raw=text(form, "code"),
             actor=user,
             reason=text(form, "reason")[:500] or "Card lost",
@@ -207,5 +208,5 @@ async def publish_results(request: Request) -> Response:
         if latest is None or latest.id != result.id:
             raise Conflict("A newer count exists; publish the newest count.")
         funded = await service_results.publish(session, result, process, actor=user, now=at)
-        await notify.results_published(session, request.app.state.mail, process, funded, now=at)
+        await notify.results_published(session, state(request).mail, process, funded, now=at)
     return redirect_after_post(request, f"/budgets/{process.slug}/results")

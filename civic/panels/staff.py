@@ -20,6 +20,7 @@ from civic.core.areas import Neighbourhood, Ward, list_neighbourhoods, list_ward
 from civic.core.auth import require_role
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.home import staff_link
@@ -84,7 +85,7 @@ async def _area(
     return {
         "ward_code": None,
         "neighbourhood_slug": None,
-        "area_name": request.app.state.settings.council_name,
+        "area_name": state(request).settings.council_name,
     }
 
 

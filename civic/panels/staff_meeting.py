@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.htmx import redirect_after_post
@@ -119,9 +120,9 @@ async def notify(
     """Email the panel's subscribers about this meeting: its agenda, its cancellation or its
     decisions (`what`), once each."""
     context = {"items": rec.items, "decisions": rec.decisions}
-    state = request.app.state
+    shared = state(request)
     await service_subscriptions.notify(
-        session, rec.panel, rec.meeting, what, context, settings=state.settings, mail=state.mail, now=now
+        session, rec.panel, rec.meeting, what, context, settings=shared.settings, mail=shared.mail, now=now
     )
 
 

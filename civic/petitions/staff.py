@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.home import staff_link
@@ -86,8 +87,8 @@ async def moderate_post(request: Request) -> Response:
         )
         await moderate(
             session, petition, actor=actor, decision=values["decision"], reason_code=values["reason_code"],
-            details=values["details"], now=at, policy=policy(request), mail=request.app.state.mail,
-            settings=request.app.state.settings,
+            details=values["details"], now=at, policy=policy(request), mail=state(request).mail,
+            settings=state(request).settings,
         )  # fmt: skip
     forget(request, petition.id or 0)
     return RedirectResponse("/petitions/moderation?done=1", status_code=303)
@@ -164,7 +165,7 @@ async def debate_post(request: Request) -> Response:
         await service_debates.save_debate(
             session, petition, actor=actor, scheduled_for=day, outcome=values["outcome"],
             minutes_url=values["minutes_url"], video_url=values["video_url"], now=at,
-            mail=request.app.state.mail, batch=policy(request).notify_batch,
+            mail=state(request).mail, batch=policy(request).notify_batch,
         )  # fmt: skip
     forget(request, petition.id or 0)
     return RedirectResponse(f"/petitions/{petition.id}?debate=1", status_code=303)

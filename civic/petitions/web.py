@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading
+from civic.core.deps import state
 from civic.core.htmx import is_htmx
 from civic.core.rules import can
 from civic.core.templating import render_page
@@ -24,14 +25,11 @@ from civic.petitions.service_counting import counts_for, next_goal
 from civic.petitions.service_debates import debates_for
 from civic.petitions.web_common import (
     cacheable,
-    counts,
-    fragment_counts,
-    fragments,
     has_csrf_cookie,
+    kept,
     load,
     load_cached,
     load_visible,
-    pages,
     petition_id,
     policy,
     ward_names,
@@ -82,7 +80,7 @@ def ward_chart(rows: list[tuple[str, int]], names: dict[str, str]) -> dict[str, 
 
 async def _page_context(session: AsyncSession, request: Request, petition: Petition) -> dict[str, Any]:
     assert petition.id is not None
-    cache = counts(request)
+    cache = kept(request).counts
     count = await cache.total(session, petition.id) if petition.state in {State.OPEN, State.CLOSED} else 0
     wards = await cache.wards(session, petition.id) if count else []
     names = await ward_names(session)
@@ -108,7 +106,7 @@ async def petition_page(request: Request) -> Response:
         async with reading(request) as session:
             return await _page_context(session, request, await load(session, request))
 
-    context = await pages(request).get_or_load(petition_id(request), read)
+    context = await kept(request).pages.get_or_load(petition_id(request), read)
     user = current_user(request)
     if not can("petitions.view", user, context["petition"], now=now(request)):
         raise HTTPException(404)
@@ -122,7 +120,7 @@ async def count_fragment(request: Request) -> Response:
     seconds = max(1, int(policy(request).count_cache_seconds) or 1)
     shared = has_csrf_cookie(request)
     if is_htmx(request):
-        cached = fragments(request).get(petition_id(request))
+        cached = kept(request).fragments.get(petition_id(request))
         if cached is not None:
             return cached.response(shared=shared)
     petition = await load_cached(request)
@@ -132,19 +130,19 @@ async def count_fragment(request: Request) -> Response:
 
     async def read() -> int:
         async with reading(request) as session:
-            return await counts(request).total(session, pid)
+            return await kept(request).counts.total(session, pid)
 
-    count = await fragment_counts(request).get_or_load(pid, read)
+    count = await kept(request).fragment_counts.get_or_load(pid, read)
     context = {"petition": petition, "progress": progress(petition, count)}
     if not is_htmx(request):
         return render_page(request, "petitions/count.html", context, headers=count_headers(shared, seconds))
     fragment = PreparedFragment(
-        request.app.state.templates.env.get_template("petitions/_count.html").render(context), seconds
+        state(request).templates.env.get_template("petitions/_count.html").render(context), seconds
     )
     if can("petitions.view", None, petition, now=now(request)):
         # Shared with every visitor for a moment, so only what anyone may see (a moderator's view of
         # a petition awaiting moderation is rendered for them alone).
-        fragments(request).put(pid, fragment)
+        kept(request).fragments.put(pid, fragment)
     return fragment.response(shared=shared)
 
 
@@ -231,7 +229,7 @@ async def petition_json(request: Request) -> Response:
         row = (await _rows(session, [petition]))[0]
         names = await ward_names(session)
         assert petition.id is not None
-        wards = await counts(request).wards(session, petition.id)
+        wards = await kept(request).counts.wards(session, petition.id)
     row["wards"] = [{"ward_code": code, "ward": names.get(code, code), "count": n} for code, n in wards]
     row["licence"] = LICENCE
     return JSONResponse(row, headers=cacheable(request, 10))

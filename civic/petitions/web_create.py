@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
@@ -103,7 +104,7 @@ async def _check_or_create(request: Request, stage: str, values: dict[str, str])
             ip=client_ip(request),
             now=at,
             policy=policy(request),
-            mail=request.app.state.mail,
+            mail=state(request).mail,
         )
     return RedirectResponse("/petitions/new/check-email", status_code=303)
 

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, normalise_postcode
 from civic.core.clock import now
 from civic.core.db import reading
+from civic.core.deps import state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
@@ -24,15 +25,12 @@ from civic.petitions.models import Petition, State
 from civic.petitions.service import supporters_count
 from civic.petitions.service_batching import SignRequest
 from civic.petitions.web_common import (
-    confirmer,
-    drafts,
     forget,
     form_page,
+    kept,
     load,
     load_cached,
     policy,
-    postcodes,
-    signer,
 )
 
 HONEYPOT = "website"  # hidden from people; bots fill it in
@@ -94,9 +92,9 @@ async def sign_post(request: Request) -> Response:
         ward_code=ward,
         notify=values["notify"] == "yes",
         ip=client_ip(request),
-        draft=drafts(request).draft(petition, values["name"]),
+        draft=kept(request).drafts.draft(petition, values["name"]),
     )
-    await signer(request).submit(item)
+    await kept(request).signer.submit(item)
     return RedirectResponse(signed_page, status_code=303)
 
 
@@ -117,7 +115,7 @@ async def _ward(request: Request, values: dict[str, str], errors: Errors, *, out
 
     # One lookup however many signers from the same postcode arrive at once (each otherwise took a
     # database connection of its own, opening new ones on a fresh process).
-    ward = await postcodes(request).get_or_load(postcode, lookup)
+    ward = await kept(request).postcodes.get_or_load(postcode, lookup)
     if ward:
         return ward
     return _outside(values, errors, outside_allowed=outside_allowed)
@@ -147,7 +145,7 @@ async def supporters(request: Request) -> Response:
         if not _key_ok(petition, key):
             raise HTTPException(404)
         confirmed = await supporters_count(session, petition.id or 0)
-    share = request.app.state.settings.url(f"/petitions/{petition.id}/sign?key={key}")
+    share = state(request).settings.url(f"/petitions/{petition.id}/sign?key={key}")
     context = {"petition": petition, "confirmed": confirmed, "needed": policy(request).supporters_needed}
     return render_page(request, "petitions/supporters.html", {**context, "share": share, "key": key})
 
@@ -172,7 +170,7 @@ async def confirm_page(request: Request) -> Response:
 async def confirm_post(request: Request) -> Response:
     form = await read_form(request)
     signature_id = _signature_id(request, text(form, "token"))
-    result = await confirmer(request).submit(signature_id)
+    result = await kept(request).confirmer.submit(signature_id)
     if result is None:
         raise HTTPException(404, "We could not find this signature. It may have been removed.")
     forget(request, result.petition.id or 0)

@@ -13,14 +13,14 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.state import AppState
-from civic.petitions.batching import GroupCommit, SignRequest, sign_many
 from civic.petitions.cache import TTLCache
-from civic.petitions.counting import CountCache
-from civic.petitions.fragments import PreparedFragment
 from civic.petitions.models import Petition
+from civic.petitions.notify_sign import ConfirmationDrafts
 from civic.petitions.policy import policy_of
-from civic.petitions.sign_mail import ConfirmationDrafts
-from civic.petitions.signing import Confirmation, confirm_many
+from civic.petitions.service_batching import GroupCommit, SignRequest, sign_many
+from civic.petitions.service_counting import CountCache
+from civic.petitions.service_signing import Confirmation, confirm_many
+from civic.petitions.web_fragments import PreparedFragment
 
 
 @dataclass(eq=False)
@@ -31,12 +31,12 @@ class PetitionState:
     petitions: TTLCache[int, Petition]  # recently read petitions, for the hot public paths
     fragments: TTLCache[int, PreparedFragment]
     pages: TTLCache[int, dict[str, Any]]
-    rendered_pages: TTLCache[int, str]  # pages as anonymous visitors see them (shared_pages.py)
+    rendered_pages: TTLCache[int, str]  # pages as anonymous visitors see them (web_shared_pages.py)
     fragment_counts: TTLCache[int, int]
     postcodes: TTLCache[str, str]  # postcode -> ward code ('' outside); postcodes rarely change
     signer: GroupCommit[SignRequest, bool]
     confirmer: GroupCommit[int, Confirmation | None]
-    drafts: ConfirmationDrafts  # confirmation email drafts (sign_mail.py)
+    drafts: ConfirmationDrafts  # confirmation email drafts (notify_sign.py)
 
     def forget(self, petition_id: int) -> None:
         """Called after this process changes a petition, so its own next read is fresh."""

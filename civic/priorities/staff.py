@@ -14,6 +14,7 @@ from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
@@ -66,7 +67,7 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
 
 async def new_round_form(request: Request) -> Response:
     at = now(request)
-    days = request.app.state.settings.int_value("PRIORITIES_VOTING_DAYS")
+    days = state(request).settings.int_value("PRIORITIES_VOTING_DAYS")
     opens = at.replace(minute=0, second=0, microsecond=0)
     quarter = f"{to_local(at):%B %Y}"
     values = {
@@ -295,7 +296,7 @@ async def publish(request: Request) -> Response:
     at = now(request)
     form = await read_form(request)
     chosen = [key for v in form.getlist("chosen") if (key := parse_id(v)) is not None]
-    settings = request.app.state.settings
+    settings = state(request).settings
     try:
         async with transaction(request) as session:
             fresh = await service.get_round(session, item.id or 0)
@@ -307,7 +308,7 @@ async def publish(request: Request) -> Response:
                 chosen_ids=chosen,
                 reason=text(form, "reason"),
                 now=at,
-                mail=request.app.state.mail,
+                mail=state(request).mail,
                 retention_days=settings.int_value("PRIORITIES_CONTACT_RETENTION_DAYS"),
             )
     except service.PrioritiesError as exc:

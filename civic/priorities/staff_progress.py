@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import date_input_value
@@ -76,7 +77,7 @@ async def update_priority(request: Request) -> Response:
                     fresh,
                     actor=user,
                     now=now(request),
-                    mail=request.app.state.mail,
+                    mail=state(request).mail,
                     text=str(values["text"]),
                     status=values["status"],  # type: ignore[arg-type]
                     owner=str(values["owner"]),

@@ -12,6 +12,7 @@ from civic.core.areas import Neighbourhood, wards_of
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.errors import TooManyRequests
 from civic.core.forms import error_list, read_form
 from civic.core.identity import email_hash
@@ -102,7 +103,7 @@ async def vote_form(request: Request) -> Response:
 @limits_itself("PRIORITIES_VOTES_PER_IP_HOUR", "PRIORITIES_VOTES_PER_EMAIL_HOUR")
 async def vote(request: Request) -> Response:
     item = await load_round(request)
-    at, settings = now(request), request.app.state.settings
+    at, settings = now(request), state(request).settings
     require("priorities.vote", None, item, now=at, message="Voting in this round is not open.")
     form = await read_form(request)
     if forms.text(form, "website"):  # the honeypot: people never see it, bots fill it in
@@ -143,7 +144,7 @@ async def vote(request: Request) -> Response:
                 token = confirm_token(
                     settings.secret_key, pending, now=at, hours=settings.int_value("PRIORITIES_CONFIRM_HOURS")
                 )
-                await request.app.state.mail.enqueue(
+                await state(request).mail.enqueue(
                     session,
                     to=ballot.email,
                     template="priorities_confirm",
@@ -168,7 +169,7 @@ async def check_email(request: Request) -> Response:
 def _pending_id(request: Request) -> int:
     try:
         return read_confirm_token(
-            request.app.state.settings.secret_key, request.path_params["token"], now=now(request)
+            state(request).settings.secret_key, request.path_params["token"], now=now(request)
         )
     except BadToken as exc:
         raise HTTPException(400, detail=str(exc)) from None
@@ -213,7 +214,7 @@ async def suggest(request: Request) -> Response:
         verdict = await hit(
             session,
             f"priorities.suggest.ip:{client_ip(request)}",
-            [Limit(request.app.state.settings.int_value("PRIORITIES_SUGGESTIONS_PER_IP_HOUR"), 3600)],
+            [Limit(state(request).settings.int_value("PRIORITIES_SUGGESTIONS_PER_IP_HOUR"), 3600)],
             now=at,
         )
         if verdict.allowed:

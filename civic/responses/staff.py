@@ -14,6 +14,7 @@ from civic.core import audit
 from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.errors import Conflict
 from civic.core.forms import error_list, read_form, text
 from civic.core.paths import path_id
@@ -203,8 +204,8 @@ async def publish(request: Request) -> HttpResponse:
                 session,
                 fresh,
                 version,
-                mail=request.app.state.mail,
-                settings=request.app.state.settings,
+                mail=state(request).mail,
+                settings=state(request).settings,
                 now=at,
             )
     return RedirectResponse(f"/responses/{fresh.id}", status_code=303)

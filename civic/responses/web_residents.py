@@ -15,6 +15,7 @@ from starlette.responses import Response as HttpResponse
 from civic.config import Settings
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.forms import check_email, error_list, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
@@ -26,7 +27,7 @@ from civic.responses.queries_targets import load_target
 
 
 def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+    settings: Settings = state(request).settings
     return settings
 
 
@@ -113,7 +114,7 @@ async def follow(request: Request) -> HttpResponse:
             link = _settings(request).url(
                 f"/responses/follow/confirm/{notify.follow_token(_settings(request), follower.id, at)}"
             )
-            await request.app.state.mail.enqueue(
+            await state(request).mail.enqueue(
                 session,
                 to=email,
                 template="response_follow_confirm",

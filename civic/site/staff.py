@@ -14,6 +14,7 @@ from civic.core.areas import list_neighbourhoods, list_wards
 from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.home import links_for
 from civic.core.paths import path_id
@@ -80,7 +81,7 @@ async def create_staff_member(request: Request) -> Response:
                 wards=wards,
                 neighbourhood=values["neighbourhood"] or None,
                 party=values["party"] or None,
-                hash_cost=request.app.state.settings.password_hash_cost,
+                hash_cost=state(request).settings.password_hash_cost,
             )
     except UserError as exc:
         values["password"] = ""
@@ -131,7 +132,7 @@ async def update_staff(request: Request) -> Response:
 async def _apply(
     request: Request, session: AsyncSession, actor: StaffUser, user: StaffUser, action: str, form: FormData
 ) -> None:
-    at, cost = now(request), request.app.state.settings.password_hash_cost
+    at, cost = now(request), state(request).settings.password_hash_cost
     if action == "role":
         wards = [str(w) for w in form.getlist("wards")]
         neighbourhood = text(form, "neighbourhood") or None

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.outbox import OutboxMessage
-from civic.petitions import service_batching, web_common
+from civic.petitions import service_batching, web_state
 from civic.petitions.models import Petition, Signature, SignatureState
 from civic.petitions.policy import policy_of
 from civic.petitions.service_batching import GroupCommit, SignRequest, sign_many
@@ -150,8 +150,8 @@ async def test_over_http_one_poisoned_signer_among_many_gets_its_own_error(
         return row
 
     monkeypatch.setattr(service_batching, "_signature_row", poisoned_row)
-    recorder = Recorder(web_common.sign_many)
-    monkeypatch.setattr(web_common, "sign_many", recorder)
+    recorder = Recorder(web_state.sign_many)
+    monkeypatch.setattr(web_state, "sign_many", recorder)
 
     async def sign(n: int) -> Any:
         async with client_for(app, f"198.51.100.{n % 200}") as client:
