@@ -13,17 +13,17 @@ from starlette.responses import Response
 
 from civic.budgets import forms, notify, service, service_codes, service_results
 from civic.budgets.models import AGE_BANDS, BudgetCodeBatch, BudgetProcess, BudgetResult, pk
-from civic.budgets.staff import staff
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import state
+from civic.core.deps import staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
+from civic.core.users import Role
 
 
 async def _codes_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
@@ -42,7 +42,7 @@ async def _codes_context(session: AsyncSession, process: BudgetProcess) -> dict[
 
 
 async def code_batches(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         context = await _codes_context(session, await load_process(session, request))
     return render_page(request, "budgets/staff/codes.html", context)
@@ -50,7 +50,7 @@ async def code_batches(request: Request) -> Response:
 
 async def create_codes(request: Request) -> Response:
     """Codes are shown once: the response *is* the printable cards page or the CSV (no redirect)."""
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     settings = state(request).settings
     errors: dict[str, str] = {}
     label = text(form, "label")
@@ -121,7 +121,7 @@ async def create_codes(request: Request) -> Response:
 
 
 async def void_batch(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
         batch = await session.get(BudgetCodeBatch, path_id(request, "batch_id"))
@@ -136,7 +136,7 @@ async def void_batch(request: Request) -> Response:
 
 
 async def void_code(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
         done = await service_codes.void_code(
@@ -162,7 +162,7 @@ async def void_code(request: Request) -> Response:
 
 
 async def results_admin(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         process = await load_process(session, request)
         latest = await service_results.latest_result(session, pk(process.id), published=False)
@@ -186,7 +186,7 @@ async def _overrides(request: Request, process: BudgetProcess) -> list[Any]:
 
 
 async def compute_results(request: Request) -> Response:
-    user, at = staff(request), now(request)
+    user, at = staff(request, Role.YOUTH_WORKER), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
         require("budgets.count", user, process, now=at, message="Votes are counted after voting closes.")
@@ -195,7 +195,7 @@ async def compute_results(request: Request) -> Response:
 
 
 async def publish_results(request: Request) -> Response:
-    user, at = staff(request), now(request)
+    user, at = staff(request, Role.YOUTH_WORKER), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
         require("budgets.count", user, process, now=at, message="Results are published after voting closes.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.core.auth import require_user
 from civic.core.clock import now as clock_now
 from civic.core.db import transaction
+from civic.core.deps import staff
 from civic.core.errors import Conflict
 from civic.core.htmx import redirect_after_post
 from civic.core.paths import path_id
@@ -19,7 +19,7 @@ from civic.panels.staff_meeting import notify
 
 
 async def sign_minutes(request: Request) -> Response:
-    actor = require_user(request)
+    actor = staff(request)
     meeting_id = path_id(request, "meeting_id")
     now = clock_now(request)
     async with transaction(request) as session:

@@ -8,10 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import state
+from civic.core.deps import staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.home import staff_link
@@ -39,16 +38,16 @@ staff_link("Petitions on the debate list", "/petitions?state=awaiting_debate", R
 
 
 async def queue(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor, at = staff(request), now(request)
+    require("petitions.moderation_queue", actor, now=at, message="Your role does not allow this.")
     async with reading(request) as session:
         petitions = await moderation_queue(session)
-    at = now(request)
     rows = [{"petition": p, "overdue": is_overdue(p, policy(request), at)} for p in petitions]
     return render_page(request, "petitions/moderation_queue.html", {"rows": rows, "actor": actor})
 
 
 async def moderate_form(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     async with transaction(request) as session:
         petition = await load(session, request, for_update=True)
         holder = None
@@ -66,7 +65,7 @@ async def moderate_form(request: Request) -> Response:
 
 
 async def moderate_post(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     form = await read_form(request)
     values = {k: text(form, k) for k in ("decision", "reason_code", "details")}
     errors = check_rejection(values["decision"], values["reason_code"], values["details"])
@@ -95,7 +94,7 @@ async def moderate_post(request: Request) -> Response:
 
 
 async def remove(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     form = await read_form(request)
     reason = text(form, "reason")[:500] or "broke the petition standards"
     async with transaction(request) as session:
@@ -116,7 +115,7 @@ async def remove(request: Request) -> Response:
 
 async def response_form(request: Request) -> Response:
     """The council's answer is written on the shared responses pages (versions, emails, ratings)."""
-    actor = require_user(request)
+    actor = staff(request)
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.respond", actor, petition, now=now(request))
@@ -132,7 +131,7 @@ def _debate_values(debate: PetitionDebate | None) -> dict[str, str]:
 
 
 async def debate_form(request: Request) -> Response:
-    actor = require_user(request)
+    actor = staff(request)
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.debate", actor, petition, now=now(request))
@@ -143,7 +142,7 @@ async def debate_form(request: Request) -> Response:
 
 
 async def debate_post(request: Request) -> Response:
-    actor = require_user(request)
+    actor = staff(request)
     form = await read_form(request)
     values = {k: text(form, k) for k in ("scheduled_for", "outcome", "minutes_url", "video_url")}
     errors: Errors = {}
@@ -197,7 +196,7 @@ def _filter(params: Any, errors: Errors) -> service_fraud.SignatureFilter:
 
 
 async def signatures(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     errors: Errors = {}
     where = _filter(request.query_params, errors)
     async with reading(request) as session:
@@ -210,7 +209,7 @@ async def signatures(request: Request) -> Response:
 
 
 async def invalidate(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     form = await read_form(request)
     errors: Errors = {}
     where = _filter(form, errors)

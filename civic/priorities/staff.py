@@ -11,10 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.areas import Neighbourhood, list_neighbourhoods
-from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import state
+from civic.core.deps import staff, state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
@@ -42,12 +41,8 @@ STATE_ACTIONS = {
 }
 
 
-def staff(request: Request) -> StaffUser:
-    return require_role(request, Role.POLICE)
-
-
 async def dashboard(request: Request) -> Response:
-    user = staff(request)
+    user = staff(request, Role.POLICE)
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
         if user.role != Role.ADMIN:
@@ -57,7 +52,7 @@ async def dashboard(request: Request) -> Response:
 
 
 async def _new_page(request: Request, values: dict[str, Any], errors: Errors, status: int) -> Response:
-    user = staff(request)
+    user = staff(request, Role.POLICE)
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
     hoods = [h for h in hoods if user.role == Role.ADMIN or h.slug == user.neighbourhood_slug]
@@ -82,7 +77,7 @@ async def new_round_form(request: Request) -> Response:
 
 
 async def create_round(request: Request) -> Response:
-    user = staff(request)
+    user = staff(request, Role.POLICE)
     values, errors = forms.parse_round(await read_form(request), choose_neighbourhood=user.role == Role.ADMIN)
     slug = values.neighbourhood if user.role == Role.ADMIN else (user.neighbourhood_slug or "")
     if not errors and values.opens_at is not None and values.closes_at is not None:
@@ -110,7 +105,7 @@ async def create_round(request: Request) -> Response:
 
 
 async def load_round(request: Request) -> tuple[StaffUser, PriorityRound]:
-    user = staff(request)
+    user = staff(request, Role.POLICE)
     round_id = path_id(request, "round_id")
     async with reading(request) as session:
         item = await service.get_round(session, round_id)

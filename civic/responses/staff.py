@@ -11,10 +11,9 @@ from starlette.responses import RedirectResponse
 from starlette.responses import Response as HttpResponse
 
 from civic.core import audit
-from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import state
+from civic.core.deps import staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import error_list, read_form, text
 from civic.core.paths import path_id
@@ -29,7 +28,7 @@ from civic.responses.rules import RESPONDERS
 
 
 async def queue(request: Request) -> HttpResponse:
-    user = require_role(request, *RESPONDERS)
+    user = staff(request, *RESPONDERS)
     ward = request.query_params.get("ward", "")
     body = request.query_params.get("body", "")
     async with reading(request) as session:
@@ -127,7 +126,7 @@ def _write_page(
 
 
 async def write_form(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     target, owing = await _target(request)
     _require("responses.draft", user, owing, now(request))
     existing = owing.response
@@ -140,7 +139,7 @@ async def write_form(request: Request) -> HttpResponse:
 
 
 async def save(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     at = now(request)
     target, owing = await _target(request)
     _require("responses.draft", user, owing, at)
@@ -179,14 +178,14 @@ async def _own(request: Request) -> queries_members.Owed:
 
 
 async def preview(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     owing = await _own(request)
     _require("responses.draft", user, owing, now(request))
     return render_page(request, "responses/preview.html", {"response": owing.response, "owing": owing})
 
 
 async def publish(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     at = now(request)
     owing = await _own(request)
     _require("responses.publish", user, owing, at)
@@ -212,7 +211,7 @@ async def publish(request: Request) -> HttpResponse:
 
 
 async def comments(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     require("responses.moderate_comments", user, None, now=now(request))
     async with reading(request) as session:
         pending = await service_ratings.comments_awaiting_moderation(session)
@@ -220,7 +219,7 @@ async def comments(request: Request) -> HttpResponse:
 
 
 async def moderate(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     at = now(request)
     require("responses.moderate_comments", user, None, now=at)
     form = await read_form(request)

@@ -19,6 +19,7 @@ from civic.core.deps import state
 from civic.core.forms import check_email, error_list, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
+from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
 from civic.responses import notify, service, service_ratings
@@ -47,8 +48,9 @@ async def _rating_context(request: Request) -> dict[str, object]:
         raise HTTPException(400, "This link is not valid. Check you copied all of it from the email.")
     async with reading(request) as session:
         response = await service.get_response(session, int(response_id))
-        if response is None or response.version == 0:
+        if response is None:
             raise HTTPException(404)
+        require("responses.rate", None, response, now=now(request), otherwise=HTTPException(404))
         already = await service_ratings.existing_rating(session, int(response_id), rater)
     return {"response": response, "rater": rater, "already": already}
 

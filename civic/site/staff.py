@@ -11,10 +11,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from civic.core.areas import list_neighbourhoods, list_wards
-from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import state
+from civic.core.deps import staff, state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.home import links_for
 from civic.core.paths import path_id
@@ -24,13 +23,13 @@ from civic.core.users import Role, StaffUser, UserError, get_user, list_users, w
 
 
 async def dashboard(request: Request) -> Response:
-    user = require_user(request)
+    user = staff(request)
     context = {"staff": user, "staff_links": links_for(user.role.value)}
     return render_page(request, "site/staff_dashboard.html", context)
 
 
 async def staff_list(request: Request) -> Response:
-    require_role(request, Role.ADMIN)
+    staff(request, Role.ADMIN)
     async with reading(request) as session:
         users = await list_users(session)
     return render_page(request, "site/staff_list.html", {"users": users})
@@ -58,12 +57,12 @@ async def _form_page(
 
 
 async def new_staff_form(request: Request) -> Response:
-    require_role(request, Role.ADMIN)
+    staff(request, Role.ADMIN)
     return await _form_page(request, "site/staff_new.html", {"values": {}, "selected_wards": []}, {}, 200)
 
 
 async def create_staff_member(request: Request) -> Response:
-    actor = require_role(request, Role.ADMIN)
+    actor = staff(request, Role.ADMIN)
     form = await read_form(request)
     values = {key: text(form, key) for key in ("email", "name", "role", "password", "neighbourhood", "party")}
     wards = [str(w) for w in form.getlist("wards")]
@@ -100,7 +99,7 @@ async def _load(request: Request) -> StaffUser:
 
 
 async def staff_detail(request: Request) -> Response:
-    require_role(request, Role.ADMIN)
+    staff(request, Role.ADMIN)
     user = await _load(request)
     async with reading(request) as session:
         wards = await ward_codes_of(session, user.id or 0)
@@ -110,7 +109,7 @@ async def staff_detail(request: Request) -> Response:
 
 
 async def update_staff(request: Request) -> Response:
-    actor = require_role(request, Role.ADMIN)
+    actor = staff(request, Role.ADMIN)
     user_id = (await _load(request)).id
     form = await read_form(request)
     action = text(form, "action")

@@ -7,10 +7,10 @@ from starlette.responses import RedirectResponse, Response
 
 from civic.config import Settings
 from civic.core import audit
-from civic.core.auth import current_user, require_user
+from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import transaction
-from civic.core.deps import state
+from civic.core.deps import staff, state
 from civic.core.forms import Errors, error_list, read_form, safe_next, text
 from civic.core.net import client_ip
 from civic.core.passwords import verify_password
@@ -116,7 +116,7 @@ async def _start(request: Request, user: StaffUser, target: str) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    user = require_user(request)
+    user = staff(request)
     token = request.state.session_token
     async with transaction(request) as session:
         await end_session(session, token)
