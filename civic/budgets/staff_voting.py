@@ -13,10 +13,11 @@ from starlette.responses import Response
 
 from civic.budgets import forms, notify, service, service_codes, service_results
 from civic.budgets.models import AGE_BANDS, BudgetCodeBatch, BudgetProcess, BudgetResult, pk
+from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import staff, state
+from civic.core.deps import settings_of, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
@@ -56,7 +57,12 @@ async def create_codes(request: Request) -> Response:
     label = text(form, "label")
     check_length(errors, "label", label, "who the codes are for", maximum=120)
     size = forms.whole_number(
-        errors, form, "size", "how many codes", low=1, high=settings.int_value("BUDGET_MAX_CODES_PER_BATCH")
+        errors,
+        form,
+        "size",
+        "how many codes",
+        low=1,
+        high=settings_of(request, BudgetSettings).max_codes_per_batch,
     )
     band = text(form, "age_band") if text(form, "age_band") in AGE_BANDS else ""
     async with transaction(request) as session:

@@ -14,11 +14,12 @@ from starlette.responses import RedirectResponse, Response
 
 from civic.budgets import service, service_voting
 from civic.budgets.models import BudgetProcess, BudgetProposal, Channel, pk
+from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import state
+from civic.core.deps import settings_of, state
 from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import error_list, read_form, text
 from civic.core.htmx import render
@@ -38,7 +39,7 @@ def _secret(request: Request) -> str:
 
 
 def _minutes(request: Request) -> int:
-    return int(state(request).settings.int_value("BUDGET_VOTE_MINUTES"))
+    return settings_of(request, BudgetSettings).vote_minutes
 
 
 def _set_cookie(request: Request, response: Response, name: str, value: str, slug: str) -> None:
@@ -60,7 +61,7 @@ def _require_open(request: Request, process: BudgetProcess) -> None:
 
 
 async def _limit(request: Request, session: AsyncSession, what: str, at: datetime) -> None:
-    per_hour = state(request).settings.int_value("BUDGET_CODE_ATTEMPTS_PER_HOUR")
+    per_hour = settings_of(request, BudgetSettings).code_attempts_per_hour
     verdict = await hit(session, f"budgets:{what}:{client_ip(request)}", [Limit(per_hour, 3600)], now=at)
     if not verdict.allowed:
         raise TooManyRequests(verdict.retry_after)

@@ -17,12 +17,13 @@ from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
 from civic.panels import service_membership, service_subscriptions
+from civic.panels.settings import PanelSettings
 
 PER_ADDRESS = [Limit(3, 3600)]
 
 
 def _per_ip(settings: Settings) -> list[Limit]:
-    per_day = settings.int_value("PANEL_SUBSCRIBES_PER_IP_DAY")
+    per_day = PanelSettings.of(settings).subscribes_per_ip_day
     return [Limit(max(1, per_day // 5), 600), Limit(per_day, 86_400)]
 
 

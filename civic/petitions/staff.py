@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import staff, state
+from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.home import staff_link
@@ -89,7 +89,7 @@ async def moderate_post(request: Request) -> Response:
             details=values["details"], now=at, policy=policy(request), mail=state(request).mail,
             settings=state(request).settings,
         )  # fmt: skip
-    forget(request, petition.id or 0)
+    forget(request, path_id(request, "petition_id"))
     return RedirectResponse("/petitions/moderation?done=1", status_code=303)
 
 
@@ -109,7 +109,7 @@ async def remove(request: Request) -> Response:
             policy=policy(request),
             reason=reason,
         )
-    forget(request, petition.id or 0)
+    forget(request, path_id(request, "petition_id"))
     return RedirectResponse("/petitions/moderation?removed=1", status_code=303)
 
 
@@ -166,7 +166,7 @@ async def debate_post(request: Request) -> Response:
             minutes_url=values["minutes_url"], video_url=values["video_url"], now=at,
             mail=state(request).mail, batch=policy(request).notify_batch,
         )  # fmt: skip
-    forget(request, petition.id or 0)
+    forget(request, path_id(request, "petition_id"))
     return RedirectResponse(f"/petitions/{petition.id}?debate=1", status_code=303)
 
 
@@ -202,7 +202,7 @@ async def signatures(request: Request) -> Response:
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
-        total, rows = await service_fraud.search(session, petition.id or 0, where)
+        total, rows = await service_fraud.search(session, path_id(request, "petition_id"), where)
     context = {"petition": petition, "where": where, "total": total, "rows": rows,
                "query": dict(request.query_params)}  # fmt: skip
     return form_page(request, "petitions/signatures.html", context, errors)
@@ -221,7 +221,7 @@ async def invalidate(request: Request) -> Response:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
         if errors or not expected.isdigit():
-            total, rows = await service_fraud.search(session, petition.id or 0, where)
+            total, rows = await service_fraud.search(session, path_id(request, "petition_id"), where)
             context = {"petition": petition, "where": where, "total": total, "rows": rows,
                        "query": {k: text(form, k) for k in form}}  # fmt: skip
             return form_page(
@@ -230,5 +230,5 @@ async def invalidate(request: Request) -> Response:
         done = await service_fraud.invalidate(
             session, petition, where, expected=int(expected), reason=reason, actor=actor, now=now(request)
         )
-    forget(request, petition.id or 0)
+    forget(request, path_id(request, "petition_id"))
     return RedirectResponse(f"/petitions/{petition.id}/signatures?invalidated={done}", status_code=303)

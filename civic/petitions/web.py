@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading
-from civic.core.deps import state
+from civic.core.deps import path_id, state
 from civic.core.htmx import is_htmx
 from civic.core.rules import can
 from civic.core.templating import render_page
@@ -30,7 +30,6 @@ from civic.petitions.web_common import (
     load,
     load_cached,
     load_visible,
-    petition_id,
     policy,
     ward_names,
 )
@@ -106,13 +105,13 @@ async def petition_page(request: Request) -> Response:
         async with reading(request) as session:
             return await _page_context(session, request, await load(session, request))
 
-    context = await kept(request).pages.get_or_load(petition_id(request), read)
+    context = await kept(request).pages.get_or_load(path_id(request, "petition_id"), read)
     user = current_user(request)
     if not can("petitions.view", user, context["petition"], now=now(request)):
         raise HTTPException(404)
     if user is not None:  # staff see their actions on the page: never shared
         return render_page(request, "petitions/show.html", context)
-    return anonymous_page(request, petition_id(request), "petitions/show.html", context)
+    return anonymous_page(request, path_id(request, "petition_id"), "petitions/show.html", context)
 
 
 async def count_fragment(request: Request) -> Response:
@@ -120,13 +119,13 @@ async def count_fragment(request: Request) -> Response:
     seconds = max(1, int(policy(request).count_cache_seconds) or 1)
     shared = has_csrf_cookie(request)
     if is_htmx(request):
-        cached = kept(request).fragments.get(petition_id(request))
+        cached = kept(request).fragments.get(path_id(request, "petition_id"))
         if cached is not None:
             return cached.response(shared=shared)
     petition = await load_cached(request)
     if not can("petitions.view", current_user(request), petition, now=now(request)):
         raise HTTPException(404)
-    pid = petition.id or 0
+    pid = path_id(request, "petition_id")
 
     async def read() -> int:
         async with reading(request) as session:

@@ -13,10 +13,9 @@ from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.cookies import read_cookie
 from civic.core.db import reading
-from civic.core.deps import part, settings_of
+from civic.core.deps import part, path_id, settings_of
 from civic.core.errors import Gone, NotFound
 from civic.core.forms import Errors, error_list
-from civic.core.paths import path_id
 from civic.core.rules import can
 from civic.core.templating import render_page
 from civic.petitions.models import Petition, State
@@ -46,19 +45,15 @@ async def load_cached(request: Request) -> Petition:
         async with reading(request) as session:
             return await load(session, request)
 
-    petition = await kept(request).petitions.get_or_load(petition_id(request), read)
+    petition = await kept(request).petitions.get_or_load(path_id(request, "petition_id"), read)
     if petition.state == State.REMOVED:
         raise Gone("This petition was removed because it broke the petition standards.")
     return petition
 
 
-def petition_id(request: Request) -> int:
-    return path_id(request, "petition_id")
-
-
 async def load(session: AsyncSession, request: Request, *, for_update: bool = False) -> Petition:
     """The petition in the URL; 404 if unknown, 410 if removed."""
-    petition = await get_petition(session, petition_id(request), for_update=for_update)
+    petition = await get_petition(session, path_id(request, "petition_id"), for_update=for_update)
     if petition is None:
         raise NotFound
     if petition.state == State.REMOVED:

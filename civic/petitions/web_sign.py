@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, normalise_postcode
 from civic.core.clock import now
 from civic.core.db import reading
-from civic.core.deps import state
+from civic.core.deps import path_id, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
@@ -144,7 +144,7 @@ async def supporters(request: Request) -> Response:
         petition = await load(session, request)
         if not _key_ok(petition, key):
             raise HTTPException(404)
-        confirmed = await supporters_count(session, petition.id or 0)
+        confirmed = await supporters_count(session, path_id(request, "petition_id"))
     share = state(request).settings.url(f"/petitions/{petition.id}/sign?key={key}")
     context = {"petition": petition, "confirmed": confirmed, "needed": policy(request).supporters_needed}
     return render_page(request, "petitions/supporters.html", {**context, "share": share, "key": key})
@@ -173,7 +173,7 @@ async def confirm_post(request: Request) -> Response:
     result = await kept(request).confirmer.submit(signature_id)
     if result is None:
         raise HTTPException(404, "We could not find this signature. It may have been removed.")
-    forget(request, result.petition.id or 0)
+    forget(request, result.signature.petition_id)
     target = f"/petitions/{result.petition.id}/thanks?result={result.outcome}"
     if result.signature.is_creator and result.outcome == "confirmed":
         target += "&creator=1"

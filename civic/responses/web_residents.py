@@ -12,10 +12,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.responses import Response as HttpResponse
 
-from civic.config import Settings
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import state
+from civic.core.deps import settings_of, state
 from civic.core.forms import check_email, error_list, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
@@ -25,17 +24,13 @@ from civic.core.tokens import BadToken, read_token
 from civic.responses import notify, service, service_ratings
 from civic.responses.models import Response
 from civic.responses.queries_targets import load_target
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = state(request).settings
-    return settings
+from civic.responses.settings import ResponseSettings
 
 
 def _read(request: Request, purpose: str) -> str:
     try:
         return read_token(
-            _settings(request).secret_key, purpose, request.path_params["token"], now=now(request)
+            state(request).settings.secret_key, purpose, request.path_params["token"], now=now(request)
         )
     except BadToken as exc:
         raise HTTPException(400, str(exc)) from None
@@ -106,15 +101,15 @@ async def follow(request: Request) -> HttpResponse:
         await enforce(
             session,
             f"responses-follow:{client_ip(request)}",
-            [Limit(_settings(request).int_value("RESPONSES_FOLLOWS_PER_HOUR"), 3600)],
+            [Limit(settings_of(request, ResponseSettings).follows_per_hour, 3600)],
             now=at,
         )
         follower = await notify.add_follower(
-            session, _settings(request), kind=kind, target_id=target_id, email=email, now=at
+            session, state(request).settings, kind=kind, target_id=target_id, email=email, now=at
         )
         if follower.confirmed_at is None and follower.id is not None:
-            link = _settings(request).url(
-                f"/responses/follow/confirm/{notify.follow_token(_settings(request), follower.id, at)}"
+            link = state(request).settings.url(
+                f"/responses/follow/confirm/{notify.follow_token(state(request).settings, follower.id, at)}"
             )
             await state(request).mail.enqueue(
                 session,

@@ -102,7 +102,7 @@ async def staff_detail(request: Request) -> Response:
     staff(request, Role.ADMIN)
     user = await _load(request)
     async with reading(request) as session:
-        wards = await ward_codes_of(session, user.id or 0)
+        wards = await ward_codes_of(session, path_id(request, "user_id"))
     return await _form_page(
         request, "site/staff_detail.html", {"member": user, "selected_wards": wards}, {}, 200
     )
