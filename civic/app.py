@@ -118,8 +118,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         },
         lifespan=lifespan,
     )
-    app.state.civic = state
-    # The same objects under their own names, for scripts and tests that hold the app itself.
-    for name in ("settings", "db", "templates", "clock", "mail", "worker"):
-        setattr(app.state, name, getattr(state, name))
+    app.state.civic = state  # read through civic.core.state (app_state / state), typed
     return app

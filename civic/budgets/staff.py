@@ -27,11 +27,11 @@ from civic.budgets.models import (
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import staff, state
+from civic.core.deps import path_id, staff, state
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value
-from civic.core.paths import parse_id, path_id
+from civic.core.paths import parse_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role

@@ -16,10 +16,9 @@ from civic.budgets.models import AGE_BANDS, BudgetPaperBatch, BudgetProcess, pk
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import staff
+from civic.core.deps import path_id, staff
 from civic.core.forms import UploadedFile, check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
-from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role

@@ -17,11 +17,10 @@ from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import settings_of, staff, state
+from civic.core.deps import path_id, settings_of, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
-from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role

@@ -19,12 +19,11 @@ from starlette.responses import Response
 from civic.core.areas import Neighbourhood, Ward, list_neighbourhoods, list_wards
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
-from civic.core.deps import staff, state
+from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.home import staff_link
 from civic.core.htmx import redirect_after_post
-from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, list_users

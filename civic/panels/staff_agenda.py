@@ -11,9 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.core.deps import state
+from civic.core.deps import path_id, state
 from civic.core.forms import read_form, text
-from civic.core.paths import path_id
 from civic.core.users import StaffUser
 from civic.panels import forms, service, service_agenda, service_subscriptions
 from civic.panels.links import MINUTES_KIND

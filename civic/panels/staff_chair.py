@@ -7,10 +7,9 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import transaction
-from civic.core.deps import staff
+from civic.core.deps import path_id, staff
 from civic.core.errors import Conflict
 from civic.core.htmx import redirect_after_post
-from civic.core.paths import path_id
 from civic.core.rules import can, require
 from civic.panels import service, service_membership, service_minutes, service_record
 from civic.panels.procedure import MeetingState, london_date

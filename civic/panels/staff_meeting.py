@@ -14,11 +14,11 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
-from civic.core.deps import state
+from civic.core.deps import path_id, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.htmx import redirect_after_post
-from civic.core.paths import parse_id, path_id
+from civic.core.paths import parse_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import StaffUser

@@ -13,8 +13,8 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
+from civic.core.deps import path_id
 from civic.core.home import OpenItem, open_now
-from civic.core.paths import path_id
 from civic.core.templating import format_datetime, render_page
 from civic.panels import (
     answers,

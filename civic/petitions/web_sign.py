@@ -72,7 +72,7 @@ async def sign_post(request: Request) -> Response:
     values = values_of(form, CREATOR_FIELDS)
     values["residency"] = text(form, "residency")
     values["notify"] = "yes" if text(form, "notify") == "yes" else ""
-    signed_page = f"/petitions/{request.path_params['petition_id']}/signed"
+    signed_page = f"/petitions/{path_id(request, 'petition_id')}/signed"
     if text(form, HONEYPOT):
         return RedirectResponse(signed_page, status_code=303)  # looks the same, stores nothing
     petition = await load_cached(request)

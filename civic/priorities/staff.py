@@ -13,11 +13,11 @@ from starlette.responses import Response
 from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import settings_of, staff, state
+from civic.core.deps import path_id, settings_of, staff, state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
-from civic.core.paths import parse_id, path_id
+from civic.core.paths import parse_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
@@ -242,9 +242,7 @@ async def moderate(request: Request) -> Response:
                 reason = text(form, "reason")
                 await service.decline_suggestion(session, suggestion, item, actor=user, reason=reason, now=at)
     except service.PrioritiesError as exc:
-        return await round_page(
-            request, {f"reason-{request.path_params['suggestion_id']}": str(exc)}, None, 422
-        )
+        return await round_page(request, {f"reason-{path_id(request, 'suggestion_id')}": str(exc)}, None, 422)
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#suggestions")
 
 

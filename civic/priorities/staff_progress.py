@@ -10,11 +10,10 @@ from starlette.responses import Response
 
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import staff, state
+from civic.core.deps import path_id, staff, state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import date_input_value
-from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser

@@ -12,12 +12,11 @@ from civic.core.areas import Neighbourhood, wards_of
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import settings_of, state
+from civic.core.deps import path_id, settings_of, state
 from civic.core.errors import TooManyRequests
 from civic.core.forms import error_list, read_form
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
-from civic.core.paths import path_id
 from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.rules import can, require
 from civic.core.templating import render_page

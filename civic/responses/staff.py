@@ -13,10 +13,9 @@ from starlette.responses import Response as HttpResponse
 from civic.core import audit
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import staff, state
+from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import error_list, read_form, text
-from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, ward_codes_of
@@ -64,7 +63,7 @@ async def queue(request: Request) -> HttpResponse:
 
 async def _target(request: Request) -> tuple[TargetInfo, queries_members.Owed]:
     """The ask and who owes it: the existing response's body once started, else the target's."""
-    kind, target_id = request.path_params["kind"], str(request.path_params["target_id"])
+    kind, target_id = request.path_params["kind"], str(path_id(request, "target_id"))
     async with reading(request) as session:
         target = await load_target(session, kind, target_id)
         existing = await service.response_for(session, kind, target_id)

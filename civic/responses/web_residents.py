@@ -14,7 +14,7 @@ from starlette.responses import Response as HttpResponse
 
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import settings_of, state
+from civic.core.deps import path_id, settings_of, state
 from civic.core.forms import check_email, error_list, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
@@ -39,7 +39,7 @@ def _read(request: Request, purpose: str) -> str:
 async def _rating_context(request: Request) -> dict[str, object]:
     payload = _read(request, notify.RATE_PURPOSE)
     response_id, _, rater = payload.partition(":")
-    if str(request.path_params["response_id"]) != response_id:
+    if str(path_id(request, "response_id")) != response_id:
         raise HTTPException(400, "This link is not valid. Check you copied all of it from the email.")
     async with reading(request) as session:
         response = await service.get_response(session, int(response_id))
@@ -82,7 +82,7 @@ async def rate(request: Request) -> HttpResponse:
 
 @limits_itself("RESPONSES_FOLLOWS_PER_HOUR")
 async def follow(request: Request) -> HttpResponse:
-    kind, target_id = request.path_params["kind"], str(request.path_params["target_id"])
+    kind, target_id = request.path_params["kind"], str(path_id(request, "target_id"))
     form = await read_form(request)
     email, at = text(form, "email"), now(request)
     errors: dict[str, str] = {}
@@ -124,9 +124,7 @@ async def follow(request: Request) -> HttpResponse:
 
 async def follow_form(request: Request) -> HttpResponse:
     async with reading(request) as session:
-        target = await load_target(
-            session, request.path_params["kind"], str(request.path_params["target_id"])
-        )
+        target = await load_target(session, request.path_params["kind"], str(path_id(request, "target_id")))
     if target is None:
         raise HTTPException(404)
     return render_page(

@@ -13,10 +13,9 @@ from starlette.responses import RedirectResponse, Response
 from civic.core.areas import list_neighbourhoods, list_wards
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.deps import staff, state
+from civic.core.deps import path_id, staff, state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.home import links_for
-from civic.core.paths import path_id
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, UserError, get_user, list_users, ward_codes_of

@@ -12,6 +12,7 @@ from civic.core.audit import AuditEntry, verify_chain
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.errors import ServiceError
+from civic.core.state import app_state
 from civic.panels import service, service_minutes, service_record
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import MinutesVersion, PanelMeeting
@@ -335,7 +336,7 @@ async def test_unconfirmed_subscriptions_are_purged_after_a_week(
     from civic.panels.jobs import purge_subscriptions
     from civic.panels.models import PanelSubscription
 
-    state = app.state  # type: ignore[attr-defined]
+    state = app_state(app)
     async with db.transaction() as session:
         for address in ("a@example.org", "b@example.org"):
             await service_subscriptions.request_subscription(

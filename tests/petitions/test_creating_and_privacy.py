@@ -7,6 +7,7 @@ from typing import Any
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.petitions.models import State
 from tests.conftest import PASSWORD, StaffFactory
@@ -89,10 +90,10 @@ async def test_signers_are_anonymised_six_months_after_closing(
     petition = await make_petition(State.CLOSED)
     await make_petition.signatures(petition, 3, ward="E05900001")
     clock.advance(timedelta(days=100))
-    await app.state.worker.jobs_once(force=True)
+    await app_state(app).worker.jobs_once(force=True)
     assert all(s.email for s in await stored_signatures(db, petition.id or 0))
     clock.advance(timedelta(days=90))
-    await app.state.worker.jobs_once(force=True)
+    await app_state(app).worker.jobs_once(force=True)
     signatures = await stored_signatures(db, petition.id or 0)
     assert {(s.name, s.email, s.postcode, s.ip_address) for s in signatures} == {("", "", "", "")}
     assert all(s.ward_code == "E05900001" and s.email_canonical.startswith("anonymised-") for s in signatures)
