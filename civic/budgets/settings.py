@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civic.config import FeatureSettings, Setting, Settings, register
+from civic.config import FeatureSettings, Setting, Settings
 
-register(
+SETTINGS = (
     Setting("BUDGET_CODE_ATTEMPTS_PER_HOUR", "20", "voting-code attempts allowed per IP address per hour"),
     Setting("BUDGET_IDEAS_PER_HOUR", "10", "youth budget ideas one IP address may submit per hour"),
     Setting(

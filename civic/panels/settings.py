@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civic.config import FeatureSettings, Setting, Settings, register
+from civic.config import FeatureSettings, Setting, Settings
 
-register(
+SETTINGS = (
     Setting(
         "PANEL_SUBSCRIBES_PER_IP_DAY",
         "50",

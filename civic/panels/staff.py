@@ -22,11 +22,10 @@ from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, error_list, read_form, text
-from civic.core.home import staff_link
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
 from civic.core.templating import render_page
-from civic.core.users import Role, StaffUser, list_users
+from civic.core.users import StaffUser, list_users
 from civic.panels import forms, service, service_actions, service_membership
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelAction, PanelMember
 from civic.panels.procedure import (
@@ -34,8 +33,6 @@ from civic.panels.procedure import (
     ProcedureError,
 )
 from civic.panels.service_record import MeetingRecord
-
-staff_link("Community panels: meetings and records", "/panels/manage", Role.PANEL_CLERK.value)
 
 Work = Callable[[AsyncSession, MeetingRecord, StaffUser, datetime], Awaitable[None]]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civic.config import FeatureSettings, Setting, Settings, register
+from civic.config import FeatureSettings, Setting, Settings
 
-register(
+SETTINGS = (
     Setting("RESPONSES_FOLLOWS_PER_HOUR", "10", "requests to follow an answer per IP address per hour"),
     Setting("RESPONSES_CONFIRMATIONS_PER_HOUR", "300", "follow confirmations per IP address per hour"),
     Setting(
