@@ -15,8 +15,9 @@ from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading
 from civic.core.deps import path_id, state
+from civic.core.errors import NotFound
 from civic.core.htmx import is_htmx
-from civic.core.rules import can
+from civic.core.rules import can, require
 from civic.core.templating import render_page
 from civic.petitions.answers import Answer, published_answer, published_answers
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
@@ -107,8 +108,7 @@ async def petition_page(request: Request) -> Response:
 
     context = await kept(request).pages.get_or_load(path_id(request, "petition_id"), read)
     user = current_user(request)
-    if not can("petitions.view", user, context["petition"], now=now(request)):
-        raise HTTPException(404)
+    require("petitions.view", user, context["petition"], now=now(request), otherwise=HTTPException(404))
     if user is not None:  # staff see their actions on the page: never shared
         return render_page(request, "petitions/show.html", context)
     return anonymous_page(request, path_id(request, "petition_id"), "petitions/show.html", context)
@@ -123,8 +123,7 @@ async def count_fragment(request: Request) -> Response:
         if cached is not None:
             return cached.response(shared=shared)
     petition = await load_cached(request)
-    if not can("petitions.view", current_user(request), petition, now=now(request)):
-        raise HTTPException(404)
+    require("petitions.view", current_user(request), petition, now=now(request), otherwise=HTTPException(404))
     pid = path_id(request, "petition_id")
 
     async def read() -> int:
@@ -281,7 +280,5 @@ async def thanks(request: Request) -> Response:
 async def load_visible_or_private(session: AsyncSession, request: Request) -> Petition | None:
     try:
         return await load_visible(session, request)
-    except HTTPException as exc:
-        if exc.status_code == 404:
-            return None
-        raise
+    except NotFound:  # not visible to this asker: the page says no more than the outcome
+        return None

@@ -16,7 +16,7 @@ from civic.core.db import reading
 from civic.core.deps import part, path_id, settings_of
 from civic.core.errors import Gone, NotFound
 from civic.core.forms import Errors, error_list
-from civic.core.rules import can
+from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.petitions.models import Petition, State
 from civic.petitions.policy import Policy
@@ -63,8 +63,7 @@ async def load(session: AsyncSession, request: Request, *, for_update: bool = Fa
 
 async def load_visible(session: AsyncSession, request: Request) -> Petition:
     petition = await load(session, request)
-    if not can("petitions.view", current_user(request), petition, now=now(request)):
-        raise NotFound
+    require("petitions.view", current_user(request), petition, now=now(request), otherwise=NotFound())
     return petition
 
 

@@ -17,7 +17,7 @@ from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import limits_itself, rate_limited
-from civic.core.rules import can
+from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
 from civic.petitions.forms import CREATOR_FIELDS, canonical, check_person, resolve_ward, values_of
@@ -47,8 +47,8 @@ def _check_signable(request: Request, petition: Petition, key: str) -> None:
         if petition.state in {State.PENDING, State.MODERATION}:
             raise HTTPException(404)
         raise Conflict(f"This petition is {petition.state.label}, so it cannot be signed.")
-    if not can("petitions.sign", None, petition, now=now(request)):
-        raise Conflict("This petition has closed, so it cannot be signed.")
+    closed = Conflict("This petition has closed, so it cannot be signed.")
+    require("petitions.sign", None, petition, now=now(request), otherwise=closed)
 
 
 def _sign_context(petition: Petition, values: dict[str, str], key: str) -> dict[str, Any]:

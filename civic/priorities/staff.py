@@ -258,8 +258,9 @@ async def add_meeting(request: Request) -> Response:
     async with reading(request) as session:
         candidates = await service.candidates_of(session, path_id(request, "round_id"))
     hands = {
-        c.id or 0: forms.parse_int(errors, form, f"hands_{c.id}", f"Hands for {c.title}", low=0, high=100_000)
+        c.id: forms.parse_int(errors, form, f"hands_{c.id}", f"Hands for {c.title}", low=0, high=100_000)
         for c in candidates
+        if c.id is not None  # always so for a stored row
     }
     if not errors and held_on is not None:
         try:

@@ -18,7 +18,7 @@ from civic.core.forms import error_list, read_form
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
-from civic.core.rules import can, require
+from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
 from civic.priorities import forms
@@ -64,8 +64,8 @@ async def load_round(request: Request) -> PriorityRound:
         item = await get_round(session, round_id)
     if item is None:
         raise HTTPException(404)
-    if not can("priorities.view", current_user(request), item, now=now(request)):
-        raise HTTPException(404)  # a draft's very existence is private to its team
+    # A draft's very existence is private to its team.
+    require("priorities.view", current_user(request), item, now=now(request), otherwise=HTTPException(404))
     return item
 
 

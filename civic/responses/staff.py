@@ -77,13 +77,20 @@ async def _target(request: Request) -> tuple[TargetInfo, queries_members.Owed]:
 
 
 def _require(name: str, user: StaffUser, owing: queries_members.Owed, at: datetime) -> None:
+    """The named rule decides; when it refuses, the page says why in the asker's terms."""
+    require(name, user, owing, now=at, otherwise=_why_not(user, owing))
+
+
+def _why_not(user: StaffUser, owing: queries_members.Owed) -> Exception:
     if not user.has_role(*RESPONDERS):
-        raise HTTPException(403, "Your role does not answer asks.")
+        return HTTPException(403, "Your role does not answer asks.")
     if owing.body is None:
-        raise Conflict(f"The responsible body {owing.body_slug!r} is not set up; an admin must add it first.")
+        return Conflict(
+            f"The responsible body {owing.body_slug!r} is not set up; an admin must add it first."
+        )
     if not queries_members.may_answer_for(user, owing.body):
-        raise HTTPException(403, queries_members.refusal(owing))
-    require(name, user, owing, now=at, message="Only a complete draft can be published.")
+        return HTTPException(403, queries_members.refusal(owing))
+    return HTTPException(403, "Only a complete draft can be published.")
 
 
 async def _as_admin(
@@ -191,7 +198,7 @@ async def publish(request: Request) -> HttpResponse:
     _require("responses.publish", user, owing, at)
     assert owing.response is not None
     async with transaction(request) as session:
-        fresh = await service.get_response(session, owing.response.id or 0)
+        fresh = await service.get_response(session, path_id(request, "response_id"))
         assert fresh is not None
         try:
             version = await service.publish(session, fresh, actor=user, now=at)

@@ -99,3 +99,14 @@ async def test_signers_are_anonymised_six_months_after_closing(
     assert all(s.ward_code == "E05900001" and s.email_canonical.startswith("anonymised-") for s in signatures)
     closed = await reload(db, petition.id or 0)
     assert closed.creator_email == "" and closed.anonymised_at == clock.now()
+
+
+async def test_the_thanks_page_of_a_petition_not_yet_public_shows_the_outcome_only(
+    web: WebClient, make_petition: PetitionMaker
+) -> None:
+    """A creator confirming their email lands here while the petition still gathers supporters:
+    the page answers 200 with the outcome and without the petition, not 404."""
+    petition = await make_petition(State.COLLECTING, action="A petition nobody can see yet")
+    page = await web.get(f"/petitions/{petition.id}/thanks?result=confirmed")
+    assert page.status_code == 200
+    assert "Thank you" in page.text and "A petition nobody can see yet" not in page.text
