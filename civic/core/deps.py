@@ -6,8 +6,13 @@ same thing), so every handler reads an id, checks a role or finds the mailer in 
 
     user = staff(request, Role.MODERATOR)           # signed in with that role, or login / 403
     petition_id = path_id(request, "petition_id")   # the `{petition_id:id}` the route matched, or 404
-    limits = settings_of(request, PetitionSettings)  # the feature's typed settings
-    signer = part(request, PetitionWriters).signer   # a per-process object built at startup
+    limits = settings_of(request, BudgetSettings)   # the feature's typed settings (its settings.py)
+    signer = part(request, PetitionState).signer     # a per-process object built at startup
+    require("petitions.moderate", user, petition, now=now(request))  # civic.core.rules: named rules
+
+The app's shared objects themselves (db, settings, templates, clock, mail, worker) are `state(request)`,
+an `AppState` built in `create_app`; services never see the request, and raise the errors in
+`civic.core.errors` (NotFound, Conflict, Gone, Refused), which one handler turns into pages.
 """
 
 from __future__ import annotations
