@@ -6,10 +6,11 @@ checked against that list by a test, so documentation and code cannot drift apar
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, Self
+from typing import Any, Final, Self, cast
 
 DEV_SECRET: Final = "development-only-secret-change-me"  # noqa: S105 - the refused default
 
@@ -209,16 +210,30 @@ class Settings:
         )
 
 
+def from_setting(name: str) -> Any:
+    """A field of a feature's settings dataclass, read from the registered setting `name`."""
+    return field(metadata={"setting": name})
+
+
 class FeatureSettings:
     """Base of a feature's typed settings (a frozen dataclass in the feature's `settings.py`).
 
-    The feature registers its `Setting`s (for the README table and `Settings.value`) and reads them
-    into fields in `from_settings`; handlers get the result with `settings_of(request, Kind)` and jobs
+    The feature lists its `Setting`s (for the README table and `Settings.value`) and declares a field
+    per setting with `from_setting(NAME)`; handlers get the result with `settings_of(request, Kind)` and jobs
     with `Kind.of(ctx.settings)`, so no feature code looks a setting up by its name."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
-        raise NotImplementedError
+        """Each field declared with `from_setting(NAME)`, read as a whole number; a class whose
+        values need more (durations, count/seconds pairs) overrides this."""
+        kind = cast(Any, cls)
+        values = {
+            f.name: settings.int_value(f.metadata["setting"])
+            for f in dataclasses.fields(kind)
+            if "setting" in f.metadata
+        }
+        found: Self = kind(**values)
+        return found
 
     @classmethod
     def of(cls, settings: Settings) -> Self:

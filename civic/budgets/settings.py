@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civic.config import FeatureSettings, Setting, Settings
+from civic.config import FeatureSettings, Setting, from_setting
 
 SETTINGS = (
     Setting("BUDGET_CODE_ATTEMPTS_PER_HOUR", "20", "voting-code attempts allowed per IP address per hour"),
@@ -27,18 +27,8 @@ SETTINGS = (
 class BudgetSettings(FeatureSettings):
     """The youth budgets settings, typed: `settings_of(request, BudgetSettings)`."""
 
-    code_attempts_per_hour: int
-    ideas_per_hour: int
-    ballot_posts_per_hour: int
-    vote_minutes: int
-    max_codes_per_batch: int
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> BudgetSettings:
-        return cls(
-            code_attempts_per_hour=settings.int_value("BUDGET_CODE_ATTEMPTS_PER_HOUR"),
-            ideas_per_hour=settings.int_value("BUDGET_IDEAS_PER_HOUR"),
-            ballot_posts_per_hour=settings.int_value("BUDGET_BALLOT_POSTS_PER_HOUR"),
-            vote_minutes=settings.int_value("BUDGET_VOTE_MINUTES"),
-            max_codes_per_batch=settings.int_value("BUDGET_MAX_CODES_PER_BATCH"),
-        )
+    code_attempts_per_hour: int = from_setting("BUDGET_CODE_ATTEMPTS_PER_HOUR")
+    ideas_per_hour: int = from_setting("BUDGET_IDEAS_PER_HOUR")
+    ballot_posts_per_hour: int = from_setting("BUDGET_BALLOT_POSTS_PER_HOUR")
+    vote_minutes: int = from_setting("BUDGET_VOTE_MINUTES")
+    max_codes_per_batch: int = from_setting("BUDGET_MAX_CODES_PER_BATCH")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civic.config import FeatureSettings, Setting, Settings
+from civic.config import FeatureSettings, Setting, from_setting
 
 SETTINGS = (
     Setting(
@@ -23,14 +23,6 @@ SETTINGS = (
 class PanelSettings(FeatureSettings):
     """The community panels settings, typed: `settings_of(request, PanelSettings)`."""
 
-    subscribes_per_ip_day: int
-    confirmations_per_hour: int
-    unsubscribes_per_hour: int
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> PanelSettings:
-        return cls(
-            subscribes_per_ip_day=settings.int_value("PANEL_SUBSCRIBES_PER_IP_DAY"),
-            confirmations_per_hour=settings.int_value("PANEL_CONFIRMATIONS_PER_HOUR"),
-            unsubscribes_per_hour=settings.int_value("PANEL_UNSUBSCRIBES_PER_HOUR"),
-        )
+    subscribes_per_ip_day: int = from_setting("PANEL_SUBSCRIBES_PER_IP_DAY")
+    confirmations_per_hour: int = from_setting("PANEL_CONFIRMATIONS_PER_HOUR")
+    unsubscribes_per_hour: int = from_setting("PANEL_UNSUBSCRIBES_PER_HOUR")

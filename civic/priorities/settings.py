@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civic.config import FeatureSettings, Setting, Settings
+from civic.config import FeatureSettings, Setting, from_setting
 
 SETTINGS = (
     Setting(
@@ -35,22 +35,10 @@ SETTINGS = (
 class PrioritySettings(FeatureSettings):
     """The priorities settings, typed: `settings_of(request, PrioritySettings)` or `PrioritySettings.of(ctx.settings)` in jobs."""
 
-    contact_retention_days: int
-    confirm_hours: int
-    voting_days: int
-    votes_per_ip_hour: int
-    suggestions_per_ip_hour: int
-    confirmations_per_hour: int
-    votes_per_email_hour: int
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> PrioritySettings:
-        return cls(
-            contact_retention_days=settings.int_value("PRIORITIES_CONTACT_RETENTION_DAYS"),
-            confirm_hours=settings.int_value("PRIORITIES_CONFIRM_HOURS"),
-            voting_days=settings.int_value("PRIORITIES_VOTING_DAYS"),
-            votes_per_ip_hour=settings.int_value("PRIORITIES_VOTES_PER_IP_HOUR"),
-            suggestions_per_ip_hour=settings.int_value("PRIORITIES_SUGGESTIONS_PER_IP_HOUR"),
-            confirmations_per_hour=settings.int_value("PRIORITIES_CONFIRMATIONS_PER_HOUR"),
-            votes_per_email_hour=settings.int_value("PRIORITIES_VOTES_PER_EMAIL_HOUR"),
-        )
+    contact_retention_days: int = from_setting("PRIORITIES_CONTACT_RETENTION_DAYS")
+    confirm_hours: int = from_setting("PRIORITIES_CONFIRM_HOURS")
+    voting_days: int = from_setting("PRIORITIES_VOTING_DAYS")
+    votes_per_ip_hour: int = from_setting("PRIORITIES_VOTES_PER_IP_HOUR")
+    suggestions_per_ip_hour: int = from_setting("PRIORITIES_SUGGESTIONS_PER_IP_HOUR")
+    confirmations_per_hour: int = from_setting("PRIORITIES_CONFIRMATIONS_PER_HOUR")
+    votes_per_email_hour: int = from_setting("PRIORITIES_VOTES_PER_EMAIL_HOUR")

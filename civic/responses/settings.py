@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civic.config import FeatureSettings, Setting, Settings
+from civic.config import FeatureSettings, Setting, from_setting
 
 SETTINGS = (
     Setting("RESPONSES_FOLLOWS_PER_HOUR", "10", "requests to follow an answer per IP address per hour"),
@@ -22,16 +22,7 @@ SETTINGS = (
 class ResponseSettings(FeatureSettings):
     """The responses settings, typed: `settings_of(request, ResponseSettings)`."""
 
-    follows_per_hour: int
-    confirmations_per_hour: int
-    unsubscribes_per_hour: int
-    ratings_per_hour: int
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ResponseSettings:
-        return cls(
-            follows_per_hour=settings.int_value("RESPONSES_FOLLOWS_PER_HOUR"),
-            confirmations_per_hour=settings.int_value("RESPONSES_CONFIRMATIONS_PER_HOUR"),
-            unsubscribes_per_hour=settings.int_value("RESPONSES_UNSUBSCRIBES_PER_HOUR"),
-            ratings_per_hour=settings.int_value("RESPONSES_RATINGS_PER_HOUR"),
-        )
+    follows_per_hour: int = from_setting("RESPONSES_FOLLOWS_PER_HOUR")
+    confirmations_per_hour: int = from_setting("RESPONSES_CONFIRMATIONS_PER_HOUR")
+    unsubscribes_per_hour: int = from_setting("RESPONSES_UNSUBSCRIBES_PER_HOUR")
+    ratings_per_hour: int = from_setting("RESPONSES_RATINGS_PER_HOUR")
