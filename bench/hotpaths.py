@@ -35,6 +35,7 @@ from civic.app import create_app  # noqa: E402
 from civic.commands import upgrade  # noqa: E402
 from civic.config import Settings  # noqa: E402
 from civic.core.csrf import token_for  # noqa: E402
+from civic.core.state import app_state  # noqa: E402
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -118,7 +119,7 @@ async def main(opts: argparse.Namespace, url: str) -> None:
             hello = results["hello"][0]
             for name, (micros, status) in results.items():
                 print(f"{name:<8}{micros:>9.0f} us/request  status {status}  x hello {hello / micros:.2f}")
-        await app.state.db.dispose()
+        await app_state(app).db.dispose()
 
 
 if __name__ == "__main__":

@@ -18,11 +18,12 @@ from civic.core.auth import AuthMiddleware
 from civic.core.clock import Clock, SystemClock
 from civic.core.csrf import CSRFMiddleware
 from civic.core.db import Database
-from civic.core.errors import BadInput, bad_input, http_exception, server_error
+from civic.core.errors import BadInput, ServiceError, bad_input, http_exception, server_error, service_error
 from civic.core.heap import freeze_startup_objects
 from civic.core.inputs import QueryRuleMiddleware
 from civic.core.outbox import Mail
 from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from civic.core.state import AppState
 from civic.core.templating import STATIC_DIR, make_templates
 from civic.core.worker import Worker
 from civic.features import FEATURES, by_position
@@ -53,13 +54,26 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # template file (and of each one it extends or imports) that Jinja makes on every render.
     templates.env.auto_reload = settings.is_development
     db = Database(settings.database_url)
+    clock = clock or SystemClock()
+    mail = Mail(templates.env, settings)
+    state = AppState(
+        settings=settings,
+        db=db,
+        templates=templates,
+        clock=clock,
+        mail=mail,
+        worker=Worker(db, settings, clock, mail),
+    )
+    for feature in FEATURES:  # each feature's per-process objects (caches, group-commit writers)
+        for factory in feature.per_process:
+            state.add(factory)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         freeze_startup_objects()
         async with anyio.create_task_group() as tasks:
             if settings.mail_worker:
-                tasks.start_soon(app.state.worker.run_forever)
+                tasks.start_soon(state.worker.run_forever)
             yield
             tasks.cancel_scope.cancel()
         await db.dispose()
@@ -75,13 +89,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             # The input rule for query strings; forms get it in read_form (civic/core/inputs.py).
             Middleware(QueryRuleMiddleware),
         ],
-        exception_handlers={BadInput: bad_input, HTTPException: http_exception, Exception: server_error},
+        exception_handlers={
+            BadInput: bad_input,
+            HTTPException: http_exception,
+            ServiceError: service_error,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.db = db
-    app.state.templates = templates
-    app.state.clock = clock or SystemClock()
-    app.state.mail = Mail(templates.env, settings)
-    app.state.worker = Worker(db, settings, app.state.clock, app.state.mail)
+    app.state.civic = state  # read through civic.core.state (app_state / state), typed
     return app

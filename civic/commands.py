@@ -15,6 +15,7 @@ from civic.core.clock import SystemClock
 from civic.core.db import Database
 from civic.core.features import CommandHandler
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled
+from civic.core.state import app_state
 from civic.core.users import UserError, get_user_by_email, list_users
 from civic.features import FEATURES
 
@@ -171,9 +172,9 @@ async def mail_worker(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(settings)
     print("Mail worker running; press Ctrl+C to stop.")
     try:
-        await app.state.worker.run_forever()
+        await app_state(app).worker.run_forever()
     finally:
-        await app.state.db.dispose()
+        await app_state(app).db.dispose()
     return 0
 
 
@@ -181,8 +182,8 @@ async def mail_send_once(args: argparse.Namespace, settings: Settings) -> int:
     from civic.app import create_app
 
     app = create_app(settings)
-    claimed = await app.state.worker.pass_once()
-    await app.state.db.dispose()
+    claimed = await app_state(app).worker.pass_once()
+    await app_state(app).db.dispose()
     print(f"Claimed {claimed} messages.")
     return 0
 
@@ -191,17 +192,17 @@ async def mail_test(args: argparse.Namespace, settings: Settings) -> int:
     from civic.app import create_app
 
     app = create_app(settings)
-    now = app.state.clock.now()
-    async with app.state.db.transaction() as session:
-        await app.state.mail.enqueue(
+    now = app_state(app).clock.now()
+    async with app_state(app).db.transaction() as session:
+        await app_state(app).mail.enqueue(
             session,
             to=args.address,
             template="mail_check",
             context={"name": args.address, "link": "/"},
             now=now,
         )
-    claimed = await app.state.worker.pass_once()
-    await app.state.db.dispose()
+    claimed = await app_state(app).worker.pass_once()
+    await app_state(app).db.dispose()
     if not settings.smtp_url:
         print("No SMTP_URL is set: the message is waiting in the outbox (see /dev/mailbox in development).")
     else:
@@ -213,9 +214,9 @@ async def jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     from civic.app import create_app
 
     app = create_app(settings)
-    for name, result in (await app.state.worker.jobs_once(force=True)).items():
+    for name, result in (await app_state(app).worker.jobs_once(force=True)).items():
         print(f"{name}: {result}")
-    await app.state.db.dispose()
+    await app_state(app).db.dispose()
     return 0
 
 

@@ -6,10 +6,11 @@ checked against that list by a test, so documentation and code cannot drift apar
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, Self, cast
 
 DEV_SECRET: Final = "development-only-secret-change-me"  # noqa: S105 - the refused default
 
@@ -207,3 +208,43 @@ class Settings:
             log_level=get("LOG_LEVEL"),
             extra={k: v for k, v in source.items() if k.isupper() and k not in _DEFAULTS},
         )
+
+
+def from_setting(name: str) -> Any:
+    """A field of a feature's settings dataclass, read from the registered setting `name`."""
+    return field(metadata={"setting": name})
+
+
+class FeatureSettings:
+    """Base of a feature's typed settings (a frozen dataclass in the feature's `settings.py`).
+
+    The feature lists its `Setting`s (for the README table and `Settings.value`) and declares a field
+    per setting with `from_setting(NAME)`; handlers get the result with `settings_of(request, Kind)` and jobs
+    with `Kind.of(ctx.settings)`, so no feature code looks a setting up by its name."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """Each field declared with `from_setting(NAME)`, read as a whole number; a class whose
+        values need more (durations, count/seconds pairs) overrides this."""
+        kind = cast(Any, cls)
+        values = {
+            f.name: settings.int_value(f.metadata["setting"])
+            for f in dataclasses.fields(kind)
+            if "setting" in f.metadata
+        }
+        found: Self = kind(**values)
+        return found
+
+    @classmethod
+    def of(cls, settings: Settings) -> Self:
+        """These settings' values, read once per settings object (one per app)."""
+        key = (cls, id(settings))
+        found = _READ.get(key)
+        if found is None or found[0] is not settings:
+            found = _READ[key] = (settings, cls.from_settings(settings))
+        value = found[1]
+        assert isinstance(value, cls)
+        return value
+
+
+_READ: dict[tuple[type[FeatureSettings], int], tuple[Settings, FeatureSettings]] = {}

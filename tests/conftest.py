@@ -34,6 +34,7 @@ from civic.config import Settings
 from civic.core.clock import FrozenClock
 from civic.core.db import Database, metadata
 from civic.core.staff import create_staff
+from civic.core.state import app_state
 from civic.core.users import Role, StaffUser
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 from tests.support.smtp import SmtpServer
@@ -140,12 +141,12 @@ def settings(database_url: str) -> Settings:
 async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Any]:
     application = create_app(settings, clock=clock)
     yield application
-    await application.state.db.dispose()
+    await app_state(application).db.dispose()
 
 
 @pytest.fixture
 def db(app: Any) -> Database:
-    database: Database = app.state.db
+    database: Database = app_state(app).db
     return database
 
 
@@ -218,7 +219,7 @@ async def mail_app(database_url: str, clock: FrozenClock, smtp: SmtpServer) -> A
     """An app whose outbox worker sends to the loopback SMTP server."""
     application = create_app(make_settings(database_url, smtp_url=smtp.url), clock=clock)
     yield application
-    await application.state.db.dispose()
+    await app_state(application).db.dispose()
 
 
 # Hypothesis: "ci" (CI=true) bounds the fuzz so it adds about a minute per engine; "dev" is the default;

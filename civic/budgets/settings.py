@@ -1,6 +1,10 @@
 """Youth budgets settings (each is also in the README configuration table)."""
 
-from civic.config import Setting
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from civic.config import FeatureSettings, Setting, from_setting
 
 SETTINGS = (
     Setting("BUDGET_CODE_ATTEMPTS_PER_HOUR", "20", "voting-code attempts allowed per IP address per hour"),
@@ -17,3 +21,14 @@ SETTINGS = (
         "BUDGET_MAX_CODES_PER_BATCH", "2000", "the largest batch of voting codes a youth worker can create"
     ),
 )
+
+
+@dataclass(frozen=True)
+class BudgetSettings(FeatureSettings):
+    """The youth budgets settings, typed: `settings_of(request, BudgetSettings)`."""
+
+    code_attempts_per_hour: int = from_setting("BUDGET_CODE_ATTEMPTS_PER_HOUR")
+    ideas_per_hour: int = from_setting("BUDGET_IDEAS_PER_HOUR")
+    ballot_posts_per_hour: int = from_setting("BUDGET_BALLOT_POSTS_PER_HOUR")
+    vote_minutes: int = from_setting("BUDGET_VOTE_MINUTES")
+    max_codes_per_batch: int = from_setting("BUDGET_MAX_CODES_PER_BATCH")

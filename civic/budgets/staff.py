@@ -25,24 +25,20 @@ from civic.budgets.models import (
     pk,
 )
 from civic.budgets.web import load_process
-from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, staff, state
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value
-from civic.core.paths import parse_id, path_id
+from civic.core.paths import parse_id
 from civic.core.rules import require
 from civic.core.templating import render_page
-from civic.core.users import Role, StaffUser
-
-
-def staff(request: Request) -> StaffUser:
-    return require_role(request, Role.YOUTH_WORKER)
+from civic.core.users import Role
 
 
 async def dashboard(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         processes = await service.list_processes(session)
     return render_page(request, "budgets/staff/index.html", {"processes": processes})
@@ -60,7 +56,7 @@ def _new_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, An
 
 
 async def new_process_form(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     start = now(request).replace(minute=0, second=0, microsecond=0)
     values: dict[str, Any] = {
         "min_choices": 1,
@@ -75,7 +71,7 @@ async def new_process_form(request: Request) -> Response:
 
 
 async def create_process(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     errors: dict[str, str] = {}
     title, description = text(form, "title"), text(form, "description")
     check_length(errors, "title", title, "a title", maximum=160)
@@ -109,7 +105,7 @@ async def create_process(request: Request) -> Response:
 
 
 async def manage(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         process = await load_process(session, request)
         areas = await service.areas_of(session, pk(process.id))
@@ -130,7 +126,7 @@ async def manage(request: Request) -> Response:
 
 
 async def change_phases(request: Request) -> Response:
-    user, form = staff(request), await read_form(request)
+    user, form = staff(request, Role.YOUTH_WORKER), await read_form(request)
     dates, errors = forms.parse_phases(form)
     async with transaction(request) as session:
         process = await load_process(session, request)
@@ -152,7 +148,7 @@ async def change_phases(request: Request) -> Response:
 
 
 async def ideas(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         process = await load_process(session, request)
         rows = await service.ideas_of(session, pk(process.id), statuses=tuple(IdeaStatus))
@@ -160,7 +156,7 @@ async def ideas(request: Request) -> Response:
 
 
 async def moderate(request: Request) -> Response:
-    user, form = staff(request), await read_form(request)
+    user, form = staff(request, Role.YOUTH_WORKER), await read_form(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
         idea = await session.get(BudgetIdea, path_id(request, "idea_id"))
@@ -188,14 +184,14 @@ async def _proposals_context(session: AsyncSession, process: BudgetProcess) -> d
 
 
 async def proposals(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         context = await _proposals_context(session, await load_process(session, request))
     return render_page(request, "budgets/staff/proposals.html", context)
 
 
 async def create_proposal(request: Request) -> Response:
-    user, form = staff(request), await read_form(request)
+    user, form = staff(request, Role.YOUTH_WORKER), await read_form(request)
     errors: dict[str, str] = {}
     title, summary = text(form, "title"), text(form, "summary")
     check_length(errors, "title", title, "a title", maximum=120)
@@ -264,7 +260,7 @@ async def _proposal_context(
 
 
 async def proposal(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         process, found = await _load_proposal(session, request)
         context = await _proposal_context(session, process, found)
@@ -272,7 +268,7 @@ async def proposal(request: Request) -> Response:
 
 
 async def assess(request: Request) -> Response:
-    user, form = staff(request), await read_form(request)
+    user, form = staff(request, Role.YOUTH_WORKER), await read_form(request)
     cost, feasibility, reason, errors = forms.parse_assessment(form)
     async with transaction(request) as session:
         process, found = await _load_proposal(session, request)
@@ -297,7 +293,7 @@ async def assess(request: Request) -> Response:
 
 
 async def override(request: Request) -> Response:
-    user, form = staff(request), await read_form(request)
+    user, form = staff(request, Role.YOUTH_WORKER), await read_form(request)
     reason = text(form, "override_reason")
     async with transaction(request) as session:
         process, found = await _load_proposal(session, request)
@@ -313,7 +309,7 @@ async def override(request: Request) -> Response:
 
 
 async def delivery_update(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     errors: dict[str, str] = {}
     update_text, owner = text(form, "text"), text(form, "owner")
     check_length(errors, "text", update_text, "what has happened", maximum=2000)
@@ -342,5 +338,5 @@ async def delivery_update(request: Request) -> Response:
             actor=user,
             now=at,
         )
-        await notify.delivery_updated(session, request.app.state.mail, process, found, update, now=at)
+        await notify.delivery_updated(session, state(request).mail, process, found, update, now=at)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/proposals/{found.number}")

@@ -13,15 +13,15 @@ from starlette.responses import Response
 
 from civic.budgets import forms, service, service_paper
 from civic.budgets.models import AGE_BANDS, BudgetPaperBatch, BudgetProcess, pk
-from civic.budgets.staff import staff
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, staff
 from civic.core.forms import UploadedFile, check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
-from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
+from civic.core.users import Role
 
 
 async def _paper_list_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
@@ -41,14 +41,14 @@ async def _paper_list_context(session: AsyncSession, process: BudgetProcess) -> 
 
 
 async def paper_batches(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         context = await _paper_list_context(session, await load_process(session, request))
     return render_page(request, "budgets/staff/paper.html", context)
 
 
 async def create_paper_batch(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     errors: dict[str, str] = {}
     label = text(form, "label")
     check_length(errors, "label", label, "where the ballots came from", maximum=120)
@@ -116,7 +116,7 @@ async def _batch_context(
 
 
 async def paper_batch(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         process, batch = await _load_batch(session, request)
         context = await _batch_context(session, process, batch)
@@ -142,7 +142,7 @@ async def _paper_error(
 
 
 async def enter_paper(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     upload = form.get("file")
     async with transaction(request) as session:
         process, batch = await _load_batch(session, request)
@@ -165,7 +165,7 @@ async def enter_paper(request: Request) -> Response:
 
 
 async def resolve_paper(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     async with transaction(request) as session:
         process, batch = await _load_batch(session, request)
         require("budgets.enter_paper", user, process, now=at)
@@ -181,7 +181,7 @@ async def resolve_paper(request: Request) -> Response:
 
 
 async def count_paper(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     async with transaction(request) as session:
         process, batch = await _load_batch(session, request)
         require("budgets.enter_paper", user, process, now=at)

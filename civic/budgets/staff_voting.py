@@ -11,17 +11,18 @@ from starlette.responses import Response
 
 from civic.budgets import forms, notify, service, service_codes, service_results
 from civic.budgets.models import AGE_BANDS, BudgetCodeBatch, BudgetProcess, BudgetResult, pk
-from civic.budgets.staff import staff
+from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, settings_of, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import check_length, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
-from civic.core.paths import path_id
 from civic.core.publish import csv_text
 from civic.core.rules import require
 from civic.core.templating import render_page
+from civic.core.users import Role
 
 
 async def _codes_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
@@ -40,7 +41,7 @@ async def _codes_context(session: AsyncSession, process: BudgetProcess) -> dict[
 
 
 async def code_batches(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         context = await _codes_context(session, await load_process(session, request))
     return render_page(request, "budgets/staff/codes.html", context)
@@ -48,13 +49,18 @@ async def code_batches(request: Request) -> Response:
 
 async def create_codes(request: Request) -> Response:
     """Codes are shown once: the response *is* the printable cards page or the CSV (no redirect)."""
-    user, form, at = staff(request), await read_form(request), now(request)
-    settings = request.app.state.settings
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
+    settings = state(request).settings
     errors: dict[str, str] = {}
     label = text(form, "label")
     check_length(errors, "label", label, "who the codes are for", maximum=120)
     size = forms.whole_number(
-        errors, form, "size", "how many codes", low=1, high=settings.int_value("BUDGET_MAX_CODES_PER_BATCH")
+        errors,
+        form,
+        "size",
+        "how many codes",
+        low=1,
+        high=settings_of(request, BudgetSettings).max_codes_per_batch,
     )
     band = text(form, "age_band") if text(form, "age_band") in AGE_BANDS else ""
     async with transaction(request) as session:
@@ -112,7 +118,7 @@ async def create_codes(request: Request) -> Response:
 
 
 async def void_batch(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
         batch = await session.get(BudgetCodeBatch, path_id(request, "batch_id"))
@@ -127,13 +133,13 @@ async def void_batch(request: Request) -> Response:
 
 
 async def void_code(request: Request) -> Response:
-    user, form, at = staff(request), await read_form(request), now(request)
+    user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
         done = await service_codes.void_code(
             session,
             process,
-            secret=request.app.state.settings.secret_key,
+            secret=state(request).settings.secret_key,
             raw=text(form, "code"),
             actor=user,
             reason=text(form, "reason")[:500] or "Card lost",
@@ -153,7 +159,7 @@ async def void_code(request: Request) -> Response:
 
 
 async def results_admin(request: Request) -> Response:
-    staff(request)
+    staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         process = await load_process(session, request)
         latest = await service_results.latest_result(session, pk(process.id), published=False)
@@ -177,7 +183,7 @@ async def _overrides(request: Request, process: BudgetProcess) -> list[Any]:
 
 
 async def compute_results(request: Request) -> Response:
-    user, at = staff(request), now(request)
+    user, at = staff(request, Role.YOUTH_WORKER), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
         require("budgets.count", user, process, now=at, message="Votes are counted after voting closes.")
@@ -186,7 +192,7 @@ async def compute_results(request: Request) -> Response:
 
 
 async def publish_results(request: Request) -> Response:
-    user, at = staff(request), now(request)
+    user, at = staff(request, Role.YOUTH_WORKER), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
         require("budgets.count", user, process, now=at, message="Results are published after voting closes.")
@@ -199,5 +205,5 @@ async def publish_results(request: Request) -> Response:
         if latest is None or latest.id != result.id:
             raise Conflict("A newer count exists; publish the newest count.")
         funded = await service_results.publish(session, result, process, actor=user, now=at)
-        await notify.results_published(session, request.app.state.mail, process, funded, now=at)
+        await notify.results_published(session, state(request).mail, process, funded, now=at)
     return redirect_after_post(request, f"/budgets/{process.slug}/results")

@@ -14,10 +14,12 @@ from starlette.responses import RedirectResponse, Response
 
 from civic.budgets import service, service_voting
 from civic.budgets.models import BudgetProcess, BudgetProposal, Channel, pk
+from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import settings_of, state
 from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import error_list, read_form, text
 from civic.core.htmx import render
@@ -33,11 +35,11 @@ RECEIPT_COOKIE = "civic_budget_receipt"
 
 
 def _secret(request: Request) -> str:
-    return str(request.app.state.settings.secret_key)
+    return str(state(request).settings.secret_key)
 
 
 def _minutes(request: Request) -> int:
-    return int(request.app.state.settings.int_value("BUDGET_VOTE_MINUTES"))
+    return settings_of(request, BudgetSettings).vote_minutes
 
 
 def _set_cookie(request: Request, response: Response, name: str, value: str, slug: str) -> None:
@@ -48,7 +50,7 @@ def _set_cookie(request: Request, response: Response, name: str, value: str, slu
         path=f"/budgets/{slug}",
         httponly=True,
         samesite="lax",
-        secure=request.app.state.settings.secure_cookies,
+        secure=state(request).settings.secure_cookies,
     )
 
 
@@ -59,7 +61,7 @@ def _require_open(request: Request, process: BudgetProcess) -> None:
 
 
 async def _limit(request: Request, session: AsyncSession, what: str, at: datetime) -> None:
-    per_hour = request.app.state.settings.int_value("BUDGET_CODE_ATTEMPTS_PER_HOUR")
+    per_hour = settings_of(request, BudgetSettings).code_attempts_per_hour
     verdict = await hit(session, f"budgets:{what}:{client_ip(request)}", [Limit(per_hour, 3600)], now=at)
     if not verdict.allowed:
         raise TooManyRequests(verdict.retry_after)

@@ -6,9 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from civic.core.clock import Clock
 from civic.core.cookies import read_cookie
-from civic.core.db import Database
 from civic.core.paths import login_location
 from civic.core.sessions import (
     TOUCH_EVERY,
@@ -18,6 +16,7 @@ from civic.core.sessions import (
     load_session,
     touch_session,
 )
+from civic.core.state import app_state
 from civic.core.users import Role, StaffUser
 
 
@@ -39,19 +38,17 @@ class AuthMiddleware:
         await self.app(scope, receive, send)
 
     async def _load(self, scope: Scope, state: dict[str, object]) -> None:
-        app_state = scope["app"].state
-        token = read_cookie(scope, cookie_name(app_state.settings))
+        shared = app_state(scope["app"])
+        token = read_cookie(scope, cookie_name(shared.settings))
         if not token:
             return
-        db: Database = app_state.db
-        clock: Clock = app_state.clock
-        now = clock.now()
+        db, now = shared.db, shared.clock.now()
         async with db.reading() as session:
             found = await load_session(session, token)
         if found is None:
             return
         row, user = found
-        if user.disabled or is_expired(row, app_state.settings, now):
+        if user.disabled or is_expired(row, shared.settings, now):
             return
         if now - row.last_seen_at > TOUCH_EVERY:
             async with db.transaction() as session:

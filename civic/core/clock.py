@@ -8,6 +8,8 @@ from typing import Protocol
 
 from starlette.requests import HTTPConnection
 
+from civic.core.state import state
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
@@ -35,5 +37,4 @@ class FrozenClock:
 
 
 def now(conn: HTTPConnection) -> datetime:
-    clock: Clock = conn.app.state.clock
-    return clock.now()
+    return state(conn).clock.now()

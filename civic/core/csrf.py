@@ -24,6 +24,7 @@ from civic.core.csrf_tokens import STATE_COOKIE
 from civic.core.csrf_tokens import token_for as token_for  # re-exported: clients sign forms with it
 from civic.core.errors import error_response
 from civic.core.forms import PARSED_FORM, parse_urlencoded
+from civic.core.state import app_state
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 COOKIE = "civic_csrf"
@@ -74,7 +75,7 @@ class CSRFMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        settings = scope["app"].state.settings
+        settings = app_state(scope["app"]).settings
         cookie = read_cookie(scope, COOKIE)
         new_cookie = None if cookie else secrets.token_urlsafe(24)
         scope.setdefault("state", {})[STATE_COOKIE] = cookie or new_cookie  # the token is made on demand

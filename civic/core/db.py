@@ -33,6 +33,8 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import HTTPConnection
 
+from civic.core.state import state
+
 # Named constraints let Alembic alter SQLite tables in batch mode and keep names equal on both engines.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -192,8 +194,7 @@ async def dialect_name(session: AsyncSession) -> str:
 
 
 def database(conn: HTTPConnection) -> Database:
-    db: Database = conn.app.state.db
-    return db
+    return state(conn).db
 
 
 def transaction(conn: HTTPConnection) -> Any:

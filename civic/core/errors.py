@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Scope
 
 from civic.core.htmx import is_htmx
+from civic.core.state import state
 from civic.core.templating import render_page
 
 log = logging.getLogger("civic.errors")
@@ -36,16 +37,42 @@ DEFAULT_MESSAGES = {
 }
 
 
-class Conflict(HTTPException):
+class ServiceError(Exception):
+    """What a service refuses, in its own terms: services never import the web framework. The one
+    handler `service_error` (registered in app.py) turns each kind into the status page it names."""
+
+    status_code = 500
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(ServiceError):
+    """The object named does not exist, or the asker may not know that it does (404)."""
+
+    status_code = 404
+
+
+class Conflict(ServiceError):
     """The action is not allowed from the object's current state (409); the detail explains why."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(status_code=409, detail=detail)
+    status_code = 409
 
 
-class Gone(HTTPException):
+class Gone(ServiceError):
+    """The object existed and was removed (410)."""
+
+    status_code = 410
+
     def __init__(self, detail: str = "This has been removed.") -> None:
-        super().__init__(status_code=410, detail=detail)
+        super().__init__(detail)
+
+
+class Refused(ServiceError):
+    """What was sent cannot be stored or acted on, whatever the state (422); the detail says why."""
+
+    status_code = 422
 
 
 class TooManyRequests(HTTPException):
@@ -92,6 +119,12 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     return _render(request, exc.status_code, detail, dict(exc.headers or {}))
 
 
+async def service_error(request: Request, exc: Exception) -> Response:
+    """A service's own error as the same page an HTTPException with that status would give."""
+    assert isinstance(exc, ServiceError)
+    return _render(request, exc.status_code, exc.detail or None)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _render(request, 500, None)
@@ -106,7 +139,7 @@ def _back_link(request: Request) -> str:
     """Where the form or link came from, when that was this site; else the page itself."""
     referer = request.headers.get("referer", "")
     origin = f"{request.url.scheme}://{request.url.netloc}"
-    allowed = {origin, request.app.state.settings.base_origin}
+    allowed = {origin, state(request).settings.base_origin}
     for prefix in allowed:
         rest = referer.removeprefix(prefix)
         if rest != referer and rest.startswith("/") and not rest.startswith("//"):

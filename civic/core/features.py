@@ -22,6 +22,7 @@ from civic.core.home import Provider, StaffLink
 from civic.core.jobs import Job
 from civic.core.opendata import Dataset
 from civic.core.reportcard import MetricProvider
+from civic.core.state import PartFactory
 from civic.core.targets import TargetKind
 
 CommandHandler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -66,4 +67,5 @@ class Feature:
     datasets: tuple[Dataset, ...] = ()  # open data
     demo: tuple[DemoLoader, ...] = ()
     settings: tuple[Setting, ...] = ()
+    per_process: tuple[PartFactory, ...] = ()  # built at startup into the app's AppState.parts
     rules: ModuleType | None = None  # its `rules.py`, whose predicates civic.core.rules knows by name

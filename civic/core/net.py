@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from starlette.requests import HTTPConnection
 
+from civic.core.state import state
+
 
 def client_ip(conn: HTTPConnection) -> str:
-    if conn.app.state.settings.trust_proxy_headers:
+    if state(conn).settings.trust_proxy_headers:
         forwarded = conn.headers.get("x-forwarded-for", "")
         if forwarded:
             return forwarded.split(",")[0].strip()

@@ -61,7 +61,7 @@ class OutboxMessage(SQLModel, table=True):
 
 
 class Mail:
-    """Renders email templates and queues them. Lives on `app.state.mail`; services take it as `mail=`.
+    """Renders email templates and queues them. Lives in the app's `AppState`; services take it as `mail=`.
 
     A template `emails/NAME.txt` starts with a `Subject: ...` line and a blank line; an optional
     `emails/NAME.html` gives an HTML alternative. Every context gets `settings` and `url()` (absolute

@@ -12,7 +12,6 @@ from typing import Final
 from urllib.parse import quote
 
 from starlette.convertors import Convertor, register_url_convertor
-from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 
 MAX_ID: Final = 2**31 - 1  # PostgreSQL's INTEGER, the type of every id column
@@ -72,7 +71,9 @@ def login_location(path: str, query: str = "") -> str:
 
 def path_id(conn: HTTPConnection, name: str) -> int:
     """The id a route's `{name:id}` matched; 404 for anything else (a route still using `{name}`)."""
+    from civic.core.errors import NotFound  # errors renders pages; paths is imported below it
+
     value = parse_id(conn.path_params.get(name))
     if value is None:
-        raise HTTPException(404)
+        raise NotFound
     return value

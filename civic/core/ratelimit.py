@@ -29,6 +29,7 @@ from starlette.responses import Response
 from civic.core.clock import now as clock_now
 from civic.core.db import UTCDateTime, dialect_name, run_sql, transaction
 from civic.core.net import client_ip
+from civic.core.state import state
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -118,7 +119,7 @@ def rate_limited(setting: str) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def limited(request: Request) -> Response:
-            per_hour = Limit(request.app.state.settings.int_value(setting), 3600)
+            per_hour = Limit(state(request).settings.int_value(setting), 3600)
             async with transaction(request) as session:
                 verdict = await hit(
                     session, f"{setting.lower()}:{client_ip(request)}", [per_hour], now=clock_now(request)

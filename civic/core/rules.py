@@ -38,6 +38,19 @@ def can(name: str, actor: StaffUser | None, obj: Any = None, *, now: datetime) -
     return bool(predicate(actor, obj, now=now))
 
 
-def require(name: str, actor: StaffUser | None, obj: Any = None, *, now: datetime, message: str = "") -> None:
+def require(
+    name: str,
+    actor: StaffUser | None,
+    obj: Any = None,
+    *,
+    now: datetime,
+    message: str = "",
+    otherwise: Exception | None = None,
+) -> None:
+    """Refuse unless the rule allows it: 403 with `message`, or `otherwise` when the refusal means
+    something else to the asker (a Conflict when the object's state forbids it, a 404 when the object
+    must not be seen)."""
     if not can(name, actor, obj, now=now):
+        if otherwise is not None:
+            raise otherwise
         raise HTTPException(status_code=403, detail=message or "You are not allowed to do that.")

@@ -19,6 +19,7 @@ from civic.config import Settings
 from civic.core import localtime, rules
 from civic.core.csrf_tokens import page_token
 from civic.core.publish import OGL, OGL_URL, shown_count
+from civic.core.state import state
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
@@ -53,8 +54,8 @@ def format_money(pence_or_pounds: int | float | None) -> str:
 
 
 def _context(request: Request) -> dict[str, Any]:
-    settings: Settings = request.app.state.settings
-    now = request.app.state.clock.now()
+    settings: Settings = state(request).settings
+    now = state(request).clock.now()
     user = getattr(request.state, "user", None)
 
     def can(name: str, obj: Any = None) -> bool:
@@ -109,7 +110,7 @@ def render_page(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    templates: Jinja2Templates = request.app.state.templates
+    templates = state(request).templates
     return templates.TemplateResponse(
         request, template, context or {}, status_code=status_code, headers=headers
     )
@@ -118,7 +119,7 @@ def render_page(
 def render_shared(request: Request, template: str, context: dict[str, Any], *, token_stand_in: str) -> str:
     """A page as render_page would make it, but with `token_stand_in` where the visitor's CSRF token
     goes, so one rendering can be shared by every anonymous visitor with their own token swapped in."""
-    templates: Jinja2Templates = request.app.state.templates
+    templates = state(request).templates
     full = {**context, "request": request, **_context(request), "csrf_token": token_stand_in}
     return templates.env.get_template(template).render(full)
 

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
+from civic.core.deps import state
 from civic.core.localtime import format_date, format_datetime
 from civic.core.opendata import Dataset
 from civic.core.publish import PUBLIC_CACHE, FeedEntry, atom_response, csv_of_records, json_response
@@ -93,7 +94,7 @@ def _panel_filter(request: Request, panels: dict[int, Panel]) -> int | None:
 
 async def meeting_rows(session: AsyncSession, request: Request) -> list[dict[str, Any]]:
     panels = await _panels(session)
-    base_url = request.app.state.settings.base_url
+    base_url = state(request).settings.base_url
     query = select(PanelMeeting).order_by(col(PanelMeeting.starts_at).desc())
     if (only := _panel_filter(request, panels)) is not None:
         query = query.where(PanelMeeting.panel_id == only)
@@ -119,7 +120,7 @@ async def meeting_rows(session: AsyncSession, request: Request) -> list[dict[str
 
 async def decision_rows(session: AsyncSession, request: Request) -> list[dict[str, Any]]:
     panels = await _panels(session)
-    base_url = request.app.state.settings.base_url
+    base_url = state(request).settings.base_url
     query = (
         select(Decision, Motion)
         .join(Motion, col(Motion.id) == col(Decision.motion_id), isouter=True)
@@ -249,7 +250,7 @@ def _ics_time(value: datetime) -> str:
 async def calendar(request: Request) -> Response:
     """A panel's meetings as an iCalendar feed residents can subscribe to; cancelled ones say so, and a
     moved meeting's SEQUENCE counts its changes (RFC 5545 3.8.7.4)."""
-    settings = request.app.state.settings
+    settings = state(request).settings
     async with reading(request) as session:
         panel = await service_membership.get_panel(session, request.path_params["slug"])
         meetings = await service.meetings_of(session, panel.id or 0)

@@ -6,9 +6,8 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 
-from civic.core.errors import Conflict
+from civic.core.errors import Conflict, NotFound
 from civic.core.paths import parse_id
 from civic.core.users import StaffUser
 from civic.panels import service_agenda, service_journal
@@ -61,7 +60,7 @@ async def get_meeting(
     serial), so two clerks acting at once cannot both move it from the same state."""
     meeting = await session.get(PanelMeeting, meeting_id, with_for_update=for_update)
     if meeting is None:
-        raise HTTPException(404)
+        raise NotFound
     panel = await session.get(Panel, meeting.panel_id)
     assert panel is not None
     return meeting, panel

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 
+from civic.core.errors import NotFound
 from civic.core.users import StaffUser
 from civic.panels import answers, service_journal
 from civic.panels.models import MemberRole, Panel, PanelMember
@@ -54,7 +54,7 @@ async def update_panel(
 async def get_panel(session: AsyncSession, slug: str) -> Panel:
     panel = (await session.exec(select(Panel).where(Panel.slug == slug))).first()
     if panel is None:
-        raise HTTPException(404)
+        raise NotFound
     return panel
 
 

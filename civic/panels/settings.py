@@ -1,6 +1,10 @@
 """Community panels settings (each is also in the README configuration table)."""
 
-from civic.config import Setting
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from civic.config import FeatureSettings, Setting, from_setting
 
 SETTINGS = (
     Setting(
@@ -13,3 +17,12 @@ SETTINGS = (
     ),
     Setting("PANEL_UNSUBSCRIBES_PER_HOUR", "60", "panel unsubscribe requests per IP address per hour"),
 )
+
+
+@dataclass(frozen=True)
+class PanelSettings(FeatureSettings):
+    """The community panels settings, typed: `settings_of(request, PanelSettings)`."""
+
+    subscribes_per_ip_day: int = from_setting("PANEL_SUBSCRIBES_PER_IP_DAY")
+    confirmations_per_hour: int = from_setting("PANEL_CONFIRMATIONS_PER_HOUR")
+    unsubscribes_per_hour: int = from_setting("PANEL_UNSUBSCRIBES_PER_HOUR")

@@ -17,16 +17,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.areas import Neighbourhood, Ward, list_neighbourhoods, list_wards
-from civic.core.auth import require_role
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
-from civic.core.paths import path_id
-from civic.core.rules import can
+from civic.core.rules import require
 from civic.core.templating import render_page
-from civic.core.users import Role, StaffUser, list_users
+from civic.core.users import StaffUser, list_users
 from civic.panels import forms, service, service_actions, service_membership
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelAction, PanelMember
 from civic.panels.procedure import (
@@ -39,7 +38,10 @@ Work = Callable[[AsyncSession, MeetingRecord, StaffUser, datetime], Awaitable[No
 
 
 def require_clerk(request: Request) -> StaffUser:
-    return require_role(request, Role.PANEL_CLERK)
+    """A panel clerk (or admin), by the same rule that shows the pages' "Manage" links."""
+    actor = staff(request)
+    require("panels.manage", actor, now=clock_now(request), message="Your role does not allow this.")
+    return actor
 
 
 def form_context(errors: Errors, values: dict[str, Any] | None) -> dict[str, Any]:
@@ -81,7 +83,7 @@ async def _area(
     return {
         "ward_code": None,
         "neighbourhood_slug": None,
-        "area_name": request.app.state.settings.council_name,
+        "area_name": state(request).settings.council_name,
     }
 
 
@@ -226,8 +228,7 @@ async def update_action(request: Request) -> Response:
         action = await session.get(PanelAction, action_id, with_for_update=True)
         if action is None:
             raise HTTPException(404)
-        if not can("panels.update_action", actor, action, now=now):
-            raise Conflict(f"This action is {action.status.label.lower()}; it cannot be updated.")
+        require("panels.update_action", actor, action, now=now, otherwise=_fixed(action))
         if not errors:
             await service_actions.update_action(
                 session, action, actor=actor, now=now, status=values["status"], note=values["raw"]["note"]
@@ -236,6 +237,10 @@ async def update_action(request: Request) -> Response:
         panel = await session.get(Panel, action.panel_id)
     assert panel is not None
     return _action_page(request, action, panel, errors, values["raw"])
+
+
+def _fixed(action: PanelAction) -> Conflict:
+    return Conflict(f"This action is {action.status.label.lower()}; it cannot be updated.")
 
 
 def _action_page(
@@ -258,6 +263,5 @@ async def action_form(request: Request) -> Response:
             raise HTTPException(404)
         panel = await session.get(Panel, action.panel_id)
     assert panel is not None
-    if not can("panels.update_action", actor, action, now=clock_now(request)):
-        raise Conflict(f"This action is {action.status.label.lower()}; it cannot be updated.")
+    require("panels.update_action", actor, action, now=clock_now(request), otherwise=_fixed(action))
     return _action_page(request, action, panel, {}, None)

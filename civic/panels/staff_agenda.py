@@ -11,8 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from civic.core.deps import path_id, state
 from civic.core.forms import read_form, text
-from civic.core.paths import path_id
 from civic.core.users import StaffUser
 from civic.panels import forms, service, service_agenda, service_subscriptions
 from civic.panels.links import MINUTES_KIND
@@ -80,9 +80,9 @@ async def withdraw_item(request: Request) -> Response:
 async def tell_agenda_change(
     request: Request, session: AsyncSession, rec: MeetingRecord, item: AgendaItem, now: datetime
 ) -> None:
-    state = request.app.state
+    shared = state(request)
     await service_subscriptions.notify_agenda_change(
-        session, rec.panel, rec.meeting, item, settings=state.settings, mail=state.mail, now=now
+        session, rec.panel, rec.meeting, item, settings=shared.settings, mail=shared.mail, now=now
     )
 
 

@@ -14,11 +14,12 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.htmx import redirect_after_post
-from civic.core.paths import parse_id, path_id
-from civic.core.rules import can
+from civic.core.paths import parse_id
+from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import StaffUser
 from civic.panels import (
@@ -100,10 +101,8 @@ async def perform(
     try:
         async with transaction(request) as session:
             meeting, panel = await service.get_meeting(session, meeting_id, for_update=True)
-            if not can(rule_name, actor, meeting, now=now):
-                raise Conflict(
-                    refusal or f"That cannot be done while the meeting is {meeting.state.label.lower()}."
-                )
+            refused = refusal or f"That cannot be done while the meeting is {meeting.state.label.lower()}."
+            require(rule_name, actor, meeting, now=now, otherwise=Conflict(refused))
             if not errors:
                 await work(session, await service_record.load(session, meeting, panel), actor, now)
         if not errors:
@@ -119,9 +118,9 @@ async def notify(
     """Email the panel's subscribers about this meeting: its agenda, its cancellation or its
     decisions (`what`), once each."""
     context = {"items": rec.items, "decisions": rec.decisions}
-    state = request.app.state
+    shared = state(request)
     await service_subscriptions.notify(
-        session, rec.panel, rec.meeting, what, context, settings=state.settings, mail=state.mail, now=now
+        session, rec.panel, rec.meeting, what, context, settings=shared.settings, mail=shared.mail, now=now
     )
 
 

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from civic.core.deps import state
 from civic.core.forms import check_length, read_form, text
 from civic.core.users import StaffUser
 from civic.panels import forms, service_rescheduling, service_subscriptions
@@ -36,9 +37,9 @@ async def reschedule_meeting(request: Request) -> Response:
             session, rec.meeting, new, actor=actor, now=now
         )
         if change.agenda_published:
-            state = request.app.state
+            shared = state(request)
             await service_subscriptions.notify_change(
-                session, rec.panel, rec.meeting, change, settings=state.settings, mail=state.mail, now=now
+                session, rec.panel, rec.meeting, change, settings=shared.settings, mail=shared.mail, now=now
             )
 
     return await perform(

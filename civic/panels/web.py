@@ -13,8 +13,8 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
+from civic.core.deps import path_id
 from civic.core.home import OpenItem
-from civic.core.paths import path_id
 from civic.core.templating import format_datetime, render_page
 from civic.panels import (
     answers,
@@ -143,7 +143,7 @@ async def meeting_page(request: Request) -> Response:
         approved_by = await _approval(session, meeting)
         changes = await service_rescheduling.changes_of(session, meeting)
         chair_account = await service_membership.chair_account(
-            session, panel.id or 0, london_date(clock_now(request))
+            session, meeting.panel_id, london_date(clock_now(request))
         )
     context: dict[str, Any] = {
         "rec": rec,
@@ -177,7 +177,7 @@ async def decision_page(request: Request) -> Response:
             raise HTTPException(404)
         meeting, panel = await service.get_meeting(session, decision.meeting_id)
         rec = await service_record.load(session, meeting, panel)
-        asked = rec.actions.get(decision.id or 0, [])
+        asked = rec.actions.get(decision_id, [])
         updates = await service_actions.updates_for(session, [a.id for a in asked if a.id is not None])
         answer = await response_for(session, answers.KIND, str(decision.id))
     context = {

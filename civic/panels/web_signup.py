@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from civic.config import Settings
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
+from civic.core.deps import state
 from civic.core.errors import TooManyRequests
 from civic.core.forms import Errors, check_email, error_list, read_form, text
 from civic.core.identity import email_hash
@@ -16,12 +17,13 @@ from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
 from civic.panels import service_membership, service_subscriptions
+from civic.panels.settings import PanelSettings
 
 PER_ADDRESS = [Limit(3, 3600)]
 
 
 def _per_ip(settings: Settings) -> list[Limit]:
-    per_day = settings.int_value("PANEL_SUBSCRIBES_PER_IP_DAY")
+    per_day = PanelSettings.of(settings).subscribes_per_ip_day
     return [Limit(max(1, per_day // 5), 600), Limit(per_day, 86_400)]
 
 
@@ -37,7 +39,7 @@ async def subscribe(request: Request) -> Response:
     address = text(await read_form(request), "email")
     errors: Errors = {}
     check_email(errors, "email", address)
-    now, settings = clock_now(request), request.app.state.settings
+    now, settings = clock_now(request), state(request).settings
     retry_after = 0
     async with transaction(request) as session:
         panel = await service_membership.get_panel(session, slug)
@@ -50,7 +52,7 @@ async def subscribe(request: Request) -> Response:
             retry_after = max(by_ip.retry_after, by_address.retry_after)
             if not retry_after:
                 await service_subscriptions.request_subscription(
-                    session, panel, address, settings=settings, mail=request.app.state.mail, now=now
+                    session, panel, address, settings=settings, mail=state(request).mail, now=now
                 )
     if retry_after:  # raised outside the transaction so the counts it bumped are kept
         raise TooManyRequests(retry_after)
@@ -71,7 +73,7 @@ async def _token_page(request: Request, purpose: str, template: str) -> Response
     try:
         async with reading(request) as session:
             subscription, panel = await service_subscriptions.peek(
-                session, request.app.state.settings, purpose, token, now=clock_now(request)
+                session, state(request).settings, purpose, token, now=clock_now(request)
             )
     except BadToken as exc:
         return render_page(request, "panels/link_problem.html", {"message": str(exc)}, status_code=400)
@@ -97,7 +99,7 @@ async def confirm(request: Request) -> Response:
     try:
         async with transaction(request) as session:
             subscription, panel = await service_subscriptions.confirm(
-                session, request.app.state.settings, token, now=clock_now(request)
+                session, state(request).settings, token, now=clock_now(request)
             )
     except BadToken as exc:
         return render_page(request, "panels/link_problem.html", {"message": str(exc)}, status_code=400)
@@ -114,7 +116,7 @@ async def unsubscribe(request: Request) -> Response:
     try:
         async with transaction(request) as session:
             subscription, panel = await service_subscriptions.unsubscribe(
-                session, request.app.state.settings, token, now=clock_now(request)
+                session, state(request).settings, token, now=clock_now(request)
             )
     except BadToken as exc:
         return render_page(request, "panels/link_problem.html", {"message": str(exc)}, status_code=400)

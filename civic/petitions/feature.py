@@ -14,6 +14,7 @@ from civic.petitions import (
     routes,
     rules,
     settings,
+    web_state,
 )
 
 FEATURE = Feature(
@@ -39,5 +40,6 @@ FEATURE = Feature(
     datasets=opendata.DATASETS,
     demo=(demo.load_petitions,),
     settings=settings.SETTINGS,
+    per_process=(web_state.build,),
     rules=rules,
 )

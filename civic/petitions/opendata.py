@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.db import reading
+from civic.core.deps import state
 from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
 from civic.petitions.models import PUBLISHED_STATES, Petition
@@ -91,6 +92,4 @@ async def atom(request: Request) -> Response:
             .limit(FEED_SIZE)
         )
         entries = [_entry(petition) for petition in rows.all()]
-    return atom_response(
-        request.app.state.settings, path="/petitions.atom", title="petitions", entries=entries
-    )
+    return atom_response(state(request).settings, path="/petitions.atom", title="petitions", entries=entries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from civic.config import ConfigError, Settings
+from civic.config import ConfigError, FeatureSettings, Settings
 from civic.core.ratelimit import Limit
 
 
@@ -18,7 +18,7 @@ def _limit(settings: Settings, name: str) -> Limit:
 
 
 @dataclass(frozen=True)
-class Policy:
+class Policy(FeatureSettings):
     supporters_needed: int
     open_for: timedelta
     response_threshold: int
@@ -58,10 +58,4 @@ class Policy:
 
 def policy_of(settings: Settings) -> Policy:
     """The policy for these settings, built once per settings object."""
-    found = _POLICIES.get(id(settings))
-    if found is None or found[0] is not settings:
-        found = _POLICIES[id(settings)] = (settings, Policy.from_settings(settings))
-    return found[1]
-
-
-_POLICIES: dict[int, tuple[Settings, Policy]] = {}
+    return Policy.of(settings)

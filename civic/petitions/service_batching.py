@@ -30,9 +30,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 
 from civic.core.db import Database, dialect_name
+from civic.core.errors import Refused
 from civic.core.outbox import Mail, OutboxMessage
 from civic.core.ratelimit import RateCounter
 from civic.petitions.models import Petition, Signature, SignatureState
@@ -288,15 +288,13 @@ class GroupCommit(Generic[T, R]):
                 future.set_result(result)
 
 
-class ItemRefused(HTTPException):
+class ItemRefused(Refused):
     """One member of a group commit that the database refused even alone: its request gets this clear
     422 page (the cause stays chained for the log) while everyone else in its batch was answered."""
 
     def __init__(self) -> None:
         super().__init__(
-            status_code=422,
-            detail="What you sent could not be stored, so nothing was saved. "
-            "Check what you entered and try again.",
+            "What you sent could not be stored, so nothing was saved. Check what you entered and try again."
         )
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.localtime import LocalTimeError, date_input_value, parse_local
@@ -31,16 +31,16 @@ from civic.petitions.web_common import forget, form_page, load, policy
 
 
 async def queue(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor, at = staff(request), now(request)
+    require("petitions.moderation_queue", actor, now=at, message="Your role does not allow this.")
     async with reading(request) as session:
         petitions = await moderation_queue(session)
-    at = now(request)
     rows = [{"petition": p, "overdue": is_overdue(p, policy(request), at)} for p in petitions]
     return render_page(request, "petitions/moderation_queue.html", {"rows": rows, "actor": actor})
 
 
 async def moderate_form(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     async with transaction(request) as session:
         petition = await load(session, request, for_update=True)
         holder = None
@@ -58,7 +58,7 @@ async def moderate_form(request: Request) -> Response:
 
 
 async def moderate_post(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     form = await read_form(request)
     values = {k: text(form, k) for k in ("decision", "reason_code", "details")}
     errors = check_rejection(values["decision"], values["reason_code"], values["details"])
@@ -79,15 +79,15 @@ async def moderate_post(request: Request) -> Response:
         )
         await moderate(
             session, petition, actor=actor, decision=values["decision"], reason_code=values["reason_code"],
-            details=values["details"], now=at, policy=policy(request), mail=request.app.state.mail,
-            settings=request.app.state.settings,
+            details=values["details"], now=at, policy=policy(request), mail=state(request).mail,
+            settings=state(request).settings,
         )  # fmt: skip
-    forget(request, petition.id or 0)
+    forget(request, path_id(request, "petition_id"))
     return RedirectResponse("/petitions/moderation?done=1", status_code=303)
 
 
 async def remove(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     form = await read_form(request)
     reason = text(form, "reason")[:500] or "broke the petition standards"
     async with transaction(request) as session:
@@ -102,13 +102,13 @@ async def remove(request: Request) -> Response:
             policy=policy(request),
             reason=reason,
         )
-    forget(request, petition.id or 0)
+    forget(request, path_id(request, "petition_id"))
     return RedirectResponse("/petitions/moderation?removed=1", status_code=303)
 
 
 async def response_form(request: Request) -> Response:
     """The council's answer is written on the shared responses pages (versions, emails, ratings)."""
-    actor = require_user(request)
+    actor = staff(request)
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.respond", actor, petition, now=now(request))
@@ -124,7 +124,7 @@ def _debate_values(debate: PetitionDebate | None) -> dict[str, str]:
 
 
 async def debate_form(request: Request) -> Response:
-    actor = require_user(request)
+    actor = staff(request)
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.debate", actor, petition, now=now(request))
@@ -135,7 +135,7 @@ async def debate_form(request: Request) -> Response:
 
 
 async def debate_post(request: Request) -> Response:
-    actor = require_user(request)
+    actor = staff(request)
     form = await read_form(request)
     values = {k: text(form, k) for k in ("scheduled_for", "outcome", "minutes_url", "video_url")}
     errors: Errors = {}
@@ -157,9 +157,9 @@ async def debate_post(request: Request) -> Response:
         await service_debates.save_debate(
             session, petition, actor=actor, scheduled_for=day, outcome=values["outcome"],
             minutes_url=values["minutes_url"], video_url=values["video_url"], now=at,
-            mail=request.app.state.mail, batch=policy(request).notify_batch,
+            mail=state(request).mail, batch=policy(request).notify_batch,
         )  # fmt: skip
-    forget(request, petition.id or 0)
+    forget(request, path_id(request, "petition_id"))
     return RedirectResponse(f"/petitions/{petition.id}?debate=1", status_code=303)
 
 
@@ -189,20 +189,20 @@ def _filter(params: Any, errors: Errors) -> service_fraud.SignatureFilter:
 
 
 async def signatures(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     errors: Errors = {}
     where = _filter(request.query_params, errors)
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
-        total, rows = await service_fraud.search(session, petition.id or 0, where)
+        total, rows = await service_fraud.search(session, path_id(request, "petition_id"), where)
     context = {"petition": petition, "where": where, "total": total, "rows": rows,
                "query": dict(request.query_params)}  # fmt: skip
     return form_page(request, "petitions/signatures.html", context, errors)
 
 
 async def invalidate(request: Request) -> Response:
-    actor = require_role(request, Role.MODERATOR)
+    actor = staff(request, Role.MODERATOR)
     form = await read_form(request)
     errors: Errors = {}
     where = _filter(form, errors)
@@ -214,7 +214,7 @@ async def invalidate(request: Request) -> Response:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
         if errors or not expected.isdigit():
-            total, rows = await service_fraud.search(session, petition.id or 0, where)
+            total, rows = await service_fraud.search(session, path_id(request, "petition_id"), where)
             context = {"petition": petition, "where": where, "total": total, "rows": rows,
                        "query": {k: text(form, k) for k in form}}  # fmt: skip
             return form_page(
@@ -223,5 +223,5 @@ async def invalidate(request: Request) -> Response:
         done = await service_fraud.invalidate(
             session, petition, where, expected=int(expected), reason=reason, actor=actor, now=now(request)
         )
-    forget(request, petition.id or 0)
+    forget(request, path_id(request, "petition_id"))
     return RedirectResponse(f"/petitions/{petition.id}/signatures?invalidated={done}", status_code=303)

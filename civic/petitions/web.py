@@ -12,9 +12,11 @@ from starlette.responses import Response
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading
+from civic.core.deps import path_id, state
+from civic.core.errors import NotFound
 from civic.core.htmx import is_htmx
 from civic.core.publish import csv_of_records, json_document
-from civic.core.rules import can
+from civic.core.rules import can, require
 from civic.core.templating import render_page
 from civic.petitions.answers import Answer, published_answer, published_answers
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
@@ -23,15 +25,11 @@ from civic.petitions.service_counting import counts_for, next_goal
 from civic.petitions.service_debates import debates_for
 from civic.petitions.web_common import (
     cacheable,
-    counts,
-    fragment_counts,
-    fragments,
     has_csrf_cookie,
+    kept,
     load,
     load_cached,
     load_visible,
-    pages,
-    petition_id,
     policy,
     ward_names,
 )
@@ -77,7 +75,7 @@ def ward_chart(rows: list[tuple[str, int]], names: dict[str, str]) -> dict[str, 
 
 async def _page_context(session: AsyncSession, request: Request, petition: Petition) -> dict[str, Any]:
     assert petition.id is not None
-    cache = counts(request)
+    cache = kept(request).counts
     count = await cache.total(session, petition.id) if petition.state in {State.OPEN, State.CLOSED} else 0
     wards = await cache.wards(session, petition.id) if count else []
     names = await ward_names(session)
@@ -103,13 +101,12 @@ async def petition_page(request: Request) -> Response:
         async with reading(request) as session:
             return await _page_context(session, request, await load(session, request))
 
-    context = await pages(request).get_or_load(petition_id(request), read)
+    context = await kept(request).pages.get_or_load(path_id(request, "petition_id"), read)
     user = current_user(request)
-    if not can("petitions.view", user, context["petition"], now=now(request)):
-        raise HTTPException(404)
+    require("petitions.view", user, context["petition"], now=now(request), otherwise=HTTPException(404))
     if user is not None:  # staff see their actions on the page: never shared
         return render_page(request, "petitions/show.html", context)
-    return anonymous_page(request, petition_id(request), "petitions/show.html", context)
+    return anonymous_page(request, path_id(request, "petition_id"), "petitions/show.html", context)
 
 
 async def count_fragment(request: Request) -> Response:
@@ -117,29 +114,28 @@ async def count_fragment(request: Request) -> Response:
     seconds = max(1, int(policy(request).count_cache_seconds) or 1)
     shared = has_csrf_cookie(request)
     if is_htmx(request):
-        cached = fragments(request).get(petition_id(request))
+        cached = kept(request).fragments.get(path_id(request, "petition_id"))
         if cached is not None:
             return cached.response(shared=shared)
     petition = await load_cached(request)
-    if not can("petitions.view", current_user(request), petition, now=now(request)):
-        raise HTTPException(404)
-    pid = petition.id or 0
+    require("petitions.view", current_user(request), petition, now=now(request), otherwise=HTTPException(404))
+    pid = path_id(request, "petition_id")
 
     async def read() -> int:
         async with reading(request) as session:
-            return await counts(request).total(session, pid)
+            return await kept(request).counts.total(session, pid)
 
-    count = await fragment_counts(request).get_or_load(pid, read)
+    count = await kept(request).fragment_counts.get_or_load(pid, read)
     context = {"petition": petition, "progress": progress(petition, count)}
     if not is_htmx(request):
         return render_page(request, "petitions/count.html", context, headers=count_headers(shared, seconds))
     fragment = PreparedFragment(
-        request.app.state.templates.env.get_template("petitions/_count.html").render(context), seconds
+        state(request).templates.env.get_template("petitions/_count.html").render(context), seconds
     )
     if can("petitions.view", None, petition, now=now(request)):
         # Shared with every visitor for a moment, so only what anyone may see (a moderator's view of
         # a petition awaiting moderation is rendered for them alone).
-        fragments(request).put(pid, fragment)
+        kept(request).fragments.put(pid, fragment)
     return fragment.response(shared=shared)
 
 
@@ -226,7 +222,7 @@ async def petition_json(request: Request) -> Response:
         row = (await _rows(session, [petition]))[0]
         names = await ward_names(session)
         assert petition.id is not None
-        wards = await counts(request).wards(session, petition.id)
+        wards = await kept(request).counts.wards(session, petition.id)
     row["wards"] = [{"ward_code": code, "ward": names.get(code, code), "count": n} for code, n in wards]
     return json_document(row, cache=cacheable(request, 10)["Cache-Control"])
 
@@ -276,7 +272,5 @@ async def thanks(request: Request) -> Response:
 async def load_visible_or_private(session: AsyncSession, request: Request) -> Petition | None:
     try:
         return await load_visible(session, request)
-    except HTTPException as exc:
-        if exc.status_code == 404:
-            return None
-        raise
+    except NotFound:  # not visible to this asker: the page says no more than the outcome
+        return None

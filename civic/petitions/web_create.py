@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, state
 from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
@@ -103,7 +104,7 @@ async def _check_or_create(request: Request, stage: str, values: dict[str, str])
             ip=client_ip(request),
             now=at,
             policy=policy(request),
-            mail=request.app.state.mail,
+            mail=state(request).mail,
         )
     return RedirectResponse("/petitions/new/check-email", status_code=303)
 
@@ -144,7 +145,7 @@ async def resubmit_post(request: Request) -> Response:
     async with transaction(request) as session:
         petition = await get_petition(session, target, for_update=True)
         if petition is None or not hmac.compare_digest(
-            str(petition.id), str(request.path_params["petition_id"])
+            str(petition.id), str(path_id(request, "petition_id"))
         ):
             raise HTTPException(404)
         if errors:

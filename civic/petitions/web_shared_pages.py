@@ -15,19 +15,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from civic.core.csrf_tokens import page_token
+from civic.core.deps import state
 from civic.core.templating import render_shared
-from civic.petitions.web_common import rendered_pages
+from civic.petitions.web_common import kept
 
 # Random per process, so no petition text can contain it and have a token written in its place.
 TOKEN_STAND_IN = "csrf" + secrets.token_hex(16)
 
 
 def anonymous_page(request: Request, petition_id: int, template: str, context: dict[str, Any]) -> Response:
-    cache = rendered_pages(request)
+    cache = kept(request).rendered_pages
     html = cache.get(petition_id)
     if html is None:
         html = cache.put(
             petition_id, render_shared(request, template, context, token_stand_in=TOKEN_STAND_IN)
         )
-    token = page_token(request.scope.setdefault("state", {}), request.app.state.settings.secret_key)
+    token = page_token(request.scope.setdefault("state", {}), state(request).settings.secret_key)
     return HTMLResponse(html.replace(TOKEN_STAND_IN, token))

@@ -12,11 +12,12 @@ from starlette.responses import RedirectResponse, Response
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, normalise_postcode
 from civic.core.clock import now
 from civic.core.db import reading
+from civic.core.deps import path_id, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import limits_itself, rate_limited
-from civic.core.rules import can
+from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
 from civic.petitions.forms import CREATOR_FIELDS, canonical, check_person, resolve_ward, values_of
@@ -24,15 +25,12 @@ from civic.petitions.models import Petition, State
 from civic.petitions.service import supporters_count
 from civic.petitions.service_batching import SignRequest
 from civic.petitions.web_common import (
-    confirmer,
-    drafts,
     forget,
     form_page,
+    kept,
     load,
     load_cached,
     policy,
-    postcodes,
-    signer,
 )
 
 HONEYPOT = "website"  # hidden from people; bots fill it in
@@ -49,8 +47,8 @@ def _check_signable(request: Request, petition: Petition, key: str) -> None:
         if petition.state in {State.PENDING, State.MODERATION}:
             raise HTTPException(404)
         raise Conflict(f"This petition is {petition.state.label}, so it cannot be signed.")
-    if not can("petitions.sign", None, petition, now=now(request)):
-        raise Conflict("This petition has closed, so it cannot be signed.")
+    closed = Conflict("This petition has closed, so it cannot be signed.")
+    require("petitions.sign", None, petition, now=now(request), otherwise=closed)
 
 
 def _sign_context(petition: Petition, values: dict[str, str], key: str) -> dict[str, Any]:
@@ -74,7 +72,7 @@ async def sign_post(request: Request) -> Response:
     values = values_of(form, CREATOR_FIELDS)
     values["residency"] = text(form, "residency")
     values["notify"] = "yes" if text(form, "notify") == "yes" else ""
-    signed_page = f"/petitions/{request.path_params['petition_id']}/signed"
+    signed_page = f"/petitions/{path_id(request, 'petition_id')}/signed"
     if text(form, HONEYPOT):
         return RedirectResponse(signed_page, status_code=303)  # looks the same, stores nothing
     petition = await load_cached(request)
@@ -94,9 +92,9 @@ async def sign_post(request: Request) -> Response:
         ward_code=ward,
         notify=values["notify"] == "yes",
         ip=client_ip(request),
-        draft=drafts(request).draft(petition, values["name"]),
+        draft=kept(request).drafts.draft(petition, values["name"]),
     )
-    await signer(request).submit(item)
+    await kept(request).signer.submit(item)
     return RedirectResponse(signed_page, status_code=303)
 
 
@@ -117,7 +115,7 @@ async def _ward(request: Request, values: dict[str, str], errors: Errors, *, out
 
     # One lookup however many signers from the same postcode arrive at once (each otherwise took a
     # database connection of its own, opening new ones on a fresh process).
-    ward = await postcodes(request).get_or_load(postcode, lookup)
+    ward = await kept(request).postcodes.get_or_load(postcode, lookup)
     if ward:
         return ward
     return _outside(values, errors, outside_allowed=outside_allowed)
@@ -146,8 +144,8 @@ async def supporters(request: Request) -> Response:
         petition = await load(session, request)
         if not _key_ok(petition, key):
             raise HTTPException(404)
-        confirmed = await supporters_count(session, petition.id or 0)
-    share = request.app.state.settings.url(f"/petitions/{petition.id}/sign?key={key}")
+        confirmed = await supporters_count(session, path_id(request, "petition_id"))
+    share = state(request).settings.url(f"/petitions/{petition.id}/sign?key={key}")
     context = {"petition": petition, "confirmed": confirmed, "needed": policy(request).supporters_needed}
     return render_page(request, "petitions/supporters.html", {**context, "share": share, "key": key})
 
@@ -172,10 +170,10 @@ async def confirm_page(request: Request) -> Response:
 async def confirm_post(request: Request) -> Response:
     form = await read_form(request)
     signature_id = _signature_id(request, text(form, "token"))
-    result = await confirmer(request).submit(signature_id)
+    result = await kept(request).confirmer.submit(signature_id)
     if result is None:
         raise HTTPException(404, "We could not find this signature. It may have been removed.")
-    forget(request, result.petition.id or 0)
+    forget(request, result.signature.petition_id)
     target = f"/petitions/{result.petition.id}/thanks?result={result.outcome}"
     if result.signature.is_creator and result.outcome == "confirmed":
         target += "&creator=1"

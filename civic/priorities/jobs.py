@@ -12,6 +12,7 @@ from civic.priorities.models import CANDIDATE_EDIT_STATES, PriorityRound, RoundS
 from civic.priorities.service import transition
 from civic.priorities.service_results import close_round
 from civic.priorities.service_voting import purge
+from civic.priorities.settings import PrioritySettings
 
 
 async def close_due_rounds(ctx: JobContext) -> str:
@@ -57,7 +58,7 @@ async def open_due_rounds(ctx: JobContext) -> str:
 
 
 async def purge_personal_data(ctx: JobContext) -> str:
-    hours = ctx.settings.int_value("PRIORITIES_CONFIRM_HOURS")
+    hours = PrioritySettings.of(ctx.settings).confirm_hours
     async with ctx.db.transaction() as session:
         contacts, pending = await purge(session, now=ctx.now, confirm_hours=hours)
     return f"deleted {contacts} contact(s) and {pending} expired pending ballot(s)"

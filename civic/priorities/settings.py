@@ -1,6 +1,10 @@
 """Settings of the priorities feature (listed in the README's configuration table)."""
 
-from civic.config import Setting
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from civic.config import FeatureSettings, Setting, from_setting
 
 SETTINGS = (
     Setting(
@@ -25,3 +29,16 @@ SETTINGS = (
         "priorities ballots (confirmation emails) one email address may ask for per hour",
     ),
 )
+
+
+@dataclass(frozen=True)
+class PrioritySettings(FeatureSettings):
+    """The priorities settings, typed: `settings_of(request, PrioritySettings)` or `PrioritySettings.of(ctx.settings)` in jobs."""
+
+    contact_retention_days: int = from_setting("PRIORITIES_CONTACT_RETENTION_DAYS")
+    confirm_hours: int = from_setting("PRIORITIES_CONFIRM_HOURS")
+    voting_days: int = from_setting("PRIORITIES_VOTING_DAYS")
+    votes_per_ip_hour: int = from_setting("PRIORITIES_VOTES_PER_IP_HOUR")
+    suggestions_per_ip_hour: int = from_setting("PRIORITIES_SUGGESTIONS_PER_IP_HOUR")
+    confirmations_per_hour: int = from_setting("PRIORITIES_CONFIRMATIONS_PER_HOUR")
+    votes_per_email_hour: int = from_setting("PRIORITIES_VOTES_PER_EMAIL_HOUR")

@@ -11,13 +11,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.areas import Neighbourhood, list_neighbourhoods
-from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, settings_of, staff, state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
-from civic.core.paths import parse_id, path_id
+from civic.core.paths import parse_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
@@ -31,6 +31,7 @@ from civic.priorities.models import (
 )
 from civic.priorities.queries import tracked
 from civic.priorities.service_voting import count_ballots, count_contacts
+from civic.priorities.settings import PrioritySettings
 
 # Who may act is checked when the round is loaded (403); whether the round's state allows the action is
 # the services' decision (409), so a stale form or a double click gets "that cannot be done now".
@@ -41,12 +42,8 @@ STATE_ACTIONS = {
 }
 
 
-def staff(request: Request) -> StaffUser:
-    return require_role(request, Role.POLICE)
-
-
 async def dashboard(request: Request) -> Response:
-    user = staff(request)
+    user = staff(request, Role.POLICE)
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
         if user.role != Role.ADMIN:
@@ -56,7 +53,7 @@ async def dashboard(request: Request) -> Response:
 
 
 async def _new_page(request: Request, values: dict[str, Any], errors: Errors, status: int) -> Response:
-    user = staff(request)
+    user = staff(request, Role.POLICE)
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
     hoods = [h for h in hoods if user.role == Role.ADMIN or h.slug == user.neighbourhood_slug]
@@ -66,7 +63,7 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
 
 async def new_round_form(request: Request) -> Response:
     at = now(request)
-    days = request.app.state.settings.int_value("PRIORITIES_VOTING_DAYS")
+    days = settings_of(request, PrioritySettings).voting_days
     opens = at.replace(minute=0, second=0, microsecond=0)
     quarter = f"{to_local(at):%B %Y}"
     values = {
@@ -81,7 +78,7 @@ async def new_round_form(request: Request) -> Response:
 
 
 async def create_round(request: Request) -> Response:
-    user = staff(request)
+    user = staff(request, Role.POLICE)
     values, errors = forms.parse_round(await read_form(request), choose_neighbourhood=user.role == Role.ADMIN)
     slug = values.neighbourhood if user.role == Role.ADMIN else (user.neighbourhood_slug or "")
     if not errors and values.opens_at is not None and values.closes_at is not None:
@@ -109,7 +106,7 @@ async def create_round(request: Request) -> Response:
 
 
 async def load_round(request: Request) -> tuple[StaffUser, PriorityRound]:
-    user = staff(request)
+    user = staff(request, Role.POLICE)
     round_id = path_id(request, "round_id")
     async with reading(request) as session:
         item = await service.get_round(session, round_id)
@@ -124,20 +121,20 @@ async def round_page(
 ) -> Response:
     _user, item = await load_round(request)
     async with reading(request) as session:
-        candidates = await service.candidates_of(session, item.id or 0)
+        candidates = await service.candidates_of(session, path_id(request, "round_id"))
         context = {
             "round": item,
             "hood": await session.get(Neighbourhood, item.neighbourhood_slug),
             "candidates": service_results.ranked(candidates)
             if item.state in {RoundState.CLOSED, RoundState.PUBLISHED}
             else candidates,
-            "suggestions": await service.suggestions_of(session, item.id or 0),
-            "meetings": await service.meetings_of(session, item.id or 0),
+            "suggestions": await service.suggestions_of(session, path_id(request, "round_id")),
+            "meetings": await service.meetings_of(session, path_id(request, "round_id")),
             "priorities": await tracked(
-                session, await service_results.priorities_of_round(session, item.id or 0)
+                session, await service_results.priorities_of_round(session, path_id(request, "round_id"))
             ),
-            "contacts": await count_contacts(session, item.id or 0),
-            "ballots": await count_ballots(session, item.id or 0),
+            "contacts": await count_contacts(session, path_id(request, "round_id")),
+            "ballots": await count_ballots(session, path_id(request, "round_id")),
             "categories": CATEGORY_LABELS,
             "errors": errors or {},
             "error_list": error_list(errors or {}),
@@ -158,7 +155,7 @@ async def change_state(request: Request) -> Response:
     target = STATE_ACTIONS[action]
     at = now(request)
     async with transaction(request) as session:
-        fresh = await service.get_round(session, item.id or 0)
+        fresh = await service.get_round(session, path_id(request, "round_id"))
         assert fresh is not None
         if target == RoundState.CLOSED:
             await service_results.close_round(session, fresh, actor=user, now=at)
@@ -173,7 +170,7 @@ async def change_settings(request: Request) -> Response:
     if not errors and values.opens_at is not None and values.closes_at is not None:
         try:
             async with transaction(request) as session:
-                fresh = await service.get_round(session, item.id or 0)
+                fresh = await service.get_round(session, path_id(request, "round_id"))
                 assert fresh is not None
                 await service.change_round(
                     session,
@@ -217,7 +214,7 @@ async def add_candidate(request: Request) -> Response:
 async def remove_candidate(request: Request) -> Response:
     user, item = await load_round(request)
     async with transaction(request) as session:
-        fresh = await service.get_round(session, item.id or 0)
+        fresh = await service.get_round(session, path_id(request, "round_id"))
         candidate = await session.get(Candidate, path_id(request, "candidate_id"))
         if fresh is None or candidate is None:
             raise HTTPException(404)
@@ -245,9 +242,7 @@ async def moderate(request: Request) -> Response:
                 reason = text(form, "reason")
                 await service.decline_suggestion(session, suggestion, item, actor=user, reason=reason, now=at)
     except service.PrioritiesError as exc:
-        return await round_page(
-            request, {f"reason-{request.path_params['suggestion_id']}": str(exc)}, None, 422
-        )
+        return await round_page(request, {f"reason-{path_id(request, 'suggestion_id')}": str(exc)}, None, 422)
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#suggestions")
 
 
@@ -261,15 +256,16 @@ async def add_meeting(request: Request) -> Response:
     forms.check_text(errors, "place", place, "where the meeting was held", maximum=160)
     attendance = forms.parse_int(errors, form, "attendance", "Attendance", low=0, high=100_000)
     async with reading(request) as session:
-        candidates = await service.candidates_of(session, item.id or 0)
+        candidates = await service.candidates_of(session, path_id(request, "round_id"))
     hands = {
-        c.id or 0: forms.parse_int(errors, form, f"hands_{c.id}", f"Hands for {c.title}", low=0, high=100_000)
+        c.id: forms.parse_int(errors, form, f"hands_{c.id}", f"Hands for {c.title}", low=0, high=100_000)
         for c in candidates
+        if c.id is not None  # always so for a stored row
     }
     if not errors and held_on is not None:
         try:
             async with transaction(request) as session:
-                fresh = await service.get_round(session, item.id or 0)
+                fresh = await service.get_round(session, path_id(request, "round_id"))
                 assert fresh is not None
                 await service.record_meeting(
                     session,
@@ -295,10 +291,9 @@ async def publish(request: Request) -> Response:
     at = now(request)
     form = await read_form(request)
     chosen = [key for v in form.getlist("chosen") if (key := parse_id(v)) is not None]
-    settings = request.app.state.settings
     try:
         async with transaction(request) as session:
-            fresh = await service.get_round(session, item.id or 0)
+            fresh = await service.get_round(session, path_id(request, "round_id"))
             assert fresh is not None
             await service_results.publish_results(
                 session,
@@ -307,8 +302,8 @@ async def publish(request: Request) -> Response:
                 chosen_ids=chosen,
                 reason=text(form, "reason"),
                 now=at,
-                mail=request.app.state.mail,
-                retention_days=settings.int_value("PRIORITIES_CONTACT_RETENTION_DAYS"),
+                mail=state(request).mail,
+                retention_days=settings_of(request, PrioritySettings).contact_retention_days,
             )
     except service.PrioritiesError as exc:
         return await round_page(request, {"reason": str(exc)}, {"reason": text(form, "reason")}, 422)

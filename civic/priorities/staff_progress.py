@@ -10,21 +10,20 @@ from starlette.responses import Response
 
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, staff, state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import date_input_value
-from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
-from civic.core.users import StaffUser
+from civic.core.users import Role, StaffUser
 from civic.priorities import forms, service, service_results
 from civic.priorities.models import Priority, PriorityStatus
 from civic.priorities.queries import tracked
-from civic.priorities.staff import staff
 
 
 async def load_priority(request: Request) -> tuple[StaffUser, Priority]:
-    user = staff(request)
+    user = staff(request, Role.POLICE)
     priority_id = path_id(request, "priority_id")
     async with reading(request) as session:
         priority = await session.get(Priority, priority_id)
@@ -76,7 +75,7 @@ async def update_priority(request: Request) -> Response:
                     fresh,
                     actor=user,
                     now=now(request),
-                    mail=request.app.state.mail,
+                    mail=state(request).mail,
                     text=str(values["text"]),
                     status=values["status"],  # type: ignore[arg-type]
                     owner=str(values["owner"]),

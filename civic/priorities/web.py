@@ -12,13 +12,13 @@ from civic.core.areas import Neighbourhood, wards_of
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, settings_of, state
 from civic.core.errors import TooManyRequests
 from civic.core.forms import error_list, read_form
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
-from civic.core.paths import path_id
 from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
-from civic.core.rules import can, require
+from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
 from civic.priorities import forms
@@ -34,6 +34,7 @@ from civic.priorities.service_voting import (
     read_confirm_token,
     start_ballot,
 )
+from civic.priorities.settings import PrioritySettings
 
 
 async def index(request: Request) -> Response:
@@ -63,18 +64,18 @@ async def load_round(request: Request) -> PriorityRound:
         item = await get_round(session, round_id)
     if item is None:
         raise HTTPException(404)
-    if not can("priorities.view", current_user(request), item, now=now(request)):
-        raise HTTPException(404)  # a draft's very existence is private to its team
+    # A draft's very existence is private to its team.
+    require("priorities.view", current_user(request), item, now=now(request), otherwise=HTTPException(404))
     return item
 
 
 async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]:
     async with reading(request) as session:
         hood = await session.get(Neighbourhood, item.neighbourhood_slug)
-        candidates = await candidates_of(session, item.id or 0)
+        candidates = await candidates_of(session, path_id(request, "round_id"))
         wards = {w.code: w.name for w in await wards_of(session, item.neighbourhood_slug)}
-        meetings = await meetings_of(session, item.id or 0)
-        suggestions = await suggestions_of(session, item.id or 0)
+        meetings = await meetings_of(session, path_id(request, "round_id"))
+        suggestions = await suggestions_of(session, path_id(request, "round_id"))
     published = item.state == RoundState.PUBLISHED
     return {
         "round": item,
@@ -102,13 +103,13 @@ async def vote_form(request: Request) -> Response:
 @limits_itself("PRIORITIES_VOTES_PER_IP_HOUR", "PRIORITIES_VOTES_PER_EMAIL_HOUR")
 async def vote(request: Request) -> Response:
     item = await load_round(request)
-    at, settings = now(request), request.app.state.settings
+    at, settings, own = now(request), state(request).settings, settings_of(request, PrioritySettings)
     require("priorities.vote", None, item, now=at, message="Voting in this round is not open.")
     form = await read_form(request)
     if forms.text(form, "website"):  # the honeypot: people never see it, bots fill it in
         return RedirectResponse(f"/priorities/rounds/{item.id}/check-email", status_code=303)
     ballot = forms.parse_ballot(form, item)
-    per_hour = settings.int_value("PRIORITIES_VOTES_PER_IP_HOUR")
+    per_hour = own.votes_per_ip_hour
     async with transaction(request) as session:
         verdict = await hit(
             session,
@@ -135,15 +136,13 @@ async def vote(request: Request) -> Response:
                 limited = await hit(
                     session,
                     f"priorities.vote.email:{email_hash(settings.secret_key, ballot.email)}",
-                    [Limit(settings.int_value("PRIORITIES_VOTES_PER_EMAIL_HOUR"), 3600)],
+                    [Limit(own.votes_per_email_hour, 3600)],
                     now=at,
                 )
                 if not limited.allowed:
                     raise TooManyRequests(limited.retry_after)
-                token = confirm_token(
-                    settings.secret_key, pending, now=at, hours=settings.int_value("PRIORITIES_CONFIRM_HOURS")
-                )
-                await request.app.state.mail.enqueue(
+                token = confirm_token(settings.secret_key, pending, now=at, hours=own.confirm_hours)
+                await state(request).mail.enqueue(
                     session,
                     to=ballot.email,
                     template="priorities_confirm",
@@ -168,7 +167,7 @@ async def check_email(request: Request) -> Response:
 def _pending_id(request: Request) -> int:
     try:
         return read_confirm_token(
-            request.app.state.settings.secret_key, request.path_params["token"], now=now(request)
+            state(request).settings.secret_key, request.path_params["token"], now=now(request)
         )
     except BadToken as exc:
         raise HTTPException(400, detail=str(exc)) from None
@@ -213,7 +212,7 @@ async def suggest(request: Request) -> Response:
         verdict = await hit(
             session,
             f"priorities.suggest.ip:{client_ip(request)}",
-            [Limit(request.app.state.settings.int_value("PRIORITIES_SUGGESTIONS_PER_IP_HOUR"), 3600)],
+            [Limit(settings_of(request, PrioritySettings).suggestions_per_ip_hour, 3600)],
             now=at,
         )
         if verdict.allowed:

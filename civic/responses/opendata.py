@@ -9,6 +9,7 @@ from starlette.responses import Response as HttpResponse
 
 from civic.core import opendata as catalogue
 from civic.core.db import reading
+from civic.core.deps import state
 from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
 from civic.core.templating import render_page
@@ -72,7 +73,7 @@ def _record(
         "summary": summary,
         "due_at": item.due_at.isoformat() if item.due_at else None,
         "first_published_at": item.first_published_at.isoformat() if item.first_published_at else None,
-        "url": request.app.state.settings.url(f"/responses/{item.id}"),
+        "url": state(request).settings.url(f"/responses/{item.id}"),
         "rating_average": rating[0],
         "ratings": rating[1],
     }
@@ -101,9 +102,7 @@ async def as_atom(request: Request) -> HttpResponse:
         for item, summary, _ in await _rows(request)
         if item.first_published_at is not None
     ]
-    return atom_response(
-        request.app.state.settings, path="/responses.atom", title="responses", entries=entries
-    )
+    return atom_response(state(request).settings, path="/responses.atom", title="responses", entries=entries)
 
 
 async def hub(request: Request) -> HttpResponse:

@@ -1,6 +1,10 @@
 """Responses settings (each is also in the README configuration table)."""
 
-from civic.config import Setting
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from civic.config import FeatureSettings, Setting, from_setting
 
 SETTINGS = (
     Setting("RESPONSES_FOLLOWS_PER_HOUR", "10", "requests to follow an answer per IP address per hour"),
@@ -12,3 +16,13 @@ SETTINGS = (
     ),
     Setting("RESPONSES_RATINGS_PER_HOUR", "30", "ratings of a response per IP address per hour"),
 )
+
+
+@dataclass(frozen=True)
+class ResponseSettings(FeatureSettings):
+    """The responses settings, typed: `settings_of(request, ResponseSettings)`."""
+
+    follows_per_hour: int = from_setting("RESPONSES_FOLLOWS_PER_HOUR")
+    confirmations_per_hour: int = from_setting("RESPONSES_CONFIRMATIONS_PER_HOUR")
+    unsubscribes_per_hour: int = from_setting("RESPONSES_UNSUBSCRIBES_PER_HOUR")
+    ratings_per_hour: int = from_setting("RESPONSES_RATINGS_PER_HOUR")

@@ -11,12 +11,11 @@ from starlette.responses import RedirectResponse
 from starlette.responses import Response as HttpResponse
 
 from civic.core import audit
-from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import error_list, read_form, text
-from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.targets import TargetInfo
 from civic.core.templating import render_page
@@ -29,7 +28,7 @@ from civic.responses.rules import RESPONDERS
 
 
 async def queue(request: Request) -> HttpResponse:
-    user = require_role(request, *RESPONDERS)
+    user = staff(request, *RESPONDERS)
     ward = request.query_params.get("ward", "")
     body = request.query_params.get("body", "")
     async with reading(request) as session:
@@ -65,7 +64,7 @@ async def queue(request: Request) -> HttpResponse:
 
 async def _target(request: Request) -> tuple[TargetInfo, queries_members.Owed]:
     """The ask and who owes it: the existing response's body once started, else the target's."""
-    kind, target_id = request.path_params["kind"], str(request.path_params["target_id"])
+    kind, target_id = request.path_params["kind"], str(path_id(request, "target_id"))
     async with reading(request) as session:
         target = await load_target(session, kind, target_id)
         existing = await service.response_for(session, kind, target_id)
@@ -78,13 +77,20 @@ async def _target(request: Request) -> tuple[TargetInfo, queries_members.Owed]:
 
 
 def _require(name: str, user: StaffUser, owing: queries_members.Owed, at: datetime) -> None:
+    """The named rule decides; when it refuses, the page says why in the asker's terms."""
+    require(name, user, owing, now=at, otherwise=_why_not(user, owing))
+
+
+def _why_not(user: StaffUser, owing: queries_members.Owed) -> Exception:
     if not user.has_role(*RESPONDERS):
-        raise HTTPException(403, "Your role does not answer asks.")
+        return HTTPException(403, "Your role does not answer asks.")
     if owing.body is None:
-        raise Conflict(f"The responsible body {owing.body_slug!r} is not set up; an admin must add it first.")
+        return Conflict(
+            f"The responsible body {owing.body_slug!r} is not set up; an admin must add it first."
+        )
     if not queries_members.may_answer_for(user, owing.body):
-        raise HTTPException(403, queries_members.refusal(owing))
-    require(name, user, owing, now=at, message="Only a complete draft can be published.")
+        return HTTPException(403, queries_members.refusal(owing))
+    return HTTPException(403, "Only a complete draft can be published.")
 
 
 async def _as_admin(
@@ -127,7 +133,7 @@ def _write_page(
 
 
 async def write_form(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     target, owing = await _target(request)
     _require("responses.draft", user, owing, now(request))
     existing = owing.response
@@ -140,7 +146,7 @@ async def write_form(request: Request) -> HttpResponse:
 
 
 async def save(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     at = now(request)
     target, owing = await _target(request)
     _require("responses.draft", user, owing, at)
@@ -179,20 +185,20 @@ async def _own(request: Request) -> queries_members.Owed:
 
 
 async def preview(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     owing = await _own(request)
     _require("responses.draft", user, owing, now(request))
     return render_page(request, "responses/preview.html", {"response": owing.response, "owing": owing})
 
 
 async def publish(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     at = now(request)
     owing = await _own(request)
     _require("responses.publish", user, owing, at)
     assert owing.response is not None
     async with transaction(request) as session:
-        fresh = await service.get_response(session, owing.response.id or 0)
+        fresh = await service.get_response(session, path_id(request, "response_id"))
         assert fresh is not None
         try:
             version = await service.publish(session, fresh, actor=user, now=at)
@@ -204,15 +210,15 @@ async def publish(request: Request) -> HttpResponse:
                 session,
                 fresh,
                 version,
-                mail=request.app.state.mail,
-                settings=request.app.state.settings,
+                mail=state(request).mail,
+                settings=state(request).settings,
                 now=at,
             )
     return RedirectResponse(f"/responses/{fresh.id}", status_code=303)
 
 
 async def comments(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     require("responses.moderate_comments", user, None, now=now(request))
     async with reading(request) as session:
         pending = await service_ratings.comments_awaiting_moderation(session)
@@ -220,7 +226,7 @@ async def comments(request: Request) -> HttpResponse:
 
 
 async def moderate(request: Request) -> HttpResponse:
-    user = require_user(request)
+    user = staff(request)
     at = now(request)
     require("responses.moderate_comments", user, None, now=at)
     form = await read_form(request)

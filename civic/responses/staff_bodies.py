@@ -9,9 +9,9 @@ from starlette.responses import RedirectResponse
 from starlette.responses import Response as HttpResponse
 
 from civic.core import audit
-from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import staff
 from civic.core.forms import error_list, read_form, text
 from civic.core.templating import render_page
 from civic.core.users import Role
@@ -52,12 +52,12 @@ async def _page(
 
 
 async def bodies_page(request: Request) -> HttpResponse:
-    require_role(request, Role.ADMIN)
+    staff(request, Role.ADMIN)
     return await _page(request, {}, {})
 
 
 async def add_body(request: Request) -> HttpResponse:
-    actor = require_role(request, Role.ADMIN)
+    actor = staff(request, Role.ADMIN)
     form = await read_form(request)
     values = {key: text(form, key) for key in ("slug", "name", "kind", "description")}
     errors = check_body(values["slug"], values["name"], values["kind"])

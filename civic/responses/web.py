@@ -9,7 +9,7 @@ from starlette.responses import Response as HttpResponse
 from civic.core.areas import Ward, list_wards
 from civic.core.clock import now
 from civic.core.db import reading
-from civic.core.paths import path_id
+from civic.core.deps import path_id
 from civic.core.reportcard import Scope
 from civic.core.templating import render_page
 from civic.responses import queries_report, service, service_ratings, stats

@@ -12,28 +12,25 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.responses import Response as HttpResponse
 
-from civic.config import Settings
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, settings_of, state
 from civic.core.forms import check_email, error_list, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
+from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
 from civic.responses import notify, service, service_ratings
 from civic.responses.models import Response
 from civic.responses.queries_targets import load_target
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+from civic.responses.settings import ResponseSettings
 
 
 def _read(request: Request, purpose: str) -> str:
     try:
         return read_token(
-            _settings(request).secret_key, purpose, request.path_params["token"], now=now(request)
+            state(request).settings.secret_key, purpose, request.path_params["token"], now=now(request)
         )
     except BadToken as exc:
         raise HTTPException(400, str(exc)) from None
@@ -42,12 +39,13 @@ def _read(request: Request, purpose: str) -> str:
 async def _rating_context(request: Request) -> dict[str, object]:
     payload = _read(request, notify.RATE_PURPOSE)
     response_id, _, rater = payload.partition(":")
-    if str(request.path_params["response_id"]) != response_id:
+    if str(path_id(request, "response_id")) != response_id:
         raise HTTPException(400, "This link is not valid. Check you copied all of it from the email.")
     async with reading(request) as session:
         response = await service.get_response(session, int(response_id))
-        if response is None or response.version == 0:
+        if response is None:
             raise HTTPException(404)
+        require("responses.rate", None, response, now=now(request), otherwise=HTTPException(404))
         already = await service_ratings.existing_rating(session, int(response_id), rater)
     return {"response": response, "rater": rater, "already": already}
 
@@ -84,7 +82,7 @@ async def rate(request: Request) -> HttpResponse:
 
 @limits_itself("RESPONSES_FOLLOWS_PER_HOUR")
 async def follow(request: Request) -> HttpResponse:
-    kind, target_id = request.path_params["kind"], str(request.path_params["target_id"])
+    kind, target_id = request.path_params["kind"], str(path_id(request, "target_id"))
     form = await read_form(request)
     email, at = text(form, "email"), now(request)
     errors: dict[str, str] = {}
@@ -103,17 +101,17 @@ async def follow(request: Request) -> HttpResponse:
         await enforce(
             session,
             f"responses-follow:{client_ip(request)}",
-            [Limit(_settings(request).int_value("RESPONSES_FOLLOWS_PER_HOUR"), 3600)],
+            [Limit(settings_of(request, ResponseSettings).follows_per_hour, 3600)],
             now=at,
         )
         follower = await notify.add_follower(
-            session, _settings(request), kind=kind, target_id=target_id, email=email, now=at
+            session, state(request).settings, kind=kind, target_id=target_id, email=email, now=at
         )
         if follower.confirmed_at is None and follower.id is not None:
-            link = _settings(request).url(
-                f"/responses/follow/confirm/{notify.follow_token(_settings(request), follower.id, at)}"
+            link = state(request).settings.url(
+                f"/responses/follow/confirm/{notify.follow_token(state(request).settings, follower.id, at)}"
             )
-            await request.app.state.mail.enqueue(
+            await state(request).mail.enqueue(
                 session,
                 to=email,
                 template="response_follow_confirm",
@@ -126,9 +124,7 @@ async def follow(request: Request) -> HttpResponse:
 
 async def follow_form(request: Request) -> HttpResponse:
     async with reading(request) as session:
-        target = await load_target(
-            session, request.path_params["kind"], str(request.path_params["target_id"])
-        )
+        target = await load_target(session, request.path_params["kind"], str(path_id(request, "target_id")))
     if target is None:
         raise HTTPException(404)
     return render_page(

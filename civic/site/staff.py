@@ -11,25 +11,24 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from civic.core.areas import list_neighbourhoods, list_wards
-from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import path_id, staff, state
 from civic.core.forms import Errors, error_list, read_form, text
 from civic.core.home import links_for
-from civic.core.paths import path_id
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, UserError, get_user, list_users, ward_codes_of
 
 
 async def dashboard(request: Request) -> Response:
-    user = require_user(request)
+    user = staff(request)
     context = {"staff": user, "staff_links": links_for(user.role.value)}
     return render_page(request, "site/staff_dashboard.html", context)
 
 
 async def staff_list(request: Request) -> Response:
-    require_role(request, Role.ADMIN)
+    staff(request, Role.ADMIN)
     async with reading(request) as session:
         users = await list_users(session)
     return render_page(request, "site/staff_list.html", {"users": users})
@@ -57,12 +56,12 @@ async def _form_page(
 
 
 async def new_staff_form(request: Request) -> Response:
-    require_role(request, Role.ADMIN)
+    staff(request, Role.ADMIN)
     return await _form_page(request, "site/staff_new.html", {"values": {}, "selected_wards": []}, {}, 200)
 
 
 async def create_staff_member(request: Request) -> Response:
-    actor = require_role(request, Role.ADMIN)
+    actor = staff(request, Role.ADMIN)
     form = await read_form(request)
     values = {key: text(form, key) for key in ("email", "name", "role", "password", "neighbourhood", "party")}
     wards = [str(w) for w in form.getlist("wards")]
@@ -80,7 +79,7 @@ async def create_staff_member(request: Request) -> Response:
                 wards=wards,
                 neighbourhood=values["neighbourhood"] or None,
                 party=values["party"] or None,
-                hash_cost=request.app.state.settings.password_hash_cost,
+                hash_cost=state(request).settings.password_hash_cost,
             )
     except UserError as exc:
         values["password"] = ""
@@ -99,17 +98,17 @@ async def _load(request: Request) -> StaffUser:
 
 
 async def staff_detail(request: Request) -> Response:
-    require_role(request, Role.ADMIN)
+    staff(request, Role.ADMIN)
     user = await _load(request)
     async with reading(request) as session:
-        wards = await ward_codes_of(session, user.id or 0)
+        wards = await ward_codes_of(session, path_id(request, "user_id"))
     return await _form_page(
         request, "site/staff_detail.html", {"member": user, "selected_wards": wards}, {}, 200
     )
 
 
 async def update_staff(request: Request) -> Response:
-    actor = require_role(request, Role.ADMIN)
+    actor = staff(request, Role.ADMIN)
     user_id = (await _load(request)).id
     form = await read_form(request)
     action = text(form, "action")
@@ -131,7 +130,7 @@ async def update_staff(request: Request) -> Response:
 async def _apply(
     request: Request, session: AsyncSession, actor: StaffUser, user: StaffUser, action: str, form: FormData
 ) -> None:
-    at, cost = now(request), request.app.state.settings.password_hash_cost
+    at, cost = now(request), state(request).settings.password_hash_cost
     if action == "role":
         wards = [str(w) for w in form.getlist("wards")]
         neighbourhood = text(form, "neighbourhood") or None

@@ -6,16 +6,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from civic.core import audit
-from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
+from civic.core.deps import staff
 from civic.core.outbox_health import failed_messages, masked_address, outbox_health, requeue_failed
 from civic.core.templating import render_page
 from civic.core.users import Role
 
 
 async def outbox_page(request: Request) -> Response:
-    require_role(request, Role.ADMIN)
+    staff(request, Role.ADMIN)
     at = now(request)
     async with reading(request) as session:
         health = await outbox_health(session, now=at)
@@ -30,7 +30,7 @@ async def outbox_page(request: Request) -> Response:
 
 
 async def retry_failed(request: Request) -> Response:
-    actor = require_role(request, Role.ADMIN)
+    actor = staff(request, Role.ADMIN)
     at = now(request)
     async with transaction(request) as session:
         count = await requeue_failed(session, now=at)

@@ -7,9 +7,10 @@ from starlette.responses import RedirectResponse, Response
 
 from civic.config import Settings
 from civic.core import audit
-from civic.core.auth import current_user, require_user
+from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import transaction
+from civic.core.deps import staff, state
 from civic.core.forms import Errors, error_list, read_form, safe_next, text
 from civic.core.net import client_ip
 from civic.core.passwords import verify_password
@@ -56,7 +57,7 @@ async def login(request: Request) -> Response:
 
 
 async def _authenticate(request: Request, email: str, password: str) -> StaffUser | str:
-    settings: Settings = request.app.state.settings
+    settings: Settings = state(request).settings
     at, ip = now(request), client_ip(request)
     account_key, ip_key = f"login-fail:account:{email}", f"login-fail:ip:{ip}"
     window = Limit(settings.login_max_failures, FAILURE_WINDOW)
@@ -87,7 +88,7 @@ async def _authenticate(request: Request, email: str, password: str) -> StaffUse
 
 
 async def _start(request: Request, user: StaffUser, target: str) -> Response:
-    settings: Settings = request.app.state.settings
+    settings: Settings = state(request).settings
     at = now(request)
     async with transaction(request) as session:
         token = await start_session(session, user, now=at)
@@ -115,7 +116,7 @@ async def _start(request: Request, user: StaffUser, target: str) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    user = require_user(request)
+    user = staff(request)
     token = request.state.session_token
     async with transaction(request) as session:
         await end_session(session, token)
@@ -128,5 +129,5 @@ async def logout(request: Request) -> Response:
             now=now(request),
         )
     response = RedirectResponse("/login?signed_out=1", status_code=303)
-    response.delete_cookie(cookie_name(request.app.state.settings), path="/")
+    response.delete_cookie(cookie_name(state(request).settings), path="/")
     return response

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from civic.core.audit import public_entries
 from civic.core.db import reading
+from civic.core.deps import state
 from civic.core.outbox import recent_messages
 from civic.core.templating import render_page
 
@@ -31,7 +32,7 @@ async def audit_log(request: Request) -> Response:
 
 async def mailbox(request: Request) -> Response:
     """Shows queued mail when no SMTP server is configured, so `make run` needs no mail server."""
-    if not request.app.state.settings.is_development:
+    if not state(request).settings.is_development:
         raise HTTPException(404)
     async with reading(request) as session:
         messages = await recent_messages(session, limit=50)

@@ -15,6 +15,7 @@ from civic.budgets.models import BudgetBallot, BudgetBallotChoice, BudgetProcess
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.jobs import REGISTRY, JobContext
+from civic.core.state import app_state
 from tests.budgets.conftest import Budget
 from tests.budgets.test_voting_journeys import issue_codes, vote
 from tests.conftest import StaffFactory
@@ -79,7 +80,7 @@ async def test_mixing_after_the_close_reorders_ballots_and_keeps_every_vote_and_
         assert len(await transaction_ids(db)) > 2  # each code and ballot in its own transaction
     clock.advance(timedelta(days=10, minutes=11))  # voting closed over ten minutes ago
     job = REGISTRY["budgets.mix_ballots"]
-    ran = await job.run(JobContext(db=db, settings=app.state.settings, now=clock.now(), mail=None))
+    ran = await job.run(JobContext(db=db, settings=app_state(app).settings, now=clock.now(), mail=None))
     assert ran == "mixed 8 youth budget ballots in 1 processes"
     assert await storage_order(db) == sorted(cast_order)
     assert await choices(db) == before

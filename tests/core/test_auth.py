@@ -8,6 +8,7 @@ from typing import Any
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.staff import change_role, set_disabled
+from civic.core.state import app_state
 from civic.core.users import Role, StaffUser
 from tests.conftest import PASSWORD, StaffFactory
 from tests.support.web import WebClient
@@ -213,4 +214,4 @@ async def test_https_deployments_get_secure_host_prefixed_cookies(
         assert "Secure" in cookie
         home = await client.get("/")
         assert "max-age=31536000" in home.headers["strict-transport-security"]
-    await app.state.db.dispose()
+    await app_state(app).db.dispose()

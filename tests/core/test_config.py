@@ -55,3 +55,14 @@ def test_every_setting_is_in_the_readme_configuration_table() -> None:
     assert not missing, f"settings missing from the README configuration table: {missing}"
     unknown = documented - {s.name for s in all_settings()}
     assert not unknown, f"README documents settings that do not exist: {sorted(unknown)}"
+
+
+def test_feature_settings_are_typed_and_read_once_per_settings_object() -> None:
+    from civic.budgets.settings import BudgetSettings
+
+    settings = Settings.from_env({"BUDGET_VOTE_MINUTES": "45"}, env_file=Path("/nonexistent"))
+    typed = BudgetSettings.of(settings)
+    assert typed.vote_minutes == 45 and typed.max_codes_per_batch == 2000  # set, and the default
+    assert BudgetSettings.of(settings) is typed
+    with pytest.raises(ConfigError, match="BUDGET_VOTE_MINUTES must be a whole number"):
+        BudgetSettings.of(Settings.from_env({"BUDGET_VOTE_MINUTES": "soon"}, env_file=Path("/nonexistent")))

@@ -27,6 +27,7 @@ from civic.app import build_routes, create_app
 from civic.commands import upgrade
 from civic.core.clock import FrozenClock
 from civic.core.staff import create_staff
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.demo import load_demo
 from tests.conftest import PASSWORD, SECRET, make_settings, run_in_thread
@@ -114,10 +115,10 @@ class Fuzz:
         """A fresh account, because a fuzzed form may have disabled or changed the last one."""
         self.accounts += 1
         email = f"fuzz-{role.value}-{self.accounts}@council.example"
-        async with self.app.state.db.transaction() as session:
+        async with app_state(self.app).db.transaction() as session:
             await create_staff(
                 session, actor=None, email=email, name=f"Fuzz {role.label}", role=role,
-                password=PASSWORD, now=self.app.state.clock.now(), hash_cost="fast", **AREAS.get(role, {}),
+                password=PASSWORD, now=app_state(self.app).clock.now(), hash_cost="fast", **AREAS.get(role, {}),
             )  # fmt: skip
         self.staff[role].http.cookies.clear()
         await self.staff[role].login(email, PASSWORD)
@@ -197,7 +198,7 @@ async def fuzz(
     record_testsuite_property("fuzz_cases", fuzz.requests)  # summed by tests/support/summary.py
     for client in clients:
         await client.aclose()
-    await app.state.db.dispose()
+    await app_state(app).db.dispose()
 
 
 FUZZ_CASES: list[int] = []  # requests sent, read by the terminal summary in tests/conftest.py

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from civic.core.outbox import OutboxStatus
+from civic.core.state import app_state
 from tests.conftest import ENGINE, SECRET
 from tests.core.test_outbox import rows
 from tests.support.smtp import SmtpServer
@@ -77,9 +78,9 @@ async def test_killing_the_worker_mid_batch_repeats_at_most_the_message_in_fligh
     slow = SlowRecorder(smtp)
     smtp.recorder.handle_DATA = slow.handle_DATA  # type: ignore[method-assign]
     now = datetime.now(UTC)  # the worker process runs on the real clock
-    async with mail_app.state.db.transaction() as session:
+    async with app_state(mail_app).db.transaction() as session:
         for n in range(MESSAGES):
-            await mail_app.state.mail.enqueue(
+            await app_state(mail_app).mail.enqueue(
                 session,
                 to=f"r{n:02d}@example.org",
                 template="mail_check",

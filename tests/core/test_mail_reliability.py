@@ -12,13 +12,14 @@ from sqlmodel import select
 from civic.core.clock import FrozenClock
 from civic.core.outbox import OutboxMessage, OutboxStatus
 from civic.core.outbox_health import outbox_health, requeue_failed
+from civic.core.state import app_state
 from tests.core.test_outbox import queue, rows
 from tests.support.smtp import SmtpServer
 
 
 async def insert_raw(app: Any, to: str, **values: Any) -> None:
     """A row as an older version, a bug or a corrupted database might have left it."""
-    now = app.state.clock.now()
+    now = app_state(app).clock.now()
     fields: dict[str, Any] = {
         "created_at": now,
         "to_address": to,
@@ -27,13 +28,13 @@ async def insert_raw(app: Any, to: str, **values: Any) -> None:
         "next_attempt_at": now,
     }
     fields.update(values)
-    async with app.state.db.transaction() as session:
+    async with app_state(app).db.transaction() as session:
         session.add(OutboxMessage(**fields))
 
 
 async def health(app: Any) -> Any:
-    async with app.state.db.reading() as session:
-        return await outbox_health(session, now=app.state.clock.now())
+    async with app_state(app).db.reading() as session:
+        return await outbox_health(session, now=app_state(app).clock.now())
 
 
 async def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_once(
@@ -42,14 +43,14 @@ async def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_once(
     await queue(mail_app, "first@example.org")
     await insert_raw(mail_app, "broken@example.org", headers_json="{not json")
     await queue(mail_app, "last@example.org")
-    assert await mail_app.state.worker.pass_once() == 3
+    assert await app_state(mail_app).worker.pass_once() == 3
     assert sorted(m["To"] for m in smtp.messages) == ["first@example.org", "last@example.org"]
     by_address = {r.to_address: r for r in await rows(mail_app)}
     broken = by_address["broken@example.org"]
     assert broken.status == OutboxStatus.FAILED
     assert broken.last_error.startswith("cannot be built")
     assert all(r.lease_owner is None and r.lease_until is None for r in by_address.values())
-    assert await mail_app.state.worker.pass_once() == 0  # nothing left leased or due: no repeats
+    assert await app_state(mail_app).worker.pass_once() == 0  # nothing left leased or due: no repeats
     assert len(smtp.messages) == 2
 
 
@@ -60,16 +61,16 @@ async def test_typed_line_breaks_and_nul_never_reach_a_header(mail_app: Any, smt
         subject="Fix the lights\r\nBcc: victim@example.org\r now",  # PostgreSQL cannot store NUL
         headers_json=json.dumps({"List-Id": "panel\r\nX-Injected: yes", "Bad Name\r\n": "x"}),
     )
-    async with mail_app.state.db.transaction() as session:
-        await mail_app.state.mail.enqueue(
+    async with app_state(mail_app).db.transaction() as session:
+        await app_state(mail_app).mail.enqueue(
             session,
             to="kim@example.org",
             template="panels_confirm",
             context={"panel": {"name": "Oak Ward\r\nBcc: victim@example.org\x00 panel"}, "link": "/"},
-            now=mail_app.state.clock.now(),
+            now=app_state(mail_app).clock.now(),
             headers={"X-Petition": "Stop\rthe\nclosure\x00"},
         )
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     first, second = sorted(smtp.messages, key=lambda m: str(m["To"]))
     assert first["To"] == "kim@example.org"
     assert first["X-Petition"] == "Stop the closure"
@@ -92,7 +93,7 @@ async def test_a_refusal_for_one_recipient_fails_only_that_message(mail_app: Any
         return await original(server, session, envelope)
 
     smtp.recorder.handle_DATA = refuse_one  # type: ignore[method-assign]
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     statuses = {r.to_address: r.status for r in await rows(mail_app)}
     assert statuses == {
         "r0@example.org": OutboxStatus.SENT,
@@ -108,14 +109,14 @@ async def test_try_later_replies_retry_for_days_without_failing(
     smtp.recorder.reply = "421 Service not available"
     await queue(mail_app, "sam@example.org")
     for _ in range(40):  # 40 passes over 5 days: far more tries than any attempt limit used to allow
-        await mail_app.state.worker.pass_once()
+        await app_state(mail_app).worker.pass_once()
         clock.advance(timedelta(hours=3))
     [row] = await rows(mail_app)
     assert row.status == OutboxStatus.PENDING
     assert row.attempts == 40
     assert "421" in row.last_error
     smtp.recorder.reply = None
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert len(smtp.messages) == 1
     assert (await rows(mail_app))[0].status == OutboxStatus.SENT
 
@@ -128,7 +129,7 @@ async def test_an_outage_longer_than_any_retry_schedule_loses_nothing(
         await queue(mail_app, f"resident{n}@example.org")
     passes = 0
     for _ in range(6 * 24 * 3):  # three days of the worker's passes, every 10 minutes
-        passes += await mail_app.state.worker.pass_once()
+        passes += await app_state(mail_app).worker.pass_once()
         clock.advance(timedelta(minutes=10))
     assert passes > 5 * 20  # each message was tried many times
     assert all(
@@ -139,7 +140,7 @@ async def test_an_outage_longer_than_any_retry_schedule_loses_nothing(
     assert during.oldest_age(clock.now()) >= timedelta(days=3)
     smtp.start()
     clock.advance(timedelta(hours=2))  # the longest back-off
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert sorted(m["To"] for m in smtp.messages) == [f"resident{n}@example.org" for n in range(5)]
     assert all(r.status == OutboxStatus.SENT for r in await rows(mail_app))
     after = await health(mail_app)
@@ -152,7 +153,7 @@ async def test_past_the_maximum_age_a_message_fails_loudly_and_can_be_requeued(
     smtp.stop()
     await queue(mail_app, "sam@example.org")
     for _ in range(7 * 12 + 1):  # every two hours for just over seven days
-        await mail_app.state.worker.pass_once()
+        await app_state(mail_app).worker.pass_once()
         clock.advance(timedelta(hours=2))
     [row] = await rows(mail_app)
     assert row.status == OutboxStatus.FAILED
@@ -160,10 +161,10 @@ async def test_past_the_maximum_age_a_message_fails_loudly_and_can_be_requeued(
     report = await health(mail_app)
     assert (report.failed, report.queued) == (1, 0)
     assert report.last_error == row.last_error
-    async with mail_app.state.db.transaction() as session:
+    async with app_state(mail_app).db.transaction() as session:
         assert await requeue_failed(session, now=clock.now()) == 1
     smtp.start()
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert [m["To"] for m in smtp.messages] == ["sam@example.org"]
     assert (await rows(mail_app))[0].status == OutboxStatus.SENT
 
@@ -181,13 +182,13 @@ async def test_a_connection_lost_mid_batch_sends_the_rest_later_exactly_once(
         return await original(server, session, envelope)
 
     smtp.recorder.handle_DATA = stop_after_three  # type: ignore[method-assign]
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert len(smtp.messages) == 3
     waiting = [r for r in await rows(mail_app) if r.status == OutboxStatus.PENDING]
     assert len(waiting) == 3 and all(r.lease_owner is None for r in waiting)
     smtp.recorder.handle_DATA = original  # type: ignore[method-assign]
     clock.advance(timedelta(hours=2))
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert sorted(m["To"] for m in smtp.messages) == [f"r{n}@example.org" for n in range(6)]
 
 
@@ -197,9 +198,9 @@ async def test_requeue_since_takes_only_messages_that_failed_from_then(
     early, late = clock.now() - timedelta(days=3), clock.now() - timedelta(hours=1)
     await insert_raw(mail_app, "old@example.org", status=OutboxStatus.FAILED, last_attempt_at=early)
     await insert_raw(mail_app, "new@example.org", status=OutboxStatus.FAILED, last_attempt_at=late)
-    async with mail_app.state.db.transaction() as session:
+    async with app_state(mail_app).db.transaction() as session:
         assert await requeue_failed(session, now=clock.now(), since=clock.now() - timedelta(days=1)) == 1
-    async with mail_app.state.db.reading() as session:
+    async with app_state(mail_app).db.reading() as session:
         requeued = (await session.exec(select(OutboxMessage).where(OutboxMessage.requeued_at != None))).all()  # noqa: E711
     assert [r.to_address for r in requeued] == ["new@example.org"]
     assert requeued[0].status == OutboxStatus.PENDING
@@ -231,7 +232,7 @@ async def test_admins_see_the_outbox_health_and_requeue_failed_mail_audited(
     assert done.status_code == 303
     assert done.headers["location"] == "/admin/outbox?requeued=1"
     assert [r.status for r in await rows(app)] == [OutboxStatus.PENDING, OutboxStatus.PENDING]
-    async with app.state.db.reading() as session:
+    async with app_state(app).db.reading() as session:
         entries = (
             await session.exec(select(AuditEntry).where(AuditEntry.action == "mail.retry_failed"))
         ).all()

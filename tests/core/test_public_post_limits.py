@@ -24,6 +24,7 @@ from civic.budgets.models import BudgetIdea
 from civic.config import all_settings
 from civic.core.clock import FrozenClock
 from civic.core.ratelimit import limits_of
+from civic.core.state import app_state
 from tests.budgets.conftest import create_budget
 from tests.conftest import SECRET, make_settings
 from tests.support.web import WebClient
@@ -70,7 +71,7 @@ async def strict_app(database_url: str, clock: FrozenClock) -> AsyncIterator[Any
     low = {"BUDGET_IDEAS_PER_HOUR": "2", "RESPONSES_UNSUBSCRIBES_PER_HOUR": "2"}
     application = create_app(make_settings(database_url, extra=low), clock=clock)
     yield application
-    await application.state.db.dispose()
+    await app_state(application).db.dispose()
 
 
 @pytest.fixture
@@ -91,12 +92,12 @@ IDEA = {
 async def test_a_third_idea_in_an_hour_gets_a_429_page(
     strict_app: Any, strict_web: WebClient, clock: FrozenClock
 ) -> None:
-    fund = await create_budget(strict_app.state.db, "limited-fund", offsets=(-1, 5, 10, 20, 40))
+    fund = await create_budget(app_state(strict_app).db, "limited-fund", offsets=(-1, 5, 10, 20, 40))
     path = f"/budgets/{fund.slug}/ideas/new"
     answers = [await strict_web.post_form(path, {**IDEA, "title": f"Idea {n}"}) for n in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert "Too many requests" in answers[2].text and int(answers[2].headers["retry-after"]) > 0
-    async with strict_app.state.db.reading() as session:
+    async with app_state(strict_app).db.reading() as session:
         stored = (await session.exec(select(BudgetIdea))).all()
     assert sorted(i.title for i in stored) == ["Idea 0", "Idea 1"]  # the refused one was not kept
     other = httpx.ASGITransport(app=strict_app, client=("198.51.100.50", 52000))

@@ -18,6 +18,7 @@ from civic.core.csrf import COOKIE, token_for
 from civic.core.db import Database
 from civic.core.security import STATIC_HEADERS
 from civic.core.sessions import StaffSession
+from civic.core.state import app_state
 from tests.conftest import PASSWORD, SECRET, StaffFactory
 from tests.support.web import WebClient, csrf_from_page
 
@@ -200,4 +201,4 @@ def test_templates_are_reread_from_disk_only_in_development(
     from tests.conftest import make_settings
 
     app = create_app(make_settings(database_url, environment=environment))
-    assert app.state.templates.env.auto_reload is reloads
+    assert app_state(app).templates.env.auto_reload is reloads

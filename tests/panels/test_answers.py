@@ -13,6 +13,7 @@ import pytest
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels import answers
 from civic.panels.models import PanelSubscription, SubscriptionStatus
@@ -61,7 +62,7 @@ async def test_the_panel_clerk_answers_a_panel_decision_and_subscribers_hear(
     assert saved.status_code == 303, saved.text[:2000]
     response_id = saved.headers["location"].split("/")[2]
     assert (await mail_web.post_form(f"/responses/{response_id}/publish")).status_code == 303
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     received = smtp.to("priya@example.org")
     assert len(received) == 1 and "We will match the grant." in body_of(received[0])
     page = (await mail_web.get(f"/panels/decisions/{decision.id}")).text

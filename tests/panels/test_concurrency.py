@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.state import app_state
 from civic.panels import service, service_subscriptions
 from civic.panels.models import Panel, PanelMeeting, PanelSubscription
 from tests.panels.conftest import PanelSetup
@@ -30,7 +31,7 @@ async def test_racing_subscriptions_store_one_row_per_address(
                 assert panel is not None
                 await service_subscriptions.request_subscription(
                     session, panel, f"resident{number % ADDRESSES}@example.org",
-                    settings=app.state.settings, mail=app.state.mail, now=clock.now(),
+                    settings=app_state(app).settings, mail=app_state(app).mail, now=clock.now(),
                 )  # fmt: skip
         except Exception as exc:
             errors.append(exc)

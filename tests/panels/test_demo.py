@@ -7,6 +7,7 @@ from typing import Any
 from civic.core.clock import FrozenClock, SystemClock
 from civic.core.db import Database
 from civic.core.demo import DemoContext
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels.demo import load_panels
 from tests.conftest import StaffFactory
@@ -19,7 +20,9 @@ async def test_demo_panel_shows_a_recorded_past_and_a_published_agenda(
     clock.set(SystemClock().now())
     staff = {Role.PANEL_CLERK: await make_staff(Role.PANEL_CLERK), Role.POLICE: await make_staff(Role.POLICE)}
     async with db.transaction() as session:
-        await load_panels(session, DemoContext(settings=app.state.settings, mail=app.state.mail, staff=staff))
+        await load_panels(
+            session, DemoContext(settings=app_state(app).settings, mail=app_state(app).mail, staff=staff)
+        )
     listing = (await web.get("/panels/")).text
     assert "Fernbridge Central Community Panel" in listing
     page = (await web.get("/panels/fernbridge-central-community-panel")).text

@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import select
 
 from civic.core.clock import FrozenClock
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels.models import Panel, PanelMeeting, PanelMember, PanelSubscription
 from tests.conftest import PASSWORD, SECRET, StaffFactory
@@ -44,7 +45,7 @@ async def ok(response: httpx.Response, status: int = 303) -> httpx.Response:
 
 
 async def ids(mail_app: Any) -> tuple[Panel, dict[str, int], list[PanelMeeting]]:
-    async with mail_app.state.db.reading() as session:
+    async with app_state(mail_app).db.reading() as session:
         panel = (await session.exec(select(Panel))).one()
         members = {m.name: m.id for m in (await session.exec(select(PanelMember))).all()}
         meetings = list((await session.exec(select(PanelMeeting).order_by(PanelMeeting.starts_at))).all())
@@ -101,7 +102,7 @@ async def test_clara_runs_a_meeting_and_priya_gets_the_decisions_by_email(
         )
     # Priya subscribes and confirms through the page the email links to
     await ok(await resident_web.post_form(f"/panels/{panel.slug}/subscribe", {"email": "priya@example.org"}))
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     confirm = link_in(smtp, "priya@example.org", "Confirm")
     page = await ok(await resident_web.get(confirm), 200)
     assert "Confirm subscription" in page.text
@@ -243,7 +244,7 @@ async def test_clara_runs_a_meeting_and_priya_gets_the_decisions_by_email(
     )  # fmt: skip
     await ok(await clerk_web.post_form(f"{base}/publish-minutes"))
     await ok(await clerk_web.post_form(f"{base}/publish-minutes"), 409)  # once only
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     subjects = [m["Subject"] for m in smtp.to("priya@example.org")]
     assert sum("minutes and decisions" in s for s in subjects) == 1
     assert sum("agenda for" in s for s in subjects) == 2
@@ -275,7 +276,7 @@ async def test_clara_runs_a_meeting_and_priya_gets_the_decisions_by_email(
         ),
         200,
     )
-    async with mail_app.state.db.reading() as session:
+    async with app_state(mail_app).db.reading() as session:
         subscription = (await session.exec(select(PanelSubscription))).one()
     assert subscription.status.value == "ended" and subscription.email == ""
 
@@ -290,7 +291,7 @@ async def test_sam_hears_when_a_meeting_whose_agenda_he_had_is_cancelled(
     from civic.panels import service, service_membership
     from civic.panels.models import AreaKind, SubscriptionStatus
 
-    async with mail_app.state.db.transaction() as session:
+    async with app_state(mail_app).db.transaction() as session:
         panel = await service_membership.create_panel(
             session, actor=None, now=clock.now(), name="Youth Panel", area_kind=AreaKind.COUNCIL, area_name="All",
             purpose="Young people decide.", meeting_frequency="Monthly", quorum_rule="2",
@@ -326,7 +327,7 @@ async def test_sam_hears_when_a_meeting_whose_agenda_he_had_is_cancelled(
             f"/panels/manage/meetings/{meeting.id}/cancel", {"cancel_reason": "The hall is flooded"}
         )
         assert response.status_code == 303
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     subjects = [m["Subject"] for m in smtp.to("sam@example.org")]
     assert sum("agenda for" in s for s in subjects) == 1
     cancelled = [m for m in smtp.to("sam@example.org") if "is cancelled" in m["Subject"]]

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import col, select
-from starlette.exceptions import HTTPException
 
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.errors import ServiceError
 from civic.panels import service, service_agenda, service_minutes, service_record, service_rescheduling
 from civic.panels.models import PanelMeeting
 from civic.panels.procedure import AttendanceStatus, ProcedureError, Tally
@@ -139,7 +139,7 @@ async def test_held_and_cancelled_meetings_cannot_move(
     async with db.transaction() as session:
         meeting = await _meeting(session, setup)
         new = NewArrangements(clock.now() + timedelta(days=7), "Hall", "", "Too late")
-        with pytest.raises(HTTPException) as refused:
+        with pytest.raises(ServiceError) as refused:
             await service_rescheduling.reschedule_meeting(session, meeting, new, actor=None, now=clock.now())
         assert refused.value.status_code == 409
         other = await service.schedule_meeting(
@@ -151,7 +151,7 @@ async def test_held_and_cancelled_meetings_cannot_move(
             place="Hall",
         )
         await service.cancel_meeting(session, other, actor=None, now=clock.now(), reason="No business")
-        with pytest.raises(HTTPException):
+        with pytest.raises(ServiceError):
             await service_rescheduling.reschedule_meeting(session, other, new, actor=None, now=clock.now())
 
 
@@ -179,7 +179,7 @@ async def test_an_item_added_after_publication_needs_and_shows_its_reason_of_urg
     async with db.transaction() as session:
         meeting = await _meeting(session, setup)
         await service.hold_meeting(session, meeting, actor=None, now=clock.now())
-        with pytest.raises(HTTPException):
+        with pytest.raises(ServiceError):
             await service.add_item(session, meeting, actor=None, now=clock.now(), title="x", late_reason="y")
 
 
@@ -190,7 +190,7 @@ async def test_a_published_item_is_withdrawn_not_removed_and_takes_no_business(
     async with db.transaction() as session:
         meeting = await _meeting(session, setup)
         fund, skate = await service.items_of(session, meeting)
-        with pytest.raises(HTTPException) as refused:
+        with pytest.raises(ServiceError) as refused:
             await service.remove_item(session, meeting, skate.id or 0, actor=None, now=clock.now())
         assert refused.value.status_code == 409 and "Withdraw the item instead" in str(refused.value.detail)
         with pytest.raises(ProcedureError, match="Give the reason"):
@@ -204,7 +204,7 @@ async def test_a_published_item_is_withdrawn_not_removed_and_takes_no_business(
         await service_agenda.withdraw_item(
             session, meeting, skate.id or 0, actor=None, now=clock.now(), reason="The report is not ready"
         )
-        with pytest.raises(HTTPException) as twice:
+        with pytest.raises(ServiceError) as twice:
             await service_agenda.withdraw_item(
                 session, meeting, skate.id or 0, actor=None, now=clock.now(), reason="x"
             )
@@ -227,7 +227,7 @@ async def test_a_published_item_is_withdrawn_not_removed_and_takes_no_business(
                 session, rec, actor=None, now=clock.now(), item_id=skate.id or 0, text="Build it",
                 proposer_id=setup.id("Joan Okafor"), seconder_id=None, tally=Tally(3, 0, 0),
             )  # fmt: skip
-        with pytest.raises(HTTPException):
+        with pytest.raises(ServiceError):
             await service_agenda.withdraw_item(
                 session, meeting, fund.id or 0, actor=None, now=clock.now(), reason="x"
             )

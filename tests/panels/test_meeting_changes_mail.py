@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from civic.core.clock import FrozenClock
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels import service, service_membership, service_subscriptions
 from civic.panels.models import (
@@ -47,7 +48,7 @@ def subscriber(panel: Panel, email: str, now: Any) -> PanelSubscription:
 async def test_sam_who_had_the_agenda_hears_the_meeting_moved_and_priya_who_joined_later_does_not(
     mail_app: Any, clerk_web: WebClient, make_staff: StaffFactory, smtp: SmtpServer, clock: FrozenClock
 ) -> None:
-    db = mail_app.state.db
+    db = app_state(mail_app).db
     async with db.transaction() as session:
         panel = await service_membership.create_panel(
             session, actor=None, now=clock.now(), name="Youth Panel", area_kind=AreaKind.COUNCIL, area_name="All",
@@ -71,7 +72,7 @@ async def test_sam_who_had_the_agenda_hears_the_meeting_moved_and_priya_who_join
         session.add(subscriber(panel, "priya@example.org", clock.now()))
     move = {"day": "2026-12-09", "time": "18:30", "place": "Town Hall", "reason": "The hub is being rewired"}
     assert (await clerk_web.post_form(f"{base}/reschedule", move)).status_code == 303
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
 
     (moved,) = [m for m in smtp.to("sam@example.org") if "has moved" in m["Subject"]]
     assert (
@@ -97,15 +98,15 @@ async def test_sam_who_had_the_agenda_hears_the_meeting_moved_and_priya_who_join
             panel,
             meeting,
             change,
-            settings=mail_app.state.settings,
-            mail=mail_app.state.mail,
+            settings=app_state(mail_app).settings,
+            mail=app_state(mail_app).mail,
             now=clock.now(),
         )
     assert again == 0
 
     place_only = move | {"place": "Town Hall, Room 2", "reason": "A bigger room"}
     assert (await clerk_web.post_form(f"{base}/reschedule", place_only)).status_code == 303
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     changed = [m for m in smtp.to("sam@example.org") if "has changed" in m["Subject"]]
     assert len(changed) == 1 and "Town Hall, Room 2" in body_of(changed[0])
     assert len([m for m in smtp.to("sam@example.org") if "has moved" in m["Subject"]]) == 1
@@ -115,7 +116,7 @@ async def test_sam_who_had_the_agenda_hears_the_meeting_moved_and_priya_who_join
 async def test_nobody_is_emailed_when_a_meeting_moves_before_its_agenda_is_published(
     mail_app: Any, clerk_web: WebClient, make_staff: StaffFactory, smtp: SmtpServer, clock: FrozenClock
 ) -> None:
-    db = mail_app.state.db
+    db = app_state(mail_app).db
     async with db.transaction() as session:
         panel = await service_membership.create_panel(
             session, actor=None, now=clock.now(), name="Ward Forum", area_kind=AreaKind.COUNCIL, area_name="All",
@@ -136,7 +137,7 @@ async def test_nobody_is_emailed_when_a_meeting_moves_before_its_agenda_is_publi
     assert (
         await clerk_web.post_form(f"/panels/manage/meetings/{meeting.id}/reschedule", move)
     ).status_code == 303
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert smtp.to("sam@example.org") == []
 
 
@@ -145,7 +146,7 @@ async def agenda_sent_to_sam_then_priya_joins(
 ) -> tuple[str, Any]:
     """A Ward Forum meeting whose agenda (item "Bins") went to Sam; Priya subscribes afterwards.
     Returns the clerk's base path for the meeting, and the meeting; the clerk is signed in."""
-    db = mail_app.state.db
+    db = app_state(mail_app).db
     async with db.transaction() as session:
         panel = await service_membership.create_panel(
             session, actor=None, now=clock.now(), name="Ward Forum", area_kind=AreaKind.COUNCIL, area_name="All",
@@ -176,7 +177,7 @@ async def test_a_cancellation_reaches_those_who_had_the_agenda_and_not_later_sub
     base, _meeting = await agenda_sent_to_sam_then_priya_joins(mail_app, clerk_web, make_staff, clock)
     cancel = {"cancel_reason": "The chair is ill"}
     assert (await clerk_web.post_form(f"{base}/cancel", cancel)).status_code == 303
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert len([m for m in smtp.to("sam@example.org") if "is cancelled" in m["Subject"]]) == 1
     assert smtp.to("priya@example.org") == []
 
@@ -184,7 +185,7 @@ async def test_a_cancellation_reaches_those_who_had_the_agenda_and_not_later_sub
 async def test_a_late_item_and_a_withdrawal_are_each_emailed_once_to_those_who_had_the_agenda(
     mail_app: Any, clerk_web: WebClient, make_staff: StaffFactory, smtp: SmtpServer, clock: FrozenClock
 ) -> None:
-    db = mail_app.state.db
+    db = app_state(mail_app).db
     base, meeting = await agenda_sent_to_sam_then_priya_joins(mail_app, clerk_web, make_staff, clock)
     late = {"title": "Flooding on Mill Road", "late_reason": "The road flooded on Monday"}
     assert (await clerk_web.post_form(f"{base}/items", late)).status_code == 303
@@ -194,7 +195,7 @@ async def test_a_late_item_and_a_withdrawal_are_each_emailed_once_to_those_who_h
     withdraw = {"withdrawn_reason": "The contract decision is delayed"}
     assert (await clerk_web.post_form(f"{base}/items/{bins.id}/withdraw", withdraw)).status_code == 303
     assert (await clerk_web.post_form(f"{base}/items/{bins.id}/withdraw", withdraw)).status_code == 409
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
 
     added = [m for m in smtp.to("sam@example.org") if "is added to the agenda" in m["Subject"]]
     withdrawn = [m for m in smtp.to("sam@example.org") if "is withdrawn from the agenda" in m["Subject"]]

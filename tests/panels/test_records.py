@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import select
-from starlette.exceptions import HTTPException
 
 from civic.core.audit import AuditEntry, verify_chain
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.errors import ServiceError
+from civic.core.state import app_state
 from civic.panels import service, service_minutes, service_record
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import MinutesVersion, PanelMeeting
@@ -51,7 +52,7 @@ async def test_transitions_out_of_order_are_refused_with_409(
     async with db.transaction() as session:
         meeting = await session.get(PanelMeeting, setup.meeting.id)
         assert meeting is not None
-        with pytest.raises(HTTPException) as refused:
+        with pytest.raises(ServiceError) as refused:
             await service.hold_meeting(session, meeting, actor=None, now=clock.now())
         assert refused.value.status_code == 409
         with pytest.raises(ProcedureError, match="at least one item"):
@@ -61,10 +62,10 @@ async def test_transitions_out_of_order_are_refused_with_409(
         meeting = await session.get(PanelMeeting, setup.meeting.id)
         assert meeting is not None
         for bad in (MeetingState.CANCELLED, MeetingState.PUBLISHED, MeetingState.AGENDA_PUBLISHED):
-            with pytest.raises(HTTPException) as refused:
+            with pytest.raises(ServiceError) as refused:
                 await service.move(session, meeting, bad, actor=None, now=clock.now())
             assert refused.value.status_code == 409
-        with pytest.raises(HTTPException):
+        with pytest.raises(ServiceError):
             await service.add_item(session, meeting, actor=None, now=clock.now(), title="Late item")
 
 
@@ -97,7 +98,7 @@ async def test_inquorate_meeting_cannot_decide(db: Database, clock: FrozenClock,
     assert (rec.quorum.needed, rec.quorum.present, rec.quorum.quorate) == (3, 2, False)
     item = rec.items[0].id or 0
     async with db.transaction() as session:
-        with pytest.raises(HTTPException) as refused:
+        with pytest.raises(ServiceError) as refused:
             await service_record.record_motion(
                 session,
                 rec,
@@ -110,7 +111,7 @@ async def test_inquorate_meeting_cannot_decide(db: Database, clock: FrozenClock,
                 tally=Tally(2, 0, 0),
             )
         assert refused.value.status_code == 409
-        with pytest.raises(HTTPException):
+        with pytest.raises(ServiceError):
             await service_record.record_decision(
                 session,
                 rec,
@@ -245,7 +246,7 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
         await service_minutes.edit_draft(
             session, meeting, version.body + "Meeting closed at 8pm.", actor=None, now=clock.now()
         )
-        with pytest.raises(HTTPException) as refused:
+        with pytest.raises(ServiceError) as refused:
             await service_minutes.publish_minutes(session, meeting, actor=None, now=clock.now())
         assert refused.value.status_code == 409
         later = await service.schedule_meeting(
@@ -299,7 +300,7 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
         )
         first = await session.get(PanelMeeting, setup.meeting.id)
         assert first is not None and first.state == MeetingState.MINUTES_APPROVED
-        with pytest.raises(HTTPException):  # approved minutes are fixed
+        with pytest.raises(ServiceError):  # approved minutes are fixed
             await service_minutes.edit_draft(session, first, "changed", actor=None, now=clock.now())
         published = await service_minutes.publish_minutes(session, first, actor=None, now=clock.now())
         assert published.number == 1 and "closed at 8pm" in published.body
@@ -335,7 +336,7 @@ async def test_unconfirmed_subscriptions_are_purged_after_a_week(
     from civic.panels.jobs import purge_subscriptions
     from civic.panels.models import PanelSubscription
 
-    state = app.state  # type: ignore[attr-defined]
+    state = app_state(app)
     async with db.transaction() as session:
         for address in ("a@example.org", "b@example.org"):
             await service_subscriptions.request_subscription(
@@ -425,7 +426,7 @@ async def test_removing_an_item_closes_up_the_numbering(
             (2, "Three"),
         ]
         await service.publish_agenda(session, meeting, actor=None, now=clock.now())
-        with pytest.raises(HTTPException):
+        with pytest.raises(ServiceError):
             await service.remove_item(session, meeting, items[1].id or 0, actor=None, now=clock.now())
 
 

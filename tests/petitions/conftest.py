@@ -17,6 +17,7 @@ from civic.config import Settings
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.outbox import OutboxMessage
+from civic.core.state import app_state
 from civic.petitions.models import Petition, Signature, SignatureState, State
 from civic.petitions.policy import policy_of
 from tests.conftest import SECRET, make_settings
@@ -41,7 +42,7 @@ async def mail_app(database_url: str, clock: FrozenClock, smtp: SmtpServer) -> A
         make_settings(database_url, smtp_url=smtp.url, extra=dict(NO_CACHE)), clock=clock
     )
     yield application
-    await application.state.db.dispose()
+    await app_state(application).db.dispose()
 
 
 @pytest.fixture

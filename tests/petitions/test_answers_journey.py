@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from civic.core.clock import FrozenClock
+from civic.core.state import app_state
 from civic.core.users import Role
 from tests.conftest import PASSWORD, StaffFactory
 from tests.petitions.conftest import PetitionMaker
@@ -22,7 +23,7 @@ RATE = re.compile(r"http://testserver(/responses/\d+/rate/\S+)")
 
 
 async def deliver(app: Any) -> None:
-    while await app.state.worker.pass_once():
+    while await app_state(app).worker.pass_once():
         pass
 
 
@@ -44,7 +45,7 @@ async def test_an_overdue_petition_answer_is_published_heard_once_rated_and_grad
     petition = await make_petition(response_threshold=5, debate_threshold=50)
     await make_petition.signatures(petition, 4, notify=True)
     await make_petition.signatures(petition, 2, notify=False)
-    await mail_app.state.worker.jobs_once(force=True)  # counts: the threshold is reached now
+    await app_state(mail_app).worker.jobs_once(force=True)  # counts: the threshold is reached now
     card = await mail_web.get("/responses/bodies/council")
     assert summary_row(card.text, "Answered on time") == "Nothing due yet"
 

@@ -18,7 +18,8 @@ from sqlmodel import col, select
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.outbox import OutboxMessage
-from civic.petitions import service_batching, web_common
+from civic.core.state import app_state
+from civic.petitions import service_batching, web_state
 from civic.petitions.models import Petition, Signature, SignatureState
 from civic.petitions.policy import policy_of
 from civic.petitions.service_batching import GroupCommit, SignRequest, sign_many
@@ -72,10 +73,10 @@ async def test_a_poisoned_signature_fails_alone_and_the_rest_of_its_batch_is_sto
     app: Any, db: Database, clock: FrozenClock, make_petition: PetitionMaker
 ) -> None:
     petition = await make_petition()
-    rules = policy_of(app.state.settings)
+    rules = policy_of(app_state(app).settings)
 
     async def work(session: Any, items: list[SignRequest]) -> list[bool]:
-        return await sign_many(session, items, now=clock.now(), policy=rules, mail=app.state.mail)
+        return await sign_many(session, items, now=clock.now(), policy=rules, mail=app_state(app).mail)
 
     recorder = Recorder(work)
     signer: GroupCommit[SignRequest, bool] = GroupCommit(db, recorder)
@@ -103,19 +104,19 @@ async def test_a_poisoned_confirmation_fails_alone_and_the_rest_are_confirmed(
     app: Any, db: Database, clock: FrozenClock, make_petition: PetitionMaker
 ) -> None:
     petition = await make_petition()
-    rules = policy_of(app.state.settings)
+    rules = policy_of(app_state(app).settings)
     async with db.transaction() as session:
         await sign_many(
             session,
             [request_for(petition, n) for n in range(SIGNERS - 1)],
             now=clock.now(),
             policy=rules,
-            mail=app.state.mail,
+            mail=app_state(app).mail,
         )
     ids = [s.id or 0 for s in await stored_signatures(db, petition.id or 0)]
 
     async def work(session: Any, batch: list[int]) -> list[Confirmation | None]:
-        return await confirm_many(session, batch, now=clock.now(), policy=rules, mail=app.state.mail)
+        return await confirm_many(session, batch, now=clock.now(), policy=rules, mail=app_state(app).mail)
 
     recorder = Recorder(work)
     confirmer: GroupCommit[int, Confirmation | None] = GroupCommit(db, recorder)
@@ -150,12 +151,12 @@ async def test_over_http_one_poisoned_signer_among_many_gets_its_own_error(
         return row
 
     monkeypatch.setattr(service_batching, "_signature_row", poisoned_row)
-    recorder = Recorder(web_common.sign_many)
-    monkeypatch.setattr(web_common, "sign_many", recorder)
+    recorder = Recorder(web_state.sign_many)
+    monkeypatch.setattr(web_state, "sign_many", recorder)
 
     async def sign(n: int) -> Any:
         async with client_for(app, f"198.51.100.{n % 200}") as client:
-            web = WebClient(client, app.state.settings.secret_key)
+            web = WebClient(client, app_state(app).settings.secret_key)
             name = "Poison Pill" if n == POISONED else f"Signer {n}"
             form = sign_form(name=name, email=f"web{n}@example.org")
             return await web.post_form(f"/petitions/{petition.id}/sign", form)

@@ -11,6 +11,7 @@ import pytest
 
 from civic.app import create_app
 from civic.core.clock import FrozenClock
+from civic.core.state import app_state
 from tests.conftest import SECRET, make_settings
 from tests.petitions.conftest import PetitionMaker, confirm_link, links_in, outbox_to, sign_form
 from tests.support.web import WebClient
@@ -22,7 +23,7 @@ async def cached_web(database_url: str, clock: FrozenClock) -> AsyncIterator[tup
     transport = httpx.ASGITransport(app=app, client=("203.0.113.8", 51000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield WebClient(client, SECRET), app
-    await app.state.db.dispose()
+    await app_state(app).db.dispose()
 
 
 async def test_counts_are_reused_until_this_process_changes_them(
@@ -36,7 +37,7 @@ async def test_counts_are_reused_until_this_process_changes_them(
     assert ">0</span>" in (await web.get(f"/petitions/{petition.id}/count", headers=hx)).text
     assert ">0</span>" in (await web.get(f"/petitions/{petition.id}")).text
     await web.post_form(f"/petitions/{petition.id}/sign", sign_form())
-    (mail,) = await outbox_to(app.state.db, "sam@example.org")
+    (mail,) = await outbox_to(app_state(app).db, "sam@example.org")
     await confirm_link(web, links_in(mail.body_text)[0])  # this process confirms: it forgets its copies
     assert ">3</span>" in (await web.get(f"/petitions/{petition.id}/count", headers=hx)).text
     assert ">3</span>" in (await web.get(f"/petitions/{petition.id}")).text

@@ -9,6 +9,7 @@ from typing import Any
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.petitions.models import PetitionDebate, State
 from tests.conftest import PASSWORD, StaffFactory
@@ -17,7 +18,7 @@ from tests.support.web import WebClient
 
 
 async def run_jobs(app: Any) -> dict[str, str]:
-    results: dict[str, str] = await app.state.worker.jobs_once(force=True)
+    results: dict[str, str] = await app_state(app).worker.jobs_once(force=True)
     return results
 
 
@@ -64,7 +65,7 @@ async def test_thresholds_recorded_at_opening_survive_a_policy_change(
     app: Any, db: Database, make_petition: PetitionMaker
 ) -> None:
     petition = await make_petition(response_threshold=5, debate_threshold=50)
-    app.state.settings.extra["PETITION_RESPONSE_THRESHOLD"] = "1000"
+    app_state(app).settings.extra["PETITION_RESPONSE_THRESHOLD"] = "1000"
     await make_petition.signatures(petition, 6)
     await run_jobs(app)
     assert (await reload(db, petition.id or 0)).response_threshold_reached_at is not None

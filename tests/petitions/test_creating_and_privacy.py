@@ -7,6 +7,7 @@ from typing import Any
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.petitions.models import State
 from tests.conftest import PASSWORD, StaffFactory
@@ -89,12 +90,23 @@ async def test_signers_are_anonymised_six_months_after_closing(
     petition = await make_petition(State.CLOSED)
     await make_petition.signatures(petition, 3, ward="E05900001")
     clock.advance(timedelta(days=100))
-    await app.state.worker.jobs_once(force=True)
+    await app_state(app).worker.jobs_once(force=True)
     assert all(s.email for s in await stored_signatures(db, petition.id or 0))
     clock.advance(timedelta(days=90))
-    await app.state.worker.jobs_once(force=True)
+    await app_state(app).worker.jobs_once(force=True)
     signatures = await stored_signatures(db, petition.id or 0)
     assert {(s.name, s.email, s.postcode, s.ip_address) for s in signatures} == {("", "", "", "")}
     assert all(s.ward_code == "E05900001" and s.email_canonical.startswith("anonymised-") for s in signatures)
     closed = await reload(db, petition.id or 0)
     assert closed.creator_email == "" and closed.anonymised_at == clock.now()
+
+
+async def test_the_thanks_page_of_a_petition_not_yet_public_shows_the_outcome_only(
+    web: WebClient, make_petition: PetitionMaker
+) -> None:
+    """A creator confirming their email lands here while the petition still gathers supporters:
+    the page answers 200 with the outcome and without the petition, not 404."""
+    petition = await make_petition(State.COLLECTING, action="A petition nobody can see yet")
+    page = await web.get(f"/petitions/{petition.id}/thanks?result=confirmed")
+    assert page.status_code == 200
+    assert "Thank you" in page.text and "A petition nobody can see yet" not in page.text

@@ -17,6 +17,7 @@ from civic.app import create_app
 from civic.core.clock import FrozenClock
 from civic.core.csrf import COOKIE, token_for
 from civic.core.outbox import Mail
+from civic.core.state import app_state
 from civic.core.templating import make_templates
 from civic.core.users import Role
 from civic.petitions.models import Petition, State
@@ -41,7 +42,7 @@ def htmx_token(html: str) -> str:
 async def cached_app(database_url: str, clock: FrozenClock) -> AsyncIterator[Any]:
     app = create_app(make_settings(database_url, extra={"PETITION_COUNT_CACHE_SECONDS": "3600"}), clock=clock)
     yield app
-    await app.state.db.dispose()
+    await app_state(app).db.dispose()
 
 
 def visitor(app: Any, ip: str) -> httpx.AsyncClient:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.petitions.models import State
 from tests.conftest import PASSWORD, StaffFactory
@@ -23,7 +24,7 @@ PETITION = {
 
 
 async def deliver(app: Any) -> None:
-    while await app.state.worker.pass_once():
+    while await app_state(app).worker.pass_once():
         pass
 
 
@@ -58,7 +59,7 @@ async def test_rosa_creates_gathers_five_supporters_is_approved_sam_signs_and_a_
     await deliver(mail_app)
     share = await only_link(smtp, "rosa@example.org", contains="/sign?key=")
     petition_id = int(share.split("/")[2])
-    assert (await reload(mail_app.state.db, petition_id)).state == State.COLLECTING
+    assert (await reload(app_state(mail_app).db, petition_id)).state == State.COLLECTING
 
     # Five friends support it through the private link, each confirming from their email.
     for n in range(5):
@@ -75,7 +76,7 @@ async def test_rosa_creates_gathers_five_supporters_is_approved_sam_signs_and_a_
             assert (
                 await confirm_link(friend, await only_link(smtp, f"friend{n}@example.org"))
             ).status_code == 303
-    assert (await reload(mail_app.state.db, petition_id)).state == State.MODERATION
+    assert (await reload(app_state(mail_app).db, petition_id)).state == State.MODERATION
     await deliver(mail_app)
     assert smtp.to("rosa@example.org")[-1]["Subject"] == "Your petition is waiting for a moderator"
 
@@ -114,7 +115,7 @@ async def test_rosa_creates_gathers_five_supporters_is_approved_sam_signs_and_a_
     assert "We will build the crossing" not in page.text  # a draft is not public
     published = await web.post_form(f"/responses/{response_id}/publish", {})
     assert published.status_code == 303
-    await mail_app.state.worker.jobs_once(force=True)
+    await app_state(mail_app).worker.jobs_once(force=True)
     await deliver(mail_app)
     signers = ["rosa@example.org", "sam@example.org", *[f"friend{n}@example.org" for n in range(5)]]
     for address in signers:
@@ -130,7 +131,7 @@ async def test_rosa_creates_gathers_five_supporters_is_approved_sam_signs_and_a_
     saved = await web.post_form(f"/responses/write/petition/{petition_id}", second)
     assert saved.status_code == 303
     assert (await web.post_form(f"/responses/{response_id}/publish", {})).status_code == 303
-    await mail_app.state.worker.jobs_once(force=True)
+    await app_state(mail_app).worker.jobs_once(force=True)
     await deliver(mail_app)
     assert sum(m["Subject"].startswith("Answer published") for m in smtp.messages) == len(signers)
     page = await web.get(f"/petitions/{petition_id}")

@@ -12,6 +12,7 @@ from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.errors import Conflict
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.petitions.jobs import close_petitions
 from civic.petitions.models import TRANSITIONS, State
@@ -73,7 +74,7 @@ async def test_the_closing_job_closes_petitions_whose_time_is_up(
 ) -> None:
     petition = await make_petition(State.OPEN)
     clock.advance(timedelta(days=183))
-    ctx = type("Ctx", (), {"db": db, "settings": app.state.settings, "now": clock.now(), "mail": None})()
+    ctx = type("Ctx", (), {"db": db, "settings": app_state(app).settings, "now": clock.now(), "mail": None})()
     assert await close_petitions(ctx) == "closed 1 petitions"  # type: ignore[arg-type]
     closed = await reload(db, petition.id or 0)
     assert closed.state == State.CLOSED and closed.closed_at == clock.now()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from civic.core.state import app_state
 from civic.core.users import Role
 from civic.petitions.models import PetitionDebate
 from tests.conftest import PASSWORD, StaffFactory
@@ -18,7 +19,7 @@ async def test_a_summer_debate_date_round_trips_through_the_form(
     await web.login(councillor.email, PASSWORD)
     path = f"/petitions/{petition.id}/debate"
     assert (await web.post_form(path, {"scheduled_for": "2027-06-03"})).status_code == 303
-    async with app.state.db.reading() as session:
+    async with app_state(app).db.reading() as session:
         debate = await session.get(PetitionDebate, petition.id)
     assert debate is not None and debate.scheduled_for.isoformat() == "2027-06-03T17:00:00+00:00"  # 6pm BST
     assert "will debate this petition on 3 June 2027" in (await web.get(f"/petitions/{petition.id}")).text

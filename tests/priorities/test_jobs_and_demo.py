@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.jobs import JobContext
+from civic.core.state import app_state
 from civic.priorities.jobs import close_due_rounds
 from civic.priorities.models import Priority, PriorityRound, PriorityUpdate, RoundState
 from tests.priorities.conftest import Rounds
@@ -20,10 +21,10 @@ async def test_voting_closes_by_itself_at_the_closing_time(
     rounds: Rounds, db: Database, clock: FrozenClock, app: Any
 ) -> None:
     item, _ = await rounds.make(RoundState.VOTING_OPEN)
-    ctx = JobContext(db=db, settings=app.state.settings, now=clock.now(), mail=None)
+    ctx = JobContext(db=db, settings=app_state(app).settings, now=clock.now(), mail=None)
     assert await close_due_rounds(ctx) == "closed 0 round(s)"
     clock.advance(timedelta(days=21))
-    ctx = JobContext(db=db, settings=app.state.settings, now=clock.now(), mail=None)
+    ctx = JobContext(db=db, settings=app_state(app).settings, now=clock.now(), mail=None)
     assert await close_due_rounds(ctx) == "closed 1 round(s)"
     async with db.reading() as session:
         fresh = await session.get(PriorityRound, item.id)

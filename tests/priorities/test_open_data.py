@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.state import app_state
 from civic.core.users import StaffUser
 from civic.priorities import service_results
 from civic.priorities.models import Ballot, Priority, PriorityStatus, RoundState
@@ -40,7 +41,7 @@ async def published_with_progress(
             chosen_ids=None,
             reason="",
             now=clock.now(),
-            mail=web.http._transport.app.state.mail,
+            mail=app_state(web.http._transport.app).mail,
             retention_days=120,  # type: ignore[attr-defined]
         )
         priorities = list((await session.exec(select(Priority).order_by(col(Priority.id)))).all())
@@ -53,7 +54,7 @@ async def published_with_progress(
             first,
             actor=police,
             now=clock.now(),
-            mail=web.http._transport.app.state.mail,  # type: ignore[attr-defined]
+            mail=app_state(web.http._transport.app).mail,  # type: ignore[attr-defined]
             text="Patrols twice a week at the station.",
             status=PriorityStatus.IN_PROGRESS,
             owner="Police",
@@ -119,7 +120,7 @@ async def test_contact_details_are_deleted_after_the_retention_period(
     from civic.priorities.service_voting import count_contacts
 
     await published_with_progress(rounds, web, db, clock, police)
-    settings = app.state.settings  # type: ignore[attr-defined]
+    settings = app_state(app).settings  # type: ignore[attr-defined]
     ctx = JobContext(db=db, settings=settings, now=clock.now(), mail=None)
     await purge_personal_data(ctx)
     async with db.reading() as session:

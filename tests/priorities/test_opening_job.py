@@ -11,6 +11,7 @@ from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.jobs import REGISTRY, JobContext
+from civic.core.state import app_state
 from civic.core.users import StaffUser
 from civic.priorities import service
 from civic.priorities.jobs import close_due_rounds, open_due_rounds
@@ -41,7 +42,7 @@ async def draft(db: Database, clock: FrozenClock, *, automatic: bool, issues: in
 
 
 async def run(job: Any, db: Database, clock: FrozenClock, app: Any) -> str:
-    result: str = await job(JobContext(db=db, settings=app.state.settings, now=clock.now(), mail=None))
+    result: str = await job(JobContext(db=db, settings=app_state(app).settings, now=clock.now(), mail=None))
     return result
 
 

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.state import app_state
 from civic.priorities import service, service_results
 from civic.priorities.models import Candidate, Method, Priority, PriorityRound, RoundState
 from civic.priorities.service_voting import confirm_ballot, start_ballot
@@ -119,7 +120,7 @@ async def test_a_ranked_round_with_a_tie_at_the_cut_off(
             chosen_ids=None,
             reason="",
             now=clock.now(),
-            mail=app.state.mail,
+            mail=app_state(app).mail,
             retention_days=30,
         )
     assert [p.title for p in made] == [issues[2].title, issues[1].title]

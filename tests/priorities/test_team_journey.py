@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.state import app_state
 from civic.core.users import StaffUser
 from civic.priorities.models import Priority, PriorityRound, RoundState, Suggestion
 from tests.conftest import PASSWORD
@@ -141,7 +142,7 @@ async def test_the_team_publishes_results_and_adds_progress_and_opted_in_voters_
     assert "fewer than 5" in public.text and "Results published" in public.text
     assert "ann@example.com" not in public.text
 
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     for person in ("ann@example.com", "bob@example.com"):
         [results_mail] = [m for m in smtp.to(person) if m["Subject"].startswith("Results")]
         assert "Speeding on Castle Road" in body_of(results_mail)
@@ -165,15 +166,15 @@ async def test_the_team_publishes_results_and_adds_progress_and_opted_in_voters_
         await team.post_form(edit, {**plan, "review_on": "2027-06-01"})
     ).status_code == 422  # beyond 90 days
     assert (await team.post_form(edit, {**plan, "status": "in_progress", "text": ""})).status_code == 422
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert [m["Subject"] for m in smtp.to("ann@example.com")].count(
         "Police priority update: Speeding on Castle Road"
     ) == 0
 
     moved = {**plan, "status": "in_progress", "text": "Weekly checks started on Castle Road."}
     assert (await team.post_form(edit, moved)).status_code == 303
-    await mail_app.state.worker.pass_once()
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     for person in ("ann@example.com", "bob@example.com"):
         updates = [m for m in smtp.to(person) if m["Subject"].startswith("Police priority update")]
         assert len(updates) == 1 and "Weekly checks started" in body_of(updates[0])

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.state import app_state
 from civic.priorities import service_results
 from civic.priorities.models import Priority, PriorityRound, PriorityStatus
 from civic.responses import notify
@@ -32,7 +33,7 @@ async def publish(app: Any, db: Database, round_id: int, clock: FrozenClock) -> 
         await service_results.close_round(session, item, actor=None, now=clock.now())
         await service_results.publish_results(
             session, item, actor=None, chosen_ids=None, reason="", now=clock.now(),
-            mail=app.state.mail, retention_days=120,
+            mail=app_state(app).mail, retention_days=120,
         )  # fmt: skip
     async with db.reading() as session:
         return (await session.exec(select(Priority).order_by(col(Priority.id)))).first()  # type: ignore[return-value]
@@ -43,7 +44,7 @@ async def change_status(app: Any, db: Database, priority: Priority, clock: Froze
         fresh = await session.get(Priority, priority.id)
         assert fresh is not None
         await service_results.update_priority(
-            session, fresh, actor=None, now=clock.now(), mail=app.state.mail, text="Checks started.",
+            session, fresh, actor=None, now=clock.now(), mail=app_state(app).mail, text="Checks started.",
             status=PriorityStatus.IN_PROGRESS, owner="Team", target="", review_on=fresh.review_on,
         )  # fmt: skip
 
@@ -80,7 +81,7 @@ async def test_stopping_everything_from_another_feature_also_stops_priorities_ne
     async with db.transaction() as session:
         from civic.core.identity import email_hash
 
-        rater = email_hash(app.state.settings.secret_key, "cat@example.com")
+        rater = email_hash(app_state(app).settings.secret_key, "cat@example.com")
         await notify.opt_out(session, rater, notify.ALL, clock.now())
     await publish(app, db, item.id or 0, clock)
     assert not [m for m in await outbox(db, "cat@example.com") if m.subject.startswith("Results")]

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from civic.core.clock import FrozenClock
+from civic.core.state import app_state
 from civic.core.users import Role
 from tests.conftest import PASSWORD, SECRET, StaffFactory
 from tests.responses.conftest import Asks, due_in
@@ -69,12 +70,12 @@ async def test_a_councillor_answers_an_overdue_ask_and_each_asker_hears_once(
     assert "We will fix the lights by March." in page.text
     assert "was late" in page.text
     assert "(Green)" in page.text
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     recipients = sorted(m["To"].lower() for m in smtp.messages)
     assert recipients == ["ann@example.org", "bob.smith@gmail.com"]
     again = await mail_web.post_form(f"/responses/{response_id}/publish")
     assert again.status_code == 409  # nothing new to publish: the draft reason is needed for a change
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert len(smtp.messages) == 2
     assert "Ask number 7" not in (await mail_web.get("/responses/overdue")).text
 
@@ -103,7 +104,7 @@ async def test_a_resident_rates_the_response_once_and_a_moderator_shows_the_comm
     response_id = saved.headers["location"].split("/")[2]
     await mail_web.post_form(f"/responses/{response_id}/publish")
     await mail_web.logout()
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     [message] = smtp.messages
     text = body_of(message)
     rate_url = re.search(r"http://testserver(/responses/\d+/rate/\S+)", text)
@@ -167,7 +168,7 @@ async def test_a_published_response_changes_only_as_a_new_visible_version(
     assert "The date was wrong." in page
     assert "Version 1, published" in page
     assert "Original text." in page
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert len(smtp.messages) == 1  # the correction is on the page, not a second email
 
 
@@ -195,7 +196,7 @@ async def test_one_click_unsubscribe_from_a_mail_client_without_cookies(
         )
         if target == "10":
             await mail_web.post_form(f"/responses/{saved.headers['location'].split('/')[2]}/publish")
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     eve = smtp.to("eve@example.org")[0]
     unsubscribe_url = eve["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
     transport = httpx.ASGITransport(app=mail_app)
@@ -221,7 +222,7 @@ async def test_one_click_unsubscribe_from_a_mail_client_without_cookies(
     )
     assert queue_id is not None
     await mail_web.post_form(f"/responses/{queue_id.group(1)}/publish")
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert [m["To"] for m in smtp.messages] == [
         "eve@example.org"
     ]  # eve left only ask 10; fay left everything
@@ -240,7 +241,7 @@ async def test_a_resident_follows_an_ask_with_double_opt_in(
     assert bad.status_code == 422
     sent = await mail_web.post_form("/responses/follow/ask/12", {"email": "gus@example.org"})
     assert "Check your email" in sent.text
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     link = re.search(r"http://testserver(/responses/follow/confirm/\S+)", body_of(smtp.messages[0]))
     assert link is not None
     confirm_page = await mail_web.get(link.group(1))  # a mail scanner's GET confirms nothing
@@ -251,7 +252,7 @@ async def test_a_resident_follows_an_ask_with_double_opt_in(
     saved = await mail_web.post_form("/responses/write/ask/12", {"summary": "Answer.", "details": "Text."})
     response_id = saved.headers["location"].split("/")[2]
     await mail_web.post_form(f"/responses/{response_id}/publish")
-    await mail_app.state.worker.pass_once()
+    await app_state(mail_app).worker.pass_once()
     assert smtp.messages == []  # not confirmed, so not told
     await mail_web.logout()
     await mail_web.post_form(link.group(1))
