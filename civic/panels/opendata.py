@@ -201,7 +201,7 @@ async def feed(request: Request) -> Response:
     ]
     entries.sort(key=lambda e: e.updated, reverse=True)
     return atom_response(
-        request.app.state.settings,
+        state(request).settings,
         path=f"/panels/{panel.slug}/feed.atom",
         title=f"{panel.name}: agendas and decisions",
         entries=entries[:50],
