@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.site import login, outbox_admin, pages, records, staff_admin
+from civic.site import login, operations, outbox_admin, pages, records, staff_admin
 
 routes: list[BaseRoute] = [
     Route("/", pages.home, name="home"),
     Route("/accessibility", pages.accessibility, name="accessibility"),
-    Route("/healthz", pages.health, name="health"),
+    Route("/healthz", operations.health, name="health"),
+    Route("/readyz", operations.ready, name="ready"),
+    Route("/metrics", operations.metrics, name="metrics"),
     Route("/login", login.login_form, methods=["GET"], name="login"),
     Route("/login", login.login, methods=["POST"]),
     Route("/logout", login.logout, methods=["POST"], name="logout"),
