@@ -107,14 +107,28 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         "host": args.host,
         "port": args.port,
         "proxy_headers": settings.trust_proxy_headers,
+        # Civic writes its own access line per request (route names, no paths or client addresses).
+        "access_log": False,
     }
     if args.workers > 1:
+        _share_metrics(Path(settings.metrics_dir))
         uvicorn.run("civic.asgi:app", workers=args.workers, **options)
     else:
         from civic.app import create_app
 
         uvicorn.run(create_app(settings), **options)
     return 0
+
+
+def _share_metrics(folder: Path) -> None:
+    """Every worker process writes its metrics into `folder`, so a scrape of one sees them all. The
+    folder is emptied first: files left by processes of an earlier run would be counted again."""
+    import os
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 if __name__ == "__main__":
