@@ -21,6 +21,7 @@ import resource
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -107,7 +108,7 @@ async def deployment_metrics(
 
 async def _outbox(session: AsyncSession, now: datetime) -> list[Metric]:
     statuses = select(col(OutboxMessage.status), func.count(), func.min(col(OutboxMessage.created_at)))
-    rows = (await run_sql(session, statuses.group_by(col(OutboxMessage.status)))).all()
+    rows: Sequence[Any] = (await run_sql(session, statuses.group_by(col(OutboxMessage.status)))).all()
     by_status: dict[str, tuple[int, datetime | None]] = {row[0]: (row[1], row[2]) for row in rows}
     queued, oldest = by_status.get(OutboxStatus.PENDING, (0, None))
     depth = GaugeMetricFamily("civic_outbox_queued_messages", "Messages waiting to be sent")
@@ -125,7 +126,8 @@ async def _job_lag(session: AsyncSession, now: datetime, jobs: Sequence[Job]) ->
     """How far behind each scheduled job is: time since it was due (0 when on time). A job that has
     never run counts as due since now, so a new deployment is not an alarm."""
     runs = await run_sql(session, select(col(JobLease.name), col(JobLease.last_run_at)))
-    last: dict[str, datetime | None] = {row[0]: row[1] for row in runs.all()}
+    ran_at: Sequence[Any] = runs.all()
+    last: dict[str, datetime | None] = {row[0]: row[1] for row in ran_at}
     family = GaugeMetricFamily(
         "civic_job_lag_seconds", "Seconds since a scheduled job was due", labels=["job"]
     )
