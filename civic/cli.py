@@ -30,7 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument(
+        "--check", action="store_true", help="only say whether the database is behind the code (exit 1 if so)"
+    )
     users = sub.add_parser("users", help="manage staff accounts").add_subparsers(dest="action", required=True)
     create = users.add_parser("create", help="create a staff account (asks for the password)")
     create.add_argument("email")
@@ -63,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("address")
     from civic.mail_commands import add_arguments as add_mail_arguments
+    from civic.ops_commands import add_arguments as add_ops_arguments
+
+    add_ops_arguments(sub)
 
     add_mail_arguments(mail)
     jobs = sub.add_parser("jobs", help="scheduled jobs").add_subparsers(dest="action", required=True)

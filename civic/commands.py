@@ -9,6 +9,7 @@ from pathlib import Path
 from civic import (
     mail_commands,
     models,  # noqa: F401 - every table, rule and job
+    ops_commands,
 )
 from civic.budgets import cli as budgets_cli
 from civic.cli import Handler, read_password
@@ -40,6 +41,8 @@ def upgrade(url: str) -> None:
 
 
 async def migrate(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "check", False):
+        return await ops_commands.migrate_check(settings)
     await asyncio.to_thread(upgrade, settings.database_url)
     print("Database is up to date.")
     return 0
@@ -245,4 +248,5 @@ HANDLERS: dict[str, Handler] = {
     "demo load": demo_load,
     **budgets_cli.HANDLERS,
     **mail_commands.HANDLERS,
+    **ops_commands.HANDLERS,
 }

@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, inspect, select, table
@@ -226,3 +227,38 @@ def _run(argv: list[str], env: dict[str, str]) -> str:
     if done.returncode != 0:
         raise BackupError(f"{Path(argv[0]).name} failed: {done.stderr.strip() or done.stdout.strip()}")
     return done.stdout
+
+
+BACKUP_NAME = "civic-%Y%m%d-%H%M%S.db"
+BACKUP_GLOB = "civic-*.db"
+
+
+async def scheduled_backup(url: str, folder: Path, *, now: datetime, every: timedelta, keep: int) -> str:
+    """For the embedded SQLite default: a backup into `folder` when the newest there is older than
+    `every`, keeping the newest `keep`. Runs from an hourly job, so a restart never skips one and
+    the spacing holds however often the job itself runs."""
+    if make_url(url).get_backend_name() != "sqlite":
+        return "scheduled backups are for SQLite; back up PostgreSQL with pg_dump on the server's schedule"
+    existing = await asyncio.to_thread(_backups_in, folder)
+    newest = existing[-1] if existing else None
+    if newest is not None and now - _taken_at(newest) < every:
+        return f"newest backup {newest.name} is recent enough"
+    made = await backup(url, folder / now.strftime(BACKUP_NAME))
+    removed = await asyncio.to_thread(_prune, folder, keep)
+    return f"backed up to {made.path.name}; removed {removed} older backup(s)"
+
+
+def _backups_in(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return sorted(folder.glob(BACKUP_GLOB))  # the names sort in time order
+
+
+def _taken_at(path: Path) -> datetime:
+    return datetime.strptime(path.name, BACKUP_NAME).replace(tzinfo=UTC)
+
+
+def _prune(folder: Path, keep: int) -> int:
+    old = _backups_in(folder)[:-keep]
+    for path in old:
+        path.unlink()
+    return len(old)

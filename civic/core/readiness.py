@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import func, text
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import col, select
 
 from civic.core.db import Database, run_sql
@@ -63,6 +64,20 @@ async def readiness(db: Database, *, now: datetime, outbox_max_age: timedelta) -
         _schema(",".join(sorted(revision))),
         _outbox(oldest, now, outbox_max_age),
     ]
+
+
+async def schema_check(url: str) -> Check:
+    """The migrations check on its own, for `civic migrate --check` (no app, no pool)."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            try:
+                found = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+            except Exception:  # no alembic_version table: a database never migrated
+                found = []
+    finally:
+        await engine.dispose()
+    return _schema(",".join(sorted(found)))
 
 
 def _schema(found: str) -> Check:

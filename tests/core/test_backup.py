@@ -112,3 +112,44 @@ if ENGINE == "postgresql":
         with pytest.raises(BackupError, match=r"pg_dump 9 is older than the server \(PostgreSQL \d+\)"):
             await backup(demo_url, tmp_path / "old.backup")
         assert not (tmp_path / "old.backup").exists()
+
+
+async def test_the_scheduled_backup_keeps_the_newest_few(
+    database_url: str, postgres: PostgresServer | None, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from civic.core.jobs import JobContext
+    from civic.site.jobs import backup_sqlite
+
+    folder = tmp_path / "backups"
+    settings = make_settings(database_url, backup_dir=str(folder), backup_every_hours=24, backup_keep=2)
+    db = Database(database_url)
+    start = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+    async def run(hours: float) -> str:
+        ctx = JobContext(db=db, settings=settings, now=start + timedelta(hours=hours), mail=None)
+        return await backup_sqlite(ctx)
+
+    try:
+        if postgres is not None:
+            assert (await run(0)).startswith("scheduled backups are for SQLite")
+            assert not folder.exists()
+            return
+        assert await run(0) == "backed up to civic-20261201-020000.db; removed 0 older backup(s)"
+        assert await run(1) == "newest backup civic-20261201-020000.db is recent enough"
+        assert (await run(24)).startswith("backed up to civic-20261202-020000.db")
+        assert await run(49) == "backed up to civic-20261203-030000.db; removed 1 older backup(s)"
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "civic-20261202-020000.db",
+            "civic-20261203-030000.db",
+        ]
+        restored = empty_database(None, tmp_path, migrated=False)
+        assert await restore(restored, folder / "civic-20261203-030000.db") == await row_counts(database_url)
+        no_folder = make_settings(database_url)
+        assert (
+            await backup_sqlite(JobContext(db=db, settings=no_folder, now=start, mail=None))
+            == "BACKUP_DIR is not set"
+        )
+    finally:
+        await db.dispose()
