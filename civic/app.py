@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 
 import anyio
@@ -21,7 +20,9 @@ from civic.core.db import Database
 from civic.core.errors import BadInput, ServiceError, bad_input, http_exception, server_error, service_error
 from civic.core.heap import freeze_startup_objects
 from civic.core.inputs import QueryRuleMiddleware
+from civic.core.logs import configure_logging
 from civic.core.outbox import Mail
+from civic.core.request_context import RequestContextMiddleware
 from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from civic.core.state import AppState
 from civic.core.templating import STATIC_DIR, make_templates
@@ -48,7 +49,7 @@ def build_routes() -> list[BaseRoute]:
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     templates = make_templates()
     # Outside development, templates do not change under a running process: skip the stat() of every
     # template file (and of each one it extends or imports) that Jinja makes on every render.
@@ -82,6 +83,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         debug=False,
         routes=build_routes(),
         middleware=[
+            # Outermost: the request id and route name are in every log line, and every answer
+            # (even an error page made further in) is counted and timed.
+            Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(AuthMiddleware),

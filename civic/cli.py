@@ -21,7 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument(
+        "--check", action="store_true", help="only say whether the database is behind the code (exit 1 if so)"
+    )
     users = sub.add_parser("users", help="manage staff accounts").add_subparsers(dest="action", required=True)
     create = users.add_parser("create", help="create a staff account (asks for the password)")
     create.add_argument("email")
@@ -54,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("address")
     from civic.mail_commands import add_arguments as add_mail_arguments
+    from civic.ops_commands import add_arguments as add_ops_arguments
+
+    add_ops_arguments(sub)
 
     add_mail_arguments(mail)
     jobs = sub.add_parser("jobs", help="scheduled jobs").add_subparsers(dest="action", required=True)
@@ -91,14 +97,28 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         "host": args.host,
         "port": args.port,
         "proxy_headers": settings.trust_proxy_headers,
+        # Civic writes its own access line per request (route names, no paths or client addresses).
+        "access_log": False,
     }
     if args.workers > 1:
+        _share_metrics(Path(settings.metrics_dir))
         uvicorn.run("civic.asgi:app", workers=args.workers, **options)
     else:
         from civic.app import create_app
 
         uvicorn.run(create_app(settings), **options)
     return 0
+
+
+def _share_metrics(folder: Path) -> None:
+    """Every worker process writes its metrics into `folder`, so a scrape of one sees them all. The
+    folder is emptied first: files left by processes of an earlier run would be counted again."""
+    import os
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 if __name__ == "__main__":

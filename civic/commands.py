@@ -8,7 +8,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from civic import mail_commands
+from civic import mail_commands, ops_commands
 from civic.config import ConfigError, Settings
 from civic.core import areas, audit
 from civic.core.clock import SystemClock
@@ -50,6 +50,8 @@ def upgrade(url: str) -> None:
 
 
 async def migrate(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "check", False):
+        return await ops_commands.migrate_check(settings)
     await asyncio.to_thread(upgrade, settings.database_url)
     print("Database is up to date.")
     return 0
@@ -260,4 +262,5 @@ HANDLERS: dict[str, Handler] = {
         for name, handler in f.commands.handlers.items()
     },
     **mail_commands.HANDLERS,
+    **ops_commands.HANDLERS,
 }

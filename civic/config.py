@@ -77,6 +77,19 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "`1` reads the client IP from X-Forwarded-For (behind a proxy only)",
     ),
     Setting("LOG_LEVEL", "INFO", "Python logging level"),
+    Setting("LOG_FORMAT", "text", "`text` lines, or `json`: one JSON object per line for a log system"),
+    Setting("METRICS_TOKEN", "", "bearer token for `/metrics` (Prometheus); empty turns the endpoint off"),
+    Setting(
+        "METRICS_DIR",
+        "var/metrics",
+        "where `civic serve --workers N` keeps every process's metrics, so one scrape sees them all",
+    ),
+    Setting(
+        "READY_OUTBOX_MAX_AGE_MINUTES", "60", "`/readyz` fails when queued mail has waited longer than this"
+    ),
+    Setting("BACKUP_DIR", "", "SQLite only: a folder for scheduled backups; empty turns them off"),
+    Setting("BACKUP_EVERY_HOURS", "24", "how often the scheduled SQLite backup runs"),
+    Setting("BACKUP_KEEP", "7", "how many scheduled backups to keep; older ones are deleted"),
 )
 _DEFAULTS: Final = {s.name: s.default for s in SETTINGS}
 _FEATURE_SETTINGS: dict[str, Setting] = {}
@@ -136,6 +149,13 @@ class Settings:
     password_hash_cost: str = "standard"  # noqa: S105 - a cost profile, not a password
     trust_proxy_headers: bool = False
     log_level: str = "INFO"
+    log_format: str = "text"
+    metrics_token: str = ""
+    metrics_dir: str = _DEFAULTS["METRICS_DIR"]
+    ready_outbox_max_age_minutes: int = 60
+    backup_dir: str = ""
+    backup_every_hours: int = 24
+    backup_keep: int = 7
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -151,6 +171,10 @@ class Settings:
             raise ConfigError(f"BASE_URL must start with http:// or https://, not {self.base_url!r}")
         if self.password_hash_cost not in {"standard", "fast"}:
             raise ConfigError("PASSWORD_HASH_COST must be standard or fast")
+        if self.log_format not in {"text", "json"}:
+            raise ConfigError(f"LOG_FORMAT must be text or json, not {self.log_format!r}")
+        if self.backup_keep < 1 or self.backup_every_hours < 1:
+            raise ConfigError("BACKUP_KEEP and BACKUP_EVERY_HOURS must be at least 1")
 
     def value(self, name: str) -> str:
         if name not in _FEATURE_SETTINGS:
@@ -206,6 +230,15 @@ class Settings:
             password_hash_cost=get("PASSWORD_HASH_COST"),
             trust_proxy_headers=get("TRUST_PROXY_HEADERS") == "1",
             log_level=get("LOG_LEVEL"),
+            log_format=get("LOG_FORMAT"),
+            metrics_token=get("METRICS_TOKEN"),
+            metrics_dir=get("METRICS_DIR"),
+            ready_outbox_max_age_minutes=_as_int(
+                "READY_OUTBOX_MAX_AGE_MINUTES", get("READY_OUTBOX_MAX_AGE_MINUTES")
+            ),
+            backup_dir=get("BACKUP_DIR"),
+            backup_every_hours=_as_int("BACKUP_EVERY_HOURS", get("BACKUP_EVERY_HOURS")),
+            backup_keep=_as_int("BACKUP_KEEP", get("BACKUP_KEEP")),
             extra={k: v for k, v in source.items() if k.isupper() and k not in _DEFAULTS},
         )
 

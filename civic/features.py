@@ -19,7 +19,7 @@ import civic.core.sessions
 import civic.core.users  # noqa: F401 - the core tables
 from civic import config
 from civic.budgets.feature import FEATURE as BUDGETS
-from civic.core import demo, home, opendata, templating
+from civic.core import demo, home, opendata, telemetry, templating
 from civic.core.features import Feature
 from civic.core.home import staff_link
 from civic.core.jobs import REGISTRY, Job
@@ -58,6 +58,7 @@ def install() -> None:
     queries_report.METRICS.clear()
     for metric in (m for f in FEATURES for m in f.metrics):
         queries_report.report_metric(metric)
+    telemetry.STORED[:] = [count for f in FEATURES for count in f.stored_counts]
     queries_targets.KINDS.clear()
     for f in FEATURES:
         for kind in f.target_kinds:

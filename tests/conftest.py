@@ -11,7 +11,10 @@ In CI (CI=true) a suite that cannot get its database, SMTP server or browser fai
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import os
+import re
 import shutil
 import sys
 import threading
@@ -33,6 +36,7 @@ from civic.commands import upgrade
 from civic.config import Settings
 from civic.core.clock import FrozenClock
 from civic.core.db import Database, metadata
+from civic.core.logs import EMAIL, RequestContext, plain_formatter
 from civic.core.staff import create_staff
 from civic.core.state import app_state
 from civic.core.users import Role, StaffUser
@@ -45,6 +49,10 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 START = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
+# The test harness's own parts (the SMTP server playing the council's mail relay, the HTTP client
+# playing the browser) log what they receive; the app's process never runs them.
+TEST_ONLY_LOGGERS = ("mail.log", "mail.debug", "httpx", "httpcore")
+FULL_IPV4 = re.compile(r"(?<![\d.])(?!127\.)\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.])")
 
 
 def unavailable(reason: str) -> None:
@@ -68,6 +76,27 @@ def run_in_thread(func: Any, *args: Any) -> None:
     thread.join()
     if errors:
         raise errors[0]
+
+
+@pytest.fixture(autouse=True)
+def logs_hold_no_personal_data() -> Iterator[None]:
+    """Every test's log output, as JSON and BEFORE Civic's redaction, must hold no email address and
+    no full IP address: code must not log them at all, and redaction (tested on its own in
+    tests/site/test_operations.py) is only the second line of defence."""
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.addFilter(RequestContext())
+    handler.addFilter(lambda record: not record.name.startswith(TEST_ONLY_LOGGERS))
+    handler.setFormatter(plain_formatter("json"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    output = buffer.getvalue()
+    leaks = [m.group(0) for m in (*EMAIL.finditer(output), *FULL_IPV4.finditer(output))]
+    assert not leaks, f"personal data in the log output: {leaks[:5]}"
 
 
 @pytest.fixture(scope="session")

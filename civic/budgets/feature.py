@@ -3,6 +3,7 @@
 from civic.budgets import answers, cli, demo, jobs, models, opendata, queries, routes, rules, settings
 from civic.core.features import Commands, Feature, NavEntry
 from civic.core.home import staff_link
+from civic.core.telemetry import StoredCount
 
 FEATURE = Feature(
     name="budgets",
@@ -19,4 +20,7 @@ FEATURE = Feature(
     demo=(demo.load_budgets,),
     settings=settings.SETTINGS,
     rules=rules,
+    stored_counts=(
+        StoredCount("budget_ballots", models.BudgetBallot.__tablename__, "Youth budget ballots cast"),
+    ),
 )

@@ -24,6 +24,7 @@ from civic.core.opendata import Dataset
 from civic.core.reportcard import MetricProvider
 from civic.core.state import PartFactory
 from civic.core.targets import TargetKind
+from civic.core.telemetry import StoredCount
 
 CommandHandler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -68,4 +69,5 @@ class Feature:
     demo: tuple[DemoLoader, ...] = ()
     settings: tuple[Setting, ...] = ()
     per_process: tuple[PartFactory, ...] = ()  # built at startup into the app's AppState.parts
+    stored_counts: tuple[StoredCount, ...] = ()  # rows residents stored, for /metrics
     rules: ModuleType | None = None  # its `rules.py`, whose predicates civic.core.rules knows by name

@@ -2,6 +2,7 @@
 
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
+from civic.core.telemetry import StoredCount
 from civic.core.users import Role
 from civic.petitions import (
     answers,
@@ -42,4 +43,5 @@ FEATURE = Feature(
     settings=settings.SETTINGS,
     per_process=(web_state.build,),
     rules=rules,
+    stored_counts=(StoredCount("signatures", models.Signature.__tablename__, "Petition signatures stored"),),
 )

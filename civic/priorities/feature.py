@@ -2,6 +2,7 @@
 
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
+from civic.core.telemetry import StoredCount
 from civic.priorities import answers, demo, jobs, metrics, models, opendata, queries, routes, rules, settings
 
 FEATURE = Feature(
@@ -19,4 +20,7 @@ FEATURE = Feature(
     demo=(demo.load_priorities_demo,),
     settings=settings.SETTINGS,
     rules=rules,
+    stored_counts=(
+        StoredCount("priorities_ballots", models.Ballot.__tablename__, "Police priorities ballots counted"),
+    ),
 )

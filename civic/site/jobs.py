@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from civic.core.backup import scheduled_backup
 from civic.core.jobs import Job, JobContext
 from civic.core.ratelimit import purge_old_counters
 from civic.core.sessions import purge_expired
@@ -21,7 +23,21 @@ async def purge_counters(ctx: JobContext) -> str:
     return f"removed {removed} old rate-limit windows"
 
 
+async def backup_sqlite(ctx: JobContext) -> str:
+    """The embedded default's own backups (BACKUP_DIR); each run decides whether one is due."""
+    if not ctx.settings.backup_dir:
+        return "BACKUP_DIR is not set"
+    return await scheduled_backup(
+        ctx.settings.database_url,
+        Path(ctx.settings.backup_dir),
+        now=ctx.now,
+        every=timedelta(hours=ctx.settings.backup_every_hours),
+        keep=ctx.settings.backup_keep,
+    )
+
+
 JOBS = (
     Job("site.purge_sessions", timedelta(hours=1), purge_sessions),
     Job("site.purge_rate_counters", timedelta(hours=6), purge_counters),
+    Job("site.backup", timedelta(hours=1), backup_sqlite),
 )

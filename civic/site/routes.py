@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.site import staff, staff_outbox, web, web_login, web_records
+from civic.site import staff, staff_outbox, web, web_login, web_operations, web_records
 
 routes: list[BaseRoute] = [
     Route("/", web.home, name="home"),
     Route("/accessibility", web.accessibility, name="accessibility"),
-    Route("/healthz", web.health, name="health"),
+    Route("/healthz", web_operations.health, name="health"),
+    Route("/readyz", web_operations.ready, name="ready"),
+    Route("/metrics", web_operations.metrics, name="metrics"),
     Route("/login", web_login.login_form, methods=["GET"], name="login"),
     Route("/login", web_login.login, methods=["POST"]),
     Route("/logout", web_login.logout, methods=["POST"], name="logout"),
