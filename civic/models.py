@@ -6,10 +6,10 @@ and report-card rows.
 """
 
 import civic.budgets.answers
-import civic.budgets.data
 import civic.budgets.demo
 import civic.budgets.jobs
 import civic.budgets.models
+import civic.budgets.opendata
 import civic.budgets.rules
 import civic.budgets.settings
 import civic.core.areas
@@ -19,21 +19,21 @@ import civic.core.outbox
 import civic.core.ratelimit
 import civic.core.sessions
 import civic.core.users
+import civic.panels.answers
 import civic.panels.demo
 import civic.panels.jobs
 import civic.panels.metrics
-import civic.panels.minutes
 import civic.panels.models
 import civic.panels.opendata
-import civic.panels.respond
 import civic.panels.rules
+import civic.panels.service_minutes
 import civic.panels.settings
 import civic.petitions.feature
-import civic.priorities.register
-import civic.responses.data
+import civic.priorities.feature
 import civic.responses.demo
 import civic.responses.demo_answers  # after every feature's demo, whose asks it answers
 import civic.responses.models
+import civic.responses.opendata
 import civic.responses.rules
 import civic.responses.settings
 import civic.site.jobs

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets.models import BudgetProcess, BudgetResult
 from civic.budgets.service import follower_emails
-from civic.responses.targets import TargetInfo, TargetKind, register_kind
+from civic.responses.queries_targets import TargetInfo, TargetKind, register_kind
 
 KIND = "youth_budget"
 BODY = "youth-service"

@@ -49,7 +49,7 @@ async def tally_file(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def import_pabulib(args: argparse.Namespace, settings: Settings) -> int:
-    from civic.budgets import service, voting
+    from civic.budgets import service, service_voting
     from civic.budgets.models import BallotType, BudgetProcess, Channel, Feasibility, TallyRule, pk
     from civic.core.clock import SystemClock
     from civic.core.db import Database
@@ -111,7 +111,7 @@ async def import_pabulib(args: argparse.Namespace, settings: Settings) -> int:
                 )
                 ids[p.id] = pk(proposal.id)
             for ballot in pb.ballots:
-                await voting.store_ballot(
+                await service_voting.store_ballot(
                     session,
                     process_id=pk(process.id),
                     area_id=None,
@@ -132,7 +132,7 @@ async def import_pabulib(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def export_pabulib(args: argparse.Namespace, settings: Settings) -> int:
-    from civic.budgets import results
+    from civic.budgets import service_results
     from civic.budgets.models import BudgetProcess
     from civic.core.db import Database
 
@@ -143,7 +143,7 @@ async def export_pabulib(args: argparse.Namespace, settings: Settings) -> int:
             if process is None:
                 print(f"civic: there is no budget process {args.process_id}", file=sys.stderr)
                 return 1
-            text = await results.export_pabulib(session, process, args.area)
+            text = await service_results.export_pabulib(session, process, args.area)
     finally:
         await db.dispose()
     if args.output:

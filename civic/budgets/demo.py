@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.budgets import codes, results, service, voting
+from civic.budgets import service, service_codes, service_results, service_voting
 from civic.budgets.models import (
     BallotType,
     BudgetIdea,
@@ -144,7 +144,7 @@ async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
             created_at=now,
         ),
     )
-    _, demo_codes = await codes.create_batch(
+    _, demo_codes = await service_codes.create_batch(
         session,
         current,
         actor=worker,
@@ -193,7 +193,7 @@ async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
         area = "North" if i % 2 else "Central"
         mine = [p for p, a in proposals if a == area]
         chosen = rnd.sample(mine, rnd.randint(1, 3))
-        await voting.store_ballot(
+        await service_voting.store_ballot(
             session,
             process_id=pk(last.id),
             area_id=areas[area].id,
@@ -202,9 +202,9 @@ async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
             choices=[pk(p.id) for p in chosen],
             secret=secret if i % 5 else None,
         )
-    result = await results.compute(session, last, actor=worker, now=now - timedelta(days=329))
+    result = await service_results.compute(session, last, actor=worker, now=now - timedelta(days=329))
     assert worker is not None
-    funded = await results.publish(session, result, last, actor=worker, now=now - timedelta(days=329))
+    funded = await service_results.publish(session, result, last, actor=worker, now=now - timedelta(days=329))
     for k, proposal in enumerate(funded):
         status = DeliveryStatus.DONE if k % 2 == 0 else DeliveryStatus.IN_PROGRESS
         await service.post_delivery_update(

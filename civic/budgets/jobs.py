@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.budgets.mixing import mix_ballots, recently_closed
 from civic.budgets.models import BudgetIdea, BudgetProcess
+from civic.budgets.service_mixing import mix_ballots, recently_closed
 from civic.core.jobs import JobContext, job
 
 KEEP_EMAILS_FOR = timedelta(days=730)  # two years after delivery starts: long enough for every update

@@ -3,7 +3,7 @@ and delivery.
 
 Secret ballot: `BudgetCode` and `BudgetBallot` share no column. A code only records *that* it was used
 (a boolean, no time); a ballot has a random id, no timestamp and no reference to a code or batch. See
-`civic.budgets.voting` for exactly how the link is kept out of the database.
+`civic.budgets.service_voting` for exactly how the link is kept out of the database.
 """
 
 from __future__ import annotations

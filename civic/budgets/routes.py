@@ -7,15 +7,15 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.routing import BaseRoute, Route
 
-from civic.budgets import data, public, service, staff, staff_paper, staff_voting, vote
+from civic.budgets import opendata, service, staff, staff_paper, staff_voting, web, web_vote
 from civic.budgets.models import Phase
 from civic.core.home import OpenItem, open_now, staff_link
 from civic.core.templating import format_datetime
 
 S = "/staff/{slug}"
 routes: list[BaseRoute] = [
-    Route("/", public.index, name="budgets_index"),
-    Route("/{name:str}.{fmt:str}", data.dataset),
+    Route("/", web.index, name="budgets_index"),
+    Route("/{name:str}.{fmt:str}", opendata.dataset),
     Route("/staff", staff.dashboard, name="budgets_staff"),
     Route("/staff/new", staff.new_process_form, methods=["GET"]),
     Route("/staff/new", staff.create_process, methods=["POST"]),
@@ -42,27 +42,27 @@ routes: list[BaseRoute] = [
     Route(S + "/results", staff_voting.results_admin, methods=["GET"]),
     Route(S + "/results/compute", staff_voting.compute_results, methods=["POST"]),
     Route(S + "/results/{result_id:id}/publish", staff_voting.publish_results, methods=["POST"]),
-    Route("/{slug}", public.process_page, name="budgets_process"),
-    Route("/{slug}/ideas", public.ideas, methods=["GET"]),
-    Route("/{slug}/ideas/new", public.idea_form, methods=["GET"]),
-    Route("/{slug}/ideas/new", public.submit_idea, methods=["POST"]),
-    Route("/{slug}/proposals", public.proposals),
-    Route("/{slug}/proposals.{fmt:str}", public.proposals_data),
-    Route("/{slug}/vote", vote.code_form, methods=["GET"]),
-    Route("/{slug}/vote", vote.enter_code, methods=["POST"]),
-    Route("/{slug}/ballot", vote.ballot, methods=["GET"]),
-    Route("/{slug}/ballot", vote.submit_ballot, methods=["POST"]),
-    Route("/{slug}/ballot/total", vote.running_total, methods=["POST"]),
-    Route("/{slug}/check", vote.check_page, methods=["GET"]),
-    Route("/{slug}/cast", vote.cast, methods=["POST"]),
-    Route("/{slug}/voted", vote.voted, methods=["GET"]),
-    Route("/{slug}/receipt", vote.receipt_form, methods=["GET"]),
-    Route("/{slug}/receipt", vote.check_receipt, methods=["POST"]),
-    Route("/{slug}/results", public.results_page),
-    Route("/{slug}/results.{fmt:str}", public.results_data),
-    Route("/{slug}/ballots.pb", public.ballots_pb),
-    Route("/{slug}/delivery", public.delivery),
-    Route("/{slug}/delivery.{fmt:str}", public.delivery_data),
+    Route("/{slug}", web.process_page, name="budgets_process"),
+    Route("/{slug}/ideas", web.ideas, methods=["GET"]),
+    Route("/{slug}/ideas/new", web.idea_form, methods=["GET"]),
+    Route("/{slug}/ideas/new", web.submit_idea, methods=["POST"]),
+    Route("/{slug}/proposals", web.proposals),
+    Route("/{slug}/proposals.{fmt:str}", web.proposals_data),
+    Route("/{slug}/vote", web_vote.code_form, methods=["GET"]),
+    Route("/{slug}/vote", web_vote.enter_code, methods=["POST"]),
+    Route("/{slug}/ballot", web_vote.ballot, methods=["GET"]),
+    Route("/{slug}/ballot", web_vote.submit_ballot, methods=["POST"]),
+    Route("/{slug}/ballot/total", web_vote.running_total, methods=["POST"]),
+    Route("/{slug}/check", web_vote.check_page, methods=["GET"]),
+    Route("/{slug}/cast", web_vote.cast, methods=["POST"]),
+    Route("/{slug}/voted", web_vote.voted, methods=["GET"]),
+    Route("/{slug}/receipt", web_vote.receipt_form, methods=["GET"]),
+    Route("/{slug}/receipt", web_vote.check_receipt, methods=["POST"]),
+    Route("/{slug}/results", web.results_page),
+    Route("/{slug}/results.{fmt:str}", web.results_data),
+    Route("/{slug}/ballots.pb", web.ballots_pb),
+    Route("/{slug}/delivery", web.delivery),
+    Route("/{slug}/delivery.{fmt:str}", web.delivery_data),
 ]
 
 staff_link("Youth budgets", "/budgets/staff", "youth_worker")

@@ -24,7 +24,7 @@ from civic.budgets.models import (
     TallyRule,
     pk,
 )
-from civic.budgets.public import load_process
+from civic.budgets.web import load_process
 from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction

@@ -11,10 +11,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import forms, paper, service
+from civic.budgets import forms, service, service_paper
 from civic.budgets.models import AGE_BANDS, BudgetPaperBatch, BudgetProcess, pk
-from civic.budgets.public import load_process
 from civic.budgets.staff import staff
+from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import UploadedFile, check_length, error_list, read_form, text
@@ -97,12 +97,12 @@ async def _load_batch(session: AsyncSession, request: Request) -> tuple[BudgetPr
 async def _batch_context(
     session: AsyncSession, process: BudgetProcess, batch: BudgetPaperBatch
 ) -> dict[str, Any]:
-    states = await paper.sheet_states(session, batch)
+    states = await service_paper.sheet_states(session, batch)
     return {
         "process": process,
         "batch": batch,
         "states": states,
-        "typists": await paper.typists(session, batch),
+        "typists": await service_paper.typists(session, batch),
         "mismatches": [s for s in states if s.mismatch],
         "ready": all(s.agreed is not None for s in states),
         "proposals": [
@@ -155,11 +155,11 @@ async def enter_paper(request: Request) -> Response:
         )
         try:
             if isinstance(upload, UploadedFile) and upload.filename:
-                sheets, how = paper.parse_csv(upload.text(), batch.sheets), "CSV upload"
+                sheets, how = service_paper.parse_csv(upload.text(), batch.sheets), "CSV upload"
             else:
-                sheets, how = paper.parse_lines(text(form, "lines"), batch.sheets), "typed"
-            await paper.enter_pass(session, batch, sheets, actor=user, now=at, how=how)
-        except paper.PaperError as exc:
+                sheets, how = service_paper.parse_lines(text(form, "lines"), batch.sheets), "typed"
+            await service_paper.enter_pass(session, batch, sheets, actor=user, now=at, how=how)
+        except service_paper.PaperError as exc:
             return await _paper_error(request, session, process, batch, "lines", str(exc), form)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")
 
@@ -171,11 +171,11 @@ async def resolve_paper(request: Request) -> Response:
         require("budgets.enter_paper", user, process, now=at)
         sheet = text(form, "sheet")
         try:
-            numbers = paper.parse_lines(text(form, "choices") or "-", 1)[1]
-            await paper.resolve_sheet(
+            numbers = service_paper.parse_lines(text(form, "choices") or "-", 1)[1]
+            await service_paper.resolve_sheet(
                 session, batch, int(sheet) if sheet.isdigit() else 0, numbers, actor=user, now=at
             )
-        except paper.PaperError as exc:
+        except service_paper.PaperError as exc:
             return await _paper_error(request, session, process, batch, f"sheet-{sheet}", str(exc), form)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")
 
@@ -192,7 +192,7 @@ async def count_paper(request: Request) -> Response:
             if not batch.area_id or p.area_id == batch.area_id
         ]
         try:
-            await paper.count_batch(
+            await service_paper.count_batch(
                 session,
                 batch,
                 process,
@@ -201,6 +201,6 @@ async def count_paper(request: Request) -> Response:
                 actor=user,
                 now=at,
             )
-        except paper.PaperError as exc:
+        except service_paper.PaperError as exc:
             return await _paper_error(request, session, process, batch, "count", str(exc), form)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")

@@ -11,10 +11,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import codes, forms, notify, results, service
+from civic.budgets import forms, notify, service, service_codes, service_results
 from civic.budgets.models import AGE_BANDS, BudgetCodeBatch, BudgetProcess, BudgetResult, pk
-from civic.budgets.public import load_process
 from civic.budgets.staff import staff
+from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
@@ -26,8 +26,8 @@ from civic.core.templating import render_page
 
 
 async def _codes_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
-    batches = await codes.batches_of(session, pk(process.id))
-    usage = {b.id: await codes.batch_usage(session, pk(b.id)) for b in batches}
+    batches = await service_codes.batches_of(session, pk(process.id))
+    usage = {b.id: await service_codes.batch_usage(session, pk(b.id)) for b in batches}
     areas = await service.areas_of(session, pk(process.id))
     return {
         "process": process,
@@ -78,7 +78,7 @@ async def create_codes(request: Request) -> Response:
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/codes.html", context, status_code=422)
-        batch, plain = await codes.create_batch(
+        batch, plain = await service_codes.create_batch(
             session,
             process,
             actor=user,
@@ -128,7 +128,7 @@ async def void_batch(request: Request) -> Response:
             raise HTTPException(404)
         if batch.voided_at is not None:
             raise Conflict("This batch is already cancelled.")
-        await codes.void_batch(
+        await service_codes.void_batch(
             session, batch, actor=user, reason=text(form, "reason")[:500] or "Cancelled", now=at
         )
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/codes")
@@ -138,7 +138,7 @@ async def void_code(request: Request) -> Response:
     user, form, at = staff(request), await read_form(request), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
-        done = await codes.void_code(
+        done = await service_codes.void_code(
             session,
             process,
             secret=request.app.state.settings.secret_key,
@@ -164,16 +164,16 @@ async def results_admin(request: Request) -> Response:
     staff(request)
     async with reading(request) as session:
         process = await load_process(session, request)
-        latest = await results.latest_result(session, pk(process.id), published=False)
-        published = await results.latest_result(session, pk(process.id), published=True)
+        latest = await service_results.latest_result(session, pk(process.id), published=False)
+        published = await service_results.latest_result(session, pk(process.id), published=True)
         proposals = await service.proposals_of(session, pk(process.id))
-        turnout = await results.turnout(session, process)
+        turnout = await service_results.turnout(session, process)
     context = {
         "process": process,
         "latest": latest,
         "published": published,
         "turnout": turnout,
-        "rows": results.result_rows(latest, proposals) if latest else [],
+        "rows": service_results.result_rows(latest, proposals) if latest else [],
         "overrides": await _overrides(request, process),
     }
     return render_page(request, "budgets/staff/results.html", context)
@@ -189,7 +189,7 @@ async def compute_results(request: Request) -> Response:
     async with transaction(request) as session:
         process = await load_process(session, request)
         require("budgets.count", user, process, now=at, message="Votes are counted after voting closes.")
-        await results.compute(session, process, actor=user, now=at)
+        await service_results.compute(session, process, actor=user, now=at)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/results")
 
 
@@ -203,9 +203,9 @@ async def publish_results(request: Request) -> Response:
             raise HTTPException(404)
         if result.published_at is not None:
             raise Conflict("This result is already published.")
-        latest = await results.latest_result(session, pk(process.id), published=False)
+        latest = await service_results.latest_result(session, pk(process.id), published=False)
         if latest is None or latest.id != result.id:
             raise Conflict("A newer count exists; publish the newest count.")
-        funded = await results.publish(session, result, process, actor=user, now=at)
+        funded = await service_results.publish(session, result, process, actor=user, now=at)
         await notify.results_published(session, request.app.state.mail, process, funded, now=at)
     return redirect_after_post(request, f"/budgets/{process.slug}/results")

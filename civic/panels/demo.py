@@ -15,7 +15,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.clock import SystemClock
 from civic.core.users import Role, StaffUser
 from civic.demo import DemoContext, demo_loader
-from civic.panels import actions, jobs, membership, minutes, record, rescheduling, rules, service  # noqa: F401 - rules and jobs register on import
+from civic.panels import (  # noqa: F401 - rules and jobs register on import
+    jobs,
+    rules,
+    service,
+    service_actions,
+    service_membership,
+    service_minutes,
+    service_record,
+    service_rescheduling,
+)
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelMeeting
 from civic.panels.procedure import AttendanceStatus, Choice, DeclarationAction, Tally
@@ -41,7 +50,7 @@ async def load_panels(session: AsyncSession, ctx: DemoContext) -> None:
     clerk = ctx.staff.get(Role.PANEL_CLERK)
     now = SystemClock().now()
     start = now - timedelta(days=70)
-    panel = await membership.create_panel(
+    panel = await service_membership.create_panel(
         session,
         actor=clerk,
         now=start,
@@ -59,7 +68,7 @@ async def load_panels(session: AsyncSession, ctx: DemoContext) -> None:
     police = ctx.staff.get(Role.POLICE)
     ids = {}
     for name, role, voting in ROSTER:
-        member = await membership.add_member(
+        member = await service_membership.add_member(
             session,
             panel,
             actor=clerk,
@@ -107,24 +116,24 @@ async def _first_meeting(
     await service.publish_agenda(session, meeting, actor=clerk, now=start + timedelta(days=1))
     at = meeting.starts_at
     await service.hold_meeting(session, meeting, actor=clerk, now=at)
-    rec = await record.load(session, meeting, panel)
+    rec = await service_record.load(session, meeting, panel)
     attendance = {
         ids[n]: (P, "")
         for n in ("Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum", "Dev Sharma", "PC Priya Shah")
     }
     attendance[ids["Siobhan Kelly"]] = (A, "")
-    await record.record_attendance(session, rec, attendance, actor=clerk, now=at)
+    await service_record.record_attendance(session, rec, attendance, actor=clerk, now=at)
     crossing, fund = rec.items[0].id or 0, rec.items[1].id or 0
-    await record.declare_interest(
+    await service_record.declare_interest(
         session, rec, actor=clerk, now=at, member_id=ids["Aisha Begum"], item_id=fund,
         nature="She chairs Fernbridge Tenants' Association, one of the applicants", action=DeclarationAction.LEFT_ROOM,
     )  # fmt: skip
-    motion = await record.record_motion(
+    motion = await service_record.record_motion(
         session, rec, actor=clerk, now=at, item_id=crossing,
         text="That the panel supports the petition and asks Highways to assess a crossing",
         proposer_id=ids["Tom Price"], seconder_id=ids["Dev Sharma"], tally=Tally(5, 0, 0),
     )  # fmt: skip
-    decision = await record.record_decision(
+    decision = await service_record.record_decision(
         session, rec, actor=clerk, now=at, item_id=crossing, motion_id=motion.id,
         text="Support the petition for a crossing on Mill Street and ask Highways for an assessment",
         reasons="Two near misses outside the school this term; 412 residents signed.",
@@ -135,26 +144,26 @@ async def _first_meeting(
     )  # fmt: skip
     votes = {ids["Joan Okafor"]: Choice.FOR, ids["Ravi Menon"]: Choice.FOR, ids["Tom Price"]: Choice.AGAINST,
              ids["Dev Sharma"]: Choice.AGAINST}  # fmt: skip
-    grant = await record.record_motion(
+    grant = await service_record.record_motion(
         session, rec, actor=clerk, now=at, item_id=fund,
         text="That the panel grants £1,500 to Fernbridge Tenants' Association for a homework club",
         proposer_id=ids["Ravi Menon"], seconder_id=ids["Joan Okafor"], tally=Tally(2, 2, 0, Choice.FOR), recorded=votes,
     )  # fmt: skip
-    grant_decision = await record.record_decision(
+    grant_decision = await service_record.record_decision(
         session, rec, actor=clerk, now=at, item_id=fund, motion_id=grant.id,
         text="Grant £1,500 to Fernbridge Tenants' Association for a homework club",
         reasons="The only bid that serves secondary-age pupils; match funding is in place.",
         alternatives="Splitting the fund equally between the three bids.",
         actions=[("Pay the grant and agree monitoring", "Community development team", (at + timedelta(days=21)).date())],
     )  # fmt: skip
-    await minutes.draft_minutes(session, rec, actor=clerk, now=at + timedelta(days=1))
+    await service_minutes.draft_minutes(session, rec, actor=clerk, now=at + timedelta(days=1))
     done = rec.actions[grant_decision.id or 0][0]
-    await actions.update_action(session, done, actor=clerk, now=at + timedelta(days=6), status=done.status.IN_PROGRESS,
+    await service_actions.update_action(session, done, actor=clerk, now=at + timedelta(days=6), status=done.status.IN_PROGRESS,
                                note="Grant agreement sent to the association.")  # fmt: skip
-    await actions.update_action(session, done, actor=clerk, now=at + timedelta(days=15), status=done.status.DONE,
+    await service_actions.update_action(session, done, actor=clerk, now=at + timedelta(days=15), status=done.status.DONE,
                                note="£1,500 paid; the homework club opened on a Tuesday evening.")  # fmt: skip
     sent = rec.actions[decision.id or 0][0]
-    await actions.update_action(session, sent, actor=clerk, now=at + timedelta(days=3), status=sent.status.DONE,
+    await service_actions.update_action(session, sent, actor=clerk, now=at + timedelta(days=3), status=sent.status.DONE,
                                note="Request sent to Highways with the petition attached.")  # fmt: skip
     return meeting
 
@@ -185,16 +194,18 @@ async def _second_meeting(
     await service.publish_agenda(session, meeting, actor=clerk, now=when + timedelta(days=1))
     at = meeting.starts_at
     await service.hold_meeting(session, meeting, actor=clerk, now=at)
-    rec = await record.load(session, meeting, panel)
+    rec = await service_record.load(session, meeting, panel)
     present = ("Joan Okafor", "Siobhan Kelly", "Tom Price", "Aisha Begum", "PC Priya Shah")
-    await record.record_attendance(session, rec, {ids[n]: (P, "") for n in present}, actor=clerk, now=at)
-    await record.record_motion(
+    await service_record.record_attendance(
+        session, rec, {ids[n]: (P, "") for n in present}, actor=clerk, now=at
+    )
+    await service_record.record_motion(
         session, rec, actor=clerk, now=at, item_id=rec.items[0].id or 0,
         text="That the minutes be approved as a correct record", proposer_id=ids["Siobhan Kelly"],
         seconder_id=ids["Tom Price"], tally=Tally(3, 0, 1),
     )  # fmt: skip
-    await minutes.publish_minutes(session, first, actor=clerk, now=at + timedelta(days=1))
-    await minutes.draft_minutes(session, rec, actor=clerk, now=at + timedelta(days=1))
+    await service_minutes.publish_minutes(session, first, actor=clerk, now=at + timedelta(days=1))
+    await service_minutes.draft_minutes(session, rec, actor=clerk, now=at + timedelta(days=1))
     return meeting
 
 
@@ -218,8 +229,8 @@ async def _next_meeting(
             session, meeting, actor=clerk, now=now - timedelta(days=1), title=title, body=body, links=links
         )
     await service.publish_agenda(session, meeting, actor=clerk, now=now - timedelta(days=1))
-    polling_day = rescheduling.NewArrangements(
+    polling_day = service_rescheduling.NewArrangements(
         meeting.starts_at + timedelta(days=1), meeting.place, meeting.online_url,
         "The community centre is a polling station that day",
     )  # fmt: skip
-    await rescheduling.reschedule_meeting(session, meeting, polling_day, actor=clerk, now=now)
+    await service_rescheduling.reschedule_meeting(session, meeting, polling_day, actor=clerk, now=now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from civic.core.jobs import JobContext, job
-from civic.panels.subscriptions import purge_unconfirmed
+from civic.panels.service_subscriptions import purge_unconfirmed
 
 
 @job("panels.purge_unconfirmed_subscriptions", every=timedelta(hours=6))

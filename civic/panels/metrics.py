@@ -17,8 +17,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.areas import neighbourhood_of_ward
 from civic.panels.models import Panel, PanelAction
 from civic.panels.procedure import ACTIVE_ACTIONS, ActionStatus, is_overdue, london_date
-from civic.responses.members import COUNCIL_BODY, panel_body
-from civic.responses.report import MetricRow, Scope, report_metric
+from civic.responses.queries_members import COUNCIL_BODY, panel_body
+from civic.responses.queries_report import MetricRow, Scope, report_metric
 from civic.responses.stats import percent
 
 COUNT_LABEL = "Open panel actions past their due date"

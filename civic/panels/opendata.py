@@ -19,7 +19,7 @@ from civic.core.db import reading
 from civic.core.localtime import format_date, format_datetime
 from civic.core.opendata import PUBLIC_CACHE, Dataset, csv_response, json_response, register_dataset
 from civic.core.templating import render_page
-from civic.panels import membership, rescheduling, service
+from civic.panels import service, service_membership, service_rescheduling
 from civic.panels.models import Decision, MeetingChange, Motion, Panel, PanelMeeting
 from civic.panels.procedure import AGENDA_PUBLIC, MeetingState
 
@@ -82,7 +82,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 async def _panels(session: AsyncSession) -> dict[int, Panel]:
-    return {p.id: p for p in await membership.list_panels(session) if p.id is not None}
+    return {p.id: p for p in await service_membership.list_panels(session) if p.id is not None}
 
 
 def _panel_filter(request: Request, panels: dict[int, Panel]) -> int | None:
@@ -184,9 +184,11 @@ async def decisions_csv(request: Request) -> Response:
 async def feed(request: Request) -> Response:
     """Published agendas and decisions of one panel, newest first."""
     async with reading(request) as session:
-        panel = await membership.get_panel(session, request.path_params["slug"])
+        panel = await service_membership.get_panel(session, request.path_params["slug"])
         meetings = [m for m in await service.meetings_of(session, panel.id or 0) if m.state in AGENDA_PUBLIC]
-        changes = await rescheduling.changes_by_meeting(session, [m.id for m in meetings if m.id is not None])
+        changes = await service_rescheduling.changes_by_meeting(
+            session, [m.id for m in meetings if m.id is not None]
+        )
         decisions = (
             await session.exec(
                 select(Decision)
@@ -250,9 +252,11 @@ async def calendar(request: Request) -> Response:
     moved meeting's SEQUENCE counts its changes (RFC 5545 3.8.7.4)."""
     settings = request.app.state.settings
     async with reading(request) as session:
-        panel = await membership.get_panel(session, request.path_params["slug"])
+        panel = await service_membership.get_panel(session, request.path_params["slug"])
         meetings = await service.meetings_of(session, panel.id or 0)
-        changes = await rescheduling.changes_by_meeting(session, [m.id for m in meetings if m.id is not None])
+        changes = await service_rescheduling.changes_by_meeting(
+            session, [m.id for m in meetings if m.id is not None]
+        )
     stamp = _ics_time(clock_now(request))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//Civic//{_ics_text(settings.council_name)}//EN",
              f"X-WR-CALNAME:{_ics_text(panel.name)}"]  # fmt: skip

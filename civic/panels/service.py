@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from civic.core.errors import Conflict
 from civic.core.paths import parse_id
 from civic.core.users import StaffUser
-from civic.panels import agenda, journal
+from civic.panels import service_agenda, service_journal
 from civic.panels.links import MINUTES_KIND, check_link
 from civic.panels.models import (
     AgendaItem,
@@ -48,7 +48,9 @@ async def schedule_meeting(
     )
     session.add(meeting)
     await session.flush()
-    await journal.log(session, actor, "schedule_meeting", meeting, now=now, reason=f"{panel.name}, {place}")
+    await service_journal.log(
+        session, actor, "schedule_meeting", meeting, now=now, reason=f"{panel.name}, {place}"
+    )
     return meeting
 
 
@@ -82,7 +84,7 @@ async def move(
     meeting.state = target
     session.add(meeting)
     await session.flush()
-    await journal.log(session, actor, f"meeting.{target.value}", meeting, now=now, reason=reason)
+    await service_journal.log(session, actor, f"meeting.{target.value}", meeting, now=now, reason=reason)
 
 
 async def publish_agenda(
@@ -148,7 +150,7 @@ async def add_item(
     late_reason: str = "",
 ) -> AgendaItem:
     """Add an item at the end of the agenda; after publication only with a reason of urgency."""
-    late_reason = agenda.late_reason_for(meeting, late_reason)
+    late_reason = service_agenda.late_reason_for(meeting, late_reason)
     exempt_reason = check_reason(exempt_reason, "The reason the item is exempt", 300)
     if exempt and not exempt_reason:
         raise ProcedureError("Give the reason the item is exempt from publication.")
@@ -177,11 +179,11 @@ async def add_item(
     await session.flush()
     described = title if not exempt else "exempt item"
     if late_reason:  # a change to the public agenda, so a public entry
-        await journal.log(
+        await service_journal.log(
             session, actor, "add_late_item", item, now=now, reason=f"{described}: {late_reason}"
         )
     else:
-        await journal.log(session, actor, "add_item", item, now=now, reason=described, public=False)
+        await service_journal.log(session, actor, "add_item", item, now=now, reason=described, public=False)
     return item
 
 
@@ -190,7 +192,7 @@ async def remove_item(
 ) -> None:
     """Take an item off an unpublished agenda; the rest close up so numbering stays 1, 2, 3..."""
     if meeting.state != MeetingState.SCHEDULED:
-        raise Conflict(agenda.NOT_REMOVABLE)
+        raise Conflict(service_agenda.NOT_REMOVABLE)
     items = await items_of(session, meeting)
     item = next((i for i in items if i.id == item_id), None)
     if item is None:
@@ -204,7 +206,9 @@ async def remove_item(
         rest.position = position
         session.add(rest)
     await session.flush()
-    await journal.log(session, actor, "remove_item", meeting, now=now, reason=item.title, public=False)
+    await service_journal.log(
+        session, actor, "remove_item", meeting, now=now, reason=item.title, public=False
+    )
 
 
 async def items_of(session: AsyncSession, meeting: PanelMeeting) -> list[AgendaItem]:

@@ -15,7 +15,6 @@ from civic.core.clock import SystemClock
 from civic.core.db import run_sql
 from civic.core.users import Role
 from civic.demo import DemoContext, demo_loader
-from civic.petitions.counting import tally
 from civic.petitions.models import (
     Petition,
     PetitionDebate,
@@ -24,6 +23,7 @@ from civic.petitions.models import (
     State,
 )
 from civic.petitions.policy import Policy
+from civic.petitions.service_counting import tally
 
 WARDS = [f"E059000{n:02d}" for n in range(1, 13)]
 DAY = timedelta(days=1)

@@ -8,12 +8,12 @@ from sqlmodel import col, or_, select
 
 from civic.core.jobs import JobContext, job
 from civic.core.outbox import Mail
-from civic.petitions.counting import tally
-from civic.petitions.debates import pending_mailings, send_batch
-from civic.petitions.fraud import anonymise_due
 from civic.petitions.models import PUBLISHED_STATES, Petition, State
 from civic.petitions.policy import policy_of
 from civic.petitions.service import close_due
+from civic.petitions.service_counting import tally
+from civic.petitions.service_debates import pending_mailings, send_batch
+from civic.petitions.service_fraud import anonymise_due
 
 
 @job("petitions.close", every=timedelta(minutes=1))

@@ -17,9 +17,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS, Ward, council_population
-from civic.petitions.counting import public_ward_counts
 from civic.petitions.models import PUBLISHED_STATES, Petition, Signature
-from civic.responses.report import MetricRow, Scope, report_metric
+from civic.petitions.service_counting import public_ward_counts
+from civic.responses.queries_report import MetricRow, Scope, report_metric
 from civic.responses.stats import per_thousand
 
 PETITIONS_LABEL = "Published petitions started by residents"

@@ -98,7 +98,7 @@ class Petition(SQLModel, table=True):
     response_threshold_reached_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     debate_threshold_reached_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Written in batches by the tally job; public pages use the derived count (see counting.py).
+    # Written in batches by the tally job; public pages use the derived count (see service_counting.py).
     signature_count: int = 0
     counted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -19,9 +19,9 @@ from civic.core.opendata import (
     json_response,
     register_dataset,
 )
-from civic.petitions.counting import public_ward_counts
 from civic.petitions.models import PUBLISHED_STATES, Petition
-from civic.petitions.views import ward_names
+from civic.petitions.service_counting import public_ward_counts
+from civic.petitions.web_common import ward_names
 
 FEED_SIZE = 50
 

@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.petitions.accountability import Answer, has_published_answer
+from civic.petitions.answers import Answer, has_published_answer
 from civic.petitions.models import (
     VISIBLE_STATES,
     Petition,

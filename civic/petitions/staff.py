@@ -18,7 +18,7 @@ from civic.core.localtime import LocalTimeError, date_input_value, parse_local
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, get_user
-from civic.petitions import accountability, debates, fraud
+from civic.petitions import answers, service_debates, service_fraud
 from civic.petitions.forms import check_link, check_rejection, parse_day
 from civic.petitions.models import REJECTION_REASONS, PetitionDebate, State
 from civic.petitions.service import (
@@ -28,7 +28,7 @@ from civic.petitions.service import (
     take_moderation_lock,
     transition,
 )
-from civic.petitions.views import forget, form_page, load, policy
+from civic.petitions.web_common import forget, form_page, load, policy
 
 staff_link("Petitions waiting for moderation", "/petitions/moderation", Role.MODERATOR.value)
 staff_link(
@@ -119,7 +119,7 @@ async def response_form(request: Request) -> Response:
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.respond", actor, petition, now=now(request))
-    return RedirectResponse(f"/responses/write/{accountability.KIND}/{petition.id}", status_code=303)
+    return RedirectResponse(f"/responses/write/{answers.KIND}/{petition.id}", status_code=303)
 
 
 def _debate_values(debate: PetitionDebate | None) -> dict[str, str]:
@@ -161,7 +161,7 @@ async def debate_post(request: Request) -> Response:
             return form_page(
                 request, "petitions/debate.html", {"petition": petition, "values": values}, errors
             )
-        await debates.save_debate(
+        await service_debates.save_debate(
             session, petition, actor=actor, scheduled_for=day, outcome=values["outcome"],
             minutes_url=values["minutes_url"], video_url=values["video_url"], now=at,
             mail=request.app.state.mail, batch=policy(request).notify_batch,
@@ -170,7 +170,7 @@ async def debate_post(request: Request) -> Response:
     return RedirectResponse(f"/petitions/{petition.id}?debate=1", status_code=303)
 
 
-def _filter(params: Any, errors: Errors) -> fraud.SignatureFilter:
+def _filter(params: Any, errors: Errors) -> service_fraud.SignatureFilter:
     def day(name: str) -> datetime | None:
         raw = str(params.get(name, "")).strip()
         if not raw:
@@ -184,7 +184,7 @@ def _filter(params: Any, errors: Errors) -> fraud.SignatureFilter:
     since, until = day("since"), day("until")
     if until is not None and len(str(params.get("until", ""))) <= 10:
         until += timedelta(days=1)  # a bare date means "to the end of that day"
-    return fraud.SignatureFilter(
+    return service_fraud.SignatureFilter(
         email=str(params.get("email", "")).strip(),
         domain=str(params.get("domain", "")).strip(),
         ip=str(params.get("ip", "")).strip(),
@@ -202,7 +202,7 @@ async def signatures(request: Request) -> Response:
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
-        total, rows = await fraud.search(session, petition.id or 0, where)
+        total, rows = await service_fraud.search(session, petition.id or 0, where)
     context = {"petition": petition, "where": where, "total": total, "rows": rows,
                "query": dict(request.query_params)}  # fmt: skip
     return form_page(request, "petitions/signatures.html", context, errors)
@@ -221,13 +221,13 @@ async def invalidate(request: Request) -> Response:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
         if errors or not expected.isdigit():
-            total, rows = await fraud.search(session, petition.id or 0, where)
+            total, rows = await service_fraud.search(session, petition.id or 0, where)
             context = {"petition": petition, "where": where, "total": total, "rows": rows,
                        "query": {k: text(form, k) for k in form}}  # fmt: skip
             return form_page(
                 request, "petitions/signatures.html", context, errors or {"reason": "Search again"}
             )
-        done = await fraud.invalidate(
+        done = await service_fraud.invalidate(
             session, petition, where, expected=int(expected), reason=reason, actor=actor, now=now(request)
         )
     forget(request, petition.id or 0)

@@ -15,7 +15,7 @@ from civic.core.clock import SystemClock
 from civic.core.identity import email_hash
 from civic.core.users import Role, StaffUser
 from civic.demo import DemoContext, demo_loader
-from civic.priorities import results, service
+from civic.priorities import service, service_results
 from civic.priorities.models import Ballot, Candidate, Category, PriorityRound, PriorityStatus, RoundState
 
 CENTRAL = [
@@ -168,7 +168,7 @@ async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
     )
     await _ballots(session, ctx, earlier, before, 64, seed=2)
     await _close_and_publish(session, ctx, earlier, admin, now - timedelta(days=178))
-    old = await results.priorities_of_round(session, earlier.id or 0)
+    old = await service_results.priorities_of_round(session, earlier.id or 0)
     outcomes = {
         Category.VEHICLE_CRIME: (
             PriorityStatus.DEALT_WITH,
@@ -189,7 +189,7 @@ async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
     }
     for priority in old:
         status, text = outcomes[priority.category]
-        await results.update_priority(
+        await service_results.update_priority(
             session,
             priority,
             actor=admin,
@@ -223,11 +223,11 @@ async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
         now=now - timedelta(days=70),
     )
     await _close_and_publish(session, ctx, current, admin, now - timedelta(days=60))
-    for priority in await results.priorities_of_round(session, current.id or 0):
+    for priority in await service_results.priorities_of_round(session, current.id or 0):
         owner, target, steps = PLANS.get(priority.category, DEFAULT_PLAN)
         for days_ago, status, text in steps:
             at = now - timedelta(days=days_ago)
-            await results.update_priority(
+            await service_results.update_priority(
                 session,
                 priority,
                 actor=admin,
@@ -252,13 +252,13 @@ async def _central_last_spring(session: AsyncSession, ctx: DemoContext, now: dat
     )  # fmt: skip
     await _ballots(session, ctx, earlier, issues, 71, seed=4)
     await _close_and_publish(session, ctx, earlier, police, now - timedelta(days=205))
-    kept_up, finished, *_ = await results.priorities_of_round(session, earlier.id or 0)
+    kept_up, finished, *_ = await service_results.priorities_of_round(session, earlier.id or 0)
     for priority, days_ago, status, text in (
         (finished, 120, PriorityStatus.DEALT_WITH, "Closures and warrants; no dealing reported since June."),
         (kept_up, 30, PriorityStatus.IN_PROGRESS, "Evening patrols continue with the park wardens."),
     ):
         at = now - timedelta(days=days_ago)
-        await results.update_priority(
+        await service_results.update_priority(
             session, priority, actor=police, now=at, mail=ctx.mail, text=text, status=status,
             owner=priority.owner, target=priority.target, review_on=at + timedelta(days=60),
         )  # fmt: skip
@@ -267,7 +267,7 @@ async def _central_last_spring(session: AsyncSession, ctx: DemoContext, now: dat
 async def _close_and_publish(
     session: AsyncSession, ctx: DemoContext, item: PriorityRound, actor: StaffUser, at: datetime
 ) -> None:
-    await results.close_round(session, item, actor=actor, now=at)
-    await results.publish_results(
+    await service_results.close_round(session, item, actor=actor, now=at)
+    await service_results.publish_results(
         session, item, actor=actor, chosen_ids=None, reason="", now=at, mail=ctx.mail, retention_days=120
     )

@@ -9,9 +9,9 @@ from sqlmodel import col, select
 from civic.core.errors import Conflict
 from civic.core.jobs import JobContext, job
 from civic.priorities.models import CANDIDATE_EDIT_STATES, PriorityRound, RoundState
-from civic.priorities.results import close_round
 from civic.priorities.service import transition
-from civic.priorities.voting import purge
+from civic.priorities.service_results import close_round
+from civic.priorities.service_voting import purge
 
 
 @job("priorities.close_due", every=timedelta(minutes=5))

@@ -14,8 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import list_neighbourhoods, neighbourhood_of_ward
 from civic.priorities.models import ACTIVE_STATUSES, STALE_AFTER, Priority
-from civic.responses.members import police_body
-from civic.responses.report import MetricRow, Scope, report_metric
+from civic.responses.queries_members import police_body
+from civic.responses.queries_report import MetricRow, Scope, report_metric
 from civic.responses.stats import percent
 
 LABEL = "Current police priorities with a public update in the last 90 days"

@@ -13,8 +13,8 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.outbox import Mail
-from civic.priorities.accountability import KIND
-from civic.priorities.voting import contacts_of
+from civic.priorities.answers import KIND
+from civic.priorities.service_voting import contacts_of
 from civic.responses import notify
 
 

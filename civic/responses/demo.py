@@ -6,8 +6,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import list_neighbourhoods
 from civic.demo import DemoContext, demo_loader
-from civic.responses.members import COUNCIL_BODY, police_body
 from civic.responses.models import BodyKind
+from civic.responses.queries_members import COUNCIL_BODY, police_body
 from civic.responses.service import ensure_body
 
 YOUTH_BODY = "youth-service"

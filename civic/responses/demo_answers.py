@@ -14,10 +14,10 @@ from civic.core.clock import SystemClock
 from civic.core.identity import email_hash
 from civic.core.users import Role, StaffUser
 from civic.demo import DemoContext, demo_loader
-from civic.responses import ratings, service
-from civic.responses.members import may_answer_for
+from civic.responses import service, service_ratings
 from civic.responses.models import ResponsibleBody
-from civic.responses.targets import TargetInfo, all_awaiting
+from civic.responses.queries_members import may_answer_for
+from civic.responses.queries_targets import TargetInfo, all_awaiting
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ async def _publish(
     await service.publish(session, response, actor=author, now=at)
     for n, score in enumerate(answer.scores):
         rater = email_hash(ctx.settings.secret_key, f"rater{n}.{response.id}@example.invalid")
-        await ratings.rate(
+        await service_ratings.rate(
             session, response, rater=rater, score=score, comment="", now=at + timedelta(days=1)
         )
 

@@ -15,7 +15,7 @@ from civic.core.identity import canonical_email, email_hash
 from civic.core.outbox import Mail
 from civic.core.tokens import make_token
 from civic.responses.models import Follower, OptOut, Response, ResponseVersion
-from civic.responses.targets import get_kind
+from civic.responses.queries_targets import get_kind
 
 RATE_PURPOSE = "rate-response"
 UNSUBSCRIBE_PURPOSE = "unsubscribe"

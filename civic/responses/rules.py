@@ -1,4 +1,4 @@
-"""Who may do what with responses. Answers belong to bodies: see civic/responses/members.py."""
+"""Who may do what with responses. Answers belong to bodies: see civic/responses/queries_members.py."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import datetime
 
 from civic.core.rules import rule
 from civic.core.users import Role, StaffUser
-from civic.responses.members import Owed, may_answer_for
 from civic.responses.models import Response, ResponseState
+from civic.responses.queries_members import Owed, may_answer_for
 
 RESPONDERS = (Role.COUNCILLOR, Role.POLICE, Role.YOUTH_WORKER, Role.PANEL_CLERK)
 

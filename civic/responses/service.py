@@ -21,7 +21,7 @@ from civic.responses.models import (
     ResponseVersion,
     ResponsibleBody,
 )
-from civic.responses.targets import TargetInfo
+from civic.responses.queries_targets import TargetInfo
 
 
 class ResponseError(ValueError):

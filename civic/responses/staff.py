@@ -20,11 +20,11 @@ from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, ward_codes_of
-from civic.responses import members, ratings, service
+from civic.responses import queries_members, service, service_ratings
 from civic.responses.models import Rating
 from civic.responses.notify import notify_published
+from civic.responses.queries_targets import KINDS, TargetInfo, all_awaiting, load_target
 from civic.responses.rules import RESPONDERS
-from civic.responses.targets import KINDS, TargetInfo, all_awaiting, load_target
 
 
 async def queue(request: Request) -> HttpResponse:
@@ -40,7 +40,7 @@ async def queue(request: Request) -> HttpResponse:
             (r.target_kind, r.target_id) for r in await service.published_responses(session, limit=100_000)
         }
         drafts = {(r.target_kind, r.target_id): r for r in await service.drafts(session)}
-        bodies = {b.slug: b for b in await members.bodies_of(session, user)}
+        bodies = {b.slug: b for b in await queries_members.bodies_of(session, user)}
     waiting = [
         t
         for t in targets
@@ -62,7 +62,7 @@ async def queue(request: Request) -> HttpResponse:
     return render_page(request, "responses/queue.html", context)
 
 
-async def _target(request: Request) -> tuple[TargetInfo, members.Owed]:
+async def _target(request: Request) -> tuple[TargetInfo, queries_members.Owed]:
     """The ask and who owes it: the existing response's body once started, else the target's."""
     kind, target_id = request.path_params["kind"], str(request.path_params["target_id"])
     async with reading(request) as session:
@@ -70,30 +70,32 @@ async def _target(request: Request) -> tuple[TargetInfo, members.Owed]:
         existing = await service.response_for(session, kind, target_id)
         if target is None:
             raise HTTPException(404)
-        owing = await members.owed(session, existing.body_slug if existing else target.body_slug, existing)
+        owing = await queries_members.owed(
+            session, existing.body_slug if existing else target.body_slug, existing
+        )
     return target, owing
 
 
-def _require(name: str, user: StaffUser, owing: members.Owed, at: datetime) -> None:
+def _require(name: str, user: StaffUser, owing: queries_members.Owed, at: datetime) -> None:
     if not user.has_role(*RESPONDERS):
         raise HTTPException(403, "Your role does not answer asks.")
     if owing.body is None:
         raise Conflict(f"The responsible body {owing.body_slug!r} is not set up; an admin must add it first.")
-    if not members.may_answer_for(user, owing.body):
-        raise HTTPException(403, members.refusal(owing))
+    if not queries_members.may_answer_for(user, owing.body):
+        raise HTTPException(403, queries_members.refusal(owing))
     require(name, user, owing, now=at, message="Only a complete draft can be published.")
 
 
 async def _as_admin(
     session: AsyncSession,
     user: StaffUser,
-    owing: members.Owed,
+    owing: queries_members.Owed,
     action: str,
     response_id: int | None,
     at: datetime,
 ) -> None:
     """An admin answering for a body they are not a member of leaves a record saying so."""
-    if owing.body is not None and members.acts_as_admin(user, owing.body):
+    if owing.body is not None and queries_members.acts_as_admin(user, owing.body):
         await audit.record(
             session,
             actor=user,
@@ -106,7 +108,11 @@ async def _as_admin(
 
 
 def _write_page(
-    request: Request, target: TargetInfo, owing: members.Owed, values: dict[str, str], errors: dict[str, str]
+    request: Request,
+    target: TargetInfo,
+    owing: queries_members.Owed,
+    values: dict[str, str],
+    errors: dict[str, str],
 ) -> HttpResponse:
     context: dict[str, object] = {
         "target": target,
@@ -163,12 +169,12 @@ async def save(request: Request) -> HttpResponse:
     return RedirectResponse(f"/responses/{response.id}/preview", status_code=303)
 
 
-async def _own(request: Request) -> members.Owed:
+async def _own(request: Request) -> queries_members.Owed:
     async with reading(request) as session:
         response = await service.get_response(session, path_id(request, "response_id"))
         if response is None:
             raise HTTPException(404)
-        return await members.owed(session, response.body_slug, response)
+        return await queries_members.owed(session, response.body_slug, response)
 
 
 async def preview(request: Request) -> HttpResponse:
@@ -208,7 +214,7 @@ async def comments(request: Request) -> HttpResponse:
     user = require_user(request)
     require("responses.moderate_comments", user, None, now=now(request))
     async with reading(request) as session:
-        pending = await ratings.comments_awaiting_moderation(session)
+        pending = await service_ratings.comments_awaiting_moderation(session)
     return render_page(request, "responses/comments.html", {"pending": pending})
 
 
@@ -224,5 +230,7 @@ async def moderate(request: Request) -> HttpResponse:
         rating = await session.get(Rating, path_id(request, "rating_id"))
         if rating is None:
             raise HTTPException(404)
-        await ratings.moderate_comment(session, rating, actor=user, approve=decision == "approve", now=at)
+        await service_ratings.moderate_comment(
+            session, rating, actor=user, approve=decision == "approve", now=at
+        )
     return RedirectResponse("/responses/comments", status_code=303)

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.site import login, outbox_admin, pages, records, staff_admin
+from civic.site import staff, staff_outbox, web, web_login, web_records
 
 routes: list[BaseRoute] = [
-    Route("/", pages.home, name="home"),
-    Route("/accessibility", pages.accessibility, name="accessibility"),
-    Route("/healthz", pages.health, name="health"),
-    Route("/login", login.login_form, methods=["GET"], name="login"),
-    Route("/login", login.login, methods=["POST"]),
-    Route("/logout", login.logout, methods=["POST"], name="logout"),
-    Route("/staff", staff_admin.dashboard, name="staff_dashboard"),
-    Route("/admin/staff", staff_admin.staff_list, name="staff_list"),
-    Route("/admin/outbox", outbox_admin.outbox_page, methods=["GET"], name="outbox_admin"),
-    Route("/admin/outbox/retry-failed", outbox_admin.retry_failed, methods=["POST"]),
-    Route("/admin/staff/new", staff_admin.new_staff_form, methods=["GET"], name="staff_new"),
-    Route("/admin/staff/new", staff_admin.create_staff_member, methods=["POST"]),
-    Route("/admin/staff/{user_id:id}", staff_admin.staff_detail, methods=["GET"], name="staff_detail"),
-    Route("/admin/staff/{user_id:id}", staff_admin.update_staff, methods=["POST"]),
-    Route("/audit", records.audit_log, name="audit_log"),
-    Route("/dev/mailbox", records.mailbox, name="dev_mailbox"),
+    Route("/", web.home, name="home"),
+    Route("/accessibility", web.accessibility, name="accessibility"),
+    Route("/healthz", web.health, name="health"),
+    Route("/login", web_login.login_form, methods=["GET"], name="login"),
+    Route("/login", web_login.login, methods=["POST"]),
+    Route("/logout", web_login.logout, methods=["POST"], name="logout"),
+    Route("/staff", staff.dashboard, name="staff_dashboard"),
+    Route("/admin/staff", staff.staff_list, name="staff_list"),
+    Route("/admin/outbox", staff_outbox.outbox_page, methods=["GET"], name="outbox_admin"),
+    Route("/admin/outbox/retry-failed", staff_outbox.retry_failed, methods=["POST"]),
+    Route("/admin/staff/new", staff.new_staff_form, methods=["GET"], name="staff_new"),
+    Route("/admin/staff/new", staff.create_staff_member, methods=["POST"]),
+    Route("/admin/staff/{user_id:id}", staff.staff_detail, methods=["GET"], name="staff_detail"),
+    Route("/admin/staff/{user_id:id}", staff.update_staff, methods=["POST"]),
+    Route("/audit", web_records.audit_log, name="audit_log"),
+    Route("/dev/mailbox", web_records.mailbox, name="dev_mailbox"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from civic.budgets import results, service, voting
+from civic.budgets import service, service_results, service_voting
 from civic.budgets.models import Channel, pk
 from civic.core.db import Database
 from civic.core.users import Role
@@ -109,11 +109,11 @@ async def test_a_youth_worker_prints_codes_and_zara_votes_with_one_and_checks_he
 
 
 async def test_the_ballot_works_without_javascript(page_without_js: Any, live_server: LiveServer) -> None:
-    from civic.budgets import codes
+    from civic.budgets import service_codes
 
     process = await seed(live_server, "nojs-fund", (-30, -20, -1, 10, 40))
     async with own_db(live_server).transaction() as session:
-        _, plain = await codes.create_batch(
+        _, plain = await service_codes.create_batch(
             session,
             process,
             actor=None,
@@ -145,7 +145,7 @@ async def test_published_results_and_delivery_pages_are_accessible(
     async with own_db(live_server).transaction() as session:
         proposals = await service.proposals_of(session, pk(process.id))
         for i in range(12):
-            await voting.store_ballot(
+            await service_voting.store_ballot(
                 session,
                 process_id=pk(process.id),
                 area_id=None,
@@ -154,12 +154,12 @@ async def test_published_results_and_delivery_pages_are_accessible(
                 choices=[pk(proposals[i % 4].id), pk(proposals[(i + 1) % 4].id)],
                 secret=None,
             )
-        result = await results.compute(session, process, actor=None, now=now)
+        result = await service_results.compute(session, process, actor=None, now=now)
         from civic.core.users import get_user_by_email
 
         worker = await get_user_by_email(session, live_server.staff[Role.YOUTH_WORKER])
         assert worker is not None
-        await results.publish(session, result, process, actor=worker, now=now)
+        await service_results.publish(session, result, process, actor=worker, now=now)
     for path in ("/results", "/delivery", ""):
         await page.goto(f"/budgets/{process.slug}{path}")
         await assert_accessible(page)
@@ -172,11 +172,11 @@ async def test_published_results_and_delivery_pages_are_accessible(
 async def test_zara_changes_her_ballot_with_her_receipt(
     page: Any, browser: Any, live_server: LiveServer
 ) -> None:
-    from civic.budgets import codes
+    from civic.budgets import service_codes
 
     process = await seed(live_server, "change-fund", (-30, -20, -1, 10, 40))
     async with own_db(live_server).transaction() as session:
-        _, plain = await codes.create_batch(
+        _, plain = await service_codes.create_batch(
             session,
             process,
             actor=None,

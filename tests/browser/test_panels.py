@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.db import Database
 from civic.core.localtime import LONDON
 from civic.core.users import Role
-from civic.panels import membership, minutes, service
+from civic.panels import service, service_membership, service_minutes
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelMeeting, PanelMember
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
@@ -106,14 +106,14 @@ async def _seed(live_server: LiveServer) -> tuple[int, dict[str, int]]:
     now = datetime.now(UTC)
     past = now - timedelta(days=21)
     async with database(live_server) as session:
-        panel = await membership.create_panel(
+        panel = await service_membership.create_panel(
             session, actor=None, now=past, name="Docks Youth Panel", area_kind=AreaKind.COUNCIL, area_name="Fernbridge",
             purpose="Young people decide on youth services.", meeting_frequency="Monthly", quorum_rule="1/2",
         )  # fmt: skip
         ids = {}
         for name, role in (("Zara Ali", MemberRole.CHAIR), ("Ben Cole", MemberRole.MEMBER),
                            ("Kai Evans", MemberRole.MEMBER), ("Lily Ford", MemberRole.MEMBER)):  # fmt: skip
-            member = await membership.add_member(
+            member = await service_membership.add_member(
                 session,
                 panel,
                 actor=None,
@@ -222,7 +222,7 @@ async def test_clara_records_a_meeting_and_the_next_meeting_approves_the_minutes
     async with database(live_server, write=False) as session:
         meeting = await session.get(PanelMeeting, first)
         assert meeting is not None and meeting.state.value == "published"
-        assert len(await minutes.versions_of(session, meeting)) == 1
+        assert len(await service_minutes.versions_of(session, meeting)) == 1
         assert (await session.exec(select(Panel).where(Panel.name == "Docks Youth Panel"))).one()
         assert (
             len(

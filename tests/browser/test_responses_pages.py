@@ -11,7 +11,7 @@ from civic.core.db import Database
 from civic.core.templating import format_date
 from civic.core.users import Role
 from civic.responses.models import ResponsibleBody
-from civic.responses.targets import KINDS, TargetInfo, all_awaiting
+from civic.responses.queries_targets import KINDS, TargetInfo, all_awaiting
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser

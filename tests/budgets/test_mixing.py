@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from civic.budgets import mixing, results
+from civic.budgets import service_mixing, service_results
 from civic.budgets.models import BudgetBallot, BudgetBallotChoice, BudgetProcess
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
@@ -89,7 +89,7 @@ async def test_mixing_after_the_close_reorders_ballots_and_keeps_every_vote_and_
     assert "Your vote was counted" in checked.text and "Skate park lights" in checked.text
     async with db.transaction() as session:
         clock.advance(timedelta(hours=3))
-        assert await mixing.recently_closed(session, now=clock.now()) == []  # the job has moved on
+        assert await service_mixing.recently_closed(session, now=clock.now()) == []  # the job has moved on
 
 
 async def test_counting_mixes_first_in_case_the_job_has_not(
@@ -106,7 +106,7 @@ async def test_counting_mixes_first_in_case_the_job_has_not(
     async with db.transaction() as session:
         process = await session.get(BudgetProcess, budget.process.id)
         assert process is not None
-        result = await results.compute(session, process, actor=None, now=clock.now())
+        result = await service_results.compute(session, process, actor=None, now=clock.now())
     assert await storage_order(db) == sorted(cast_order)
     assert "projects" in result.outcome_json
     async with db.reading() as session:
@@ -128,7 +128,7 @@ async def test_two_mixes_at_once_take_turns(
 
     async def mix() -> int:
         async with db.transaction() as session:
-            return await mixing.mix_ballots(session, budget.process.id or 0)
+            return await service_mixing.mix_ballots(session, budget.process.id or 0)
 
     assert await asyncio.gather(*(mix() for _ in range(4))) == [8, 8, 8, 8]
     assert await choices(db) == before

@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlmodel import col, select, update
 
-from civic.budgets import codes, results, voting
+from civic.budgets import service_codes, service_results, service_voting
 from civic.budgets.models import BudgetCode, Channel, pk
-from civic.budgets.results import suppress
+from civic.budgets.service_results import suppress
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.db import Database
 from civic.core.users import Role
@@ -44,7 +44,7 @@ async def publish(
     fund = await create_budget(db, slug, offsets=(-40, -30, -20, -1, 30))
     worker = await make_staff(Role.YOUTH_WORKER)
     async with db.transaction() as session:
-        _, plain = await codes.create_batch(
+        _, plain = await service_codes.create_batch(
             session,
             fund.process,
             actor=None,
@@ -56,10 +56,10 @@ async def publish(
             now=START,
         )
         online = sum(1 for channel, _ in ballots if channel == Channel.ONLINE)
-        hashes = [codes.code_hash(SECRET, code) for code in plain[:online]]
+        hashes = [service_codes.code_hash(SECRET, code) for code in plain[:online]]
         await session.exec(update(BudgetCode).where(col(BudgetCode.code_hash).in_(hashes)).values(used=True))  # type: ignore[call-overload]
         for channel, band in ballots:
-            await voting.store_ballot(
+            await service_voting.store_ballot(
                 session,
                 process_id=pk(fund.process.id),
                 area_id=None,
@@ -68,8 +68,8 @@ async def publish(
                 choices=[pk(fund.proposals[0].id), pk(fund.proposals[3].id)],
                 secret=None,
             )
-        result = await results.compute(session, fund.process, actor=worker, now=START)
-        await results.publish(session, result, fund.process, actor=worker, now=START)
+        result = await service_results.compute(session, fund.process, actor=worker, now=START)
+        await service_results.publish(session, result, fund.process, actor=worker, now=START)
         assert len((await session.exec(select(BudgetCode).where(BudgetCode.used))).all()) == online
 
 

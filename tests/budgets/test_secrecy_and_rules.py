@@ -143,7 +143,7 @@ def test_ballot_rules(
     ballot_type: str, extra: dict[str, int], chosen: list[int], message: str | None
 ) -> None:
     from civic.budgets.models import BudgetProposal
-    from civic.budgets.voting import check_choices
+    from civic.budgets.service_voting import check_choices
 
     process = make_process("b", START, ballot_type=ballot_type, total=10_000, **extra)
     proposals = [

@@ -294,13 +294,13 @@ async def test_follower_emails_are_forgotten_two_years_after_delivery_starts(
 async def test_published_results_await_a_response_from_the_youth_service(
     db: Database, clock: FrozenClock
 ) -> None:
-    from civic.budgets import answers, results
-    from civic.responses.targets import all_awaiting, load_target
+    from civic.budgets import answers, service_results
+    from civic.responses.queries_targets import all_awaiting, load_target
 
     fund = await create_budget(db, "answer-fund", offsets=(-40, -30, -20, -1, 30))
     async with db.transaction() as session:
         assert await answers.awaiting(session, clock.now()) == []
-        result = await results.compute(session, fund.process, actor=None, now=clock.now())
+        result = await service_results.compute(session, fund.process, actor=None, now=clock.now())
         result.published_at = clock.now()
         session.add(result)
         await session.flush()

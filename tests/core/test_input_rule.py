@@ -17,7 +17,7 @@ from civic.core.db import Database
 from civic.core.errors import BadInput
 from civic.core.inputs import MULTILINE_FIELDS, clean_fields, clean_query
 from civic.core.users import Role, StaffUser
-from civic.panels import membership
+from civic.panels import service_membership
 from civic.panels.models import AreaKind, Panel, PanelSubscription
 from civic.petitions.models import Petition, Signature, State
 from civic.priorities.models import PendingBallot, RoundState
@@ -189,7 +189,7 @@ async def test_a_panel_sign_up_refuses_control_characters(
     web: WebClient, db: Database, clock: FrozenClock, areas: None
 ) -> None:
     async with db.transaction() as session:
-        panel = await membership.create_panel(
+        panel = await service_membership.create_panel(
             session,
             actor=None,
             now=clock.now(),

@@ -9,7 +9,7 @@ import pytest
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
-from civic.panels import membership, service
+from civic.panels import service, service_membership
 from civic.panels.models import AreaKind, MemberRole, Panel, PanelMeeting, PanelMember
 
 ROSTER = [
@@ -39,7 +39,7 @@ class PanelSetup:
 async def setup(db: Database, clock: FrozenClock, areas: None) -> PanelSetup:
     now = clock.now()
     async with db.transaction() as session:
-        panel = await membership.create_panel(
+        panel = await service_membership.create_panel(
             session,
             actor=None,
             now=now,
@@ -54,7 +54,7 @@ async def setup(db: Database, clock: FrozenClock, areas: None) -> PanelSetup:
         )
         members = {}
         for name, role, voting in ROSTER:
-            members[name] = await membership.add_member(
+            members[name] = await service_membership.add_member(
                 session,
                 panel,
                 actor=None,

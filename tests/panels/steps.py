@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
-from civic.panels import minutes, record, service
+from civic.panels import service, service_minutes, service_record
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import Decision, PanelMeeting
 from civic.panels.procedure import AttendanceStatus, Tally
@@ -41,15 +41,15 @@ async def decide(
     await hold(db, clock, setup)
     async with db.transaction() as session:
         meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
-        rec = await record.load(session, meeting, panel)
+        rec = await service_record.load(session, meeting, panel)
         entries = {setup.id(n): (AttendanceStatus.PRESENT, "") for n in PRESENT}
-        await record.record_attendance(session, rec, entries, actor=None, now=clock.now())
+        await service_record.record_attendance(session, rec, entries, actor=None, now=clock.now())
         item = rec.items[0].id or 0
-        motion = await record.record_motion(
+        motion = await service_record.record_motion(
             session, rec, actor=None, now=clock.now(), item_id=item, text="Fund the youth club",
             proposer_id=setup.id("Joan Okafor"), seconder_id=setup.id("Ravi Menon"), tally=Tally(3, 1, 0),
         )  # fmt: skip
-        return await record.record_decision(
+        return await service_record.record_decision(
             session, rec, actor=None, now=clock.now(), item_id=item, motion_id=motion.id,
             text="Grant £2,000 to the youth club", reasons="Most requested", alternatives="Split the fund",
             actions=[("Pay the grant", "Community team", (clock.now() + due_in).date())],
@@ -61,8 +61,8 @@ async def approve(db: Database, clock: FrozenClock, setup: PanelSetup) -> PanelM
     await decide(db, clock, setup)
     async with db.transaction() as session:
         meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
-        await minutes.draft_minutes(
-            session, await record.load(session, meeting, panel), actor=None, now=clock.now()
+        await service_minutes.draft_minutes(
+            session, await service_record.load(session, meeting, panel), actor=None, now=clock.now()
         )
         later = await service.schedule_meeting(
             session,
@@ -85,10 +85,10 @@ async def approve(db: Database, clock: FrozenClock, setup: PanelSetup) -> PanelM
     async with db.transaction() as session:
         later, panel = await service.get_meeting(session, later.id or 0)
         await service.hold_meeting(session, later, actor=None, now=clock.now())
-        rec = await record.load(session, later, panel)
+        rec = await service_record.load(session, later, panel)
         entries = {setup.id(n): (AttendanceStatus.PRESENT, "") for n in PRESENT}
-        await record.record_attendance(session, rec, entries, actor=None, now=clock.now())
-        await record.record_motion(
+        await service_record.record_attendance(session, rec, entries, actor=None, now=clock.now())
+        await service_record.record_motion(
             session, rec, actor=None, now=clock.now(), item_id=rec.items[0].id or 0, text="Approve the minutes",
             proposer_id=setup.id("Tom Price"), seconder_id=setup.id("Aisha Begum"), tally=Tally(4, 0, 0),
         )  # fmt: skip
@@ -101,5 +101,5 @@ async def publish_minutes(db: Database, clock: FrozenClock, setup: PanelSetup) -
     async with db.transaction() as session:
         first = await session.get(PanelMeeting, setup.meeting.id)
         assert first is not None
-        await minutes.publish_minutes(session, first, actor=None, now=clock.now())
+        await service_minutes.publish_minutes(session, first, actor=None, now=clock.now())
     return later

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
-from civic.panels import service, subscriptions
+from civic.panels import service, service_subscriptions
 from civic.panels.models import Panel, PanelMeeting, PanelSubscription
 from tests.panels.conftest import PanelSetup
 
@@ -28,7 +28,7 @@ async def test_racing_subscriptions_store_one_row_per_address(
             async with db.transaction() as session:
                 panel = await session.get(Panel, setup.panel.id)
                 assert panel is not None
-                await subscriptions.request_subscription(
+                await service_subscriptions.request_subscription(
                     session, panel, f"resident{number % ADDRESSES}@example.org",
                     settings=app.state.settings, mail=app.state.mail, now=clock.now(),
                 )  # fmt: skip

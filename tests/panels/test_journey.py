@@ -287,11 +287,11 @@ async def test_sam_hears_when_a_meeting_whose_agenda_he_had_is_cancelled(
     smtp: SmtpServer,
     clock: FrozenClock,
 ) -> None:
-    from civic.panels import membership, service
+    from civic.panels import service, service_membership
     from civic.panels.models import AreaKind, SubscriptionStatus
 
     async with mail_app.state.db.transaction() as session:
-        panel = await membership.create_panel(
+        panel = await service_membership.create_panel(
             session, actor=None, now=clock.now(), name="Youth Panel", area_kind=AreaKind.COUNCIL, area_name="All",
             purpose="Young people decide.", meeting_frequency="Monthly", quorum_rule="2",
         )  # fmt: skip

@@ -12,10 +12,10 @@ from starlette.exceptions import HTTPException
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
-from civic.panels import agenda, minutes, record, rescheduling, service
+from civic.panels import service, service_agenda, service_minutes, service_record, service_rescheduling
 from civic.panels.models import PanelMeeting
 from civic.panels.procedure import AttendanceStatus, ProcedureError, Tally
-from civic.panels.rescheduling import NewArrangements
+from civic.panels.service_rescheduling import NewArrangements
 from tests.panels import steps
 from tests.panels.conftest import PanelSetup
 
@@ -41,7 +41,9 @@ async def test_a_scheduled_meeting_moves_without_a_notice_check_and_keeps_its_hi
     async with db.transaction() as session:
         meeting = await _meeting(session, setup)
         soon = NewArrangements(clock.now() + timedelta(days=2), "Community Hub", "", "The library is closed")
-        change = await rescheduling.reschedule_meeting(session, meeting, soon, actor=None, now=clock.now())
+        change = await service_rescheduling.reschedule_meeting(
+            session, meeting, soon, actor=None, now=clock.now()
+        )
         assert (meeting.starts_at, meeting.place, meeting.notice_clear_days) == (
             soon.starts_at,
             "Community Hub",
@@ -49,7 +51,7 @@ async def test_a_scheduled_meeting_moves_without_a_notice_check_and_keeps_its_hi
         )
         assert change.moved and not change.agenda_published and change.old_starts_at == old
         assert change.old_place == "Fernbridge Library" and change.reason == "The library is closed"
-        assert [c.id for c in await rescheduling.changes_of(session, meeting)] == [change.id]
+        assert [c.id for c in await service_rescheduling.changes_of(session, meeting)] == [change.id]
     (entry,) = await _audit(db, "panels.reschedule_meeting")
     assert entry.public and "moved from 2 December 2026 at 10am" in entry.reason
     assert "place changed from Fernbridge Library to Community Hub: The library is closed" in entry.reason
@@ -63,7 +65,7 @@ async def test_a_published_meeting_moved_at_short_notice_needs_a_reason_of_urgen
         meeting = await _meeting(session, setup)
         wednesday = clock.now() + timedelta(days=3)  # two clear days: Monday and Tuesday
         with pytest.raises(ProcedureError, match="2 clear days") as short:
-            await rescheduling.reschedule_meeting(
+            await service_rescheduling.reschedule_meeting(
                 session,
                 meeting,
                 NewArrangements(wednesday, meeting.place, "", "Clash"),
@@ -74,18 +76,21 @@ async def test_a_published_meeting_moved_at_short_notice_needs_a_reason_of_urgen
         urgent = NewArrangements(
             wednesday, meeting.place, "", "Clash with the election count", "Funding deadline"
         )
-        change = await rescheduling.reschedule_meeting(session, meeting, urgent, actor=None, now=clock.now())
+        change = await service_rescheduling.reschedule_meeting(
+            session, meeting, urgent, actor=None, now=clock.now()
+        )
         assert (change.notice_clear_days, change.urgency_reason) == (2, "Funding deadline")
         assert (meeting.notice_clear_days, meeting.urgency_reason) == (2, "Funding deadline")
         later = NewArrangements(
             clock.now() + timedelta(days=21), meeting.place, "", "Back to the usual week", "x"
         )
-        await rescheduling.reschedule_meeting(session, meeting, later, actor=None, now=clock.now())
+        await service_rescheduling.reschedule_meeting(session, meeting, later, actor=None, now=clock.now())
         assert (
             meeting.urgency_reason == "" and meeting.notice_clear_days == 15
         )  # three full weeks: no urgency
         assert [
-            len(c) for c in (await rescheduling.changes_by_meeting(session, [meeting.id or 0])).values()
+            len(c)
+            for c in (await service_rescheduling.changes_by_meeting(session, [meeting.id or 0])).values()
         ] == [2]
 
 
@@ -99,9 +104,11 @@ async def test_a_new_place_or_link_alone_keeps_the_notice_already_given(
         online = NewArrangements(
             meeting.starts_at, meeting.place, "https://meet.example/panel", "Also online"
         )
-        change = await rescheduling.reschedule_meeting(session, meeting, online, actor=None, now=clock.now())
+        change = await service_rescheduling.reschedule_meeting(
+            session, meeting, online, actor=None, now=clock.now()
+        )
         assert not change.moved and change.notice_clear_days is None and meeting.notice_clear_days == 7
-        assert "online link changed: Also online" in rescheduling.describe(change)
+        assert "online link changed: Also online" in service_rescheduling.describe(change)
 
 
 async def test_moves_that_change_nothing_go_back_in_time_or_give_no_reason_are_refused(
@@ -118,9 +125,11 @@ async def test_moves_that_change_nothing_go_back_in_time_or_give_no_reason_are_r
             (silent, "Give the reason", "reason"),
         ):
             with pytest.raises(ProcedureError, match=message) as refused:
-                await rescheduling.reschedule_meeting(session, meeting, new, actor=None, now=clock.now())
+                await service_rescheduling.reschedule_meeting(
+                    session, meeting, new, actor=None, now=clock.now()
+                )
             assert refused.value.field == field
-        assert await rescheduling.changes_of(session, meeting) == []
+        assert await service_rescheduling.changes_of(session, meeting) == []
 
 
 async def test_held_and_cancelled_meetings_cannot_move(
@@ -131,7 +140,7 @@ async def test_held_and_cancelled_meetings_cannot_move(
         meeting = await _meeting(session, setup)
         new = NewArrangements(clock.now() + timedelta(days=7), "Hall", "", "Too late")
         with pytest.raises(HTTPException) as refused:
-            await rescheduling.reschedule_meeting(session, meeting, new, actor=None, now=clock.now())
+            await service_rescheduling.reschedule_meeting(session, meeting, new, actor=None, now=clock.now())
         assert refused.value.status_code == 409
         other = await service.schedule_meeting(
             session,
@@ -143,7 +152,7 @@ async def test_held_and_cancelled_meetings_cannot_move(
         )
         await service.cancel_meeting(session, other, actor=None, now=clock.now(), reason="No business")
         with pytest.raises(HTTPException):
-            await rescheduling.reschedule_meeting(session, other, new, actor=None, now=clock.now())
+            await service_rescheduling.reschedule_meeting(session, other, new, actor=None, now=clock.now())
 
 
 async def test_an_item_added_after_publication_needs_and_shows_its_reason_of_urgency(
@@ -185,16 +194,18 @@ async def test_a_published_item_is_withdrawn_not_removed_and_takes_no_business(
             await service.remove_item(session, meeting, skate.id or 0, actor=None, now=clock.now())
         assert refused.value.status_code == 409 and "Withdraw the item instead" in str(refused.value.detail)
         with pytest.raises(ProcedureError, match="Give the reason"):
-            await agenda.withdraw_item(
+            await service_agenda.withdraw_item(
                 session, meeting, skate.id or 0, actor=None, now=clock.now(), reason=""
             )
         with pytest.raises(ProcedureError, match="not on this agenda"):
-            await agenda.withdraw_item(session, meeting, 9999, actor=None, now=clock.now(), reason="x")
-        await agenda.withdraw_item(
+            await service_agenda.withdraw_item(
+                session, meeting, 9999, actor=None, now=clock.now(), reason="x"
+            )
+        await service_agenda.withdraw_item(
             session, meeting, skate.id or 0, actor=None, now=clock.now(), reason="The report is not ready"
         )
         with pytest.raises(HTTPException) as twice:
-            await agenda.withdraw_item(
+            await service_agenda.withdraw_item(
                 session, meeting, skate.id or 0, actor=None, now=clock.now(), reason="x"
             )
         assert twice.value.status_code == 409
@@ -208,19 +219,19 @@ async def test_a_published_item_is_withdrawn_not_removed_and_takes_no_business(
     async with db.transaction() as session:
         meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
         await service.hold_meeting(session, meeting, actor=None, now=clock.now())
-        rec = await record.load(session, meeting, panel)
+        rec = await service_record.load(session, meeting, panel)
         entries = {setup.id(n): (AttendanceStatus.PRESENT, "") for n in steps.PRESENT}
-        await record.record_attendance(session, rec, entries, actor=None, now=clock.now())
+        await service_record.record_attendance(session, rec, entries, actor=None, now=clock.now())
         with pytest.raises(ProcedureError, match="withdrawn"):
-            await record.record_motion(
+            await service_record.record_motion(
                 session, rec, actor=None, now=clock.now(), item_id=skate.id or 0, text="Build it",
                 proposer_id=setup.id("Joan Okafor"), seconder_id=None, tally=Tally(3, 0, 0),
             )  # fmt: skip
         with pytest.raises(HTTPException):
-            await agenda.withdraw_item(
+            await service_agenda.withdraw_item(
                 session, meeting, fund.id or 0, actor=None, now=clock.now(), reason="x"
             )
-        draft = await minutes.draft_minutes(session, rec, actor=None, now=clock.now())
+        draft = await service_minutes.draft_minutes(session, rec, actor=None, now=clock.now())
     assert "2. Skate park\nWithdrawn: The report is not ready" in draft.body
 
 
@@ -237,7 +248,7 @@ async def test_minutes_record_why_a_late_item_was_taken(
     async with db.transaction() as session:
         meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
         await service.hold_meeting(session, meeting, actor=None, now=clock.now())
-        draft = await minutes.draft_minutes(
-            session, await record.load(session, meeting, panel), actor=None, now=clock.now()
+        draft = await service_minutes.draft_minutes(
+            session, await service_record.load(session, meeting, panel), actor=None, now=clock.now()
         )
     assert "2. Flooding\nAdded after the agenda was published: Storm" in draft.body

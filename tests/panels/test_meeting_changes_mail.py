@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from civic.core.clock import FrozenClock
 from civic.core.users import Role
-from civic.panels import membership, service, subscriptions
+from civic.panels import service, service_membership, service_subscriptions
 from civic.panels.models import (
     AgendaItem,
     AreaKind,
@@ -49,7 +49,7 @@ async def test_sam_who_had_the_agenda_hears_the_meeting_moved_and_priya_who_join
 ) -> None:
     db = mail_app.state.db
     async with db.transaction() as session:
-        panel = await membership.create_panel(
+        panel = await service_membership.create_panel(
             session, actor=None, now=clock.now(), name="Youth Panel", area_kind=AreaKind.COUNCIL, area_name="All",
             purpose="Young people decide.", meeting_frequency="Monthly", quorum_rule="2",
         )  # fmt: skip
@@ -92,7 +92,7 @@ async def test_sam_who_had_the_agenda_hears_the_meeting_moved_and_priya_who_join
     async with db.transaction() as session:  # queuing the same change again sends nothing more
         change = (await session.exec(select(MeetingChange))).one()
         meeting, panel = await service.get_meeting(session, meeting.id or 0)
-        again = await subscriptions.notify_change(
+        again = await service_subscriptions.notify_change(
             session,
             panel,
             meeting,
@@ -117,7 +117,7 @@ async def test_nobody_is_emailed_when_a_meeting_moves_before_its_agenda_is_publi
 ) -> None:
     db = mail_app.state.db
     async with db.transaction() as session:
-        panel = await membership.create_panel(
+        panel = await service_membership.create_panel(
             session, actor=None, now=clock.now(), name="Ward Forum", area_kind=AreaKind.COUNCIL, area_name="All",
             purpose="Residents decide.", meeting_frequency="Monthly", quorum_rule="2",
         )  # fmt: skip
@@ -147,7 +147,7 @@ async def agenda_sent_to_sam_then_priya_joins(
     Returns the clerk's base path for the meeting, and the meeting; the clerk is signed in."""
     db = mail_app.state.db
     async with db.transaction() as session:
-        panel = await membership.create_panel(
+        panel = await service_membership.create_panel(
             session, actor=None, now=clock.now(), name="Ward Forum", area_kind=AreaKind.COUNCIL, area_name="All",
             purpose="Residents meet.", meeting_frequency="Monthly", quorum_rule="2",
         )  # fmt: skip

@@ -12,9 +12,8 @@ from starlette.exceptions import HTTPException
 from civic.core.audit import AuditEntry, verify_chain
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
-from civic.panels import minutes, record, service
+from civic.panels import service, service_minutes, service_record
 from civic.panels.links import MINUTES_KIND
-from civic.panels.minutes import ImmutableMinutes
 from civic.panels.models import MinutesVersion, PanelMeeting
 from civic.panels.procedure import (
     AttendanceStatus,
@@ -24,23 +23,24 @@ from civic.panels.procedure import (
     ProcedureError,
     Tally,
 )
+from civic.panels.service_minutes import ImmutableMinutes
 from tests.panels import steps
 from tests.panels.conftest import PanelSetup
 
 P = AttendanceStatus.PRESENT
 
 
-async def load(db: Database, setup: PanelSetup) -> record.MeetingRecord:
+async def load(db: Database, setup: PanelSetup) -> service_record.MeetingRecord:
     async with db.reading() as session:
         meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
-        return await record.load(session, meeting, panel)
+        return await service_record.load(session, meeting, panel)
 
 
 async def attend(db: Database, clock: FrozenClock, setup: PanelSetup, names: list[str]) -> None:
     async with db.transaction() as session:
         meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
-        rec = await record.load(session, meeting, panel)
-        await record.record_attendance(
+        rec = await service_record.load(session, meeting, panel)
+        await service_record.record_attendance(
             session, rec, {setup.id(n): (P, "") for n in names}, actor=None, now=clock.now()
         )
 
@@ -98,7 +98,7 @@ async def test_inquorate_meeting_cannot_decide(db: Database, clock: FrozenClock,
     item = rec.items[0].id or 0
     async with db.transaction() as session:
         with pytest.raises(HTTPException) as refused:
-            await record.record_motion(
+            await service_record.record_motion(
                 session,
                 rec,
                 actor=None,
@@ -111,7 +111,7 @@ async def test_inquorate_meeting_cannot_decide(db: Database, clock: FrozenClock,
             )
         assert refused.value.status_code == 409
         with pytest.raises(HTTPException):
-            await record.record_decision(
+            await service_record.record_decision(
                 session,
                 rec,
                 actor=None,
@@ -132,7 +132,7 @@ async def test_declared_and_withdrawn_member_cannot_be_recorded_voting(
     rec = await load(db, setup)
     item = rec.items[0].id or 0
     async with db.transaction() as session:
-        await record.declare_interest(
+        await service_record.declare_interest(
             session,
             rec,
             actor=None,
@@ -144,7 +144,7 @@ async def test_declared_and_withdrawn_member_cannot_be_recorded_voting(
         )
         votes = {setup.id("Joan Okafor"): Choice.FOR, setup.id("Tom Price"): Choice.FOR}
         with pytest.raises(ProcedureError, match="withdrew"):
-            await record.record_motion(
+            await service_record.record_motion(
                 session,
                 rec,
                 actor=None,
@@ -157,7 +157,7 @@ async def test_declared_and_withdrawn_member_cannot_be_recorded_voting(
                 recorded=votes,
             )
         with pytest.raises(ProcedureError, match="More votes"):  # 3 eligible now, not 4
-            await record.record_motion(
+            await service_record.record_motion(
                 session,
                 rec,
                 actor=None,
@@ -185,7 +185,7 @@ async def test_a_tie_goes_the_way_of_the_chairs_casting_vote_in_the_record_and_t
         setup.id("Aisha Begum"): Choice.AGAINST,
     }
     async with db.transaction() as session:
-        motion = await record.record_motion(
+        motion = await service_record.record_motion(
             session, rec, actor=None, now=clock.now(), item_id=item, text="Fund the youth club",
             proposer_id=setup.id("Joan Okafor"), seconder_id=setup.id("Ravi Menon"),
             tally=Tally(2, 2, 0, casting), recorded=votes,
@@ -201,7 +201,7 @@ async def test_a_tie_goes_the_way_of_the_chairs_casting_vote_in_the_record_and_t
         ).one()
     assert entry.reason == f"{outcome}: 2 for, 2 against, 0 abstained; chair's casting vote {casting.value}"
     async with db.transaction() as session:
-        decide = record.record_decision(
+        decide = service_record.record_decision(
             session, rec, actor=None, now=clock.now(), item_id=item, motion_id=motion.id,
             text="Grant £2,000 to the youth club", reasons="Most-requested service",
             alternatives="Split the fund",
@@ -214,7 +214,9 @@ async def test_a_tie_goes_the_way_of_the_chairs_casting_vote_in_the_record_and_t
             decision = await decide
             assert rec.actions[decision.id or 0][0].status.value == "open"
     async with db.transaction() as session:
-        version = await minutes.draft_minutes(session, await load(db, setup), actor=None, now=clock.now())
+        version = await service_minutes.draft_minutes(
+            session, await load(db, setup), actor=None, now=clock.now()
+        )
     lines = version.body.splitlines()
     assert "Motion: Fund the youth club" in lines
     assert (
@@ -237,14 +239,14 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
     await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
     async with db.transaction() as session:
         meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
-        rec = await record.load(session, meeting, panel)
-        version = await minutes.draft_minutes(session, rec, actor=None, now=clock.now())
+        rec = await service_record.load(session, meeting, panel)
+        version = await service_minutes.draft_minutes(session, rec, actor=None, now=clock.now())
         assert "Present: Joan Okafor" in version.body
-        await minutes.edit_draft(
+        await service_minutes.edit_draft(
             session, meeting, version.body + "Meeting closed at 8pm.", actor=None, now=clock.now()
         )
         with pytest.raises(HTTPException) as refused:
-            await minutes.publish_minutes(session, meeting, actor=None, now=clock.now())
+            await service_minutes.publish_minutes(session, meeting, actor=None, now=clock.now())
         assert refused.value.status_code == 409
         later = await service.schedule_meeting(
             session,
@@ -276,15 +278,15 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
     async with db.transaction() as session:
         later_meeting, panel = await service.get_meeting(session, later.id or 0)
         await service.hold_meeting(session, later_meeting, actor=None, now=clock.now())
-        rec2 = await record.load(session, later_meeting, panel)
-        await record.record_attendance(
+        rec2 = await service_record.load(session, later_meeting, panel)
+        await service_record.record_attendance(
             session,
             rec2,
             {setup.id(n): (P, "") for n in ["Joan Okafor", "Tom Price", "Dev Sharma"]},
             actor=None,
             now=clock.now(),
         )
-        await record.record_motion(
+        await service_record.record_motion(
             session,
             rec2,
             actor=None,
@@ -298,8 +300,8 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
         first = await session.get(PanelMeeting, setup.meeting.id)
         assert first is not None and first.state == MeetingState.MINUTES_APPROVED
         with pytest.raises(HTTPException):  # approved minutes are fixed
-            await minutes.edit_draft(session, first, "changed", actor=None, now=clock.now())
-        published = await minutes.publish_minutes(session, first, actor=None, now=clock.now())
+            await service_minutes.edit_draft(session, first, "changed", actor=None, now=clock.now())
+        published = await service_minutes.publish_minutes(session, first, actor=None, now=clock.now())
         assert published.number == 1 and "closed at 8pm" in published.body
     async with db.transaction() as session:
         stored = (
@@ -312,7 +314,7 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
     async with db.transaction() as session:
         first = await session.get(PanelMeeting, setup.meeting.id)
         assert first is not None
-        correction = await minutes.publish_correction(
+        correction = await service_minutes.publish_correction(
             session,
             first,
             published.body.replace("8pm", "8.15pm"),
@@ -321,7 +323,7 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
             now=clock.now(),
         )
         assert correction.number == 2
-        versions = await minutes.versions_of(session, first)
+        versions = await service_minutes.versions_of(session, first)
         assert [v.number for v in versions] == [1, 2] and "8pm" in versions[0].body
 
 
@@ -329,14 +331,14 @@ async def test_unconfirmed_subscriptions_are_purged_after_a_week(
     app: object, db: Database, clock: FrozenClock, setup: PanelSetup
 ) -> None:
     from civic.core.jobs import JobContext
-    from civic.panels import subscriptions
+    from civic.panels import service_subscriptions
     from civic.panels.jobs import purge_subscriptions
     from civic.panels.models import PanelSubscription
 
     state = app.state  # type: ignore[attr-defined]
     async with db.transaction() as session:
         for address in ("a@example.org", "b@example.org"):
-            await subscriptions.request_subscription(
+            await service_subscriptions.request_subscription(
                 session, setup.panel, address, settings=state.settings, mail=state.mail, now=clock.now()
             )
         first = (await session.exec(select(PanelSubscription))).first()
@@ -375,11 +377,11 @@ async def test_vice_chair_presides_when_the_chair_is_absent_and_proposers_must_a
     item = rec.items[0].id or 0
     async with db.transaction() as session:
         with pytest.raises(ProcedureError, match="attending the meeting"):
-            await record.record_motion(
+            await service_record.record_motion(
                 session, rec, actor=None, now=clock.now(), item_id=item, text="x",
                 proposer_id=setup.id("Joan Okafor"), seconder_id=setup.id("Tom Price"), tally=Tally(2, 0, 0),
             )  # fmt: skip
-        motion = await record.record_motion(
+        motion = await service_record.record_motion(
             session, rec, actor=None, now=clock.now(), item_id=item, text="Fund it",
             proposer_id=setup.id("Tom Price"), seconder_id=setup.id("Dev Sharma"), tally=Tally(2, 2, 0, Choice.AGAINST),
         )  # fmt: skip
@@ -394,7 +396,7 @@ async def test_nobody_presiding_means_no_casting_vote(
     rec = await load(db, setup)
     async with db.transaction() as session:
         with pytest.raises(ProcedureError, match="Only the person chairing"):
-            await record.record_motion(
+            await service_record.record_motion(
                 session, rec, actor=None, now=clock.now(), item_id=rec.items[0].id or 0, text="x",
                 proposer_id=setup.id("Tom Price"), seconder_id=setup.id("Dev Sharma"), tally=Tally(1, 1, 2, Choice.FOR),
             )  # fmt: skip
@@ -436,16 +438,16 @@ async def test_a_withdrawal_cannot_be_recorded_after_the_member_voted(
     item = rec.items[0].id or 0
     votes = {setup.id("Tom Price"): Choice.FOR, setup.id("Joan Okafor"): Choice.FOR}
     async with db.transaction() as session:
-        await record.record_motion(
+        await service_record.record_motion(
             session, rec, actor=None, now=clock.now(), item_id=item, text="Fund it",
             proposer_id=setup.id("Joan Okafor"), seconder_id=setup.id("Tom Price"), tally=Tally(2, 0, 0), recorded=votes,
         )  # fmt: skip
         with pytest.raises(ProcedureError, match="withdrawal must come first"):
-            await record.declare_interest(
+            await service_record.declare_interest(
                 session, rec, actor=None, now=clock.now(), member_id=setup.id("Tom Price"), item_id=item,
                 nature="Treasurer of the club", action=DeclarationAction.LEFT_ROOM,
             )  # fmt: skip
-        await record.declare_interest(  # an interest that does not stop him taking part is recorded
+        await service_record.declare_interest(  # an interest that does not stop him taking part is recorded
             session, rec, actor=None, now=clock.now(), member_id=setup.id("Tom Price"), item_id=item,
             nature="Member of the club", action=DeclarationAction.STAYED,
         )  # fmt: skip

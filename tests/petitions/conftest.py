@@ -182,12 +182,12 @@ async def publish_answer(
     session: Any, petition: Petition, *, actor: Any, summary: str, details: str, now: datetime
 ) -> None:
     """The council's answer published through the responses service, as the shared pages do it."""
-    from civic.petitions import accountability
+    from civic.petitions import answers
     from civic.responses import service
     from civic.responses.models import BodyKind
 
-    await service.ensure_body(session, accountability.COUNCIL_BODY, "Fernbridge", BodyKind.DEPARTMENT)
-    target = await accountability.load(session, str(petition.id))
+    await service.ensure_body(session, answers.COUNCIL_BODY, "Fernbridge", BodyKind.DEPARTMENT)
+    target = await answers.load(session, str(petition.id))
     assert target is not None
     response = await service.start_response(session, target, actor=actor, now=now)
     await service.save_draft(
@@ -199,7 +199,7 @@ async def publish_answer(
 @pytest.fixture
 async def council_body(db: Database) -> None:
     """The body that answers petitions. Migrations create it; PostgreSQL tests start from emptied tables."""
-    from civic.petitions.accountability import COUNCIL_BODY
+    from civic.petitions.answers import COUNCIL_BODY
     from civic.responses.models import BodyKind
     from civic.responses.service import ensure_body
 

@@ -18,16 +18,16 @@ from sqlmodel import col, select
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.outbox import OutboxMessage
-from civic.petitions import batching, views
-from civic.petitions.batching import GroupCommit, SignRequest, sign_many
+from civic.petitions import service_batching, web_common
 from civic.petitions.models import Petition, Signature, SignatureState
 from civic.petitions.policy import policy_of
-from civic.petitions.signing import Confirmation, confirm_many
+from civic.petitions.service_batching import GroupCommit, SignRequest, sign_many
+from civic.petitions.service_signing import Confirmation, confirm_many
 from tests.petitions.conftest import PetitionMaker, client_for, sign_form, stored_signatures
 from tests.support.web import WebClient
 
 SIGNERS = 300
-POISONED = 150  # in the first batch (batching.MAX_BATCH is 200)
+POISONED = 150  # in the first batch (service_batching.MAX_BATCH is 200)
 TOO_BIG = 2**70  # no database integer holds it
 
 
@@ -86,7 +86,7 @@ async def test_a_poisoned_signature_fails_alone_and_the_rest_of_its_batch_is_sto
 
     failed = [n for n, r in enumerate(results) if isinstance(r, BaseException)]
     assert failed == [POISONED]
-    assert isinstance(results[POISONED], batching.ItemRefused)
+    assert isinstance(results[POISONED], service_batching.ItemRefused)
     assert [r for n, r in enumerate(results) if n != POISONED] == [True] * (SIGNERS - 1)
     stored = await stored_signatures(db, petition.id or 0)
     assert len(stored) == SIGNERS - 1
@@ -94,9 +94,9 @@ async def test_a_poisoned_signature_fails_alone_and_the_rest_of_its_batch_is_sto
     assert await confirmation_count(db) == SIGNERS - 1
     # The poisoned item really shared a group commit with good ones, and only that batch was retried.
     first = recorder.batches[0]
-    assert len(first) == batching.MAX_BATCH and items[POISONED] in first
+    assert len(first) == service_batching.MAX_BATCH and items[POISONED] in first
     assert recorder.batches[1 : 1 + len(first)] == [[item] for item in first]
-    assert [len(b) for b in recorder.batches[1 + len(first) :]] == [SIGNERS - batching.MAX_BATCH]
+    assert [len(b) for b in recorder.batches[1 + len(first) :]] == [SIGNERS - service_batching.MAX_BATCH]
 
 
 async def test_a_poisoned_confirmation_fails_alone_and_the_rest_are_confirmed(
@@ -141,7 +141,7 @@ async def test_over_http_one_poisoned_signer_among_many_gets_its_own_error(
     """The defect as residents saw it: one bad name in a group commit gave a 500 to its batch-mates."""
     petition = await make_petition()
     bad = poison_name(db)
-    original_row = batching._signature_row
+    original_row = service_batching._signature_row
 
     def poisoned_row(item: SignRequest, suspect: bool, now: Any) -> dict[str, Any]:
         row = original_row(item, suspect, now)
@@ -149,9 +149,9 @@ async def test_over_http_one_poisoned_signer_among_many_gets_its_own_error(
             row["name"] = bad  # what the boundary would have refused, slipped in behind it
         return row
 
-    monkeypatch.setattr(batching, "_signature_row", poisoned_row)
-    recorder = Recorder(views.sign_many)
-    monkeypatch.setattr(views, "sign_many", recorder)
+    monkeypatch.setattr(service_batching, "_signature_row", poisoned_row)
+    recorder = Recorder(web_common.sign_many)
+    monkeypatch.setattr(web_common, "sign_many", recorder)
 
     async def sign(n: int) -> Any:
         async with client_for(app, f"198.51.100.{n % 200}") as client:

@@ -20,8 +20,8 @@ from civic.core.outbox import Mail
 from civic.core.templating import make_templates
 from civic.core.users import Role
 from civic.petitions.models import Petition, State
-from civic.petitions.shared_pages import TOKEN_STAND_IN as SHARED_STAND_IN
-from civic.petitions.sign_mail import TOKEN_STAND_IN, ConfirmationDrafts, draft_confirmation
+from civic.petitions.notify_sign import TOKEN_STAND_IN, ConfirmationDrafts, draft_confirmation
+from civic.petitions.web_shared_pages import TOKEN_STAND_IN as SHARED_STAND_IN
 from tests.conftest import PASSWORD, SECRET, StaffFactory, make_settings
 from tests.petitions.conftest import PetitionMaker, confirm_link, links_in, outbox_to, sign_form
 from tests.support.web import WebClient
@@ -145,18 +145,18 @@ def test_a_template_that_does_not_name_the_signer_once_in_the_body_is_rendered_i
 async def test_signers_arriving_together_from_one_postcode_share_one_lookup(
     app: Any, make_petition: PetitionMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from civic.petitions import sign
+    from civic.petitions import web_sign
 
     petition = await make_petition()
     lookups: list[str] = []
-    real = sign.resolve_ward
+    real = web_sign.resolve_ward
 
     async def counted(*args: Any, **kwargs: Any) -> str:
         lookups.append(args[1]["postcode"])
         await asyncio.sleep(0.01)  # still looking up while the others arrive
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(sign, "resolve_ward", counted)
+    monkeypatch.setattr(web_sign, "resolve_ward", counted)
     async with visitor(app, "203.0.113.30") as client:
         web = WebClient(client, SECRET)
         forms = [sign_form(email=f"signer{n}@example.org") for n in range(8)]

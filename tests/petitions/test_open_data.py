@@ -11,8 +11,8 @@ from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.users import Role
 from civic.petitions.models import SignatureState, State
-from civic.responses.ratings import rate
 from civic.responses.service import response_for
+from civic.responses.service_ratings import rate
 from tests.conftest import StaffFactory
 from tests.petitions.conftest import PetitionMaker, publish_answer
 from tests.support.web import WebClient

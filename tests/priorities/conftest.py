@@ -13,7 +13,7 @@ from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.outbox import OutboxMessage
 from civic.core.users import Role, StaffUser
-from civic.priorities import results, service
+from civic.priorities import service, service_results
 from civic.priorities.models import Candidate, Category, Method, PriorityRound, RoundState
 
 ISSUES = [
@@ -72,9 +72,9 @@ class Rounds:
             }[state]
             for step in path:
                 if step == RoundState.CLOSED:
-                    await results.close_round(session, item, actor=actor, now=now)
+                    await service_results.close_round(session, item, actor=actor, now=now)
                 elif step == RoundState.PUBLISHED:
-                    await results.publish_results(
+                    await service_results.publish_results(
                         session,
                         item,
                         actor=actor,

@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.priorities.models import Ballot, Contact, PendingBallot, RoundState
-from civic.priorities.voting import confirm_ballot, confirm_token, start_ballot
+from civic.priorities.service_voting import confirm_ballot, confirm_token, start_ballot
 from tests.conftest import SECRET
 from tests.priorities.conftest import Rounds
 from tests.support.web import WebClient

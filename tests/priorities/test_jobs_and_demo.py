@@ -72,7 +72,7 @@ async def test_the_demo_has_a_round_open_and_published_priorities_with_progress(
 async def test_a_closed_round_awaits_a_response_from_the_neighbourhood_police(
     rounds: Rounds, db: Database, clock: FrozenClock
 ) -> None:
-    from civic.responses.targets import all_awaiting, load_target
+    from civic.responses.queries_targets import all_awaiting, load_target
 
     draft, _ = await rounds.make(RoundState.DRAFT)
     closed, _ = await rounds.make(RoundState.CLOSED)

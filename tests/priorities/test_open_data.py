@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.users import StaffUser
-from civic.priorities import results
+from civic.priorities import service_results
 from civic.priorities.models import Ballot, Priority, PriorityStatus, RoundState
 from tests.priorities.conftest import Rounds, confirm_path, outbox
 from tests.support.web import WebClient
@@ -32,8 +32,8 @@ async def published_with_progress(
     async with db.transaction() as session:
         fresh = await session.get(type(item), item.id)
         assert fresh is not None
-        await results.close_round(session, fresh, actor=police, now=clock.now())
-        await results.publish_results(
+        await service_results.close_round(session, fresh, actor=police, now=clock.now())
+        await service_results.publish_results(
             session,
             fresh,
             actor=police,
@@ -48,7 +48,7 @@ async def published_with_progress(
     async with db.transaction() as session:
         first = await session.get(Priority, priorities[0].id)
         assert first is not None
-        await results.update_priority(
+        await service_results.update_priority(
             session,
             first,
             actor=police,
@@ -116,7 +116,7 @@ async def test_contact_details_are_deleted_after_the_retention_period(
 ) -> None:
     from civic.core.jobs import JobContext
     from civic.priorities.jobs import purge_personal_data
-    from civic.priorities.voting import count_contacts
+    from civic.priorities.service_voting import count_contacts
 
     await published_with_progress(rounds, web, db, clock, police)
     settings = app.state.settings  # type: ignore[attr-defined]

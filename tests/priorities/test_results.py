@@ -10,9 +10,9 @@ from sqlmodel import col, select
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
-from civic.priorities import results, service
+from civic.priorities import service, service_results
 from civic.priorities.models import Candidate, Method, Priority, PriorityRound, RoundState
-from civic.priorities.voting import confirm_ballot, start_ballot
+from civic.priorities.service_voting import confirm_ballot, start_ballot
 from tests.conftest import SECRET
 from tests.priorities.conftest import Rounds
 
@@ -62,7 +62,7 @@ async def test_meeting_tallies_sit_beside_online_counts_and_a_late_tally_recount
             hands={b: 2},
             now=clock.now(),
         )
-        first = await results.close_round(session, fresh, actor=None, now=clock.now())
+        first = await service_results.close_round(session, fresh, actor=None, now=clock.now())
     assert first.chosen_ids == [a]
     async with db.transaction() as session:
         fresh = await session.get(PriorityRound, item.id)
@@ -77,7 +77,7 @@ async def test_meeting_tallies_sit_beside_online_counts_and_a_late_tally_recount
             hands={b: 5},
             now=clock.now(),
         )
-        second = await results.compute_results(session, fresh)
+        second = await service_results.compute_results(session, fresh)
     assert second.chosen_ids == [b]
     stored = await candidates(db, item.id or 0)
     assert (stored[b].residents, stored[b].meeting, stored[b].total) == (0, 7, 7)
@@ -101,7 +101,7 @@ async def test_a_ranked_round_with_a_tie_at_the_cut_off(
     async with db.transaction() as session:
         fresh = await session.get(PriorityRound, item.id)
         assert fresh is not None
-        result = await results.close_round(session, fresh, actor=None, now=clock.now())
+        result = await service_results.close_round(session, fresh, actor=None, now=clock.now())
     totals = {r.candidate_id: r.total for r in result.rows}
     assert totals == {a: 3, b: 3, c: 8}
     # a and b tie for the second place on points, online and residents' votes; b is on more ballots.
@@ -112,7 +112,7 @@ async def test_a_ranked_round_with_a_tie_at_the_cut_off(
     async with db.transaction() as session:
         fresh = await session.get(PriorityRound, item.id)
         assert fresh is not None
-        made = await results.publish_results(
+        made = await service_results.publish_results(
             session,
             fresh,
             actor=None,

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
-from civic.priorities import results
+from civic.priorities import service_results
 from civic.priorities.models import Priority, PriorityRound, PriorityStatus
 from civic.responses import notify
 from tests.priorities.conftest import Rounds, outbox
@@ -29,8 +29,8 @@ async def publish(app: Any, db: Database, round_id: int, clock: FrozenClock) -> 
     async with db.transaction() as session:
         item = await session.get(PriorityRound, round_id)
         assert item is not None
-        await results.close_round(session, item, actor=None, now=clock.now())
-        await results.publish_results(
+        await service_results.close_round(session, item, actor=None, now=clock.now())
+        await service_results.publish_results(
             session, item, actor=None, chosen_ids=None, reason="", now=clock.now(),
             mail=app.state.mail, retention_days=120,
         )  # fmt: skip
@@ -42,7 +42,7 @@ async def change_status(app: Any, db: Database, priority: Priority, clock: Froze
     async with db.transaction() as session:
         fresh = await session.get(Priority, priority.id)
         assert fresh is not None
-        await results.update_priority(
+        await service_results.update_priority(
             session, fresh, actor=None, now=clock.now(), mail=app.state.mail, text="Checks started.",
             status=PriorityStatus.IN_PROGRESS, owner="Team", target="", review_on=fresh.review_on,
         )  # fmt: skip

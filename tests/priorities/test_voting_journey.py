@@ -10,7 +10,7 @@ from sqlmodel import select
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.identity import email_hash
-from civic.priorities import results
+from civic.priorities import service_results
 from civic.priorities.models import Ballot, Contact, PendingBallot, RoundState
 from tests.conftest import SECRET
 from tests.priorities.conftest import Rounds, confirm_path, outbox
@@ -70,7 +70,7 @@ async def test_a_resident_votes_for_three_issues_confirms_changes_her_mind_and_h
     async with db.transaction() as session:
         fresh = await session.get(type(item), item.id)
         assert fresh is not None
-        result = await results.close_round(session, fresh, actor=None, now=clock.now())
+        result = await service_results.close_round(session, fresh, actor=None, now=clock.now())
     by_id = {row.candidate_id: row for row in result.rows}
     assert result.resident_voters == 1
     assert by_id[issues[4].id].residents == 1 and by_id[issues[0].id].residents == 0
@@ -157,7 +157,7 @@ async def test_a_link_confirmed_after_voting_closes_is_not_counted(
     async with db.transaction() as session:
         fresh = await session.get(type(item), item.id)
         assert fresh is not None
-        await results.close_round(session, fresh, actor=None, now=clock.now())
+        await service_results.close_round(session, fresh, actor=None, now=clock.now())
     response = await web.post_form(link)
     assert response.status_code == 409
     assert await ballots(db) == []

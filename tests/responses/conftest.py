@@ -13,8 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.responses.models import BodyKind
+from civic.responses.queries_targets import KINDS, TargetInfo, TargetKind, register_kind
 from civic.responses.service import ensure_body
-from civic.responses.targets import KINDS, TargetInfo, TargetKind, register_kind
 
 
 @dataclass

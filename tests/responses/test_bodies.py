@@ -17,14 +17,14 @@ from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.users import Role, StaffUser
-from civic.panels import membership
+from civic.panels import service_membership
 from civic.panels.models import AgendaItem, AreaKind, Decision, PanelAction, PanelMeeting
 from civic.petitions.models import Petition, State
 from civic.priorities.models import PriorityRound, RoundState
 from civic.responses import service
-from civic.responses.members import may_answer_for
 from civic.responses.models import BodyKind, Response, ResponsibleBody
-from civic.responses.targets import load_target
+from civic.responses.queries_members import may_answer_for
+from civic.responses.queries_targets import load_target
 from tests.conftest import PASSWORD, StaffFactory
 from tests.support.web import WebClient
 
@@ -61,7 +61,7 @@ class Ask:
 
 
 async def _panel_decision(session: Any, at: Any) -> Decision:
-    panel = await membership.create_panel(
+    panel = await service_membership.create_panel(
         session, actor=None, now=at, name="Riverside Panel", area_kind=AreaKind.WARD, ward_code="E05900006",
         area_name="Riverside", purpose="Residents meet monthly.", meeting_frequency="Monthly", quorum_rule="3",
     )  # fmt: skip

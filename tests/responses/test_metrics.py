@@ -13,13 +13,13 @@ from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.outbox import Mail
 from civic.core.templating import make_templates
-from civic.panels import membership
+from civic.panels import service_membership
 from civic.panels.models import AgendaItem, AreaKind, Decision, PanelAction, PanelMeeting
 from civic.panels.procedure import ActionStatus, london_date
 from civic.petitions.models import Petition, State
-from civic.priorities import results
+from civic.priorities import service_results
 from civic.priorities.models import Priority, PriorityRound, PriorityStatus, RoundState
-from civic.responses.report import MetricRow, Scope, extra_metrics
+from civic.responses.queries_report import MetricRow, Scope, extra_metrics
 from tests.petitions.conftest import PetitionMaker
 from tests.priorities.conftest import Rounds
 from tests.support.web import WebClient
@@ -52,7 +52,7 @@ async def _update(
     async with db.transaction() as session:
         priority = await session.get(Priority, priority_id)
         assert priority is not None
-        await results.update_priority(
+        await service_results.update_priority(
             session, priority, actor=None, now=at, mail=Mail(make_templates().env, settings),
             text="Patrols at the times residents named.", status=status, owner=priority.owner,
             target=priority.target, review_on=at + timedelta(days=30),
@@ -61,7 +61,7 @@ async def _update(
 
 async def _priorities_of(db: Database, item: PriorityRound) -> list[int]:
     async with db.reading() as session:
-        return [p.id or 0 for p in await results.priorities_of_round(session, item.id or 0)]
+        return [p.id or 0 for p in await service_results.priorities_of_round(session, item.id or 0)]
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ async def _panel_with_actions(
 ) -> None:
     now = clock.now()
     async with db.transaction() as session:
-        panel = await membership.create_panel(
+        panel = await service_membership.create_panel(
             session, actor=None, now=now, name=name, area_name=name, purpose="Follow up promises.",
             meeting_frequency="Monthly", quorum_rule="3", **area,
         )  # fmt: skip

@@ -7,8 +7,8 @@ import pytest
 from civic.core.rules import can
 from civic.core.users import Role, StaffUser
 from civic.responses import stats
-from civic.responses.members import Owed
 from civic.responses.models import BodyKind, Response, ResponseState, ResponsibleBody
+from civic.responses.queries_members import Owed
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 

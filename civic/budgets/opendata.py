@@ -1,0 +1,150 @@
+"""Open data across every youth budget: proposals, published results and delivery (JSON and CSV),
+listed in the open data hub. Per-budget files (and the `.pb` ballots) are linked from each budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.budgets import service, service_results
+from civic.budgets.models import Feasibility, pk
+from civic.core.db import reading
+from civic.core.opendata import Dataset, csv_response, json_response, register_dataset
+
+PROPOSAL_FIELDS = (
+    ("budget", "the youth budget's short name"),
+    ("number", "the project's number within its budget"),
+    ("title", "the project's title"),
+    ("area", "the area it is in, when the budget has areas"),
+    ("cost", "its cost in whole pounds"),
+    ("feasibility", "feasible (on the ballot) or unfeasible"),
+    ("reason", "the public reason given for the decision"),
+)
+RESULT_FIELDS = (
+    ("budget", "the youth budget's short name"),
+    ("area", "the area (or the budget's title)"),
+    ("project", "the project's number"),
+    ("title", "the project's title"),
+    ("cost", "its cost in whole pounds"),
+    ("votes", "ballots that chose it, online and paper"),
+    ("funded", "whether it was funded"),
+    ("stage", "greedy, mes (equal shares), completion, not funded or excluded"),
+    ("explanation", "why it was or was not funded"),
+)
+DELIVERY_FIELDS = (
+    ("budget", "the youth budget's short name"),
+    ("project", "the project's number"),
+    ("title", "the project's title"),
+    ("owner", "who is delivering it"),
+    ("status", "planned, in_progress, done or stopped"),
+    ("percent", "progress, 0 to 100"),
+    ("latest_update", "the latest public update"),
+    ("latest_update_at", "when it was posted (UTC)"),
+)
+
+for title, description, name, fields in (
+    (
+        "Youth budget projects",
+        "Every checked project in every youth budget, with its cost and feasibility decision.",
+        "proposals",
+        PROPOSAL_FIELDS,
+    ),
+    (
+        "Youth budget results",
+        "Published results of youth budgets: votes, cost and why each project was or was not funded.",
+        "results",
+        RESULT_FIELDS,
+    ),
+    ("Youth budget delivery", "Progress on funded youth budget projects.", "delivery", DELIVERY_FIELDS),
+):
+    register_dataset(
+        Dataset(
+            title,
+            description,
+            (("JSON", f"/budgets/{name}.json"), ("CSV", f"/budgets/{name}.csv")),
+            fields,
+            "Youth budgets",
+        )
+    )
+
+
+async def _proposals(request: Request) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    async with reading(request) as session:
+        for process in await service.list_processes(session):
+            areas = {a.id: a.name for a in await service.areas_of(session, pk(process.id))}
+            for p in await service.proposals_of(session, pk(process.id)):
+                if p.feasibility != Feasibility.PENDING:
+                    rows.append(
+                        {
+                            "budget": process.slug,
+                            "number": p.number,
+                            "title": p.title,
+                            "area": areas.get(p.area_id, ""),
+                            "cost": p.cost,
+                            "feasibility": p.feasibility.value,
+                            "reason": p.reason,
+                        }
+                    )
+    return rows
+
+
+async def _results(request: Request) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    async with reading(request) as session:
+        for process in await service.list_processes(session):
+            result = await service_results.latest_result(session, pk(process.id), published=True)
+            if result is not None:
+                proposals = await service.proposals_of(session, pk(process.id))
+                rows += [
+                    {"budget": process.slug, **row} for row in service_results.result_rows(result, proposals)
+                ]
+    return rows
+
+
+async def _delivery(request: Request) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    async with reading(request) as session:
+        for process in await service.list_processes(session):
+            tracked = await service.deliveries_of(session, pk(process.id))
+            proposals = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
+            updates = await service.updates_of(session, [pk(p.id) for p in proposals])
+            for p in proposals:
+                d, latest = tracked[pk(p.id)], updates.get(pk(p.id), [])
+                rows.append(
+                    {
+                        "budget": process.slug,
+                        "project": p.number,
+                        "title": p.title,
+                        "owner": d.owner,
+                        "status": d.status.value,
+                        "percent": d.percent,
+                        "latest_update": latest[0].text if latest else "",
+                        "latest_update_at": latest[0].at.isoformat() if latest else "",
+                    }
+                )
+    return rows
+
+
+SOURCES = {
+    "proposals": (_proposals, PROPOSAL_FIELDS),
+    "results": (_results, RESULT_FIELDS),
+    "delivery": (_delivery, DELIVERY_FIELDS),
+}
+
+
+async def dataset(request: Request) -> Response:
+    name, fmt = request.path_params["name"], request.path_params["fmt"]
+    if name not in SOURCES or fmt not in {"json", "csv"}:
+        raise HTTPException(404)
+    load, fields = SOURCES[name]
+    rows = await load(request)
+    if fmt == "json":
+        return json_response(rows)
+    header = [f for f, _ in fields]
+    return csv_response(
+        header, ([row.get(f, "") for f in header] for row in rows), f"youth-budget-{name}.csv"
+    )

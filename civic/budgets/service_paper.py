@@ -1,0 +1,240 @@
+"""Paper ballots: a bundle is typed in twice by two different people; mismatches are shown sheet by
+sheet and settled by a third entry; only then are the sheets counted (as `paper` ballots)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.budgets.models import (
+    BudgetPaperBatch,
+    BudgetPaperEntry,
+    BudgetProcess,
+    BudgetProposal,
+    Channel,
+    PaperStatus,
+    pk,
+)
+from civic.budgets.service_voting import check_choices, store_ballot
+from civic.core import audit
+from civic.core.users import StaffUser
+
+
+class PaperError(ValueError):
+    """The entry cannot be accepted; the message says why."""
+
+
+def parse_lines(text: str, sheets: int) -> dict[int, list[int]]:
+    """One line per sheet, in order: project numbers separated by commas or spaces; `-` for a blank sheet."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if len(lines) != sheets:
+        raise PaperError(f"Enter exactly {sheets} lines, one for each sheet (you entered {len(lines)})")
+    return {n: _numbers(line, n) for n, line in enumerate(lines, start=1)}
+
+
+def parse_csv(text: str, sheets: int) -> dict[int, list[int]]:
+    """A CSV with a header `sheet,choices` (choices separated by spaces or semicolons)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if not reader.fieldnames or {"sheet", "choices"} - {f.strip().lower() for f in reader.fieldnames}:
+        raise PaperError("The CSV must have a header line with the columns sheet and choices")
+    result: dict[int, list[int]] = {}
+    for row in reader:
+        clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if not clean["sheet"].isdigit() or not 1 <= int(clean["sheet"]) <= sheets:
+            raise PaperError(f"Sheet {clean['sheet']!r} is not a number from 1 to {sheets}")
+        result[int(clean["sheet"])] = _numbers(clean["choices"].replace(";", " "), int(clean["sheet"]))
+    missing = [n for n in range(1, sheets + 1) if n not in result]
+    if missing:
+        raise PaperError(f"The CSV has no line for sheet {missing[0]}")
+    return result
+
+
+def _numbers(line: str, sheet: int) -> list[int]:
+    if line in {"-", ""}:
+        return []
+    parts = line.replace(",", " ").split()
+    if not all(p.isdigit() for p in parts):
+        raise PaperError(f"Sheet {sheet}: use project numbers only, like 1, 4, 7")
+    return sorted({int(p) for p in parts})
+
+
+def as_text(numbers: list[int]) -> str:
+    return ",".join(str(n) for n in sorted(numbers))
+
+
+@dataclass(frozen=True)
+class SheetState:
+    sheet: int
+    first: str | None
+    second: str | None
+    resolved: str | None
+
+    @property
+    def agreed(self) -> str | None:
+        if self.resolved is not None:
+            return self.resolved
+        if self.first is not None and self.first == self.second:
+            return self.first
+        return None
+
+    @property
+    def mismatch(self) -> bool:
+        return (
+            self.first is not None
+            and self.second is not None
+            and self.first != self.second
+            and self.resolved is None
+        )
+
+
+async def entries_of(session: AsyncSession, batch: BudgetPaperBatch) -> list[BudgetPaperEntry]:
+    rows = await session.exec(
+        select(BudgetPaperEntry)
+        .where(BudgetPaperEntry.batch_id == batch.id)
+        .order_by(col(BudgetPaperEntry.sheet))
+    )
+    return list(rows.all())
+
+
+async def sheet_states(session: AsyncSession, batch: BudgetPaperBatch) -> list[SheetState]:
+    by_pass: dict[int, dict[int, str]] = {1: {}, 2: {}, 3: {}}
+    for entry in await entries_of(session, batch):
+        by_pass[entry.pass_no][entry.sheet] = entry.choices
+    return [
+        SheetState(n, by_pass[1].get(n), by_pass[2].get(n), by_pass[3].get(n))
+        for n in range(1, batch.sheets + 1)
+    ]
+
+
+async def typists(session: AsyncSession, batch: BudgetPaperBatch) -> dict[int, int]:
+    """pass number -> the staff id who typed it."""
+    return {e.pass_no: e.entered_by for e in await entries_of(session, batch) if e.pass_no in (1, 2)}
+
+
+async def enter_pass(
+    session: AsyncSession,
+    batch: BudgetPaperBatch,
+    sheets: dict[int, list[int]],
+    *,
+    actor: StaffUser,
+    now: datetime,
+    how: str = "typed",
+) -> int:
+    """Record the next pass (1, then 2 by someone else). Returns the pass number."""
+    if batch.status != PaperStatus.ENTERING:
+        raise PaperError("This bundle has already been counted")
+    done = await typists(session, batch)
+    if 1 in done and 2 in done:
+        raise PaperError("This bundle has been entered twice already; settle any differences below")
+    if actor.id in done.values():
+        raise PaperError("The second entry must be made by a different person from the first")
+    pass_no = 1 if 1 not in done else 2
+    for sheet, numbers in sheets.items():
+        session.add(
+            BudgetPaperEntry(
+                batch_id=pk(batch.id),
+                pass_no=pass_no,
+                sheet=sheet,
+                choices=as_text(numbers),
+                entered_by=pk(actor.id),
+                entered_at=now,
+            )
+        )
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="budgets.paper_entered",
+        object_type="budget_paper_batch",
+        object_id=batch.id,
+        now=now,
+        reason=f"entry {pass_no} ({how}), {len(sheets)} sheets",
+    )
+    return pass_no
+
+
+async def resolve_sheet(
+    session: AsyncSession,
+    batch: BudgetPaperBatch,
+    sheet: int,
+    numbers: list[int],
+    *,
+    actor: StaffUser,
+    now: datetime,
+) -> None:
+    states = {s.sheet: s for s in await sheet_states(session, batch)}
+    if sheet not in states or not states[sheet].mismatch:
+        raise PaperError(f"Sheet {sheet} has no difference to settle")
+    session.add(
+        BudgetPaperEntry(
+            batch_id=pk(batch.id),
+            pass_no=3,
+            sheet=sheet,
+            choices=as_text(numbers),
+            entered_by=pk(actor.id),
+            entered_at=now,
+        )
+    )
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="budgets.paper_resolved",
+        object_type="budget_paper_batch",
+        object_id=batch.id,
+        now=now,
+        reason=f"sheet {sheet}: {states[sheet].first} / {states[sheet].second} -> {as_text(numbers)}",
+    )
+
+
+async def count_batch(
+    session: AsyncSession,
+    batch: BudgetPaperBatch,
+    process: BudgetProcess,
+    proposals: list[BudgetProposal],
+    budget: int,
+    *,
+    actor: StaffUser,
+    now: datetime,
+) -> tuple[int, int]:
+    """Turn agreed sheets into paper ballots. Returns (counted, spoilt)."""
+    states = await sheet_states(session, batch)
+    if any(s.agreed is None for s in states):
+        raise PaperError("Every sheet must be entered twice and every difference settled before counting")
+    by_number = {p.number: p for p in proposals if p.area_id == batch.area_id or not batch.area_id}
+    counted = spoilt = 0
+    for state in states:
+        numbers = [int(n) for n in (state.agreed or "").split(",") if n]
+        ids = [pk(by_number[n].id) for n in numbers if n in by_number]
+        if len(ids) != len(numbers) or check_choices(process, budget, proposals, ids).errors:
+            spoilt += 1
+            continue
+        await store_ballot(
+            session,
+            process_id=pk(process.id),
+            area_id=batch.area_id,
+            age_band=batch.age_band,
+            channel=Channel.PAPER,
+            choices=ids,
+            secret=None,
+        )
+        counted += 1
+    batch.status, batch.counted_at = PaperStatus.COUNTED, now
+    session.add(batch)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="budgets.paper_counted",
+        object_type="budget_paper_batch",
+        object_id=batch.id,
+        now=now,
+        reason=f"{counted} counted, {spoilt} spoilt",
+        public=True,
+    )
+    return counted, spoilt

@@ -1,0 +1,275 @@
+"""Counting (with `tally`), storing, publishing; turnout statistics and open-data exports."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.budgets import pabulib, service_mixing, tally
+from civic.budgets.models import (
+    AGE_BANDS,
+    BudgetArea,
+    BudgetBallot,
+    BudgetBallotChoice,
+    BudgetCode,
+    BudgetCodeBatch,
+    BudgetDelivery,
+    BudgetProcess,
+    BudgetProposal,
+    BudgetResult,
+    Channel,
+    DeliveryStatus,
+    pk,
+)
+from civic.budgets.service import areas_of, overrides_of, proposals_of
+from civic.core import audit
+from civic.core.users import StaffUser
+
+SUPPRESS_BELOW = 5
+
+
+async def ballots_by_area(session: AsyncSession, process_id: int) -> dict[int | None, list[list[int]]]:
+    """area id -> each ballot's chosen proposal ids (ballots in random-id order)."""
+    rows = await session.exec(
+        select(BudgetBallot.id, BudgetBallot.area_id, BudgetBallotChoice.proposal_id)
+        .join(BudgetBallotChoice, col(BudgetBallotChoice.ballot_id) == BudgetBallot.id, isouter=True)
+        .where(BudgetBallot.process_id == process_id)
+        .order_by(col(BudgetBallot.id))
+    )
+    ballots: dict[str, tuple[int | None, list[int]]] = {}
+    for ballot_id, area_id, proposal_id in rows.all():
+        entry = ballots.setdefault(ballot_id, (area_id, []))
+        if proposal_id is not None:
+            entry[1].append(proposal_id)
+    grouped: dict[int | None, list[list[int]]] = {}
+    for area_id, choices in ballots.values():
+        grouped.setdefault(area_id, []).append(choices)
+    return grouped
+
+
+def _scopes(process: BudgetProcess, areas: list[BudgetArea]) -> list[tuple[int | None, str, int]]:
+    if not areas:
+        return [(None, process.title, process.total)]
+    return [(a.id, a.name, a.budget) for a in areas]
+
+
+async def compute(
+    session: AsyncSession, process: BudgetProcess, *, actor: StaffUser | None, now: datetime
+) -> BudgetResult:
+    """Count every area with the process's rule and store the outcome as a new, unpublished result."""
+    if service_mixing.ready_to_mix(process, now):  # in case the scheduled job has not run since the close
+        await service_mixing.mix_ballots(session, pk(process.id))
+    areas = await areas_of(session, pk(process.id))
+    proposals = await proposals_of(session, pk(process.id), feasible_only=True)
+    excluded_ids = {o.proposal_id: o.reason for o in await overrides_of(session, pk(process.id))}
+    ballots = await ballots_by_area(session, pk(process.id))
+    scopes = []
+    for area_id, name, budget in _scopes(process, areas):
+        mine = [p for p in proposals if not areas or p.area_id == area_id]
+        number = {pk(p.id): str(p.number) for p in mine}
+        outcome = tally.tally(
+            [tally.Project(str(p.number), p.cost) for p in mine],
+            budget,
+            [[number[c] for c in b if c in number] for b in ballots.get(area_id, [])],
+            rule=process.rule.value,
+            excluded={number[pid]: reason for pid, reason in excluded_ids.items() if pid in number},
+        )
+        scopes.append({"area_id": area_id, "name": name, **outcome.as_json()})
+    result = BudgetResult(
+        process_id=pk(process.id),
+        rule=process.rule,
+        outcome_json=json.dumps({"areas": scopes, "tie_break": tally.TIE_BREAK_TEXT}),
+        computed_at=now,
+        computed_by=None if actor is None else actor.id,
+    )
+    session.add(result)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="budgets.result_computed",
+        object_type="budget_result",
+        object_id=result.id,
+        now=now,
+        reason=f"{process.title}: {process.rule.label}",
+    )
+    return result
+
+
+async def latest_result(session: AsyncSession, process_id: int, *, published: bool) -> BudgetResult | None:
+    query = select(BudgetResult).where(BudgetResult.process_id == process_id)
+    if published:
+        query = query.where(col(BudgetResult.published_at).is_not(None))
+    return (await session.exec(query.order_by(col(BudgetResult.id).desc()).limit(1))).first()
+
+
+def funded_numbers(result: BudgetResult) -> set[int]:
+    data = json.loads(result.outcome_json)
+    return {int(pid) for area in data["areas"] for pid in area["selected"]}
+
+
+def area_summaries(result: BudgetResult) -> list[dict[str, Any]]:
+    """Per area: its budget, what was spent and the projects in the order they were funded (the
+    selection `civic budgets tally` prints for the area's `.pb` file)."""
+    return [
+        {
+            "area": a["name"],
+            "budget": a["budget"],
+            "spent": a["spent"],
+            "selected": [int(i) for i in a["selected"]],
+        }
+        for a in json.loads(result.outcome_json)["areas"]
+    ]
+
+
+def excluded_numbers(result: BudgetResult) -> set[int]:
+    """Projects this count left out because of an override."""
+    data = json.loads(result.outcome_json)
+    return {int(p["id"]) for area in data["areas"] for p in area["projects"] if p["stage"] == "excluded"}
+
+
+async def publish(
+    session: AsyncSession, result: BudgetResult, process: BudgetProcess, *, actor: StaffUser, now: datetime
+) -> list[BudgetProposal]:
+    """Publish a stored result and start delivery tracking for its funded projects."""
+    result.published_at = now
+    session.add(result)
+    funded = [p for p in await proposals_of(session, pk(process.id)) if p.number in funded_numbers(result)]
+    for proposal in funded:
+        if await session.get(BudgetDelivery, proposal.id) is None:
+            session.add(
+                BudgetDelivery(
+                    proposal_id=pk(proposal.id), process_id=pk(process.id), status=DeliveryStatus.PLANNED
+                )
+            )
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="budgets.results_published",
+        object_type="budget_result",
+        object_id=result.id,
+        now=now,
+        reason=f"{process.title}: {len(funded)} projects funded",
+        public=True,
+    )
+    return funded
+
+
+@dataclass(frozen=True)
+class Turnout:
+    ballots: int  # for staff; the public see `total`
+    rows: list[tuple[str, str, str]]  # (dimension, label, count or "fewer than 5" or "not shown")
+    codes_issued: int  # voting codes handed out (not cancelled before use)
+    codes_used: int  # as many as online ballots, so public only when that count is
+
+    @property
+    def total(self) -> str:
+        return shown_count(self.ballots)
+
+    @property
+    def codes_used_percent(self) -> int | None:
+        online = next(count for dimension, label, count in self.rows if label == "Online")
+        if not self.codes_issued or not online.replace(",", "").isdigit():
+            return None
+        return round(100 * self.codes_used / self.codes_issued)
+
+
+def shown_count(count: int) -> str:
+    return "fewer than 5" if 0 < count < SUPPRESS_BELOW else f"{count:,}"
+
+
+def suppress(counts: list[int]) -> list[str]:
+    """One breakdown of the ballots, as published. Its counts add up to the total, so hiding a single
+    small count would not hide it: subtracting the others from the total gives it back. When exactly one
+    count is under 5, the next smallest non-zero count is hidden too."""
+    small = [i for i, c in enumerate(counts) if 0 < c < SUPPRESS_BELOW]
+    also: set[int] = set()
+    if len(small) == 1:
+        others = sorted((c, i) for i, c in enumerate(counts) if c > 0 and i != small[0])
+        also = {others[0][1]} if others else set()
+    return ["not shown" if i in also else shown_count(c) for i, c in enumerate(counts)]
+
+
+def _breakdown(dimension: str, labelled: list[tuple[str, int]]) -> list[tuple[str, str, str]]:
+    shown = suppress([count for _, count in labelled])
+    return [(dimension, label, text) for (label, _), text in zip(labelled, shown, strict=True)]
+
+
+async def turnout(session: AsyncSession, process: BudgetProcess) -> Turnout:
+    rows = (await session.exec(select(BudgetBallot).where(BudgetBallot.process_id == process.id))).all()
+    areas = {a.id: a.name for a in await areas_of(session, pk(process.id))}
+    channels = Counter(b.channel for b in rows)
+    table = _breakdown("Channel", [(c.value.capitalize(), channels[c]) for c in Channel])
+    if areas:
+        by_area = Counter(b.area_id for b in rows)
+        table += _breakdown("Area", [(name, by_area[area_id]) for area_id, name in areas.items()])
+    bands = Counter(b.age_band if b.age_band in AGE_BANDS else "" for b in rows)
+    ages = _breakdown("Age", [*((band, bands[band]) for band in AGE_BANDS), ("Not recorded", bands[""])])
+    table += ages if bands[""] else ages[:-1]
+    issued, used = await _code_counts(session, pk(process.id))
+    return Turnout(len(rows), table, issued, used)
+
+
+async def _code_counts(session: AsyncSession, process_id: int) -> tuple[int, int]:
+    """Codes handed out (cancelled ones only if they were used first) and codes used."""
+    flags = (
+        await session.exec(
+            select(BudgetCode.used, BudgetCode.voided)
+            .join(BudgetCodeBatch, col(BudgetCodeBatch.id) == BudgetCode.batch_id)
+            .where(BudgetCodeBatch.process_id == process_id)
+        )
+    ).all()
+    return sum(1 for used, voided in flags if used or not voided), sum(1 for used, _ in flags if used)
+
+
+def result_rows(result: BudgetResult, proposals: list[BudgetProposal]) -> list[dict[str, Any]]:
+    """Flat rows for the results table, CSV and JSON: one per project per area."""
+    titles = {str(p.number): p.title for p in proposals}
+    rows = []
+    for area in json.loads(result.outcome_json)["areas"]:
+        for p in area["projects"]:
+            rows.append(
+                {
+                    "area": area["name"],
+                    "project": int(p["id"]),
+                    "title": titles.get(p["id"], ""),
+                    **{k: p[k] for k in ("cost", "votes", "funded", "stage", "explanation")},
+                }
+            )
+    return rows
+
+
+async def export_pabulib(session: AsyncSession, process: BudgetProcess, area_id: int | None = None) -> str:
+    """The process's ballots as `.pb`: project numbers, costs and choices only; voters numbered 1..n in
+    random-id order; no codes, receipts, ages or channels."""
+    areas = await areas_of(session, pk(process.id))
+    scope = next((s for s in _scopes(process, areas) if s[0] == area_id), _scopes(process, areas)[0])
+    proposals = [
+        p
+        for p in await proposals_of(session, pk(process.id), feasible_only=True)
+        if not areas or p.area_id == scope[0]
+    ]
+    number = {p.id: str(p.number) for p in proposals}
+    ballots = [
+        {number[c]: 1 for c in b if c in number}
+        for b in (await ballots_by_area(session, pk(process.id))).get(scope[0], [])
+    ]
+    meta = {
+        "description": f"{process.title}: {scope[1]}",
+        "country": "United Kingdom",
+        "unit": process.title,
+        "instance": process.slug,
+        "budget": scope[2],
+        "vote_type": "approval",
+        "rule": "equalshares" if process.rule.value == "mes" else "greedy",
+        "licence": "Open Government Licence v3.0",
+    }
+    projects = [pabulib.PbProject(str(p.number), p.cost, p.title) for p in proposals]
+    return pabulib.write(meta, projects, ballots)

@@ -1,0 +1,273 @@
+"""Public pages: processes, ideas, proposals, results, delivery and their open-data forms."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from civic.budgets import forms, service, service_results
+from civic.budgets.models import AGE_BANDS, BudgetProcess, Feasibility, IdeaStatus, pk
+from civic.budgets.tally import TIE_BREAK_TEXT
+from civic.core.auth import current_user
+from civic.core.clock import now
+from civic.core.db import reading, transaction
+from civic.core.forms import error_list, read_form
+from civic.core.paths import parse_id
+from civic.core.ratelimit import rate_limited
+from civic.core.rules import require
+from civic.core.templating import render_page
+
+LICENCE = "Open Government Licence v3.0"
+OPEN_DATA_HEADERS = {"Cache-Control": "public, max-age=300", "X-Licence": LICENCE}
+
+
+async def load_process(session: AsyncSession, request: Request) -> BudgetProcess:
+    process = await service.get_process(session, request.path_params["slug"])
+    if process is None:
+        raise HTTPException(404)
+    return process
+
+
+async def index(request: Request) -> Response:
+    async with reading(request) as session:
+        processes = await service.list_processes(session)
+    return render_page(request, "budgets/index.html", {"processes": processes, "at": now(request)})
+
+
+async def process_page(request: Request) -> Response:
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        areas = await service.areas_of(session, pk(process.id))
+        proposals = await service.proposals_of(session, pk(process.id))
+        published = await service_results.latest_result(session, pk(process.id), published=True)
+    context = {
+        "process": process,
+        "areas": areas,
+        "proposals": proposals,
+        "phase": process.phase(now(request)),
+        "published": published,
+    }
+    return render_page(request, "budgets/process.html", context)
+
+
+async def ideas(request: Request) -> Response:
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        shown = await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PUBLISHED,))
+    return render_page(request, "budgets/ideas.html", {"process": process, "ideas": shown})
+
+
+async def idea_form(request: Request) -> Response:
+    async with reading(request) as session:
+        process = await load_process(session, request)
+    require(
+        "budgets.submit_idea",
+        current_user(request),
+        process,
+        now=now(request),
+        message="Ideas are not open now.",
+    )
+    return render_page(
+        request,
+        "budgets/idea_form.html",
+        {"process": process, "values": {}, "errors": {}, "bands": AGE_BANDS},
+    )
+
+
+@rate_limited("BUDGET_IDEAS_PER_HOUR")
+async def submit_idea(request: Request) -> Response:
+    form = await read_form(request)
+    async with transaction(request) as session:
+        process = await load_process(session, request)
+        require(
+            "budgets.submit_idea",
+            current_user(request),
+            process,
+            now=now(request),
+            message="Ideas are not open now.",
+        )
+        idea, errors = forms.parse_idea(form, pk(process.id), now(request))
+        if errors:
+            context = {
+                "process": process,
+                "values": dict(form),
+                "errors": errors,
+                "error_list": error_list(errors),
+                "bands": AGE_BANDS,
+            }
+            return render_page(request, "budgets/idea_form.html", context, status_code=422)
+        await service.submit_idea(session, idea)
+    return render_page(request, "budgets/idea_thanks.html", {"process": process, "idea": idea})
+
+
+async def proposals(request: Request) -> Response:
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        rows = await service.proposals_of(session, pk(process.id))
+        areas = {a.id: a.name for a in await service.areas_of(session, pk(process.id))}
+    shown = [p for p in rows if p.feasibility != Feasibility.PENDING]
+    return render_page(
+        request, "budgets/proposals.html", {"process": process, "proposals": shown, "areas": areas}
+    )
+
+
+def _proposal_rows(rows: list[Any], areas: dict[int | None, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": p.number,
+            "title": p.title,
+            "summary": p.summary,
+            "area": areas.get(p.area_id, ""),
+            "cost": p.cost,
+            "feasibility": p.feasibility.value,
+            "reason": p.reason,
+        }
+        for p in rows
+        if p.feasibility != Feasibility.PENDING
+    ]
+
+
+def as_csv(rows: list[dict[str, Any]], name: str) -> Response:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _safe_cell(v) for k, v in row.items()})
+    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": f'attachment; filename="{name}.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        return "'" + value
+    return value
+
+
+def as_json(rows: Any) -> Response:
+    return JSONResponse({"licence": LICENCE, "data": rows}, headers=OPEN_DATA_HEADERS)
+
+
+def _fmt(request: Request) -> str:
+    fmt = str(request.path_params["fmt"])
+    if fmt not in {"csv", "json"}:
+        raise HTTPException(404)
+    return fmt
+
+
+async def proposals_data(request: Request) -> Response:
+    _fmt(request)
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        areas: dict[int | None, str] = {a.id: a.name for a in await service.areas_of(session, pk(process.id))}
+        rows = _proposal_rows(await service.proposals_of(session, pk(process.id)), areas)
+    if request.path_params["fmt"] == "csv":
+        return as_csv(rows, f"{process.slug}-proposals")
+    return as_json(rows)
+
+
+async def _published(session: AsyncSession, process: BudgetProcess) -> Any:
+    result = await service_results.latest_result(session, pk(process.id), published=True)
+    if result is None:
+        raise HTTPException(404, detail="The results have not been published yet.")
+    return result
+
+
+async def results_page(request: Request) -> Response:
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        result = await service_results.latest_result(session, pk(process.id), published=True)
+        proposals_ = await service.proposals_of(session, pk(process.id))
+        overrides = await service.overrides_of(session, pk(process.id))
+        turnout = await service_results.turnout(session, process)
+    data = json.loads(result.outcome_json) if result else None
+    context = {
+        "process": process,
+        "result": result,
+        "data": data,
+        # overrides made after the published count did not take part in it; the page says so
+        "excluded": {str(n) for n in service_results.excluded_numbers(result)} if result else set(),
+        "titles": {str(p.number): p.title for p in proposals_},
+        "numbers": {p.id: p.number for p in proposals_},
+        "overrides": overrides,
+        "turnout": turnout,
+        "shown_count": service_results.shown_count,
+    }
+    return render_page(request, "budgets/results.html", context)
+
+
+async def results_data(request: Request) -> Response:
+    _fmt(request)
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        result = await _published(session, process)
+        rows = service_results.result_rows(result, await service.proposals_of(session, pk(process.id)))
+    if request.path_params["fmt"] == "csv":
+        return as_csv(rows, f"{process.slug}-results")
+    return as_json(
+        {
+            "process": process.slug,
+            "rule": result.rule.value,
+            "published_at": result.published_at.isoformat() if result.published_at else None,
+            "tie_break": TIE_BREAK_TEXT,
+            "areas": service_results.area_summaries(result),
+            "projects": rows,
+        }
+    )
+
+
+async def ballots_pb(request: Request) -> Response:
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        await _published(session, process)
+        area = request.query_params.get("area")
+        text = await service_results.export_pabulib(session, process, parse_id(area))
+    headers = {**OPEN_DATA_HEADERS, "Content-Disposition": f'attachment; filename="{process.slug}.pb"'}
+    return Response(text, media_type="text/plain; charset=utf-8", headers=headers)
+
+
+async def delivery(request: Request) -> Response:
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        tracked = await service.deliveries_of(session, pk(process.id))
+        proposals_ = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
+        updates = await service.updates_of(session, [pk(p.id) for p in proposals_])
+    context = {"process": process, "proposals": proposals_, "tracked": tracked, "updates": updates}
+    return render_page(request, "budgets/delivery.html", context)
+
+
+async def delivery_data(request: Request) -> Response:
+    _fmt(request)
+    async with reading(request) as session:
+        process = await load_process(session, request)
+        tracked = await service.deliveries_of(session, pk(process.id))
+        proposals_ = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
+        updates = await service.updates_of(session, [pk(p.id) for p in proposals_])
+    rows: list[dict[str, Any]] = [
+        {
+            "project": p.number,
+            "title": p.title,
+            "cost": p.cost,
+            "owner": tracked[pk(p.id)].owner,
+            "status": tracked[pk(p.id)].status.value,
+            "percent": tracked[pk(p.id)].percent,
+            "latest_update": updates[pk(p.id)][0].text if updates.get(pk(p.id)) else "",
+            "latest_update_at": updates[pk(p.id)][0].at.isoformat() if updates.get(pk(p.id)) else "",
+        }
+        for p in proposals_
+    ]
+    if request.path_params["fmt"] == "csv":
+        return as_csv(rows, f"{process.slug}-delivery")
+    for row, p in zip(rows, proposals_, strict=True):  # JSON can carry every dated update
+        row["updates"] = [
+            {"at": u.at.isoformat(), "status": u.status.value, "percent": u.percent, "text": u.text}
+            for u in updates.get(pk(p.id), [])
+        ]
+    return as_json(rows)

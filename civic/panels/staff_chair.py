@@ -1,0 +1,38 @@
+"""The chair signs approved minutes as a correct record, which publishes them and emails subscribers."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.auth import require_user
+from civic.core.clock import now as clock_now
+from civic.core.db import transaction
+from civic.core.errors import Conflict
+from civic.core.htmx import redirect_after_post
+from civic.core.paths import path_id
+from civic.core.rules import can
+from civic.panels import service, service_membership, service_minutes, service_record
+from civic.panels.procedure import MeetingState, london_date
+from civic.panels.rules import SignOff
+from civic.panels.staff_meeting import notify
+
+
+async def sign_minutes(request: Request) -> Response:
+    actor = require_user(request)
+    meeting_id = path_id(request, "meeting_id")
+    now = clock_now(request)
+    async with transaction(request) as session:
+        meeting, panel = await service.get_meeting(session, meeting_id, for_update=True)
+        assert panel.id is not None
+        signoff = SignOff(
+            meeting, await service_membership.chair_account(session, panel.id, london_date(now))
+        )
+        if not can("panels.sign_minutes", actor, signoff, now=now):
+            if meeting.state != MeetingState.MINUTES_APPROVED:
+                raise Conflict("Only minutes the panel has approved, and not yet published, can be signed.")
+            raise HTTPException(403, "Only the panel's chair can sign the minutes.")
+        await service_minutes.publish_minutes(session, meeting, actor=actor, now=now)
+        await notify(request, session, await service_record.load(session, meeting, panel), "decisions", now)
+    return redirect_after_post(request, f"/panels/meetings/{meeting_id}#minutes")

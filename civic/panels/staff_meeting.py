@@ -1,0 +1,237 @@
+"""The clerk's page for one meeting, and what is done on it once the agenda is settled: holding and
+recording the meeting, cancelling it, and its minutes. The agenda's handlers are in `staff_agenda`,
+moving a meeting in `staff_reschedule`; all of them go through `perform`, which makes the checks
+`staff` describes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.clock import now as clock_now
+from civic.core.db import reading, transaction
+from civic.core.errors import Conflict
+from civic.core.forms import Errors, read_form, text
+from civic.core.htmx import redirect_after_post
+from civic.core.paths import parse_id, path_id
+from civic.core.rules import can
+from civic.core.templating import render_page
+from civic.core.users import StaffUser
+from civic.panels import (
+    forms,
+    service,
+    service_minutes,
+    service_record,
+    service_rescheduling,
+    service_subscriptions,
+)
+from civic.panels.links import KINDS, MINUTES_KIND
+from civic.panels.models import PanelMeeting
+from civic.panels.procedure import (
+    AttendanceStatus,
+    Choice,
+    DeclarationAction,
+    MeetingState,
+    ProcedureError,
+    clear_days,
+)
+from civic.panels.service_record import MeetingRecord
+from civic.panels.staff import Work, form_context, require_clerk
+
+
+async def _approvable(session: AsyncSession, meeting: PanelMeeting) -> list[PanelMeeting]:
+    """Earlier meetings of the panel whose draft minutes this meeting could approve."""
+    return [
+        m
+        for m in await service.meetings_of(session, meeting.panel_id)
+        if m.state == MeetingState.MINUTES_DRAFT and m.starts_at < meeting.starts_at
+    ]
+
+
+async def meeting_page(
+    request: Request, meeting_id: int | None = None, errors: Errors | None = None, values: Any = None
+) -> Response:
+    require_clerk(request)
+    meeting_id = meeting_id or path_id(request, "meeting_id")
+    async with reading(request) as session:
+        meeting, panel = await service.get_meeting(session, meeting_id)
+        rec = await service_record.load(session, meeting, panel)
+        versions = await service_minutes.versions_of(session, meeting)
+        approvable = await _approvable(session, meeting)
+        changes = await service_rescheduling.changes_of(session, meeting)
+    context = {
+        "rec": rec,
+        "meeting": meeting,
+        "panel": panel,
+        "versions": versions,
+        "approvable": approvable,
+        "link_kinds": [k for k in KINDS.values() if k.kind != MINUTES_KIND],
+        "attendance_statuses": list(AttendanceStatus),
+        "declaration_actions": list(DeclarationAction),
+        "choice_options": [(c.value, c.value.capitalize()) for c in Choice],
+        "notice_now": clear_days(clock_now(request), meeting.starts_at),
+        "changes": changes,
+        "arrangements": forms.meeting_values(meeting),
+        **form_context(errors or {}, values),
+    }
+    return render_page(request, "panels/manage_meeting.html", context, status_code=422 if errors else 200)
+
+
+async def perform(
+    request: Request,
+    rule_name: str,
+    field: str,
+    work: Work,
+    values: Any = None,
+    errors: Errors | None = None,
+    refusal: str | None = None,
+    prefix: str = "",
+) -> Response:
+    """Check the role, the rule (409 with `refusal` or a message naming the state), then do `work`;
+    a rule of procedure broken gives the page again with the message on `field`, or on the field the
+    error names (after `prefix`, which keeps the ids of the page's forms apart) (422)."""
+    actor = require_clerk(request)
+    meeting_id = path_id(request, "meeting_id")
+    now = clock_now(request)
+    try:
+        async with transaction(request) as session:
+            meeting, panel = await service.get_meeting(session, meeting_id, for_update=True)
+            if not can(rule_name, actor, meeting, now=now):
+                raise Conflict(
+                    refusal or f"That cannot be done while the meeting is {meeting.state.label.lower()}."
+                )
+            if not errors:
+                await work(session, await service_record.load(session, meeting, panel), actor, now)
+        if not errors:
+            return redirect_after_post(request, f"/panels/manage/meetings/{meeting_id}#{field}")
+    except ProcedureError as exc:
+        errors = {f"{prefix}{exc.field}" if exc.field else field: str(exc)}
+    return await meeting_page(request, meeting_id, errors, values)
+
+
+async def notify(
+    request: Request, session: AsyncSession, rec: MeetingRecord, what: str, now: datetime
+) -> None:
+    """Email the panel's subscribers about this meeting: its agenda, its cancellation or its
+    decisions (`what`), once each."""
+    context = {"items": rec.items, "decisions": rec.decisions}
+    state = request.app.state
+    await service_subscriptions.notify(
+        session, rec.panel, rec.meeting, what, context, settings=state.settings, mail=state.mail, now=now
+    )
+
+
+async def cancel_meeting(request: Request) -> Response:
+    reason = text(await read_form(request), "cancel_reason")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        announced = rec.meeting.agenda_published_at is not None
+        await service.cancel_meeting(session, rec.meeting, actor=actor, now=now, reason=reason)
+        if announced:  # subscribers had the agenda, so they hear the meeting is off
+            await notify(request, session, rec, "cancelled", now)
+
+    return await perform(request, "panels.cancel", "cancel_reason", work, {"cancel_reason": reason})
+
+
+async def hold_meeting(request: Request) -> Response:
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service.hold_meeting(session, rec.meeting, actor=actor, now=now)
+
+    return await perform(request, "panels.hold", "attendance", work)
+
+
+async def record_attendance(request: Request) -> Response:
+    form = await read_form(request)
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        entries = forms.attendance_form(form, list(rec.member_names))
+        await service_record.record_attendance(session, rec, entries, actor=actor, now=now)
+
+    return await perform(request, "panels.record", "attendance", work)
+
+
+async def declare_interest(request: Request) -> Response:
+    values, errors = forms.declaration_form(await read_form(request))
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        fields = {k: values[k] for k in ("member_id", "item_id", "action")}
+        await service_record.declare_interest(
+            session, rec, actor=actor, now=now, nature=values["raw"]["nature"], **fields
+        )
+
+    return await perform(request, "panels.record", "nature", work, {"declaration": values["raw"]}, errors)
+
+
+async def record_motion(request: Request) -> Response:
+    form = await read_form(request)
+    member_ids = [key for k in form if k.startswith("vote-") and (key := parse_id(k[5:])) is not None]
+    values, errors = forms.motion_form(form, member_ids)
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        fields = {
+            k: values[k] for k in ("item_id", "text", "proposer_id", "seconder_id", "tally", "recorded")
+        }
+        await service_record.record_motion(session, rec, actor=actor, now=now, **fields)
+
+    return await perform(request, "panels.record", "text", work, {"motion": values["raw"]}, errors)
+
+
+async def record_decision(request: Request) -> Response:
+    values, errors = forms.decision_form(await read_form(request))
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        raw = values["raw"]
+        await service_record.record_decision(
+            session,
+            rec,
+            actor=actor,
+            now=now,
+            item_id=values["item_id"],
+            motion_id=values["motion_id"],
+            text=raw["text"],
+            reasons=raw["reasons"],
+            alternatives=raw["alternatives"],
+            actions=values["actions"],
+        )
+
+    return await perform(request, "panels.record", "decision-text", work, {"decision": values["raw"]}, errors)
+
+
+async def draft_minutes(request: Request) -> Response:
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service_minutes.draft_minutes(session, rec, actor=actor, now=now)
+
+    return await perform(request, "panels.draft_minutes", "minutes", work)
+
+
+async def edit_minutes(request: Request) -> Response:
+    body = text(await read_form(request), "body")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service_minutes.edit_draft(session, rec.meeting, body, actor=actor, now=now)
+
+    return await perform(request, "panels.edit_minutes", "minutes", work, {"body": body})
+
+
+async def publish_minutes(request: Request) -> Response:
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service_minutes.publish_minutes(session, rec.meeting, actor=actor, now=now)
+        await notify(request, session, rec, "decisions", now)
+
+    return await perform(request, "panels.publish_minutes", "minutes", work)
+
+
+async def correct_minutes(request: Request) -> Response:
+    form = await read_form(request)
+    body, note = text(form, "body"), text(form, "correction_note")
+
+    async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await service_minutes.publish_correction(session, rec.meeting, body, note, actor=actor, now=now)
+
+    return await perform(
+        request, "panels.correct_minutes", "correction_note", work, {"body": body, "note": note}
+    )

@@ -1,0 +1,199 @@
+"""Public pages: the list of panels, a panel, a meeting and a decision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.clock import now as clock_now
+from civic.core.db import reading
+from civic.core.home import OpenItem, open_now
+from civic.core.paths import path_id
+from civic.core.templating import format_datetime, render_page
+from civic.panels import (
+    answers,
+    service,
+    service_actions,
+    service_membership,
+    service_minutes,
+    service_record,
+    service_rescheduling,
+)
+from civic.panels.links import href_for, kind_label
+from civic.panels.models import Decision, Motion, Panel, PanelAction, PanelMeeting
+from civic.panels.procedure import (
+    ACTIVE_ACTIONS,
+    AGENDA_PUBLIC,
+    RECORD_PUBLIC,
+    MeetingState,
+    is_overdue,
+    london_date,
+)
+from civic.panels.rules import SignOff
+from civic.responses.models import ResponseState
+from civic.responses.service import response_for
+
+LINK_HELPERS = {"href_for": href_for, "kind_label": kind_label}
+
+
+@open_now
+async def upcoming_meetings(session: AsyncSession, now: datetime) -> list[OpenItem]:
+    """Panel meetings with a published agenda that have not started yet."""
+    rows = await session.exec(
+        select(PanelMeeting, Panel)
+        .join(Panel, col(Panel.id) == col(PanelMeeting.panel_id))
+        .where(PanelMeeting.state == MeetingState.AGENDA_PUBLISHED, col(PanelMeeting.starts_at) > now)
+        .order_by(col(PanelMeeting.starts_at))
+        .limit(5)
+    )
+    return [
+        OpenItem(
+            "Community panels",
+            f"{panel.name} meets",
+            f"/panels/meetings/{m.id}",
+            format_datetime(m.starts_at),
+        )
+        for m, panel in rows.all()
+    ]
+
+
+async def panel_list(request: Request) -> Response:
+    now = clock_now(request)
+    async with reading(request) as session:
+        panels = await service_membership.list_panels(session)
+        upcoming = await session.exec(
+            select(PanelMeeting)
+            .where(
+                col(PanelMeeting.starts_at) > now,
+                col(PanelMeeting.state).in_(list(AGENDA_PUBLIC | {MeetingState.SCHEDULED})),
+            )
+            .where(PanelMeeting.state != MeetingState.CANCELLED)
+            .order_by(col(PanelMeeting.starts_at))
+        )
+        next_meeting: dict[int, PanelMeeting] = {}
+        for meeting in upcoming.all():
+            next_meeting.setdefault(meeting.panel_id, meeting)
+    return render_page(request, "panels/list.html", {"panels": panels, "next_meeting": next_meeting})
+
+
+def overdue_ids(actions: list[PanelAction], today: date) -> set[int]:
+    return {a.id for a in actions if a.id is not None and is_overdue(a.status, a.due_on, today)}
+
+
+async def panel_page(request: Request) -> Response:
+    now = clock_now(request)
+    async with reading(request) as session:
+        panel = await service_membership.get_panel(session, request.path_params["slug"])
+        assert panel.id is not None
+        members = service_membership.serving(
+            await service_membership.members_of(session, panel.id), london_date(now)
+        )
+        meetings = await service.meetings_of(session, panel.id)
+        decisions = list(
+            (
+                await session.exec(
+                    select(Decision)
+                    .where(Decision.panel_id == panel.id)
+                    .order_by(col(Decision.decided_at).desc())
+                    .limit(10)
+                )
+            ).all()
+        )
+        open_actions = list(
+            (
+                await session.exec(
+                    select(PanelAction)
+                    .where(
+                        PanelAction.panel_id == panel.id, col(PanelAction.status).in_(list(ACTIVE_ACTIONS))
+                    )
+                    .order_by(col(PanelAction.due_on))
+                )
+            ).all()
+        )
+    upcoming = [m for m in meetings if m.starts_at > now and m.state != MeetingState.CANCELLED]
+    context = {
+        "panel": panel,
+        "members": members,
+        "next_meeting": upcoming[0] if upcoming else None,
+        "past_meetings": [
+            m for m in reversed(meetings) if m.starts_at <= now or m.state == MeetingState.CANCELLED
+        ],
+        "later_meetings": upcoming[1:],
+        "decisions": decisions,
+        "actions": open_actions,
+        "overdue": overdue_ids(open_actions, london_date(now)),
+        "subscribed": request.query_params.get("subscribed"),
+    }
+    return render_page(request, "panels/panel.html", context)
+
+
+async def meeting_page(request: Request) -> Response:
+    meeting_id = path_id(request, "meeting_id")
+    async with reading(request) as session:
+        meeting, panel = await service.get_meeting(session, meeting_id)
+        rec = await service_record.load(session, meeting, panel)
+        versions = [
+            v for v in await service_minutes.versions_of(session, meeting) if v.published_at is not None
+        ]
+        approved_by = await _approval(session, meeting)
+        changes = await service_rescheduling.changes_of(session, meeting)
+        chair_account = await service_membership.chair_account(
+            session, panel.id or 0, london_date(clock_now(request))
+        )
+    context: dict[str, Any] = {
+        "rec": rec,
+        "meeting": meeting,
+        "panel": panel,
+        "show_agenda": meeting.state in AGENDA_PUBLIC,
+        "show_record": meeting.state in RECORD_PUBLIC,
+        "versions": list(reversed(versions)),
+        "approved_by": approved_by,
+        "changes": changes,
+        "signoff": SignOff(meeting, chair_account),
+        **LINK_HELPERS,
+    }
+    return render_page(request, "panels/meeting.html", context)
+
+
+async def _approval(session: AsyncSession, meeting: PanelMeeting) -> PanelMeeting | None:
+    """The later meeting whose vote approved these minutes."""
+    if meeting.approved_by_motion_id is None:
+        return None
+    motion = await session.get(Motion, meeting.approved_by_motion_id)
+    return None if motion is None else await session.get(PanelMeeting, motion.meeting_id)
+
+
+async def decision_page(request: Request) -> Response:
+    decision_id = path_id(request, "decision_id")
+    now = clock_now(request)
+    async with reading(request) as session:
+        decision = await session.get(Decision, decision_id)
+        if decision is None:
+            raise HTTPException(404)
+        meeting, panel = await service.get_meeting(session, decision.meeting_id)
+        rec = await service_record.load(session, meeting, panel)
+        asked = rec.actions.get(decision.id or 0, [])
+        updates = await service_actions.updates_for(session, [a.id for a in asked if a.id is not None])
+        answer = await response_for(session, answers.KIND, str(decision.id))
+    context = {
+        "decision": decision,
+        "rec": rec,
+        "meeting": meeting,
+        "panel": panel,
+        "item": rec.item(decision.item_id),
+        "motion": rec.motion(decision.motion_id) if decision.motion_id else None,
+        "actions": asked,
+        "updates": updates,
+        "answer": answer if answer and answer.state == ResponseState.PUBLISHED else None,
+        "answer_due": decision.decided_at + answers.ANSWER_WITHIN,
+        "target_kind": answers.KIND,
+        "overdue": overdue_ids(asked, london_date(now)),
+        **LINK_HELPERS,
+    }
+    return render_page(request, "panels/decision.html", context)

@@ -1,0 +1,290 @@
+"""Public pages: the list, a petition's page, its live count fragment, and the open data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from civic.core.auth import current_user
+from civic.core.clock import now
+from civic.core.db import reading
+from civic.core.htmx import is_htmx
+from civic.core.rules import can
+from civic.core.templating import render_page
+from civic.petitions.answers import Answer, published_answer, published_answers
+from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
+from civic.petitions.queries import FILTERS, list_public, timeline
+from civic.petitions.service_counting import counts_for, next_goal
+from civic.petitions.service_debates import debates_for
+from civic.petitions.web_common import (
+    cacheable,
+    counts,
+    fragment_counts,
+    fragments,
+    has_csrf_cookie,
+    load,
+    load_cached,
+    load_visible,
+    pages,
+    petition_id,
+    policy,
+    ward_names,
+)
+from civic.petitions.web_fragments import PreparedFragment, count_headers
+from civic.petitions.web_shared_pages import anonymous_page
+
+LICENCE = (
+    "Open Government Licence v3.0 https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)
+
+
+def _list_params(request: Request) -> tuple[str, str, int]:
+    state = request.query_params.get("state", "all")
+    if state not in FILTERS:
+        state = "all"
+    raw_page = request.query_params.get("page", "1")
+    if not raw_page.isdigit() or not 1 <= int(raw_page) <= 10_000:
+        raise HTTPException(400, "The page number must be a whole number from 1.")
+    return state, request.query_params.get("q", "").strip()[:100], int(raw_page)
+
+
+async def petition_list(request: Request) -> Response:
+    state, query, page = _list_params(request)
+    async with reading(request) as session:
+        listing = await list_public(session, state=state, query=query, page=page)
+        live = await counts_for(session, [p.id for p in listing.petitions if p.id])
+    context = {"listing": listing, "state": state, "query": query, "filters": FILTERS, "counts": live}
+    return render_page(request, "petitions/list.html", context)
+
+
+def progress(petition: Petition, count: int) -> dict[str, Any]:
+    goal = next_goal(petition, count)
+    if goal is None:
+        return {"count": count, "goal": None, "kind": None, "percent": 100}
+    return {"count": count, "goal": goal[1], "kind": goal[0], "percent": min(100, count * 100 // goal[1])}
+
+
+def ward_chart(rows: list[tuple[str, int]], names: dict[str, str]) -> dict[str, Any]:
+    """Bars for a server-rendered SVG chart (the table beside it carries the same data)."""
+    top = max((n for _, n in rows), default=0) or 1
+    bars = [
+        {"y": i * 28, "width": round(n * 380 / top, 1), "label": names.get(code, code), "count": n}
+        for i, (code, n) in enumerate(rows[:15])
+    ]
+    return {"bars": bars, "height": max(28, len(bars) * 28)}
+
+
+async def _page_context(session: AsyncSession, request: Request, petition: Petition) -> dict[str, Any]:
+    assert petition.id is not None
+    cache = counts(request)
+    count = await cache.total(session, petition.id) if petition.state in {State.OPEN, State.CLOSED} else 0
+    wards = await cache.wards(session, petition.id) if count else []
+    names = await ward_names(session)
+    response = await published_answer(session, petition.id)
+    debate = await session.get(PetitionDebate, petition.id)
+    return {
+        "petition": petition,
+        "progress": progress(petition, count),
+        "wards": [(names.get(code, code), n) for code, n in wards],
+        "chart": ward_chart(wards, names),
+        "response": response,
+        "debate": debate,
+        "events": timeline(petition, response, debate),
+        "reason": REASONS_BY_CODE.get(petition.rejection_code or ""),
+        "policy": policy(request),
+    }
+
+
+async def petition_page(request: Request) -> Response:
+    """What the page shows is read once per cache period per process; only the rendering is per request."""
+
+    async def read() -> dict[str, Any]:
+        async with reading(request) as session:
+            return await _page_context(session, request, await load(session, request))
+
+    context = await pages(request).get_or_load(petition_id(request), read)
+    user = current_user(request)
+    if not can("petitions.view", user, context["petition"], now=now(request)):
+        raise HTTPException(404)
+    if user is not None:  # staff see their actions on the page: never shared
+        return render_page(request, "petitions/show.html", context)
+    return anonymous_page(request, petition_id(request), "petitions/show.html", context)
+
+
+async def count_fragment(request: Request) -> Response:
+    """Polled by every open petition page: served from a per-process copy for a second or two."""
+    seconds = max(1, int(policy(request).count_cache_seconds) or 1)
+    shared = has_csrf_cookie(request)
+    if is_htmx(request):
+        cached = fragments(request).get(petition_id(request))
+        if cached is not None:
+            return cached.response(shared=shared)
+    petition = await load_cached(request)
+    if not can("petitions.view", current_user(request), petition, now=now(request)):
+        raise HTTPException(404)
+    pid = petition.id or 0
+
+    async def read() -> int:
+        async with reading(request) as session:
+            return await counts(request).total(session, pid)
+
+    count = await fragment_counts(request).get_or_load(pid, read)
+    context = {"petition": petition, "progress": progress(petition, count)}
+    if not is_htmx(request):
+        return render_page(request, "petitions/count.html", context, headers=count_headers(shared, seconds))
+    fragment = PreparedFragment(
+        request.app.state.templates.env.get_template("petitions/_count.html").render(context), seconds
+    )
+    if can("petitions.view", None, petition, now=now(request)):
+        # Shared with every visitor for a moment, so only what anyone may see (a moderator's view of
+        # a petition awaiting moderation is rendered for them alone).
+        fragments(request).put(pid, fragment)
+    return fragment.response(shared=shared)
+
+
+def as_data(
+    petition: Petition, count: int, response: Answer | None, debate: PetitionDebate | None
+) -> dict[str, Any]:
+    """The open-data shape of a petition: no names, emails or postcodes of anyone."""
+
+    def iso(value: Any) -> str | None:
+        return None if value is None else value.isoformat()
+
+    return {
+        "id": petition.id,
+        "url": f"/petitions/{petition.id}",
+        "action": petition.action,
+        "background": petition.background,
+        "additional_details": petition.additional_details,
+        "state": petition.state.value,
+        "signature_count": count,
+        "created_at": iso(petition.created_at),
+        "opened_at": iso(petition.opened_at),
+        "closes_at": iso(petition.closes_at),
+        "closed_at": iso(petition.closed_at),
+        "rejection": (
+            {"code": petition.rejection_code, "details": petition.rejection_details}
+            if petition.state == State.REJECTED
+            else None
+        ),
+        "response_threshold": petition.response_threshold,
+        "debate_threshold": petition.debate_threshold,
+        "response_threshold_reached_at": iso(petition.response_threshold_reached_at),
+        "response_due_at": iso(petition.response_due_at),
+        "debate_threshold_reached_at": iso(petition.debate_threshold_reached_at),
+        "response": (
+            {
+                "summary": response.summary,
+                "details": response.details,
+                "published_at": iso(response.published_at),
+                "version": response.version,
+                "version_published_at": iso(response.updated_at),
+                "url": f"/responses/{response.response_id}",
+            }
+            if response
+            else None
+        ),
+        "debate": (
+            {
+                "scheduled_for": iso(debate.scheduled_for),
+                "debated_at": iso(debate.debated_at),
+                "outcome": debate.outcome,
+                "minutes_url": debate.minutes_url or None,
+                "video_url": debate.video_url or None,
+            }
+            if debate
+            else None
+        ),
+    }
+
+
+async def _rows(session: AsyncSession, petitions: list[Petition]) -> list[dict[str, Any]]:
+    ids = [p.id for p in petitions if p.id is not None]
+    live = await counts_for(session, ids)
+    answers = await published_answers(session, ids)
+    debates = await debates_for(session, ids)
+    return [
+        as_data(petition, live.get(pid, 0), answers.get(pid), debates.get(pid))
+        for petition in petitions
+        if (pid := petition.id) is not None
+    ]
+
+
+async def list_json(request: Request) -> Response:
+    state, query, page = _list_params(request)
+    async with reading(request) as session:
+        listing = await list_public(session, state=state, query=query, page=page, page_size=100)
+        rows = await _rows(session, listing.petitions)
+    body = {"licence": LICENCE, "page": page, "total": listing.total, "petitions": rows}
+    return JSONResponse(body, headers=cacheable(request, 30))
+
+
+async def petition_json(request: Request) -> Response:
+    async with reading(request) as session:
+        petition = await load_visible(session, request)
+        row = (await _rows(session, [petition]))[0]
+        names = await ward_names(session)
+        assert petition.id is not None
+        wards = await counts(request).wards(session, petition.id)
+    row["wards"] = [{"ward_code": code, "ward": names.get(code, code), "count": n} for code, n in wards]
+    row["licence"] = LICENCE
+    return JSONResponse(row, headers=cacheable(request, 10))
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+CSV_COLUMNS = (
+    "id", "url", "action", "state", "signature_count", "opened_at", "closes_at", "closed_at",
+    "response_threshold", "debate_threshold", "response_due_at", "response_summary",
+    "response_published_at", "debate_scheduled_for", "debate_outcome",
+)  # fmt: skip
+
+
+async def list_csv(request: Request) -> Response:
+    state, query, _ = _list_params(request)
+    async with reading(request) as session:
+        listing = await list_public(session, state=state, query=query, page=1, page_size=5000)
+        rows = await _rows(session, listing.petitions)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        response, debate = row["response"] or {}, row["debate"] or {}
+        flat = {
+            **row,
+            "response_summary": response.get("summary"),
+            "response_published_at": response.get("published_at"),
+            "debate_scheduled_for": debate.get("scheduled_for"),
+            "debate_outcome": debate.get("outcome"),
+        }
+        writer.writerow([_cell(flat.get(column)) for column in CSV_COLUMNS])
+    headers = {**cacheable(request, 60), "Content-Disposition": 'attachment; filename="petitions.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+async def thanks(request: Request) -> Response:
+    """Where confirming a signature lands; it says no more than the outcome."""
+    result = request.query_params.get("result", "confirmed")
+    async with reading(request) as session:
+        petition = await load_visible_or_private(session, request)
+    return render_page(
+        request, "petitions/thanks.html", {"petition": petition, "result": result, "now": now(request)}
+    )
+
+
+async def load_visible_or_private(session: AsyncSession, request: Request) -> Petition | None:
+    try:
+        return await load_visible(session, request)
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            return None
+        raise

@@ -1,0 +1,202 @@
+"""Open data: police.uk-shaped priorities, a richer JSON record and CSV files. No personal data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from civic.core.areas import Neighbourhood, list_neighbourhoods
+from civic.core.clock import now
+from civic.core.db import reading
+from civic.core.opendata import OGL, OGL_URL, PUBLIC_CACHE, Dataset, csv_response, register_dataset
+from civic.priorities.models import RoundState
+from civic.priorities.queries import neighbourhood_view, priority_record, result_record, round_record
+from civic.priorities.service import candidates_of, rounds_of
+from civic.priorities.service_results import ranked
+from civic.priorities.web import load_hood
+
+LICENCE = f"{OGL}: {OGL_URL}"
+CACHE = {"Cache-Control": PUBLIC_CACHE, "Access-Control-Allow-Origin": "*"}
+PRIORITY_FIELDS = (
+    ("neighbourhood", "the police neighbourhood's identifier"),
+    ("id", "Civic's number for the priority"),
+    ("round_id", "the round of voting it came from"),
+    ("issue", "the issue residents chose"),
+    ("category", "anti_social_behaviour, drug_dealing, speeding, burglary, vehicle_crime, ..."),
+    ("owner", "who is responsible: the police or a partner"),
+    ("target", "what the owner aims to achieve"),
+    ("status", "adopted, in_progress, dealt_with, not_dealt_with, passed_to_partner or carried_over"),
+    ("adopted", "when it was adopted (UTC)"),
+    ("review_date", "the UK date it will next be reviewed (at most 90 days ahead)"),
+    ("last_update", "when progress was last reported (UTC)"),
+    ("stale", "true when an active priority has had no update for 90 days"),
+    ("latest_action", "the latest progress update"),
+)
+register_dataset(
+    Dataset(
+        "Neighbourhood police priorities",
+        "Every neighbourhood's police priorities, who owns them, their status and progress ('You said, we did'). "
+        "Each neighbourhood also has /priorities/NEIGHBOURHOOD.json in the police.uk shape "
+        "(issue, issue-date, action, action-date).",
+        (("JSON", "/priorities/data/priorities.json"), ("CSV", "/priorities/data/priorities.csv")),
+        PRIORITY_FIELDS,
+        "Police priorities",
+    )
+)
+register_dataset(
+    Dataset(
+        "Police priority votes: results",
+        "Results of every published round: online votes from residents and from people who work there, "
+        "public meeting show-of-hands counts and totals. Counts under 5 are given as 'fewer than 5'.",
+        (("CSV", "/priorities/data/results.csv"),),
+        (
+            ("neighbourhood", "the police neighbourhood's identifier"),
+            ("round_id", "the round's number"),
+            ("position", "place in the count after the published tie-break"),
+            ("issue", "the candidate issue"),
+            ("online_residents", "votes (ranked rounds: Borda points) from residents"),
+            ("online_workers", "votes from people who work in the neighbourhood"),
+            ("meeting", "show-of-hands votes at public meetings"),
+            ("total", "the sum used to choose priorities"),
+            ("became_priority", "whether it became a priority"),
+        ),
+        "Police priorities",
+    )
+)
+
+
+def _json(data: Any) -> Response:
+    return JSONResponse(data, headers=CACHE)
+
+
+def _csv(name: str, header: list[str], rows: list[list[Any]]) -> Response:
+    return csv_response(header, rows, name)  # defuses cells a spreadsheet would run as formulas
+
+
+async def police_uk(request: Request) -> Response:
+    """The current priorities in police.uk's shape: a list of {issue, issue-date, action, action-date}."""
+    from civic.priorities.queries import police_uk as shape
+
+    hood = await load_hood(request)
+    async with reading(request) as session:
+        view = await neighbourhood_view(session, hood)
+    return _json(shape(view))
+
+
+async def full_json(request: Request) -> Response:
+    hood = await load_hood(request)
+    at = now(request)
+    async with reading(request) as session:
+        view = await neighbourhood_view(session, hood)
+        rounds = [r for r in await rounds_of(session, hood.slug) if r.state != RoundState.DRAFT]
+        records = [await round_record(session, r) for r in rounds]
+    data = {
+        "neighbourhood": {"slug": hood.slug, "name": hood.name},
+        "licence": LICENCE,
+        "small_counts": "counts under 5 are given as the text 'fewer than 5'",
+        "current_priorities": [priority_record(t, at) for t in view.current],
+        "past_priorities": [priority_record(t, at) for _r, items in view.past for t in items],
+        "rounds": records,
+    }
+    return _json(data)
+
+
+PRIORITY_HEADER = [name for name, _meaning in PRIORITY_FIELDS]
+RESULT_HEADER = [
+    "neighbourhood",
+    "round_id",
+    "round",
+    "position",
+    "issue",
+    "category",
+    "online_residents",
+    "online_workers",
+    "meeting",
+    "total",
+    "became_priority",
+]
+
+
+async def _priority_rows(session: AsyncSession, hoods: list[Neighbourhood], at: datetime) -> list[list[Any]]:
+    rows = []
+    for hood in hoods:
+        view = await neighbourhood_view(session, hood)
+        for t in view.current + [t for _r, ts in view.past for t in ts]:
+            r = priority_record(t, at)
+            latest = t.latest.text if t.latest else ""
+            rows.append([hood.slug] + [r[k] for k in PRIORITY_HEADER[1:-1]] + [latest])
+    return rows
+
+
+async def _result_rows(session: AsyncSession, hoods: list[Neighbourhood]) -> list[list[Any]]:
+    rows = []
+    for hood in hoods:
+        for item in [r for r in await rounds_of(session, hood.slug) if r.state == RoundState.PUBLISHED]:
+            for c in ranked(await candidates_of(session, item.id or 0)):
+                r = result_record(c)
+                rows.append(
+                    [
+                        hood.slug,
+                        item.id,
+                        item.title,
+                        r["position"],
+                        r["issue"],
+                        r["category"],
+                        r["online_residents"],
+                        r["online_workers"],
+                        r["meeting"],
+                        r["total"],
+                        r["became_priority"],
+                    ]
+                )
+    return rows
+
+
+async def priorities_csv(request: Request) -> Response:
+    hood = await load_hood(request)
+    async with reading(request) as session:
+        rows = await _priority_rows(session, [hood], now(request))
+    return _csv(f"priorities-{hood.slug}.csv", PRIORITY_HEADER, rows)
+
+
+async def results_csv(request: Request) -> Response:
+    hood = await load_hood(request)
+    async with reading(request) as session:
+        rows = await _result_rows(session, [hood])
+    return _csv(f"priority-results-{hood.slug}.csv", RESULT_HEADER, rows)
+
+
+async def all_priorities_csv(request: Request) -> Response:
+    async with reading(request) as session:
+        rows = await _priority_rows(session, await list_neighbourhoods(session), now(request))
+    return _csv("priorities.csv", PRIORITY_HEADER, rows)
+
+
+async def all_results_csv(request: Request) -> Response:
+    async with reading(request) as session:
+        rows = await _result_rows(session, await list_neighbourhoods(session))
+    return _csv("priority-results.csv", RESULT_HEADER, rows)
+
+
+async def all_priorities_json(request: Request) -> Response:
+    at = now(request)
+    async with reading(request) as session:
+        views = [await neighbourhood_view(session, h) for h in await list_neighbourhoods(session)]
+    data = {
+        "licence": LICENCE,
+        "neighbourhoods": [
+            {
+                "slug": v.neighbourhood.slug,
+                "name": v.neighbourhood.name,
+                "police_uk": f"/priorities/{v.neighbourhood.slug}.json",
+                "current_priorities": [priority_record(t, at) for t in v.current],
+                "past_priorities": [priority_record(t, at) for _r, ts in v.past for t in ts],
+            }
+            for v in views
+        ],
+    }
+    return _json(data)

@@ -1,9 +1,0 @@
-"""Importing this registers the feature's tables, rules, jobs, home-page provider, demo loader,
-report-card metrics and settings."""
-
-from civic.core.home import staff_link
-from civic.priorities import accountability, demo, jobs, metrics, models, public, rules, settings
-
-staff_link("Police priorities: rounds and progress", "/priorities/manage", "police")
-
-__all__ = ["accountability", "demo", "jobs", "metrics", "models", "public", "rules", "settings"]

@@ -1,0 +1,315 @@
+"""Staff pages for the neighbourhood policing team: rounds, candidates, suggestions, meetings,
+closing, publishing results and reporting progress."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.areas import Neighbourhood, list_neighbourhoods
+from civic.core.auth import require_role
+from civic.core.clock import now
+from civic.core.db import reading, transaction
+from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.htmx import redirect_after_post
+from civic.core.localtime import input_value, to_local
+from civic.core.paths import parse_id, path_id
+from civic.core.rules import require
+from civic.core.templating import render_page
+from civic.core.users import Role, StaffUser
+from civic.priorities import forms, service, service_results
+from civic.priorities.models import (
+    CATEGORY_LABELS,
+    Candidate,
+    PriorityRound,
+    RoundState,
+    Suggestion,
+)
+from civic.priorities.queries import tracked
+from civic.priorities.service_voting import count_ballots, count_contacts
+
+# Who may act is checked when the round is loaded (403); whether the round's state allows the action is
+# the services' decision (409), so a stale form or a double click gets "that cannot be done now".
+STATE_ACTIONS = {
+    "open_suggestions": RoundState.SUGGESTIONS_OPEN,
+    "open_voting": RoundState.VOTING_OPEN,
+    "close": RoundState.CLOSED,
+}
+
+
+def staff(request: Request) -> StaffUser:
+    return require_role(request, Role.POLICE)
+
+
+async def dashboard(request: Request) -> Response:
+    user = staff(request)
+    async with reading(request) as session:
+        hoods = await list_neighbourhoods(session)
+        if user.role != Role.ADMIN:
+            hoods = [h for h in hoods if h.slug == user.neighbourhood_slug]
+        rounds = {h.slug: await service.rounds_of(session, h.slug) for h in hoods}
+    return render_page(request, "priorities/manage/index.html", {"hoods": hoods, "rounds": rounds})
+
+
+async def _new_page(request: Request, values: dict[str, Any], errors: Errors, status: int) -> Response:
+    user = staff(request)
+    async with reading(request) as session:
+        hoods = await list_neighbourhoods(session)
+    hoods = [h for h in hoods if user.role == Role.ADMIN or h.slug == user.neighbourhood_slug]
+    context = {"values": values, "errors": errors, "error_list": error_list(errors), "hoods": hoods}
+    return render_page(request, "priorities/manage/new.html", context, status_code=status)
+
+
+async def new_round_form(request: Request) -> Response:
+    at = now(request)
+    days = request.app.state.settings.int_value("PRIORITIES_VOTING_DAYS")
+    opens = at.replace(minute=0, second=0, microsecond=0)
+    quarter = f"{to_local(at):%B %Y}"
+    values = {
+        "title": f"Police priorities from {quarter}",
+        "choices": 3,
+        "top_n": 3,
+        "method": "approval",
+        "opens_at": input_value(opens),
+        "closes_at": input_value(opens + timedelta(days=days)),
+    }
+    return await _new_page(request, values, {}, 200)
+
+
+async def create_round(request: Request) -> Response:
+    user = staff(request)
+    values, errors = forms.parse_round(await read_form(request), choose_neighbourhood=user.role == Role.ADMIN)
+    slug = values.neighbourhood if user.role == Role.ADMIN else (user.neighbourhood_slug or "")
+    if not errors and values.opens_at is not None and values.closes_at is not None:
+        require("priorities.create_round", user, slug, now=now(request))
+        try:
+            async with transaction(request) as session:
+                item = await service.create_round(
+                    session,
+                    actor=user,
+                    neighbourhood_slug=slug,
+                    title=values.title,
+                    opens_at=values.opens_at,
+                    closes_at=values.closes_at,
+                    choices=values.choices,
+                    top_n=values.top_n,
+                    method=values.method,
+                    opens_automatically=values.opens_automatically,
+                    now=now(request),
+                )
+        except service.PrioritiesError as exc:
+            errors["closes_at"] = str(exc)
+    if errors:
+        return await _new_page(request, values.raw, errors, 422)
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}")
+
+
+async def load_round(request: Request) -> tuple[StaffUser, PriorityRound]:
+    user = staff(request)
+    round_id = path_id(request, "round_id")
+    async with reading(request) as session:
+        item = await service.get_round(session, round_id)
+    if item is None:
+        raise HTTPException(404)
+    require("priorities.view_manage", user, item, now=now(request), message="This round is not yours.")
+    return user, item
+
+
+async def round_page(
+    request: Request, errors: Errors | None = None, values: dict[str, Any] | None = None, status: int = 200
+) -> Response:
+    _user, item = await load_round(request)
+    async with reading(request) as session:
+        candidates = await service.candidates_of(session, item.id or 0)
+        context = {
+            "round": item,
+            "hood": await session.get(Neighbourhood, item.neighbourhood_slug),
+            "candidates": service_results.ranked(candidates)
+            if item.state in {RoundState.CLOSED, RoundState.PUBLISHED}
+            else candidates,
+            "suggestions": await service.suggestions_of(session, item.id or 0),
+            "meetings": await service.meetings_of(session, item.id or 0),
+            "priorities": await tracked(
+                session, await service_results.priorities_of_round(session, item.id or 0)
+            ),
+            "contacts": await count_contacts(session, item.id or 0),
+            "ballots": await count_ballots(session, item.id or 0),
+            "categories": CATEGORY_LABELS,
+            "errors": errors or {},
+            "error_list": error_list(errors or {}),
+            "values": values or {},
+        }
+    return render_page(request, "priorities/manage/round.html", context, status_code=status)
+
+
+async def show_round(request: Request) -> Response:
+    return await round_page(request)
+
+
+async def change_state(request: Request) -> Response:
+    user, item = await load_round(request)
+    action = text(await read_form(request), "action")
+    if action not in STATE_ACTIONS:
+        raise HTTPException(400, detail="Unknown action")
+    target = STATE_ACTIONS[action]
+    at = now(request)
+    async with transaction(request) as session:
+        fresh = await service.get_round(session, item.id or 0)
+        assert fresh is not None
+        if target == RoundState.CLOSED:
+            await service_results.close_round(session, fresh, actor=user, now=at)
+        else:
+            await service.transition(session, fresh, target, actor=user, now=at)
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}")
+
+
+async def change_settings(request: Request) -> Response:
+    user, item = await load_round(request)
+    values, errors = forms.parse_round(await read_form(request), choose_neighbourhood=False)
+    if not errors and values.opens_at is not None and values.closes_at is not None:
+        try:
+            async with transaction(request) as session:
+                fresh = await service.get_round(session, item.id or 0)
+                assert fresh is not None
+                await service.change_round(
+                    session,
+                    fresh,
+                    actor=user,
+                    title=values.title,
+                    opens_at=values.opens_at,
+                    closes_at=values.closes_at,
+                    choices=values.choices,
+                    top_n=values.top_n,
+                    method=values.method,
+                    opens_automatically=values.opens_automatically,
+                    now=now(request),
+                )
+        except service.PrioritiesError as exc:
+            errors["closes_at"] = str(exc)
+    if errors:
+        prefixed = {f"round-{field}": message for field, message in errors.items()}
+        return await round_page(request, prefixed, {f"round-{k}": v for k, v in values.raw.items()}, 422)
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}")
+
+
+async def add_candidate(request: Request) -> Response:
+    user, item = await load_round(request)
+    values, errors = forms.parse_candidate(await read_form(request))
+    if errors:
+        return await round_page(request, errors, values, 422)
+    async with transaction(request) as session:
+        await service.add_candidate(
+            session,
+            item,
+            actor=user,
+            category=values["category"],  # type: ignore[arg-type]
+            title=str(values["title"]),
+            description=str(values["description"]),
+            now=now(request),
+        )
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#candidates")
+
+
+async def remove_candidate(request: Request) -> Response:
+    user, item = await load_round(request)
+    async with transaction(request) as session:
+        fresh = await service.get_round(session, item.id or 0)
+        candidate = await session.get(Candidate, path_id(request, "candidate_id"))
+        if fresh is None or candidate is None:
+            raise HTTPException(404)
+        try:
+            await service.remove_candidate(session, fresh, candidate, actor=user, now=now(request))
+        except service.PrioritiesError:
+            raise HTTPException(404) from None
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#candidates")
+
+
+async def moderate(request: Request) -> Response:
+    user, item = await load_round(request)
+    at = now(request)
+    form = await read_form(request)
+    action, target = text(form, "action"), text(form, "into")
+    try:
+        async with transaction(request) as session:
+            suggestion = await session.get(Suggestion, path_id(request, "suggestion_id"))
+            if suggestion is None:
+                raise HTTPException(404)
+            if action == "merge":
+                into = await session.get(Candidate, parse_id(target)) if parse_id(target) else None
+                await service.merge_suggestion(session, suggestion, item, actor=user, into=into, now=at)
+            else:
+                reason = text(form, "reason")
+                await service.decline_suggestion(session, suggestion, item, actor=user, reason=reason, now=at)
+    except service.PrioritiesError as exc:
+        return await round_page(
+            request, {f"reason-{request.path_params['suggestion_id']}": str(exc)}, None, 422
+        )
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#suggestions")
+
+
+async def add_meeting(request: Request) -> Response:
+    user, item = await load_round(request)
+    at = now(request)
+    form = await read_form(request)
+    errors: Errors = {}
+    held_on = forms.parse_date(errors, form, "held_on", "the meeting date")
+    place = text(form, "place")
+    forms.check_text(errors, "place", place, "where the meeting was held", maximum=160)
+    attendance = forms.parse_int(errors, form, "attendance", "Attendance", low=0, high=100_000)
+    async with reading(request) as session:
+        candidates = await service.candidates_of(session, item.id or 0)
+    hands = {
+        c.id or 0: forms.parse_int(errors, form, f"hands_{c.id}", f"Hands for {c.title}", low=0, high=100_000)
+        for c in candidates
+    }
+    if not errors and held_on is not None:
+        try:
+            async with transaction(request) as session:
+                fresh = await service.get_round(session, item.id or 0)
+                assert fresh is not None
+                await service.record_meeting(
+                    session,
+                    fresh,
+                    actor=user,
+                    held_on=held_on,
+                    place=place,
+                    attendance=attendance,
+                    hands=hands,
+                    now=at,
+                )
+                if fresh.state == RoundState.CLOSED:
+                    await service_results.compute_results(session, fresh)
+        except service.PrioritiesError as exc:
+            errors["attendance"] = str(exc)
+    if errors:
+        return await round_page(request, errors, {k: text(form, k) for k in form}, 422)
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#meetings")
+
+
+async def publish(request: Request) -> Response:
+    user, item = await load_round(request)
+    at = now(request)
+    form = await read_form(request)
+    chosen = [key for v in form.getlist("chosen") if (key := parse_id(v)) is not None]
+    settings = request.app.state.settings
+    try:
+        async with transaction(request) as session:
+            fresh = await service.get_round(session, item.id or 0)
+            assert fresh is not None
+            await service_results.publish_results(
+                session,
+                fresh,
+                actor=user,
+                chosen_ids=chosen,
+                reason=text(form, "reason"),
+                now=at,
+                mail=request.app.state.mail,
+                retention_days=settings.int_value("PRIORITIES_CONTACT_RETENTION_DAYS"),
+            )
+    except service.PrioritiesError as exc:
+        return await round_page(request, {"reason": str(exc)}, {"reason": text(form, "reason")}, 422)
+    return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}")

@@ -1,0 +1,95 @@
+"""Staff pages for a priority's plan and its dated public progress updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.clock import now
+from civic.core.db import reading, transaction
+from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.htmx import redirect_after_post
+from civic.core.localtime import date_input_value
+from civic.core.paths import path_id
+from civic.core.rules import require
+from civic.core.templating import render_page
+from civic.core.users import StaffUser
+from civic.priorities import forms, service, service_results
+from civic.priorities.models import Priority, PriorityStatus
+from civic.priorities.queries import tracked
+from civic.priorities.staff import staff
+
+
+async def load_priority(request: Request) -> tuple[StaffUser, Priority]:
+    user = staff(request)
+    priority_id = path_id(request, "priority_id")
+    async with reading(request) as session:
+        priority = await session.get(Priority, priority_id)
+    if priority is None:
+        raise HTTPException(404)
+    require("priorities.update_priority", user, priority, now=now(request))
+    return user, priority
+
+
+async def priority_page(
+    request: Request, values: dict[str, Any] | None = None, errors: Errors | None = None, status: int = 200
+) -> Response:
+    _user, priority = await load_priority(request)
+    async with reading(request) as session:
+        track = (await tracked(session, [priority]))[0]
+    if values is None:
+        values = {
+            "owner": priority.owner,
+            "target": priority.target,
+            "status": priority.status.value,
+            "review_on": date_input_value(priority.review_on),
+            "text": "",
+        }
+    context = {
+        "track": track,
+        "values": values,
+        "errors": errors or {},
+        "error_list": error_list(errors or {}),
+        "statuses": list(PriorityStatus),
+    }
+    return render_page(request, "priorities/manage/priority.html", context, status_code=status)
+
+
+async def show_priority(request: Request) -> Response:
+    return await priority_page(request)
+
+
+async def update_priority(request: Request) -> Response:
+    user, priority = await load_priority(request)
+    form = await read_form(request)
+    values, errors = forms.parse_priority(form)
+    if not errors:
+        try:
+            async with transaction(request) as session:
+                fresh = await session.get(Priority, priority.id)
+                assert fresh is not None
+                await service_results.update_priority(
+                    session,
+                    fresh,
+                    actor=user,
+                    now=now(request),
+                    mail=request.app.state.mail,
+                    text=str(values["text"]),
+                    status=values["status"],  # type: ignore[arg-type]
+                    owner=str(values["owner"]),
+                    target=str(values["target"]),
+                    review_on=values["review_on"],  # type: ignore[arg-type]
+                )
+        except service.PrioritiesError as exc:
+            errors["text" if "status" in str(exc) else "review_on"] = str(exc)
+    if errors:
+        values = {
+            **values,
+            "status": getattr(values.get("status"), "value", ""),
+            "review_on": text(form, "review_on"),
+        }
+        return await priority_page(request, values, errors, 422)
+    return redirect_after_post(request, f"/priorities/manage/priorities/{priority.id}?saved=1")

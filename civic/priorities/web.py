@@ -1,0 +1,235 @@
+"""Public pages: neighbourhoods, "You said, we did", rounds and their results, voting and suggestions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from civic.core.areas import Neighbourhood, wards_of
+from civic.core.auth import current_user
+from civic.core.clock import now
+from civic.core.db import reading, transaction
+from civic.core.errors import TooManyRequests
+from civic.core.forms import error_list, read_form
+from civic.core.identity import email_hash
+from civic.core.net import client_ip
+from civic.core.paths import path_id
+from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
+from civic.core.rules import can, require
+from civic.core.templating import render_page
+from civic.core.tokens import BadToken
+from civic.priorities import forms
+from civic.priorities.models import CATEGORY_LABELS, Priority, PriorityRound, RoundState
+from civic.priorities.queries import all_views, neighbourhood_view, tracked
+from civic.priorities.service import candidates_of, get_round, meetings_of, suggestions_of
+from civic.priorities.service import suggest as add_suggestion
+from civic.priorities.service_results import ranked
+from civic.priorities.service_voting import (
+    BallotError,
+    confirm_ballot,
+    confirm_token,
+    read_confirm_token,
+    start_ballot,
+)
+
+
+async def index(request: Request) -> Response:
+    async with reading(request) as session:
+        views = await all_views(session)
+    return render_page(request, "priorities/index.html", {"views": views})
+
+
+async def load_hood(request: Request) -> Neighbourhood:
+    async with reading(request) as session:
+        hood: Neighbourhood | None = await session.get(Neighbourhood, str(request.path_params["slug"]))
+    if hood is None:
+        raise HTTPException(404)
+    return hood
+
+
+async def neighbourhood(request: Request) -> Response:
+    hood = await load_hood(request)
+    async with reading(request) as session:
+        view = await neighbourhood_view(session, hood)
+    return render_page(request, "priorities/neighbourhood.html", {"view": view})
+
+
+async def load_round(request: Request) -> PriorityRound:
+    round_id = path_id(request, "round_id")
+    async with reading(request) as session:
+        item = await get_round(session, round_id)
+    if item is None:
+        raise HTTPException(404)
+    if not can("priorities.view", current_user(request), item, now=now(request)):
+        raise HTTPException(404)  # a draft's very existence is private to its team
+    return item
+
+
+async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]:
+    async with reading(request) as session:
+        hood = await session.get(Neighbourhood, item.neighbourhood_slug)
+        candidates = await candidates_of(session, item.id or 0)
+        wards = {w.code: w.name for w in await wards_of(session, item.neighbourhood_slug)}
+        meetings = await meetings_of(session, item.id or 0)
+        suggestions = await suggestions_of(session, item.id or 0)
+    published = item.state == RoundState.PUBLISHED
+    return {
+        "round": item,
+        "hood": hood,
+        "candidates": ranked(candidates) if published else candidates,
+        "wards": wards,
+        "meetings": meetings,
+        "suggestions": suggestions,
+        "categories": CATEGORY_LABELS,
+    }
+
+
+async def round_page(request: Request) -> Response:
+    item = await load_round(request)
+    return render_page(request, "priorities/round.html", await round_context(request, item))
+
+
+async def vote_form(request: Request) -> Response:
+    item = await load_round(request)
+    require("priorities.vote", None, item, now=now(request), message="Voting in this round is not open.")
+    context = {**(await round_context(request, item)), "ballot": forms.BallotForm(), "errors": {}}
+    return render_page(request, "priorities/vote.html", context)
+
+
+@limits_itself("PRIORITIES_VOTES_PER_IP_HOUR", "PRIORITIES_VOTES_PER_EMAIL_HOUR")
+async def vote(request: Request) -> Response:
+    item = await load_round(request)
+    at, settings = now(request), request.app.state.settings
+    require("priorities.vote", None, item, now=at, message="Voting in this round is not open.")
+    form = await read_form(request)
+    if forms.text(form, "website"):  # the honeypot: people never see it, bots fill it in
+        return RedirectResponse(f"/priorities/rounds/{item.id}/check-email", status_code=303)
+    ballot = forms.parse_ballot(form, item)
+    per_hour = settings.int_value("PRIORITIES_VOTES_PER_IP_HOUR")
+    async with transaction(request) as session:
+        verdict = await hit(
+            session,
+            f"priorities.vote.ip:{client_ip(request)}",
+            [Limit(max(1, per_hour // 3), 60), Limit(per_hour, 3600)],
+            now=at,
+        )
+    if not verdict.allowed:
+        raise TooManyRequests(verdict.retry_after)
+    if not ballot.errors:
+        try:
+            async with transaction(request) as session:
+                pending = await start_ballot(
+                    session,
+                    item,
+                    secret=settings.secret_key,
+                    email=ballot.email,
+                    postcode=ballot.postcode,
+                    works_here=ballot.works_here,
+                    choices=ballot.choices,
+                    opt_in=ballot.opt_in,
+                    now=at,
+                )
+                limited = await hit(
+                    session,
+                    f"priorities.vote.email:{email_hash(settings.secret_key, ballot.email)}",
+                    [Limit(settings.int_value("PRIORITIES_VOTES_PER_EMAIL_HOUR"), 3600)],
+                    now=at,
+                )
+                if not limited.allowed:
+                    raise TooManyRequests(limited.retry_after)
+                token = confirm_token(
+                    settings.secret_key, pending, now=at, hours=settings.int_value("PRIORITIES_CONFIRM_HOURS")
+                )
+                await request.app.state.mail.enqueue(
+                    session,
+                    to=ballot.email,
+                    template="priorities_confirm",
+                    now=at,
+                    context={"round": item, "token": token},
+                    dedupe_key=f"priorities:confirm:{pending.id}",
+                )
+        except BallotError as exc:
+            ballot.errors[exc.field] = str(exc)
+    if ballot.errors:
+        context = {**(await round_context(request, item)), "ballot": ballot, "errors": ballot.errors}
+        context["error_list"] = error_list(ballot.errors)
+        return render_page(request, "priorities/vote.html", context, status_code=422)
+    return RedirectResponse(f"/priorities/rounds/{item.id}/check-email", status_code=303)
+
+
+async def check_email(request: Request) -> Response:
+    item = await load_round(request)
+    return render_page(request, "priorities/check_email.html", {"round": item})
+
+
+def _pending_id(request: Request) -> int:
+    try:
+        return read_confirm_token(
+            request.app.state.settings.secret_key, request.path_params["token"], now=now(request)
+        )
+    except BadToken as exc:
+        raise HTTPException(400, detail=str(exc)) from None
+
+
+async def confirm_page(request: Request) -> Response:
+    _pending_id(request)
+    return render_page(request, "priorities/confirm.html", {"token": request.path_params["token"]})
+
+
+@rate_limited("PRIORITIES_CONFIRMATIONS_PER_HOUR")
+async def confirm(request: Request) -> Response:
+    pending_id = _pending_id(request)
+    async with transaction(request) as session:
+        outcome = await confirm_ballot(session, pending_id, now=now(request))
+    return render_page(request, "priorities/confirmed.html", {"outcome": outcome, "round": outcome.round})
+
+
+async def suggest_form(request: Request) -> Response:
+    item = await load_round(request)
+    require(
+        "priorities.suggest", None, item, now=now(request), message="This round is not taking suggestions."
+    )
+    context = {**(await round_context(request, item)), "values": {}, "errors": {}}
+    return render_page(request, "priorities/suggest.html", context)
+
+
+@limits_itself("PRIORITIES_SUGGESTIONS_PER_IP_HOUR")
+async def suggest(request: Request) -> Response:
+    item = await load_round(request)
+    at = now(request)
+    require("priorities.suggest", None, item, now=at, message="This round is not taking suggestions.")
+    form = await read_form(request)
+    if forms.text(form, "website"):
+        return RedirectResponse(f"/priorities/rounds/{item.id}?suggested=1", status_code=303)
+    values, errors = forms.parse_suggestion(form)
+    if errors:
+        context = {**(await round_context(request, item)), "values": values, "errors": errors}
+        context["error_list"] = error_list(errors)
+        return render_page(request, "priorities/suggest.html", context, status_code=422)
+    async with transaction(request) as session:
+        verdict = await hit(
+            session,
+            f"priorities.suggest.ip:{client_ip(request)}",
+            [Limit(request.app.state.settings.int_value("PRIORITIES_SUGGESTIONS_PER_IP_HOUR"), 3600)],
+            now=at,
+        )
+        if verdict.allowed:
+            await add_suggestion(session, item, category=values["category"], text=str(values["text"]), now=at)  # type: ignore[arg-type]
+    if not verdict.allowed:
+        raise TooManyRequests(verdict.retry_after)
+    return RedirectResponse(f"/priorities/rounds/{item.id}?suggested=1", status_code=303)
+
+
+async def priority_page(request: Request) -> Response:
+    priority_id = path_id(request, "priority_id")
+    async with reading(request) as session:
+        priority = await session.get(Priority, priority_id)
+        if priority is None:
+            raise HTTPException(404)
+        item = await session.get(PriorityRound, priority.round_id)
+        hood = await session.get(Neighbourhood, priority.neighbourhood_slug)
+        track = (await tracked(session, [priority]))[0]
+    return render_page(request, "priorities/priority.html", {"track": track, "round": item, "hood": hood})

@@ -1,0 +1,103 @@
+"""Public pages: published responses, overdue asks, report cards."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response as HttpResponse
+
+from civic.core.areas import Ward, list_wards
+from civic.core.clock import now
+from civic.core.db import reading
+from civic.core.paths import path_id
+from civic.core.templating import render_page
+from civic.responses import queries_report, service, service_ratings, stats
+from civic.responses.models import ResponsibleBody
+from civic.responses.queries_targets import KINDS, load_target
+
+
+async def index(request: Request) -> HttpResponse:
+    kind = request.query_params.get("kind") or None
+    if kind is not None and kind not in KINDS:
+        raise HTTPException(400, "There is no such kind of response.")
+    async with reading(request) as session:
+        items = await service.published_responses(session, kind=kind, limit=100)
+        bodies = {b.slug: b for b in await service.list_bodies(session)}
+    context = {"items": items, "bodies": bodies, "kinds": KINDS, "kind": kind}
+    return render_page(request, "responses/index.html", context)
+
+
+async def detail(request: Request) -> HttpResponse:
+    response_id = path_id(request, "response_id")
+    async with reading(request) as session:
+        response = await service.get_response(session, response_id)
+        if response is None or response.version == 0:
+            raise HTTPException(404)
+        versions = await service.versions_of(session, response_id)
+        average, count = await service.rating_summary(session, response_id)
+        comments = await service_ratings.approved_comments(session, response_id)
+        body = await session.get(ResponsibleBody, response.body_slug)
+        target = await load_target(session, response.target_kind, response.target_id)
+    context = {
+        "response": response,
+        "current": versions[0],
+        "versions": versions,
+        "average": average,
+        "count": count,
+        "comments": comments,
+        "body": body,
+        "target": target,
+        "kind": KINDS.get(response.target_kind),
+    }
+    return render_page(request, "responses/detail.html", context)
+
+
+async def overdue(request: Request) -> HttpResponse:
+    async with reading(request) as session:
+        items = await queries_report.overdue_targets(session, now(request))
+        bodies = {b.slug: b for b in await service.list_bodies(session)}
+    return render_page(request, "responses/overdue.html", {"items": items, "bodies": bodies, "kinds": KINDS})
+
+
+async def report_cards(request: Request) -> HttpResponse:
+    at = now(request)
+    async with reading(request) as session:
+        facts = await queries_report.read_facts(session, at)
+        council = queries_report.card_for(facts, queries_report.Scope("council", None, "Whole council"), at)
+        bodies = [
+            queries_report.card_for(facts, queries_report.Scope("body", b.slug, b.name), at)
+            for b in await service.list_bodies(session)
+        ]
+        wards = [
+            queries_report.card_for(facts, queries_report.Scope("ward", w.code, w.name), at)
+            for w in await list_wards(session)
+        ]
+    context = {"council": council, "bodies": bodies, "wards": wards, "formula": stats.FORMULA}
+    return render_page(request, "responses/report_cards.html", context)
+
+
+async def _card_page(request: Request, scope: queries_report.Scope) -> HttpResponse:
+    at = now(request)
+    async with reading(request) as session:
+        facts = await queries_report.read_facts(session, at)
+        card = queries_report.card_for(facts, scope, at)
+        council = queries_report.card_for(facts, queries_report.Scope("council", None, "Whole council"), at)
+        metrics = await queries_report.extra_metrics(session, scope, at)
+    context = {"card": card, "council": council, "metrics": metrics, "formula": stats.FORMULA, "kinds": KINDS}
+    return render_page(request, "responses/card.html", context)
+
+
+async def body_card(request: Request) -> HttpResponse:
+    async with reading(request) as session:
+        body = await session.get(ResponsibleBody, request.path_params["slug"])
+    if body is None:
+        raise HTTPException(404)
+    return await _card_page(request, queries_report.Scope("body", body.slug, body.name))
+
+
+async def ward_card(request: Request) -> HttpResponse:
+    async with reading(request) as session:
+        ward = await session.get(Ward, request.path_params["code"].upper())
+    if ward is None:
+        raise HTTPException(404)
+    return await _card_page(request, queries_report.Scope("ward", ward.code, f"{ward.name} ward"))
