@@ -28,7 +28,7 @@ from civic.budgets.web import load_process
 from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import check_length, error_list, read_form, text
+from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value
 from civic.core.paths import parse_id, path_id
@@ -51,8 +51,7 @@ async def dashboard(request: Request) -> Response:
 def _new_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     return {
         "values": values,
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
         "ballot_types": list(BallotType),
         "rules": list(TallyRule),
         "phase_fields": forms.PHASE_FIELDS,
@@ -142,8 +141,7 @@ async def change_phases(request: Request) -> Response:
                 "proposals": [],
                 "phase": process.phase(now(request)),
                 "values": dict(form),
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "phase_fields": forms.PHASE_FIELDS,
             }
             return render_page(request, "budgets/staff/manage.html", context, status_code=422)
@@ -216,8 +214,7 @@ async def create_proposal(request: Request) -> Response:
             errors["area_id"] = "Choose the area this project is in"
         if errors:
             context = await _proposals_context(session, process) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/proposals.html", context, status_code=422)
@@ -285,8 +282,7 @@ async def assess(request: Request) -> Response:
         )
         if errors:
             context = await _proposal_context(session, process, found) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/proposal.html", context, status_code=422)
@@ -304,8 +300,7 @@ async def override(request: Request) -> Response:
         if not reason:
             errors = {"override_reason": "Enter the public reason for leaving this project out of the count"}
             context = await _proposal_context(session, process, found) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
             }
             return render_page(request, "budgets/staff/proposal.html", context, status_code=422)
         await service.add_override(session, found, reason=reason[:1000], actor=user, now=now(request))
@@ -327,8 +322,7 @@ async def delivery_update(request: Request) -> Response:
         )
         if errors:
             context = await _proposal_context(session, process, found) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/proposal.html", context, status_code=422)

@@ -17,7 +17,7 @@ from civic.budgets.staff import staff
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import UploadedFile, check_length, error_list, read_form, text
+from civic.core.forms import UploadedFile, check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.paths import path_id
 from civic.core.rules import require
@@ -68,8 +68,7 @@ async def create_paper_batch(request: Request) -> Response:
             errors["area_id"] = "Choose the area of these ballots"
         if errors:
             context = await _paper_list_context(session, process) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/paper.html", context, status_code=422)
@@ -134,8 +133,7 @@ async def _paper_error(
 ) -> Response:
     errors = {field: message}
     context = await _batch_context(session, process, batch) | {
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
         "values": dict(form),
     }
     return render_page(request, "budgets/staff/paper_batch.html", context, status_code=422)

@@ -18,7 +18,7 @@ from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
-from civic.core.forms import check_length, error_list, read_form, text
+from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.paths import path_id
 from civic.core.rules import require
@@ -73,8 +73,7 @@ async def create_codes(request: Request) -> Response:
             errors["area_id"] = "Choose the area these voters belong to"
         if errors:
             context = await _codes_context(session, process) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/codes.html", context, status_code=422)
@@ -150,8 +149,7 @@ async def void_code(request: Request) -> Response:
         if not done:
             errors = {"code": "No unused code like that was found in this budget"}
             context = await _codes_context(session, process) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
             }
             return render_page(request, "budgets/staff/codes.html", context, status_code=422)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/codes?voided=1")

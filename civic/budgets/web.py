@@ -18,7 +18,7 @@ from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import error_list, read_form
+from civic.core.forms import form_context, read_form
 from civic.core.paths import parse_id
 from civic.core.ratelimit import rate_limited
 from civic.core.rules import require
@@ -98,8 +98,7 @@ async def submit_idea(request: Request) -> Response:
             context = {
                 "process": process,
                 "values": dict(form),
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "bands": AGE_BANDS,
             }
             return render_page(request, "budgets/idea_form.html", context, status_code=422)

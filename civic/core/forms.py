@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 from urllib.parse import parse_qsl
@@ -16,18 +16,11 @@ from civic.core.inputs import clean_fields
 Errors = dict[str, str]
 
 
-class FormContext(TypedDict):
+class FormContext(TypedDict, total=False):
     values: Mapping[str, object]
     errors: Errors
     error_list: list[dict[str, str]]
 
-
-class Option(TypedDict, total=False):
-    value: str
-    text: str
-    selected: bool
-    checked: bool
-    id: str
 
 MAX_FIELDS = 500
 # Where the CSRF middleware leaves a urlencoded form it has already parsed (see parse_urlencoded).
@@ -127,39 +120,13 @@ def error_list(errors: Errors) -> list[dict[str, str]]:
 def form_context(errors: Errors | None = None, values: Mapping[str, object] | None = None) -> FormContext:
     """What every form page renders with: the values to show again, the message beside each field
     (`errors`, keyed by the field's id) and the error summary at the top of the page (`error_list`,
-    read by base.html). One helper, so the summary and the fields can never disagree."""
+    read by base.html). One helper, so the summary and the fields can never disagree. Without
+    `values` the context leaves the page's own values alone."""
     found = dict(errors or {})
-    return {"values": values or {}, "errors": found, "error_list": error_list(found)}
-
-
-def options(
-    pairs: Iterable[tuple[object, object]],
-    selected: object = None,
-    *,
-    id_prefix: str | None = None,
-) -> list[Option]:
-    """Items for a select, radios or checkboxes, built here rather than in Jinja.
-
-    `selected` is one value (select, radios) or a collection of values (checkboxes); values compare
-    as strings, as they come back from a form. With `id_prefix`, each item's id is
-    `<prefix>-<value>` (the GOV.UK macros otherwise number them)."""
-    chosen = _chosen(selected)
-    items: list[Option] = []
-    for value, label in pairs:
-        key = "" if value is None else str(value)
-        item: Option = {"value": key, "text": str(label), "selected": key in chosen, "checked": key in chosen}
-        if id_prefix is not None:
-            item["id"] = f"{id_prefix}-{key}"
-        items.append(item)
-    return items
-
-
-def _chosen(selected: object) -> set[str]:
-    if selected is None:
-        return set()
-    if isinstance(selected, (set, frozenset, list, tuple)):
-        return {str(value) for value in selected}
-    return {str(selected)}
+    context: FormContext = {"errors": found, "error_list": error_list(found)}
+    if values is not None:
+        context["values"] = values
+    return context
 
 
 def safe_next(target: str | None, default: str = "/staff") -> str:

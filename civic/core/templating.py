@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from civic.config import Settings
 from civic.core import localtime, rules
+from civic.core.choices import options
 from civic.core.csrf_tokens import page_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +97,8 @@ def make_environment() -> Environment:
         local_input=localtime.input_value,
         local_date_input=localtime.date_input_value,
     )
+    # Option lists are built in Python; templates only say which value is chosen.
+    env.globals["options"] = options
     return env
 
 

@@ -14,7 +14,7 @@ from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
 from civic.core.paths import parse_id, path_id
@@ -60,7 +60,7 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
     hoods = [h for h in hoods if user.role == Role.ADMIN or h.slug == user.neighbourhood_slug]
-    context = {"values": values, "errors": errors, "error_list": error_list(errors), "hoods": hoods}
+    context = {"values": values, **form_context(errors), "hoods": hoods}
     return render_page(request, "priorities/manage/new.html", context, status_code=status)
 
 
@@ -139,8 +139,7 @@ async def round_page(
             "contacts": await count_contacts(session, item.id or 0),
             "ballots": await count_ballots(session, item.id or 0),
             "categories": CATEGORY_LABELS,
-            "errors": errors or {},
-            "error_list": error_list(errors or {}),
+            **form_context(errors or {}),
             "values": values or {},
         }
     return render_page(request, "priorities/manage/round.html", context, status_code=status)

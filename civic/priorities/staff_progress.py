@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import date_input_value
 from civic.core.paths import path_id
@@ -51,8 +51,7 @@ async def priority_page(
     context = {
         "track": track,
         "values": values,
-        "errors": errors or {},
-        "error_list": error_list(errors or {}),
+        **form_context(errors or {}),
         "statuses": list(PriorityStatus),
     }
     return render_page(request, "priorities/manage/priority.html", context, status_code=status)

@@ -13,7 +13,7 @@ from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.errors import TooManyRequests
-from civic.core.forms import error_list, read_form
+from civic.core.forms import form_context, read_form
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
 from civic.core.paths import path_id
@@ -154,8 +154,8 @@ async def vote(request: Request) -> Response:
         except BallotError as exc:
             ballot.errors[exc.field] = str(exc)
     if ballot.errors:
-        context = {**(await round_context(request, item)), "ballot": ballot, "errors": ballot.errors}
-        context["error_list"] = error_list(ballot.errors)
+        context = {**(await round_context(request, item)), "ballot": ballot}
+        context |= form_context(ballot.errors)
         return render_page(request, "priorities/vote.html", context, status_code=422)
     return RedirectResponse(f"/priorities/rounds/{item.id}/check-email", status_code=303)
 
@@ -206,8 +206,7 @@ async def suggest(request: Request) -> Response:
         return RedirectResponse(f"/priorities/rounds/{item.id}?suggested=1", status_code=303)
     values, errors = forms.parse_suggestion(form)
     if errors:
-        context = {**(await round_context(request, item)), "values": values, "errors": errors}
-        context["error_list"] = error_list(errors)
+        context = {**(await round_context(request, item)), **form_context(errors, values)}
         return render_page(request, "priorities/suggest.html", context, status_code=422)
     async with transaction(request) as session:
         verdict = await hit(

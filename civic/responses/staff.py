@@ -15,7 +15,7 @@ from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
-from civic.core.forms import error_list, read_form, text
+from civic.core.forms import form_context, read_form, text
 from civic.core.paths import path_id
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -119,8 +119,7 @@ def _write_page(
         "response": owing.response,
         "owing": owing,
         "values": values,
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
     }
     return render_page(request, "responses/write.html", context, status_code=422 if errors else 200)
 

@@ -12,7 +12,7 @@ from civic.core import audit
 from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import error_list, read_form, text
+from civic.core.forms import form_context, read_form, text
 from civic.core.home import staff_link
 from civic.core.templating import render_page
 from civic.core.users import Role
@@ -47,8 +47,7 @@ async def _page(
         bodies = await list_bodies(session)
     context = {
         "bodies": bodies,
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
         "values": values,
         "kinds": list(BodyKind),
         "answered_by": answered_by,

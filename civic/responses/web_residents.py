@@ -15,7 +15,7 @@ from starlette.responses import Response as HttpResponse
 from civic.config import Settings
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import check_email, error_list, read_form, text
+from civic.core.forms import check_email, form_context, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
 from civic.core.templating import render_page
@@ -54,9 +54,7 @@ async def _rating_context(request: Request) -> dict[str, object]:
 
 async def rate_form(request: Request) -> HttpResponse:
     context = await _rating_context(request)
-    return render_page(
-        request, "responses/rate.html", {**context, "errors": {}, "error_list": [], "values": {}}
-    )
+    return render_page(request, "responses/rate.html", {**context, **form_context(), "values": {}})
 
 
 @rate_limited("RESPONSES_RATINGS_PER_HOUR")
@@ -66,7 +64,7 @@ async def rate(request: Request) -> HttpResponse:
     values = {"score": text(form, "score"), "comment": text(form, "comment")}
     score, errors = service_ratings.check_rating(values["score"], values["comment"])
     if errors or score is None:
-        page = {**context, "errors": errors, "error_list": error_list(errors), "values": values}
+        page = {**context, **form_context(errors), "values": values}
         return render_page(request, "responses/rate.html", page, status_code=422)
     response = context["response"]
     assert isinstance(response, Response)
@@ -97,7 +95,7 @@ async def follow(request: Request) -> HttpResponse:
             return render_page(
                 request,
                 "responses/follow.html",
-                {"target": target, "errors": errors, "error_list": error_list(errors), "email": email},
+                {"target": target, **form_context(errors), "email": email},
                 status_code=422,
             )
         await enforce(
@@ -131,9 +129,7 @@ async def follow_form(request: Request) -> HttpResponse:
         )
     if target is None:
         raise HTTPException(404)
-    return render_page(
-        request, "responses/follow.html", {"target": target, "errors": {}, "error_list": [], "email": ""}
-    )
+    return render_page(request, "responses/follow.html", {"target": target, **form_context(), "email": ""})
 
 
 async def confirm_follow_page(request: Request) -> HttpResponse:

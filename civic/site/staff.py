@@ -14,7 +14,7 @@ from civic.core.areas import list_neighbourhoods, list_wards
 from civic.core.auth import require_role, require_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.home import links_for
 from civic.core.paths import path_id
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
@@ -50,8 +50,7 @@ async def _form_page(
     context = {
         **(await _choices(request)),
         **context,
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
     }
     return render_page(request, template, context, status_code=status)
 
