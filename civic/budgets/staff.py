@@ -14,14 +14,11 @@ from starlette.responses import Response
 from civic.budgets import forms, notify, service
 from civic.budgets.models import (
     AGE_BANDS,
-    BallotType,
     BudgetIdea,
     BudgetProcess,
     BudgetProposal,
     DeliveryStatus,
-    Feasibility,
     IdeaStatus,
-    TallyRule,
     pk,
 )
 from civic.budgets.web import load_process
@@ -52,8 +49,8 @@ def _new_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, An
     return {
         "values": values,
         **form_context(errors),
-        "ballot_types": list(BallotType),
-        "rules": list(TallyRule),
+        "ballot_type_pairs": forms.BALLOT_TYPE_PAIRS,
+        "rule_pairs": forms.RULE_PAIRS,
         "phase_fields": forms.PHASE_FIELDS,
     }
 
@@ -179,7 +176,7 @@ async def _proposals_context(session: AsyncSession, process: BudgetProcess) -> d
         "process": process,
         "proposals": await service.proposals_of(session, pk(process.id)),
         "ideas": await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PUBLISHED,)),
-        "areas": await service.areas_of(session, pk(process.id)),
+        "area_pairs": forms.area_pairs(await service.areas_of(session, pk(process.id))),
         "errors": {},
         "values": {},
     }
@@ -246,8 +243,8 @@ async def _proposal_context(
     return {
         "process": process,
         "proposal": proposal,
-        "feasibilities": list(Feasibility),
-        "statuses": list(DeliveryStatus),
+        "feasibility_pairs": forms.FEASIBILITY_PAIRS,
+        "status_pairs": forms.DELIVERY_STATUS_PAIRS,
         "ideas": (await service.ideas_by_proposal(session, pk(process.id))).get(pk(proposal.id), []),
         "overrides": [
             o for o in await service.overrides_of(session, pk(process.id)) if o.proposal_id == proposal.id

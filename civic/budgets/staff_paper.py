@@ -33,8 +33,8 @@ async def _paper_list_context(session: AsyncSession, process: BudgetProcess) -> 
     return {
         "process": process,
         "batches": list(rows.all()),
-        "areas": await service.areas_of(session, pk(process.id)),
-        "bands": AGE_BANDS,
+        "area_pairs": forms.area_pairs(await service.areas_of(session, pk(process.id))),
+        "band_pairs": forms.BAND_PAIRS,
         "errors": {},
         "values": {},
     }

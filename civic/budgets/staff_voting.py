@@ -33,8 +33,9 @@ async def _codes_context(session: AsyncSession, process: BudgetProcess) -> dict[
         "process": process,
         "batches": batches,
         "usage": usage,
-        "areas": areas,
-        "bands": AGE_BANDS,
+        "area_pairs": forms.area_pairs(areas),
+        "band_pairs": forms.BAND_PAIRS,
+        "format_pairs": forms.CODE_FORMAT_PAIRS,
         "errors": {},
         "values": {},
     }

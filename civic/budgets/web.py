@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from civic.budgets import forms, service, service_results
-from civic.budgets.models import AGE_BANDS, BudgetProcess, Feasibility, IdeaStatus, pk
+from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus, pk
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
 from civic.core.clock import now
@@ -77,7 +77,7 @@ async def idea_form(request: Request) -> Response:
     return render_page(
         request,
         "budgets/idea_form.html",
-        {"process": process, "values": {}, "errors": {}, "bands": AGE_BANDS},
+        {"process": process, "values": {}, "errors": {}, "age_pairs": forms.OWN_AGE_PAIRS},
     )
 
 
@@ -99,7 +99,7 @@ async def submit_idea(request: Request) -> Response:
                 "process": process,
                 "values": dict(form),
                 **form_context(errors),
-                "bands": AGE_BANDS,
+                "age_pairs": forms.OWN_AGE_PAIRS,
             }
             return render_page(request, "budgets/idea_form.html", context, status_code=422)
         await service.submit_idea(session, idea)
