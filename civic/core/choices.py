@@ -26,15 +26,16 @@ def options(
     """Items for a select, radios or checkboxes, built here rather than in Jinja.
 
     `selected` is one value (select, radios) or a collection of values (checkboxes); values compare
-    as strings, as they come back from a form. With `id_prefix`, each item's id is
-    `<prefix>-<value>` (the GOV.UK macros otherwise number them)."""
+    as strings, as they come back from a form. With `id_prefix`, the first item's id is the prefix
+    (where the error summary links) and each other item's is `<prefix>-<value>`; without it the GOV.UK
+    macros number them."""
     chosen = _chosen(selected)
     items: list[Option] = []
     for value, label in pairs:
         key = "" if value is None else str(value)
         item: Option = {"value": key, "text": str(label), "selected": key in chosen, "checked": key in chosen}
         if id_prefix is not None:
-            item["id"] = f"{id_prefix}-{key}"
+            item["id"] = f"{id_prefix}-{key}" if items else id_prefix
         items.append(item)
     return items
 

@@ -23,7 +23,6 @@ from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
 from civic.priorities import forms, service, service_results
 from civic.priorities.models import (
-    CATEGORY_LABELS,
     Candidate,
     PriorityRound,
     RoundState,
@@ -60,7 +59,12 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
     hoods = [h for h in hoods if user.role == Role.ADMIN or h.slug == user.neighbourhood_slug]
-    context = {"values": values, **form_context(errors), "hoods": hoods}
+    context = {
+        "values": values,
+        **form_context(errors),
+        "hood_pairs": [("", "Choose"), *((h.slug, h.name) for h in hoods)],
+        "method_pairs": forms.METHOD_PAIRS,
+    }
     return render_page(request, "priorities/manage/new.html", context, status_code=status)
 
 
@@ -138,10 +142,12 @@ async def round_page(
             ),
             "contacts": await count_contacts(session, item.id or 0),
             "ballots": await count_ballots(session, item.id or 0),
-            "categories": CATEGORY_LABELS,
+            "category_pairs": forms.CANDIDATE_CATEGORY_PAIRS,
+            "method_pairs": forms.ROUND_METHOD_PAIRS,
             **form_context(errors or {}),
             "values": values or {},
         }
+    context["merge_pairs"] = [("new", "A new candidate of its own"), *((c.id, c.title) for c in candidates)]
     return render_page(request, "priorities/manage/round.html", context, status_code=status)
 
 

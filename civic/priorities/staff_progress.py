@@ -18,7 +18,7 @@ from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import StaffUser
 from civic.priorities import forms, service, service_results
-from civic.priorities.models import Priority, PriorityStatus
+from civic.priorities.models import Priority
 from civic.priorities.queries import tracked
 from civic.priorities.staff import staff
 
@@ -52,7 +52,7 @@ async def priority_page(
         "track": track,
         "values": values,
         **form_context(errors or {}),
-        "statuses": list(PriorityStatus),
+        "status_pairs": forms.STATUS_PAIRS,
     }
     return render_page(request, "priorities/manage/priority.html", context, status_code=status)
 

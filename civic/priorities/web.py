@@ -22,7 +22,7 @@ from civic.core.rules import can, require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
 from civic.priorities import forms
-from civic.priorities.models import CATEGORY_LABELS, Priority, PriorityRound, RoundState
+from civic.priorities.models import Priority, PriorityRound, RoundState
 from civic.priorities.queries import all_views, neighbourhood_view, tracked
 from civic.priorities.service import candidates_of, get_round, meetings_of, suggestions_of
 from civic.priorities.service import suggest as add_suggestion
@@ -83,7 +83,7 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         "wards": wards,
         "meetings": meetings,
         "suggestions": suggestions,
-        "categories": CATEGORY_LABELS,
+        "category_pairs": forms.CATEGORY_PAIRS,
     }
 
 
