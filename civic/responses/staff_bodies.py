@@ -49,7 +49,7 @@ async def _page(
         "bodies": bodies,
         **form_context(errors),
         "values": values,
-        "kinds": list(BodyKind),
+        "kind_pairs": [(k.value, k.value.capitalize()) for k in BodyKind],
         "answered_by": answered_by,
     }
     return render_page(request, "responses/bodies.html", context, status_code=status)
