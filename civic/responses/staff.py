@@ -58,6 +58,7 @@ async def queue(request: Request) -> HttpResponse:
         "ward": ward,
         "body": body,
         "kinds": KINDS,
+        "body_pairs": [("", "All your bodies"), *((b.slug, b.name) for b in bodies.values())],
     }
     return render_page(request, "responses/queue.html", context)
 

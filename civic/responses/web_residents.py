@@ -49,7 +49,17 @@ async def _rating_context(request: Request) -> dict[str, object]:
         if response is None or response.version == 0:
             raise HTTPException(404)
         already = await service_ratings.existing_rating(session, int(response_id), rater)
-    return {"response": response, "rater": rater, "already": already}
+    return {"response": response, "rater": rater, "already": already, "score_pairs": SCORE_PAIRS}
+
+
+# The satisfaction scale, most satisfied first, as (value, text) pairs for civic.core.choices.options.
+SCORE_PAIRS = [
+    ("5", "Very satisfied"),
+    ("4", "Satisfied"),
+    ("3", "Neither satisfied nor dissatisfied"),
+    ("2", "Dissatisfied"),
+    ("1", "Very dissatisfied"),
+]
 
 
 async def rate_form(request: Request) -> HttpResponse:
