@@ -9,16 +9,25 @@ from collections.abc import Iterable
 from typing import TypedDict
 
 
+class Hint(TypedDict):
+    text: str
+
+
 class Option(TypedDict, total=False):
     value: str
     text: str
     selected: bool
     checked: bool
     id: str
+    hint: Hint
+
+
+# (value, text) or (value, text, hint): a hint is shown under that one radio or checkbox.
+Pair = tuple[object, object] | tuple[object, object, str]
 
 
 def options(
-    pairs: Iterable[tuple[object, object]],
+    pairs: Iterable[Pair],
     selected: object = None,
     *,
     id_prefix: str | None = None,
@@ -31,9 +40,12 @@ def options(
     macros number them."""
     chosen = _chosen(selected)
     items: list[Option] = []
-    for value, label in pairs:
+    for pair in pairs:
+        value, label = pair[0], pair[1]
         key = "" if value is None else str(value)
         item: Option = {"value": key, "text": str(label), "selected": key in chosen, "checked": key in chosen}
+        if len(pair) == 3 and pair[2]:
+            item["hint"] = {"text": pair[2]}
         if id_prefix is not None:
             item["id"] = f"{id_prefix}-{key}" if items else id_prefix
         items.append(item)
