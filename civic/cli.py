@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import sys
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 from civic.config import ConfigError, Settings
-
-Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
-
-
-def _commands() -> dict[str, Handler]:
-    from civic import commands
-
-    return commands.HANDLERS
+from civic.features import FEATURES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,19 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
     load = demo.add_parser("load", help="load the fictional demo council")
     load.add_argument("--if-empty", action="store_true", help="do nothing if any staff account exists")
-    from civic.budgets.cli import add_parser as add_budgets_parser
-
-    add_budgets_parser(sub)
+    for feature in FEATURES:
+        if feature.commands is not None:
+            feature.commands.add_parser(sub)
     return parser
-
-
-def read_password(args: argparse.Namespace) -> str:
-    if getattr(args, "password_stdin", False):
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Password: ")
-    if first != getpass.getpass("Password again: "):
-        raise ConfigError("The passwords did not match")
-    return first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command == "serve":
             return serve(args, settings)
-        handler = _commands()[f"{args.command} {getattr(args, 'action', '')}".strip()]
+        from civic.commands import HANDLERS  # imported late: it loads every feature
+
+        handler = HANDLERS[f"{args.command} {getattr(args, 'action', '')}".strip()]
         return asyncio.run(handler(args, settings))
     except (ConfigError, ValueError) as exc:
         print(f"civic: {exc}", file=sys.stderr)

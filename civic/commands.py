@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import sys
 from pathlib import Path
 
-from civic import (
-    mail_commands,
-    models,  # noqa: F401 - every table, rule and job
-)
-from civic.budgets import cli as budgets_cli
-from civic.cli import Handler, read_password
-from civic.config import Settings
+from civic import mail_commands
+from civic.config import ConfigError, Settings
 from civic.core import areas, audit
 from civic.core.clock import SystemClock
 from civic.core.db import Database
+from civic.core.features import CommandHandler
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled
 from civic.core.users import UserError, get_user_by_email, list_users
+from civic.features import FEATURES
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+Handler = CommandHandler
+
+
+def read_password(args: argparse.Namespace) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise ConfigError("The passwords did not match")
+    return first
 
 
 def alembic_config(url: str):  # type: ignore[no-untyped-def]
@@ -243,6 +252,11 @@ HANDLERS: dict[str, Handler] = {
     "jobs run": jobs_run,
     "audit verify": audit_verify,
     "demo load": demo_load,
-    **budgets_cli.HANDLERS,
+    **{
+        name: handler
+        for f in FEATURES
+        if f.commands is not None
+        for name, handler in f.commands.handlers.items()
+    },
     **mail_commands.HANDLERS,
 }
