@@ -38,9 +38,12 @@ async def staff_list(request: Request) -> Response:
 async def _choices(request: Request) -> dict[str, Any]:
     async with reading(request) as session:
         return {
-            "wards": await list_wards(session),
-            "neighbourhoods": await list_neighbourhoods(session),
-            "roles": list(Role),
+            "ward_pairs": [(w.code, w.name) for w in await list_wards(session)],
+            "neighbourhood_pairs": [
+                ("", "None"),
+                *((n.slug, n.name) for n in await list_neighbourhoods(session)),
+            ],
+            "role_pairs": [(r.value, r.label) for r in Role],
         }
 
 
