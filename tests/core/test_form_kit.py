@@ -55,3 +55,8 @@ def test_choice_fields_take_items_built_in_python() -> None:
 def test_values_of_zero_are_shown_and_text_is_escaped() -> None:
     html = render('{{ input("n", "N", {"n": 0}, {}) }}{{ textarea("t", "T", {"t": "<b>"}, {}) }}')
     assert 'value="0"' in html and "&lt;b&gt;" in html and "<b>" not in html
+
+
+def test_an_empty_text_area_is_empty_and_not_the_word_none() -> None:
+    html = render('{{ textarea("reason", "R", {}, {}) }}{{ character_count("c", "C", {"c": None}, {}, 10) }}')
+    assert "None" not in html and html.count("></textarea>") == 2
