@@ -38,6 +38,11 @@ def area_pairs(areas: list[BudgetArea]) -> Pairs:
     return [("", "Choose an area"), *((area.id, area.name) for area in areas)]
 
 
+def idea_pairs(ideas: list[BudgetIdea]) -> Pairs:
+    """Published ideas a proposal can come from; one already in a proposal says so."""
+    return [(i.id, i.title + (" (already in a proposal)" if i.proposal_id else "")) for i in ideas]
+
+
 PHASE_FIELDS = (
     ("ideas_open_at", "Ideas open"),
     ("review_at", "Ideas close and checking starts"),

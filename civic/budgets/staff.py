@@ -175,7 +175,9 @@ async def _proposals_context(session: AsyncSession, process: BudgetProcess) -> d
     return {
         "process": process,
         "proposals": await service.proposals_of(session, pk(process.id)),
-        "ideas": await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PUBLISHED,)),
+        "idea_pairs": forms.idea_pairs(
+            await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PUBLISHED,))
+        ),
         "area_pairs": forms.area_pairs(await service.areas_of(session, pk(process.id))),
         "errors": {},
         "values": {},
