@@ -7,9 +7,41 @@ from datetime import UTC, datetime
 
 from starlette.datastructures import FormData
 
-from civic.budgets.models import AGE_BANDS, BallotType, BudgetIdea, Feasibility, TallyRule
+from civic.budgets.models import (
+    AGE_BANDS,
+    BallotType,
+    BudgetArea,
+    BudgetIdea,
+    DeliveryStatus,
+    Feasibility,
+    TallyRule,
+)
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
 from civic.core.localtime import LocalTimeError, MissingLocalTime, parse_local
+
+# Option lists as (value, text) pairs; templates pick the chosen one with civic.core.choices.options.
+Pairs = list[tuple[object, str]]
+BAND_PAIRS: Pairs = [("", "Mixed"), *((band, band) for band in AGE_BANDS)]
+OWN_AGE_PAIRS: Pairs = [("", "Prefer not to say"), *((band, band) for band in AGE_BANDS)]
+BALLOT_TYPE_PAIRS: Pairs = [(b.value, b.label) for b in BallotType]
+RULE_PAIRS: Pairs = [(r.value, r.label) for r in TallyRule]
+FEASIBILITY_PAIRS: Pairs = [(f.value, f.value.capitalize()) for f in Feasibility]
+DELIVERY_STATUS_PAIRS: Pairs = [(s.value, s.label) for s in DeliveryStatus]
+CODE_FORMAT_PAIRS: Pairs = [("cards", "Cards to print"), ("csv", "CSV file")]
+
+
+def area_pairs(areas: list[BudgetArea]) -> Pairs:
+    """A process's areas to choose from, with an empty first choice that the form refuses; none
+    when the process has no areas (the page then asks nothing)."""
+    if not areas:
+        return []
+    return [("", "Choose an area"), *((area.id, area.name) for area in areas)]
+
+
+def idea_pairs(ideas: list[BudgetIdea]) -> Pairs:
+    """Published ideas a proposal can come from; one already in a proposal says so."""
+    return [(i.id, i.title + (" (already in a proposal)" if i.proposal_id else "")) for i in ideas]
+
 
 PHASE_FIELDS = (
     ("ideas_open_at", "Ideas open"),

@@ -14,21 +14,18 @@ from starlette.responses import Response
 from civic.budgets import forms, notify, service
 from civic.budgets.models import (
     AGE_BANDS,
-    BallotType,
     BudgetIdea,
     BudgetProcess,
     BudgetProposal,
     DeliveryStatus,
-    Feasibility,
     IdeaStatus,
-    TallyRule,
     pk,
 )
 from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
-from civic.core.forms import check_length, error_list, read_form, text
+from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value
 from civic.core.paths import parse_id
@@ -47,10 +44,9 @@ async def dashboard(request: Request) -> Response:
 def _new_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     return {
         "values": values,
-        "errors": errors,
-        "error_list": error_list(errors),
-        "ballot_types": list(BallotType),
-        "rules": list(TallyRule),
+        **form_context(errors),
+        "ballot_type_pairs": forms.BALLOT_TYPE_PAIRS,
+        "rule_pairs": forms.RULE_PAIRS,
         "phase_fields": forms.PHASE_FIELDS,
     }
 
@@ -138,8 +134,7 @@ async def change_phases(request: Request) -> Response:
                 "proposals": [],
                 "phase": process.phase(now(request)),
                 "values": dict(form),
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "phase_fields": forms.PHASE_FIELDS,
             }
             return render_page(request, "budgets/staff/manage.html", context, status_code=422)
@@ -176,8 +171,10 @@ async def _proposals_context(session: AsyncSession, process: BudgetProcess) -> d
     return {
         "process": process,
         "proposals": await service.proposals_of(session, pk(process.id)),
-        "ideas": await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PUBLISHED,)),
-        "areas": await service.areas_of(session, pk(process.id)),
+        "idea_pairs": forms.idea_pairs(
+            await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PUBLISHED,))
+        ),
+        "area_pairs": forms.area_pairs(await service.areas_of(session, pk(process.id))),
         "errors": {},
         "values": {},
     }
@@ -212,8 +209,7 @@ async def create_proposal(request: Request) -> Response:
             errors["area_id"] = "Choose the area this project is in"
         if errors:
             context = await _proposals_context(session, process) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/proposals.html", context, status_code=422)
@@ -245,8 +241,8 @@ async def _proposal_context(
     return {
         "process": process,
         "proposal": proposal,
-        "feasibilities": list(Feasibility),
-        "statuses": list(DeliveryStatus),
+        "feasibility_pairs": forms.FEASIBILITY_PAIRS,
+        "status_pairs": forms.DELIVERY_STATUS_PAIRS,
         "ideas": (await service.ideas_by_proposal(session, pk(process.id))).get(pk(proposal.id), []),
         "overrides": [
             o for o in await service.overrides_of(session, pk(process.id)) if o.proposal_id == proposal.id
@@ -281,8 +277,7 @@ async def assess(request: Request) -> Response:
         )
         if errors:
             context = await _proposal_context(session, process, found) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/proposal.html", context, status_code=422)
@@ -300,8 +295,7 @@ async def override(request: Request) -> Response:
         if not reason:
             errors = {"override_reason": "Enter the public reason for leaving this project out of the count"}
             context = await _proposal_context(session, process, found) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
             }
             return render_page(request, "budgets/staff/proposal.html", context, status_code=422)
         await service.add_override(session, found, reason=reason[:1000], actor=user, now=now(request))
@@ -323,8 +317,7 @@ async def delivery_update(request: Request) -> Response:
         )
         if errors:
             context = await _proposal_context(session, process, found) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/proposal.html", context, status_code=422)

@@ -17,7 +17,7 @@ from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff
-from civic.core.forms import UploadedFile, check_length, error_list, read_form, text
+from civic.core.forms import UploadedFile, check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -33,8 +33,8 @@ async def _paper_list_context(session: AsyncSession, process: BudgetProcess) -> 
     return {
         "process": process,
         "batches": list(rows.all()),
-        "areas": await service.areas_of(session, pk(process.id)),
-        "bands": AGE_BANDS,
+        "area_pairs": forms.area_pairs(await service.areas_of(session, pk(process.id))),
+        "band_pairs": forms.BAND_PAIRS,
         "errors": {},
         "values": {},
     }
@@ -68,8 +68,7 @@ async def create_paper_batch(request: Request) -> Response:
             errors["area_id"] = "Choose the area of these ballots"
         if errors:
             context = await _paper_list_context(session, process) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/paper.html", context, status_code=422)
@@ -134,8 +133,7 @@ async def _paper_error(
 ) -> Response:
     errors = {field: message}
     context = await _batch_context(session, process, batch) | {
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
         "values": dict(form),
     }
     return render_page(request, "budgets/staff/paper_batch.html", context, status_code=422)

@@ -17,7 +17,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, settings_of, staff, state
 from civic.core.errors import Conflict
-from civic.core.forms import check_length, error_list, read_form, text
+from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.publish import csv_text
 from civic.core.rules import require
@@ -33,8 +33,9 @@ async def _codes_context(session: AsyncSession, process: BudgetProcess) -> dict[
         "process": process,
         "batches": batches,
         "usage": usage,
-        "areas": areas,
-        "bands": AGE_BANDS,
+        "area_pairs": forms.area_pairs(areas),
+        "band_pairs": forms.BAND_PAIRS,
+        "format_pairs": forms.CODE_FORMAT_PAIRS,
         "errors": {},
         "values": {},
     }
@@ -78,8 +79,7 @@ async def create_codes(request: Request) -> Response:
             errors["area_id"] = "Choose the area these voters belong to"
         if errors:
             context = await _codes_context(session, process) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/codes.html", context, status_code=422)
@@ -148,8 +148,7 @@ async def void_code(request: Request) -> Response:
         if not done:
             errors = {"code": "No unused code like that was found in this budget"}
             context = await _codes_context(session, process) | {
-                "errors": errors,
-                "error_list": error_list(errors),
+                **form_context(errors),
             }
             return render_page(request, "budgets/staff/codes.html", context, status_code=422)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/codes?voided=1")

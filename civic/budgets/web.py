@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.budgets import forms, opendata, service, service_results
-from civic.budgets.models import AGE_BANDS, BudgetProcess, Feasibility, IdeaStatus, pk
+from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus, pk
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.forms import error_list, read_form
+from civic.core.forms import form_context, read_form
 from civic.core.paths import parse_id
 from civic.core.publish import OGL, csv_of_records, json_response
 from civic.core.ratelimit import rate_limited
@@ -80,7 +80,7 @@ async def idea_form(request: Request) -> Response:
     return render_page(
         request,
         "budgets/idea_form.html",
-        {"process": process, "values": {}, "errors": {}, "bands": AGE_BANDS},
+        {"process": process, "values": {}, "errors": {}, "age_pairs": forms.OWN_AGE_PAIRS},
     )
 
 
@@ -101,9 +101,8 @@ async def submit_idea(request: Request) -> Response:
             context = {
                 "process": process,
                 "values": dict(form),
-                "errors": errors,
-                "error_list": error_list(errors),
-                "bands": AGE_BANDS,
+                **form_context(errors),
+                "age_pairs": forms.OWN_AGE_PAIRS,
             }
             return render_page(request, "budgets/idea_form.html", context, status_code=422)
         await service.submit_idea(session, idea)

@@ -21,7 +21,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import settings_of, state
 from civic.core.errors import Conflict, TooManyRequests
-from civic.core.forms import error_list, read_form, text
+from civic.core.forms import form_context, read_form, text
 from civic.core.htmx import render
 from civic.core.net import client_ip
 from civic.core.paths import parse_id
@@ -104,7 +104,7 @@ async def enter_code(request: Request) -> Response:
         if text(form, "eligible") != "yes":
             errors["eligible"] = f"Confirm you are aged {process.age_min} to {process.age_max}"
         if errors or found is None:
-            context = {"process": process, "errors": errors, "error_list": error_list(errors)}
+            context = {"process": process, **form_context(errors)}
             return render_page(request, "budgets/vote_code.html", context, status_code=422)
     response = RedirectResponse(f"/budgets/{process.slug}/ballot", status_code=303)
     _set_cookie(
@@ -312,9 +312,8 @@ async def check_receipt(request: Request) -> Response:
             errors = {"receipt": str(exc) if raw else "Enter the receipt you were given when you voted"}
             context = {
                 "process": process,
-                "errors": errors,
+                **form_context(errors),
                 "found": None,
-                "error_list": [{"text": errors["receipt"], "href": "#receipt"}],
             }
             return render_page(request, "budgets/receipt.html", context, status_code=422)
         proposals = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in choices]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import FormData, UploadFile
@@ -13,6 +15,14 @@ from civic.core.inputs import clean_fields
 from civic.core.publish import FORMULA_START
 
 Errors = dict[str, str]
+
+
+class FormContext(TypedDict, total=False):
+    values: Mapping[str, object]
+    errors: Errors
+    error_list: list[dict[str, str]]
+
+
 MAX_FIELDS = 500
 # Where the CSRF middleware leaves a urlencoded form it has already parsed (see parse_urlencoded).
 PARSED_FORM = "civic.form"
@@ -103,8 +113,21 @@ def check_email(errors: Errors, field: str, value: str) -> None:
 
 
 def error_list(errors: Errors) -> list[dict[str, str]]:
-    """The GOV.UK error summary's `errorList`."""
+    """The GOV.UK error summary's `errorList`: one link per message, to the id the message is keyed
+    by (templates/_macros/forms.html gives each field that id)."""
     return [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
+
+
+def form_context(errors: Errors | None = None, values: Mapping[str, object] | None = None) -> FormContext:
+    """What every form page renders with: the values to show again, the message beside each field
+    (`errors`, keyed by the field's id) and the error summary at the top of the page (`error_list`,
+    read by base.html). One helper, so the summary and the fields can never disagree. Without
+    `values` the context leaves the page's own values alone."""
+    found = dict(errors or {})
+    context: FormContext = {"errors": found, "error_list": error_list(found)}
+    if values is not None:
+        context["values"] = values
+    return context
 
 
 def safe_next(target: str | None, default: str = "/staff") -> str:

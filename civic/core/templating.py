@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from civic.config import Settings
 from civic.core import localtime, rules
+from civic.core.choices import options
 from civic.core.csrf_tokens import page_token
 from civic.core.publish import OGL, OGL_URL, shown_count
 from civic.core.state import state
@@ -95,6 +96,8 @@ def make_environment() -> Environment:
         shown_count=shown_count,  # the small-count rule, the same as open data's
     )
     env.globals.update(shown_count=shown_count, licence=OGL, licence_url=OGL_URL)
+    # Option lists are built in Python; templates only say which value is chosen.
+    env.globals["options"] = options
     return env
 
 

@@ -21,7 +21,7 @@ from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
-from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -44,15 +44,24 @@ def require_clerk(request: Request) -> StaffUser:
     return actor
 
 
-def form_context(errors: Errors, values: dict[str, Any] | None) -> dict[str, Any]:
-    return {"errors": errors, "error_list": error_list(errors), "values": values or {}}
+AREA_KIND_PAIRS = [
+    ("council", "The whole council area"),
+    ("neighbourhood", "A police neighbourhood"),
+    ("ward", "A ward"),
+]
 
 
 # --- panels ----------------------------------------------------------------------------------------
 
 
 async def _area_choices(session: AsyncSession) -> dict[str, Any]:
-    return {"wards": await list_wards(session), "neighbourhoods": await list_neighbourhoods(session)}
+    """The panel form's choices of area, as (value, text) pairs for civic.core.forms.options."""
+    wards = [(w.code, f"Ward: {w.name}") for w in await list_wards(session)]
+    hoods = [(n.slug, f"Neighbourhood: {n.name}") for n in await list_neighbourhoods(session)]
+    return {
+        "area_kind_pairs": AREA_KIND_PAIRS,
+        "area_pairs": [("", "Not needed for the whole council"), *wards, *hoods],
+    }
 
 
 async def panel_list(request: Request) -> Response:
@@ -60,7 +69,7 @@ async def panel_list(request: Request) -> Response:
     async with reading(request) as session:
         panels = await service_membership.list_panels(session)
         choices = await _area_choices(session)
-    context = {"panels": panels, "area_kinds": list(AreaKind), **choices, **form_context({}, None)}
+    context = {"panels": panels, "area_kinds": list(AreaKind), **choices, **form_context({}, {})}
     return render_page(request, "panels/manage_panels.html", context)
 
 
@@ -104,7 +113,12 @@ async def create_panel(request: Request) -> Response:
             return redirect_after_post(request, f"/panels/manage/{panel.slug}")
         choices = await _area_choices(session)
         panels = await service_membership.list_panels(session)
-    context = {"panels": panels, "area_kinds": list(AreaKind), **choices, **form_context(errors, values)}
+    context = {
+        "panels": panels,
+        "area_kinds": list(AreaKind),
+        **choices,
+        **form_context(errors, values or {}),
+    }
     return render_page(request, "panels/manage_panels.html", context, status_code=422)
 
 
@@ -119,14 +133,17 @@ async def _panel_page(
         choices = await _area_choices(session)
         staff_users = [u for u in await list_users(session) if not u.disabled]
     context = {
-        "staff_users": staff_users,
+        "user_pairs": [
+            ("", "None: a resident member without an account"),
+            *((u.id, f"{u.name} ({u.role.label})") for u in staff_users),
+        ],
         "panel": panel,
         "members": members,
         "meetings": meetings,
-        "roles": list(MemberRole),
+        "role_pairs": [(r.value, r.label) for r in MemberRole],
         "area_kinds": list(AreaKind),
         **choices,
-        **form_context(errors or {}, values),
+        **form_context(errors or {}, values or {}),
     }
     return render_page(request, "panels/manage_panel.html", context, status_code=422 if errors else 200)
 
@@ -249,8 +266,8 @@ def _action_page(
     context = {
         "action": action,
         "panel": panel,
-        "statuses": list(ActionStatus),
-        **form_context(errors, values),
+        "status_pairs": [(s.value, s.label) for s in ActionStatus],
+        **form_context(errors, values or {}),
     }
     return render_page(request, "panels/manage_action.html", context, status_code=422 if errors else 200)
 

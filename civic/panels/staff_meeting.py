@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from jinja2 import Environment
+from jinja2.filters import do_truncate
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,11 +18,11 @@ from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, state
 from civic.core.errors import Conflict
-from civic.core.forms import Errors, read_form, text
+from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.paths import parse_id
 from civic.core.rules import require
-from civic.core.templating import render_page
+from civic.core.templating import format_date, render_page
 from civic.core.users import StaffUser
 from civic.panels import (
     forms,
@@ -41,7 +43,7 @@ from civic.panels.procedure import (
     clear_days,
 )
 from civic.panels.service_record import MeetingRecord
-from civic.panels.staff import Work, form_context, require_clerk
+from civic.panels.staff import Work, require_clerk
 
 
 async def _approvable(session: AsyncSession, meeting: PanelMeeting) -> list[PanelMeeting]:
@@ -70,16 +72,43 @@ async def meeting_page(
         "panel": panel,
         "versions": versions,
         "approvable": approvable,
-        "link_kinds": [k for k in KINDS.values() if k.kind != MINUTES_KIND],
         "attendance_statuses": list(AttendanceStatus),
-        "declaration_actions": list(DeclarationAction),
-        "choice_options": [(c.value, c.value.capitalize()) for c in Choice],
+        **_choices(rec, approvable),
         "notice_now": clear_days(clock_now(request), meeting.starts_at),
         "changes": changes,
         "arrangements": forms.meeting_values(meeting),
-        **form_context(errors or {}, values),
+        **form_context(errors or {}, values or {}),
     }
     return render_page(request, "panels/manage_meeting.html", context, status_code=422 if errors else 200)
+
+
+# Motions are named in a select by their text cut at a word, as Jinja's `truncate` cuts it.
+_TRUNCATE = Environment(autoescape=True)
+
+
+def _choices(rec: MeetingRecord, approvable: list[PanelMeeting]) -> dict[str, list[tuple[object, str]]]:
+    """The meeting page's option lists as (value, text) pairs for civic.core.forms.options."""
+    items: list[tuple[object, str]] = [
+        (i.id, f"{i.position}. {i.title}") for i in rec.items if not i.withdrawn
+    ]
+    members: list[tuple[object, str]] = [(m.id, f"{m.name} ({m.role.label})") for m in rec.members]
+    carried = [
+        (m.id, do_truncate(_TRUNCATE, m.text, 80)) for m in rec.motions if m.tally.outcome.value == "carried"
+    ]
+    kinds = [(k.kind, k.label) for k in KINDS.values() if k.kind != MINUTES_KIND]
+    return {
+        "item_pairs": items,
+        "member_pairs": members,
+        "seconder_pairs": [("", "Not seconded"), *members],
+        "kind_pairs": [("", "Nothing in particular"), *kinds],
+        "approves_pairs": [
+            ("", "No"),
+            *((m.id, f"Yes: the meeting on {format_date(m.starts_at)}") for m in approvable),
+        ],
+        "declaration_pairs": [(a.value, a.label) for a in DeclarationAction],
+        "vote_pairs": [("", "Did not vote"), *((c.value, c.value.capitalize()) for c in Choice)],
+        "carried_pairs": [("", "Agreed without a vote"), *carried],
+    }
 
 
 async def perform(

@@ -10,7 +10,7 @@ from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
 from civic.core.deps import state
 from civic.core.errors import TooManyRequests
-from civic.core.forms import Errors, check_email, error_list, read_form, text
+from civic.core.forms import Errors, check_email, form_context, read_form, text
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
@@ -58,7 +58,7 @@ async def subscribe(request: Request) -> Response:
         raise TooManyRequests(retry_after)
     if not errors:
         return RedirectResponse(f"/panels/{slug}/subscribe/check", status_code=303)
-    context = {"panel": panel, "errors": errors, "error_list": error_list(errors), "email": address}
+    context = {"panel": panel, **form_context(errors), "email": address}
     return render_page(request, "panels/subscribe.html", context, status_code=422)
 
 

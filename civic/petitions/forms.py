@@ -8,10 +8,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import FormData
 
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, lookup_postcode
+from civic.core.choices import Pair
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
 from civic.core.identity import canonical_email
 from civic.core.localtime import from_local
-from civic.petitions.models import REASONS_BY_CODE
+from civic.petitions.models import REASONS_BY_CODE, REJECTION_REASONS
+
+# Moderators' choices, as pairs for civic.core.choices.options; a rejection reason carries its hint.
+DECISION_PAIRS: list[Pair] = [
+    ("approve", "Approve and open for signatures"),
+    ("reject", "Reject (choose a reason below)"),
+    ("flag", "Flag for a second opinion"),
+]
+REASON_PAIRS: list[Pair] = [
+    (r.code, r.label + (" (not published)" if r.hidden else ""), r.description) for r in REJECTION_REASONS
+]
 
 PETITION_FIELDS = ("action", "background", "additional_details")
 CREATOR_FIELDS = ("name", "email", "postcode")

@@ -18,8 +18,8 @@ from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, get_user
 from civic.petitions import answers, service_debates, service_fraud
-from civic.petitions.forms import check_link, check_rejection, parse_day
-from civic.petitions.models import REJECTION_REASONS, PetitionDebate, State
+from civic.petitions.forms import DECISION_PAIRS, REASON_PAIRS, check_link, check_rejection, parse_day
+from civic.petitions.models import PetitionDebate, State
 from civic.petitions.service import (
     is_overdue,
     moderate,
@@ -51,7 +51,8 @@ async def moderate_form(request: Request) -> Response:
     context: dict[str, Any] = {
         "petition": petition,
         "holder": holder,
-        "reasons": REJECTION_REASONS,
+        "decision_pairs": DECISION_PAIRS,
+        "reason_pairs": REASON_PAIRS,
         "values": {},
     }
     return form_page(request, "petitions/moderate.html", context, {})
@@ -66,7 +67,13 @@ async def moderate_post(request: Request) -> Response:
     async with transaction(request) as session:
         petition = await load(session, request, for_update=True)
         if errors:
-            context = {"petition": petition, "holder": None, "reasons": REJECTION_REASONS, "values": values}
+            context = {
+                "petition": petition,
+                "holder": None,
+                "decision_pairs": DECISION_PAIRS,
+                "reason_pairs": REASON_PAIRS,
+                "values": values,
+            }
             return form_page(request, "petitions/moderate.html", context, errors)
         if petition.state != State.MODERATION:
             raise Conflict(f"This petition is {petition.state.label}, so it cannot be moderated now.")

@@ -15,7 +15,7 @@ from civic.core.cookies import read_cookie
 from civic.core.db import reading
 from civic.core.deps import part, path_id, settings_of
 from civic.core.errors import Gone, NotFound
-from civic.core.forms import Errors, error_list
+from civic.core.forms import Errors, form_context
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.petitions.models import Petition, State
@@ -77,7 +77,7 @@ def form_page(
     request: Request, template: str, context: dict[str, Any], errors: Errors, *, status: int = 200
 ) -> Response:
     status = 422 if errors else status
-    full = {**context, "errors": errors, "error_list": error_list(errors)}
+    full = {**context, **form_context(errors)}
     return render_page(request, template, full, status_code=status)
 
 

@@ -12,7 +12,27 @@ from civic.core.forms import Errors, check_email, check_length, check_no_formula
 from civic.core.localtime import LocalTimeError, MissingLocalTime, from_local, parse_local
 
 __all__ = ["BallotForm", "RoundForm", "text"]
-from civic.priorities.models import Category, Method, PriorityRound, PriorityStatus
+from civic.priorities.models import (
+    CATEGORY_LABELS,
+    Category,
+    Method,
+    PriorityRound,
+    PriorityStatus,
+)
+
+# Option lists as (value, text) pairs; templates pick the chosen one with civic.core.choices.options.
+Pairs = list[tuple[object, str]]
+CATEGORY_PAIRS: Pairs = [("", "Choose a type"), *CATEGORY_LABELS.items()]
+CANDIDATE_CATEGORY_PAIRS: Pairs = [("", "Choose a category"), *CATEGORY_LABELS.items()]
+STATUS_PAIRS: Pairs = [(s.value, s.label) for s in PriorityStatus]
+METHOD_PAIRS: Pairs = [
+    ("approval", "Pick up to the number of choices (one vote each)"),
+    ("ranked", "Ranked (Borda points)"),
+]
+ROUND_METHOD_PAIRS: Pairs = [
+    ("approval", "Pick up to the number of choices"),
+    ("ranked", "Ranked (Borda points)"),
+]
 
 
 def parse_date(errors: Errors, form: FormData, name: str, label: str) -> datetime | None:

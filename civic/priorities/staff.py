@@ -14,7 +14,7 @@ from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, settings_of, staff, state
-from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
 from civic.core.paths import parse_id
@@ -23,7 +23,6 @@ from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
 from civic.priorities import forms, service, service_results
 from civic.priorities.models import (
-    CATEGORY_LABELS,
     Candidate,
     PriorityRound,
     RoundState,
@@ -57,7 +56,12 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
     hoods = [h for h in hoods if user.role == Role.ADMIN or h.slug == user.neighbourhood_slug]
-    context = {"values": values, "errors": errors, "error_list": error_list(errors), "hoods": hoods}
+    context = {
+        "values": values,
+        **form_context(errors),
+        "hood_pairs": [("", "Choose"), *((h.slug, h.name) for h in hoods)],
+        "method_pairs": forms.METHOD_PAIRS,
+    }
     return render_page(request, "priorities/manage/new.html", context, status_code=status)
 
 
@@ -135,11 +139,12 @@ async def round_page(
             ),
             "contacts": await count_contacts(session, path_id(request, "round_id")),
             "ballots": await count_ballots(session, path_id(request, "round_id")),
-            "categories": CATEGORY_LABELS,
-            "errors": errors or {},
-            "error_list": error_list(errors or {}),
+            "category_pairs": forms.CANDIDATE_CATEGORY_PAIRS,
+            "method_pairs": forms.ROUND_METHOD_PAIRS,
+            **form_context(errors or {}),
             "values": values or {},
         }
+    context["merge_pairs"] = [("new", "A new candidate of its own"), *((c.id, c.title) for c in candidates)]
     return render_page(request, "priorities/manage/round.html", context, status_code=status)
 
 

@@ -11,14 +11,14 @@ from starlette.responses import Response
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
-from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import date_input_value
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
 from civic.priorities import forms, service, service_results
-from civic.priorities.models import Priority, PriorityStatus
+from civic.priorities.models import Priority
 from civic.priorities.queries import tracked
 
 
@@ -50,9 +50,8 @@ async def priority_page(
     context = {
         "track": track,
         "values": values,
-        "errors": errors or {},
-        "error_list": error_list(errors or {}),
-        "statuses": list(PriorityStatus),
+        **form_context(errors or {}),
+        "status_pairs": forms.STATUS_PAIRS,
     }
     return render_page(request, "priorities/manage/priority.html", context, status_code=status)
 

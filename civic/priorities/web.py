@@ -14,7 +14,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, settings_of, state
 from civic.core.errors import TooManyRequests
-from civic.core.forms import error_list, read_form
+from civic.core.forms import form_context, read_form
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
@@ -22,7 +22,7 @@ from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
 from civic.priorities import forms
-from civic.priorities.models import CATEGORY_LABELS, Priority, PriorityRound, RoundState
+from civic.priorities.models import Priority, PriorityRound, RoundState
 from civic.priorities.queries import all_views, neighbourhood_view, tracked
 from civic.priorities.service import candidates_of, get_round, meetings_of, suggestions_of
 from civic.priorities.service import suggest as add_suggestion
@@ -84,7 +84,7 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         "wards": wards,
         "meetings": meetings,
         "suggestions": suggestions,
-        "categories": CATEGORY_LABELS,
+        "category_pairs": forms.CATEGORY_PAIRS,
     }
 
 
@@ -153,8 +153,8 @@ async def vote(request: Request) -> Response:
         except BallotError as exc:
             ballot.errors[exc.field] = str(exc)
     if ballot.errors:
-        context = {**(await round_context(request, item)), "ballot": ballot, "errors": ballot.errors}
-        context["error_list"] = error_list(ballot.errors)
+        context = {**(await round_context(request, item)), "ballot": ballot}
+        context |= form_context(ballot.errors)
         return render_page(request, "priorities/vote.html", context, status_code=422)
     return RedirectResponse(f"/priorities/rounds/{item.id}/check-email", status_code=303)
 
@@ -205,8 +205,7 @@ async def suggest(request: Request) -> Response:
         return RedirectResponse(f"/priorities/rounds/{item.id}?suggested=1", status_code=303)
     values, errors = forms.parse_suggestion(form)
     if errors:
-        context = {**(await round_context(request, item)), "values": values, "errors": errors}
-        context["error_list"] = error_list(errors)
+        context = {**(await round_context(request, item)), **form_context(errors, values)}
         return render_page(request, "priorities/suggest.html", context, status_code=422)
     async with transaction(request) as session:
         verdict = await hit(

@@ -15,7 +15,7 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
-from civic.core.forms import error_list, read_form, text
+from civic.core.forms import form_context, read_form, text
 from civic.core.rules import require
 from civic.core.targets import TargetInfo
 from civic.core.templating import render_page
@@ -58,6 +58,7 @@ async def queue(request: Request) -> HttpResponse:
         "ward": ward,
         "body": body,
         "kinds": KINDS,
+        "body_pairs": [("", "All your bodies"), *((b.slug, b.name) for b in bodies.values())],
     }
     return render_page(request, "responses/queue.html", context)
 
@@ -126,8 +127,7 @@ def _write_page(
         "response": owing.response,
         "owing": owing,
         "values": values,
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
     }
     return render_page(request, "responses/write.html", context, status_code=422 if errors else 200)
 

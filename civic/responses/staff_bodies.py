@@ -12,7 +12,7 @@ from civic.core import audit
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import staff
-from civic.core.forms import error_list, read_form, text
+from civic.core.forms import form_context, read_form, text
 from civic.core.templating import render_page
 from civic.core.users import Role
 from civic.responses.models import BodyKind, ResponsibleBody
@@ -42,10 +42,9 @@ async def _page(
         bodies = await list_bodies(session)
     context = {
         "bodies": bodies,
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
         "values": values,
-        "kinds": list(BodyKind),
+        "kind_pairs": [(k.value, k.value.capitalize()) for k in BodyKind],
         "answered_by": answered_by,
     }
     return render_page(request, "responses/bodies.html", context, status_code=status)

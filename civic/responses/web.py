@@ -24,7 +24,8 @@ async def index(request: Request) -> HttpResponse:
     async with reading(request) as session:
         items = await service.published_responses(session, kind=kind, limit=100)
         bodies = {b.slug: b for b in await service.list_bodies(session)}
-    context = {"items": items, "bodies": bodies, "kinds": KINDS, "kind": kind}
+    kind_pairs = [("", "Everything"), *((key, item.label) for key, item in KINDS.items())]
+    context = {"items": items, "bodies": bodies, "kinds": KINDS, "kind": kind, "kind_pairs": kind_pairs}
     return render_page(request, "responses/index.html", context)
 
 

@@ -15,7 +15,7 @@ from starlette.responses import Response as HttpResponse
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, settings_of, state
-from civic.core.forms import check_email, error_list, read_form, text
+from civic.core.forms import check_email, form_context, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
 from civic.core.rules import require
@@ -47,14 +47,22 @@ async def _rating_context(request: Request) -> dict[str, object]:
             raise HTTPException(404)
         require("responses.rate", None, response, now=now(request), otherwise=HTTPException(404))
         already = await service_ratings.existing_rating(session, int(response_id), rater)
-    return {"response": response, "rater": rater, "already": already}
+    return {"response": response, "rater": rater, "already": already, "score_pairs": SCORE_PAIRS}
+
+
+# The satisfaction scale, most satisfied first, as (value, text) pairs for civic.core.choices.options.
+SCORE_PAIRS = [
+    ("5", "Very satisfied"),
+    ("4", "Satisfied"),
+    ("3", "Neither satisfied nor dissatisfied"),
+    ("2", "Dissatisfied"),
+    ("1", "Very dissatisfied"),
+]
 
 
 async def rate_form(request: Request) -> HttpResponse:
     context = await _rating_context(request)
-    return render_page(
-        request, "responses/rate.html", {**context, "errors": {}, "error_list": [], "values": {}}
-    )
+    return render_page(request, "responses/rate.html", {**context, **form_context(), "values": {}})
 
 
 @rate_limited("RESPONSES_RATINGS_PER_HOUR")
@@ -64,7 +72,7 @@ async def rate(request: Request) -> HttpResponse:
     values = {"score": text(form, "score"), "comment": text(form, "comment")}
     score, errors = service_ratings.check_rating(values["score"], values["comment"])
     if errors or score is None:
-        page = {**context, "errors": errors, "error_list": error_list(errors), "values": values}
+        page = {**context, **form_context(errors), "values": values}
         return render_page(request, "responses/rate.html", page, status_code=422)
     response = context["response"]
     assert isinstance(response, Response)
@@ -95,7 +103,7 @@ async def follow(request: Request) -> HttpResponse:
             return render_page(
                 request,
                 "responses/follow.html",
-                {"target": target, "errors": errors, "error_list": error_list(errors), "email": email},
+                {"target": target, **form_context(errors), "email": email},
                 status_code=422,
             )
         await enforce(
@@ -127,9 +135,7 @@ async def follow_form(request: Request) -> HttpResponse:
         target = await load_target(session, request.path_params["kind"], str(path_id(request, "target_id")))
     if target is None:
         raise HTTPException(404)
-    return render_page(
-        request, "responses/follow.html", {"target": target, "errors": {}, "error_list": [], "email": ""}
-    )
+    return render_page(request, "responses/follow.html", {"target": target, **form_context(), "email": ""})
 
 
 async def confirm_follow_page(request: Request) -> HttpResponse:

@@ -14,7 +14,7 @@ from civic.core.areas import list_neighbourhoods, list_wards
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
-from civic.core.forms import Errors, error_list, read_form, text
+from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.home import links_for
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
 from civic.core.templating import render_page
@@ -37,9 +37,12 @@ async def staff_list(request: Request) -> Response:
 async def _choices(request: Request) -> dict[str, Any]:
     async with reading(request) as session:
         return {
-            "wards": await list_wards(session),
-            "neighbourhoods": await list_neighbourhoods(session),
-            "roles": list(Role),
+            "ward_pairs": [(w.code, w.name) for w in await list_wards(session)],
+            "neighbourhood_pairs": [
+                ("", "None"),
+                *((n.slug, n.name) for n in await list_neighbourhoods(session)),
+            ],
+            "role_pairs": [(r.value, r.label) for r in Role],
         }
 
 
@@ -49,8 +52,7 @@ async def _form_page(
     context = {
         **(await _choices(request)),
         **context,
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
     }
     return render_page(request, template, context, status_code=status)
 

@@ -11,7 +11,7 @@ from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import transaction
 from civic.core.deps import staff, state
-from civic.core.forms import Errors, error_list, read_form, safe_next, text
+from civic.core.forms import Errors, form_context, read_form, safe_next, text
 from civic.core.net import client_ip
 from civic.core.passwords import verify_password
 from civic.core.ratelimit import Limit, hit, limits_itself, peek
@@ -25,8 +25,7 @@ LOCKED_MESSAGE = "Too many failed attempts. Wait 15 minutes before trying again.
 
 def _page(request: Request, errors: Errors, email: str = "", status: int = 200) -> Response:
     context = {
-        "errors": errors,
-        "error_list": error_list(errors),
+        **form_context(errors),
         "email": email,
         "next": request.query_params.get("next", ""),
     }

@@ -96,7 +96,7 @@ def test_the_rule_normalises_and_refuses_exactly_what_it_says() -> None:
 def test_every_textarea_in_the_templates_is_a_declared_multi_line_field() -> None:
     """A new textarea whose name is not declared would refuse every line break typed into it."""
     found: set[str] = set()
-    call = re.compile(r"(?:textarea|Textarea|CharacterCount)\((.*?)\}\}", re.DOTALL)
+    call = re.compile(r"(?:textarea|Textarea|CharacterCount|character_count)\((.*?)\}\}", re.DOTALL)
     for path in TEMPLATES.rglob("*.html"):
         source = path.read_text(encoding="utf-8")
         for tag in re.findall(r"<textarea[^>]*>", source):
