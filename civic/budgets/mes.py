@@ -20,6 +20,8 @@ approved and sorts the groups' exact money. Tests compare both paths and pabutoo
 
 from __future__ import annotations
 
+import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -70,7 +72,7 @@ class EqualShares:
         spent = sum((prices[k] for k, f in enumerate(funded) if self.approves[row, f]), Fraction(0))
         return max(Fraction(0), share - spent)
 
-    def _exact_sum(self, rows: IntArray, share: Fraction, state: _State) -> Fraction:
+    def _exact_sum(self, rows: IntArray, share: Fraction, state: State) -> Fraction:
         """Exact total money of the voters of `rows` (weights included)."""
         if rows.size == 0:
             return Fraction(0)
@@ -82,9 +84,10 @@ class EqualShares:
             w = self.weights[positive]
             total += int(w.sum()) * share
             if state.funded:
-                counts = w @ self.approves[positive][:, np.asarray(state.funded, dtype=np.int64)]
-                total -= sum(
-                    (p * int(c) for p, c in zip(state.prices, counts, strict=True) if c), Fraction(0)
+                counts = w @ self.approves[np.ix_(positive, np.asarray(state.funded, dtype=np.int64))]
+                # integers over the prices' common denominator: one Fraction, not one per project
+                total -= Fraction(
+                    sum(map(operator.mul, state.numerators, counts.tolist())), state.denominator
                 )
         for row in unsure.tolist():
             total += int(self.weights[row]) * self._exact_money(row, share, state.funded, state.prices)
@@ -92,7 +95,7 @@ class EqualShares:
 
     # --- one price ----------------------------------------------------------------------------------
 
-    def _price(self, p: int, share: Fraction, state: _State) -> Fraction | None:
+    def price(self, p: int, share: Fraction, state: State) -> Fraction | None:
         """What each supporter who can afford it pays to fund p (rho x cost), or None if they cannot."""
         if self.force_exact:
             return self._price_exact(p, share, state)
@@ -122,7 +125,7 @@ class EqualShares:
             return self._price_exact(p, share, state)
         return price
 
-    def _price_exact(self, p: int, share: Fraction, state: _State) -> Fraction | None:
+    def _price_exact(self, p: int, share: Fraction, state: State) -> Fraction | None:
         rows = self.supporters[p]
         if state.funded:
             cols = np.asarray(state.funded, dtype=np.int64)
@@ -146,16 +149,22 @@ class EqualShares:
 
     # --- a whole run ------------------------------------------------------------------------------------
 
-    def run(self, share: Fraction, live: list[int]) -> MesRun:
-        """MES from `share` per voter over the projects in `live` (each with a supporter)."""
-        state = _State(share, np.zeros(len(self.weights), dtype=np.float64))
+    def run(self, share: Fraction, live: list[int], start: State | None = None) -> MesRun:
+        """MES from `share` per voter over the projects in `live` (each with a supporter). `start`, if
+        given, holds the first rounds of this very run already decided (exact prices at `share`, from
+        `civic.budgets.add1`), and the run resumes after them."""
         result = MesRun([], {}, {})
-        for p in sorted((p for p in live if self.costs[p] == 0), key=self.keys.__getitem__):
+        if start is None:
+            state = State(share, np.zeros(len(self.weights), dtype=np.float64))
+            for p in sorted((p for p in live if self.costs[p] == 0), key=self.keys.__getitem__):
+                state.add(p, Fraction(0))
+        else:
+            state = start
+        for p, decided in zip(state.funded, state.prices, strict=True):
             result.funded.append(p)
-            result.paid[p] = result.price[p] = Fraction(0)
-            state.funded.append(p)
-            state.prices.append(Fraction(0))
-        live = [p for p in live if self.costs[p] > 0]
+            result.paid[p], result.price[p] = Fraction(self.costs[p]), decided
+        done = set(state.funded)
+        live = [p for p in live if self.costs[p] > 0 and p not in done]
         bound = {p: Fraction(1, self.votes[p]) for p in live}  # rho never falls as money is spent
         while live:
             best: Fraction | None = None
@@ -163,7 +172,7 @@ class EqualShares:
             for p in sorted(live, key=lambda p: (bound[p], self.keys[p])):
                 if best is not None and bound[p] > best:
                     break
-                price = self._price(p, share, state)
+                price = self.price(p, share, state)
                 if price is None:
                     live.remove(p)
                     continue
@@ -177,19 +186,45 @@ class EqualShares:
             result.funded.append(choice)
             result.paid[choice] = Fraction(self.costs[choice])
             result.price[choice] = choice_price
-            state.funded.append(choice)
-            state.prices.append(choice_price)
+            state.add(choice, choice_price)
             state.spent[self.supporters[choice]] += float(choice_price)
-        for p in range(len(self.costs)):
-            if p not in result.paid:
-                result.left[p] = self._exact_sum(self.supporters[p], share, state)
         return result
 
+    def replay(self, run: MesRun, share: Fraction) -> State:
+        """The state at the end of `run` (made at `share`)."""
+        state = State(share, np.zeros(len(self.weights), dtype=np.float64))
+        for p in run.funded:
+            state.add(p, run.price[p])
+            state.spent[self.supporters[p]] += float(run.price[p])
+        return state
 
-class _State:
+    def explain(self, run: MesRun, share: Fraction) -> MesRun:
+        """Fill in `run.left`, what each unfunded project's supporters held at the end (for the results
+        table only, so not computed for the runs Add1 tries and drops)."""
+        state = self.replay(run, share)
+        for p in range(len(self.costs)):
+            if p not in run.paid:
+                run.left[p] = self._exact_sum(self.supporters[p], share, state)
+        return run
+
+
+class State:
+    """Prices paid so far in a run (exact) and every ballot type's spending (float, to search)."""
+
     def __init__(self, share: Fraction, spent: FloatArray) -> None:
         self.share_f = float(share)
         self.tol = 1e-9 * (1.0 + abs(self.share_f))
         self.spent = spent
         self.funded: list[int] = []
         self.prices: list[Fraction] = []
+        self.denominator = 1  # of every price: prices[i] == numerators[i] / denominator
+        self.numerators: list[int] = []
+
+    def add(self, project: int, price: Fraction) -> None:
+        self.funded.append(project)
+        self.prices.append(price)
+        if self.denominator % price.denominator:
+            scale = price.denominator // math.gcd(self.denominator, price.denominator)
+            self.denominator *= scale
+            self.numerators = [n * scale for n in self.numerators]
+        self.numerators.append(price.numerator * (self.denominator // price.denominator))
