@@ -133,6 +133,7 @@ def certificate(engine: EqualShares, run: MesRun, share: Fraction, later: Fracti
     """Whether MES is certified to give `run`'s outcome (computed at `share`) at every share up to
     `later` (see the module docstring), with a lower bound of the relative slack."""
     state = State(later, np.zeros(len(engine.weights), dtype=np.float64))
+    before = State(share, np.zeros(len(engine.weights), dtype=np.float64))  # the run itself, for ties
     for p in run.funded:
         if engine.costs[p] == 0:
             state.add(p, Fraction(0))
@@ -142,7 +143,7 @@ def certificate(engine: EqualShares, run: MesRun, share: Fraction, later: Fracti
         if engine.costs[f] == 0:
             continue
         rivals.drop(f)
-        found = rivals.against(state, float(run.price[f]) / engine.costs[f])
+        found = rivals.against(f, run.price[f] / engine.costs[f], state, before)
         if found is None:
             return Probe(None, state)
         slack = min(slack, found)
@@ -151,6 +152,7 @@ def certificate(engine: EqualShares, run: MesRun, share: Fraction, later: Fracti
             return Probe(None, state)
         state.add(f, price)
         state.spent[engine.supporters[f]] += float(price)
+        before.spent[engine.supporters[f]] += float(run.price[f])
     for p in np.flatnonzero(rivals.active).tolist():
         rows = engine.supporters[rivals.ids[p]]
         held = float((engine.weights[rows] * np.maximum(state.share_f - state.spent[rows], 0.0)).sum())
@@ -178,18 +180,35 @@ class _Rivals:
     def drop(self, p: int) -> None:
         self.active[self.where[p]] = False
 
-    def against(self, state: State, rate: float) -> float | None:
-        """The least relative slack of the rivals against a project funded at `rate`, or None if one
-        of them might afford it (so beat it or tie)."""
+    def against(self, f: int, exact_rate: Fraction, state: State, before: State) -> float | None:
+        """The least relative slack of the rivals against `f` funded at `exact_rate`, or None if one of
+        them might beat it. A rival whose supporters could pay exactly its cost at that rate ties, which
+        `f` wins if it comes first in the tie-break and the rival's rate cannot be lower: some supporter
+        could pay more (at the run's own share already, so at every larger one)."""
         if not self.active.any():
             return 1.0
+        rate = float(exact_rate)
         grown = self.votes * self.cost * np.maximum(0.0, rate - self.rate)
         bound = np.minimum(self.votes * rate * self.cost, self.bound + grown)
+        tied = np.zeros(len(self.ids), dtype=bool)
         for k in np.flatnonzero(self.active & (bound + self.margin >= self.cost)).tolist():
-            rows = self.engine.supporters[self.ids[k]]
+            p = self.ids[k]
+            rows = self.engine.supporters[p]
             money = np.maximum(state.share_f - state.spent[rows], 0.0)
             bound[k] = float((self.engine.weights[rows] * np.minimum(money, rate * self.cost[k])).sum())
-            if bound[k] + self.margin[k] >= self.cost[k]:
+            if bound[k] + self.margin[k] < self.cost[k]:
+                continue
+            if not self._tie_won(f, p, exact_rate, state, before) or bound[k] - self.margin[k] > self.cost[k]:
                 return None
+            tied[k] = True
         self.bound, self.rate = bound, np.full(len(self.ids), rate)
-        return float(((self.cost - bound - self.margin) / self.cost)[self.active].min())
+        clear = self.active & ~tied
+        return float(((self.cost - bound - self.margin) / self.cost)[clear].min()) if clear.any() else 0.0
+
+    def _tie_won(self, f: int, p: int, exact_rate: Fraction, state: State, before: State) -> bool:
+        engine = self.engine
+        if engine.keys[p] < engine.keys[f]:
+            return False
+        rows, cap = engine.supporters[p], exact_rate * engine.costs[p]
+        richer = before.share_f - before.spent[rows] > float(cap) * (1 + MARGIN) + before.tol
+        return bool(richer.any()) and engine.capped_sum(rows, cap, state.share, state) <= engine.costs[p]

@@ -93,6 +93,19 @@ class EqualShares:
             total += int(self.weights[row]) * self._exact_money(row, share, state.funded, state.prices)
         return total
 
+    def capped_sum(self, rows: IntArray, cap: Fraction, share: Fraction, state: State) -> Fraction:
+        """Exact total of min(money, cap) over the voters of `rows` (weights included)."""
+        money = state.share_f - state.spent[rows]
+        margin = state.tol * (1.0 + abs(float(cap)))
+        above = rows[money > float(cap) + margin]
+        unsure = rows[np.abs(money - float(cap)) <= margin]
+        total = self._exact_sum(rows[money < float(cap) - margin], share, state)
+        total += int(self.weights[above].sum()) * cap
+        for row in unsure.tolist():
+            held = self._exact_money(row, share, state.funded, state.prices)
+            total += int(self.weights[row]) * min(held, cap)
+        return total
+
     # --- one price ----------------------------------------------------------------------------------
 
     def price(self, p: int, share: Fraction, state: State) -> Fraction | None:
@@ -212,6 +225,7 @@ class State:
     """Prices paid so far in a run (exact) and every ballot type's spending (float, to search)."""
 
     def __init__(self, share: Fraction, spent: FloatArray) -> None:
+        self.share = share
         self.share_f = float(share)
         self.tol = 1e-9 * (1.0 + abs(self.share_f))
         self.spent = spent
