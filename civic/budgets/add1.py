@@ -211,4 +211,4 @@ class _Rivals:
             return False
         rows, cap = engine.supporters[p], exact_rate * engine.costs[p]
         richer = before.share_f - before.spent[rows] > float(cap) * (1 + MARGIN) + before.tol
-        return bool(richer.any()) and engine.capped_sum(rows, cap, state.share, state) <= engine.costs[p]
+        return bool(richer.any()) and engine.capped_sum(p, cap, state.share, state) <= engine.costs[p]

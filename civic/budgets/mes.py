@@ -32,6 +32,7 @@ import numpy.typing as npt
 IntArray = npt.NDArray[np.int64]
 Key = tuple[int, int, tuple[int, int, str]]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass
@@ -64,6 +65,11 @@ class EqualShares:
         self.weights = np.asarray(weights, dtype=np.int64).reshape(t)
         self.supporters: list[IntArray] = [np.flatnonzero(self.approves[:, p]) for p in range(m)]
         self.votes = [int(self.weights[s].sum()) for s in self.supporters]
+        # per project: every (supporter, project it approved) pair, the supporter by its place in the list
+        self.pairs: list[tuple[IntArray, IntArray]] = []
+        for rows in self.supporters:
+            local, cols = np.nonzero(self.approves[rows])
+            self.pairs.append((local.astype(np.int64), cols.astype(np.int64)))
         self.force_exact = False  # tests switch the fast path off to compare the two
 
     # --- money --------------------------------------------------------------------------------------
@@ -72,36 +78,38 @@ class EqualShares:
         spent = sum((prices[k] for k, f in enumerate(funded) if self.approves[row, f]), Fraction(0))
         return max(Fraction(0), share - spent)
 
-    def _exact_sum(self, rows: IntArray, share: Fraction, state: State) -> Fraction:
-        """Exact total money of the voters of `rows` (weights included)."""
-        if rows.size == 0:
-            return Fraction(0)
+    def _exact_sum(self, p: int, take: BoolArray | None, share: Fraction, state: State) -> Fraction:
+        """Exact total money (weights included) of p's supporters, or of those `take` marks."""
+        rows = self.supporters[p]
         money = state.share_f - state.spent[rows]
-        positive = rows[money > state.tol]
-        unsure = rows[np.abs(money) <= state.tol]
+        positive = money > state.tol
+        unsure = np.abs(money) <= state.tol
+        if take is not None:
+            positive &= take
+            unsure &= take
         total = Fraction(0)
-        if positive.size:
-            w = self.weights[positive]
-            total += int(w.sum()) * share
+        if positive.any():
+            total += int(self.weights[rows[positive]].sum()) * share
             if state.funded:
-                counts = w @ self.approves[np.ix_(positive, np.asarray(state.funded, dtype=np.int64))]
-                # integers over the prices' common denominator: one Fraction, not one per project
-                total -= Fraction(
-                    sum(map(operator.mul, state.numerators, counts.tolist())), state.denominator
-                )
-        for row in unsure.tolist():
+                # how many of them approved each project, from p's own list of (supporter, project)
+                # pairs, then integers over the prices' common denominator: one Fraction in all
+                local, cols = self.pairs[p]
+                keep = positive[local]
+                counts = np.bincount(cols[keep], weights=self.weights[rows[local[keep]]], minlength=len(self.costs))
+                funded = np.rint(counts[np.asarray(state.funded, dtype=np.int64)]).astype(np.int64)
+                total -= Fraction(sum(map(operator.mul, state.numerators, funded.tolist())), state.denominator)
+        for row in rows[unsure].tolist():
             total += int(self.weights[row]) * self._exact_money(row, share, state.funded, state.prices)
         return total
 
-    def capped_sum(self, rows: IntArray, cap: Fraction, share: Fraction, state: State) -> Fraction:
-        """Exact total of min(money, cap) over the voters of `rows` (weights included)."""
+    def capped_sum(self, p: int, cap: Fraction, share: Fraction, state: State) -> Fraction:
+        """Exact total of min(money, cap) over p's supporters (weights included)."""
+        rows = self.supporters[p]
         money = state.share_f - state.spent[rows]
         margin = state.tol * (1.0 + abs(float(cap)))
-        above = rows[money > float(cap) + margin]
-        unsure = rows[np.abs(money - float(cap)) <= margin]
-        total = self._exact_sum(rows[money < float(cap) - margin], share, state)
-        total += int(self.weights[above].sum()) * cap
-        for row in unsure.tolist():
+        total = self._exact_sum(p, money < float(cap) - margin, share, state)
+        total += int(self.weights[rows[money > float(cap) + margin]].sum()) * cap
+        for row in rows[np.abs(money - float(cap)) <= margin].tolist():
             held = self._exact_money(row, share, state.funded, state.prices)
             total += int(self.weights[row]) * min(held, cap)
         return total
@@ -120,7 +128,7 @@ class EqualShares:
         while True:
             paying = total - int(w[capped].sum())
             if paying == 0:  # even everything they have is not enough (checked exactly)
-                if self._exact_sum(rows, share, state) < cost:
+                if self._exact_sum(p, None, share, state) < cost:
                     return None
                 return self._price_exact(p, share, state)
             estimate = (cost - float((money[capped] * w[capped]).sum())) / paying
@@ -128,7 +136,7 @@ class EqualShares:
             if np.array_equal(grown, capped):
                 break
             capped = grown
-        price = (cost - self._exact_sum(rows[capped], share, state)) / paying
+        price = (cost - self._exact_sum(p, capped, share, state)) / paying
         margin = state.tol * (1.0 + abs(float(price)))
         low = money[capped]
         high = money[~capped]
@@ -217,7 +225,7 @@ class EqualShares:
         state = self.replay(run, share)
         for p in range(len(self.costs)):
             if p not in run.paid:
-                run.left[p] = self._exact_sum(self.supporters[p], share, state)
+                run.left[p] = self._exact_sum(p, None, share, state)
         return run
 
 
