@@ -186,21 +186,24 @@ class EqualShares:
             result.paid[p], result.price[p] = Fraction(self.costs[p]), decided
         done = set(state.funded)
         live = [p for p in live if self.costs[p] > 0 and p not in done]
-        bound = {p: Fraction(1, self.votes[p]) for p in live}  # rho never falls as money is spent
+        # rho never falls as money is spent, so the last rho is a lower bound; kept as a float, which
+        # orders as the exact value does (rounding is monotone): fl(a) > fl(b) implies a > b
+        bound = {p: 1.0 / self.votes[p] for p in live}
         while live:
             best: Fraction | None = None
+            best_f = 0.0
             choice, choice_price = -1, Fraction(0)
             for p in sorted(live, key=lambda p: (bound[p], self.keys[p])):
-                if best is not None and bound[p] > best:
+                if best is not None and bound[p] > best_f:
                     break
                 price = self.price(p, share, state)
                 if price is None:
                     live.remove(p)
                     continue
                 rho = price / self.costs[p]
-                bound[p] = rho
+                bound[p] = float(rho)
                 if best is None or rho < best or (rho == best and self.keys[p] < self.keys[choice]):
-                    best, choice, choice_price = rho, p, price
+                    best, best_f, choice, choice_price = rho, float(rho), p, price
             if best is None:
                 break
             live.remove(choice)
