@@ -34,6 +34,8 @@ as `excluded` with a reason; those projects take no part in the count and their 
 
 Speed: identical ballots are merged with a weight, and MES runs in `civic.budgets.mes`, which finds
 who cannot afford a price with numpy floats but computes every price exactly (see its docstring).
+Add1 runs in `civic.budgets.add1`, which skips the shares proved to give the outcome it already has
+instead of running MES at each (`stepping=True` runs it at each, for comparison; same result).
 """
 
 from __future__ import annotations
