@@ -143,10 +143,12 @@ def certificate(engine: EqualShares, run: MesRun, share: Fraction, later: Fracti
         if engine.costs[f] == 0:
             continue
         rivals.drop(f)
-        found = rivals.against(f, run.price[f] / engine.costs[f], state, before)
+        rate = run.price[f] / engine.costs[f]
+        found = rivals.against(f, rate, state, before)
         if found is None:
             return Probe(None, state)
         slack = min(slack, found)
+        state.floor = float(rate)  # every rival's rho is at least this from now on (rho never falls)
         price = engine.price(f, later, state)
         if price is None:  # cannot happen (money only grows with the share); refuse rather than assume
             return Probe(None, state)

@@ -188,7 +188,7 @@ class EqualShares:
         live = [p for p in live if self.costs[p] > 0 and p not in done]
         # rho never falls as money is spent, so the last rho is a lower bound; kept as a float, which
         # orders as the exact value does (rounding is monotone): fl(a) > fl(b) implies a > b
-        bound = {p: 1.0 / self.votes[p] for p in live}
+        bound = {p: max(1.0 / self.votes[p], state.floor) for p in live}
         while live:
             best: Fraction | None = None
             best_f = 0.0
@@ -242,6 +242,7 @@ class State:
         self.spent = spent
         self.funded: list[int] = []
         self.prices: list[Fraction] = []
+        self.floor = 0.0  # a lower bound of every unfunded project's rho, when known (`add1`)
         self.denominator = 1  # of every price: prices[i] == numerators[i] / denominator
         self.numerators: list[int] = []
 
