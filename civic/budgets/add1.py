@@ -14,15 +14,23 @@ rounds). So between s and s' = s + T, at round r:
 
 - a competitor p cannot beat the project f funded there if its supporters, with their money at s' in
   that round, could not pay its cost at f's rate at s: ``sum min(money at s', rho_f(s) x cost_p) < cost_p``
-  (money is at most its value at s', f's rate at least its value at s'... and at most its value at s);
+  (in between, every supporter's money is at most its value at s' and f's rate at most its value at s);
+  if the sum equals the cost exactly (checked in exact arithmetic) p at best ties, which f wins when it
+  comes first in the tie-break and some supporter of p already had more than that payment at s;
 - after the last round nothing becomes affordable if each remaining project's supporters, with their
   money at s' after the last round, hold less than its cost.
 
-Both tests only get harder as T grows, so the shares certified form an interval and a search over grid
-points finds its end. Floats (numpy) evaluate the sums with a margin far above their rounding error, and
-the forced run's prices are exact (`EqualShares.price`), so a certificate is never wrong; when it is
-too cautious the engine only runs MES at a share that turns out to give the same outcome, which costs
-time, never a different result.
+Both tests only get harder as T grows, so a search over grid points (galloping, aiming by the slack,
+then bisecting) finds where the certified shares end. Floats (numpy) evaluate the sums with a margin far
+above their rounding error, and the forced run's prices are exact (`EqualShares.price`), so a
+certificate is never wrong; when it is too cautious the engine only runs MES at a share that turns out
+to give the same outcome, which costs time, never a different result. A certificate that fails at
+round r still proves rounds 1 to r - 1 at its share, so the next MES run resumes there, knowing that
+every project left has a rho above the last certified rate.
+
+The certificate is about the order of funding, not only the set funded. On large elections a project
+whose supporters are short of money can move one place earlier at almost every unit step while the set
+stays the same, and then the jumps are short: a certificate on the set alone would be needed.
 """
 
 from __future__ import annotations
@@ -126,6 +134,7 @@ def _certified_until(
         j = step if hi is None else (j + hi[0]) // 2
     if lo is None:
         lo = (0, Probe(1.0, engine.replay(run, share)))
+    assert hi is not None  # the loop ends only once a share that is not certified is known
     return lo, hi
 
 

@@ -95,9 +95,13 @@ class EqualShares:
                 # pairs, then integers over the prices' common denominator: one Fraction in all
                 local, cols = self.pairs[p]
                 keep = positive[local]
-                counts = np.bincount(cols[keep], weights=self.weights[rows[local[keep]]], minlength=len(self.costs))
+                counts = np.bincount(
+                    cols[keep], weights=self.weights[rows[local[keep]]], minlength=len(self.costs)
+                )
                 funded = np.rint(counts[np.asarray(state.funded, dtype=np.int64)]).astype(np.int64)
-                total -= Fraction(sum(map(operator.mul, state.numerators, funded.tolist())), state.denominator)
+                total -= Fraction(
+                    sum(map(operator.mul, state.numerators, funded.tolist())), state.denominator
+                )
         for row in rows[unsure].tolist():
             total += int(self.weights[row]) * self._exact_money(row, share, state.funded, state.prices)
         return total
