@@ -98,3 +98,31 @@ def test_jumping_skips_the_shares_that_cannot_change_the_outcome() -> None:
     assert (kept, share, steps) == add1.stepping(Counting(costs, types, weights, keys), 700, base, 1, live)
     assert steps >= 10 and Counting.runs == steps + 2
     assert jumped < steps / 2
+
+
+def engine_for(projects: list[Project], ballots: list[set[str]]) -> tuple[EqualShares, list[int]]:
+    from civic.budgets.tally import _engine, _prepare, _supported
+
+    election = _prepare(projects, 0, ballots, None)
+    return _engine(election), _supported(election)
+
+
+@settings(max_examples=100, deadline=None)
+@given(elections, st.integers(min_value=1, max_value=12))
+def test_a_certificate_holds_at_every_share_it_covers_and_a_failed_one_for_the_rounds_it_kept(
+    data, reach
+) -> None:  # type: ignore[no-untyped-def]
+    projects, budget, ballots = build(data)
+    if not ballots:
+        return
+    engine, live = engine_for(projects, ballots)
+    share = Fraction(budget, len(ballots))
+    run = engine.run(share, live)
+    probe = add1.certificate(engine, run, share, share + reach, live)
+    if probe.slack is not None:
+        for k in range(1, reach + 1):
+            assert engine.run(share + k, live).funded == run.funded
+    later = engine.run(share + reach, live)
+    kept = probe.state.funded
+    assert later.funded[: len(kept)] == kept
+    assert [later.price[p] for p in kept] == probe.state.prices
