@@ -97,7 +97,7 @@ def jumping(
         share = base + k * increment
         (j, last), (_, after) = _certified_until(engine, current, share, increment, live, guess)
         # the rounds `after` certified are MES's own at the next share: resume from them
-        trial = engine.run(share + (j + 1) * increment, live, after.state)
+        trial = engine.run(share + (j + 1) * increment, live, after.state, current.funded)
         if cost_of(engine, trial) > budget:
             if j == 0:
                 return current, share, k

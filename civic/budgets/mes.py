@@ -174,10 +174,13 @@ class EqualShares:
 
     # --- a whole run ------------------------------------------------------------------------------------
 
-    def run(self, share: Fraction, live: list[int], start: State | None = None) -> MesRun:
+    def run(
+        self, share: Fraction, live: list[int], start: State | None = None, hint: Sequence[int] = ()
+    ) -> MesRun:
         """MES from `share` per voter over the projects in `live` (each with a supporter). `start`, if
         given, holds the first rounds of this very run already decided (exact prices at `share`, from
-        `civic.budgets.add1`), and the run resumes after them."""
+        `civic.budgets.add1`), and the run resumes after them. `hint` is the order of a run at a nearby
+        share: it only decides which project is priced first in a round, never the outcome."""
         result = MesRun([], {}, {})
         if start is None:
             state = State(share, np.zeros(len(self.weights), dtype=np.float64))
@@ -193,13 +196,25 @@ class EqualShares:
         # rho never falls as money is spent, so the last rho is a lower bound; kept as a float, which
         # orders as the exact value does (rounding is monotone): fl(a) > fl(b) implies a > b
         bound = {p: max(1.0 / self.votes[p], state.floor) for p in live}
+        rank = {p: k for k, p in enumerate(hint)}
+        sums: dict[int, tuple[float, float]] = {}
         while live:
             best: Fraction | None = None
             best_f = 0.0
             choice, choice_price = -1, Fraction(0)
-            for p in sorted(live, key=lambda p: (bound[p], self.keys[p])):
+            # the hinted project (the next one funded at a nearby share) first: once a rho is known,
+            # most others are ruled out by a float sum instead of being priced exactly
+            lead = min(live, key=lambda p: (rank.get(p, len(rank)), bound[p], self.keys[p]))
+            seen: set[int] = set()
+            for p in [lead, *sorted(live, key=lambda p: (bound[p], self.keys[p]))]:
+                if p in seen:
+                    continue
+                seen.add(p)
                 if best is not None and bound[p] > best_f:
                     break
+                if best is not None and self._cannot_beat(p, best_f, state, sums):
+                    bound[p] = max(bound[p], best_f)  # its rho is above the best one
+                    continue
                 price = self.price(p, share, state)
                 if price is None:
                     live.remove(p)
@@ -217,6 +232,22 @@ class EqualShares:
             state.add(choice, choice_price)
             state.spent[self.supporters[choice]] += float(choice_price)
         return result
+
+    def _cannot_beat(self, p: int, rate: float, state: State, last: dict[int, tuple[float, float]]) -> bool:
+        """Whether p's supporters certainly cannot pay its cost at `rate` (so its rho is above it): a
+        float sum with a margin far above its rounding error. `last` keeps each project's last sum and
+        rate: money only falls during a run, so the sum at a higher rate is at most the last one plus
+        votes x cost x the rise in rate, often enough to decide without summing again."""
+        rows, cost = self.supporters[p], self.costs[p]
+        margin = 1e-9 * (cost + self.votes[p] * state.share_f)
+        if p in last:
+            paid, at = last[p]
+            if paid + self.votes[p] * cost * max(0.0, rate - at) + margin < cost:
+                return True
+        money = np.maximum(state.share_f - state.spent[rows], 0.0)
+        paid = float((self.weights[rows] * np.minimum(money, rate * cost)).sum())
+        last[p] = (paid, rate)
+        return paid + margin < cost
 
     def replay(self, run: MesRun, share: Fraction) -> State:
         """The state at the end of `run` (made at `share`)."""
