@@ -1,11 +1,21 @@
 """Benchmark: the youth budgets rule engine against pabutools on synthetic instances.
 
     .venv/bin/python bench/tally.py [--voters 10000 100000] [--skip-pabutools-above N]
+    .venv/bin/python bench/tally.py --city [--city-voters 75000] [--city-small 7500] [--pabutools-shares 3]
 
-50 projects costing £10,000-£100,000, a £1,000,000 budget, voters approving about 10 projects each
-(popularity skewed). Times greedy and MES (with Add1 and greedy completion) in `civic.budgets.tally`
-and, when pabutools is installed, the same rules in pabutools (its MES run from each Add1 share, then
-its greedy completion), printing both and the ratio. Outcomes are checked to be identical.
+Default: 50 projects costing £10,000-£100,000, a £1,000,000 budget, voters approving about 10 projects
+each (popularity skewed). Times greedy and MES (with Add1 and greedy completion) in
+`civic.budgets.tally` and, when pabutools is installed, the same rules in pabutools (its MES run from
+each Add1 share, then its greedy completion), printing both and the ratio. Outcomes are checked to be
+identical. Those instances need few Add1 steps.
+
+--city: instances shaped like a capital city's, which need hundreds of Add1 steps: 118 projects
+costing £20,000 to £6,000,000, £400 of budget per voter (£30,000,000 for 75,000 voters), 1 to 10
+approvals per voter and Zipf-like popularity. Prints the Add1 steps and the time of the jumping engine
+(the default), of the stepping engine (on the smaller instance, where it is checked to give the same
+count), and of pabutools' MES: run inside the whole Add1 loop on the smaller instance when
+`--pabutools-full` is given, and otherwise timed at a few of the Add1 shares of each instance, the
+loop's time estimated as the mean time per share x the number of MES runs the loop makes (steps + 2).
 """
 
 from __future__ import annotations
@@ -16,6 +26,8 @@ import platform
 import random
 import sys
 import time
+from fractions import Fraction
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,6 +46,20 @@ def instance(voters: int, seed: int = 3) -> tuple[list[Project], int, list[set[s
     return projects, 1_000_000, ballots
 
 
+def city(voters: int, seed: int = 1) -> tuple[list[Project], int, list[set[str]]]:
+    """A capital city's shape: 118 projects from £20,000 to £6,000,000, £400 of budget per voter, 1 to
+    10 approvals per voter, popularity by rank like Zipf's law (the k-th most popular 1/k as likely)."""
+    r = random.Random(seed)
+    costs = [round(20_000 * 300 ** r.random(), -3) for _ in range(118)]
+    projects = [Project(str(i + 1), int(c)) for i, c in enumerate(costs)]
+    popularity = [1 / (rank + 1) for rank in range(len(projects))]
+    r.shuffle(popularity)
+    ballots = [
+        {p.id for p in r.choices(projects, weights=popularity, k=r.randint(1, 10))} for _ in range(voters)
+    ]
+    return projects, 400 * voters, ballots
+
+
 def timed(func, *args):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     result = func(*args)
@@ -44,11 +70,85 @@ def ours(projects, budget, ballots, rule):  # type: ignore[no-untyped-def]
     return sorted(tally(projects, budget, ballots, rule=rule).selected)
 
 
+def pabutools_mes_seconds(projects, budget, ballots, shares):  # type: ignore[no-untyped-def]
+    """pabutools' MES scheme (cost satisfaction, our tie-breaking) timed at each of `shares`."""
+    from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instance
+    from pabutools.election import Project as PbProject
+    from pabutools.rules import BudgetAllocation
+    from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+    from pabutools.tiebreaking import TieBreakingRule
+
+    from civic.budgets.tally import id_key
+
+    pb = {p.id: PbProject(p.id, p.cost) for p in projects}
+    instance = Instance(pb.values(), budget_limit=budget)
+    profile = ApprovalProfile([ApprovalBallot(pb[i] for i in b) for b in ballots])
+    sat_profile = profile.as_sat_profile(Cost_Sat)
+    votes = {p.id: sum(1 for b in ballots if p.id in b) for p in projects}
+    tie = TieBreakingRule(lambda inst, prof, proj: (proj.cost, -votes[proj.name], id_key(proj.name)))
+    seconds = []
+    for share in shares:
+        _, took = timed(
+            method_of_equal_shares_scheme,
+            instance,
+            profile,
+            sat_profile,
+            share,
+            BudgetAllocation(),
+            tie,
+            True,
+        )
+        seconds.append(took)
+    return seconds
+
+
+def city_main(args: argparse.Namespace) -> None:
+    print(describe_machine(True))
+    print(f"{'voters':>8} {'steps':>6} {'engine':>28} {'seconds':>9} {'vs jumping':>10}  same count")
+    for n in (args.city_voters, args.city_small):
+        projects, budget, ballots = city(n)
+        jumping, jump_s = timed(partial(tally, projects, budget, ballots, rule="mes"))
+        steps = jumping.add1_steps
+        print(f"{n:>8} {steps:>6} {'civic, jumping':>28} {jump_s:>9.2f} {1:>10.1f}", flush=True)
+        if n == args.city_small:
+            stepping, step_s = timed(partial(tally, projects, budget, ballots, rule="mes", stepping=True))
+            print(
+                f"{n:>8} {steps:>6} {'civic, stepping':>28} {step_s:>9.2f} {step_s / jump_s:>10.1f}  {stepping == jumping}"
+            )
+            if args.pabutools_full:
+                from tests.budgets.pabutools_ref import reference
+
+                theirs, theirs_s = timed(reference, projects, budget, ballots, "mes")
+                same = theirs == sorted(jumping.selected)
+                label = "pabutools, whole Add1 loop"
+                print(f"{n:>8} {steps:>6} {label:>28} {theirs_s:>9.1f} {theirs_s / jump_s:>10.1f}  {same}")
+                continue
+        base = Fraction(budget, n)
+        picks = sorted(
+            {round(steps * i / max(1, args.pabutools_shares - 1)) for i in range(args.pabutools_shares)}
+        )
+        seconds = pabutools_mes_seconds(projects, budget, ballots, [base + k for k in picks])
+        estimate = sum(seconds) / len(seconds) * (steps + 2)
+        label = f"pabutools, {len(picks)} shares -> loop"
+        print(
+            f"{n:>8} {steps:>6} {label:>28} {estimate:>9.0f} {estimate / jump_s:>10.0f}  (estimated)",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--skip-pabutools-above", type=int, default=10**9)
+    parser.add_argument("--city", action="store_true", help="the capital-city instances instead")
+    parser.add_argument("--city-voters", type=int, default=75_000)
+    parser.add_argument("--city-small", type=int, default=7_500)
+    parser.add_argument("--pabutools-shares", type=int, default=3)
+    parser.add_argument("--pabutools-full", action="store_true", help="the whole loop on the small one")
     args = parser.parse_args()
+    if args.city:
+        city_main(args)
+        return
     try:
         from tests.budgets.pabutools_ref import reference
     except ImportError:
