@@ -1,4 +1,5 @@
-"""Reading the admin's responsible-body form into values and a field -> message map."""
+"""Reading the admin's responsible-body form into values and a field -> message map, and the
+residents' fixed option lists."""
 
 from __future__ import annotations
 
@@ -34,3 +35,8 @@ def parse_body(form: FormData) -> tuple[dict[str, str], Errors]:
     if len(values["description"]) > 500:
         errors["description"] = "Description must be 500 characters or fewer"
     return values, errors
+
+
+def everything_pairs(council_name: str) -> list[tuple[object, str]]:
+    """The unsubscribe page's one box: stop every update email, not just this one."""
+    return [("yes", f"Stop all update emails from {council_name}, not just this one")]
