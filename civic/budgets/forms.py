@@ -12,12 +12,14 @@ from civic.budgets.models import (
     BallotType,
     BudgetArea,
     BudgetIdea,
+    BudgetProcess,
     DeliveryStatus,
     Feasibility,
     TallyRule,
 )
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
 from civic.core.localtime import LocalTimeError, MissingLocalTime, parse_local
+from civic.core.templating import format_date
 
 # Option lists as (value, text) pairs; templates pick the chosen one with civic.core.choices.options.
 Pairs = list[tuple[object, str]]
@@ -41,6 +43,12 @@ def area_pairs(areas: list[BudgetArea]) -> Pairs:
 def idea_pairs(ideas: list[BudgetIdea]) -> Pairs:
     """Published ideas a proposal can come from; one already in a proposal says so."""
     return [(i.id, i.title + (" (already in a proposal)" if i.proposal_id else "")) for i in ideas]
+
+
+def eligible_pairs(process: BudgetProcess, council_short_name: str) -> Pairs:
+    """The one box a voter ticks to say they may vote in this process."""
+    age = f"I am aged {process.age_min} to {process.age_max} on {format_date(process.age_as_of)}"
+    return [("yes", f"{age}, and I live, study or work in {council_short_name}")]
 
 
 PHASE_FIELDS = (

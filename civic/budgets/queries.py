@@ -1,14 +1,15 @@
-"""Read-only queries for pages outside the feature: what youth budgets put on the home page's
-"open now" list."""
+"""Read-only queries: what youth budgets put on the home page's "open now" list, and the lists
+behind its staff pages."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets import service
-from civic.budgets.models import Phase
+from civic.budgets.models import BudgetPaperBatch, Phase
 from civic.core.home import OpenItem
 from civic.core.templating import format_datetime
 
@@ -36,3 +37,13 @@ async def open_budgets(session: AsyncSession, now: datetime) -> list[OpenItem]:
                 )
             )
     return items
+
+
+async def paper_batches_of(session: AsyncSession, process_id: int) -> list[BudgetPaperBatch]:
+    """A process's bundles of paper ballots, in the order they were started."""
+    rows = await session.exec(
+        select(BudgetPaperBatch)
+        .where(BudgetPaperBatch.process_id == process_id)
+        .order_by(col(BudgetPaperBatch.id))
+    )
+    return list(rows.all())

@@ -116,6 +116,30 @@ async def typists(session: AsyncSession, batch: BudgetPaperBatch) -> dict[int, i
     return {e.pass_no: e.entered_by for e in await entries_of(session, batch) if e.pass_no in (1, 2)}
 
 
+async def add_batch(
+    session: AsyncSession,
+    process: BudgetProcess,
+    *,
+    area_id: int | None,
+    label: str,
+    age_band: str,
+    sheets: int,
+    now: datetime,
+) -> BudgetPaperBatch:
+    """Start a bundle of paper ballots to be typed in; flushed so it has its id."""
+    batch = BudgetPaperBatch(
+        process_id=pk(process.id),
+        area_id=area_id,
+        label=label,
+        age_band=age_band,
+        sheets=sheets,
+        created_at=now,
+    )
+    session.add(batch)
+    await session.flush()
+    return batch
+
+
 async def enter_pass(
     session: AsyncSession,
     batch: BudgetPaperBatch,

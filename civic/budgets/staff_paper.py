@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import forms, service, service_paper
+from civic.budgets import forms, queries, service, service_paper
 from civic.budgets.models import AGE_BANDS, BudgetPaperBatch, BudgetProcess, pk
 from civic.budgets.web import load_process
 from civic.core.clock import now
@@ -25,14 +24,9 @@ from civic.core.users import Role
 
 
 async def _paper_list_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
-    rows = await session.exec(
-        select(BudgetPaperBatch)
-        .where(BudgetPaperBatch.process_id == process.id)
-        .order_by(col(BudgetPaperBatch.id))
-    )
     return {
         "process": process,
-        "batches": list(rows.all()),
+        "batches": await queries.paper_batches_of(session, pk(process.id)),
         "area_pairs": forms.area_pairs(await service.areas_of(session, pk(process.id))),
         "band_pairs": forms.BAND_PAIRS,
         "errors": {},
@@ -72,16 +66,15 @@ async def create_paper_batch(request: Request) -> Response:
                 "values": dict(form),
             }
             return render_page(request, "budgets/staff/paper.html", context, status_code=422)
-        batch = BudgetPaperBatch(
-            process_id=pk(process.id),
+        batch = await service_paper.add_batch(
+            session,
+            process,
             area_id=None if area is None else area.id,
             label=label,
             age_band=text(form, "age_band") if text(form, "age_band") in AGE_BANDS else "",
             sheets=sheets,
-            created_at=at,
+            now=at,
         )
-        session.add(batch)
-        await session.flush()
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/paper/{batch.id}")
 
 

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from civic.budgets import service, service_voting
+from civic.budgets import forms, service, service_voting
 from civic.budgets.models import BudgetProcess, BudgetProposal, Channel, pk
 from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
@@ -78,11 +78,16 @@ def _pass(request: Request, process: BudgetProcess) -> service_voting.VotingPass
     return found if found.process_id == process.id else None
 
 
+def _eligible_pairs(request: Request, process: BudgetProcess) -> forms.Pairs:
+    return forms.eligible_pairs(process, state(request).settings.council_short_name)
+
+
 async def code_form(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
     _require_open(request, process)
-    return render_page(request, "budgets/vote_code.html", {"process": process, "errors": {}})
+    context = {"process": process, "errors": {}, "eligible_pairs": _eligible_pairs(request, process)}
+    return render_page(request, "budgets/vote_code.html", context)
 
 
 @limits_itself("BUDGET_CODE_ATTEMPTS_PER_HOUR")
@@ -104,7 +109,11 @@ async def enter_code(request: Request) -> Response:
         if text(form, "eligible") != "yes":
             errors["eligible"] = f"Confirm you are aged {process.age_min} to {process.age_max}"
         if errors or found is None:
-            context = {"process": process, **form_context(errors)}
+            context = {
+                "process": process,
+                **form_context(errors),
+                "eligible_pairs": _eligible_pairs(request, process),
+            }
             return render_page(request, "budgets/vote_code.html", context, status_code=422)
     response = RedirectResponse(f"/budgets/{process.slug}/ballot", status_code=303)
     _set_cookie(

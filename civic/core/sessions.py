@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel, col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
+from civic.core import audit
 from civic.core.db import UTCDateTime
 from civic.core.users import StaffUser
 
@@ -46,6 +47,26 @@ async def start_session(session: AsyncSession, user: StaffUser, *, now: datetime
     session.add(StaffSession(token_hash=hash_token(token), user_id=user.id, created_at=now, last_seen_at=now))
     await session.flush()
     return token
+
+
+async def sign_in(session: AsyncSession, user: StaffUser, *, now: datetime) -> str:
+    """A successful sign-in: a new session, the time noted on the account, and the audit entry.
+    Returns the session token for the cookie. Flushes; the handler commits."""
+    token = await start_session(session, user, now=now)
+    user.last_login_at = now
+    session.add(user)
+    await audit.record(
+        session, actor=user, action="staff.login", object_type="staff_user", object_id=user.id, now=now
+    )
+    return token
+
+
+async def sign_out(session: AsyncSession, user: StaffUser, token: str, *, now: datetime) -> None:
+    """End the session the request came with, and say so in the audit log."""
+    await end_session(session, token)
+    await audit.record(
+        session, actor=user, action="staff.logout", object_type="staff_user", object_id=user.id, now=now
+    )
 
 
 def is_expired(row: StaffSession, settings: Settings, now: datetime) -> bool:

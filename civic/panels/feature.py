@@ -3,7 +3,7 @@
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
 from civic.core.users import Role
-from civic.panels import answers, demo, jobs, metrics, models, opendata, routes, rules, settings, web
+from civic.panels import answers, demo, jobs, metrics, models, opendata, queries, routes, rules, settings
 
 FEATURE = Feature(
     name="panels",
@@ -15,7 +15,7 @@ FEATURE = Feature(
     staff_links=(
         staff_link("Community panels: meetings and records", "/panels/manage", Role.PANEL_CLERK.value),
     ),
-    open_now=(web.upcoming_meetings,),
+    open_now=(queries.upcoming_meetings,),
     jobs=jobs.JOBS,
     target_kinds=(answers.TARGET_KIND,),
     metrics=(metrics.panel_actions_overdue,),

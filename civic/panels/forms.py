@@ -21,6 +21,13 @@ from civic.panels.procedure import (
     parse_quorum_rule,
 )
 
+# The fixed option lists of the clerk's forms, as (value, text) pairs for civic.core.choices.options;
+# the parsers below read the same values back.
+VOTING_PAIRS = (("yes", "Yes"), ("no", "No"))
+EXEMPT_PAIRS = (("no", "Public"), ("yes", "Exempt: only the title is published"))
+RECORDED_PAIRS = (("no", "No: record the counts"), ("yes", "Yes: record each member's vote"))
+CASTING_PAIRS = (("", "None"), ("for", "For"), ("against", "Against"))
+
 
 def parse_date(errors: Errors, field: str, raw: str, label: str, *, required: bool = True) -> date | None:
     if not raw:

@@ -141,6 +141,7 @@ async def _panel_page(
         "members": members,
         "meetings": meetings,
         "role_pairs": [(r.value, r.label) for r in MemberRole],
+        "voting_pairs": forms.VOTING_PAIRS,
         "area_kinds": list(AreaKind),
         **choices,
         **form_context(errors or {}, values or {}),

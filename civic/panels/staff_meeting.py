@@ -108,6 +108,9 @@ def _choices(rec: MeetingRecord, approvable: list[PanelMeeting]) -> dict[str, li
         "declaration_pairs": [(a.value, a.label) for a in DeclarationAction],
         "vote_pairs": [("", "Did not vote"), *((c.value, c.value.capitalize()) for c in Choice)],
         "carried_pairs": [("", "Agreed without a vote"), *carried],
+        "exempt_pairs": list(forms.EXEMPT_PAIRS),
+        "recorded_pairs": list(forms.RECORDED_PAIRS),
+        "casting_pairs": list(forms.CASTING_PAIRS),
     }
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,10 +12,10 @@ from starlette.responses import Response
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.deps import path_id
-from civic.core.home import OpenItem
-from civic.core.templating import format_datetime, render_page
+from civic.core.templating import render_page
 from civic.panels import (
     answers,
+    queries,
     service,
     service_actions,
     service_membership,
@@ -26,15 +24,8 @@ from civic.panels import (
     service_rescheduling,
 )
 from civic.panels.links import href_for, kind_label
-from civic.panels.models import Decision, Motion, Panel, PanelAction, PanelMeeting
-from civic.panels.procedure import (
-    ACTIVE_ACTIONS,
-    AGENDA_PUBLIC,
-    RECORD_PUBLIC,
-    MeetingState,
-    is_overdue,
-    london_date,
-)
+from civic.panels.models import PanelAction
+from civic.panels.procedure import AGENDA_PUBLIC, RECORD_PUBLIC, MeetingState, is_overdue, london_date
 from civic.panels.rules import SignOff
 from civic.responses.models import ResponseState
 from civic.responses.service import response_for
@@ -42,42 +33,11 @@ from civic.responses.service import response_for
 LINK_HELPERS = {"href_for": href_for, "kind_label": kind_label}
 
 
-async def upcoming_meetings(session: AsyncSession, now: datetime) -> list[OpenItem]:
-    """Panel meetings with a published agenda that have not started yet."""
-    rows = await session.exec(
-        select(PanelMeeting, Panel)
-        .join(Panel, col(Panel.id) == col(PanelMeeting.panel_id))
-        .where(PanelMeeting.state == MeetingState.AGENDA_PUBLISHED, col(PanelMeeting.starts_at) > now)
-        .order_by(col(PanelMeeting.starts_at))
-        .limit(5)
-    )
-    return [
-        OpenItem(
-            "Community panels",
-            f"{panel.name} meets",
-            f"/panels/meetings/{m.id}",
-            format_datetime(m.starts_at),
-        )
-        for m, panel in rows.all()
-    ]
-
-
 async def panel_list(request: Request) -> Response:
     now = clock_now(request)
     async with reading(request) as session:
         panels = await service_membership.list_panels(session)
-        upcoming = await session.exec(
-            select(PanelMeeting)
-            .where(
-                col(PanelMeeting.starts_at) > now,
-                col(PanelMeeting.state).in_(list(AGENDA_PUBLIC | {MeetingState.SCHEDULED})),
-            )
-            .where(PanelMeeting.state != MeetingState.CANCELLED)
-            .order_by(col(PanelMeeting.starts_at))
-        )
-        next_meeting: dict[int, PanelMeeting] = {}
-        for meeting in upcoming.all():
-            next_meeting.setdefault(meeting.panel_id, meeting)
+        next_meeting = await queries.next_meeting_by_panel(session, now)
     return render_page(request, "panels/list.html", {"panels": panels, "next_meeting": next_meeting})
 
 
@@ -94,27 +54,8 @@ async def panel_page(request: Request) -> Response:
             await service_membership.members_of(session, panel.id), london_date(now)
         )
         meetings = await service.meetings_of(session, panel.id)
-        decisions = list(
-            (
-                await session.exec(
-                    select(Decision)
-                    .where(Decision.panel_id == panel.id)
-                    .order_by(col(Decision.decided_at).desc())
-                    .limit(10)
-                )
-            ).all()
-        )
-        open_actions = list(
-            (
-                await session.exec(
-                    select(PanelAction)
-                    .where(
-                        PanelAction.panel_id == panel.id, col(PanelAction.status).in_(list(ACTIVE_ACTIONS))
-                    )
-                    .order_by(col(PanelAction.due_on))
-                )
-            ).all()
-        )
+        decisions = await queries.recent_decisions(session, panel.id)
+        open_actions = await queries.open_actions(session, panel.id)
     upcoming = [m for m in meetings if m.starts_at > now and m.state != MeetingState.CANCELLED]
     context = {
         "panel": panel,
@@ -140,7 +81,7 @@ async def meeting_page(request: Request) -> Response:
         versions = [
             v for v in await service_minutes.versions_of(session, meeting) if v.published_at is not None
         ]
-        approved_by = await _approval(session, meeting)
+        approved_by = await queries.approving_meeting(session, meeting)
         changes = await service_rescheduling.changes_of(session, meeting)
         chair_account = await service_membership.chair_account(
             session, meeting.panel_id, london_date(clock_now(request))
@@ -160,19 +101,11 @@ async def meeting_page(request: Request) -> Response:
     return render_page(request, "panels/meeting.html", context)
 
 
-async def _approval(session: AsyncSession, meeting: PanelMeeting) -> PanelMeeting | None:
-    """The later meeting whose vote approved these minutes."""
-    if meeting.approved_by_motion_id is None:
-        return None
-    motion = await session.get(Motion, meeting.approved_by_motion_id)
-    return None if motion is None else await session.get(PanelMeeting, motion.meeting_id)
-
-
 async def decision_page(request: Request) -> Response:
     decision_id = path_id(request, "decision_id")
     now = clock_now(request)
     async with reading(request) as session:
-        decision = await session.get(Decision, decision_id)
+        decision = await queries.decision(session, decision_id)
         if decision is None:
             raise HTTPException(404)
         meeting, panel = await service.get_meeting(session, decision.meeting_id)

@@ -24,6 +24,23 @@ REASON_PAIRS: list[Pair] = [
     (r.code, r.label + (" (not published)" if r.hidden else ""), r.description) for r in REJECTION_REASONS
 ]
 
+# Residents' choices; those naming the council are built with its short name from the settings.
+NOTIFY_PAIRS: list[Pair] = [("yes", "Email me when the council responds or debates this petition")]
+
+
+def residency_pairs(council_short_name: str) -> list[Pair]:
+    """How a signer is connected to the area (checked in web_sign: live or work_study)."""
+    return [
+        ("live", f"I live in {council_short_name}"),
+        ("work_study", f"I work or study in {council_short_name} but live elsewhere"),
+    ]
+
+
+def works_here_pairs(council_short_name: str) -> list[Pair]:
+    """The creator's box for living outside the area but working or studying in it."""
+    return [("yes", f"I work or study in {council_short_name}")]
+
+
 PETITION_FIELDS = ("action", "background", "additional_details")
 CREATOR_FIELDS = ("name", "email", "postcode")
 DEBATE_TIME = time(18)  # the stored time of a debate entered as a date only

@@ -31,6 +31,7 @@ from civic.petitions.forms import (
     check_petition,
     resolve_ward,
     values_of,
+    works_here_pairs,
 )
 from civic.petitions.models import State
 from civic.petitions.queries import similar
@@ -44,7 +45,12 @@ CREATE_LIMITS = [Limit(5, 3600), Limit(20, 86400)]
 def _stage_page(
     request: Request, stage: str, values: dict[str, str], errors: Errors, extra: dict[str, Any] | None = None
 ) -> Response:
-    context = {"stage": stage, "values": values, **(extra or {})}
+    context = {
+        "stage": stage,
+        "values": values,
+        "works_here_pairs": works_here_pairs(state(request).settings.council_short_name),
+        **(extra or {}),
+    }
     return form_page(request, "petitions/new.html", context, errors)
 
 

@@ -20,6 +20,7 @@ from civic.core.ratelimit import limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
+from civic.petitions import forms
 from civic.petitions.forms import CREATOR_FIELDS, canonical, check_person, resolve_ward, values_of
 from civic.petitions.models import Petition, State
 from civic.petitions.service import supporters_count
@@ -51,8 +52,14 @@ def _check_signable(request: Request, petition: Petition, key: str) -> None:
     require("petitions.sign", None, petition, now=now(request), otherwise=closed)
 
 
-def _sign_context(petition: Petition, values: dict[str, str], key: str) -> dict[str, Any]:
-    return {"petition": petition, "values": values, "key": key}
+def _sign_context(request: Request, petition: Petition, values: dict[str, str], key: str) -> dict[str, Any]:
+    return {
+        "petition": petition,
+        "values": values,
+        "key": key,
+        "residency_pairs": forms.residency_pairs(state(request).settings.council_short_name),
+        "notify_pairs": forms.NOTIFY_PAIRS,
+    }
 
 
 async def sign_form(request: Request) -> Response:
@@ -61,7 +68,7 @@ async def sign_form(request: Request) -> Response:
         petition = await load(session, request)
     _check_signable(request, petition, key)
     values = dict.fromkeys((*CREATOR_FIELDS, "residency", "notify"), "")
-    return form_page(request, "petitions/sign.html", _sign_context(petition, values, key), {})
+    return form_page(request, "petitions/sign.html", _sign_context(request, petition, values, key), {})
 
 
 @limits_itself("PETITION_SIGN_BURST", "PETITION_SIGN_SUSTAINED")  # kept, marked suspect
@@ -82,7 +89,9 @@ async def sign_post(request: Request) -> Response:
         errors["residency"] = "Confirm that you live, work or study here"
     ward = await _ward(request, values, errors, outside_allowed=values["residency"] == "work_study")
     if errors:
-        return form_page(request, "petitions/sign.html", _sign_context(petition, values, key), errors)
+        return form_page(
+            request, "petitions/sign.html", _sign_context(request, petition, values, key), errors
+        )
     item = SignRequest(
         petition=petition,
         name=values["name"],

@@ -33,6 +33,14 @@ ROUND_METHOD_PAIRS: Pairs = [
     ("approval", "Pick up to the number of choices"),
     ("ranked", "Ranked (Borda points)"),
 ]
+OPENS_AUTOMATICALLY_PAIRS: list[tuple[object, str, str]] = [
+    (
+        "yes",
+        "Open voting by itself at the opening time",
+        "Only if it has at least two candidate issues and no suggestions waiting. "
+        "Voting always closes by itself at the closing time.",
+    )
+]
 
 
 def parse_date(errors: Errors, form: FormData, name: str, label: str) -> datetime | None:

@@ -61,6 +61,7 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
         **form_context(errors),
         "hood_pairs": [("", "Choose"), *((h.slug, h.name) for h in hoods)],
         "method_pairs": forms.METHOD_PAIRS,
+        "opens_pairs": forms.OPENS_AUTOMATICALLY_PAIRS,
     }
     return render_page(request, "priorities/manage/new.html", context, status_code=status)
 
@@ -141,6 +142,7 @@ async def round_page(
             "ballots": await count_ballots(session, path_id(request, "round_id")),
             "category_pairs": forms.CANDIDATE_CATEGORY_PAIRS,
             "method_pairs": forms.ROUND_METHOD_PAIRS,
+            "opens_pairs": forms.OPENS_AUTOMATICALLY_PAIRS,
             **form_context(errors or {}),
             "values": values or {},
         }

@@ -21,7 +21,7 @@ from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
-from civic.responses import notify, service, service_ratings
+from civic.responses import forms, notify, service, service_ratings
 from civic.responses.models import Response
 from civic.responses.queries_targets import load_target
 from civic.responses.settings import ResponseSettings
@@ -159,9 +159,12 @@ async def follow_confirmed(request: Request) -> HttpResponse:
 
 async def unsubscribe_page(request: Request) -> HttpResponse:
     _read(request, notify.UNSUBSCRIBE_PURPOSE)
-    return render_page(
-        request, "responses/unsubscribe.html", {"token": request.path_params["token"], "done": False}
-    )
+    context = {
+        "token": request.path_params["token"],
+        "done": False,
+        "everything_pairs": forms.everything_pairs(state(request).settings.council_name),
+    }
+    return render_page(request, "responses/unsubscribe.html", context)
 
 
 @rate_limited("RESPONSES_UNSUBSCRIBES_PER_HOUR")

@@ -15,7 +15,7 @@ from civic.core.forms import Errors, form_context, read_form, safe_next, text
 from civic.core.net import client_ip
 from civic.core.passwords import verify_password
 from civic.core.ratelimit import Limit, hit, limits_itself, peek
-from civic.core.sessions import cookie_name, end_session, start_session
+from civic.core.sessions import cookie_name, sign_in, sign_out
 from civic.core.templating import render_page
 from civic.core.users import StaffUser, get_user_by_email
 
@@ -90,17 +90,7 @@ async def _start(request: Request, user: StaffUser, target: str) -> Response:
     settings: Settings = state(request).settings
     at = now(request)
     async with transaction(request) as session:
-        token = await start_session(session, user, now=at)
-        user.last_login_at = at
-        session.add(user)
-        await audit.record(
-            session,
-            actor=user,
-            action="staff.login",
-            object_type="staff_user",
-            object_id=user.id,
-            now=at,
-        )
+        token = await sign_in(session, user, now=at)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         cookie_name(settings),
@@ -118,15 +108,7 @@ async def logout(request: Request) -> Response:
     user = staff(request)
     token = request.state.session_token
     async with transaction(request) as session:
-        await end_session(session, token)
-        await audit.record(
-            session,
-            actor=user,
-            action="staff.logout",
-            object_type="staff_user",
-            object_id=user.id,
-            now=now(request),
-        )
+        await sign_out(session, user, token, now=now(request))
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     response.delete_cookie(cookie_name(state(request).settings), path="/")
     return response
