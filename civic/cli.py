@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import sys
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 from civic.config import ConfigError, Settings
-
-Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
-
-
-def _commands() -> dict[str, Handler]:
-    from civic import commands
-
-    return commands.HANDLERS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,22 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_password(args: argparse.Namespace) -> str:
-    if getattr(args, "password_stdin", False):
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Password: ")
-    if first != getpass.getpass("Password again: "):
-        raise ConfigError("The passwords did not match")
-    return first
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
         if args.command == "serve":
             return serve(args, settings)
-        handler = _commands()[f"{args.command} {getattr(args, 'action', '')}".strip()]
+        from civic.commands import HANDLERS  # imported late: it loads every feature
+
+        handler = HANDLERS[f"{args.command} {getattr(args, 'action', '')}".strip()]
         return asyncio.run(handler(args, settings))
     except (ConfigError, ValueError) as exc:
         print(f"civic: {exc}", file=sys.stderr)

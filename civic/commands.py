@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from civic import (
     mail_commands,
     models,  # noqa: F401 - every table, rule and job
 )
 from civic.budgets import cli as budgets_cli
-from civic.cli import Handler, read_password
-from civic.config import Settings
+from civic.config import ConfigError, Settings
 from civic.core import areas, audit
 from civic.core.clock import SystemClock
 from civic.core.db import Database
@@ -20,6 +23,16 @@ from civic.core.staff import change_role, create_staff, parse_role, set_disabled
 from civic.core.users import UserError, get_user_by_email, list_users
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+def read_password(args: argparse.Namespace) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise ConfigError("The passwords did not match")
+    return first
 
 
 def alembic_config(url: str):  # type: ignore[no-untyped-def]

@@ -21,8 +21,8 @@ from civic.budgets.models import (
     pk,
 )
 from civic.core.clock import SystemClock
+from civic.core.demo import DemoContext, demo_loader
 from civic.core.users import Role
-from civic.demo import DemoContext, demo_loader
 
 NOW_PROJECTS = [
     (

@@ -45,7 +45,3 @@ def email_hash(secret: str, email: str) -> str:
     """HMAC-SHA256 of the canonical email under SECRET_KEY: equal for the same person, useless to
     anyone without the key."""
     return hmac.new(secret.encode(), b"email:" + canonical_email(email).encode(), hashlib.sha256).hexdigest()
-
-
-def email_domain(email: str) -> str:
-    return email.rpartition("@")[2].lower()

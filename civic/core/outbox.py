@@ -141,10 +141,3 @@ class Mail:
 async def recent_messages(session: AsyncSession, *, limit: int = 50) -> list[OutboxMessage]:
     rows = await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit))
     return list(rows.all())
-
-
-async def messages_to(session: AsyncSession, address: str) -> list[OutboxMessage]:
-    rows = await session.exec(
-        select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(col(OutboxMessage.id))
-    )
-    return list(rows.all())

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from civic.config import Settings
 from civic.core.areas import Neighbourhood, NeighbourhoodWard, Ward, import_postcodes
 from civic.core.clock import SystemClock
 from civic.core.db import Database
+from civic.core.demo import LOADERS, DemoContext
 from civic.core.outbox import Mail
 from civic.core.staff import create_staff
 from civic.core.templating import make_templates
@@ -62,22 +61,6 @@ STAFF: list[tuple[Role, str, str, dict[str, Any]]] = [
     (Role.YOUTH_WORKER, "youth@fernbridge.example", "Yusuf Youthworker", {}),
     (Role.PANEL_CLERK, "clerk@fernbridge.example", "Clara Clerk", {}),
 ]
-
-
-@dataclass
-class DemoContext:
-    settings: Settings
-    mail: Mail
-    staff: dict[Role, StaffUser] = field(default_factory=dict)
-
-
-DemoLoader = Callable[[AsyncSession, DemoContext], Awaitable[None]]
-LOADERS: list[DemoLoader] = []
-
-
-def demo_loader(func_: DemoLoader) -> DemoLoader:
-    LOADERS.append(func_)
-    return func_
 
 
 async def load_areas(session: AsyncSession) -> None:

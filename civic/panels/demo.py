@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.clock import SystemClock
+from civic.core.demo import DemoContext, demo_loader
 from civic.core.users import Role, StaffUser
-from civic.demo import DemoContext, demo_loader
 from civic.panels import (  # noqa: F401 - rules and jobs register on import
     jobs,
     rules,

@@ -13,8 +13,8 @@ from civic.core.areas import OUTSIDE_WARDS
 from civic.core.audit import actor_label
 from civic.core.clock import SystemClock
 from civic.core.db import run_sql
+from civic.core.demo import DemoContext, demo_loader
 from civic.core.users import Role
-from civic.demo import DemoContext, demo_loader
 from civic.petitions.models import (
     Petition,
     PetitionDebate,

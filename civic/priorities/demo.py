@@ -12,9 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS, wards_of
 from civic.core.clock import SystemClock
+from civic.core.demo import DemoContext, demo_loader
 from civic.core.identity import email_hash
 from civic.core.users import Role, StaffUser
-from civic.demo import DemoContext, demo_loader
 from civic.priorities import service, service_results
 from civic.priorities.models import Ballot, Candidate, Category, PriorityRound, PriorityStatus, RoundState
 

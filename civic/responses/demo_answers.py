@@ -11,9 +11,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.clock import SystemClock
+from civic.core.demo import DemoContext, demo_loader
 from civic.core.identity import email_hash
 from civic.core.users import Role, StaffUser
-from civic.demo import DemoContext, demo_loader
 from civic.responses import service, service_ratings
 from civic.responses.models import ResponsibleBody
 from civic.responses.queries_members import may_answer_for

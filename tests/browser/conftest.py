@@ -55,9 +55,10 @@ async def _seed(settings: Settings) -> dict[Role, str]:
     so the accessibility checks see realistic pages."""
     from civic import models  # noqa: F401 - registers the feature demo loaders
     from civic.core.clock import SystemClock
+    from civic.core.demo import LOADERS, DemoContext
     from civic.core.outbox import Mail
     from civic.core.templating import make_templates
-    from civic.demo import LOADERS, DemoContext, load_areas
+    from civic.demo import load_areas
 
     db = Database(settings.database_url)
     staff: dict[Role, str] = {}

@@ -6,8 +6,8 @@ from typing import Any
 
 from civic.core.clock import FrozenClock, SystemClock
 from civic.core.db import Database
+from civic.core.demo import DemoContext
 from civic.core.users import Role
-from civic.demo import DemoContext
 from civic.panels.demo import load_panels
 from tests.conftest import StaffFactory
 from tests.support.web import WebClient
