@@ -307,3 +307,16 @@ def test_every_new_path_in_the_moves_table_exists() -> None:
         if not (ROOT / new).exists()
     ]
     assert not missing, "\n".join(missing)
+
+
+def test_a_feature_package_holds_one_docstring_and_nothing_else() -> None:
+    """The file table says `__init__.py` says what the feature is for: importing a package runs no code."""
+    broken = []
+    for feature in feature_packages():
+        path = CIVIC / feature / "__init__.py"
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        if not body or ast.get_docstring(ast.Module(body=body, type_ignores=[])) is None:
+            broken.append(f"{rel(path)} has no docstring saying what the feature is for")
+        elif len(body) > 1:
+            broken.append(f"{rel(path)} holds code besides its docstring (line {body[1].lineno})")
+    assert not broken, "\n".join(broken)
