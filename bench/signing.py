@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
-from civic import models  # noqa: E402, F401
+from civic import features  # noqa: E402, F401
 from civic.commands import upgrade  # noqa: E402
 from civic.core.csrf import token_for  # noqa: E402
 from civic.core.db import Database  # noqa: E402

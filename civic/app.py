@@ -13,8 +13,6 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from civic import models  # noqa: F401 - registers every table and every feature's rules and jobs
-from civic.budgets import routes as budgets_routes
 from civic.config import Settings
 from civic.core.auth import AuthMiddleware
 from civic.core.clock import Clock, SystemClock
@@ -27,28 +25,8 @@ from civic.core.outbox import Mail
 from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from civic.core.templating import STATIC_DIR, make_templates
 from civic.core.worker import Worker
-from civic.panels import routes as panels_routes
-from civic.petitions import routes as petitions_routes
-from civic.priorities import routes as priorities_routes
-from civic.responses import routes as responses_routes
+from civic.features import FEATURES, by_position
 from civic.site import routes as site
-
-# One Mount per feature. A feature adds itself here and in civic/models.py. Starlette tries routes in
-# order, and the mounts' prefixes never overlap, so the busiest public feature goes first.
-FEATURES: list[tuple[str, str, list[BaseRoute]]] = [
-    ("/petitions", "petitions", petitions_routes.routes),
-    ("/budgets", "budgets", budgets_routes.routes),
-    ("/responses", "responses", responses_routes.routes),
-    ("/panels", "panels", panels_routes.routes),
-    ("/priorities", "priorities", priorities_routes.routes),
-]
-# Routes outside a feature's Mount, such as /petitions.json beside /petitions/. They come after the
-# mounts: no mount's "/prefix/..." pattern can match them, and the hot paths are inside mounts.
-TOP_LEVEL: list[BaseRoute] = [
-    *responses_routes.top_level,
-    *panels_routes.top_level,
-    *petitions_routes.top_level,
-]
 
 # Paths whose POSTs carry their own signed token and come from mail clients without cookies
 # (RFC 8058 one-click unsubscribe). Nothing else may be listed; a test checks this.
@@ -56,10 +34,15 @@ CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ("/responses/unsubscribe/",)
 
 
 def build_routes() -> list[BaseRoute]:
-    busiest, *others = [Mount(path, routes=r, name=name) for path, name, r in FEATURES]
+    """One Mount per feature (civic/features.py), in navigation order. Starlette tries routes in
+    order and the mounts' prefixes never overlap, so the busiest public feature goes first: browsers
+    cache static files, while open petition pages poll their counts. Routes outside a feature's
+    Mount, such as /petitions.json beside /petitions/, come after the mounts: no mount's
+    "/prefix/..." pattern can match them, and the hot paths are inside mounts."""
+    busiest, *others = [Mount(f.mount, routes=list(f.routes), name=f.name) for f in by_position()]
     static = Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # Browsers cache static files, while open petition pages poll their counts: petitions go first.
-    return [busiest, static, *others, *TOP_LEVEL, *site.routes]
+    top_level = [route for f in FEATURES for route in f.top_level]
+    return [busiest, static, *others, *top_level, *site.routes]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:

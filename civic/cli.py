@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from civic.config import ConfigError, Settings
+from civic.features import FEATURES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,9 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
     load = demo.add_parser("load", help="load the fictional demo council")
     load.add_argument("--if-empty", action="store_true", help="do nothing if any staff account exists")
-    from civic.budgets.cli import add_parser as add_budgets_parser
-
-    add_budgets_parser(sub)
+    for feature in FEATURES:
+        if feature.commands is not None:
+            feature.commands.add_parser(sub)
     return parser
 
 

@@ -6,24 +6,20 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
-from civic import (
-    mail_commands,
-    models,  # noqa: F401 - every table, rule and job
-)
-from civic.budgets import cli as budgets_cli
+from civic import mail_commands
 from civic.config import ConfigError, Settings
 from civic.core import areas, audit
 from civic.core.clock import SystemClock
 from civic.core.db import Database
+from civic.core.features import CommandHandler
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled
 from civic.core.users import UserError, get_user_by_email, list_users
+from civic.features import FEATURES
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+Handler = CommandHandler
 
 
 def read_password(args: argparse.Namespace) -> str:
@@ -256,6 +252,11 @@ HANDLERS: dict[str, Handler] = {
     "jobs run": jobs_run,
     "audit verify": audit_verify,
     "demo load": demo_load,
-    **budgets_cli.HANDLERS,
+    **{
+        name: handler
+        for f in FEATURES
+        if f.commands is not None
+        for name, handler in f.commands.handlers.items()
+    },
     **mail_commands.HANDLERS,
 }

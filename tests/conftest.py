@@ -27,7 +27,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from civic import models  # noqa: F401
+from civic import features  # noqa: F401
 from civic.app import create_app
 from civic.commands import upgrade
 from civic.config import Settings

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets.models import BudgetProcess, BudgetResult
 from civic.budgets.service import follower_emails
-from civic.responses.queries_targets import TargetInfo, TargetKind, register_kind
+from civic.core.targets import TargetInfo, TargetKind
 
 KIND = "youth_budget"
 BODY = "youth-service"
@@ -60,4 +60,4 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return await follower_emails(session, int(target_id)) if target_id.isdigit() else []
 
 
-register_kind(TargetKind(KIND, "Youth budget", load, awaiting, audience))
+TARGET_KIND = TargetKind(KIND, "Youth budget", load, awaiting, audience)

@@ -21,7 +21,7 @@ from civic.budgets.models import (
     pk,
 )
 from civic.core.clock import SystemClock
-from civic.core.demo import DemoContext, demo_loader
+from civic.core.demo import DemoContext
 from civic.core.users import Role
 
 NOW_PROJECTS = [
@@ -68,7 +68,6 @@ def _process(
     )
 
 
-@demo_loader
 async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
     now = SystemClock().now()
     worker = ctx.staff.get(Role.YOUTH_WORKER)

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets.models import BudgetIdea, BudgetProcess
 from civic.budgets.service_mixing import mix_ballots, recently_closed
-from civic.core.jobs import JobContext, job
+from civic.core.jobs import Job, JobContext
 
 KEEP_EMAILS_FOR = timedelta(days=730)  # two years after delivery starts: long enough for every update
 
@@ -31,14 +31,12 @@ async def forget_emails(session: AsyncSession, *, now: datetime) -> int:
     return int(result.rowcount or 0)
 
 
-@job("budgets.forget_emails", every=timedelta(days=1))
 async def forget_emails_job(ctx: JobContext) -> str:
     async with ctx.db.transaction() as session:
         forgotten = await forget_emails(session, now=ctx.now)
     return f"forgot {forgotten} youth budget follower email addresses"
 
 
-@job("budgets.mix_ballots", every=timedelta(minutes=15))
 async def mix_ballots_job(ctx: JobContext) -> str:
     async with ctx.db.reading() as session:
         process_ids = await recently_closed(session, now=ctx.now)
@@ -47,3 +45,9 @@ async def mix_ballots_job(ctx: JobContext) -> str:
         async with ctx.db.transaction() as session:
             mixed += await mix_ballots(session, process_id)
     return f"mixed {mixed} youth budget ballots in {len(process_ids)} processes"
+
+
+JOBS = (
+    Job("budgets.forget_emails", timedelta(days=1), forget_emails_job),
+    Job("budgets.mix_ballots", timedelta(minutes=15), mix_ballots_job),
+)

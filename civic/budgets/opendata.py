@@ -12,7 +12,7 @@ from starlette.responses import Response
 from civic.budgets import service, service_results
 from civic.budgets.models import Feasibility, pk
 from civic.core.db import reading
-from civic.core.opendata import Dataset, csv_response, json_response, register_dataset
+from civic.core.opendata import Dataset, csv_response, json_response
 
 PROPOSAL_FIELDS = (
     ("budget", "the youth budget's short name"),
@@ -45,7 +45,7 @@ DELIVERY_FIELDS = (
     ("latest_update_at", "when it was posted (UTC)"),
 )
 
-for title, description, name, fields in (
+_DATASETS = (
     (
         "Youth budget projects",
         "Every checked project in every youth budget, with its cost and feasibility decision.",
@@ -59,16 +59,18 @@ for title, description, name, fields in (
         RESULT_FIELDS,
     ),
     ("Youth budget delivery", "Progress on funded youth budget projects.", "delivery", DELIVERY_FIELDS),
-):
-    register_dataset(
-        Dataset(
-            title,
-            description,
-            (("JSON", f"/budgets/{name}.json"), ("CSV", f"/budgets/{name}.csv")),
-            fields,
-            "Youth budgets",
-        )
+)
+
+DATASETS = tuple(
+    Dataset(
+        title,
+        description,
+        (("JSON", f"/budgets/{name}.json"), ("CSV", f"/budgets/{name}.csv")),
+        fields,
+        "Youth budgets",
     )
+    for title, description, name, fields in _DATASETS
+)
 
 
 async def _proposals(request: Request) -> list[dict[str, Any]]:

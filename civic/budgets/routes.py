@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Route
 
 from civic.budgets import opendata, service, staff, staff_paper, staff_voting, web, web_vote
 from civic.budgets.models import Phase
-from civic.core.home import OpenItem, open_now, staff_link
+from civic.core.home import OpenItem
 from civic.core.templating import format_datetime
 
 S = "/staff/{slug}"
@@ -65,10 +65,7 @@ routes: list[BaseRoute] = [
     Route("/{slug}/delivery.{fmt:str}", web.delivery_data),
 ]
 
-staff_link("Youth budgets", "/budgets/staff", "youth_worker")
 
-
-@open_now
 async def open_budgets(session: AsyncSession, now: datetime) -> list[OpenItem]:
     items = []
     for process in await service.list_processes(session):

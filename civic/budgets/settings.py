@@ -1,8 +1,8 @@
 """Youth budgets settings (each is also in the README configuration table)."""
 
-from civic.config import Setting, register
+from civic.config import Setting
 
-register(
+SETTINGS = (
     Setting("BUDGET_CODE_ATTEMPTS_PER_HOUR", "20", "voting-code attempts allowed per IP address per hour"),
     Setting("BUDGET_IDEAS_PER_HOUR", "10", "youth budget ideas one IP address may submit per hour"),
     Setting(

@@ -22,9 +22,4 @@ class DemoContext:
 
 
 DemoLoader = Callable[[AsyncSession, DemoContext], Awaitable[None]]
-LOADERS: list[DemoLoader] = []
-
-
-def demo_loader(func_: DemoLoader) -> DemoLoader:
-    LOADERS.append(func_)
-    return func_
+LOADERS: list[DemoLoader] = []  # every feature's loaders in order, filled in by civic/features.py

@@ -1,4 +1,5 @@
-"""What the home page shows as "open now": each feature registers a provider of items."""
+"""What the home page shows as "open now" and the staff dashboard's links. Each feature's contract
+lists its providers and links (civic/core/features.py); civic/features.py fills these lists from them."""
 
 from __future__ import annotations
 
@@ -21,11 +22,6 @@ Provider = Callable[[AsyncSession, datetime], Awaitable[list[OpenItem]]]
 PROVIDERS: list[Provider] = []
 
 
-def open_now(provider: Provider) -> Provider:
-    PROVIDERS.append(provider)
-    return provider
-
-
 async def collect_open_items(session: AsyncSession, now: datetime) -> list[OpenItem]:
     items: list[OpenItem] = []
     for provider in PROVIDERS:
@@ -45,8 +41,8 @@ class StaffLink:
 STAFF_LINKS: list[StaffLink] = []
 
 
-def staff_link(text: str, href: str, *roles: str) -> None:
-    STAFF_LINKS.append(StaffLink(text, href, frozenset(roles)))
+def staff_link(text: str, href: str, *roles: str) -> StaffLink:
+    return StaffLink(text, href, frozenset(roles))
 
 
 def links_for(role: str) -> list[StaffLink]:

@@ -1,6 +1,7 @@
 """Scheduled jobs (closing petitions, anonymising data, purging counters, ...).
 
-Features register jobs with `@job(name, every=...)`. The background worker runs each one when due;
+Each feature's contract lists its jobs (`Job(name, every, run)`); civic/features.py fills `REGISTRY`
+from them. The background worker runs each one when due;
 a lease row per job makes sure only one process runs it at a time when several are deployed.
 `civic jobs run` runs them all once, for deployments that prefer cron.
 """
@@ -42,14 +43,6 @@ class Job:
 
 
 REGISTRY: dict[str, Job] = {}
-
-
-def job(name: str, *, every: timedelta) -> Callable[[JobFunc], JobFunc]:
-    def register(func: JobFunc) -> JobFunc:
-        REGISTRY[name] = Job(name, every, func)
-        return func
-
-    return register
 
 
 class JobLease(SQLModel, table=True):

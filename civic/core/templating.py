@@ -25,13 +25,8 @@ STATIC_DIR = ROOT / "static"
 HTMX_FILE = "js/htmx-2.0.11.min.js"
 GOVUK_FRONTEND_FILE = "js/govuk-frontend-6.3.0.min.js"
 
-NAVIGATION = (
-    ("Petitions", "/petitions/"),
-    ("Police priorities", "/priorities/"),
-    ("Youth budgets", "/budgets/"),
-    ("Panels", "/panels/"),
-    ("Responses", "/responses/"),
-)
+# The main navigation as (label, href), in order; civic/features.py fills it from each feature's contract.
+NAVIGATION: list[tuple[str, str]] = []
 
 
 def format_date(value: date | None) -> str:

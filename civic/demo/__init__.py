@@ -2,8 +2,8 @@
 postcodes for every ward and one staff account per role (and an officer for each policing team, who
 answers only for it), so a newcomer can click through everything.
 
-Features add their own demo content with `@demo_loader`; loaders run in registration order after the
-areas and staff exist. Passwords are random and printed once on the console.
+Features add their own demo content through their contract's `demo` loaders, which run in the order
+of civic/features.py after the areas and staff exist. Passwords are random and printed once on the console.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from civic.config import Settings
 from civic.core.areas import Neighbourhood, NeighbourhoodWard, Ward, import_postcodes
 from civic.core.clock import SystemClock
 from civic.core.db import Database
-from civic.core.demo import LOADERS, DemoContext
+from civic.core.demo import DemoContext
 from civic.core.outbox import Mail
 from civic.core.staff import create_staff
 from civic.core.templating import make_templates
 from civic.core.users import Role, StaffUser
+from civic.features import FEATURES
 
 HERE = Path(__file__).resolve().parent
 NEIGHBOURHOODS = {
@@ -99,8 +100,6 @@ async def load_staff(session: AsyncSession, ctx: DemoContext) -> dict[str, str]:
 
 
 async def load_demo(settings: Settings, *, if_empty: bool = False) -> int:
-    from civic import models  # noqa: F401 - feature demo loaders register on import
-
     db = Database(settings.database_url)
     try:
         async with db.transaction() as session:
@@ -110,8 +109,9 @@ async def load_demo(settings: Settings, *, if_empty: bool = False) -> int:
             ctx = DemoContext(settings=settings, mail=Mail(make_templates().env, settings))
             await load_areas(session)
             credentials = await load_staff(session, ctx)
-            for loader in LOADERS:
-                await loader(session, ctx)
+            for feature in FEATURES:
+                for loader in feature.demo:
+                    await loader(session, ctx)
     finally:
         await db.dispose()
     _print_credentials(credentials)

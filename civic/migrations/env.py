@@ -1,4 +1,4 @@
-"""Alembic environment (async). Sees every table through civic.models."""
+"""Alembic environment (async). Sees every table through civic.features."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from civic import models  # noqa: F401
+from civic import features  # noqa: F401 - every feature's tables
 from civic.core.db import metadata
 
 config = context.config

@@ -10,10 +10,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import wards_of
+from civic.core.targets import TargetInfo, TargetKind
 from civic.panels.models import Decision, Panel, PanelAction, PanelSubscription, SubscriptionStatus
 from civic.responses.models import BodyKind
 from civic.responses.queries_members import panel_body
-from civic.responses.queries_targets import TargetInfo, TargetKind, register_kind
 from civic.responses.service import ensure_body
 
 KIND = "panel_decision"
@@ -82,4 +82,4 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return [email for email in rows.all() if email]
 
 
-register_kind(TargetKind(KIND, "Community panel decision", load, awaiting, audience))
+TARGET_KIND = TargetKind(KIND, "Community panel decision", load, awaiting, audience)

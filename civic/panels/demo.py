@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.clock import SystemClock
-from civic.core.demo import DemoContext, demo_loader
+from civic.core.demo import DemoContext
 from civic.core.users import Role, StaffUser
 from civic.panels import (  # noqa: F401 - rules and jobs register on import
     jobs,
@@ -45,7 +45,6 @@ def evening(day: datetime) -> datetime:
     return day.replace(hour=18, minute=30, second=0, microsecond=0)
 
 
-@demo_loader
 async def load_panels(session: AsyncSession, ctx: DemoContext) -> None:
     clerk = ctx.staff.get(Role.PANEL_CLERK)
     now = SystemClock().now()

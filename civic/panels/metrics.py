@@ -15,10 +15,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import neighbourhood_of_ward
+from civic.core.reportcard import MetricRow, Scope
 from civic.panels.models import Panel, PanelAction
 from civic.panels.procedure import ACTIVE_ACTIONS, ActionStatus, is_overdue, london_date
 from civic.responses.queries_members import COUNCIL_BODY, panel_body
-from civic.responses.queries_report import MetricRow, Scope, report_metric
 from civic.responses.stats import percent
 
 COUNT_LABEL = "Open panel actions past their due date"
@@ -57,7 +57,6 @@ def _overdue(actions: list[OpenAction], today: date) -> int:
     return sum(1 for _, status, due_on in actions if is_overdue(status, due_on, today))
 
 
-@report_metric
 async def panel_actions_overdue(session: AsyncSession, scope: Scope, now: datetime) -> list[MetricRow]:
     panels = await _panels_covering(session, scope)
     if not panels:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.localtime import format_date, format_datetime
-from civic.core.opendata import PUBLIC_CACHE, Dataset, csv_response, json_response, register_dataset
+from civic.core.opendata import PUBLIC_CACHE, Dataset, csv_response, json_response
 from civic.core.templating import render_page
 from civic.panels import service, service_membership, service_rescheduling
 from civic.panels.models import Decision, MeetingChange, Motion, Panel, PanelMeeting
@@ -56,16 +56,14 @@ DECISION_FIELDS = (
     ("outcome", "carried, or agreed without a vote"),
     ("url", "the decision's page"),
 )
-register_dataset(
+DATASETS = (
     Dataset(
         "Community panel meetings",
         "Every meeting of every community panel: when and where, its state, and how much notice its agenda gave.",
         (("JSON", "/panels/meetings.json"), ("CSV", "/panels/meetings.csv")),
         MEETING_FIELDS,
         "Community panels",
-    )
-)
-register_dataset(
+    ),
     Dataset(
         "Community panel decisions",
         "Every decision of every community panel, with its reasons, alternatives considered and the vote. "
@@ -73,7 +71,7 @@ register_dataset(
         (("JSON", "/panels/decisions.json"), ("CSV", "/panels/decisions.csv")),
         DECISION_FIELDS,
         "Community panels",
-    )
+    ),
 )
 
 

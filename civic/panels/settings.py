@@ -1,8 +1,8 @@
 """Community panels settings (each is also in the README configuration table)."""
 
-from civic.config import Setting, register
+from civic.config import Setting
 
-register(
+SETTINGS = (
     Setting(
         "PANEL_SUBSCRIBES_PER_IP_DAY",
         "50",

@@ -22,7 +22,6 @@ from civic.core.clock import now as clock_now
 from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, error_list, read_form, text
-from civic.core.home import staff_link
 from civic.core.htmx import redirect_after_post
 from civic.core.paths import path_id
 from civic.core.rules import can
@@ -35,8 +34,6 @@ from civic.panels.procedure import (
     ProcedureError,
 )
 from civic.panels.service_record import MeetingRecord
-
-staff_link("Community panels: meetings and records", "/panels/manage", Role.PANEL_CLERK.value)
 
 Work = Callable[[AsyncSession, MeetingRecord, StaffUser, datetime], Awaitable[None]]
 

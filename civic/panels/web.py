@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
-from civic.core.home import OpenItem, open_now
+from civic.core.home import OpenItem
 from civic.core.paths import path_id
 from civic.core.templating import format_datetime, render_page
 from civic.panels import (
@@ -42,7 +42,6 @@ from civic.responses.service import response_for
 LINK_HELPERS = {"href_for": href_for, "kind_label": kind_label}
 
 
-@open_now
 async def upcoming_meetings(session: AsyncSession, now: datetime) -> list[OpenItem]:
     """Panel meetings with a published agenda that have not started yet."""
     rows = await session.exec(

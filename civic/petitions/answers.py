@@ -13,9 +13,9 @@ from sqlalchemy import String, cast, exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.targets import TargetInfo, TargetKind
 from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, counted
 from civic.responses.models import Response, ResponseState, ResponseVersion
-from civic.responses.queries_targets import TargetInfo, TargetKind, register_kind
 
 KIND = "petition"
 COUNCIL_BODY = "council"  # petitions ask the council as a whole; its councillors and officers answer
@@ -135,4 +135,4 @@ def _answer(response: Response, version: ResponseVersion) -> Answer:
     )
 
 
-register_kind(TargetKind(KIND, "Petition", load, awaiting, audience))
+TARGET_KIND = TargetKind(KIND, "Petition", load, awaiting, audience)

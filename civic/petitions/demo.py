@@ -13,7 +13,7 @@ from civic.core.areas import OUTSIDE_WARDS
 from civic.core.audit import actor_label
 from civic.core.clock import SystemClock
 from civic.core.db import run_sql
-from civic.core.demo import DemoContext, demo_loader
+from civic.core.demo import DemoContext
 from civic.core.users import Role
 from civic.petitions.models import (
     Petition,
@@ -74,7 +74,6 @@ def _signature_rows(petition_id: int, count: int, opened: datetime, now: datetim
     return rows
 
 
-@demo_loader
 async def load_petitions(session: AsyncSession, ctx: DemoContext) -> None:
     now = SystemClock().now()
     policy = Policy.from_settings(ctx.settings)

@@ -1,7 +1,32 @@
-"""Importing this registers everything petitions adds: tables, rules, jobs, settings, demo data,
-report-card metrics, open data, the home page's "open now" provider, and the petition as a target of
-responses (civic/models.py imports it)."""
+"""What petitions add to the app, named part by part (civic/features.py lists it)."""
 
-from civic.petitions import answers, demo, jobs, metrics, models, opendata, queries_home, rules, settings
+from civic.core.features import Feature, NavEntry
+from civic.core.home import staff_link
+from civic.core.users import Role
+from civic.petitions import answers, demo, jobs, metrics, models, opendata, queries_home, routes, settings
+from civic.petitions import rules as _rules  # noqa: F401 - its predicates are registered by name
 
-__all__ = ["answers", "demo", "jobs", "metrics", "models", "opendata", "queries_home", "rules", "settings"]
+FEATURE = Feature(
+    name="petitions",
+    models=models,
+    mount="/petitions",
+    routes=tuple(routes.routes),
+    top_level=tuple(routes.top_level),
+    nav=NavEntry("Petitions", "/petitions/", position=1),
+    staff_links=(
+        staff_link("Petitions waiting for moderation", "/petitions/moderation", Role.MODERATOR.value),
+        staff_link(
+            "Petitions awaiting the council's response",
+            "/petitions?state=awaiting_response",
+            Role.COUNCILLOR.value,
+        ),
+        staff_link("Petitions on the debate list", "/petitions?state=awaiting_debate", Role.COUNCILLOR.value),
+    ),
+    open_now=(queries_home.open_petitions,),
+    jobs=jobs.JOBS,
+    target_kinds=(answers.TARGET_KIND,),
+    metrics=(metrics.petitions_per_resident,),
+    datasets=opendata.DATASETS,
+    demo=(demo.load_petitions,),
+    settings=settings.SETTINGS,
+)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import col, or_, select
 
-from civic.core.jobs import JobContext, job
+from civic.core.jobs import Job, JobContext
 from civic.core.outbox import Mail
 from civic.petitions.models import PUBLISHED_STATES, Petition, State
 from civic.petitions.policy import policy_of
@@ -16,14 +16,12 @@ from civic.petitions.service_debates import pending_mailings, send_batch
 from civic.petitions.service_fraud import anonymise_due
 
 
-@job("petitions.close", every=timedelta(minutes=1))
 async def close_petitions(ctx: JobContext) -> str:
     async with ctx.db.transaction() as session:
         closed = await close_due(session, now=ctx.now, policy=policy_of(ctx.settings))
     return f"closed {closed} petitions"
 
 
-@job("petitions.tally", every=timedelta(seconds=20))
 async def tally_counts(ctx: JobContext) -> str:
     """Counts and thresholds for open petitions and those still in their confirmation grace period."""
     policy = policy_of(ctx.settings)
@@ -38,7 +36,6 @@ async def tally_counts(ctx: JobContext) -> str:
     return f"updated counts of {changed} petitions"
 
 
-@job("petitions.mailings", every=timedelta(seconds=20))
 async def send_mailings(ctx: JobContext) -> str:
     policy = policy_of(ctx.settings)
     assert isinstance(ctx.mail, Mail)
@@ -51,8 +48,15 @@ async def send_mailings(ctx: JobContext) -> str:
     return f"queued {queued} petition emails"
 
 
-@job("petitions.anonymise", every=timedelta(hours=6))
 async def anonymise(ctx: JobContext) -> str:
     async with ctx.db.transaction() as session:
         done = await anonymise_due(session, now=ctx.now, policy=policy_of(ctx.settings))
     return f"anonymised signers of {done} petitions"
+
+
+JOBS = (
+    Job("petitions.close", timedelta(minutes=1), close_petitions),
+    Job("petitions.tally", timedelta(seconds=20), tally_counts),
+    Job("petitions.mailings", timedelta(seconds=20), send_mailings),
+    Job("petitions.anonymise", timedelta(hours=6), anonymise),
+)

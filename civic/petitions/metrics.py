@@ -17,9 +17,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS, Ward, council_population
+from civic.core.reportcard import MetricRow, Scope
 from civic.petitions.models import PUBLISHED_STATES, Petition, Signature
 from civic.petitions.service_counting import public_ward_counts
-from civic.responses.queries_report import MetricRow, Scope, report_metric
 from civic.responses.stats import per_thousand
 
 PETITIONS_LABEL = "Published petitions started by residents"
@@ -59,7 +59,6 @@ def _petition_wards(creators: dict[int, str], signatures: list[tuple[int, str, i
     return Counter(homes.values())
 
 
-@report_metric
 async def petitions_per_resident(session: AsyncSession, scope: Scope, now: datetime) -> list[MetricRow]:
     if scope.kind == "body":
         return []

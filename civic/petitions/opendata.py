@@ -17,7 +17,6 @@ from civic.core.opendata import (
     atom_response,
     csv_response,
     json_response,
-    register_dataset,
 )
 from civic.petitions.models import PUBLISHED_STATES, Petition
 from civic.petitions.service_counting import public_ward_counts
@@ -44,23 +43,21 @@ WARD_FIELDS = (
     ("signatures", "confirmed, counted signatures from that ward"),
 )
 
-register_dataset(
+DATASETS = (
     Dataset(
         "Petitions",
         "Every published petition with its signature count, thresholds, the council's response and debate.",
         (("JSON", "/petitions.json"), ("CSV", "/petitions.csv"), ("Atom", "/petitions.atom")),
         PETITION_FIELDS,
         "Petitions",
-    )
-)
-register_dataset(
+    ),
     Dataset(
         "Petition signatures by ward",
         "How many counted signatures each published petition has from each ward.",
         (("JSON", "/petitions/signatures-by-ward.json"), ("CSV", "/petitions/signatures-by-ward.csv")),
         WARD_FIELDS,
         "Petitions",
-    )
+    ),
 )
 
 

@@ -7,12 +7,11 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.home import OpenItem, open_now
+from civic.core.home import OpenItem
 from civic.core.templating import format_date
 from civic.petitions.models import Petition, State
 
 
-@open_now
 async def open_petitions(session: AsyncSession, now: datetime) -> list[OpenItem]:
     rows = await session.exec(
         select(Petition).where(Petition.state == State.OPEN).order_by(col(Petition.opened_at).desc()).limit(5)

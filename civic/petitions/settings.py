@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from civic.config import Setting, register
+from civic.config import Setting
 
-register(
+SETTINGS = (
     Setting("PETITION_SUPPORTERS_NEEDED", "5", "confirmed supporters a new petition needs before moderation"),
     Setting("PETITION_OPEN_DAYS", "182", "how long a petition is open for signatures (about 6 months)"),
     Setting("PETITION_RESPONSE_THRESHOLD", "100", "signatures for a council response (recorded at opening)"),

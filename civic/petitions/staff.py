@@ -13,7 +13,6 @@ from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
-from civic.core.home import staff_link
 from civic.core.localtime import LocalTimeError, date_input_value, parse_local
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -29,12 +28,6 @@ from civic.petitions.service import (
     transition,
 )
 from civic.petitions.web_common import forget, form_page, load, policy
-
-staff_link("Petitions waiting for moderation", "/petitions/moderation", Role.MODERATOR.value)
-staff_link(
-    "Petitions awaiting the council's response", "/petitions?state=awaiting_response", Role.COUNCILLOR.value
-)
-staff_link("Petitions on the debate list", "/petitions?state=awaiting_debate", Role.COUNCILLOR.value)
 
 
 async def queue(request: Request) -> Response:

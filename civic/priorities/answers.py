@@ -9,10 +9,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import Neighbourhood
+from civic.core.targets import TargetInfo, TargetKind
 from civic.priorities.models import PriorityRound, RoundState
 from civic.priorities.service_voting import contacts_of
 from civic.responses.queries_members import police_body
-from civic.responses.queries_targets import TargetInfo, TargetKind, register_kind
 
 KIND = "priorities_round"
 ANSWER_WITHIN = timedelta(days=28)  # from the close of voting
@@ -53,4 +53,4 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return [c.email for c in await contacts_of(session, int(target_id))] if target_id.isdigit() else []
 
 
-register_kind(TargetKind(KIND, "Police priority round", load, awaiting, audience))
+TARGET_KIND = TargetKind(KIND, "Police priority round", load, awaiting, audience)

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS, wards_of
 from civic.core.clock import SystemClock
-from civic.core.demo import DemoContext, demo_loader
+from civic.core.demo import DemoContext
 from civic.core.identity import email_hash
 from civic.core.users import Role, StaffUser
 from civic.priorities import service, service_results
@@ -142,7 +142,6 @@ async def _ballots(
     await session.flush()
 
 
-@demo_loader
 async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
     now = SystemClock().now()
     police, admin = ctx.staff[Role.POLICE], ctx.staff[Role.ADMIN]

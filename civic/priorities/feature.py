@@ -1,9 +1,22 @@
-"""Importing this registers the feature's tables, rules, jobs, home-page provider, demo loader,
-report-card metrics and settings."""
+"""What neighbourhood police priorities add to the app, named part by part (civic/features.py lists it)."""
 
+from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
-from civic.priorities import answers, demo, jobs, metrics, models, queries, rules, settings
+from civic.priorities import answers, demo, jobs, metrics, models, opendata, queries, routes, settings
+from civic.priorities import rules as _rules  # noqa: F401 - its predicates are registered by name
 
-staff_link("Police priorities: rounds and progress", "/priorities/manage", "police")
-
-__all__ = ["answers", "demo", "jobs", "metrics", "models", "queries", "rules", "settings"]
+FEATURE = Feature(
+    name="priorities",
+    models=models,
+    mount="/priorities",
+    routes=tuple(routes.routes),
+    nav=NavEntry("Police priorities", "/priorities/", position=2),
+    staff_links=(staff_link("Police priorities: rounds and progress", "/priorities/manage", "police"),),
+    open_now=(queries.open_rounds,),
+    jobs=jobs.JOBS,
+    target_kinds=(answers.TARGET_KIND,),
+    metrics=(metrics.priorities_updated,),
+    datasets=opendata.DATASETS,
+    demo=(demo.load_priorities_demo,),
+    settings=settings.SETTINGS,
+)

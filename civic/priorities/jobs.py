@@ -7,14 +7,13 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from civic.core.errors import Conflict
-from civic.core.jobs import JobContext, job
+from civic.core.jobs import Job, JobContext
 from civic.priorities.models import CANDIDATE_EDIT_STATES, PriorityRound, RoundState
 from civic.priorities.service import transition
 from civic.priorities.service_results import close_round
 from civic.priorities.service_voting import purge
 
 
-@job("priorities.close_due", every=timedelta(minutes=5))
 async def close_due_rounds(ctx: JobContext) -> str:
     async with ctx.db.transaction() as session:
         due = await session.exec(
@@ -28,7 +27,6 @@ async def close_due_rounds(ctx: JobContext) -> str:
     return f"closed {len(rounds)} round(s)"
 
 
-@job("priorities.open_due", every=timedelta(minutes=5))
 async def open_due_rounds(ctx: JobContext) -> str:
     """Open voting in rounds the team set to open by themselves, once their opening time has come.
 
@@ -58,9 +56,15 @@ async def open_due_rounds(ctx: JobContext) -> str:
     return f"opened {opened} round(s); {waiting} not ready"
 
 
-@job("priorities.purge", every=timedelta(hours=1))
 async def purge_personal_data(ctx: JobContext) -> str:
     hours = ctx.settings.int_value("PRIORITIES_CONFIRM_HOURS")
     async with ctx.db.transaction() as session:
         contacts, pending = await purge(session, now=ctx.now, confirm_hours=hours)
     return f"deleted {contacts} contact(s) and {pending} expired pending ballot(s)"
+
+
+JOBS = (
+    Job("priorities.close_due", timedelta(minutes=5), close_due_rounds),
+    Job("priorities.open_due", timedelta(minutes=5), open_due_rounds),
+    Job("priorities.purge", timedelta(hours=1), purge_personal_data),
+)

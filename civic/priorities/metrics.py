@@ -13,9 +13,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import list_neighbourhoods, neighbourhood_of_ward
+from civic.core.reportcard import MetricRow, Scope
 from civic.priorities.models import ACTIVE_STATUSES, STALE_AFTER, Priority
 from civic.responses.queries_members import police_body
-from civic.responses.queries_report import MetricRow, Scope, report_metric
 from civic.responses.stats import percent
 
 LABEL = "Current police priorities with a public update in the last 90 days"
@@ -48,7 +48,6 @@ def _share_fresh(updated: list[datetime], now: datetime) -> float | None:
     return percent(sum(1 for at in updated if now - at <= STALE_AFTER), len(updated))
 
 
-@report_metric
 async def priorities_updated(session: AsyncSession, scope: Scope, now: datetime) -> list[MetricRow]:
     everywhere = await _current(session)
     council = _share_fresh([at for _, at in everywhere], now)

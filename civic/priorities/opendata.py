@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
 from civic.core.db import reading
-from civic.core.opendata import OGL, OGL_URL, PUBLIC_CACHE, Dataset, csv_response, register_dataset
+from civic.core.opendata import OGL, OGL_URL, PUBLIC_CACHE, Dataset, csv_response
 from civic.priorities.models import RoundState
 from civic.priorities.queries import neighbourhood_view, priority_record, result_record, round_record
 from civic.priorities.service import candidates_of, rounds_of
@@ -36,7 +36,7 @@ PRIORITY_FIELDS = (
     ("stale", "true when an active priority has had no update for 90 days"),
     ("latest_action", "the latest progress update"),
 )
-register_dataset(
+DATASETS = (
     Dataset(
         "Neighbourhood police priorities",
         "Every neighbourhood's police priorities, who owns them, their status and progress ('You said, we did'). "
@@ -45,9 +45,7 @@ register_dataset(
         (("JSON", "/priorities/data/priorities.json"), ("CSV", "/priorities/data/priorities.csv")),
         PRIORITY_FIELDS,
         "Police priorities",
-    )
-)
-register_dataset(
+    ),
     Dataset(
         "Police priority votes: results",
         "Results of every published round: online votes from residents and from people who work there, "
@@ -65,7 +63,7 @@ register_dataset(
             ("became_priority", "whether it became a priority"),
         ),
         "Police priorities",
-    )
+    ),
 )
 
 

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import Neighbourhood, list_neighbourhoods
-from civic.core.home import OpenItem, open_now
+from civic.core.home import OpenItem
 from civic.core.localtime import format_datetime, local_date
 from civic.priorities.models import (
     Candidate,
@@ -70,7 +70,6 @@ async def all_views(session: AsyncSession) -> list[NeighbourhoodView]:
     return [await neighbourhood_view(session, hood) for hood in await list_neighbourhoods(session)]
 
 
-@open_now
 async def open_rounds(session: AsyncSession, now: datetime) -> list[OpenItem]:
     rows = await session.exec(
         select(PriorityRound, Neighbourhood)

@@ -1,8 +1,8 @@
 """Settings of the priorities feature (listed in the README's configuration table)."""
 
-from civic.config import Setting, register
+from civic.config import Setting
 
-register(
+SETTINGS = (
     Setting(
         "PRIORITIES_CONTACT_RETENTION_DAYS",
         "120",

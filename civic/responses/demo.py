@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import list_neighbourhoods
-from civic.core.demo import DemoContext, demo_loader
+from civic.core.demo import DemoContext
 from civic.responses.models import BodyKind
 from civic.responses.queries_members import COUNCIL_BODY, police_body
 from civic.responses.service import ensure_body
@@ -13,7 +13,6 @@ from civic.responses.service import ensure_body
 YOUTH_BODY = "youth-service"
 
 
-@demo_loader
 async def load_bodies(session: AsyncSession, ctx: DemoContext) -> None:
     await ensure_body(
         session,

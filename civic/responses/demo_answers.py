@@ -1,5 +1,5 @@
 """Demo answers, so the report cards differ: some asks answered on time and rated well, some answered
-late, some left overdue. Runs after every feature's demo loader (civic/models.py imports it last),
+late, some left overdue. Runs after every feature's demo loader (responses is listed last in civic/features.py),
 when their asks exist."""
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.clock import SystemClock
-from civic.core.demo import DemoContext, demo_loader
+from civic.core.demo import DemoContext
 from civic.core.identity import email_hash
+from civic.core.targets import TargetInfo
 from civic.core.users import Role, StaffUser
 from civic.responses import service, service_ratings
 from civic.responses.models import ResponsibleBody
 from civic.responses.queries_members import may_answer_for
-from civic.responses.queries_targets import TargetInfo, all_awaiting
+from civic.responses.queries_targets import all_awaiting
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,6 @@ async def _member_of(session: AsyncSession, body_slug: str) -> StaffUser | None:
     return next((user for user in rows.all() if may_answer_for(user, body)), None)
 
 
-@demo_loader
 async def load_answers(session: AsyncSession, ctx: DemoContext) -> None:
     now = SystemClock().now()
     targets = await all_awaiting(session, now)

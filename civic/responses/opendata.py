@@ -7,9 +7,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response as HttpResponse
 
+from civic.core import opendata as catalogue
 from civic.core.db import reading
 from civic.core.opendata import (
-    DATASETS,
     OGL,
     OGL_URL,
     Dataset,
@@ -17,7 +17,6 @@ from civic.core.opendata import (
     atom_response,
     csv_response,
     json_response,
-    register_dataset,
 )
 from civic.core.templating import render_page
 from civic.responses import service
@@ -39,14 +38,14 @@ FIELDS = (
     ("rating_average", "average satisfaction rating from the people who asked (1 to 5), if any rated it"),
     ("ratings", "how many people rated the response"),
 )
-register_dataset(
+DATASETS = (
     Dataset(
         "Responses",
         "Every published response, whoever gave it and whatever it answered, with its due date and publication date.",
         (("JSON", "/responses.json"), ("CSV", "/responses.csv"), ("Atom", "/responses.atom")),
         FIELDS,
         "Responses",
-    )
+    ),
 )
 
 
@@ -116,7 +115,7 @@ async def as_atom(request: Request) -> HttpResponse:
 
 
 async def hub(request: Request) -> HttpResponse:
-    datasets = sorted(DATASETS, key=lambda d: (d.feature, d.title))
+    datasets = sorted(catalogue.DATASETS, key=lambda d: (d.feature, d.title))
     return render_page(
         request, "responses/data_hub.html", {"datasets": datasets, "ogl": OGL, "ogl_url": OGL_URL}
     )

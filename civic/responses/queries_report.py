@@ -2,55 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.reportcard import MetricProvider, MetricRow, Scope
+from civic.core.targets import TargetInfo
 from civic.responses import stats
 from civic.responses.models import Rating, Response, ResponseState
-from civic.responses.queries_targets import TargetInfo, all_awaiting
+from civic.responses.queries_targets import all_awaiting
 
-
-@dataclass(frozen=True)
-class Scope:
-    """What a card is about: a body (`kind="body"`) or a ward (`kind="ward"`); None key = whole council."""
-
-    kind: str
-    key: str | None
-    name: str
-
-    def covers(self, target: TargetInfo) -> bool:
-        if self.key is None:
-            return True
-        return target.body_slug == self.key if self.kind == "body" else self.key in target.ward_codes
-
-
-@dataclass(frozen=True)
-class MetricRow:
-    label: str
-    value: float | None
-    council: float | None
-    unit: str  # "%", "per 1,000 residents", "days", "" (a count)
-
-    @property
-    def comparison(self) -> str | None:
-        """Higher or lower than the council, in words; neutral, since for some rows higher is worse."""
-        if self.value is None or self.council is None:
-            return None
-        if self.value == self.council:
-            return "Same"
-        return "Higher" if self.value > self.council else "Lower"
-
-
-MetricProvider = Callable[[AsyncSession, Scope, datetime], Awaitable[list[MetricRow]]]
 METRICS: list[MetricProvider] = []
 
 
 def report_metric(provider: MetricProvider) -> MetricProvider:
-    """Features add rows to every report card (e.g. priorities updated within 90 days)."""
+    """Features add rows to every report card (e.g. priorities updated within 90 days); the app adds
+    each feature's `metrics` from civic/features.py at startup."""
     METRICS.append(provider)
     return provider
 

@@ -1,4 +1,5 @@
-"""The target kinds that responses answer, registered by the features that own them.
+"""The target kinds that responses answer, listed by the features that own them (their contract's
+`target_kinds`, filled in from civic/features.py).
 
 A feature describes its targets with a `TargetKind`: how to load one, which ones currently await a
 response, and who asked to hear about it. Responses never import a feature's code; features import this.
@@ -6,50 +7,18 @@ response, and who asked to hear about it. Responses never import a feature's cod
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.paths import parse_id
-
-
-@dataclass(frozen=True)
-class TargetInfo:
-    kind: str
-    id: str
-    title: str
-    href: str  # the target's own public page
-    body_slug: str  # the responsible body
-    asked_at: datetime  # when the ask became due for an answer (threshold reached, round closed, ...)
-    due_at: datetime | None  # when the response is due; None = no deadline
-    ward_codes: tuple[str, ...] = ()
-    summary: str = ""  # one line on what was asked
-
-
-Loader = Callable[[AsyncSession, str], Awaitable[TargetInfo | None]]
-Lister = Callable[[AsyncSession, datetime], Awaitable[list[TargetInfo]]]
-Audience = Callable[[AsyncSession, str], Awaitable[list[str]]]
-
-
-async def _nobody(session: AsyncSession, target_id: str) -> list[str]:
-    return []
-
-
-@dataclass(frozen=True)
-class TargetKind:
-    kind: str  # e.g. "petition"
-    label: str  # e.g. "Petition"
-    load: Loader
-    awaiting: Lister  # targets that need (or have) a response, newest first
-    audience: Audience = field(default=_nobody)  # emails of everyone who asked to hear (opted in)
-
+from civic.core.targets import TargetInfo, TargetKind
 
 KINDS: dict[str, TargetKind] = {}
 
 
 def register_kind(target: TargetKind) -> TargetKind:
+    """Adds one kind; the app adds every feature's kinds from civic/features.py at startup."""
     KINDS[target.kind] = target
     return target
 

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core import audit
 from civic.core.areas import Ward
 from civic.core.errors import Conflict
+from civic.core.targets import TargetInfo
 from civic.core.users import Role, StaffUser, ward_codes_of
 from civic.responses.models import (
     DETAILS_MAX,
@@ -21,7 +22,6 @@ from civic.responses.models import (
     ResponseVersion,
     ResponsibleBody,
 )
-from civic.responses.queries_targets import TargetInfo
 
 
 class ResponseError(ValueError):

@@ -1,8 +1,8 @@
 """Responses settings (each is also in the README configuration table)."""
 
-from civic.config import Setting, register
+from civic.config import Setting
 
-register(
+SETTINGS = (
     Setting("RESPONSES_FOLLOWS_PER_HOUR", "10", "requests to follow an answer per IP address per hour"),
     Setting("RESPONSES_CONFIRMATIONS_PER_HOUR", "300", "follow confirmations per IP address per hour"),
     Setting(

@@ -18,12 +18,13 @@ from civic.core.errors import Conflict
 from civic.core.forms import error_list, read_form, text
 from civic.core.paths import path_id
 from civic.core.rules import require
+from civic.core.targets import TargetInfo
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser, ward_codes_of
 from civic.responses import queries_members, service, service_ratings
 from civic.responses.models import Rating
 from civic.responses.notify import notify_published
-from civic.responses.queries_targets import KINDS, TargetInfo, all_awaiting, load_target
+from civic.responses.queries_targets import KINDS, all_awaiting, load_target
 from civic.responses.rules import RESPONDERS
 
 

@@ -13,7 +13,6 @@ from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.forms import error_list, read_form, text
-from civic.core.home import staff_link
 from civic.core.templating import render_page
 from civic.core.users import Role
 from civic.responses.models import BodyKind, ResponsibleBody
@@ -21,10 +20,6 @@ from civic.responses.queries_members import answered_by
 from civic.responses.service import list_bodies
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-staff_link("Responses to write", "/responses/queue", "councillor", "police", "youth_worker", "panel_clerk")
-staff_link("Rating comments to moderate", "/responses/comments", "moderator")
-staff_link("Bodies that answer asks", "/responses/bodies", "admin")
 
 
 def check_body(slug: str, name: str, kind: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from civic.core.areas import Ward, list_wards
 from civic.core.clock import now
 from civic.core.db import reading
 from civic.core.paths import path_id
+from civic.core.reportcard import Scope
 from civic.core.templating import render_page
 from civic.responses import queries_report, service, service_ratings, stats
 from civic.responses.models import ResponsibleBody
@@ -63,25 +64,25 @@ async def report_cards(request: Request) -> HttpResponse:
     at = now(request)
     async with reading(request) as session:
         facts = await queries_report.read_facts(session, at)
-        council = queries_report.card_for(facts, queries_report.Scope("council", None, "Whole council"), at)
+        council = queries_report.card_for(facts, Scope("council", None, "Whole council"), at)
         bodies = [
-            queries_report.card_for(facts, queries_report.Scope("body", b.slug, b.name), at)
+            queries_report.card_for(facts, Scope("body", b.slug, b.name), at)
             for b in await service.list_bodies(session)
         ]
         wards = [
-            queries_report.card_for(facts, queries_report.Scope("ward", w.code, w.name), at)
+            queries_report.card_for(facts, Scope("ward", w.code, w.name), at)
             for w in await list_wards(session)
         ]
     context = {"council": council, "bodies": bodies, "wards": wards, "formula": stats.FORMULA}
     return render_page(request, "responses/report_cards.html", context)
 
 
-async def _card_page(request: Request, scope: queries_report.Scope) -> HttpResponse:
+async def _card_page(request: Request, scope: Scope) -> HttpResponse:
     at = now(request)
     async with reading(request) as session:
         facts = await queries_report.read_facts(session, at)
         card = queries_report.card_for(facts, scope, at)
-        council = queries_report.card_for(facts, queries_report.Scope("council", None, "Whole council"), at)
+        council = queries_report.card_for(facts, Scope("council", None, "Whole council"), at)
         metrics = await queries_report.extra_metrics(session, scope, at)
     context = {"card": card, "council": council, "metrics": metrics, "formula": stats.FORMULA, "kinds": KINDS}
     return render_page(request, "responses/card.html", context)
@@ -92,7 +93,7 @@ async def body_card(request: Request) -> HttpResponse:
         body = await session.get(ResponsibleBody, request.path_params["slug"])
     if body is None:
         raise HTTPException(404)
-    return await _card_page(request, queries_report.Scope("body", body.slug, body.name))
+    return await _card_page(request, Scope("body", body.slug, body.name))
 
 
 async def ward_card(request: Request) -> HttpResponse:
@@ -100,4 +101,4 @@ async def ward_card(request: Request) -> HttpResponse:
         ward = await session.get(Ward, request.path_params["code"].upper())
     if ward is None:
         raise HTTPException(404)
-    return await _card_page(request, queries_report.Scope("ward", ward.code, f"{ward.name} ward"))
+    return await _card_page(request, Scope("ward", ward.code, f"{ward.name} ward"))

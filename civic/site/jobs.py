@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from civic.core.jobs import JobContext, job
+from civic.core.jobs import Job, JobContext
 from civic.core.ratelimit import purge_old_counters
 from civic.core.sessions import purge_expired
 
 
-@job("site.purge_sessions", every=timedelta(hours=1))
 async def purge_sessions(ctx: JobContext) -> str:
     async with ctx.db.transaction() as session:
         removed = await purge_expired(session, ctx.settings, ctx.now)
     return f"removed {removed} expired staff sessions"
 
 
-@job("site.purge_rate_counters", every=timedelta(hours=6))
 async def purge_counters(ctx: JobContext) -> str:
     async with ctx.db.transaction() as session:
         removed = await purge_old_counters(session, now=ctx.now)
     return f"removed {removed} old rate-limit windows"
+
+
+JOBS = (
+    Job("site.purge_sessions", timedelta(hours=1), purge_sessions),
+    Job("site.purge_rate_counters", timedelta(hours=6), purge_counters),
+)

@@ -9,12 +9,9 @@ from civic.core import audit
 from civic.core.auth import require_role
 from civic.core.clock import now
 from civic.core.db import reading, transaction
-from civic.core.home import staff_link
 from civic.core.outbox_health import failed_messages, masked_address, outbox_health, requeue_failed
 from civic.core.templating import render_page
 from civic.core.users import Role
-
-staff_link("Outbox: email delivery", "/admin/outbox")
 
 
 async def outbox_page(request: Request) -> Response:

@@ -53,7 +53,7 @@ class LiveServer:
 async def _seed(settings: Settings) -> dict[Role, str]:
     """The demo council with one known-password account per role, then every feature's demo content,
     so the accessibility checks see realistic pages."""
-    from civic import models  # noqa: F401 - registers the feature demo loaders
+    from civic import features  # noqa: F401 - fills in the feature demo loaders
     from civic.core.clock import SystemClock
     from civic.core.demo import LOADERS, DemoContext
     from civic.core.outbox import Mail

@@ -5,13 +5,14 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from civic import models  # noqa: F401 - registers every feature's kind of ask
+from civic import features  # noqa: F401 - fills in every feature's kind of ask
 from civic.core.clock import SystemClock
 from civic.core.db import Database
+from civic.core.targets import TargetInfo
 from civic.core.templating import format_date
 from civic.core.users import Role
 from civic.responses.models import ResponsibleBody
-from civic.responses.queries_targets import KINDS, TargetInfo, all_awaiting
+from civic.responses.queries_targets import KINDS, all_awaiting
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from civic import models  # noqa: F401 - features register their settings on import
+from civic import features  # noqa: F401 - fills in every feature's settings
 from civic.config import DEV_SECRET, ConfigError, Settings, all_settings, read_env_file
 
 README = Path(__file__).resolve().parents[2] / "README.md"

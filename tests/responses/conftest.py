@@ -12,8 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
+from civic.core.targets import TargetInfo, TargetKind
 from civic.responses.models import BodyKind
-from civic.responses.queries_targets import KINDS, TargetInfo, TargetKind, register_kind
+from civic.responses.queries_targets import KINDS, register_kind
 from civic.responses.service import ensure_body
 
 

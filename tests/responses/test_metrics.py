@@ -12,6 +12,7 @@ from civic.core.areas import OUTSIDE_WARDS, Ward
 from civic.core.clock import FrozenClock
 from civic.core.db import Database
 from civic.core.outbox import Mail
+from civic.core.reportcard import MetricRow, Scope
 from civic.core.templating import make_templates
 from civic.panels import service_membership
 from civic.panels.models import AgendaItem, AreaKind, Decision, PanelAction, PanelMeeting
@@ -19,7 +20,7 @@ from civic.panels.procedure import ActionStatus, london_date
 from civic.petitions.models import Petition, State
 from civic.priorities import service_results
 from civic.priorities.models import Priority, PriorityRound, PriorityStatus, RoundState
-from civic.responses.queries_report import MetricRow, Scope, extra_metrics
+from civic.responses.queries_report import extra_metrics
 from tests.petitions.conftest import PetitionMaker
 from tests.priorities.conftest import Rounds
 from tests.support.web import WebClient

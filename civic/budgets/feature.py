@@ -1,0 +1,22 @@
+"""What youth budgets add to the app, named part by part (civic/features.py lists it)."""
+
+from civic.budgets import answers, cli, demo, jobs, models, opendata, routes, settings
+from civic.budgets import rules as _rules  # noqa: F401 - its predicates are registered by name
+from civic.core.features import Commands, Feature, NavEntry
+from civic.core.home import staff_link
+
+FEATURE = Feature(
+    name="budgets",
+    models=models,
+    mount="/budgets",
+    routes=tuple(routes.routes),
+    nav=NavEntry("Youth budgets", "/budgets/", position=3),
+    staff_links=(staff_link("Youth budgets", "/budgets/staff", "youth_worker"),),
+    open_now=(routes.open_budgets,),
+    commands=Commands(cli.add_parser, cli.HANDLERS),
+    jobs=jobs.JOBS,
+    target_kinds=(answers.TARGET_KIND,),
+    datasets=opendata.DATASETS,
+    demo=(demo.load_budgets,),
+    settings=settings.SETTINGS,
+)

@@ -1,0 +1,63 @@
+"""Every feature of the app. Adding a feature is one line in `FEATURES`.
+
+Each entry is the feature's contract (civic/core/features.py). Importing this module imports every
+table (Alembic and the tests see the whole schema) and fills the app's lists from the contracts, in
+the order given here: demo loaders, scheduled jobs, response target kinds, report-card rows, settings
+and staff links follow it, so responses, listed last, loads its demo answers after every other
+feature's demo has made the asks they answer. The navigation, the home page's "open now" list and the
+mounts follow each feature's navigation position instead (petitions, the busiest, first).
+"""
+
+from __future__ import annotations
+
+import civic.core.areas
+import civic.core.audit
+import civic.core.jobs
+import civic.core.outbox
+import civic.core.ratelimit
+import civic.core.sessions
+import civic.core.users  # noqa: F401 - the core tables
+from civic import config
+from civic.budgets.feature import FEATURE as BUDGETS
+from civic.core import demo, home, opendata, templating
+from civic.core.features import Feature
+from civic.core.home import staff_link
+from civic.core.jobs import REGISTRY, Job
+from civic.panels.feature import FEATURE as PANELS
+from civic.petitions.feature import FEATURE as PETITIONS
+from civic.priorities.feature import FEATURE as PRIORITIES
+from civic.responses import queries_report, queries_targets
+from civic.responses.feature import FEATURE as RESPONSES
+from civic.site import jobs as site_jobs
+
+FEATURES: tuple[Feature, ...] = (BUDGETS, PANELS, PETITIONS, PRIORITIES, RESPONSES)
+
+# What the site (home, sign-in, admin) adds: it is part of the app, not a feature.
+SITE_JOBS: tuple[Job, ...] = site_jobs.JOBS
+SITE_STAFF_LINKS = (staff_link("Outbox: email delivery", "/admin/outbox"),)
+
+
+def by_position() -> list[Feature]:
+    """Features in navigation order (any without a navigation entry last): the navigation, the home
+    page and the mounts use it."""
+    return sorted(FEATURES, key=lambda f: f.nav.position if f.nav else len(FEATURES) + 1_000)
+
+
+def install() -> None:
+    """Fill the app's lists from the contracts. Safe to call again: each list is rebuilt."""
+    config.register(*(setting for f in FEATURES for setting in f.settings))
+    REGISTRY.clear()
+    REGISTRY.update({job.name: job for job in (*(j for f in FEATURES for j in f.jobs), *SITE_JOBS)})
+    demo.LOADERS[:] = [loader for f in FEATURES for loader in f.demo]
+    opendata.DATASETS[:] = [dataset for f in FEATURES for dataset in f.datasets]
+    home.STAFF_LINKS[:] = [*(link for f in FEATURES for link in f.staff_links), *SITE_STAFF_LINKS]
+    home.PROVIDERS[:] = [provider for f in by_position() for provider in f.open_now]
+    templating.NAVIGATION[:] = [(f.nav.label, f.nav.href) for f in by_position() if f.nav]
+    queries_report.METRICS[:] = [metric for f in FEATURES for metric in f.metrics]
+    queries_targets.KINDS.clear()
+    for f in FEATURES:
+        for kind in f.target_kinds:
+            queries_targets.register_kind(kind)
+
+
+install()

@@ -1,0 +1,26 @@
+"""What community panels add to the app, named part by part (civic/features.py lists it)."""
+
+from civic.core.features import Feature, NavEntry
+from civic.core.home import staff_link
+from civic.core.users import Role
+from civic.panels import answers, demo, jobs, metrics, models, opendata, routes, settings, web
+from civic.panels import rules as _rules  # noqa: F401 - its predicates are registered by name
+
+FEATURE = Feature(
+    name="panels",
+    models=models,
+    mount="/panels",
+    routes=tuple(routes.routes),
+    top_level=tuple(routes.top_level),
+    nav=NavEntry("Panels", "/panels/", position=4),
+    staff_links=(
+        staff_link("Community panels: meetings and records", "/panels/manage", Role.PANEL_CLERK.value),
+    ),
+    open_now=(web.upcoming_meetings,),
+    jobs=jobs.JOBS,
+    target_kinds=(answers.TARGET_KIND,),
+    metrics=(metrics.panel_actions_overdue,),
+    datasets=opendata.DATASETS,
+    demo=(demo.load_panels,),
+    settings=settings.SETTINGS,
+)

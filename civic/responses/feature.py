@@ -1,0 +1,28 @@
+"""What responses and accountability add to the app, named part by part (civic/features.py lists it).
+
+Its demo answers run after its demo bodies and, because responses is listed last, after every other
+feature's demo, whose asks they answer."""
+
+from civic.core.features import Feature, NavEntry
+from civic.core.home import staff_link
+from civic.responses import demo, demo_answers, models, opendata, routes, settings
+from civic.responses import rules as _rules  # noqa: F401 - its predicates are registered by name
+
+FEATURE = Feature(
+    name="responses",
+    models=models,
+    mount="/responses",
+    routes=tuple(routes.routes),
+    top_level=tuple(routes.top_level),
+    nav=NavEntry("Responses", "/responses/", position=5),
+    staff_links=(
+        staff_link(
+            "Responses to write", "/responses/queue", "councillor", "police", "youth_worker", "panel_clerk"
+        ),
+        staff_link("Rating comments to moderate", "/responses/comments", "moderator"),
+        staff_link("Bodies that answer asks", "/responses/bodies", "admin"),
+    ),
+    datasets=opendata.DATASETS,
+    demo=(demo.load_bodies, demo_answers.load_answers),
+    settings=settings.SETTINGS,
+)
