@@ -161,6 +161,21 @@ def test_every_package_is_a_feature_or_a_named_part_of_the_app() -> None:
     assert not strays, "\n".join(strays)
 
 
+def test_every_feature_builds_its_feature_and_civic_features_lists_it() -> None:
+    """Adding a feature is one line in civic/features.py: a feature left out would have no routes."""
+    listing = CIVIC / "features.py"
+    assert listing.is_file(), f"{rel(listing)} is missing: it must list every feature's FEATURE"
+    listed = set(imports_of(listing))
+    problems = []
+    for name in feature_packages():
+        path = CIVIC / name / "feature.py"
+        if not path.is_file() or "FEATURE" not in _top_level_names(path):
+            problems.append(f"{rel(path)} does not define FEATURE")
+        if f"civic.{name}.feature" not in listed:
+            problems.append(f"{rel(listing)} does not import civic.{name}.feature, so the app never sees it")
+    assert not problems, "\n".join(problems)
+
+
 def test_core_imports_no_feature_and_nothing_above_it() -> None:
     """core <- features <- app: core may import only core itself and the settings."""
     broken = [
