@@ -316,10 +316,9 @@ def test_every_place_the_rule_index_names_exists() -> None:
 def test_every_new_path_in_the_moves_table_exists() -> None:
     """The "what moved where" table tells a reader where an old name went: the new name must be real."""
     missing = [
-        f"{rel(DOC)} says {old} moved to {new}, which does not exist"
-        for old_cell, new_cell in doc_table("old", "new").rows
-        for old, new in zip(ticked(old_cell), ticked(new_cell), strict=True)
-        if not (ROOT / new).exists()
+        f"{rel(DOC)} says {ticked(old)[0]} moved to {ticked(new)[0]}, which does not exist"
+        for old, new in doc_table("old", "new").rows
+        if not (ROOT / ticked(new)[0]).exists()
     ]
     assert not missing, "\n".join(missing)
 
