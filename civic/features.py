@@ -49,11 +49,15 @@ def install() -> None:
     REGISTRY.clear()
     REGISTRY.update({job.name: job for job in (*(j for f in FEATURES for j in f.jobs), *SITE_JOBS)})
     demo.LOADERS[:] = [loader for f in FEATURES for loader in f.demo]
-    opendata.DATASETS[:] = [dataset for f in FEATURES for dataset in f.datasets]
+    opendata.DATASETS.clear()
+    for dataset in (d for f in FEATURES for d in f.datasets):
+        opendata.register_dataset(dataset)
     home.STAFF_LINKS[:] = [*(link for f in FEATURES for link in f.staff_links), *SITE_STAFF_LINKS]
     home.PROVIDERS[:] = [provider for f in by_position() for provider in f.open_now]
     templating.NAVIGATION[:] = [(f.nav.label, f.nav.href) for f in by_position() if f.nav]
-    queries_report.METRICS[:] = [metric for f in FEATURES for metric in f.metrics]
+    queries_report.METRICS.clear()
+    for metric in (m for f in FEATURES for m in f.metrics):
+        queries_report.report_metric(metric)
     queries_targets.KINDS.clear()
     for f in FEATURES:
         for kind in f.target_kinds:

@@ -1,7 +1,6 @@
 """What youth budgets add to the app, named part by part (civic/features.py lists it)."""
 
-from civic.budgets import answers, cli, demo, jobs, models, opendata, routes, settings
-from civic.budgets import rules as _rules  # noqa: F401 - its predicates are registered by name
+from civic.budgets import answers, cli, demo, jobs, models, opendata, queries, routes, rules, settings
 from civic.core.features import Commands, Feature, NavEntry
 from civic.core.home import staff_link
 
@@ -12,11 +11,12 @@ FEATURE = Feature(
     routes=tuple(routes.routes),
     nav=NavEntry("Youth budgets", "/budgets/", position=3),
     staff_links=(staff_link("Youth budgets", "/budgets/staff", "youth_worker"),),
-    open_now=(routes.open_budgets,),
+    open_now=(queries.open_budgets,),
     commands=Commands(cli.add_parser, cli.HANDLERS),
     jobs=jobs.JOBS,
     target_kinds=(answers.TARGET_KIND,),
     datasets=opendata.DATASETS,
     demo=(demo.load_budgets,),
     settings=settings.SETTINGS,
+    rules=rules,
 )

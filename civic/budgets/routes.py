@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.routing import BaseRoute, Route
 
-from civic.budgets import opendata, service, staff, staff_paper, staff_voting, web, web_vote
-from civic.budgets.models import Phase
-from civic.core.home import OpenItem
-from civic.core.templating import format_datetime
+from civic.budgets import opendata, staff, staff_paper, staff_voting, web, web_vote
 
 S = "/staff/{slug}"
 routes: list[BaseRoute] = [
@@ -64,28 +58,3 @@ routes: list[BaseRoute] = [
     Route("/{slug}/delivery", web.delivery),
     Route("/{slug}/delivery.{fmt:str}", web.delivery_data),
 ]
-
-
-async def open_budgets(session: AsyncSession, now: datetime) -> list[OpenItem]:
-    items = []
-    for process in await service.list_processes(session):
-        phase = process.phase(now)
-        if phase == Phase.VOTING:
-            items.append(
-                OpenItem(
-                    "Youth budgets",
-                    f"Vote: {process.title}",
-                    f"/budgets/{process.slug}",
-                    f"Voting closes {format_datetime(process.voting_closes_at)}",
-                )
-            )
-        elif phase == Phase.IDEAS:
-            items.append(
-                OpenItem(
-                    "Youth budgets",
-                    f"Share an idea: {process.title}",
-                    f"/budgets/{process.slug}",
-                    f"Ideas close {format_datetime(process.review_at)}",
-                )
-            )
-    return items

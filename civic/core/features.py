@@ -66,3 +66,4 @@ class Feature:
     datasets: tuple[Dataset, ...] = ()  # open data
     demo: tuple[DemoLoader, ...] = ()
     settings: tuple[Setting, ...] = ()
+    rules: ModuleType | None = None  # its `rules.py`, whose predicates civic.core.rules knows by name

@@ -3,7 +3,7 @@ next meeting and published, decisions, actions and their updates), that next mee
 and a meeting in ten days with a published agenda. Everything goes through the services, with the
 time each step would really have happened, so the demo obeys the same rules as the live site.
 
-Importing this module also registers the panels' tables, permission rules and minutes guard.
+The panels' permission rules and minutes guard are imported here because the demo relies on them.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.clock import SystemClock
 from civic.core.demo import DemoContext
 from civic.core.users import Role, StaffUser
-from civic.panels import (  # noqa: F401 - rules and jobs register on import
-    jobs,
+from civic.panels import (  # noqa: F401 - the rules the services check must be defined
     rules,
     service,
     service_actions,

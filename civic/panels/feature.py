@@ -3,8 +3,7 @@
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
 from civic.core.users import Role
-from civic.panels import answers, demo, jobs, metrics, models, opendata, routes, settings, web
-from civic.panels import rules as _rules  # noqa: F401 - its predicates are registered by name
+from civic.panels import answers, demo, jobs, metrics, models, opendata, routes, rules, settings, web
 
 FEATURE = Feature(
     name="panels",
@@ -23,4 +22,5 @@ FEATURE = Feature(
     datasets=opendata.DATASETS,
     demo=(demo.load_panels,),
     settings=settings.SETTINGS,
+    rules=rules,
 )

@@ -3,8 +3,18 @@
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
 from civic.core.users import Role
-from civic.petitions import answers, demo, jobs, metrics, models, opendata, queries_home, routes, settings
-from civic.petitions import rules as _rules  # noqa: F401 - its predicates are registered by name
+from civic.petitions import (
+    answers,
+    demo,
+    jobs,
+    metrics,
+    models,
+    opendata,
+    queries_home,
+    routes,
+    rules,
+    settings,
+)
 
 FEATURE = Feature(
     name="petitions",
@@ -29,4 +39,5 @@ FEATURE = Feature(
     datasets=opendata.DATASETS,
     demo=(demo.load_petitions,),
     settings=settings.SETTINGS,
+    rules=rules,
 )

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from civic.config import ConfigError, Settings
 from civic.core.ratelimit import Limit
-from civic.petitions import settings as _settings  # noqa: F401 - registers the settings
 
 
 def _limit(settings: Settings, name: str) -> Limit:

@@ -2,8 +2,7 @@
 
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
-from civic.priorities import answers, demo, jobs, metrics, models, opendata, queries, routes, settings
-from civic.priorities import rules as _rules  # noqa: F401 - its predicates are registered by name
+from civic.priorities import answers, demo, jobs, metrics, models, opendata, queries, routes, rules, settings
 
 FEATURE = Feature(
     name="priorities",
@@ -19,4 +18,5 @@ FEATURE = Feature(
     datasets=opendata.DATASETS,
     demo=(demo.load_priorities_demo,),
     settings=settings.SETTINGS,
+    rules=rules,
 )

@@ -5,8 +5,7 @@ feature's demo, whose asks they answer."""
 
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
-from civic.responses import demo, demo_answers, models, opendata, routes, settings
-from civic.responses import rules as _rules  # noqa: F401 - its predicates are registered by name
+from civic.responses import demo, demo_answers, models, opendata, routes, rules, settings
 
 FEATURE = Feature(
     name="responses",
@@ -25,4 +24,5 @@ FEATURE = Feature(
     datasets=opendata.DATASETS,
     demo=(demo.load_bodies, demo_answers.load_answers),
     settings=settings.SETTINGS,
+    rules=rules,
 )
