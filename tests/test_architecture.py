@@ -333,3 +333,15 @@ def test_a_feature_package_holds_one_docstring_and_nothing_else() -> None:
         elif len(body) > 1:
             broken.append(f"{rel(path)} holds code besides its docstring (line {body[1].lineno})")
     assert not broken, "\n".join(broken)
+
+
+def test_a_feature_routes_module_holds_only_the_url_table() -> None:
+    """The file table says routes.py is the URL table only: a handler defined there hides from web.py/staff.py."""
+    broken = [
+        f"{rel(path)} defines {node.name} (line {node.lineno}): handlers belong in web.py or staff.py"
+        for feature in feature_packages()
+        if (path := CIVIC / feature / "routes.py").is_file()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
+    assert not broken, "\n".join(broken)
