@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.budgets import forms, service, service_paper
-from civic.budgets.models import AGE_BANDS, BudgetPaperBatch, BudgetProcess, pk
+from civic.budgets.models import AGE_BANDS, BudgetPaperBatch, BudgetProcess
 from civic.budgets.web import load_process
 from civic.core.clock import now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff
 from civic.core.forms import UploadedFile, check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
@@ -33,7 +33,7 @@ async def _paper_list_context(session: AsyncSession, process: BudgetProcess) -> 
     return {
         "process": process,
         "batches": list(rows.all()),
-        "area_pairs": forms.area_pairs(await service.areas_of(session, pk(process.id))),
+        "area_pairs": forms.area_pairs(await service.areas_of(session, row_id(process))),
         "band_pairs": forms.BAND_PAIRS,
         "errors": {},
         "values": {},
@@ -62,7 +62,7 @@ async def create_paper_batch(request: Request) -> Response:
             now=at,
             message="Paper ballots are entered during and after voting.",
         )
-        areas = await service.areas_of(session, pk(process.id))
+        areas = await service.areas_of(session, row_id(process))
         area = next((a for a in areas if str(a.id) == text(form, "area_id")), None)
         if areas and area is None:
             errors["area_id"] = "Choose the area of these ballots"
@@ -73,7 +73,7 @@ async def create_paper_batch(request: Request) -> Response:
             }
             return render_page(request, "budgets/staff/paper.html", context, status_code=422)
         batch = BudgetPaperBatch(
-            process_id=pk(process.id),
+            process_id=row_id(process),
             area_id=None if area is None else area.id,
             label=label,
             age_band=text(form, "age_band") if text(form, "age_band") in AGE_BANDS else "",
@@ -106,7 +106,7 @@ async def _batch_context(
         "ready": all(s.agreed is not None for s in states),
         "proposals": [
             p
-            for p in await service.proposals_of(session, pk(process.id), feasible_only=True)
+            for p in await service.proposals_of(session, row_id(process), feasible_only=True)
             if not batch.area_id or p.area_id == batch.area_id
         ],
         "errors": {},
@@ -183,10 +183,10 @@ async def count_paper(request: Request) -> Response:
     async with transaction(request) as session:
         process, batch = await _load_batch(session, request)
         require("budgets.enter_paper", user, process, now=at)
-        areas = await service.areas_of(session, pk(process.id))
+        areas = await service.areas_of(session, row_id(process))
         proposals = [
             p
-            for p in await service.proposals_of(session, pk(process.id), feasible_only=True)
+            for p in await service.proposals_of(session, row_id(process), feasible_only=True)
             if not batch.area_id or p.area_id == batch.area_id
         ]
         try:

@@ -13,6 +13,7 @@ from sqlalchemy import event, inspect
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.users import StaffUser
 from civic.panels import service, service_journal
@@ -66,7 +67,7 @@ def draft_text(record: MeetingRecord) -> str:
             lines.append(f"Withdrawn: {item.withdrawn_reason}")
         if item.exempt:
             lines.append("This item was considered in private (exempt information).")
-        for link in record.links.get(item.id or 0, []):
+        for link in record.links.get(row_id(item), []):
             lines.append(f"About: {kind_label(link.kind)}: {link.label}")
         for d in (d for d in record.declarations if d.item_id == item.id):
             lines.append(
@@ -83,14 +84,14 @@ def draft_text(record: MeetingRecord) -> str:
             if t.casting:
                 vote += f"; the chair's casting vote was {t.casting.value}"
             lines.append(f"{vote}. The motion was {t.outcome.value}.")
-            for member_id, choice in sorted(record.votes.get(motion.id or 0, {}).items()):
+            for member_id, choice in sorted(record.votes.get(row_id(motion), {}).items()):
                 lines.append(f"  {names.get(member_id, '')}: {choice.value}")
         for decision in (d for d in record.decisions if d.item_id == item.id):
             lines.append(f"Decision: {decision.text}")
             lines.append(f"Reasons: {decision.reasons}")
             if decision.alternatives:
                 lines.append(f"Alternatives considered: {decision.alternatives}")
-            for action in record.actions.get(decision.id or 0, []):
+            for action in record.actions.get(row_id(decision), []):
                 due = f", by {action.due_on:%d %B %Y}" if action.due_on else ""
                 lines.append(f"Action: {action.description} ({action.owner}{due})")
     return "\n".join(lines) + "\n"

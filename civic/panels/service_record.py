@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.users import StaffUser
 from civic.panels import service, service_actions, service_journal, service_membership
@@ -218,7 +219,7 @@ async def declare_interest(
         raise ProcedureError("Choose a member of the panel.")
     if not nature.strip():
         raise ProcedureError("Describe the nature of the interest.")
-    voted = any(member_id in record.votes.get(m.id or 0, {}) for m in record.motions if m.item_id == item_id)
+    voted = any(member_id in record.votes.get(row_id(m), {}) for m in record.motions if m.item_id == item_id)
     if voted and action in WITHDRAWING:
         raise ProcedureError("This member is recorded as voting on the item; a withdrawal must come first.")
     assert record.meeting.id is not None

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
-from civic.core.db import insert_or_ignore
+from civic.core.db import insert_or_ignore, row_id
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail, OutboxMessage
 from civic.core.paths import parse_id
@@ -249,7 +249,7 @@ async def _send(
             template=letter.template,
             context=context,
             now=now,
-            dedupe_key=_dedupe_key(letter.key, letter.meeting, subscription.id or 0),
+            dedupe_key=_dedupe_key(letter.key, letter.meeting, row_id(subscription)),
             headers={"List-Unsubscribe": f"<{link}>"},
         )
     return queued

@@ -13,6 +13,7 @@ from sqlalchemy import String, cast, exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.targets import TargetInfo, TargetKind
 from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, counted
 from civic.responses.models import Response, ResponseState, ResponseVersion
@@ -63,8 +64,8 @@ async def load(session: AsyncSession, target_id: str) -> TargetInfo | None:
     petition = await session.get(Petition, int(target_id)) if target_id.isdigit() else None
     if petition is None or petition.state not in RESPONDABLE_STATES:
         return None
-    wards = await _creator_wards(session, [petition.id or 0])
-    return _info(petition, wards.get(petition.id or 0))
+    wards = await _creator_wards(session, [row_id(petition)])
+    return _info(petition, wards.get(row_id(petition)))
 
 
 async def awaiting(session: AsyncSession, now: datetime) -> list[TargetInfo]:
@@ -77,7 +78,7 @@ async def awaiting(session: AsyncSession, now: datetime) -> list[TargetInfo]:
     )
     petitions = list(rows.all())
     wards = await _creator_wards(session, [p.id for p in petitions if p.id is not None])
-    return [_info(petition, wards.get(petition.id or 0)) for petition in petitions]
+    return [_info(petition, wards.get(row_id(petition))) for petition in petitions]
 
 
 async def audience(session: AsyncSession, target_id: str) -> list[str]:

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
 from civic.core.audit import actor_label, record
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.outbox import Mail
 from civic.core.tokens import make_token
@@ -241,7 +242,7 @@ async def after_confirmation(
     elif (
         petition.state == State.COLLECTING
         and not signature.is_creator
-        and await supporters_count(session, petition.id or 0) >= policy.supporters_needed
+        and await supporters_count(session, row_id(petition)) >= policy.supporters_needed
     ):
         await transition(session, petition, State.MODERATION, actor=None, now=now, policy=policy)
         await mail.enqueue(
@@ -310,7 +311,7 @@ async def moderate(
         )
         template = "petitions_rejected"
     can_resubmit = petition.state == State.REJECTED and petition.rejection_count == 1
-    token = resubmit_token(policy, petition.id or 0, now) if can_resubmit else ""
+    token = resubmit_token(policy, row_id(petition), now) if can_resubmit else ""
     await mail.enqueue(
         session,
         to=petition.creator_email,
