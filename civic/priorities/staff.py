@@ -18,7 +18,7 @@ from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
 from civic.core.paths import parse_id
-from civic.core.rules import require
+from civic.core.rules import can, require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
 from civic.priorities import forms, service, service_results
@@ -45,7 +45,7 @@ async def dashboard(request: Request) -> Response:
     user = staff(request, Role.POLICE)
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
-        if user.role != Role.ADMIN:
+        if not can("priorities.any_neighbourhood", user, now=now(request)):
             hoods = [h for h in hoods if h.slug == user.neighbourhood_slug]
         rounds = {h.slug: await service.rounds_of(session, h.slug) for h in hoods}
     return render_page(request, "priorities/manage/index.html", {"hoods": hoods, "rounds": rounds})
@@ -55,7 +55,8 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
     user = staff(request, Role.POLICE)
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
-    hoods = [h for h in hoods if user.role == Role.ADMIN or h.slug == user.neighbourhood_slug]
+    anywhere = can("priorities.any_neighbourhood", user, now=now(request))
+    hoods = [h for h in hoods if anywhere or h.slug == user.neighbourhood_slug]
     context = {
         "values": values,
         **form_context(errors),
@@ -83,8 +84,9 @@ async def new_round_form(request: Request) -> Response:
 
 async def create_round(request: Request) -> Response:
     user = staff(request, Role.POLICE)
-    values, errors = forms.parse_round(await read_form(request), choose_neighbourhood=user.role == Role.ADMIN)
-    slug = values.neighbourhood if user.role == Role.ADMIN else (user.neighbourhood_slug or "")
+    anywhere = can("priorities.any_neighbourhood", user, now=now(request))
+    values, errors = forms.parse_round(await read_form(request), choose_neighbourhood=anywhere)
+    slug = values.neighbourhood if anywhere else (user.neighbourhood_slug or "")
     if not errors and values.opens_at is not None and values.closes_at is not None:
         require("priorities.create_round", user, slug, now=now(request))
         try:
