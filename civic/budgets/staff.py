@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -24,6 +23,7 @@ from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff, state
+from civic.core.errors import NotFound
 from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value
@@ -155,7 +155,7 @@ async def moderate(request: Request) -> Response:
         process = await load_process(session, request)
         idea = await session.get(BudgetIdea, path_id(request, "idea_id"))
         if idea is None or idea.process_id != process.id:
-            raise HTTPException(404)
+            raise NotFound()
         publish = text(form, "decision") == "publish"
         reason = text(form, "reason")[:500]
         if not publish and not reason:
@@ -229,7 +229,7 @@ async def _load_proposal(session: AsyncSession, request: Request) -> tuple[Budge
     process = await load_process(session, request)
     proposal = await service.get_proposal(session, row_id(process), path_id(request, "number"))
     if proposal is None:
-        raise HTTPException(404)
+        raise NotFound()
     return process, proposal
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,6 +16,7 @@ from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff
+from civic.core.errors import NotFound
 from civic.core.forms import UploadedFile, check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
@@ -89,7 +89,7 @@ async def _load_batch(session: AsyncSession, request: Request) -> tuple[BudgetPr
     process = await load_process(session, request)
     batch = await session.get(BudgetPaperBatch, path_id(request, "batch_id"))
     if batch is None or batch.process_id != process.id:
-        raise HTTPException(404)
+        raise NotFound()
     return process, batch
 
 

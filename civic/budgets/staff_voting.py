@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,7 +15,7 @@ from civic.budgets.web import load_process
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, settings_of, staff, state
-from civic.core.errors import Conflict
+from civic.core.errors import Conflict, NotFound
 from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.publish import csv_text
@@ -123,7 +122,7 @@ async def void_batch(request: Request) -> Response:
         process = await load_process(session, request)
         batch = await session.get(BudgetCodeBatch, path_id(request, "batch_id"))
         if batch is None or batch.process_id != process.id:
-            raise HTTPException(404)
+            raise NotFound()
         if batch.voided_at is not None:
             raise Conflict("This batch is already cancelled.")
         await service_codes.void_batch(
@@ -197,7 +196,7 @@ async def publish_results(request: Request) -> Response:
         require("budgets.count", user, process, now=at, message="Results are published after voting closes.")
         result = await session.get(BudgetResult, path_id(request, "result_id"))
         if result is None or result.process_id != process.id:
-            raise HTTPException(404)
+            raise NotFound()
         if result.published_at is not None:
             raise Conflict("This result is already published.")
         latest = await service_results.latest_result(session, row_id(process), published=False)

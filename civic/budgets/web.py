@@ -16,6 +16,7 @@ from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
+from civic.core.errors import NotFound
 from civic.core.forms import form_context, read_form
 from civic.core.paths import parse_id
 from civic.core.publish import OGL, csv_of_records, json_response
@@ -34,7 +35,7 @@ DELIVERY_COLUMNS = (
 async def load_process(session: AsyncSession, request: Request) -> BudgetProcess:
     process = await service.get_process(session, request.path_params["slug"])
     if process is None:
-        raise HTTPException(404)
+        raise NotFound()
     return process
 
 
@@ -155,7 +156,7 @@ async def proposals_data(request: Request) -> Response:
 async def _published(session: AsyncSession, process: BudgetProcess) -> Any:
     result = await service_results.latest_result(session, row_id(process), published=True)
     if result is None:
-        raise HTTPException(404, detail="The results have not been published yet.")
+        raise NotFound("The results have not been published yet.")
     return result
 
 

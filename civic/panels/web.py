@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import reading
 from civic.core.deps import path_id
+from civic.core.errors import NotFound
 from civic.core.home import OpenItem
 from civic.core.templating import format_datetime, render_page
 from civic.panels import (
@@ -174,7 +174,7 @@ async def decision_page(request: Request) -> Response:
     async with reading(request) as session:
         decision = await session.get(Decision, decision_id)
         if decision is None:
-            raise HTTPException(404)
+            raise NotFound()
         meeting, panel = await service.get_meeting(session, decision.meeting_id)
         rec = await service_record.load(session, meeting, panel)
         asked = rec.actions.get(decision_id, [])

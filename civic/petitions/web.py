@@ -103,7 +103,7 @@ async def petition_page(request: Request) -> Response:
 
     context = await kept(request).pages.get_or_load(path_id(request, "petition_id"), read)
     user = current_user(request)
-    require("petitions.view", user, context["petition"], now=now(request), otherwise=HTTPException(404))
+    require("petitions.view", user, context["petition"], now=now(request), otherwise=NotFound())
     if user is not None:  # staff see their actions on the page: never shared
         return render_page(request, "petitions/show.html", context)
     return anonymous_page(request, path_id(request, "petition_id"), "petitions/show.html", context)
@@ -118,7 +118,7 @@ async def count_fragment(request: Request) -> Response:
         if cached is not None:
             return cached.response(shared=shared)
     petition = await load_cached(request)
-    require("petitions.view", current_user(request), petition, now=now(request), otherwise=HTTPException(404))
+    require("petitions.view", current_user(request), petition, now=now(request), otherwise=NotFound())
     pid = path_id(request, "petition_id")
 
     async def read() -> int:

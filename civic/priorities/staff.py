@@ -14,6 +14,7 @@ from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, settings_of, staff, state
+from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
@@ -117,7 +118,7 @@ async def load_round(request: Request) -> tuple[StaffUser, PriorityRound]:
     async with reading(request) as session:
         item = await service.get_round(session, round_id)
     if item is None:
-        raise HTTPException(404)
+        raise NotFound()
     require("priorities.view_manage", user, item, now=now(request), message="This round is not yours.")
     return user, item
 
@@ -224,11 +225,11 @@ async def remove_candidate(request: Request) -> Response:
         fresh = await service.get_round(session, path_id(request, "round_id"))
         candidate = await session.get(Candidate, path_id(request, "candidate_id"))
         if fresh is None or candidate is None:
-            raise HTTPException(404)
+            raise NotFound()
         try:
             await service.remove_candidate(session, fresh, candidate, actor=user, now=now(request))
         except service.PrioritiesError:
-            raise HTTPException(404) from None
+            raise NotFound() from None
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#candidates")
 
 
@@ -241,7 +242,7 @@ async def moderate(request: Request) -> Response:
         async with transaction(request) as session:
             suggestion = await session.get(Suggestion, path_id(request, "suggestion_id"))
             if suggestion is None:
-                raise HTTPException(404)
+                raise NotFound()
             if action == "merge":
                 into = await session.get(Candidate, parse_id(target)) if parse_id(target) else None
                 await service.merge_suggestion(session, suggestion, item, actor=user, into=into, now=at)

@@ -14,7 +14,7 @@ from civic.core import audit
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
-from civic.core.errors import Conflict
+from civic.core.errors import Conflict, NotFound
 from civic.core.forms import form_context, read_form, text
 from civic.core.rules import can, require
 from civic.core.targets import TargetInfo
@@ -69,7 +69,7 @@ async def _target(request: Request) -> tuple[TargetInfo, queries_members.Owed]:
         target = await load_target(session, kind, target_id)
         existing = await service.response_for(session, kind, target_id)
         if target is None:
-            raise HTTPException(404)
+            raise NotFound()
         owing = await queries_members.owed(
             session, existing.body_slug if existing else target.body_slug, existing
         )
@@ -179,7 +179,7 @@ async def _own(request: Request) -> queries_members.Owed:
     async with reading(request) as session:
         response = await service.get_response(session, path_id(request, "response_id"))
         if response is None:
-            raise HTTPException(404)
+            raise NotFound()
         return await queries_members.owed(session, response.body_slug, response)
 
 
@@ -235,7 +235,7 @@ async def moderate(request: Request) -> HttpResponse:
     async with transaction(request) as session:
         rating = await session.get(Rating, path_id(request, "rating_id"))
         if rating is None:
-            raise HTTPException(404)
+            raise NotFound()
         await service_ratings.moderate_comment(
             session, rating, actor=user, approve=decision == "approve", now=at
         )
