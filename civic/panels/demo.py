@@ -78,8 +78,7 @@ async def load_panels(session: AsyncSession, ctx: DemoContext) -> None:
             starts_on=date(start.year - 1, 5, 1),
             user_id=police.id if police and role == MemberRole.ADVISER else None,
         )
-        assert member.id is not None
-        ids[name] = member.id
+        ids[name] = row_id(member)
     first = await _first_meeting(session, panel, clerk, ids, start, now)
     second = await _second_meeting(session, panel, clerk, ids, first, now)
     await _next_meeting(session, panel, clerk, now, second)

@@ -112,8 +112,7 @@ async def draft_minutes(
     """Close the record of a held meeting and start version 1 of its minutes."""
     meeting = record.meeting
     await service.move(session, meeting, MeetingState.MINUTES_DRAFT, actor=actor, now=now)
-    assert meeting.id is not None
-    version = MinutesVersion(meeting_id=meeting.id, number=1, body=draft_text(record), created_at=now)
+    version = MinutesVersion(meeting_id=row_id(meeting), number=1, body=draft_text(record), created_at=now)
     session.add(version)
     await session.flush()
     return version
@@ -161,9 +160,8 @@ async def publish_correction(
     if not body.strip() or not check_reason(note, "The note of what was corrected"):
         raise ProcedureError("A correction needs the corrected minutes and a note of what changed and why.")
     versions = await versions_of(session, meeting)
-    assert meeting.id is not None
     version = MinutesVersion(
-        meeting_id=meeting.id,
+        meeting_id=row_id(meeting),
         number=versions[-1].number + 1,
         body=body.strip() + "\n",
         correction_note=note.strip(),

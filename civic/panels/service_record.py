@@ -346,12 +346,11 @@ async def record_decision(
     )
     session.add(decision)
     await session.flush()
-    assert decision.id is not None
     record.decisions.append(decision)
-    record.actions[decision.id] = []
+    record.actions[row_id(decision)] = []
     for description, owner, due_on in actions:
         action = PanelAction(
-            decision_id=decision.id,
+            decision_id=row_id(decision),
             panel_id=record.panel.id,
             description=description,
             owner=owner,
@@ -359,7 +358,7 @@ async def record_decision(
             created_at=now,
         )
         session.add(action)
-        record.actions[decision.id].append(action)
+        record.actions[row_id(decision)].append(action)
     await session.flush()
     await service_journal.log(
         session, actor, "record_decision", decision, now=now, reason=decision.text[:300]

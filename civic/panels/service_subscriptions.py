@@ -48,11 +48,10 @@ async def request_subscription(
     session: AsyncSession, panel: Panel, address: str, *, settings: Settings, mail: Mail, now: datetime
 ) -> None:
     """Queue a confirmation email, unless the address is already confirmed for this panel."""
-    assert panel.id is not None
     key = email_hash(settings.secret_key, address)
     # Insert-if-absent first, so two requests racing for one address never collide on the unique key.
     values = {
-        "panel_id": panel.id,
+        "panel_id": row_id(panel),
         "email_hash": key,
         "email": "",
         "status": SubscriptionStatus.PENDING,
@@ -62,7 +61,7 @@ async def request_subscription(
     subscription = (
         await session.exec(
             select(PanelSubscription)
-            .where(PanelSubscription.panel_id == panel.id, PanelSubscription.email_hash == key)
+            .where(PanelSubscription.panel_id == row_id(panel), PanelSubscription.email_hash == key)
             .with_for_update()
         )
     ).one()

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from civic.core.areas import Neighbourhood, Ward, list_neighbourhoods, list_wards
 from civic.core.clock import now as clock_now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict, NotFound
 from civic.core.forms import Errors, form_context, read_form, text
@@ -126,9 +126,8 @@ async def _panel_page(
 ) -> Response:
     async with reading(request) as session:
         panel = await service_membership.get_panel(session, slug)
-        assert panel.id is not None
-        members = await service_membership.members_of(session, panel.id)
-        meetings = await service.meetings_of(session, panel.id)
+        members = await service_membership.members_of(session, row_id(panel))
+        meetings = await service.meetings_of(session, row_id(panel))
         choices = await _area_choices(session)
         staff_users = [u for u in await list_users(session) if not u.disabled]
     context = {

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
-from civic.core.db import reading
+from civic.core.db import reading, row_id
 from civic.core.deps import path_id
 from civic.core.errors import NotFound
 from civic.core.home import OpenItem
@@ -89,16 +89,15 @@ async def panel_page(request: Request) -> Response:
     now = clock_now(request)
     async with reading(request) as session:
         panel = await service_membership.get_panel(session, request.path_params["slug"])
-        assert panel.id is not None
         members = service_membership.serving(
-            await service_membership.members_of(session, panel.id), london_date(now)
+            await service_membership.members_of(session, row_id(panel)), london_date(now)
         )
-        meetings = await service.meetings_of(session, panel.id)
+        meetings = await service.meetings_of(session, row_id(panel))
         decisions = list(
             (
                 await session.exec(
                     select(Decision)
-                    .where(Decision.panel_id == panel.id)
+                    .where(Decision.panel_id == row_id(panel))
                     .order_by(col(Decision.decided_at).desc())
                     .limit(10)
                 )
@@ -109,7 +108,8 @@ async def panel_page(request: Request) -> Response:
                 await session.exec(
                     select(PanelAction)
                     .where(
-                        PanelAction.panel_id == panel.id, col(PanelAction.status).in_(list(ACTIVE_ACTIONS))
+                        PanelAction.panel_id == row_id(panel),
+                        col(PanelAction.status).in_(list(ACTIVE_ACTIONS)),
                     )
                     .order_by(col(PanelAction.due_on))
                 )

@@ -45,12 +45,11 @@ async def _creator_wards(session: AsyncSession, petition_ids: list[int]) -> dict
 
 
 def _info(petition: Petition, creator_ward: str | None) -> TargetInfo:
-    assert petition.id is not None
     return TargetInfo(
         kind=KIND,
-        id=str(petition.id),
+        id=str(row_id(petition)),
         title=petition.action,
-        href=f"/petitions/{petition.id}",
+        href=f"/petitions/{row_id(petition)}",
         body_slug=COUNCIL_BODY,
         asked_at=petition.response_threshold_reached_at or petition.opened_at or petition.created_at,
         due_at=petition.response_due_at,

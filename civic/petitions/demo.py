@@ -101,11 +101,10 @@ async def load_petitions(session: AsyncSession, ctx: DemoContext) -> None:
             petition.moderation_entered_at = created
         session.add(petition)
         await session.flush()
-        assert petition.id is not None
         if signatures:
             table = Signature.__table__  # type: ignore[attr-defined]
             opened = petition.opened_at or created
-            await run_sql(session, table.insert(), _signature_rows(petition.id, signatures, opened, now))  # type: ignore[arg-type]
+            await run_sql(session, table.insert(), _signature_rows(row_id(petition), signatures, opened, now))  # type: ignore[arg-type]
         if state in {State.OPEN, State.CLOSED}:
             opened_ones.append(petition)
     await tally(session, opened_ones, now=now - DAY, policy=policy)

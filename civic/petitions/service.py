@@ -181,9 +181,8 @@ async def create_petition(
     )
     session.add(petition)
     await session.flush()
-    assert petition.id is not None
     signature = Signature(
-        petition_id=petition.id,
+        petition_id=row_id(petition),
         name=draft.name,
         email=draft.email,
         email_canonical=canonical,
@@ -196,14 +195,13 @@ async def create_petition(
     )
     session.add(signature)
     await session.flush()
-    assert signature.id is not None
     await mail.enqueue(
         session,
         to=draft.email,
         template="petitions_confirm_creator",
-        context={"petition": petition, "token": confirm_token(policy, signature.id, now)},
+        context={"petition": petition, "token": confirm_token(policy, row_id(signature), now)},
         now=now,
-        dedupe_key=f"petitions:creator:{petition.id}",
+        dedupe_key=f"petitions:creator:{row_id(petition)}",
     )
     return petition
 
