@@ -115,14 +115,15 @@ class MeetingRecord:
 
 
 async def load(session: AsyncSession, meeting: PanelMeeting, panel: Panel) -> MeetingRecord:
-    assert meeting.id is not None and panel.id is not None
     items = await service.items_of(session, meeting)
     members = service_membership.serving(
-        await service_membership.members_of(session, panel.id), service.meeting_day(meeting)
+        await service_membership.members_of(session, row_id(panel)), service.meeting_day(meeting)
     )
     motions = list(
         (
-            await session.exec(select(Motion).where(Motion.meeting_id == meeting.id).order_by(col(Motion.id)))
+            await session.exec(
+                select(Motion).where(Motion.meeting_id == row_id(meeting)).order_by(col(Motion.id))
+            )
         ).all()
     )
     votes: dict[int, dict[int, Choice]] = {m.id: {} for m in motions if m.id is not None}
@@ -134,14 +135,16 @@ async def load(session: AsyncSession, meeting: PanelMeeting, panel: Panel) -> Me
     decisions = list(
         (
             await session.exec(
-                select(Decision).where(Decision.meeting_id == meeting.id).order_by(col(Decision.id))
+                select(Decision).where(Decision.meeting_id == row_id(meeting)).order_by(col(Decision.id))
             )
         ).all()
     )
-    attendance = (await session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))).all()
+    attendance = (
+        await session.exec(select(Attendance).where(Attendance.meeting_id == row_id(meeting)))
+    ).all()
     declarations = (
         await session.exec(
-            select(Declaration).where(Declaration.meeting_id == meeting.id).order_by(col(Declaration.id))
+            select(Declaration).where(Declaration.meeting_id == row_id(meeting)).order_by(col(Declaration.id))
         )
     ).all()
     return MeetingRecord(
@@ -222,9 +225,8 @@ async def declare_interest(
     voted = any(member_id in record.votes.get(row_id(m), {}) for m in record.motions if m.item_id == item_id)
     if voted and action in WITHDRAWING:
         raise ProcedureError("This member is recorded as voting on the item; a withdrawal must come first.")
-    assert record.meeting.id is not None
     declaration = Declaration(
-        meeting_id=record.meeting.id,
+        meeting_id=row_id(record.meeting),
         item_id=item_id,
         member_id=member_id,
         nature=nature.strip(),
@@ -271,9 +273,8 @@ async def record_motion(
         casting_by=chair.id if chair and tally.casting else None,
         chair=chair.id if chair else None,
     )
-    assert record.meeting.id is not None
     motion = Motion(
-        meeting_id=record.meeting.id,
+        meeting_id=row_id(record.meeting),
         item_id=item_id,
         text=text,
         proposer_id=proposer_id,
@@ -288,12 +289,11 @@ async def record_motion(
     )
     session.add(motion)
     await session.flush()
-    assert motion.id is not None
     for member_id, choice in (recorded or {}).items():
-        session.add(MemberVote(motion_id=motion.id, member_id=member_id, choice=choice))
+        session.add(MemberVote(motion_id=row_id(motion), member_id=member_id, choice=choice))
     await session.flush()
     record.motions.append(motion)
-    record.votes[motion.id] = dict(recorded or {})
+    record.votes[row_id(motion)] = dict(recorded or {})
     outcome = tally.outcome.value
     reason = f"{outcome}: {tally.for_} for, {tally.against} against, {tally.abstain} abstained"
     if tally.casting:
@@ -333,11 +333,10 @@ async def record_decision(
             raise ProcedureError("A motion that was lost cannot be recorded as a decision.")
     if not text.strip() or not reasons.strip():
         raise ProcedureError("A decision needs its text and the reasons for it.")
-    assert record.meeting.id is not None and record.panel.id is not None and item.id is not None
     decision = Decision(
-        panel_id=record.panel.id,
-        meeting_id=record.meeting.id,
-        item_id=item.id,
+        panel_id=row_id(record.panel),
+        meeting_id=row_id(record.meeting),
+        item_id=row_id(item),
         motion_id=motion_id,
         text=text.strip(),
         reasons=reasons.strip(),
@@ -351,7 +350,7 @@ async def record_decision(
     for description, owner, due_on in actions:
         action = PanelAction(
             decision_id=row_id(decision),
-            panel_id=record.panel.id,
+            panel_id=row_id(record.panel),
             description=description,
             owner=owner,
             due_on=due_on,

@@ -123,9 +123,9 @@ async def published_answer(session: AsyncSession, petition_id: int) -> Answer | 
 
 
 def _answer(response: Response, version: ResponseVersion) -> Answer:
-    assert response.id is not None and response.first_published_at is not None
+    assert response.first_published_at is not None
     return Answer(
-        response_id=response.id,
+        response_id=row_id(response),
         summary=version.summary,
         details=version.details,
         published_at=response.first_published_at,
