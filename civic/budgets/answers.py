@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets.models import BudgetProcess, BudgetResult
 from civic.budgets.service import follower_emails
+from civic.core.db import row_id
 from civic.core.targets import TargetInfo, TargetKind
 
 KIND = "youth_budget"
@@ -43,14 +44,14 @@ def _info(process: BudgetProcess, published_at: datetime) -> TargetInfo:
 
 async def load(session: AsyncSession, target_id: str) -> TargetInfo | None:
     process = await session.get(BudgetProcess, int(target_id)) if target_id.isdigit() else None
-    published_at = None if process is None else await _published(session, process.id or 0)
+    published_at = None if process is None else await _published(session, row_id(process))
     return None if process is None or published_at is None else _info(process, published_at)
 
 
 async def awaiting(session: AsyncSession, now: datetime) -> list[TargetInfo]:
     found = []
     for process in (await session.exec(select(BudgetProcess))).all():
-        published_at = await _published(session, process.id or 0)
+        published_at = await _published(session, row_id(process))
         if published_at is not None:
             found.append(_info(process, published_at))
     return sorted(found, key=lambda t: t.asked_at, reverse=True)

@@ -50,9 +50,9 @@ async def tally_file(args: argparse.Namespace, settings: Settings) -> int:
 
 async def import_pabulib(args: argparse.Namespace, settings: Settings) -> int:
     from civic.budgets import service, service_voting
-    from civic.budgets.models import BallotType, BudgetProcess, Channel, Feasibility, TallyRule, pk
+    from civic.budgets.models import BallotType, BudgetProcess, Channel, Feasibility, TallyRule
     from civic.core.clock import SystemClock
-    from civic.core.db import Database
+    from civic.core.db import Database, row_id
 
     pb = _read(args.file)
     now = SystemClock().now()
@@ -109,11 +109,11 @@ async def import_pabulib(args: argparse.Namespace, settings: Settings) -> int:
                     actor=None,
                     now=now,
                 )
-                ids[p.id] = pk(proposal.id)
+                ids[p.id] = row_id(proposal)
             for ballot in pb.ballots:
                 await service_voting.store_ballot(
                     session,
-                    process_id=pk(process.id),
+                    process_id=row_id(process),
                     area_id=None,
                     age_band="",
                     channel=Channel.PAPER,

@@ -18,9 +18,9 @@ from civic.budgets.models import (
     Feasibility,
     IdeaStatus,
     TallyRule,
-    pk,
 )
 from civic.core.clock import SystemClock
+from civic.core.db import row_id
 from civic.core.demo import DemoContext
 from civic.core.users import Role
 
@@ -86,7 +86,7 @@ async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
     await service.create_process(session, current, [], actor=worker, now=now)
     for n, (title, body, cost) in enumerate(NOW_PROJECTS):
         idea = BudgetIdea(
-            process_id=pk(current.id),
+            process_id=row_id(current),
             title=title,
             body=body,
             first_name=["Amira", "Josh", "Mei", "Tom"][n % 4],
@@ -101,7 +101,7 @@ async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
             title=title,
             summary=body,
             area_id=None,
-            idea_ids=[pk(idea.id)],
+            idea_ids=[row_id(idea)],
             actor=worker,
             now=now,
         )
@@ -136,7 +136,7 @@ async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
     await service.submit_idea(
         session,
         BudgetIdea(
-            process_id=pk(current.id),
+            process_id=row_id(current),
             title="More benches by the river",
             body="Benches near the bandstand.",
             status=IdeaStatus.PENDING,
@@ -170,7 +170,7 @@ async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
     await service.create_process(
         session, last, [("North", 20_000), ("Central", 20_000)], actor=worker, now=now - timedelta(days=400)
     )
-    areas = {a.name: a for a in await service.areas_of(session, pk(last.id))}
+    areas = {a.name: a for a in await service.areas_of(session, row_id(last))}
     proposals = []
     for title, cost, area in LAST_PROJECTS:
         p = await service.create_proposal(
@@ -194,11 +194,11 @@ async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
         chosen = rnd.sample(mine, rnd.randint(1, 3))
         await service_voting.store_ballot(
             session,
-            process_id=pk(last.id),
+            process_id=row_id(last),
             area_id=areas[area].id,
             age_band=rnd.choice(["11-13", "14-16", "14-16", "17-19"]),
             channel=Channel.PAPER if i % 5 == 0 else Channel.ONLINE,
-            choices=[pk(p.id) for p in chosen],
+            choices=[row_id(p) for p in chosen],
             secret=secret if i % 5 else None,
         )
     result = await service_results.compute(session, last, actor=worker, now=now - timedelta(days=329))

@@ -303,10 +303,3 @@ class BudgetDeliveryUpdate(SQLModel, table=True):
     text: str = Field(max_length=2000)
     percent: int
     status: DeliveryStatus = Field(sa_type=str_enum(DeliveryStatus))
-
-
-def pk(value: int | None) -> int:
-    """The id of a row that has been flushed (mypy cannot know it is no longer None)."""
-    if value is None:
-        raise ValueError("row has no id yet; flush first")
-    return value

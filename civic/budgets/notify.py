@@ -12,7 +12,8 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets import service
-from civic.budgets.models import BudgetDeliveryUpdate, BudgetProcess, BudgetProposal, pk
+from civic.budgets.models import BudgetDeliveryUpdate, BudgetProcess, BudgetProposal
+from civic.core.db import row_id
 from civic.core.outbox import Mail
 
 
@@ -56,7 +57,7 @@ async def _to_followers(
 ) -> int:
     """One email per follower of the process; `key` names the news, so each hears of it once."""
     queued = 0
-    for email in await service.follower_emails(session, pk(process.id)):
+    for email in await service.follower_emails(session, row_id(process)):
         queued += await mail.enqueue(
             session, to=email, template=template, now=now, context=context,
             dedupe_key=f"budgets:{key}:{email}",

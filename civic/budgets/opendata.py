@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.budgets import service, service_results
-from civic.budgets.models import BudgetDelivery, BudgetDeliveryUpdate, BudgetProposal, Feasibility, pk
-from civic.core.db import reading
+from civic.budgets.models import BudgetDelivery, BudgetDeliveryUpdate, BudgetProposal, Feasibility
+from civic.core.db import reading, row_id
 from civic.core.opendata import Dataset
 from civic.core.publish import csv_of_records, json_response
 
@@ -111,10 +111,10 @@ async def _proposals(request: Request) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     async with reading(request) as session:
         for process in await service.list_processes(session):
-            areas = {a.id: a.name for a in await service.areas_of(session, pk(process.id))}
+            areas = {a.id: a.name for a in await service.areas_of(session, row_id(process))}
             rows += [
                 _pick(PROPOSAL_FIELDS, {"budget": process.slug, **proposal_record(p, areas)})
-                for p in await service.proposals_of(session, pk(process.id))
+                for p in await service.proposals_of(session, row_id(process))
                 if p.feasibility != Feasibility.PENDING
             ]
     return rows
@@ -124,9 +124,9 @@ async def _results(request: Request) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     async with reading(request) as session:
         for process in await service.list_processes(session):
-            result = await service_results.latest_result(session, pk(process.id), published=True)
+            result = await service_results.latest_result(session, row_id(process), published=True)
             if result is not None:
-                proposals = await service.proposals_of(session, pk(process.id))
+                proposals = await service.proposals_of(session, row_id(process))
                 rows += [
                     {"budget": process.slug, **row} for row in service_results.result_rows(result, proposals)
                 ]
@@ -137,15 +137,15 @@ async def _delivery(request: Request) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     async with reading(request) as session:
         for process in await service.list_processes(session):
-            tracked = await service.deliveries_of(session, pk(process.id))
-            proposals = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
-            updates = await service.updates_of(session, [pk(p.id) for p in proposals])
+            tracked = await service.deliveries_of(session, row_id(process))
+            proposals = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
+            updates = await service.updates_of(session, [row_id(p) for p in proposals])
             rows += [
                 _pick(
                     DELIVERY_FIELDS,
                     {
                         "budget": process.slug,
-                        **delivery_record(p, tracked[pk(p.id)], updates.get(pk(p.id), [])),
+                        **delivery_record(p, tracked[row_id(p)], updates.get(row_id(p), [])),
                     },
                 )
                 for p in proposals

@@ -21,9 +21,9 @@ from civic.budgets.models import (
     DeliveryStatus,
     Feasibility,
     IdeaStatus,
-    pk,
 )
 from civic.core import audit
+from civic.core.db import row_id
 from civic.core.localtime import format_datetime
 from civic.core.users import StaffUser
 
@@ -64,7 +64,7 @@ async def create_process(
     session.add(process)
     await session.flush()
     for name, budget in areas:
-        session.add(BudgetArea(process_id=pk(process.id), name=name, budget=budget))
+        session.add(BudgetArea(process_id=row_id(process), name=name, budget=budget))
     await session.flush()
     await audit.record(
         session,
@@ -179,7 +179,7 @@ async def create_proposal(
         )
     ).one()
     proposal = BudgetProposal(
-        process_id=pk(process.id),
+        process_id=row_id(process),
         area_id=area_id,
         number=(last or 0) + 1,
         title=title,
@@ -258,7 +258,7 @@ async def add_override(
 ) -> BudgetOverride:
     override = BudgetOverride(
         process_id=proposal.process_id,
-        proposal_id=pk(proposal.id),
+        proposal_id=row_id(proposal),
         reason=reason,
         created_by=actor.id,
         created_at=now,
@@ -311,11 +311,11 @@ async def post_delivery_update(
 ) -> BudgetDeliveryUpdate:
     delivery = await session.get(BudgetDelivery, proposal.id)
     if delivery is None:
-        delivery = BudgetDelivery(proposal_id=pk(proposal.id), process_id=proposal.process_id)
+        delivery = BudgetDelivery(proposal_id=row_id(proposal), process_id=proposal.process_id)
     delivery.owner, delivery.status, delivery.percent = owner, status, percent
     session.add(delivery)
     update = BudgetDeliveryUpdate(
-        proposal_id=pk(proposal.id), at=now, text=text, percent=percent, status=status
+        proposal_id=row_id(proposal), at=now, text=text, percent=percent, status=status
     )
     session.add(update)
     await session.flush()

@@ -10,8 +10,9 @@ from datetime import datetime
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.budgets.models import BudgetCode, BudgetCodeBatch, BudgetProcess, pk
+from civic.budgets.models import BudgetCode, BudgetCodeBatch, BudgetProcess
 from civic.core import audit
+from civic.core.db import row_id
 from civic.core.users import StaffUser
 
 # No 0/O, 1/I/L: codes are read off paper by young people.
@@ -59,7 +60,7 @@ async def create_batch(
 ) -> tuple[BudgetCodeBatch, list[str]]:
     """Make `size` codes; the plain codes are returned once and never stored."""
     batch = BudgetCodeBatch(
-        process_id=pk(process.id),
+        process_id=row_id(process),
         area_id=area_id,
         label=label,
         age_band=age_band,
@@ -78,7 +79,7 @@ async def create_batch(
             continue
         seen.add(digest)
         codes.append(code)
-        session.add(BudgetCode(batch_id=pk(batch.id), code_hash=digest, hint=code[-4:]))
+        session.add(BudgetCode(batch_id=row_id(batch), code_hash=digest, hint=code[-4:]))
     await session.flush()
     await audit.record(
         session,

@@ -18,10 +18,10 @@ from civic.budgets.models import (
     BudgetProposal,
     Channel,
     PaperStatus,
-    pk,
 )
 from civic.budgets.service_voting import check_choices, store_ballot
 from civic.core import audit
+from civic.core.db import row_id
 from civic.core.users import StaffUser
 
 
@@ -128,7 +128,7 @@ async def add_batch(
 ) -> BudgetPaperBatch:
     """Start a bundle of paper ballots to be typed in; flushed so it has its id."""
     batch = BudgetPaperBatch(
-        process_id=pk(process.id),
+        process_id=row_id(process),
         area_id=area_id,
         label=label,
         age_band=age_band,
@@ -161,11 +161,11 @@ async def enter_pass(
     for sheet, numbers in sheets.items():
         session.add(
             BudgetPaperEntry(
-                batch_id=pk(batch.id),
+                batch_id=row_id(batch),
                 pass_no=pass_no,
                 sheet=sheet,
                 choices=as_text(numbers),
-                entered_by=pk(actor.id),
+                entered_by=row_id(actor),
                 entered_at=now,
             )
         )
@@ -196,11 +196,11 @@ async def resolve_sheet(
         raise PaperError(f"Sheet {sheet} has no difference to settle")
     session.add(
         BudgetPaperEntry(
-            batch_id=pk(batch.id),
+            batch_id=row_id(batch),
             pass_no=3,
             sheet=sheet,
             choices=as_text(numbers),
-            entered_by=pk(actor.id),
+            entered_by=row_id(actor),
             entered_at=now,
         )
     )
@@ -234,13 +234,13 @@ async def count_batch(
     counted = spoilt = 0
     for state in states:
         numbers = [int(n) for n in (state.agreed or "").split(",") if n]
-        ids = [pk(by_number[n].id) for n in numbers if n in by_number]
+        ids = [row_id(by_number[n]) for n in numbers if n in by_number]
         if len(ids) != len(numbers) or check_choices(process, budget, proposals, ids).errors:
             spoilt += 1
             continue
         await store_ballot(
             session,
-            process_id=pk(process.id),
+            process_id=row_id(process),
             area_id=batch.area_id,
             age_band=batch.age_band,
             channel=Channel.PAPER,

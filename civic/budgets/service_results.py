@@ -25,10 +25,10 @@ from civic.budgets.models import (
     BudgetResult,
     Channel,
     DeliveryStatus,
-    pk,
 )
 from civic.budgets.service import areas_of, overrides_of, proposals_of
 from civic.core import audit
+from civic.core.db import row_id
 from civic.core.publish import OGL, shown_breakdown, shown_count
 from civic.core.users import StaffUser
 
@@ -63,15 +63,15 @@ async def compute(
 ) -> BudgetResult:
     """Count every area with the process's rule and store the outcome as a new, unpublished result."""
     if service_mixing.ready_to_mix(process, now):  # in case the scheduled job has not run since the close
-        await service_mixing.mix_ballots(session, pk(process.id))
-    areas = await areas_of(session, pk(process.id))
-    proposals = await proposals_of(session, pk(process.id), feasible_only=True)
-    excluded_ids = {o.proposal_id: o.reason for o in await overrides_of(session, pk(process.id))}
-    ballots = await ballots_by_area(session, pk(process.id))
+        await service_mixing.mix_ballots(session, row_id(process))
+    areas = await areas_of(session, row_id(process))
+    proposals = await proposals_of(session, row_id(process), feasible_only=True)
+    excluded_ids = {o.proposal_id: o.reason for o in await overrides_of(session, row_id(process))}
+    ballots = await ballots_by_area(session, row_id(process))
     scopes = []
     for area_id, name, budget in _scopes(process, areas):
         mine = [p for p in proposals if not areas or p.area_id == area_id]
-        number = {pk(p.id): str(p.number) for p in mine}
+        number = {row_id(p): str(p.number) for p in mine}
         outcome = tally.tally(
             [tally.Project(str(p.number), p.cost) for p in mine],
             budget,
@@ -81,7 +81,7 @@ async def compute(
         )
         scopes.append({"area_id": area_id, "name": name, **outcome.as_json()})
     result = BudgetResult(
-        process_id=pk(process.id),
+        process_id=row_id(process),
         rule=process.rule,
         outcome_json=json.dumps({"areas": scopes, "tie_break": tally.TIE_BREAK_TEXT}),
         computed_at=now,
@@ -139,12 +139,12 @@ async def publish(
     """Publish a stored result and start delivery tracking for its funded projects."""
     result.published_at = now
     session.add(result)
-    funded = [p for p in await proposals_of(session, pk(process.id)) if p.number in funded_numbers(result)]
+    funded = [p for p in await proposals_of(session, row_id(process)) if p.number in funded_numbers(result)]
     for proposal in funded:
         if await session.get(BudgetDelivery, proposal.id) is None:
             session.add(
                 BudgetDelivery(
-                    proposal_id=pk(proposal.id), process_id=pk(process.id), status=DeliveryStatus.PLANNED
+                    proposal_id=row_id(proposal), process_id=row_id(process), status=DeliveryStatus.PLANNED
                 )
             )
     await session.flush()
@@ -187,7 +187,7 @@ def _breakdown(dimension: str, labelled: list[tuple[str, int]]) -> list[tuple[st
 
 async def turnout(session: AsyncSession, process: BudgetProcess) -> Turnout:
     rows = (await session.exec(select(BudgetBallot).where(BudgetBallot.process_id == process.id))).all()
-    areas = {a.id: a.name for a in await areas_of(session, pk(process.id))}
+    areas = {a.id: a.name for a in await areas_of(session, row_id(process))}
     channels = Counter(b.channel for b in rows)
     table = _breakdown("Channel", [(c.value.capitalize(), channels[c]) for c in Channel])
     if areas:
@@ -196,7 +196,7 @@ async def turnout(session: AsyncSession, process: BudgetProcess) -> Turnout:
     bands = Counter(b.age_band if b.age_band in AGE_BANDS else "" for b in rows)
     ages = _breakdown("Age", [*((band, bands[band]) for band in AGE_BANDS), ("Not recorded", bands[""])])
     table += ages if bands[""] else ages[:-1]
-    issued, used = await _code_counts(session, pk(process.id))
+    issued, used = await _code_counts(session, row_id(process))
     return Turnout(len(rows), table, issued, used)
 
 
@@ -232,17 +232,17 @@ def result_rows(result: BudgetResult, proposals: list[BudgetProposal]) -> list[d
 async def export_pabulib(session: AsyncSession, process: BudgetProcess, area_id: int | None = None) -> str:
     """The process's ballots as `.pb`: project numbers, costs and choices only; voters numbered 1..n in
     random-id order; no codes, receipts, ages or channels."""
-    areas = await areas_of(session, pk(process.id))
+    areas = await areas_of(session, row_id(process))
     scope = next((s for s in _scopes(process, areas) if s[0] == area_id), _scopes(process, areas)[0])
     proposals = [
         p
-        for p in await proposals_of(session, pk(process.id), feasible_only=True)
+        for p in await proposals_of(session, row_id(process), feasible_only=True)
         if not areas or p.area_id == scope[0]
     ]
     number = {p.id: str(p.number) for p in proposals}
     ballots = [
         {number[c]: 1 for c in b if c in number}
-        for b in (await ballots_by_area(session, pk(process.id))).get(scope[0], [])
+        for b in (await ballots_by_area(session, row_id(process))).get(scope[0], [])
     ]
     meta = {
         "description": f"{process.title}: {scope[1]}",

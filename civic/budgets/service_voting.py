@@ -45,6 +45,7 @@ from civic.budgets.models import (
     Channel,
 )
 from civic.budgets.service_codes import code_hash, new_receipt, receipt_hash
+from civic.core.db import row_id
 from civic.core.tokens import BadToken, make_token, read_token
 
 PASS_PURPOSE = "budgets.vote-pass"  # noqa: S105 - a token purpose, not a password
@@ -103,7 +104,7 @@ async def start_with_code(
             "That code has already been used. If you voted, use your receipt to change your vote."
         )
     return VotingPass(
-        process.id or 0,
+        row_id(process),
         secrets.randbelow(2**31),
         code=code.code_hash,
         area_id=batch.area_id,

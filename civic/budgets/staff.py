@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,12 +18,12 @@ from civic.budgets.models import (
     BudgetProposal,
     DeliveryStatus,
     IdeaStatus,
-    pk,
 )
 from civic.budgets.web import load_process
 from civic.core.clock import now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff, state
+from civic.core.errors import NotFound
 from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value
@@ -104,9 +103,9 @@ async def manage(request: Request) -> Response:
     staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         process = await load_process(session, request)
-        areas = await service.areas_of(session, pk(process.id))
-        pending = await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PENDING,))
-        proposals = await service.proposals_of(session, pk(process.id))
+        areas = await service.areas_of(session, row_id(process))
+        pending = await service.ideas_of(session, row_id(process), statuses=(IdeaStatus.PENDING,))
+        proposals = await service.proposals_of(session, row_id(process))
     values = {name: input_value(getattr(process, name)) for name, _ in forms.PHASE_FIELDS}
     context = {
         "process": process,
@@ -129,7 +128,7 @@ async def change_phases(request: Request) -> Response:
         if errors:
             context = {
                 "process": process,
-                "areas": await service.areas_of(session, pk(process.id)),
+                "areas": await service.areas_of(session, row_id(process)),
                 "pending": [],
                 "proposals": [],
                 "phase": process.phase(now(request)),
@@ -146,7 +145,7 @@ async def ideas(request: Request) -> Response:
     staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         process = await load_process(session, request)
-        rows = await service.ideas_of(session, pk(process.id), statuses=tuple(IdeaStatus))
+        rows = await service.ideas_of(session, row_id(process), statuses=tuple(IdeaStatus))
     return render_page(request, "budgets/staff/ideas.html", {"process": process, "ideas": rows})
 
 
@@ -156,7 +155,7 @@ async def moderate(request: Request) -> Response:
         process = await load_process(session, request)
         idea = await session.get(BudgetIdea, path_id(request, "idea_id"))
         if idea is None or idea.process_id != process.id:
-            raise HTTPException(404)
+            raise NotFound()
         publish = text(form, "decision") == "publish"
         reason = text(form, "reason")[:500]
         if not publish and not reason:
@@ -170,11 +169,11 @@ async def moderate(request: Request) -> Response:
 async def _proposals_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
     return {
         "process": process,
-        "proposals": await service.proposals_of(session, pk(process.id)),
+        "proposals": await service.proposals_of(session, row_id(process)),
         "idea_pairs": forms.idea_pairs(
-            await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PUBLISHED,))
+            await service.ideas_of(session, row_id(process), statuses=(IdeaStatus.PUBLISHED,))
         ),
-        "area_pairs": forms.area_pairs(await service.areas_of(session, pk(process.id))),
+        "area_pairs": forms.area_pairs(await service.areas_of(session, row_id(process))),
         "errors": {},
         "values": {},
     }
@@ -204,7 +203,7 @@ async def create_proposal(request: Request) -> Response:
             now=now(request),
             message="Proposals are fixed once voting opens.",
         )
-        areas = await service.areas_of(session, pk(process.id))
+        areas = await service.areas_of(session, row_id(process))
         if areas and not any(str(a.id) == area for a in areas):
             errors["area_id"] = "Choose the area this project is in"
         if errors:
@@ -228,27 +227,27 @@ async def create_proposal(request: Request) -> Response:
 
 async def _load_proposal(session: AsyncSession, request: Request) -> tuple[BudgetProcess, BudgetProposal]:
     process = await load_process(session, request)
-    proposal = await service.get_proposal(session, pk(process.id), path_id(request, "number"))
+    proposal = await service.get_proposal(session, row_id(process), path_id(request, "number"))
     if proposal is None:
-        raise HTTPException(404)
+        raise NotFound()
     return process, proposal
 
 
 async def _proposal_context(
     session: AsyncSession, process: BudgetProcess, proposal: BudgetProposal
 ) -> dict[str, Any]:
-    tracked = await service.deliveries_of(session, pk(process.id))
+    tracked = await service.deliveries_of(session, row_id(process))
     return {
         "process": process,
         "proposal": proposal,
         "feasibility_pairs": forms.FEASIBILITY_PAIRS,
         "status_pairs": forms.DELIVERY_STATUS_PAIRS,
-        "ideas": (await service.ideas_by_proposal(session, pk(process.id))).get(pk(proposal.id), []),
+        "ideas": (await service.ideas_by_proposal(session, row_id(process))).get(row_id(proposal), []),
         "overrides": [
-            o for o in await service.overrides_of(session, pk(process.id)) if o.proposal_id == proposal.id
+            o for o in await service.overrides_of(session, row_id(process)) if o.proposal_id == proposal.id
         ],
-        "delivery": tracked.get(pk(proposal.id)),
-        "updates": (await service.updates_of(session, [pk(proposal.id)])).get(pk(proposal.id), []),
+        "delivery": tracked.get(row_id(proposal)),
+        "updates": (await service.updates_of(session, [row_id(proposal)])).get(row_id(proposal), []),
         "errors": {},
         "values": {},
         "bands": AGE_BANDS,

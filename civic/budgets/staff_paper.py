@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.budgets import forms, queries, service, service_paper
-from civic.budgets.models import AGE_BANDS, BudgetPaperBatch, BudgetProcess, pk
+from civic.budgets.models import AGE_BANDS, BudgetPaperBatch, BudgetProcess
 from civic.budgets.web import load_process
 from civic.core.clock import now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff
+from civic.core.errors import NotFound
 from civic.core.forms import UploadedFile, check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
@@ -26,8 +26,8 @@ from civic.core.users import Role
 async def _paper_list_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
     return {
         "process": process,
-        "batches": await queries.paper_batches_of(session, pk(process.id)),
-        "area_pairs": forms.area_pairs(await service.areas_of(session, pk(process.id))),
+        "batches": await queries.paper_batches_of(session, row_id(process)),
+        "area_pairs": forms.area_pairs(await service.areas_of(session, row_id(process))),
         "band_pairs": forms.BAND_PAIRS,
         "errors": {},
         "values": {},
@@ -56,7 +56,7 @@ async def create_paper_batch(request: Request) -> Response:
             now=at,
             message="Paper ballots are entered during and after voting.",
         )
-        areas = await service.areas_of(session, pk(process.id))
+        areas = await service.areas_of(session, row_id(process))
         area = next((a for a in areas if str(a.id) == text(form, "area_id")), None)
         if areas and area is None:
             errors["area_id"] = "Choose the area of these ballots"
@@ -82,7 +82,7 @@ async def _load_batch(session: AsyncSession, request: Request) -> tuple[BudgetPr
     process = await load_process(session, request)
     batch = await session.get(BudgetPaperBatch, path_id(request, "batch_id"))
     if batch is None or batch.process_id != process.id:
-        raise HTTPException(404)
+        raise NotFound()
     return process, batch
 
 
@@ -99,7 +99,7 @@ async def _batch_context(
         "ready": all(s.agreed is not None for s in states),
         "proposals": [
             p
-            for p in await service.proposals_of(session, pk(process.id), feasible_only=True)
+            for p in await service.proposals_of(session, row_id(process), feasible_only=True)
             if not batch.area_id or p.area_id == batch.area_id
         ],
         "errors": {},
@@ -176,10 +176,10 @@ async def count_paper(request: Request) -> Response:
     async with transaction(request) as session:
         process, batch = await _load_batch(session, request)
         require("budgets.enter_paper", user, process, now=at)
-        areas = await service.areas_of(session, pk(process.id))
+        areas = await service.areas_of(session, row_id(process))
         proposals = [
             p
-            for p in await service.proposals_of(session, pk(process.id), feasible_only=True)
+            for p in await service.proposals_of(session, row_id(process), feasible_only=True)
             if not batch.area_id or p.area_id == batch.area_id
         ]
         try:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.budgets import forms, notify, service, service_codes, service_results
-from civic.budgets.models import AGE_BANDS, BudgetCodeBatch, BudgetProcess, BudgetResult, pk
+from civic.budgets.models import AGE_BANDS, BudgetCodeBatch, BudgetProcess, BudgetResult
 from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
 from civic.core.clock import now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, settings_of, staff, state
-from civic.core.errors import Conflict
+from civic.core.errors import Conflict, NotFound
 from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.publish import csv_text
@@ -26,9 +25,9 @@ from civic.core.users import Role
 
 
 async def _codes_context(session: AsyncSession, process: BudgetProcess) -> dict[str, Any]:
-    batches = await service_codes.batches_of(session, pk(process.id))
-    usage = {b.id: await service_codes.batch_usage(session, pk(b.id)) for b in batches}
-    areas = await service.areas_of(session, pk(process.id))
+    batches = await service_codes.batches_of(session, row_id(process))
+    usage = {b.id: await service_codes.batch_usage(session, row_id(b)) for b in batches}
+    areas = await service.areas_of(session, row_id(process))
     return {
         "process": process,
         "batches": batches,
@@ -73,7 +72,7 @@ async def create_codes(request: Request) -> Response:
             now=at,
             message="Codes can only be issued until voting closes.",
         )
-        areas = await service.areas_of(session, pk(process.id))
+        areas = await service.areas_of(session, row_id(process))
         area = next((a for a in areas if str(a.id) == text(form, "area_id")), None)
         if areas and area is None:
             errors["area_id"] = "Choose the area these voters belong to"
@@ -123,7 +122,7 @@ async def void_batch(request: Request) -> Response:
         process = await load_process(session, request)
         batch = await session.get(BudgetCodeBatch, path_id(request, "batch_id"))
         if batch is None or batch.process_id != process.id:
-            raise HTTPException(404)
+            raise NotFound()
         if batch.voided_at is not None:
             raise Conflict("This batch is already cancelled.")
         await service_codes.void_batch(
@@ -161,9 +160,9 @@ async def results_admin(request: Request) -> Response:
     staff(request, Role.YOUTH_WORKER)
     async with reading(request) as session:
         process = await load_process(session, request)
-        latest = await service_results.latest_result(session, pk(process.id), published=False)
-        published = await service_results.latest_result(session, pk(process.id), published=True)
-        proposals = await service.proposals_of(session, pk(process.id))
+        latest = await service_results.latest_result(session, row_id(process), published=False)
+        published = await service_results.latest_result(session, row_id(process), published=True)
+        proposals = await service.proposals_of(session, row_id(process))
         turnout = await service_results.turnout(session, process)
     context = {
         "process": process,
@@ -178,7 +177,7 @@ async def results_admin(request: Request) -> Response:
 
 async def _overrides(request: Request, process: BudgetProcess) -> list[Any]:
     async with reading(request) as session:
-        return await service.overrides_of(session, pk(process.id))
+        return await service.overrides_of(session, row_id(process))
 
 
 async def compute_results(request: Request) -> Response:
@@ -197,10 +196,10 @@ async def publish_results(request: Request) -> Response:
         require("budgets.count", user, process, now=at, message="Results are published after voting closes.")
         result = await session.get(BudgetResult, path_id(request, "result_id"))
         if result is None or result.process_id != process.id:
-            raise HTTPException(404)
+            raise NotFound()
         if result.published_at is not None:
             raise Conflict("This result is already published.")
-        latest = await service_results.latest_result(session, pk(process.id), published=False)
+        latest = await service_results.latest_result(session, row_id(process), published=False)
         if latest is None or latest.id != result.id:
             raise Conflict("A newer count exists; publish the newest count.")
         funded = await service_results.publish(session, result, process, actor=user, now=at)

@@ -11,11 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.budgets import forms, opendata, service, service_results
-from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus, pk
+from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
 from civic.core.clock import now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
+from civic.core.errors import NotFound
 from civic.core.forms import form_context, read_form
 from civic.core.paths import parse_id
 from civic.core.publish import OGL, csv_of_records, json_response
@@ -34,7 +35,7 @@ DELIVERY_COLUMNS = (
 async def load_process(session: AsyncSession, request: Request) -> BudgetProcess:
     process = await service.get_process(session, request.path_params["slug"])
     if process is None:
-        raise HTTPException(404)
+        raise NotFound()
     return process
 
 
@@ -47,9 +48,9 @@ async def index(request: Request) -> Response:
 async def process_page(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
-        areas = await service.areas_of(session, pk(process.id))
-        proposals = await service.proposals_of(session, pk(process.id))
-        published = await service_results.latest_result(session, pk(process.id), published=True)
+        areas = await service.areas_of(session, row_id(process))
+        proposals = await service.proposals_of(session, row_id(process))
+        published = await service_results.latest_result(session, row_id(process), published=True)
     context = {
         "process": process,
         "areas": areas,
@@ -63,7 +64,7 @@ async def process_page(request: Request) -> Response:
 async def ideas(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
-        shown = await service.ideas_of(session, pk(process.id), statuses=(IdeaStatus.PUBLISHED,))
+        shown = await service.ideas_of(session, row_id(process), statuses=(IdeaStatus.PUBLISHED,))
     return render_page(request, "budgets/ideas.html", {"process": process, "ideas": shown})
 
 
@@ -96,7 +97,7 @@ async def submit_idea(request: Request) -> Response:
             now=now(request),
             message="Ideas are not open now.",
         )
-        idea, errors = forms.parse_idea(form, pk(process.id), now(request))
+        idea, errors = forms.parse_idea(form, row_id(process), now(request))
         if errors:
             context = {
                 "process": process,
@@ -112,8 +113,8 @@ async def submit_idea(request: Request) -> Response:
 async def proposals(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
-        rows = await service.proposals_of(session, pk(process.id))
-        areas = {a.id: a.name for a in await service.areas_of(session, pk(process.id))}
+        rows = await service.proposals_of(session, row_id(process))
+        areas = {a.id: a.name for a in await service.areas_of(session, row_id(process))}
     shown = [p for p in rows if p.feasibility != Feasibility.PENDING]
     return render_page(
         request, "budgets/proposals.html", {"process": process, "proposals": shown, "areas": areas}
@@ -139,10 +140,12 @@ async def proposals_data(request: Request) -> Response:
     _fmt(request)
     async with reading(request) as session:
         process = await load_process(session, request)
-        areas: dict[int | None, str] = {a.id: a.name for a in await service.areas_of(session, pk(process.id))}
+        areas: dict[int | None, str] = {
+            a.id: a.name for a in await service.areas_of(session, row_id(process))
+        }
         rows = [
             opendata.proposal_record(p, areas)
-            for p in await service.proposals_of(session, pk(process.id))
+            for p in await service.proposals_of(session, row_id(process))
             if p.feasibility != Feasibility.PENDING
         ]
     if request.path_params["fmt"] == "csv":
@@ -151,18 +154,18 @@ async def proposals_data(request: Request) -> Response:
 
 
 async def _published(session: AsyncSession, process: BudgetProcess) -> Any:
-    result = await service_results.latest_result(session, pk(process.id), published=True)
+    result = await service_results.latest_result(session, row_id(process), published=True)
     if result is None:
-        raise HTTPException(404, detail="The results have not been published yet.")
+        raise NotFound("The results have not been published yet.")
     return result
 
 
 async def results_page(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
-        result = await service_results.latest_result(session, pk(process.id), published=True)
-        proposals_ = await service.proposals_of(session, pk(process.id))
-        overrides = await service.overrides_of(session, pk(process.id))
+        result = await service_results.latest_result(session, row_id(process), published=True)
+        proposals_ = await service.proposals_of(session, row_id(process))
+        overrides = await service.overrides_of(session, row_id(process))
         turnout = await service_results.turnout(session, process)
     data = json.loads(result.outcome_json) if result else None
     context = {
@@ -184,7 +187,7 @@ async def results_data(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
         result = await _published(session, process)
-        rows = service_results.result_rows(result, await service.proposals_of(session, pk(process.id)))
+        rows = service_results.result_rows(result, await service.proposals_of(session, row_id(process)))
     if request.path_params["fmt"] == "csv":
         return as_csv(RESULT_COLUMNS, rows, f"{process.slug}-results")
     return as_json(
@@ -216,9 +219,9 @@ async def ballots_pb(request: Request) -> Response:
 async def delivery(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
-        tracked = await service.deliveries_of(session, pk(process.id))
-        proposals_ = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
-        updates = await service.updates_of(session, [pk(p.id) for p in proposals_])
+        tracked = await service.deliveries_of(session, row_id(process))
+        proposals_ = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
+        updates = await service.updates_of(session, [row_id(p) for p in proposals_])
     context = {"process": process, "proposals": proposals_, "tracked": tracked, "updates": updates}
     return render_page(request, "budgets/delivery.html", context)
 
@@ -227,15 +230,15 @@ async def delivery_data(request: Request) -> Response:
     _fmt(request)
     async with reading(request) as session:
         process = await load_process(session, request)
-        tracked = await service.deliveries_of(session, pk(process.id))
-        proposals_ = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in tracked]
-        updates = await service.updates_of(session, [pk(p.id) for p in proposals_])
-    rows = [opendata.delivery_record(p, tracked[pk(p.id)], updates.get(pk(p.id), [])) for p in proposals_]
+        tracked = await service.deliveries_of(session, row_id(process))
+        proposals_ = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
+        updates = await service.updates_of(session, [row_id(p) for p in proposals_])
+    rows = [opendata.delivery_record(p, tracked[row_id(p)], updates.get(row_id(p), [])) for p in proposals_]
     if request.path_params["fmt"] == "csv":
         return as_csv(DELIVERY_COLUMNS, rows, f"{process.slug}-delivery")
     for row, p in zip(rows, proposals_, strict=True):  # JSON can carry every dated update
         row["updates"] = [
             {"at": u.at.isoformat(), "status": u.status.value, "percent": u.percent, "text": u.text}
-            for u in updates.get(pk(p.id), [])
+            for u in updates.get(row_id(p), [])
         ]
     return as_json(rows)

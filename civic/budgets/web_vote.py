@@ -13,12 +13,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from civic.budgets import forms, service, service_voting
-from civic.budgets.models import BudgetProcess, BudgetProposal, Channel, pk
+from civic.budgets.models import BudgetProcess, BudgetProposal, Channel
 from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
 from civic.core.auth import current_user
 from civic.core.clock import now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import settings_of, state
 from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import form_context, read_form, text
@@ -125,10 +125,10 @@ async def enter_code(request: Request) -> Response:
 async def _ballot_context(
     session: AsyncSession, process: BudgetProcess, found: service_voting.VotingPass
 ) -> tuple[list[BudgetProposal], int]:
-    areas = await service.areas_of(session, pk(process.id))
+    areas = await service.areas_of(session, row_id(process))
     proposals = [
         p
-        for p in await service.proposals_of(session, pk(process.id), feasible_only=True)
+        for p in await service.proposals_of(session, row_id(process), feasible_only=True)
         if not areas or p.area_id == found.area_id
     ]
     return service_voting.shuffled(proposals, found.seed), service.area_budget(process, areas, found.area_id)
@@ -264,7 +264,7 @@ async def cast(request: Request) -> Response:
         async with transaction(request) as session:
             _, receipt = await service_voting.store_ballot(
                 session,
-                process_id=pk(process.id),
+                process_id=row_id(process),
                 area_id=found.area_id,
                 age_band=found.age_band,
                 channel=Channel.ONLINE,
@@ -325,11 +325,11 @@ async def check_receipt(request: Request) -> Response:
                 "found": None,
             }
             return render_page(request, "budgets/receipt.html", context, status_code=422)
-        proposals = [p for p in await service.proposals_of(session, pk(process.id)) if p.id in choices]
+        proposals = [p for p in await service.proposals_of(session, row_id(process)) if p.id in choices]
     if text(form, "action") == "change":
         _require_open(request, process)
         found = service_voting.VotingPass(
-            pk(process.id),
+            row_id(process),
             int.from_bytes(bytes.fromhex(ballot_row.id[:8])),
             ballot=ballot_row.id,
             area_id=ballot_row.area_id,

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.db import UTCDateTime, dialect_name, run_sql
+from civic.core.db import UTCDateTime, dialect_name, row_id, run_sql
 from civic.core.users import StaffUser
 
 GENESIS = "0" * 64
@@ -117,12 +117,13 @@ async def verify_chain(session: AsyncSession, batch: int = 1000) -> ChainReport:
         if not rows:
             return ChainReport(checked)
         for entry in rows:
-            assert entry.id is not None
             if entry.prev_hash != previous:
-                return ChainReport(checked, entry.id, "its previous-hash does not match the entry before it")
+                return ChainReport(
+                    checked, row_id(entry), "its previous-hash does not match the entry before it"
+                )
             if entry_hash(entry) != entry.hash:
-                return ChainReport(checked, entry.id, "its contents do not match its hash")
-            previous, checked, after = entry.hash, checked + 1, entry.id
+                return ChainReport(checked, row_id(entry), "its contents do not match its hash")
+            previous, checked, after = entry.hash, checked + 1, row_id(entry)
 
 
 async def public_entries(session: AsyncSession, *, limit: int = 50, offset: int = 0) -> list[AuditEntry]:

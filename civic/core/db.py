@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import DateTime, Enum, MetaData, event
@@ -75,6 +75,22 @@ def str_enum(enum_class: type[StrEnum], length: int = 24) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class HasId(Protocol):
+    """A table row: its id is None until the row is flushed."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def row_id(row: HasId) -> int:
+    """The id of a row that has been flushed or loaded. Every service and handler reads a row's id
+    here (never `.id or 0`, which would quietly point at no row); a row that was never flushed has
+    no id yet, which is a bug in the caller, so it raises instead of guessing."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet; flush it first")
+    return row.id
 
 
 def is_sqlite_url(url: str) -> bool:

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
 from civic.core import audit
-from civic.core.db import UTCDateTime
+from civic.core.db import UTCDateTime, row_id
 from civic.core.users import StaffUser
 
 COOKIE_NAME = "civic_staff"
@@ -42,9 +42,10 @@ def hash_token(token: str) -> str:
 
 
 async def start_session(session: AsyncSession, user: StaffUser, *, now: datetime) -> str:
-    assert user.id is not None
     token = secrets.token_urlsafe(32)
-    session.add(StaffSession(token_hash=hash_token(token), user_id=user.id, created_at=now, last_seen_at=now))
+    session.add(
+        StaffSession(token_hash=hash_token(token), user_id=row_id(user), created_at=now, last_seen_at=now)
+    )
     await session.flush()
     return token
 

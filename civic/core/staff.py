@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.areas import Neighbourhood, Ward
+from civic.core.db import row_id
 from civic.core.passwords import hash_password, password_problem
 from civic.core.sessions import end_all_sessions
 from civic.core.users import (
@@ -128,16 +129,15 @@ async def set_disabled(
         raise UserError("You cannot disable your own account")
     user.disabled = disabled
     session.add(user)
-    assert user.id is not None
     if disabled:
-        await end_all_sessions(session, user.id)  # signed out everywhere, at once
+        await end_all_sessions(session, row_id(user))  # signed out everywhere, at once
     action = "staff.disable" if disabled else "staff.enable"
     await audit.record(
         session,
         actor=actor,
         action=action,
         object_type="staff_user",
-        object_id=user.id,
+        object_id=row_id(user),
         now=now,
         reason=reason,
     )
@@ -156,13 +156,12 @@ async def set_password(
         raise UserError(problem)
     user.password_hash = await hash_password(password, hash_cost)
     session.add(user)
-    assert user.id is not None
-    await end_all_sessions(session, user.id)
+    await end_all_sessions(session, row_id(user))
     await audit.record(
         session,
         actor=actor,
         action="staff.set_password",
         object_type="staff_user",
-        object_id=user.id,
+        object_id=row_id(user),
         now=now,
     )

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.db import UTCDateTime, str_enum
+from civic.core.db import UTCDateTime, row_id, str_enum
 
 
 class Role(StrEnum):
@@ -82,10 +82,9 @@ async def ward_codes_of(session: AsyncSession, user_id: int) -> list[str]:
 
 
 async def set_wards(session: AsyncSession, user: StaffUser, ward_codes: list[str]) -> None:
-    assert user.id is not None
-    for link in (await session.exec(select(StaffWard).where(StaffWard.user_id == user.id))).all():
+    for link in (await session.exec(select(StaffWard).where(StaffWard.user_id == row_id(user)))).all():
         await session.delete(link)
     await session.flush()
     for code in sorted(set(ward_codes)):
-        session.add(StaffWard(user_id=user.id, ward_code=code))
+        session.add(StaffWard(user_id=row_id(user), ward_code=code))
     await session.flush()

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import wards_of
+from civic.core.db import row_id
 from civic.core.targets import TargetInfo, TargetKind
 from civic.panels.models import Decision, Panel, PanelAction, PanelSubscription, SubscriptionStatus
 from civic.responses.models import BodyKind
@@ -23,7 +24,7 @@ ANSWER_WITHIN = timedelta(days=28)
 async def ensure_panel_body(session: AsyncSession, panel: Panel) -> None:
     """The body that answers the panel's decisions, made with the panel."""
     await ensure_body(
-        session, panel_body(panel.id or 0), panel.name, BodyKind.PANEL, "Answers the panel's decisions"
+        session, panel_body(row_id(panel)), panel.name, BodyKind.PANEL, "Answers the panel's decisions"
     )
 
 
@@ -41,7 +42,7 @@ async def _info(session: AsyncSession, decision: Decision, panel: Panel) -> Targ
         id=str(decision.id),
         title=f"{panel.name}: {decision.text}",
         href=f"/panels/decisions/{decision.id}",
-        body_slug=panel_body(panel.id or 0),
+        body_slug=panel_body(row_id(panel)),
         asked_at=decision.decided_at,
         due_at=decision.decided_at + ANSWER_WITHIN,
         ward_codes=await _wards(session, panel),

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.clock import SystemClock
+from civic.core.db import row_id
 from civic.core.demo import DemoContext
 from civic.core.users import Role, StaffUser
 from civic.panels import (  # noqa: F401 - the rules the services check must be defined
@@ -77,8 +78,7 @@ async def load_panels(session: AsyncSession, ctx: DemoContext) -> None:
             starts_on=date(start.year - 1, 5, 1),
             user_id=police.id if police and role == MemberRole.ADVISER else None,
         )
-        assert member.id is not None
-        ids[name] = member.id
+        ids[name] = row_id(member)
     first = await _first_meeting(session, panel, clerk, ids, start, now)
     second = await _second_meeting(session, panel, clerk, ids, first, now)
     await _next_meeting(session, panel, clerk, now, second)
@@ -121,7 +121,7 @@ async def _first_meeting(
     }
     attendance[ids["Siobhan Kelly"]] = (A, "")
     await service_record.record_attendance(session, rec, attendance, actor=clerk, now=at)
-    crossing, fund = rec.items[0].id or 0, rec.items[1].id or 0
+    crossing, fund = row_id(rec.items[0]), row_id(rec.items[1])
     await service_record.declare_interest(
         session, rec, actor=clerk, now=at, member_id=ids["Aisha Begum"], item_id=fund,
         nature="She chairs Fernbridge Tenants' Association, one of the applicants", action=DeclarationAction.LEFT_ROOM,
@@ -155,12 +155,12 @@ async def _first_meeting(
         actions=[("Pay the grant and agree monitoring", "Community development team", (at + timedelta(days=21)).date())],
     )  # fmt: skip
     await service_minutes.draft_minutes(session, rec, actor=clerk, now=at + timedelta(days=1))
-    done = rec.actions[grant_decision.id or 0][0]
+    done = rec.actions[row_id(grant_decision)][0]
     await service_actions.update_action(session, done, actor=clerk, now=at + timedelta(days=6), status=done.status.IN_PROGRESS,
                                note="Grant agreement sent to the association.")  # fmt: skip
     await service_actions.update_action(session, done, actor=clerk, now=at + timedelta(days=15), status=done.status.DONE,
                                note="£1,500 paid; the homework club opened on a Tuesday evening.")  # fmt: skip
-    sent = rec.actions[decision.id or 0][0]
+    sent = rec.actions[row_id(decision)][0]
     await service_actions.update_action(session, sent, actor=clerk, now=at + timedelta(days=3), status=sent.status.DONE,
                                note="Request sent to Highways with the petition attached.")  # fmt: skip
     return meeting
@@ -198,7 +198,7 @@ async def _second_meeting(
         session, rec, {ids[n]: (P, "") for n in present}, actor=clerk, now=at
     )
     await service_record.record_motion(
-        session, rec, actor=clerk, now=at, item_id=rec.items[0].id or 0,
+        session, rec, actor=clerk, now=at, item_id=row_id(rec.items[0]),
         text="That the minutes be approved as a correct record", proposer_id=ids["Siobhan Kelly"],
         seconder_id=ids["Tom Price"], tally=Tally(3, 0, 1),
     )  # fmt: skip

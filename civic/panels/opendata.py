@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
-from civic.core.db import reading
+from civic.core.db import reading, row_id
 from civic.core.deps import state
 from civic.core.localtime import format_date, format_datetime
 from civic.core.opendata import Dataset
@@ -183,7 +183,7 @@ async def feed(request: Request) -> Response:
     """Published agendas and decisions of one panel, newest first."""
     async with reading(request) as session:
         panel = await service_membership.get_panel(session, request.path_params["slug"])
-        meetings = [m for m in await service.meetings_of(session, panel.id or 0) if m.state in AGENDA_PUBLIC]
+        meetings = [m for m in await service.meetings_of(session, row_id(panel)) if m.state in AGENDA_PUBLIC]
         changes = await service_rescheduling.changes_by_meeting(
             session, [m.id for m in meetings if m.id is not None]
         )
@@ -195,7 +195,7 @@ async def feed(request: Request) -> Response:
                 .limit(50)
             )
         ).all()
-    entries = [_meeting_entry(m, changes.get(m.id or 0, [])) for m in meetings] + [
+    entries = [_meeting_entry(m, changes.get(row_id(m), [])) for m in meetings] + [
         FeedEntry(f"/panels/decisions/{d.id}", f"Decision: {d.text[:120]}", d.decided_at, d.reasons)
         for d in decisions
     ]
@@ -253,7 +253,7 @@ async def calendar(request: Request) -> Response:
     settings = state(request).settings
     async with reading(request) as session:
         panel = await service_membership.get_panel(session, request.path_params["slug"])
-        meetings = await service.meetings_of(session, panel.id or 0)
+        meetings = await service.meetings_of(session, row_id(panel))
         changes = await service_rescheduling.changes_by_meeting(
             session, [m.id for m in meetings if m.id is not None]
         )
@@ -265,7 +265,7 @@ async def calendar(request: Request) -> Response:
             "BEGIN:VEVENT",
             f"UID:panel-meeting-{m.id}@{settings.base_origin.split('://', 1)[1]}",
             f"DTSTAMP:{stamp}",
-            f"SEQUENCE:{len(changes.get(m.id or 0, []))}",  # calendars take a moved meeting's new time
+            f"SEQUENCE:{len(changes.get(row_id(m), []))}",  # calendars take a moved meeting's new time
             f"DTSTART:{_ics_time(m.starts_at)}",
             f"DTEND:{_ics_time(m.starts_at + MEETING_LENGTH)}",
             f"SUMMARY:{_ics_text(panel.name)}",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.errors import Conflict, NotFound
 from civic.core.paths import parse_id
 from civic.core.users import StaffUser
@@ -41,9 +42,8 @@ async def schedule_meeting(
 ) -> PanelMeeting:
     if starts_at <= now:
         raise ProcedureError("A new meeting must be in the future.")
-    assert panel.id is not None
     meeting = PanelMeeting(
-        panel_id=panel.id, starts_at=starts_at, place=place, online_url=online_url, created_at=now
+        panel_id=row_id(panel), starts_at=starts_at, place=place, online_url=online_url, created_at=now
     )
     session.add(meeting)
     await session.flush()
@@ -159,10 +159,9 @@ async def add_item(
             raise ProcedureError(problem)
         if kind == MINUTES_KIND:
             await check_minutes_link(session, meeting, ref)
-    assert meeting.id is not None
     position = len(await items_of(session, meeting)) + 1
     item = AgendaItem(
-        meeting_id=meeting.id,
+        meeting_id=row_id(meeting),
         position=position,
         title=title,
         body=body,
@@ -172,9 +171,8 @@ async def add_item(
     )
     session.add(item)
     await session.flush()
-    assert item.id is not None
     for kind, ref, label in links:
-        session.add(AgendaLink(item_id=item.id, kind=kind, ref=ref, label=label))
+        session.add(AgendaLink(item_id=row_id(item), kind=kind, ref=ref, label=label))
     await session.flush()
     described = title if not exempt else "exempt item"
     if late_reason:  # a change to the public agenda, so a public entry

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.users import StaffUser
 from civic.panels import service_journal
@@ -40,8 +41,7 @@ async def update_action(
         raise Conflict(f"This action is {action.status.label.lower()}; it cannot be updated.")
     if not note.strip():
         raise ProcedureError("Say what has happened, for the public update.")
-    assert action.id is not None
-    update = ActionUpdate(action_id=action.id, at=now, status=status, note=note.strip())
+    update = ActionUpdate(action_id=row_id(action), at=now, status=status, note=note.strip())
     action.status = status
     session.add_all([action, update])
     await session.flush()

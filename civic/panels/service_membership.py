@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.errors import NotFound
 from civic.core.users import StaffUser
 from civic.panels import answers, service_journal
@@ -81,9 +82,8 @@ async def add_member(
         raise ProcedureError("The end date must be on or after the start date.")
     if user_id is not None and await session.get(StaffUser, user_id) is None:
         raise ProcedureError("Choose a staff account from the list, or none for a resident member.")
-    assert panel.id is not None
     member = PanelMember(
-        panel_id=panel.id,
+        panel_id=row_id(panel),
         name=name,
         role=role,
         voting=voting,

@@ -13,6 +13,7 @@ from sqlalchemy import event, inspect
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.users import StaffUser
 from civic.panels import service, service_journal
@@ -66,7 +67,7 @@ def draft_text(record: MeetingRecord) -> str:
             lines.append(f"Withdrawn: {item.withdrawn_reason}")
         if item.exempt:
             lines.append("This item was considered in private (exempt information).")
-        for link in record.links.get(item.id or 0, []):
+        for link in record.links.get(row_id(item), []):
             lines.append(f"About: {kind_label(link.kind)}: {link.label}")
         for d in (d for d in record.declarations if d.item_id == item.id):
             lines.append(
@@ -83,14 +84,14 @@ def draft_text(record: MeetingRecord) -> str:
             if t.casting:
                 vote += f"; the chair's casting vote was {t.casting.value}"
             lines.append(f"{vote}. The motion was {t.outcome.value}.")
-            for member_id, choice in sorted(record.votes.get(motion.id or 0, {}).items()):
+            for member_id, choice in sorted(record.votes.get(row_id(motion), {}).items()):
                 lines.append(f"  {names.get(member_id, '')}: {choice.value}")
         for decision in (d for d in record.decisions if d.item_id == item.id):
             lines.append(f"Decision: {decision.text}")
             lines.append(f"Reasons: {decision.reasons}")
             if decision.alternatives:
                 lines.append(f"Alternatives considered: {decision.alternatives}")
-            for action in record.actions.get(decision.id or 0, []):
+            for action in record.actions.get(row_id(decision), []):
                 due = f", by {action.due_on:%d %B %Y}" if action.due_on else ""
                 lines.append(f"Action: {action.description} ({action.owner}{due})")
     return "\n".join(lines) + "\n"
@@ -111,8 +112,7 @@ async def draft_minutes(
     """Close the record of a held meeting and start version 1 of its minutes."""
     meeting = record.meeting
     await service.move(session, meeting, MeetingState.MINUTES_DRAFT, actor=actor, now=now)
-    assert meeting.id is not None
-    version = MinutesVersion(meeting_id=meeting.id, number=1, body=draft_text(record), created_at=now)
+    version = MinutesVersion(meeting_id=row_id(meeting), number=1, body=draft_text(record), created_at=now)
     session.add(version)
     await session.flush()
     return version
@@ -160,9 +160,8 @@ async def publish_correction(
     if not body.strip() or not check_reason(note, "The note of what was corrected"):
         raise ProcedureError("A correction needs the corrected minutes and a note of what changed and why.")
     versions = await versions_of(session, meeting)
-    assert meeting.id is not None
     version = MinutesVersion(
-        meeting_id=meeting.id,
+        meeting_id=row_id(meeting),
         number=versions[-1].number + 1,
         body=body.strip() + "\n",
         correction_note=note.strip(),

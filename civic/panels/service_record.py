@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.users import StaffUser
 from civic.panels import service, service_actions, service_journal, service_membership
@@ -114,14 +115,15 @@ class MeetingRecord:
 
 
 async def load(session: AsyncSession, meeting: PanelMeeting, panel: Panel) -> MeetingRecord:
-    assert meeting.id is not None and panel.id is not None
     items = await service.items_of(session, meeting)
     members = service_membership.serving(
-        await service_membership.members_of(session, panel.id), service.meeting_day(meeting)
+        await service_membership.members_of(session, row_id(panel)), service.meeting_day(meeting)
     )
     motions = list(
         (
-            await session.exec(select(Motion).where(Motion.meeting_id == meeting.id).order_by(col(Motion.id)))
+            await session.exec(
+                select(Motion).where(Motion.meeting_id == row_id(meeting)).order_by(col(Motion.id))
+            )
         ).all()
     )
     votes: dict[int, dict[int, Choice]] = {m.id: {} for m in motions if m.id is not None}
@@ -133,14 +135,16 @@ async def load(session: AsyncSession, meeting: PanelMeeting, panel: Panel) -> Me
     decisions = list(
         (
             await session.exec(
-                select(Decision).where(Decision.meeting_id == meeting.id).order_by(col(Decision.id))
+                select(Decision).where(Decision.meeting_id == row_id(meeting)).order_by(col(Decision.id))
             )
         ).all()
     )
-    attendance = (await session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))).all()
+    attendance = (
+        await session.exec(select(Attendance).where(Attendance.meeting_id == row_id(meeting)))
+    ).all()
     declarations = (
         await session.exec(
-            select(Declaration).where(Declaration.meeting_id == meeting.id).order_by(col(Declaration.id))
+            select(Declaration).where(Declaration.meeting_id == row_id(meeting)).order_by(col(Declaration.id))
         )
     ).all()
     return MeetingRecord(
@@ -218,12 +222,11 @@ async def declare_interest(
         raise ProcedureError("Choose a member of the panel.")
     if not nature.strip():
         raise ProcedureError("Describe the nature of the interest.")
-    voted = any(member_id in record.votes.get(m.id or 0, {}) for m in record.motions if m.item_id == item_id)
+    voted = any(member_id in record.votes.get(row_id(m), {}) for m in record.motions if m.item_id == item_id)
     if voted and action in WITHDRAWING:
         raise ProcedureError("This member is recorded as voting on the item; a withdrawal must come first.")
-    assert record.meeting.id is not None
     declaration = Declaration(
-        meeting_id=record.meeting.id,
+        meeting_id=row_id(record.meeting),
         item_id=item_id,
         member_id=member_id,
         nature=nature.strip(),
@@ -270,9 +273,8 @@ async def record_motion(
         casting_by=chair.id if chair and tally.casting else None,
         chair=chair.id if chair else None,
     )
-    assert record.meeting.id is not None
     motion = Motion(
-        meeting_id=record.meeting.id,
+        meeting_id=row_id(record.meeting),
         item_id=item_id,
         text=text,
         proposer_id=proposer_id,
@@ -287,12 +289,11 @@ async def record_motion(
     )
     session.add(motion)
     await session.flush()
-    assert motion.id is not None
     for member_id, choice in (recorded or {}).items():
-        session.add(MemberVote(motion_id=motion.id, member_id=member_id, choice=choice))
+        session.add(MemberVote(motion_id=row_id(motion), member_id=member_id, choice=choice))
     await session.flush()
     record.motions.append(motion)
-    record.votes[motion.id] = dict(recorded or {})
+    record.votes[row_id(motion)] = dict(recorded or {})
     outcome = tally.outcome.value
     reason = f"{outcome}: {tally.for_} for, {tally.against} against, {tally.abstain} abstained"
     if tally.casting:
@@ -332,11 +333,10 @@ async def record_decision(
             raise ProcedureError("A motion that was lost cannot be recorded as a decision.")
     if not text.strip() or not reasons.strip():
         raise ProcedureError("A decision needs its text and the reasons for it.")
-    assert record.meeting.id is not None and record.panel.id is not None and item.id is not None
     decision = Decision(
-        panel_id=record.panel.id,
-        meeting_id=record.meeting.id,
-        item_id=item.id,
+        panel_id=row_id(record.panel),
+        meeting_id=row_id(record.meeting),
+        item_id=row_id(item),
         motion_id=motion_id,
         text=text.strip(),
         reasons=reasons.strip(),
@@ -345,20 +345,19 @@ async def record_decision(
     )
     session.add(decision)
     await session.flush()
-    assert decision.id is not None
     record.decisions.append(decision)
-    record.actions[decision.id] = []
+    record.actions[row_id(decision)] = []
     for description, owner, due_on in actions:
         action = PanelAction(
-            decision_id=decision.id,
-            panel_id=record.panel.id,
+            decision_id=row_id(decision),
+            panel_id=row_id(record.panel),
             description=description,
             owner=owner,
             due_on=due_on,
             created_at=now,
         )
         session.add(action)
-        record.actions[decision.id].append(action)
+        record.actions[row_id(decision)].append(action)
     await session.flush()
     await service_journal.log(
         session, actor, "record_decision", decision, now=now, reason=decision.text[:300]

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.localtime import format_datetime
 from civic.core.users import StaffUser
@@ -45,7 +46,7 @@ async def reschedule_meeting(
         raise Conflict("Only a meeting that has not been held or cancelled can be moved.")
     reason = _check_change(meeting, new, now)
     change = MeetingChange(
-        meeting_id=meeting.id or 0, changed_at=now, reason=reason,
+        meeting_id=row_id(meeting), changed_at=now, reason=reason,
         old_starts_at=meeting.starts_at, old_place=meeting.place, old_online_url=meeting.online_url,
         new_starts_at=new.starts_at, new_place=new.place, new_online_url=new.online_url,
         agenda_published=meeting.state == MeetingState.AGENDA_PUBLISHED,

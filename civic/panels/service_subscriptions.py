@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
-from civic.core.db import insert_or_ignore
+from civic.core.db import insert_or_ignore, row_id
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail, OutboxMessage
 from civic.core.paths import parse_id
@@ -48,11 +48,10 @@ async def request_subscription(
     session: AsyncSession, panel: Panel, address: str, *, settings: Settings, mail: Mail, now: datetime
 ) -> None:
     """Queue a confirmation email, unless the address is already confirmed for this panel."""
-    assert panel.id is not None
     key = email_hash(settings.secret_key, address)
     # Insert-if-absent first, so two requests racing for one address never collide on the unique key.
     values = {
-        "panel_id": panel.id,
+        "panel_id": row_id(panel),
         "email_hash": key,
         "email": "",
         "status": SubscriptionStatus.PENDING,
@@ -62,7 +61,7 @@ async def request_subscription(
     subscription = (
         await session.exec(
             select(PanelSubscription)
-            .where(PanelSubscription.panel_id == panel.id, PanelSubscription.email_hash == key)
+            .where(PanelSubscription.panel_id == row_id(panel), PanelSubscription.email_hash == key)
             .with_for_update()
         )
     ).one()
@@ -249,7 +248,7 @@ async def _send(
             template=letter.template,
             context=context,
             now=now,
-            dedupe_key=_dedupe_key(letter.key, letter.meeting, subscription.id or 0),
+            dedupe_key=_dedupe_key(letter.key, letter.meeting, row_id(subscription)),
             headers={"List-Unsubscribe": f"<{link}>"},
         )
     return queued

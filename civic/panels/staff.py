@@ -12,15 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.areas import Neighbourhood, Ward, list_neighbourhoods, list_wards
 from civic.core.clock import now as clock_now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff, state
-from civic.core.errors import Conflict
+from civic.core.errors import Conflict, NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
@@ -127,9 +126,8 @@ async def _panel_page(
 ) -> Response:
     async with reading(request) as session:
         panel = await service_membership.get_panel(session, slug)
-        assert panel.id is not None
-        members = await service_membership.members_of(session, panel.id)
-        meetings = await service.meetings_of(session, panel.id)
+        members = await service_membership.members_of(session, row_id(panel))
+        meetings = await service.meetings_of(session, row_id(panel))
         choices = await _area_choices(session)
         staff_users = [u for u in await list_users(session) if not u.disabled]
     context = {
@@ -203,7 +201,7 @@ async def end_member(request: Request) -> Response:
                 panel = await service_membership.get_panel(session, slug)
                 member = await session.get(PanelMember, member_id)
                 if member is None or member.panel_id != panel.id:
-                    raise HTTPException(404)
+                    raise NotFound()
                 await service_membership.end_membership(
                     session, member, actor=actor, now=clock_now(request), ends_on=ends_on
                 )
@@ -245,7 +243,7 @@ async def update_action(request: Request) -> Response:
     async with transaction(request) as session:
         action = await session.get(PanelAction, action_id, with_for_update=True)
         if action is None:
-            raise HTTPException(404)
+            raise NotFound()
         require("panels.update_action", actor, action, now=now, otherwise=_fixed(action))
         if not errors:
             await service_actions.update_action(
@@ -278,7 +276,7 @@ async def action_form(request: Request) -> Response:
     async with reading(request) as session:
         action = await session.get(PanelAction, path_id(request, "action_id"))
         if action is None:
-            raise HTTPException(404)
+            raise NotFound()
         panel = await session.get(Panel, action.panel_id)
     assert panel is not None
     require("panels.update_action", actor, action, now=clock_now(request), otherwise=_fixed(action))

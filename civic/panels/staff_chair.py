@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
-from civic.core.db import transaction
+from civic.core.db import row_id, transaction
 from civic.core.deps import path_id, staff
 from civic.core.errors import Conflict
 from civic.core.htmx import redirect_after_post
@@ -23,9 +23,8 @@ async def sign_minutes(request: Request) -> Response:
     now = clock_now(request)
     async with transaction(request) as session:
         meeting, panel = await service.get_meeting(session, meeting_id, for_update=True)
-        assert panel.id is not None
         signoff = SignOff(
-            meeting, await service_membership.chair_account(session, panel.id, london_date(now))
+            meeting, await service_membership.chair_account(session, row_id(panel), london_date(now))
         )
         if meeting.state != MeetingState.MINUTES_APPROVED and not can(
             "panels.sign_minutes", actor, signoff, now=now

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
-from civic.core.db import reading
+from civic.core.db import reading, row_id
 from civic.core.deps import path_id
+from civic.core.errors import NotFound
 from civic.core.templating import render_page
 from civic.panels import (
     answers,
@@ -49,13 +49,12 @@ async def panel_page(request: Request) -> Response:
     now = clock_now(request)
     async with reading(request) as session:
         panel = await service_membership.get_panel(session, request.path_params["slug"])
-        assert panel.id is not None
         members = service_membership.serving(
-            await service_membership.members_of(session, panel.id), london_date(now)
+            await service_membership.members_of(session, row_id(panel)), london_date(now)
         )
-        meetings = await service.meetings_of(session, panel.id)
-        decisions = await queries.recent_decisions(session, panel.id)
-        open_actions = await queries.open_actions(session, panel.id)
+        meetings = await service.meetings_of(session, row_id(panel))
+        decisions = await queries.recent_decisions(session, row_id(panel))
+        open_actions = await queries.open_actions(session, row_id(panel))
     upcoming = [m for m in meetings if m.starts_at > now and m.state != MeetingState.CANCELLED]
     context = {
         "panel": panel,
@@ -107,7 +106,7 @@ async def decision_page(request: Request) -> Response:
     async with reading(request) as session:
         decision = await queries.decision(session, decision_id)
         if decision is None:
-            raise HTTPException(404)
+            raise NotFound()
         meeting, panel = await service.get_meeting(session, decision.meeting_id)
         rec = await service_record.load(session, meeting, panel)
         asked = rec.actions.get(decision_id, [])

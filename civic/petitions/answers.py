@@ -13,6 +13,7 @@ from sqlalchemy import String, cast, exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.targets import TargetInfo, TargetKind
 from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, counted
 from civic.responses.models import Response, ResponseState, ResponseVersion
@@ -44,12 +45,11 @@ async def _creator_wards(session: AsyncSession, petition_ids: list[int]) -> dict
 
 
 def _info(petition: Petition, creator_ward: str | None) -> TargetInfo:
-    assert petition.id is not None
     return TargetInfo(
         kind=KIND,
-        id=str(petition.id),
+        id=str(row_id(petition)),
         title=petition.action,
-        href=f"/petitions/{petition.id}",
+        href=f"/petitions/{row_id(petition)}",
         body_slug=COUNCIL_BODY,
         asked_at=petition.response_threshold_reached_at or petition.opened_at or petition.created_at,
         due_at=petition.response_due_at,
@@ -63,8 +63,8 @@ async def load(session: AsyncSession, target_id: str) -> TargetInfo | None:
     petition = await session.get(Petition, int(target_id)) if target_id.isdigit() else None
     if petition is None or petition.state not in RESPONDABLE_STATES:
         return None
-    wards = await _creator_wards(session, [petition.id or 0])
-    return _info(petition, wards.get(petition.id or 0))
+    wards = await _creator_wards(session, [row_id(petition)])
+    return _info(petition, wards.get(row_id(petition)))
 
 
 async def awaiting(session: AsyncSession, now: datetime) -> list[TargetInfo]:
@@ -77,7 +77,7 @@ async def awaiting(session: AsyncSession, now: datetime) -> list[TargetInfo]:
     )
     petitions = list(rows.all())
     wards = await _creator_wards(session, [p.id for p in petitions if p.id is not None])
-    return [_info(petition, wards.get(petition.id or 0)) for petition in petitions]
+    return [_info(petition, wards.get(row_id(petition))) for petition in petitions]
 
 
 async def audience(session: AsyncSession, target_id: str) -> list[str]:
@@ -123,9 +123,9 @@ async def published_answer(session: AsyncSession, petition_id: int) -> Answer | 
 
 
 def _answer(response: Response, version: ResponseVersion) -> Answer:
-    assert response.id is not None and response.first_published_at is not None
+    assert response.first_published_at is not None
     return Answer(
-        response_id=response.id,
+        response_id=row_id(response),
         summary=version.summary,
         details=version.details,
         published_at=response.first_published_at,

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.areas import OUTSIDE_WARDS
 from civic.core.audit import actor_label
 from civic.core.clock import SystemClock
-from civic.core.db import run_sql
+from civic.core.db import row_id, run_sql
 from civic.core.demo import DemoContext
 from civic.core.users import Role
 from civic.petitions.models import (
@@ -101,11 +101,10 @@ async def load_petitions(session: AsyncSession, ctx: DemoContext) -> None:
             petition.moderation_entered_at = created
         session.add(petition)
         await session.flush()
-        assert petition.id is not None
         if signatures:
             table = Signature.__table__  # type: ignore[attr-defined]
             opened = petition.opened_at or created
-            await run_sql(session, table.insert(), _signature_rows(petition.id, signatures, opened, now))  # type: ignore[arg-type]
+            await run_sql(session, table.insert(), _signature_rows(row_id(petition), signatures, opened, now))  # type: ignore[arg-type]
         if state in {State.OPEN, State.CLOSED}:
             opened_ones.append(petition)
     await tally(session, opened_ones, now=now - DAY, policy=policy)
@@ -119,10 +118,10 @@ async def load_petitions(session: AsyncSession, ctx: DemoContext) -> None:
         petition.response_due_at = petition.response_threshold_reached_at + policy.response_due
         session.add(petition)
     session.add(PetitionDebate(
-        petition_id=toilets.id or 0, scheduled_for=now + 20 * DAY, updated_at=now, updated_by_label=label,
+        petition_id=row_id(toilets), scheduled_for=now + 20 * DAY, updated_at=now, updated_by_label=label,
     ))  # fmt: skip
     session.add(PetitionDebate(
-        petition_id=library.id or 0, scheduled_for=now - 3 * DAY, debated_at=now - 3 * DAY,
+        petition_id=row_id(library), scheduled_for=now - 3 * DAY, debated_at=now - 3 * DAY,
         outcome="Full Council agreed to keep Saturday opening for another year and to review it with users.",
         minutes_url="https://example.org/minutes/2026-11", updated_at=now, updated_by_label=label,
     ))  # fmt: skip

@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.petitions.answers import Answer, has_published_answer
 from civic.petitions.models import (
     VISIBLE_STATES,
@@ -156,7 +157,7 @@ async def similar(session: AsyncSession, text: str, *, limit: int = 5) -> list[P
         haystack = f"{petition.action} {petition.background}".lower()
         return sum(2 if w in petition.action.lower() else 1 for w in words if w in haystack)
 
-    return sorted(rows.all(), key=lambda p: (-score(p), -(p.id or 0)))[:limit]
+    return sorted(rows.all(), key=lambda p: (-score(p), -row_id(p)))[:limit]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
 from civic.core.audit import actor_label, record
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.outbox import Mail
 from civic.core.tokens import make_token
@@ -180,9 +181,8 @@ async def create_petition(
     )
     session.add(petition)
     await session.flush()
-    assert petition.id is not None
     signature = Signature(
-        petition_id=petition.id,
+        petition_id=row_id(petition),
         name=draft.name,
         email=draft.email,
         email_canonical=canonical,
@@ -195,14 +195,13 @@ async def create_petition(
     )
     session.add(signature)
     await session.flush()
-    assert signature.id is not None
     await mail.enqueue(
         session,
         to=draft.email,
         template="petitions_confirm_creator",
-        context={"petition": petition, "token": confirm_token(policy, signature.id, now)},
+        context={"petition": petition, "token": confirm_token(policy, row_id(signature), now)},
         now=now,
-        dedupe_key=f"petitions:creator:{petition.id}",
+        dedupe_key=f"petitions:creator:{row_id(petition)}",
     )
     return petition
 
@@ -241,7 +240,7 @@ async def after_confirmation(
     elif (
         petition.state == State.COLLECTING
         and not signature.is_creator
-        and await supporters_count(session, petition.id or 0) >= policy.supporters_needed
+        and await supporters_count(session, row_id(petition)) >= policy.supporters_needed
     ):
         await transition(session, petition, State.MODERATION, actor=None, now=now, policy=policy)
         await mail.enqueue(
@@ -310,7 +309,7 @@ async def moderate(
         )
         template = "petitions_rejected"
     can_resubmit = petition.state == State.REJECTED and petition.rejection_count == 1
-    token = resubmit_token(policy, petition.id or 0, now) if can_resubmit else ""
+    token = resubmit_token(policy, row_id(petition), now) if can_resubmit else ""
     await mail.enqueue(
         session,
         to=petition.creator_email,

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.db import Database, dialect_name
+from civic.core.db import Database, dialect_name, row_id
 from civic.core.errors import Refused
 from civic.core.outbox import Mail, OutboxMessage
 from civic.core.ratelimit import RateCounter
@@ -60,7 +60,7 @@ class SignRequest:
 
     @property
     def key(self) -> tuple[int, str]:
-        return (self.petition.id or 0, self.canonical)
+        return (row_id(self.petition), self.canonical)
 
 
 async def _suspects(

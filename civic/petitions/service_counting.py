@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.audit import record
+from civic.core.db import row_id
 from civic.petitions.answers import published_answers
 from civic.petitions.models import PUBLISHED_STATES, Petition, Signature, counted
 from civic.petitions.policy import Policy
@@ -120,15 +121,14 @@ async def tally(session: AsyncSession, petitions: list[Petition], *, now: dateti
     debates = await debates_for(session, ids)
     changed = 0
     for petition in petitions:
-        assert petition.id is not None
-        count = counts.get(petition.id, 0)
-        debate = debates.get(petition.id)
+        count = counts.get(row_id(petition), 0)
+        debate = debates.get(row_id(petition))
         changes = apply_thresholds(
             petition,
             count,
             now=now,
             policy=policy,
-            answered=petition.id in answered,
+            answered=row_id(petition) in answered,
             debated=debate is not None and debate.scheduled_for is not None,
         )
         if count != petition.signature_count or changes:
@@ -138,7 +138,7 @@ async def tally(session: AsyncSession, petitions: list[Petition], *, now: dateti
         for change in changes:
             await record(
                 session, actor=None, action="petitions.threshold", object_type="petition",
-                object_id=petition.id, now=now, reason=change, public=True,
+                object_id=row_id(petition), now=now, reason=change, public=True,
             )  # fmt: skip
     await session.flush()
     return changed

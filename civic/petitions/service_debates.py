@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.audit import actor_label, record
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail
@@ -58,9 +59,8 @@ async def save_debate(
     """Record the debate date, and once there is an outcome, mark it debated and tell signers."""
     if petition.state not in RESPONDABLE_STATES:
         raise Conflict(f"This petition is {petition.state.label}, so it cannot be debated.")
-    assert petition.id is not None
-    debate = await session.get(PetitionDebate, petition.id) or PetitionDebate(
-        petition_id=petition.id, updated_at=now
+    debate = await session.get(PetitionDebate, row_id(petition)) or PetitionDebate(
+        petition_id=row_id(petition), updated_at=now
     )
     newly_debated = bool(outcome) and debate.debated_at is None
     debate.scheduled_for, debate.outcome = scheduled_for, outcome
@@ -71,7 +71,7 @@ async def save_debate(
     session.add(debate)
     await session.flush()
     await record(
-        session, actor=actor, action="petitions.debate", object_type="petition", object_id=petition.id,
+        session, actor=actor, action="petitions.debate", object_type="petition", object_id=row_id(petition),
         now=now, reason="debated" if debate.debated_at else "debate scheduled", public=True,
     )  # fmt: skip
     if newly_debated:
@@ -82,8 +82,7 @@ async def save_debate(
 async def start_mailing(
     session: AsyncSession, petition: Petition, *, kind: str, ref: str, now: datetime, mail: Mail, batch: int
 ) -> PetitionNotification:
-    assert petition.id is not None
-    mailing = PetitionNotification(petition_id=petition.id, kind=kind, ref=ref, created_at=now)
+    mailing = PetitionNotification(petition_id=row_id(petition), kind=kind, ref=ref, created_at=now)
     session.add(mailing)
     await session.flush()
     await send_batch(session, mailing, now=now, mail=mail, batch=batch)  # small petitions finish at once

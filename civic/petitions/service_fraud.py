@@ -11,6 +11,7 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.audit import record
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.identity import canonical_email
 from civic.core.users import StaffUser
@@ -82,20 +83,19 @@ async def invalidate(
     now: datetime,
 ) -> int:
     """Invalidate every match, but only if the moderator saw the same number of matches."""
-    assert petition.id is not None
     if where.empty:
         raise Conflict("Search for something first: invalidating every signature at once is not allowed.")
-    count, _ = await search(session, petition.id, where, limit=0)
+    count, _ = await search(session, row_id(petition), where, limit=0)
     if count != expected:
         raise Conflict(f"The search now matches {count} signatures, not {expected}. Check them again.")
     result = await session.exec(
         update(Signature)
-        .where(*where.clauses(petition.id))
+        .where(*where.clauses(row_id(petition)))
         .values(state=SignatureState.INVALIDATED, invalidated_at=now, invalidation_reason=reason[:500])
     )
     await record(
         session, actor=actor, action="petitions.invalidate_signatures", object_type="petition",
-        object_id=petition.id, now=now, reason=f"{count} signatures ({where.describe()}): {reason}",
+        object_id=row_id(petition), now=now, reason=f"{count} signatures ({where.describe()}): {reason}",
     )  # fmt: skip
     return int(result.rowcount or 0)
 

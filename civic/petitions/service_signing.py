@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.db import row_id
 from civic.core.outbox import Mail
 from civic.petitions.models import (
     PUBLISHED_STATES,
@@ -140,10 +141,10 @@ async def _move_on(
     mail: Mail,
 ) -> Petition:
     """Only tiny, pre-moderation petitions are locked (once per batch), to move them on exactly once."""
-    held = locked.get(petition.id or 0)
+    held = locked.get(row_id(petition))
     if held is None:
-        held = await get_petition(session, petition.id or 0, for_update=True)
+        held = await get_petition(session, row_id(petition), for_update=True)
         assert held is not None
-        locked[petition.id or 0] = held
+        locked[row_id(petition)] = held
     await after_confirmation(session, held, signature, now=now, policy=policy, mail=mail)
     return held

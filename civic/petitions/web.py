@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from civic.core.auth import current_user
 from civic.core.clock import now
-from civic.core.db import reading
+from civic.core.db import reading, row_id
 from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
 from civic.core.htmx import is_htmx
@@ -74,13 +74,14 @@ def ward_chart(rows: list[tuple[str, int]], names: dict[str, str]) -> dict[str, 
 
 
 async def _page_context(session: AsyncSession, request: Request, petition: Petition) -> dict[str, Any]:
-    assert petition.id is not None
     cache = kept(request).counts
-    count = await cache.total(session, petition.id) if petition.state in {State.OPEN, State.CLOSED} else 0
-    wards = await cache.wards(session, petition.id) if count else []
+    count = (
+        await cache.total(session, row_id(petition)) if petition.state in {State.OPEN, State.CLOSED} else 0
+    )
+    wards = await cache.wards(session, row_id(petition)) if count else []
     names = await ward_names(session)
-    response = await published_answer(session, petition.id)
-    debate = await session.get(PetitionDebate, petition.id)
+    response = await published_answer(session, row_id(petition))
+    debate = await session.get(PetitionDebate, row_id(petition))
     return {
         "petition": petition,
         "progress": progress(petition, count),
@@ -103,7 +104,7 @@ async def petition_page(request: Request) -> Response:
 
     context = await kept(request).pages.get_or_load(path_id(request, "petition_id"), read)
     user = current_user(request)
-    require("petitions.view", user, context["petition"], now=now(request), otherwise=HTTPException(404))
+    require("petitions.view", user, context["petition"], now=now(request), otherwise=NotFound())
     if user is not None:  # staff see their actions on the page: never shared
         return render_page(request, "petitions/show.html", context)
     return anonymous_page(request, path_id(request, "petition_id"), "petitions/show.html", context)
@@ -118,7 +119,7 @@ async def count_fragment(request: Request) -> Response:
         if cached is not None:
             return cached.response(shared=shared)
     petition = await load_cached(request)
-    require("petitions.view", current_user(request), petition, now=now(request), otherwise=HTTPException(404))
+    require("petitions.view", current_user(request), petition, now=now(request), otherwise=NotFound())
     pid = path_id(request, "petition_id")
 
     async def read() -> int:
@@ -221,8 +222,7 @@ async def petition_json(request: Request) -> Response:
         petition = await load_visible(session, request)
         row = (await _rows(session, [petition]))[0]
         names = await ward_names(session)
-        assert petition.id is not None
-        wards = await kept(request).counts.wards(session, petition.id)
+        wards = await kept(request).counts.wards(session, row_id(petition))
     row["wards"] = [{"ward_code": code, "ward": names.get(code, code), "count": n} for code, n in wards]
     return json_document(row, cache=cacheable(request, 10)["Cache-Control"])
 

@@ -13,7 +13,7 @@ from civic.core.areas import OUTSIDE_WARDS, PostcodeError, normalise_postcode
 from civic.core.clock import now
 from civic.core.db import reading
 from civic.core.deps import path_id, state
-from civic.core.errors import Conflict
+from civic.core.errors import Conflict, NotFound
 from civic.core.forms import Errors, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import limits_itself, rate_limited
@@ -181,7 +181,7 @@ async def confirm_post(request: Request) -> Response:
     signature_id = _signature_id(request, text(form, "token"))
     result = await kept(request).confirmer.submit(signature_id)
     if result is None:
-        raise HTTPException(404, "We could not find this signature. It may have been removed.")
+        raise NotFound("We could not find this signature. It may have been removed.")
     forget(request, result.signature.petition_id)
     target = f"/petitions/{result.petition.id}/thanks?result={result.outcome}"
     if result.signature.is_creator and result.outcome == "confirmed":

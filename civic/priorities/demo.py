@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS, wards_of
 from civic.core.clock import SystemClock
+from civic.core.db import row_id
 from civic.core.demo import DemoContext
 from civic.core.identity import email_hash
 from civic.core.users import Role, StaffUser
@@ -122,14 +123,14 @@ async def _ballots(
     for n in range(count):
         picks: list[int] = []
         while len(picks) < min(item.choices, rng.randint(1, item.choices)):
-            choice = rng.choices(candidates, weights)[0].id or 0
+            choice = row_id(rng.choices(candidates, weights)[0])
             if choice not in picks:
                 picks.append(choice)
         at = item.opens_at + timedelta(hours=rng.randint(1, 24 * 6))
         works = rng.random() < 0.1
         session.add(
             Ballot(
-                round_id=item.id or 0,
+                round_id=row_id(item),
                 email_hash=email_hash(ctx.settings.secret_key, f"voter{seed}-{n}@example.invalid"),
                 ward_code=OUTSIDE_WARDS if works else rng.choice(wards),
                 works_here=works,
@@ -167,7 +168,7 @@ async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
     )
     await _ballots(session, ctx, earlier, before, 64, seed=2)
     await _close_and_publish(session, ctx, earlier, admin, now - timedelta(days=178))
-    old = await service_results.priorities_of_round(session, earlier.id or 0)
+    old = await service_results.priorities_of_round(session, row_id(earlier))
     outcomes = {
         Category.VEHICLE_CRIME: (
             PriorityStatus.DEALT_WITH,
@@ -218,11 +219,11 @@ async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
         held_on=now - timedelta(days=70),
         place="Brook Green village hall",
         attendance=34,
-        hands={new[0].id or 0: 22, new[1].id or 0: 15, new[2].id or 0: 19, new[4].id or 0: 8},
+        hands={row_id(new[0]): 22, row_id(new[1]): 15, row_id(new[2]): 19, row_id(new[4]): 8},
         now=now - timedelta(days=70),
     )
     await _close_and_publish(session, ctx, current, admin, now - timedelta(days=60))
-    for priority in await service_results.priorities_of_round(session, current.id or 0):
+    for priority in await service_results.priorities_of_round(session, row_id(current)):
         owner, target, steps = PLANS.get(priority.category, DEFAULT_PLAN)
         for days_ago, status, text in steps:
             at = now - timedelta(days=days_ago)
@@ -251,7 +252,7 @@ async def _central_last_spring(session: AsyncSession, ctx: DemoContext, now: dat
     )  # fmt: skip
     await _ballots(session, ctx, earlier, issues, 71, seed=4)
     await _close_and_publish(session, ctx, earlier, police, now - timedelta(days=205))
-    kept_up, finished, *_ = await service_results.priorities_of_round(session, earlier.id or 0)
+    kept_up, finished, *_ = await service_results.priorities_of_round(session, row_id(earlier))
     for priority, days_ago, status, text in (
         (finished, 120, PriorityStatus.DEALT_WITH, "Closures and warrants; no dealing reported since June."),
         (kept_up, 30, PriorityStatus.IN_PROGRESS, "Evening patrols continue with the park wardens."),

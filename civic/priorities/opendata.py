@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
-from civic.core.db import reading
+from civic.core.db import reading, row_id
 from civic.core.opendata import Dataset
 from civic.core.publish import FEWER, SMALL_COUNT_NOTE, csv_response, json_bare, json_document
 from civic.priorities.models import RoundState
@@ -124,7 +124,7 @@ async def _result_rows(session: AsyncSession, hoods: list[Neighbourhood]) -> lis
     rows = []
     for hood in hoods:
         for item in [r for r in await rounds_of(session, hood.slug) if r.state == RoundState.PUBLISHED]:
-            for c in ranked(await candidates_of(session, item.id or 0)):
+            for c in ranked(await candidates_of(session, row_id(item))):
                 r = result_record(c)
                 rows.append(
                     [

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import Neighbourhood, list_neighbourhoods
+from civic.core.db import row_id
 from civic.core.home import OpenItem
 from civic.core.localtime import format_datetime, local_date
 from civic.core.publish import shown_value
@@ -47,18 +48,18 @@ class NeighbourhoodView:
 
 
 async def tracked(session: AsyncSession, priorities: list[Priority]) -> list[TrackedPriority]:
-    updates = await updates_of(session, [p.id or 0 for p in priorities])
+    updates = await updates_of(session, [row_id(p) for p in priorities])
     return [TrackedPriority(p, [u for u in updates if u.priority_id == p.id]) for p in priorities]
 
 
 async def neighbourhood_view(session: AsyncSession, hood: Neighbourhood) -> NeighbourhoodView:
     rounds = await rounds_of(session, hood.slug)
     published = [r for r in rounds if r.state == RoundState.PUBLISHED]
-    published.sort(key=lambda r: (r.published_at or r.closes_at, r.id or 0), reverse=True)
+    published.sort(key=lambda r: (r.published_at or r.closes_at, row_id(r)), reverse=True)
     view = NeighbourhoodView(hood, published[0] if published else None)
     view.open_rounds = [r for r in rounds if r.state in {RoundState.SUGGESTIONS_OPEN, RoundState.VOTING_OPEN}]
     for index, item in enumerate(published):
-        items = await tracked(session, await priorities_of_round(session, item.id or 0))
+        items = await tracked(session, await priorities_of_round(session, row_id(item)))
         if index == 0:
             view.current = items
         else:
@@ -165,7 +166,7 @@ async def round_record(session: AsyncSession, item: PriorityRound) -> dict[str, 
         "published": iso(item.published_at),
     }
     if item.state == RoundState.PUBLISHED:
-        meetings = await meetings_of(session, item.id or 0)
+        meetings = await meetings_of(session, row_id(item))
         record["turnout"] = {
             "online_residents": shown_value(item.resident_voters),
             "online_workers": shown_value(item.worker_voters),
@@ -181,5 +182,5 @@ async def round_record(session: AsyncSession, item: PriorityRound) -> dict[str, 
             for m in meetings
         ]
         record["override_reason"] = item.override_reason or None
-        record["results"] = [result_record(c) for c in ranked(await candidates_of(session, item.id or 0))]
+        record["results"] = [result_record(c) for c in ranked(await candidates_of(session, row_id(item)))]
     return record

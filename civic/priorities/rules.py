@@ -41,6 +41,13 @@ def can_create_round(actor: StaffUser | None, obj: Any, *, now: datetime) -> boo
     return is_team(actor, str(obj))
 
 
+@rule("priorities.any_neighbourhood")
+def can_act_anywhere(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """Admins act for every neighbourhood (and choose one when starting a round); a police user acts
+    only for the neighbourhood they are posted to."""
+    return actor is not None and actor.role == Role.ADMIN
+
+
 @rule("priorities.view_manage")
 def can_view_manage(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
     """The team sees its rounds' staff page in every state, with exact counts."""

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.areas import Neighbourhood
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.localtime import format_datetime
 from civic.core.users import StaffUser
@@ -149,7 +150,7 @@ async def add_candidate(
     if item.state not in CANDIDATE_EDIT_STATES:
         raise Conflict("Candidates cannot change once voting has opened.")
     candidate = Candidate(
-        round_id=item.id or 0,
+        round_id=row_id(item),
         category=category,
         title=title.strip(),
         description=description.strip(),
@@ -242,7 +243,7 @@ async def transition(
 
 
 async def _check_ready_for_voting(session: AsyncSession, item: PriorityRound) -> None:
-    candidates = await candidates_of(session, item.id or 0)
+    candidates = await candidates_of(session, row_id(item))
     if len(candidates) < 2:
         raise Conflict("Add at least two candidate issues before opening voting.")
     pending = await session.exec(
@@ -259,7 +260,7 @@ async def suggest(
 ) -> Suggestion:
     if item.state != RoundState.SUGGESTIONS_OPEN:
         raise Conflict("This round is not taking suggestions.")
-    suggestion = Suggestion(round_id=item.id or 0, category=category, text=text.strip(), created_at=now)
+    suggestion = Suggestion(round_id=row_id(item), category=category, text=text.strip(), created_at=now)
     session.add(suggestion)
     await session.flush()
     return suggestion
@@ -367,15 +368,15 @@ async def record_meeting(
         raise PrioritiesError("No candidate can have more hands than people at the meeting")
     if held_on > now + timedelta(days=1):
         raise PrioritiesError("The meeting date cannot be in the future")
-    known = {c.id for c in await candidates_of(session, item.id or 0)}
+    known = {c.id for c in await candidates_of(session, row_id(item))}
     meeting = Meeting(
-        round_id=item.id or 0, held_on=held_on, place=place.strip(), attendance=attendance, recorded_at=now
+        round_id=row_id(item), held_on=held_on, place=place.strip(), attendance=attendance, recorded_at=now
     )
     session.add(meeting)
     await session.flush()
     for candidate_id, count in hands.items():
         if candidate_id in known:
-            session.add(MeetingCount(meeting_id=meeting.id or 0, candidate_id=candidate_id, hands=count))
+            session.add(MeetingCount(meeting_id=row_id(meeting), candidate_id=candidate_id, hands=count))
     await session.flush()
     await audit.record(
         session,

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.localtime import local_date
 from civic.core.outbox import Mail
@@ -36,17 +37,17 @@ from civic.priorities.service_voting import ballots_of
 
 async def compute_results(session: AsyncSession, item: PriorityRound) -> counting.Result:
     """Count the round and store the figures on its candidates and on the round."""
-    candidates = await candidates_of(session, item.id or 0)
+    candidates = await candidates_of(session, row_id(item))
     ballots = [
         counting.CastBallot(b.choices, b.works_here, b.ward_code)
-        for b in await ballots_of(session, item.id or 0)
+        for b in await ballots_of(session, row_id(item))
     ]
     result = counting.count(
         method=counting.CountMethod(item.method.value),
         allowed=item.choices,
-        candidate_ids=[c.id or 0 for c in candidates],
+        candidate_ids=[row_id(c) for c in candidates],
         ballots=ballots,
-        meeting_hands=await meeting_hands(session, item.id or 0),
+        meeting_hands=await meeting_hands(session, row_id(item)),
         top_n=item.top_n,
     )
     by_id = {c.id: c for c in candidates}
@@ -67,7 +68,7 @@ async def compute_results(session: AsyncSession, item: PriorityRound) -> countin
 
 
 async def _attendance(session: AsyncSession, item: PriorityRound) -> int:
-    return sum(m.attendance for m in await meetings_of(session, item.id or 0))
+    return sum(m.attendance for m in await meetings_of(session, row_id(item)))
 
 
 async def close_round(
@@ -78,7 +79,7 @@ async def close_round(
 
 
 def ranked(candidates: list[Candidate]) -> list[Candidate]:
-    return sorted(candidates, key=lambda c: (c.position or 10_000, c.id or 0))
+    return sorted(candidates, key=lambda c: (c.position or 10_000, row_id(c)))
 
 
 async def publish_results(
@@ -116,7 +117,7 @@ async def publish_results(
     )
     await email_voters(
         session,
-        item.id or 0,
+        row_id(item),
         template="priorities_results",
         context={"round": item, "priorities": priorities},
         mail=mail,
@@ -129,7 +130,7 @@ async def publish_results(
 async def _adopt(
     session: AsyncSession, item: PriorityRound, chosen: list[int], now: datetime
 ) -> list[Priority]:
-    candidates = {c.id: c for c in await candidates_of(session, item.id or 0)}
+    candidates = {c.id: c for c in await candidates_of(session, row_id(item))}
     order = ranked([candidates[cid] for cid in chosen])
     made = []
     for candidate in candidates.values():
@@ -137,8 +138,8 @@ async def _adopt(
         session.add(candidate)
     for candidate in order:
         priority = Priority(
-            round_id=item.id or 0,
-            candidate_id=candidate.id or 0,
+            round_id=row_id(item),
+            candidate_id=row_id(candidate),
             neighbourhood_slug=item.neighbourhood_slug,
             category=candidate.category,
             title=candidate.title,
@@ -195,7 +196,7 @@ async def update_priority(
     update = None
     if text.strip():
         update = PriorityUpdate(
-            priority_id=priority.id or 0,
+            priority_id=row_id(priority),
             at=now,
             text=text.strip(),
             status=status,

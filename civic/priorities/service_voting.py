@@ -19,7 +19,7 @@ from sqlmodel import col, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, lookup_postcode, wards_of
-from civic.core.db import dialect_name, run_sql
+from civic.core.db import dialect_name, row_id, run_sql
 from civic.core.errors import Conflict, Gone
 from civic.core.identity import email_hash
 from civic.core.tokens import make_token, read_token
@@ -60,13 +60,13 @@ async def start_ballot(
     """Check eligibility and store a pending ballot; the caller emails the confirmation link."""
     if not item.voting_is_open(now):
         raise Conflict("Voting in this round is not open.")
-    candidate_ids = [c.id or 0 for c in await candidates_of(session, item.id or 0)]
+    candidate_ids = [row_id(c) for c in await candidates_of(session, row_id(item))]
     kept = valid_choices(choices, candidate_ids, item.choices)
     if not kept or len(kept) != len(choices):
         raise BallotError("choices", f"Choose between 1 and {item.choices} different issues")
     ward_code = await _voter_ward(session, item, postcode, works_here)
     pending = PendingBallot(
-        round_id=item.id or 0,
+        round_id=row_id(item),
         email_hash=email_hash(secret, email),
         ward_code=ward_code,
         works_here=ward_code == OUTSIDE_WARDS,

@@ -14,11 +14,12 @@ from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, settings_of, staff, state
+from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import input_value, to_local
 from civic.core.paths import parse_id
-from civic.core.rules import require
+from civic.core.rules import can, require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
 from civic.priorities import forms, service, service_results
@@ -45,7 +46,7 @@ async def dashboard(request: Request) -> Response:
     user = staff(request, Role.POLICE)
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
-        if user.role != Role.ADMIN:
+        if not can("priorities.any_neighbourhood", user, now=now(request)):
             hoods = [h for h in hoods if h.slug == user.neighbourhood_slug]
         rounds = {h.slug: await service.rounds_of(session, h.slug) for h in hoods}
     return render_page(request, "priorities/manage/index.html", {"hoods": hoods, "rounds": rounds})
@@ -55,7 +56,8 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
     user = staff(request, Role.POLICE)
     async with reading(request) as session:
         hoods = await list_neighbourhoods(session)
-    hoods = [h for h in hoods if user.role == Role.ADMIN or h.slug == user.neighbourhood_slug]
+    anywhere = can("priorities.any_neighbourhood", user, now=now(request))
+    hoods = [h for h in hoods if anywhere or h.slug == user.neighbourhood_slug]
     context = {
         "values": values,
         **form_context(errors),
@@ -84,8 +86,9 @@ async def new_round_form(request: Request) -> Response:
 
 async def create_round(request: Request) -> Response:
     user = staff(request, Role.POLICE)
-    values, errors = forms.parse_round(await read_form(request), choose_neighbourhood=user.role == Role.ADMIN)
-    slug = values.neighbourhood if user.role == Role.ADMIN else (user.neighbourhood_slug or "")
+    anywhere = can("priorities.any_neighbourhood", user, now=now(request))
+    values, errors = forms.parse_round(await read_form(request), choose_neighbourhood=anywhere)
+    slug = values.neighbourhood if anywhere else (user.neighbourhood_slug or "")
     if not errors and values.opens_at is not None and values.closes_at is not None:
         require("priorities.create_round", user, slug, now=now(request))
         try:
@@ -116,7 +119,7 @@ async def load_round(request: Request) -> tuple[StaffUser, PriorityRound]:
     async with reading(request) as session:
         item = await service.get_round(session, round_id)
     if item is None:
-        raise HTTPException(404)
+        raise NotFound()
     require("priorities.view_manage", user, item, now=now(request), message="This round is not yours.")
     return user, item
 
@@ -224,11 +227,11 @@ async def remove_candidate(request: Request) -> Response:
         fresh = await service.get_round(session, path_id(request, "round_id"))
         candidate = await session.get(Candidate, path_id(request, "candidate_id"))
         if fresh is None or candidate is None:
-            raise HTTPException(404)
+            raise NotFound()
         try:
             await service.remove_candidate(session, fresh, candidate, actor=user, now=now(request))
         except service.PrioritiesError:
-            raise HTTPException(404) from None
+            raise NotFound() from None
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#candidates")
 
 
@@ -241,7 +244,7 @@ async def moderate(request: Request) -> Response:
         async with transaction(request) as session:
             suggestion = await session.get(Suggestion, path_id(request, "suggestion_id"))
             if suggestion is None:
-                raise HTTPException(404)
+                raise NotFound()
             if action == "merge":
                 into = await session.get(Candidate, parse_id(target)) if parse_id(target) else None
                 await service.merge_suggestion(session, suggestion, item, actor=user, into=into, now=at)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
+from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.localtime import date_input_value
@@ -28,7 +28,7 @@ async def load_priority(request: Request) -> tuple[StaffUser, Priority]:
     async with reading(request) as session:
         priority = await session.get(Priority, priority_id)
     if priority is None:
-        raise HTTPException(404)
+        raise NotFound()
     require("priorities.update_priority", user, priority, now=now(request))
     return user, priority
 

@@ -13,7 +13,7 @@ from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, settings_of, state
-from civic.core.errors import TooManyRequests
+from civic.core.errors import NotFound, TooManyRequests
 from civic.core.forms import form_context, read_form
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
@@ -47,7 +47,7 @@ async def load_hood(request: Request) -> Neighbourhood:
     async with reading(request) as session:
         hood: Neighbourhood | None = await session.get(Neighbourhood, str(request.path_params["slug"]))
     if hood is None:
-        raise HTTPException(404)
+        raise NotFound()
     return hood
 
 
@@ -63,9 +63,9 @@ async def load_round(request: Request) -> PriorityRound:
     async with reading(request) as session:
         item = await get_round(session, round_id)
     if item is None:
-        raise HTTPException(404)
+        raise NotFound()
     # A draft's very existence is private to its team.
-    require("priorities.view", current_user(request), item, now=now(request), otherwise=HTTPException(404))
+    require("priorities.view", current_user(request), item, now=now(request), otherwise=NotFound())
     return item
 
 
@@ -226,7 +226,7 @@ async def priority_page(request: Request) -> Response:
     async with reading(request) as session:
         priority = await session.get(Priority, priority_id)
         if priority is None:
-            raise HTTPException(404)
+            raise NotFound()
         item = await session.get(PriorityRound, priority.round_id)
         hood = await session.get(Neighbourhood, priority.neighbourhood_slug)
         track = (await tracked(session, [priority]))[0]

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
-from civic.core.db import insert_or_ignore
+from civic.core.db import insert_or_ignore, row_id
 from civic.core.identity import canonical_email, email_hash
 from civic.core.outbox import Mail
 from civic.core.tokens import make_token
@@ -96,7 +96,6 @@ async def notify_published(
 ) -> int:
     """Queue one email per person for the response's first publication; later versions are shown on
     the page but not emailed again. Returns how many were queued now."""
-    assert response.id is not None
     scope = scope_of(response.target_kind, response.target_id)
     queued = 0
     for rater, address in (
@@ -105,11 +104,11 @@ async def notify_published(
         context = {
             "response": response,
             "version": version,
-            "rate_url": rate_link(settings, response.id, rater, now),
+            "rate_url": rate_link(settings, row_id(response), rater, now),
         }
         queued += await enqueue_unsubscribable(
             session, mail, to=address, rater=rater, scope=scope, template="response_published",
-            context=context, dedupe_key=f"response:{response.id}:{rater}", now=now,
+            context=context, dedupe_key=f"response:{row_id(response)}:{rater}", now=now,
         )  # fmt: skip
     return queued
 

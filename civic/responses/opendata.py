@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response as HttpResponse
 
 from civic.core import opendata as catalogue
-from civic.core.db import reading
+from civic.core.db import reading, row_id
 from civic.core.deps import state
 from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
@@ -48,7 +48,7 @@ async def _rows(request: Request) -> list[tuple[Response, str, tuple[float | Non
         items = await service.published_responses(session, limit=10_000)
         summaries = await service.current_summaries(session, [i.id for i in items if i.id is not None])
         scores = await _rating_aggregates(session)
-    return [(i, summaries.get(i.id or 0, ""), scores.get(i.id or 0, (None, 0))) for i in items]
+    return [(i, summaries.get(row_id(i), ""), scores.get(row_id(i), (None, 0))) for i in items]
 
 
 async def _rating_aggregates(session: AsyncSession) -> dict[int, tuple[float | None, int]]:

@@ -12,6 +12,13 @@ from civic.responses.queries_members import Owed, may_answer_for
 RESPONDERS = (Role.COUNCILLOR, Role.POLICE, Role.YOUTH_WORKER, Role.PANEL_CLERK)
 
 
+@rule("responses.answer")
+def can_answer(actor: StaffUser | None, obj: object, *, now: datetime) -> bool:
+    """Councillors, police officers, youth workers and panel clerks (and admins) answer asks; which
+    asks each answers is the body rule below."""
+    return actor is not None and actor.has_role(*RESPONDERS)
+
+
 @rule("responses.draft")
 def can_draft(actor: StaffUser | None, owing: Owed | None, *, now: datetime) -> bool:
     """Only members of the body that owes the answer (and admins) draft it: councillors for the

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.areas import Ward
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.targets import TargetInfo
 from civic.core.users import Role, StaffUser, ward_codes_of
@@ -145,9 +146,8 @@ async def publish(
     )
     if errors:
         raise ResponseError(errors)
-    assert response.id is not None
     version = ResponseVersion(
-        response_id=response.id,
+        response_id=row_id(response),
         version=response.version + 1,
         summary=response.draft_summary,
         details=response.draft_details,
@@ -168,7 +168,7 @@ async def publish(
         actor=actor,
         action=action,
         object_type="response",
-        object_id=response.id,
+        object_id=row_id(response),
         now=now,
         reason=version.reason or response.target_title,
         public=True,

@@ -14,12 +14,12 @@ from civic.core import audit
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
-from civic.core.errors import Conflict
+from civic.core.errors import Conflict, NotFound
 from civic.core.forms import form_context, read_form, text
-from civic.core.rules import require
+from civic.core.rules import can, require
 from civic.core.targets import TargetInfo
 from civic.core.templating import render_page
-from civic.core.users import Role, StaffUser, ward_codes_of
+from civic.core.users import StaffUser
 from civic.responses import queries_members, service, service_ratings
 from civic.responses.models import Rating
 from civic.responses.notify import notify_published
@@ -32,9 +32,8 @@ async def queue(request: Request) -> HttpResponse:
     ward = request.query_params.get("ward", "")
     body = request.query_params.get("body", "")
     async with reading(request) as session:
-        if user.role == Role.COUNCILLOR and "ward" not in request.query_params and user.id is not None:
-            codes = await ward_codes_of(session, user.id)
-            ward = codes[0] if codes else ""
+        if "ward" not in request.query_params:
+            ward = await queries_members.home_ward(session, user)
         targets = await all_awaiting(session, now(request))
         published = {
             (r.target_kind, r.target_id) for r in await service.published_responses(session, limit=100_000)
@@ -70,7 +69,7 @@ async def _target(request: Request) -> tuple[TargetInfo, queries_members.Owed]:
         target = await load_target(session, kind, target_id)
         existing = await service.response_for(session, kind, target_id)
         if target is None:
-            raise HTTPException(404)
+            raise NotFound()
         owing = await queries_members.owed(
             session, existing.body_slug if existing else target.body_slug, existing
         )
@@ -79,17 +78,17 @@ async def _target(request: Request) -> tuple[TargetInfo, queries_members.Owed]:
 
 def _require(name: str, user: StaffUser, owing: queries_members.Owed, at: datetime) -> None:
     """The named rule decides; when it refuses, the page says why in the asker's terms."""
-    require(name, user, owing, now=at, otherwise=_why_not(user, owing))
+    require(name, user, owing, now=at, otherwise=_why_not(user, owing, at))
 
 
-def _why_not(user: StaffUser, owing: queries_members.Owed) -> Exception:
-    if not user.has_role(*RESPONDERS):
+def _why_not(user: StaffUser, owing: queries_members.Owed, at: datetime) -> Exception:
+    if not can("responses.answer", user, now=at):
         return HTTPException(403, "Your role does not answer asks.")
     if owing.body is None:
         return Conflict(
             f"The responsible body {owing.body_slug!r} is not set up; an admin must add it first."
         )
-    if not queries_members.may_answer_for(user, owing.body):
+    if not can("responses.draft", user, owing, now=at):
         return HTTPException(403, queries_members.refusal(owing))
     return HTTPException(403, "Only a complete draft can be published.")
 
@@ -180,7 +179,7 @@ async def _own(request: Request) -> queries_members.Owed:
     async with reading(request) as session:
         response = await service.get_response(session, path_id(request, "response_id"))
         if response is None:
-            raise HTTPException(404)
+            raise NotFound()
         return await queries_members.owed(session, response.body_slug, response)
 
 
@@ -236,7 +235,7 @@ async def moderate(request: Request) -> HttpResponse:
     async with transaction(request) as session:
         rating = await session.get(Rating, path_id(request, "rating_id"))
         if rating is None:
-            raise HTTPException(404)
+            raise NotFound()
         await service_ratings.moderate_comment(
             session, rating, actor=user, approve=decision == "approve", now=at
         )

@@ -10,6 +10,7 @@ from civic.core.areas import Ward, list_wards
 from civic.core.clock import now
 from civic.core.db import reading
 from civic.core.deps import path_id
+from civic.core.errors import NotFound
 from civic.core.reportcard import Scope
 from civic.core.templating import render_page
 from civic.responses import queries_report, service, service_ratings, stats
@@ -34,7 +35,7 @@ async def detail(request: Request) -> HttpResponse:
     async with reading(request) as session:
         response = await service.get_response(session, response_id)
         if response is None or response.version == 0:
-            raise HTTPException(404)
+            raise NotFound()
         versions = await service.versions_of(session, response_id)
         average, count = await service.rating_summary(session, response_id)
         comments = await service_ratings.approved_comments(session, response_id)
@@ -93,7 +94,7 @@ async def body_card(request: Request) -> HttpResponse:
     async with reading(request) as session:
         body = await session.get(ResponsibleBody, request.path_params["slug"])
     if body is None:
-        raise HTTPException(404)
+        raise NotFound()
     return await _card_page(request, Scope("body", body.slug, body.name))
 
 
@@ -101,5 +102,5 @@ async def ward_card(request: Request) -> HttpResponse:
     async with reading(request) as session:
         ward = await session.get(Ward, request.path_params["code"].upper())
     if ward is None:
-        raise HTTPException(404)
+        raise NotFound()
     return await _card_page(request, Scope("ward", ward.code, f"{ward.name} ward"))

@@ -15,6 +15,7 @@ from starlette.responses import Response as HttpResponse
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, settings_of, state
+from civic.core.errors import NotFound
 from civic.core.forms import check_email, form_context, read_form, text
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
@@ -44,8 +45,8 @@ async def _rating_context(request: Request) -> dict[str, object]:
     async with reading(request) as session:
         response = await service.get_response(session, int(response_id))
         if response is None:
-            raise HTTPException(404)
-        require("responses.rate", None, response, now=now(request), otherwise=HTTPException(404))
+            raise NotFound()
+        require("responses.rate", None, response, now=now(request), otherwise=NotFound())
         already = await service_ratings.existing_rating(session, int(response_id), rater)
     return {"response": response, "rater": rater, "already": already, "score_pairs": SCORE_PAIRS}
 
@@ -98,7 +99,7 @@ async def follow(request: Request) -> HttpResponse:
     async with transaction(request) as session:
         target = await load_target(session, kind, target_id)
         if target is None:
-            raise HTTPException(404)
+            raise NotFound()
         if errors:
             return render_page(
                 request,
@@ -134,7 +135,7 @@ async def follow_form(request: Request) -> HttpResponse:
     async with reading(request) as session:
         target = await load_target(session, request.path_params["kind"], str(path_id(request, "target_id")))
     if target is None:
-        raise HTTPException(404)
+        raise NotFound()
     return render_page(request, "responses/follow.html", {"target": target, **form_context(), "email": ""})
 
 
@@ -149,7 +150,7 @@ async def confirm_follow(request: Request) -> HttpResponse:
     async with transaction(request) as session:
         follower = await notify.confirm_follower(session, int(follower_id), now(request))
     if follower is None:
-        raise HTTPException(404)
+        raise NotFound()
     return RedirectResponse("/responses/follow/confirmed", status_code=303)
 
 

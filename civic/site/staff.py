@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import FormData
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -14,6 +13,7 @@ from civic.core.areas import list_neighbourhoods, list_wards
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
+from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.home import links_for
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
@@ -95,7 +95,7 @@ async def _load(request: Request) -> StaffUser:
     async with reading(request) as session:
         user = await get_user(session, user_id)
     if user is None:
-        raise HTTPException(404)
+        raise NotFound()
     return user
 
 

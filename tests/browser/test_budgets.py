@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from civic.budgets import service, service_results, service_voting
-from civic.budgets.models import Channel, pk
-from civic.core.db import Database
+from civic.budgets.models import Channel
+from civic.core.db import Database, row_id
 from civic.core.users import Role
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
 from tests.budgets.conftest import PROJECTS, make_process
@@ -143,15 +143,15 @@ async def test_published_results_and_delivery_pages_are_accessible(
     process = await seed(live_server, "results-browser-fund", (-60, -50, -40, -30, 10))
     now = datetime.now(UTC)
     async with own_db(live_server).transaction() as session:
-        proposals = await service.proposals_of(session, pk(process.id))
+        proposals = await service.proposals_of(session, row_id(process))
         for i in range(12):
             await service_voting.store_ballot(
                 session,
-                process_id=pk(process.id),
+                process_id=row_id(process),
                 area_id=None,
                 age_band="14-16",
                 channel=Channel.PAPER if i % 4 == 0 else Channel.ONLINE,
-                choices=[pk(proposals[i % 4].id), pk(proposals[(i + 1) % 4].id)],
+                choices=[row_id(proposals[i % 4]), row_id(proposals[(i + 1) % 4])],
                 secret=None,
             )
         result = await service_results.compute(session, process, actor=None, now=now)

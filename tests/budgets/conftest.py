@@ -8,7 +8,7 @@ import pytest
 
 from civic.budgets import service
 from civic.budgets.models import BallotType, BudgetProcess, BudgetProposal, Feasibility, TallyRule
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from tests.conftest import START
 
 PROJECTS = [
@@ -62,7 +62,7 @@ async def create_budget(
         process = await service.create_process(
             session, make_process(slug, START, **extra), areas or [], actor=None, now=START
         )
-        area_rows = await service.areas_of(session, process.id or 0)
+        area_rows = await service.areas_of(session, row_id(process))
         proposals = []
         for n, (title, cost) in enumerate(PROJECTS):
             area_id = area_rows[n % len(area_rows)].id if area_rows else None

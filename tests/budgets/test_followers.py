@@ -10,7 +10,7 @@ from sqlmodel import select
 from civic.budgets import service
 from civic.budgets.models import BudgetIdea
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.outbox import OutboxMessage
 from civic.core.users import Role
 from tests.budgets.conftest import create_budget
@@ -41,7 +41,7 @@ async def test_followers_hear_of_the_results_once_and_of_every_delivery_update_o
             ("Bins", None),
         ]:
             idea = BudgetIdea(
-                process_id=fund.process.id or 0, title=title, body="b", email=email, created_at=clock.now()
+                process_id=row_id(fund.process), title=title, body="b", email=email, created_at=clock.now()
             )
             await service.submit_idea(session, idea)
     codes = await issue_codes(web, make_staff, fund.slug, size=2)

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from civic.budgets import service_mixing, service_results
 from civic.budgets.models import BudgetBallot, BudgetBallotChoice, BudgetProcess
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.jobs import REGISTRY, JobContext
 from civic.core.state import app_state
 from tests.budgets.conftest import Budget
@@ -129,7 +129,7 @@ async def test_two_mixes_at_once_take_turns(
 
     async def mix() -> int:
         async with db.transaction() as session:
-            return await service_mixing.mix_ballots(session, budget.process.id or 0)
+            return await service_mixing.mix_ballots(session, row_id(budget.process))
 
     assert await asyncio.gather(*(mix() for _ in range(4))) == [8, 8, 8, 8]
     assert await choices(db) == before

@@ -7,9 +7,9 @@ import re
 from sqlmodel import col, select, update
 
 from civic.budgets import service_codes, service_results, service_voting
-from civic.budgets.models import BudgetCode, Channel, pk
+from civic.budgets.models import BudgetCode, Channel
 from civic.budgets.tally import TIE_BREAK_TEXT
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.users import Role
 from tests.budgets.conftest import create_budget
 from tests.conftest import SECRET, StaffFactory
@@ -42,11 +42,11 @@ async def publish(
         for channel, band in ballots:
             await service_voting.store_ballot(
                 session,
-                process_id=pk(fund.process.id),
+                process_id=row_id(fund.process),
                 area_id=None,
                 age_band=band,
                 channel=channel,
-                choices=[pk(fund.proposals[0].id), pk(fund.proposals[3].id)],
+                choices=[row_id(fund.proposals[0]), row_id(fund.proposals[3])],
                 secret=None,
             )
         result = await service_results.compute(session, fund.process, actor=worker, now=START)
@@ -132,7 +132,7 @@ async def test_a_decision_made_after_the_published_count_is_shown_as_not_part_of
     async with db.transaction() as session:
         process = await service.get_process(session, "late-fund")
         assert process is not None
-        proposal = await service.get_proposal(session, pk(process.id), 4)
+        proposal = await service.get_proposal(session, row_id(process), 4)
         assert proposal is not None
         await service.add_override(session, proposal, reason="The wall was sold.", actor=admin, now=START)
     page = (await web.get("/budgets/late-fund/results")).text

@@ -10,7 +10,7 @@ from sqlmodel import select
 from civic.budgets.models import BudgetBallot, Channel
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.outbox import OutboxMessage
 from civic.core.users import Role
 from tests.budgets.conftest import Budget, create_budget
@@ -138,7 +138,7 @@ async def test_results_are_counted_published_and_delivered_and_followers_are_tol
         await service.submit_idea(
             session,
             BudgetIdea(
-                process_id=fund.process.id or 0,
+                process_id=row_id(fund.process),
                 title="Lights",
                 body="b",
                 email="follower@example.com",
@@ -280,7 +280,7 @@ async def test_follower_emails_are_forgotten_two_years_after_delivery_starts(
         await service.submit_idea(
             session,
             BudgetIdea(
-                process_id=fund.process.id or 0,
+                process_id=row_id(fund.process),
                 title="t",
                 body="b",
                 email="a@example.com",

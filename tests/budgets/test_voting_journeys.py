@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from civic.budgets.models import BudgetBallot, BudgetBallotChoice, BudgetCode
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.users import Role
 from tests.budgets.conftest import Budget
 from tests.conftest import PASSWORD, StaffFactory
@@ -256,7 +256,7 @@ async def test_pupils_in_an_area_only_see_and_vote_for_that_areas_projects(
     async with db.reading() as session:
         from civic.budgets import service
 
-        north = (await service.areas_of(session, split.process.id or 0))[0]
+        north = (await service.areas_of(session, row_id(split.process)))[0]
     codes = await issue_codes(web, make_staff, split.slug, size=1, area_id=str(north.id))
     await another_web.post_form(f"/budgets/{split.slug}/vote", {"code": codes[0], "eligible": "yes"})
     page = (await another_web.get(f"/budgets/{split.slug}/ballot")).text

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.errors import BadInput
 from civic.core.inputs import MULTILINE_FIELDS, clean_fields, clean_query
 from civic.core.users import Role, StaffUser
@@ -133,7 +133,7 @@ async def test_a_one_line_field_refuses_line_breaks_and_tabs(
         response = await web.post_form(f"/petitions/{petition.id}/sign", sign_form(name=name))
         assert response.status_code == 422
         assert "The answer to ‘name’ must be on one line" in response.text
-    assert await stored_signatures(db, petition.id or 0) == []
+    assert await stored_signatures(db, row_id(petition)) == []
 
 
 async def test_a_decomposed_accent_is_stored_composed(
@@ -142,7 +142,7 @@ async def test_a_decomposed_accent_is_stored_composed(
     petition = await make_petition()
     response = await web.post_form(f"/petitions/{petition.id}/sign", sign_form(name="Rene\u0301e Cafe\u0301"))
     assert response.status_code == 303
-    [stored] = await stored_signatures(db, petition.id or 0)
+    [stored] = await stored_signatures(db, row_id(petition))
     assert stored.name == "Ren\u00e9e Caf\u00e9" and len(stored.name) == 10
 
 
@@ -250,9 +250,9 @@ async def test_a_multipart_form_gets_the_same_rule(
         assert_refused(await multipart(name=f"Sam{char}"), "name")
     one_line = await multipart(name="Sam\nSigner")
     assert one_line.status_code == 422 and "must be on one line" in one_line.text
-    assert await stored_signatures(db, petition.id or 0) == []
+    assert await stored_signatures(db, row_id(petition)) == []
     assert (await multipart(name="Zoe\u0308")).status_code == 303
-    [stored] = await stored_signatures(db, petition.id or 0)
+    [stored] = await stored_signatures(db, row_id(petition))
     assert stored.name == "Zo\u00eb"
 
 
@@ -271,7 +271,7 @@ async def test_htmx_and_json_clients_get_the_same_status(
     assert as_json.status_code == 422
     [problem] = as_json.json()["errors"]
     assert problem["field"] == "name" and "cannot be used" in problem["message"]
-    assert await stored_signatures(db, petition.id or 0) == []
+    assert await stored_signatures(db, row_id(petition)) == []
 
 
 async def test_the_error_page_links_back_to_the_form_it_came_from(
@@ -328,5 +328,5 @@ async def test_signing_is_unaffected_for_ordinary_text(
             f"/petitions/{petition.id}/sign", sign_form(name=name, email=f"p{i}@example.org")
         )
         assert response.status_code == 303, response.text
-    stored = sorted(s.name for s in await stored_signatures(db, petition.id or 0))
+    stored = sorted(s.name for s in await stored_signatures(db, row_id(petition)))
     assert stored == sorted(names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.panels import service, service_minutes, service_record
 from civic.panels.links import MINUTES_KIND
 from civic.panels.models import Decision, PanelMeeting
@@ -40,11 +40,11 @@ async def decide(
 ) -> Decision:
     await hold(db, clock, setup)
     async with db.transaction() as session:
-        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        meeting, panel = await service.get_meeting(session, row_id(setup.meeting))
         rec = await service_record.load(session, meeting, panel)
         entries = {setup.id(n): (AttendanceStatus.PRESENT, "") for n in PRESENT}
         await service_record.record_attendance(session, rec, entries, actor=None, now=clock.now())
-        item = rec.items[0].id or 0
+        item = row_id(rec.items[0])
         motion = await service_record.record_motion(
             session, rec, actor=None, now=clock.now(), item_id=item, text="Fund the youth club",
             proposer_id=setup.id("Joan Okafor"), seconder_id=setup.id("Ravi Menon"), tally=Tally(3, 1, 0),
@@ -60,7 +60,7 @@ async def approve(db: Database, clock: FrozenClock, setup: PanelSetup) -> PanelM
     """Decide, draft, and approve at a later meeting; returns the later meeting."""
     await decide(db, clock, setup)
     async with db.transaction() as session:
-        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        meeting, panel = await service.get_meeting(session, row_id(setup.meeting))
         await service_minutes.draft_minutes(
             session, await service_record.load(session, meeting, panel), actor=None, now=clock.now()
         )
@@ -83,13 +83,13 @@ async def approve(db: Database, clock: FrozenClock, setup: PanelSetup) -> PanelM
         await service.publish_agenda(session, later, actor=None, now=clock.now())
     clock.set(later.starts_at)
     async with db.transaction() as session:
-        later, panel = await service.get_meeting(session, later.id or 0)
+        later, panel = await service.get_meeting(session, row_id(later))
         await service.hold_meeting(session, later, actor=None, now=clock.now())
         rec = await service_record.load(session, later, panel)
         entries = {setup.id(n): (AttendanceStatus.PRESENT, "") for n in PRESENT}
         await service_record.record_attendance(session, rec, entries, actor=None, now=clock.now())
         await service_record.record_motion(
-            session, rec, actor=None, now=clock.now(), item_id=rec.items[0].id or 0, text="Approve the minutes",
+            session, rec, actor=None, now=clock.now(), item_id=row_id(rec.items[0]), text="Approve the minutes",
             proposer_id=setup.id("Tom Price"), seconder_id=setup.id("Aisha Begum"), tally=Tally(4, 0, 0),
         )  # fmt: skip
     return later

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels import answers
@@ -43,7 +43,7 @@ async def test_the_panel_clerk_answers_a_panel_decision_and_subscribers_hear(
     async with db.transaction() as session:
         session.add(
             PanelSubscription(
-                panel_id=setup.panel.id or 0, email="priya@example.org", email_hash="h",
+                panel_id=row_id(setup.panel), email="priya@example.org", email_hash="h",
                 status=SubscriptionStatus.CONFIRMED, created_at=clock.now(),
             )
         )  # fmt: skip

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.state import app_state
 from civic.panels import service, service_subscriptions
 from civic.panels.models import Panel, PanelMeeting, PanelSubscription
@@ -56,7 +56,7 @@ async def test_racing_clerks_publish_an_agenda_once(
     async def attempt() -> None:
         try:
             async with db.transaction() as session:
-                meeting, _ = await service.get_meeting(session, setup.meeting.id or 0, for_update=True)
+                meeting, _ = await service.get_meeting(session, row_id(setup.meeting), for_update=True)
                 await service.publish_agenda(session, meeting, actor=None, now=clock.now())
             outcomes.append("published")
         except Exception as exc:

@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import select
 
 from civic.core.clock import FrozenClock
+from civic.core.db import row_id
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels.models import Panel, PanelMeeting, PanelMember, PanelSubscription
@@ -298,7 +299,7 @@ async def test_sam_hears_when_a_meeting_whose_agenda_he_had_is_cancelled(
         )  # fmt: skip
         session.add(
             PanelSubscription(
-                panel_id=panel.id or 0, email="sam@example.org", email_hash="h",
+                panel_id=row_id(panel), email="sam@example.org", email_hash="h",
                 status=SubscriptionStatus.CONFIRMED, created_at=clock.now(),
             )
         )  # fmt: skip

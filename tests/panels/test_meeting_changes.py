@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.errors import ServiceError
 from civic.panels import service, service_agenda, service_minutes, service_record, service_rescheduling
 from civic.panels.models import PanelMeeting
@@ -90,7 +90,7 @@ async def test_a_published_meeting_moved_at_short_notice_needs_a_reason_of_urgen
         )  # three full weeks: no urgency
         assert [
             len(c)
-            for c in (await service_rescheduling.changes_by_meeting(session, [meeting.id or 0])).values()
+            for c in (await service_rescheduling.changes_by_meeting(session, [row_id(meeting)])).values()
         ] == [2]
 
 
@@ -191,22 +191,22 @@ async def test_a_published_item_is_withdrawn_not_removed_and_takes_no_business(
         meeting = await _meeting(session, setup)
         fund, skate = await service.items_of(session, meeting)
         with pytest.raises(ServiceError) as refused:
-            await service.remove_item(session, meeting, skate.id or 0, actor=None, now=clock.now())
+            await service.remove_item(session, meeting, row_id(skate), actor=None, now=clock.now())
         assert refused.value.status_code == 409 and "Withdraw the item instead" in str(refused.value.detail)
         with pytest.raises(ProcedureError, match="Give the reason"):
             await service_agenda.withdraw_item(
-                session, meeting, skate.id or 0, actor=None, now=clock.now(), reason=""
+                session, meeting, row_id(skate), actor=None, now=clock.now(), reason=""
             )
         with pytest.raises(ProcedureError, match="not on this agenda"):
             await service_agenda.withdraw_item(
                 session, meeting, 9999, actor=None, now=clock.now(), reason="x"
             )
         await service_agenda.withdraw_item(
-            session, meeting, skate.id or 0, actor=None, now=clock.now(), reason="The report is not ready"
+            session, meeting, row_id(skate), actor=None, now=clock.now(), reason="The report is not ready"
         )
         with pytest.raises(ServiceError) as twice:
             await service_agenda.withdraw_item(
-                session, meeting, skate.id or 0, actor=None, now=clock.now(), reason="x"
+                session, meeting, row_id(skate), actor=None, now=clock.now(), reason="x"
             )
         assert twice.value.status_code == 409
         assert [(i.title, i.withdrawn) for i in await service.items_of(session, meeting)] == [
@@ -217,19 +217,19 @@ async def test_a_published_item_is_withdrawn_not_removed_and_takes_no_business(
     assert entry.public and entry.reason == "Skate park: The report is not ready"
     clock.set(setup.meeting.starts_at)
     async with db.transaction() as session:
-        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        meeting, panel = await service.get_meeting(session, row_id(setup.meeting))
         await service.hold_meeting(session, meeting, actor=None, now=clock.now())
         rec = await service_record.load(session, meeting, panel)
         entries = {setup.id(n): (AttendanceStatus.PRESENT, "") for n in steps.PRESENT}
         await service_record.record_attendance(session, rec, entries, actor=None, now=clock.now())
         with pytest.raises(ProcedureError, match="withdrawn"):
             await service_record.record_motion(
-                session, rec, actor=None, now=clock.now(), item_id=skate.id or 0, text="Build it",
+                session, rec, actor=None, now=clock.now(), item_id=row_id(skate), text="Build it",
                 proposer_id=setup.id("Joan Okafor"), seconder_id=None, tally=Tally(3, 0, 0),
             )  # fmt: skip
         with pytest.raises(ServiceError):
             await service_agenda.withdraw_item(
-                session, meeting, fund.id or 0, actor=None, now=clock.now(), reason="x"
+                session, meeting, row_id(fund), actor=None, now=clock.now(), reason="x"
             )
         draft = await service_minutes.draft_minutes(session, rec, actor=None, now=clock.now())
     assert "2. Skate park\nWithdrawn: The report is not ready" in draft.body
@@ -246,7 +246,7 @@ async def test_minutes_record_why_a_late_item_was_taken(
         )
     clock.set(setup.meeting.starts_at)
     async with db.transaction() as session:
-        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        meeting, panel = await service.get_meeting(session, row_id(setup.meeting))
         await service.hold_meeting(session, meeting, actor=None, now=clock.now())
         draft = await service_minutes.draft_minutes(
             session, await service_record.load(session, meeting, panel), actor=None, now=clock.now()

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.users import Role
 from tests.conftest import PASSWORD, StaffFactory
 from tests.panels import steps
@@ -156,5 +156,5 @@ async def steps_hold_published(db: Database, clock: FrozenClock, setup: PanelSet
 
     clock.set(setup.meeting.starts_at)
     async with db.transaction() as session:
-        meeting, _ = await service.get_meeting(session, setup.meeting.id or 0)
+        meeting, _ = await service.get_meeting(session, row_id(setup.meeting))
         await service.hold_meeting(session, meeting, actor=None, now=clock.now())

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from civic.core.clock import FrozenClock
+from civic.core.db import row_id
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels import service, service_membership, service_subscriptions
@@ -37,7 +38,7 @@ async def clerk_web(mail_app: Any) -> AsyncIterator[WebClient]:
 
 def subscriber(panel: Panel, email: str, now: Any) -> PanelSubscription:
     return PanelSubscription(
-        panel_id=panel.id or 0,
+        panel_id=row_id(panel),
         email=email,
         email_hash=email,
         status=SubscriptionStatus.CONFIRMED,
@@ -92,7 +93,7 @@ async def test_sam_who_had_the_agenda_hears_the_meeting_moved_and_priya_who_join
 
     async with db.transaction() as session:  # queuing the same change again sends nothing more
         change = (await session.exec(select(MeetingChange))).one()
-        meeting, panel = await service.get_meeting(session, meeting.id or 0)
+        meeting, panel = await service.get_meeting(session, row_id(meeting))
         again = await service_subscriptions.notify_change(
             session,
             panel,

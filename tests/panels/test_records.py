@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from civic.core.audit import AuditEntry, verify_chain
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.errors import ServiceError
 from civic.core.state import app_state
 from civic.panels import service, service_minutes, service_record
@@ -33,13 +33,13 @@ P = AttendanceStatus.PRESENT
 
 async def load(db: Database, setup: PanelSetup) -> service_record.MeetingRecord:
     async with db.reading() as session:
-        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        meeting, panel = await service.get_meeting(session, row_id(setup.meeting))
         return await service_record.load(session, meeting, panel)
 
 
 async def attend(db: Database, clock: FrozenClock, setup: PanelSetup, names: list[str]) -> None:
     async with db.transaction() as session:
-        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        meeting, panel = await service.get_meeting(session, row_id(setup.meeting))
         rec = await service_record.load(session, meeting, panel)
         await service_record.record_attendance(
             session, rec, {setup.id(n): (P, "") for n in names}, actor=None, now=clock.now()
@@ -96,7 +96,7 @@ async def test_inquorate_meeting_cannot_decide(db: Database, clock: FrozenClock,
     await attend(db, clock, setup, ["Joan Okafor", "Tom Price", "Insp. Lee Grant"])  # 2 of 6 voting
     rec = await load(db, setup)
     assert (rec.quorum.needed, rec.quorum.present, rec.quorum.quorate) == (3, 2, False)
-    item = rec.items[0].id or 0
+    item = row_id(rec.items[0])
     async with db.transaction() as session:
         with pytest.raises(ServiceError) as refused:
             await service_record.record_motion(
@@ -131,7 +131,7 @@ async def test_declared_and_withdrawn_member_cannot_be_recorded_voting(
     await steps.hold(db, clock, setup)
     await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
     rec = await load(db, setup)
-    item = rec.items[0].id or 0
+    item = row_id(rec.items[0])
     async with db.transaction() as session:
         await service_record.declare_interest(
             session,
@@ -178,7 +178,7 @@ async def test_a_tie_goes_the_way_of_the_chairs_casting_vote_in_the_record_and_t
     await steps.hold(db, clock, setup)
     await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
     rec = await load(db, setup)
-    item = rec.items[0].id or 0
+    item = row_id(rec.items[0])
     votes = {
         setup.id("Joan Okafor"): Choice.FOR,
         setup.id("Ravi Menon"): Choice.FOR,
@@ -195,7 +195,7 @@ async def test_a_tie_goes_the_way_of_the_chairs_casting_vote_in_the_record_and_t
     [stored] = rec.motions
     assert stored.tally.outcome.value == outcome
     assert (stored.casting_vote, stored.casting_member_id) == (casting, setup.id("Joan Okafor"))
-    assert rec.votes[stored.id or 0] == votes
+    assert rec.votes[row_id(stored)] == votes
     async with db.reading() as session:
         entry = (
             await session.exec(select(AuditEntry).where(AuditEntry.action == "panels.record_vote"))
@@ -213,7 +213,7 @@ async def test_a_tie_goes_the_way_of_the_chairs_casting_vote_in_the_record_and_t
                 await decide
         else:
             decision = await decide
-            assert rec.actions[decision.id or 0][0].status.value == "open"
+            assert rec.actions[row_id(decision)][0].status.value == "open"
     async with db.transaction() as session:
         version = await service_minutes.draft_minutes(
             session, await load(db, setup), actor=None, now=clock.now()
@@ -239,7 +239,7 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
     await steps.hold(db, clock, setup)
     await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
     async with db.transaction() as session:
-        meeting, panel = await service.get_meeting(session, setup.meeting.id or 0)
+        meeting, panel = await service.get_meeting(session, row_id(setup.meeting))
         rec = await service_record.load(session, meeting, panel)
         version = await service_minutes.draft_minutes(session, rec, actor=None, now=clock.now())
         assert "Present: Joan Okafor" in version.body
@@ -277,7 +277,7 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
         await service.publish_agenda(session, later, actor=None, now=clock.now())
     clock.advance(timedelta(days=28))
     async with db.transaction() as session:
-        later_meeting, panel = await service.get_meeting(session, later.id or 0)
+        later_meeting, panel = await service.get_meeting(session, row_id(later))
         await service.hold_meeting(session, later_meeting, actor=None, now=clock.now())
         rec2 = await service_record.load(session, later_meeting, panel)
         await service_record.record_attendance(
@@ -292,7 +292,7 @@ async def test_minutes_approved_by_a_later_meeting_and_published_versions_are_im
             rec2,
             actor=None,
             now=clock.now(),
-            item_id=rec2.items[0].id or 0,
+            item_id=row_id(rec2.items[0]),
             text="That the minutes be approved as a correct record",
             proposer_id=setup.id("Tom Price"),
             seconder_id=setup.id("Dev Sharma"),
@@ -375,7 +375,7 @@ async def test_vice_chair_presides_when_the_chair_is_absent_and_proposers_must_a
     await attend(db, clock, setup, ["Ravi Menon", "Tom Price", "Aisha Begum", "Dev Sharma"])
     rec = await load(db, setup)
     assert rec.chair is not None and rec.chair.name == "Ravi Menon"
-    item = rec.items[0].id or 0
+    item = row_id(rec.items[0])
     async with db.transaction() as session:
         with pytest.raises(ProcedureError, match="attending the meeting"):
             await service_record.record_motion(
@@ -398,7 +398,7 @@ async def test_nobody_presiding_means_no_casting_vote(
     async with db.transaction() as session:
         with pytest.raises(ProcedureError, match="Only the person chairing"):
             await service_record.record_motion(
-                session, rec, actor=None, now=clock.now(), item_id=rec.items[0].id or 0, text="x",
+                session, rec, actor=None, now=clock.now(), item_id=row_id(rec.items[0]), text="x",
                 proposer_id=setup.id("Tom Price"), seconder_id=setup.id("Dev Sharma"), tally=Tally(1, 1, 2, Choice.FOR),
             )  # fmt: skip
 
@@ -420,14 +420,14 @@ async def test_removing_an_item_closes_up_the_numbering(
             )
             for t in ("One", "Two", "Three")
         ]
-        await service.remove_item(session, meeting, items[0].id or 0, actor=None, now=clock.now())
+        await service.remove_item(session, meeting, row_id(items[0]), actor=None, now=clock.now())
         assert [(i.position, i.title) for i in await service.items_of(session, meeting)] == [
             (1, "Two"),
             (2, "Three"),
         ]
         await service.publish_agenda(session, meeting, actor=None, now=clock.now())
         with pytest.raises(ServiceError):
-            await service.remove_item(session, meeting, items[1].id or 0, actor=None, now=clock.now())
+            await service.remove_item(session, meeting, row_id(items[1]), actor=None, now=clock.now())
 
 
 async def test_a_withdrawal_cannot_be_recorded_after_the_member_voted(
@@ -436,7 +436,7 @@ async def test_a_withdrawal_cannot_be_recorded_after_the_member_voted(
     await steps.hold(db, clock, setup)
     await attend(db, clock, setup, ["Joan Okafor", "Ravi Menon", "Tom Price", "Aisha Begum"])
     rec = await load(db, setup)
-    item = rec.items[0].id or 0
+    item = row_id(rec.items[0])
     votes = {setup.id("Tom Price"): Choice.FOR, setup.id("Joan Okafor"): Choice.FOR}
     async with db.transaction() as session:
         await service_record.record_motion(

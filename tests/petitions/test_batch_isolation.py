@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.outbox import OutboxMessage
 from civic.core.state import app_state
 from civic.petitions import service_batching, web_state
@@ -89,7 +89,7 @@ async def test_a_poisoned_signature_fails_alone_and_the_rest_of_its_batch_is_sto
     assert failed == [POISONED]
     assert isinstance(results[POISONED], service_batching.ItemRefused)
     assert [r for n, r in enumerate(results) if n != POISONED] == [True] * (SIGNERS - 1)
-    stored = await stored_signatures(db, petition.id or 0)
+    stored = await stored_signatures(db, row_id(petition))
     assert len(stored) == SIGNERS - 1
     assert f"signer{POISONED}@example.org" not in {s.email for s in stored}
     assert await confirmation_count(db) == SIGNERS - 1
@@ -113,7 +113,7 @@ async def test_a_poisoned_confirmation_fails_alone_and_the_rest_are_confirmed(
             policy=rules,
             mail=app_state(app).mail,
         )
-    ids = [s.id or 0 for s in await stored_signatures(db, petition.id or 0)]
+    ids = [row_id(s) for s in await stored_signatures(db, row_id(petition))]
 
     async def work(session: Any, batch: list[int]) -> list[Confirmation | None]:
         return await confirm_many(session, batch, now=clock.now(), policy=rules, mail=app_state(app).mail)
@@ -170,7 +170,7 @@ async def test_over_http_one_poisoned_signer_among_many_gets_its_own_error(
     refused = results[POISONED]
     assert refused.status_code == 422  # its own clear message, not a server error
     assert "could not be stored, so nothing was saved" in refused.text
-    stored = await stored_signatures(db, petition.id or 0)
+    stored = await stored_signatures(db, row_id(petition))
     assert len(stored) == SIGNERS - 1 and "Poison Pill" not in {s.name for s in stored}
     shared = next(batch for batch in recorder.batches if any(i.name == "Poison Pill" for i in batch))
     assert len(shared) > 1  # it was in a group commit with others, who were still answered

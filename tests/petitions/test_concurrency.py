@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from tests.petitions.conftest import PetitionMaker, outbox_to, sign_form, stored_signatures
 from tests.support.web import WebClient
 
@@ -27,7 +27,7 @@ async def test_300_simultaneous_attempts_for_one_email_store_one_signature(
     results = await asyncio.gather(*(attempt(n) for n in range(ATTEMPTS)), return_exceptions=True)
 
     errors = [r for r in results if isinstance(r, BaseException) or r.status_code != 303]
-    stored = await stored_signatures(db, petition.id or 0)
+    stored = await stored_signatures(db, row_id(petition))
     print(f"\nconcurrency: attempts={ATTEMPTS} stored={len(stored)} errors={len(errors)}")
     assert errors == []
     assert len(stored) == 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.petitions.models import PetitionDebate, State
@@ -34,7 +34,7 @@ async def test_reaching_thresholds_sets_a_due_date_and_the_debate_list_and_inval
     await make_petition.signatures(petition, 12, ward="E05900001")
     await make_petition.signatures(petition, 4, ward="E05900006", ip_address="192.0.2.99")
     await run_jobs(app)
-    counted = await reload(db, petition.id or 0)
+    counted = await reload(db, row_id(petition))
     assert counted.signature_count == 16
     assert counted.response_due_at == clock.now() + timedelta(days=30)
     assert counted.debate_threshold_reached_at == clock.now()
@@ -52,7 +52,7 @@ async def test_reaching_thresholds_sets_a_due_date_and_the_debate_list_and_inval
     assert done.status_code == 303 and done.headers["location"].endswith("invalidated=4")
     clock.advance(timedelta(minutes=1))
     await run_jobs(app)
-    after = await reload(db, petition.id or 0)
+    after = await reload(db, row_id(petition))
     assert after.signature_count == 12
     assert after.debate_threshold_reached_at is None  # fell below, and no debate was scheduled
     assert after.response_due_at is not None  # still above 10
@@ -68,7 +68,7 @@ async def test_thresholds_recorded_at_opening_survive_a_policy_change(
     app_state(app).settings.extra["PETITION_RESPONSE_THRESHOLD"] = "1000"
     await make_petition.signatures(petition, 6)
     await run_jobs(app)
-    assert (await reload(db, petition.id or 0)).response_threshold_reached_at is not None
+    assert (await reload(db, row_id(petition))).response_threshold_reached_at is not None
 
 
 async def test_the_petition_page_shows_progress_wards_chart_timeline_and_response(
@@ -82,7 +82,7 @@ async def test_the_petition_page_shows_progress_wards_chart_timeline_and_respons
         await publish_answer(
             session, petition, actor=councillor, summary="Yes, we will.", details="Soon.", now=clock.now()
         )
-        session.add(PetitionDebate(petition_id=petition.id or 0, scheduled_for=clock.now() + timedelta(days=9),
+        session.add(PetitionDebate(petition_id=row_id(petition), scheduled_for=clock.now() + timedelta(days=9),
                                    updated_at=clock.now()))  # fmt: skip
     page = await web.get(f"/petitions/{petition.id}")
     text = page.text

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.petitions.models import State
@@ -79,7 +79,7 @@ async def test_a_councillor_records_a_debate_and_opted_in_signers_hear_the_outco
     await web.post_form(f"/petitions/{petition.id}/debate", outcome)  # saved twice: mailed once
     page = (await web.get(f"/petitions/{petition.id}")).text
     assert "Agreed to act." in page and "Watch the debate" in page
-    signatures = await stored_signatures(db, petition.id or 0)
+    signatures = await stored_signatures(db, row_id(petition))
     mailed = [s for s in signatures if await outbox_to(db, s.email)]
     assert len(mailed) == 3
 
@@ -91,13 +91,13 @@ async def test_signers_are_anonymised_six_months_after_closing(
     await make_petition.signatures(petition, 3, ward="E05900001")
     clock.advance(timedelta(days=100))
     await app_state(app).worker.jobs_once(force=True)
-    assert all(s.email for s in await stored_signatures(db, petition.id or 0))
+    assert all(s.email for s in await stored_signatures(db, row_id(petition)))
     clock.advance(timedelta(days=90))
     await app_state(app).worker.jobs_once(force=True)
-    signatures = await stored_signatures(db, petition.id or 0)
+    signatures = await stored_signatures(db, row_id(petition))
     assert {(s.name, s.email, s.postcode, s.ip_address) for s in signatures} == {("", "", "", "")}
     assert all(s.ward_code == "E05900001" and s.email_canonical.startswith("anonymised-") for s in signatures)
-    closed = await reload(db, petition.id or 0)
+    closed = await reload(db, row_id(petition))
     assert closed.creator_email == "" and closed.anonymised_at == clock.now()
 
 

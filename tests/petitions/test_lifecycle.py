@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.errors import Conflict
 from civic.core.state import app_state
 from civic.core.users import Role
@@ -51,7 +51,7 @@ async def test_every_refused_transition_is_a_409_and_changes_nothing(
                 )
         assert refused.value.status_code == 409 and "cannot become" in str(refused.value.detail)
         assert f"refused petitions.{target.value} on petition {petition.id}" in caplog.text
-        assert (await reload(db, petition.id or 0)).state == start
+        assert (await reload(db, row_id(petition))).state == start
     assert await audit_actions(db) == []
 
 
@@ -63,7 +63,7 @@ async def test_opening_records_the_thresholds_then_in_force(
         fresh = await session.get(type(petition), petition.id)
         assert fresh is not None
         await transition(session, fresh, State.OPEN, actor=None, now=clock.now(), policy=policy_of(settings))
-    opened = await reload(db, petition.id or 0)
+    opened = await reload(db, row_id(petition))
     assert (opened.response_threshold, opened.debate_threshold) == (100, 1500)
     assert opened.closes_at == clock.now() + timedelta(days=182)
     assert await audit_actions(db) == ["petitions.open"]
@@ -76,7 +76,7 @@ async def test_the_closing_job_closes_petitions_whose_time_is_up(
     clock.advance(timedelta(days=183))
     ctx = type("Ctx", (), {"db": db, "settings": app_state(app).settings, "now": clock.now(), "mail": None})()
     assert await close_petitions(ctx) == "closed 1 petitions"  # type: ignore[arg-type]
-    closed = await reload(db, petition.id or 0)
+    closed = await reload(db, row_id(petition))
     assert closed.state == State.CLOSED and closed.closed_at == clock.now()
 
 

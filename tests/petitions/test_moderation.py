@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.users import Role
 from civic.petitions.models import State
 from tests.conftest import PASSWORD, StaffFactory
@@ -48,7 +48,7 @@ async def test_a_published_rejection_shows_its_reason_and_the_creator_may_resubm
         "additional_details": "",
     }
     assert (await another_web.post_form(f"/petitions/{petition.id}/resubmit", edited)).status_code == 303
-    again = await reload(db, petition.id or 0)
+    again = await reload(db, row_id(petition))
     assert again.state == State.MODERATION and again.action == "Build a different crossing"
     # A second rejection is final: no resubmit link, and the old link no longer works.
     await web.get(f"/petitions/{petition.id}/moderate")
@@ -69,7 +69,7 @@ async def test_a_hidden_rejection_publishes_nothing(
     await moderator_web(web, make_staff)
     form = {"decision": "reject", "reason_code": "libellous", "details": "Names a neighbour."}
     assert (await web.post_form(f"/petitions/{petition.id}/moderate", form)).status_code == 303
-    assert (await reload(db, petition.id or 0)).state == State.HIDDEN
+    assert (await reload(db, row_id(petition))).state == State.HIDDEN
     assert (await another_web.get(f"/petitions/{petition.id}")).status_code == 404
     listed = await another_web.get("/petitions.json?state=rejected")
     assert listed.json()["petitions"] == []
@@ -97,7 +97,7 @@ async def test_one_moderator_at_a_time(
     assert (
         await another_web.post_form(f"/petitions/{petition.id}/moderate", {"decision": "approve"})
     ).status_code == 303
-    assert (await reload(db, petition.id or 0)).state == State.OPEN
+    assert (await reload(db, row_id(petition))).state == State.OPEN
 
 
 async def test_the_queue_marks_overdue_and_flagged_petitions(

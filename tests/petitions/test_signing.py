@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from civic.core.areas import OUTSIDE_WARDS
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.petitions.models import SignatureState, State
 from tests.petitions.conftest import (
     PetitionMaker,
@@ -36,7 +36,7 @@ async def test_a_second_attempt_shows_the_same_page_and_emails_already_signed(
     assert "Check your email" in page_one.text and page_one.text.count(
         "Check your email"
     ) == page_two.text.count("Check your email")
-    assert len(await stored_signatures(db, petition.id or 0)) == 1
+    assert len(await stored_signatures(db, row_id(petition))) == 1
     mails = await outbox_to(db, "jo.bloggs@example.ORG")
     assert [m.subject for m in mails] == ["You have already signed this petition"]
     assert "/petitions/confirm?token=" in mails[0].body_text  # still pending: the link comes again
@@ -50,12 +50,12 @@ async def test_confirming_needs_a_post_and_the_link_works_once(
     (mail,) = await outbox_to(db, "sam@example.org")
     link = links_in(mail.body_text)[0]
     await web.get(link)  # a mail scanner following the link changes nothing
-    (pending,) = await stored_signatures(db, petition.id or 0)
+    (pending,) = await stored_signatures(db, row_id(petition))
     assert pending.state == SignatureState.PENDING
     assert (await confirm_link(web, link)).headers["location"].endswith("result=confirmed")
     again = await confirm_link(web, link)
     assert again.headers["location"].endswith("result=already")
-    (confirmed,) = await stored_signatures(db, petition.id or 0)
+    (confirmed,) = await stored_signatures(db, row_id(petition))
     assert confirmed.state == SignatureState.VALIDATED and confirmed.ward_code == "E05900006"
 
 
@@ -83,7 +83,7 @@ async def test_outside_postcodes_need_the_work_or_study_declaration(
         f"/petitions/{petition.id}/sign", sign_form(postcode="zz11aa", residency="work_study")
     )
     assert accepted.status_code == 303
-    (signature,) = await stored_signatures(db, petition.id or 0)
+    (signature,) = await stored_signatures(db, row_id(petition))
     assert signature.ward_code == OUTSIDE_WARDS and signature.postcode == "ZZ1 1AA"
 
 
@@ -107,7 +107,7 @@ async def test_the_honeypot_stores_nothing_but_looks_the_same(
     before = await outbox_count(db)
     bot = await web.post_form(f"/petitions/{petition.id}/sign", {**sign_form(), "website": "http://spam"})
     assert bot.status_code == 303 and bot.headers["location"].endswith("/signed")
-    assert await stored_signatures(db, petition.id or 0) == []
+    assert await stored_signatures(db, row_id(petition)) == []
     assert await outbox_count(db) == before
 
 
@@ -118,7 +118,7 @@ async def test_signatures_over_the_rate_limit_are_kept_as_suspect_and_not_counte
     for n in range(12):
         response = await web.post_form(f"/petitions/{petition.id}/sign", sign_form(email=f"p{n}@example.org"))
         assert response.status_code == 303
-    stored = sorted(await stored_signatures(db, petition.id or 0), key=lambda s: s.id or 0)
+    stored = sorted(await stored_signatures(db, row_id(petition)), key=lambda s: row_id(s))
     assert [s.suspect for s in stored] == [False] * 10 + [True] * 2
     for signature in stored:
         (mail,) = await outbox_to(db, signature.email)
@@ -141,7 +141,7 @@ async def test_signatures_can_be_confirmed_for_24_hours_after_closing(
     clock.advance(timedelta(hours=24))
     (late,) = await outbox_to(db, "late@example.org")
     assert (await confirm_link(web, links_in(late.body_text)[0])).headers["location"].endswith("closed")
-    assert (await reload(db, petition.id or 0)).state == State.OPEN  # the closing job has not run yet
+    assert (await reload(db, row_id(petition))).state == State.OPEN  # the closing job has not run yet
 
 
 async def test_petitions_that_are_not_open_cannot_be_signed(

@@ -10,7 +10,7 @@ import httpx
 from sqlmodel import func, select
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.priorities.models import Ballot, Contact, PendingBallot, RoundState
 from civic.priorities.service_voting import confirm_ballot, confirm_token, start_ballot
 from tests.conftest import SECRET
@@ -24,7 +24,7 @@ async def test_many_simultaneous_ballots_for_one_email_leave_one_counted_ballot(
     rounds: Rounds, db: Database, clock: FrozenClock, app: Any, web: WebClient
 ) -> None:
     item, issues = await rounds.make(RoundState.VOTING_OPEN)
-    ids = [c.id or 0 for c in issues]
+    ids = [row_id(c) for c in issues]
 
     async def cast(n: int) -> int:
         async with db.transaction() as session:
@@ -39,7 +39,7 @@ async def test_many_simultaneous_ballots_for_one_email_leave_one_counted_ballot(
                 opt_in=True,
                 now=clock.now(),
             )
-            return pending.id or 0
+            return row_id(pending)
 
     pending_ids = await asyncio.gather(*(cast(n) for n in range(ATTEMPTS)))
     assert len(set(pending_ids)) == ATTEMPTS
@@ -89,14 +89,14 @@ async def test_confirming_the_same_link_many_times_at_once_is_harmless(
             email="twice@example.com",
             postcode="FB6 1UU",
             works_here=False,
-            choices=[issues[0].id or 0],
+            choices=[row_id(issues[0])],
             opt_in=False,
             now=clock.now(),
         )
 
     async def confirm() -> bool:
         async with db.transaction() as session:
-            return (await confirm_ballot(session, pending.id or 0, now=clock.now())).counted
+            return (await confirm_ballot(session, row_id(pending), now=clock.now())).counted
 
     outcomes = await asyncio.gather(*(confirm() for _ in range(20)))
     assert all(outcomes)

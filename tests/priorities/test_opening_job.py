@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.jobs import REGISTRY, JobContext
 from civic.core.state import app_state
 from civic.core.users import StaffUser
@@ -38,7 +38,7 @@ async def draft(db: Database, clock: FrozenClock, *, automatic: bool, issues: in
                 description="",
                 now=now,
             )
-        return item.id or 0
+        return row_id(item)
 
 
 async def run(job: Any, db: Database, clock: FrozenClock, app: Any) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.state import app_state
 from civic.priorities import service, service_results
 from civic.priorities.models import Candidate, Method, Priority, PriorityRound, RoundState
@@ -35,19 +35,19 @@ async def cast(
             opt_in=False,
             now=clock.now(),
         )
-        await confirm_ballot(session, pending.id or 0, now=clock.now())
+        await confirm_ballot(session, row_id(pending), now=clock.now())
 
 
 async def candidates(db: Database, round_id: int) -> dict[int, Candidate]:
     async with db.reading() as session:
-        return {c.id or 0: c for c in await service.candidates_of(session, round_id)}
+        return {row_id(c): c for c in await service.candidates_of(session, round_id)}
 
 
 async def test_meeting_tallies_sit_beside_online_counts_and_a_late_tally_recounts(
     rounds: Rounds, db: Database, clock: FrozenClock, app: Any
 ) -> None:
     item, issues = await rounds.make(RoundState.VOTING_OPEN, top_n=1)
-    a, b = issues[0].id or 0, issues[1].id or 0
+    a, b = row_id(issues[0]), row_id(issues[1])
     for n in range(3):
         await cast(db, item, clock, f"v{n}@example.com", [a], postcode=POSTCODES[n])
     async with db.transaction() as session:
@@ -80,7 +80,7 @@ async def test_meeting_tallies_sit_beside_online_counts_and_a_late_tally_recount
         )
         second = await service_results.compute_results(session, fresh)
     assert second.chosen_ids == [b]
-    stored = await candidates(db, item.id or 0)
+    stored = await candidates(db, row_id(item))
     assert (stored[b].residents, stored[b].meeting, stored[b].total) == (0, 7, 7)
     assert (stored[a].residents, stored[a].meeting, stored[a].total) == (3, 0, 3)
     async with db.reading() as session:
@@ -95,7 +95,7 @@ async def test_a_ranked_round_with_a_tie_at_the_cut_off(
     item, issues = await rounds.make(
         RoundState.VOTING_OPEN, method=Method.RANKED, choices=3, top_n=2, issues=3
     )
-    a, b, c = (i.id or 0 for i in issues)
+    a, b, c = (row_id(i) for i in issues)
     await cast(db, item, clock, "one@example.com", [a, c, b])  # a 3, c 2, b 1
     await cast(db, item, clock, "two@example.com", [c, b])  # c 3, b 2
     await cast(db, item, clock, "three@example.com", [c], postcode="ZZ1 1AA", works_here=True)  # c 3 (worker)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.state import app_state
 from civic.core.users import StaffUser
 from civic.priorities.models import Priority, PriorityRound, RoundState, Suggestion
@@ -98,15 +98,15 @@ async def test_the_team_publishes_results_and_adds_progress_and_opted_in_voters_
     async with db.reading() as session:
         from civic.priorities.service import candidates_of
 
-        dealing, speeding, drinking, sheds_c = await candidates_of(session, item.id or 0)
-    await vote(mail_web, db, item.id or 0, "ann@example.com", [dealing.id, speeding.id], opt_in="yes")
+        dealing, speeding, drinking, sheds_c = await candidates_of(session, row_id(item))
+    await vote(mail_web, db, row_id(item), "ann@example.com", [dealing.id, speeding.id], opt_in="yes")
     await vote(
-        mail_web, db, item.id or 0, "ann@example.com", [dealing.id, sheds_c.id], opt_in="yes"
+        mail_web, db, row_id(item), "ann@example.com", [dealing.id, sheds_c.id], opt_in="yes"
     )  # changes her mind
-    await vote(mail_web, db, item.id or 0, "bob@example.com", [speeding.id], opt_in="yes")
-    await vote(mail_web, db, item.id or 0, "cat@example.com", [drinking.id])  # no news wanted
+    await vote(mail_web, db, row_id(item), "bob@example.com", [speeding.id], opt_in="yes")
+    await vote(mail_web, db, row_id(item), "cat@example.com", [drinking.id])  # no news wanted
     await vote(
-        mail_web, db, item.id or 0, "dev@work.example", [dealing.id], postcode="ZZ1 1AA", works_here="yes"
+        mail_web, db, row_id(item), "dev@work.example", [dealing.id], postcode="ZZ1 1AA", works_here="yes"
     )
 
     during = await team.get(base)

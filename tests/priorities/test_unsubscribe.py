@@ -8,7 +8,7 @@ import httpx
 from sqlmodel import col, select
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.state import app_state
 from civic.priorities import service_results
 from civic.priorities.models import Priority, PriorityRound, PriorityStatus
@@ -54,8 +54,8 @@ async def test_a_voter_unsubscribes_in_one_click_and_gets_no_more_news(
 ) -> None:
     item, issues = await rounds.make()
     for email in ("ann@example.com", "bob@example.com"):
-        await vote(web, db, item.id or 0, email, [issues[0].id or 0], opt_in="yes")
-    priority = await publish(app, db, item.id or 0, clock)
+        await vote(web, db, row_id(item), email, [row_id(issues[0])], opt_in="yes")
+    priority = await publish(app, db, row_id(item), clock)
 
     [ann_results] = [m for m in await outbox(db, "ann@example.com") if m.subject.startswith("Results")]
     path = unsubscribe_path(ann_results)
@@ -77,11 +77,11 @@ async def test_stopping_everything_from_another_feature_also_stops_priorities_ne
     app: Any, rounds: Rounds, web: WebClient, db: Database, clock: FrozenClock
 ) -> None:
     item, issues = await rounds.make()
-    await vote(web, db, item.id or 0, "cat@example.com", [issues[1].id or 0], opt_in="yes")
+    await vote(web, db, row_id(item), "cat@example.com", [row_id(issues[1])], opt_in="yes")
     async with db.transaction() as session:
         from civic.core.identity import email_hash
 
         rater = email_hash(app_state(app).settings.secret_key, "cat@example.com")
         await notify.opt_out(session, rater, notify.ALL, clock.now())
-    await publish(app, db, item.id or 0, clock)
+    await publish(app, db, row_id(item), clock)
     assert not [m for m in await outbox(db, "cat@example.com") if m.subject.startswith("Results")]

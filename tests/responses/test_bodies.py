@@ -15,7 +15,7 @@ from civic.budgets.models import BallotType, BudgetProcess, BudgetResult, TallyR
 from civic.config import Settings
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.users import Role, StaffUser
 from civic.panels import service_membership
 from civic.panels.models import AgendaItem, AreaKind, Decision, PanelAction, PanelMeeting
@@ -65,19 +65,19 @@ async def _panel_decision(session: Any, at: Any) -> Decision:
         session, actor=None, now=at, name="Riverside Panel", area_kind=AreaKind.WARD, ward_code="E05900006",
         area_name="Riverside", purpose="Residents meet monthly.", meeting_frequency="Monthly", quorum_rule="3",
     )  # fmt: skip
-    meeting = PanelMeeting(panel_id=panel.id or 0, starts_at=at, place="Hall", created_at=at)
+    meeting = PanelMeeting(panel_id=row_id(panel), starts_at=at, place="Hall", created_at=at)
     session.add(meeting)
     await session.flush()
-    item = AgendaItem(meeting_id=meeting.id or 0, position=1, title="Crossing")
+    item = AgendaItem(meeting_id=row_id(meeting), position=1, title="Crossing")
     session.add(item)
     await session.flush()
     decision = Decision(
-        panel_id=panel.id or 0, meeting_id=meeting.id or 0, item_id=item.id or 0,
+        panel_id=row_id(panel), meeting_id=row_id(meeting), item_id=row_id(item),
         text="Ask Highways to assess the crossing", reasons="Near misses.", decided_at=at,
     )  # fmt: skip
     session.add(decision)
     await session.flush()
-    session.add(PanelAction(decision_id=decision.id or 0, panel_id=panel.id or 0, description="Send it",
+    session.add(PanelAction(decision_id=row_id(decision), panel_id=row_id(panel), description="Send it",
                             owner="Panel clerk", created_at=at))  # fmt: skip
     return decision
 
@@ -89,7 +89,7 @@ async def _budget(session: Any, at: Any) -> BudgetProcess:
     )  # fmt: skip
     session.add(process)
     await session.flush()
-    session.add(BudgetResult(process_id=process.id or 0, rule=TallyRule.GREEDY, outcome_json="{}",
+    session.add(BudgetResult(process_id=row_id(process), rule=TallyRule.GREEDY, outcome_json="{}",
                              computed_at=at, published_at=at))  # fmt: skip
     return process
 
@@ -214,7 +214,7 @@ async def test_only_members_and_admins_draft_and_publish_each_body_s_answer(
     assert (await web.get(f"/responses/{draft.id}/preview")).status_code == 403
     assert (await web.post_form(f"/responses/{draft.id}/publish")).status_code == 403
     async with db.transaction() as session:
-        fresh = await service.get_response(session, draft.id or 0)
+        fresh = await service.get_response(session, row_id(draft))
         assert fresh is not None and fresh.version == 0  # still unpublished
         await service.publish(session, fresh, actor=member, now=clock.now())
     change = {"summary": "x", "details": "y", "reason": "z"}
@@ -262,7 +262,7 @@ async def test_every_demo_answer_is_published_by_a_member_of_its_body(
         kinds = set()
         for response in responses:
             body = await session.get(ResponsibleBody, response.body_slug)
-            publisher = await session.get(StaffUser, publishers[response.id or 0])
+            publisher = await session.get(StaffUser, publishers[row_id(response)])
             author = await session.get(StaffUser, response.author_id or 0)
             for who in (publisher, author):
                 assert who is not None and not who.is_admin and may_answer_for(who, body), (

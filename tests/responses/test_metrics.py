@@ -10,7 +10,7 @@ from sqlmodel import select
 from civic.config import Settings
 from civic.core.areas import OUTSIDE_WARDS, Ward
 from civic.core.clock import FrozenClock
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.outbox import Mail
 from civic.core.reportcard import MetricRow, Scope
 from civic.core.templating import make_templates
@@ -62,7 +62,7 @@ async def _update(
 
 async def _priorities_of(db: Database, item: PriorityRound) -> list[int]:
     async with db.reading() as session:
-        return [p.id or 0 for p in await service_results.priorities_of_round(session, item.id or 0)]
+        return [row_id(p) for p in await service_results.priorities_of_round(session, row_id(item))]
 
 
 @pytest.fixture
@@ -127,21 +127,21 @@ async def _panel_with_actions(
             session, actor=None, now=now, name=name, area_name=name, purpose="Follow up promises.",
             meeting_frequency="Monthly", quorum_rule="3", **area,
         )  # fmt: skip
-        meeting = PanelMeeting(panel_id=panel.id or 0, starts_at=now, place="Library", created_at=now)
+        meeting = PanelMeeting(panel_id=row_id(panel), starts_at=now, place="Library", created_at=now)
         session.add(meeting)
         await session.flush()
-        item = AgendaItem(meeting_id=meeting.id or 0, position=1, title="Crossing")
+        item = AgendaItem(meeting_id=row_id(meeting), position=1, title="Crossing")
         session.add(item)
         await session.flush()
         decision = Decision(
-            panel_id=panel.id or 0, meeting_id=meeting.id or 0, item_id=item.id or 0,
+            panel_id=row_id(panel), meeting_id=row_id(meeting), item_id=row_id(item),
             text="Ask for a crossing", reasons="Near misses", decided_at=now,
         )  # fmt: skip
         session.add(decision)
         await session.flush()
         for status, due_on in actions:
             session.add(PanelAction(
-                decision_id=decision.id or 0, panel_id=panel.id or 0, description="Do it", owner="Highways",
+                decision_id=row_id(decision), panel_id=row_id(panel), description="Do it", owner="Highways",
                 due_on=due_on, status=status, created_at=now,
             ))  # fmt: skip
 
