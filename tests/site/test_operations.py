@@ -121,6 +121,8 @@ async def test_metrics_count_requests_by_route_name_and_read_the_outbox(
     assert "civic_outbox_failed_messages" in after
     assert any(s.startswith('civic_job_lag_seconds{job="petitions.close"}') for s in after)
     assert after["civic_process_max_resident_memory_bytes"] > 10_000_000
+    for stored in ("signatures", "budget_ballots", "priorities_ballots"):
+        assert after[f"civic_{stored}_stored"] == 0, "each feature's contract names what it stores"
 
 
 async def scrape(web: WebClient) -> dict[str, float]:
