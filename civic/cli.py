@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -113,9 +115,6 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 def _share_metrics(folder: Path) -> None:
     """Every worker process writes its metrics into `folder`, so a scrape of one sees them all. The
     folder is emptied first: files left by processes of an earlier run would be counted again."""
-    import os
-    import shutil
-
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)

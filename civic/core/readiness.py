@@ -22,6 +22,8 @@ from civic.core.db import Database, run_sql
 from civic.core.outbox import OutboxMessage, OutboxStatus
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# Reading it also proves the database answers.
+REVISION = text("SELECT version_num FROM alembic_version")
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,7 @@ def code_revision() -> str:
 async def readiness(db: Database, *, now: datetime, outbox_max_age: timedelta) -> list[Check]:
     try:
         async with db.reading() as session:
-            await run_sql(session, text("SELECT 1"))
-            revision = (
-                (await run_sql(session, text("SELECT version_num FROM alembic_version"))).scalars().all()
-            )
+            revision = (await run_sql(session, REVISION)).scalars().all()
             oldest = (
                 await session.exec(
                     select(func.min(OutboxMessage.created_at)).where(
@@ -72,7 +71,7 @@ async def schema_check(url: str) -> Check:
     try:
         async with engine.connect() as conn:
             try:
-                found = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+                found = (await conn.execute(REVISION)).scalars().all()
             except Exception:  # no alembic_version table: a database never migrated
                 found = []
     finally:

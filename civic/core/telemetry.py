@@ -21,7 +21,7 @@ import resource
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -120,7 +120,7 @@ async def _outbox(session: AsyncSession, now: datetime) -> list[Metric]:
     age = GaugeMetricFamily(
         "civic_outbox_oldest_queued_age_seconds", "Age of the oldest message waiting (0 when none)"
     )
-    age.add_metric([], 0.0 if oldest is None else max(0.0, (now - _aware(oldest)).total_seconds()))
+    age.add_metric([], 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds()))
     failed = GaugeMetricFamily("civic_outbox_failed_messages", "Messages marked failed")
     failed.add_metric([], float(by_status.get(OutboxStatus.FAILED, (0, None))[0]))
     return [depth, age, failed]
@@ -137,13 +137,9 @@ async def _job_lag(session: AsyncSession, now: datetime, jobs: Sequence[Job]) ->
     )
     for job in sorted(jobs, key=lambda j: j.name):
         ran = last.get(job.name)
-        lag = 0.0 if ran is None else max(0.0, (now - _aware(ran) - job.every).total_seconds())
+        lag = 0.0 if ran is None else max(0.0, (now - ran - job.every).total_seconds())
         family.add_metric([job.name], lag)
     return family
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class _Fixed(Collector):

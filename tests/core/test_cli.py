@@ -14,15 +14,6 @@ from civic.cli import main
 from civic.core.db import Database, run_sql
 
 
-@pytest.fixture
-def cli_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("PASSWORD_HASH_COST", "fast")
-    monkeypatch.setenv("ENVIRONMENT", "development")
-    return database_url
-
-
 def test_demo_load_prints_credentials_once(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "load", "--if-empty"]) == 0
     first = capsys.readouterr().out

@@ -18,15 +18,6 @@ from tests.core.test_backup import empty_database
 from tests.support.postgres import PostgresServer
 
 
-@pytest.fixture
-def cli_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("PASSWORD_HASH_COST", "fast")
-    monkeypatch.setenv("ENVIRONMENT", "development")
-    return database_url
-
-
 def test_backup_then_restore_into_an_empty_database(
     cli_env: str,
     tmp_path: Path,
