@@ -19,6 +19,7 @@ from civic.core.clock import FrozenClock
 from civic.core.db import Database, run_sql
 from civic.core.logs import CivicHandler, formatter, redact
 from civic.core.outbox import OutboxMessage
+from civic.core.readiness import code_revision
 from civic.core.state import app_state
 from tests.conftest import SECRET, make_settings
 from tests.support.web import WebClient
@@ -81,9 +82,15 @@ async def test_readyz_checks_the_database_the_migrations_and_the_outbox(
 
 
 async def test_readyz_says_when_the_database_is_behind_the_code(web: WebClient, db: Database) -> None:
-    async with db.transaction() as session:
-        await run_sql(session, text("UPDATE alembic_version SET version_num = 'a330cb54d4ae'"))
-    behind = await web.get("/readyz")
+    async def set_revision(revision: str) -> None:
+        async with db.transaction() as session:
+            await run_sql(session, text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+
+    await set_revision("a330cb54d4ae")
+    try:
+        behind = await web.get("/readyz")
+    finally:  # on PostgreSQL the test database is shared, and a truncate does not reset this table
+        await set_revision(code_revision())
     assert behind.status_code == 503
     detail = behind.json()["checks"]["migrations"]["detail"]
     assert detail.startswith("database at a330cb54d4ae, code needs ") and detail.endswith("run civic migrate")
