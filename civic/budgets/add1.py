@@ -42,6 +42,7 @@ from fractions import Fraction
 import numpy as np
 
 from civic.budgets.mes import EqualShares, MesRun, State
+from civic.budgets.mes_scan import ScanShares
 
 MARGIN = 1e-9  # relative; rounding errors of the float sums are below 1e-11
 
@@ -75,6 +76,28 @@ def stepping(
             break
         kept, share, steps = trial, trial_share, steps + 1
     return kept, share, steps
+
+
+def scanning(
+    engine: EqualShares, budget: int, base: Fraction, increment: int, live: list[int]
+) -> tuple[MesRun, Fraction, int]:
+    """Add1 by definition, one MES run per unit step, each asked first of the float runs of
+    `civic.budgets.mes_scan` (certified, or refused and then made by the exact engine), each guided by
+    the order of the run before; the kept share's run is then made exactly for the results."""
+    scan, supported = ScanShares(engine), set(live)
+
+    def funded(share: Fraction, hint: list[int]) -> list[int]:
+        found = scan.funded(share, live, hint)
+        return engine.run(share, live).funded if found is None else found
+
+    steps, kept = 0, funded(base, [])
+    while set(kept) != supported:
+        trial = funded(base + (steps + 1) * increment, kept)
+        if sum(engine.costs[p] for p in trial) > budget:
+            break
+        steps, kept = steps + 1, trial
+    share = base + steps * increment
+    return engine.run(share, live), share, steps
 
 
 @dataclass

@@ -363,8 +363,10 @@ def _mes_with_add1(
         run, share, steps = add1.every_outcome_fits(engine, e.types, base, increment, live)
     elif stepping:
         run, share, steps = add1.stepping(engine, e.budget, base, increment, live)
-    else:
+    elif exact_only:  # no float decisions: the exact engine's jumps
         run, share, steps = add1.jumping(engine, e.budget, base, increment, live)
+    else:
+        run, share, steps = add1.scanning(engine, e.budget, base, increment, live)
     return engine.explain(run, share), share, steps
 
 

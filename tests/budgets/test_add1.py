@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from civic.budgets import add1
 from civic.budgets.mes import EqualShares
+from civic.budgets.mes_scan import ScanShares
 from civic.budgets.tally import Project, tally
 
 # Costs from a short list so that ties are common, with free projects and projects dearer than any
@@ -126,3 +127,31 @@ def test_a_certificate_holds_at_every_share_it_covers_and_a_failed_one_for_the_r
     kept = probe.state.funded
     assert later.funded[: len(kept)] == kept
     assert [later.price[p] for p in kept] == probe.state.prices
+
+
+@settings(max_examples=150, deadline=None)
+@given(elections, st.integers(min_value=0, max_value=40))
+def test_a_float_run_either_gives_the_exact_runs_projects_or_refuses(data, rise) -> None:  # type: ignore[no-untyped-def]
+    projects, budget, ballots = build(data)
+    if not ballots:
+        return
+    engine, live = engine_for(projects, ballots)
+    share = Fraction(budget, len(ballots)) + rise
+    exact = engine.run(share, live).funded
+    found = ScanShares(engine).funded(share, live)
+    assert found is None or found == exact
+    assert ScanShares(engine).funded(share, live, exact[::-1]) in (None, exact)  # a hint never decides
+
+
+def test_float_runs_answer_on_a_city_shaped_election_and_the_exact_engine_agrees() -> None:
+    projects, budget, ballots = skewed(7, 2000, 30)
+    engine, live = engine_for(projects, ballots)
+    scan = ScanShares(engine)
+    base = Fraction(budget, len(ballots))
+    answered = 0
+    for rise in range(0, 40, 4):
+        found = scan.funded(base + rise, live)
+        if found is not None:
+            answered += 1
+            assert found == engine.run(base + rise, live).funded
+    assert answered >= 8  # without near ties the floats decide, so Add1 rarely needs the exact engine

@@ -1,0 +1,181 @@
+"""A float run of the Method of Equal Shares that knows when it can be trusted, for Add1's search.
+
+Add1 asks one question of each share it tries: which projects does MES fund there? The exact engine
+(`civic.budgets.mes`) answers with `Fraction` prices. This module answers with numpy floats and a
+rigorous bound of their error, and gives up (``None``) whenever the bound cannot separate two choices,
+so its answer is either the exact engine's answer or no answer; Add1 then asks the exact engine.
+
+The bound. Every voter's money is carried as a float with an absolute error of at most ``err`` (the same
+bound for everyone). For a project p with supporters' weights w and float money m, the float price q
+solves ``sum w min(m, q) = cost`` up to a residual rho of float summation (at most gamma x the sum of
+the magnitudes, gamma = n x 2^-53, far above numpy's pairwise error). The true function F(x) = sum w
+min(money, x) differs from the float one by at most W x err (W = p's voters), so |F(q) - cost| <= R =
+W x err + rho. F rises with slope at least S (the weight of voters holding more than x) on any interval
+where those voters hold more than x; with S counted as the voters whose float money exceeds q + D + err,
+and R / S <= D, F(q + R/S) >= cost and F(q - R/S) <= cost, so the true price lies within R / S of q.
+After the round every voter's error grows by at most that amount plus the rounding of one subtraction.
+Affordability (``sum w money >= cost``) and the pruning test (``sum w min(money, rate x cost) < cost``)
+are decided only when the float sum is further than W x err + gamma x (magnitudes) from the cost.
+
+A project wins a round only when its interval of rho lies strictly below every other candidate's, so
+exact ties (common on small elections, where the tie-break decides) always go to the exact engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from civic.budgets.mes import EqualShares
+
+EPS = 2.0**-53
+FloatArray = npt.NDArray[np.float64]
+
+
+class Unsure(Exception):
+    """The float bounds cannot decide a choice; the exact engine must."""
+
+
+class ScanShares:
+    """Float MES runs over an `EqualShares` engine's ballot types, each certified or refused."""
+
+    def __init__(self, engine: EqualShares) -> None:
+        self.engine = engine
+        self.costs = [float(c) for c in engine.costs]
+        self.w = [engine.weights[rows].astype(np.float64) for rows in engine.supporters]
+        self.gamma = [(rows.size + 8) * EPS * 4 for rows in engine.supporters]
+
+    def funded(self, share: Fraction, live: Sequence[int], hint: Sequence[int] = ()) -> list[int] | None:
+        """The projects MES funds at `share`, in order, or None when the floats cannot tell."""
+        try:
+            return _Run(self, share, hint).go(live)
+        except Unsure:
+            return None
+
+
+class _Run:
+    def __init__(self, scan: ScanShares, share: Fraction, hint: Sequence[int]) -> None:
+        self.scan, self.e = scan, scan.engine
+        self.share = float(share)
+        self.spent = np.zeros(len(self.e.weights), dtype=np.float64)
+        # per ballot type: a bound of |float money - exact money|
+        self.err = np.full(len(self.e.weights), 2 * EPS * abs(self.share), dtype=np.float64)
+        self.hint, self.next = list(hint), 0
+        self.last: dict[int, tuple[float, float]] = {}  # pruning: an upper bound of a capped sum, rate
+
+    def go(self, live: Sequence[int]) -> list[int]:
+        e = self.e
+        funded = sorted((p for p in live if e.costs[p] == 0), key=e.keys.__getitem__)
+        live = [p for p in live if e.costs[p] > 0]
+        lower = {p: (1.0 - 1e-12) / e.votes[p] for p in live}  # a price is at least cost / votes
+        while live:
+            found = self._round(live, lower)
+            if found is None:
+                break
+            p, price, delta = found
+            live.remove(p)
+            funded.append(p)
+            self._charge(p, price, delta)
+        return funded
+
+    def _round(self, live: list[int], lower: dict[int, float]) -> tuple[int, float, float] | None:
+        """The project funded this round (with its float price and error bound), None if none is
+        affordable; raises Unsure when a choice is too close to call."""
+        priced: list[tuple[float, float, int, float, float]] = []  # lo, hi, project, price, delta
+        best_hi = np.inf
+        priced_ids: set[int] = set()
+        # the next project of a run at a nearby share first: once it is priced, most others are ruled
+        # out by a lower bound or a capped sum instead of being priced
+        while self.next < len(self.hint) and self.hint[self.next] not in live:
+            self.next += 1
+        lead = self.hint[self.next : self.next + 1]
+        for p in lead + sorted(live, key=lower.__getitem__):
+            if p in priced_ids:
+                continue
+            if lower[p] > best_hi:
+                break  # sorted by lower bound from here: no one left can reach the best
+            if priced and self._cannot_beat(p, best_hi):
+                lower[p] = max(lower[p], best_hi)
+                continue
+            got = self._price(p)
+            priced_ids.add(p)
+            if got is None:
+                live.remove(p)
+                continue
+            price, delta = got
+            cost = self.scan.costs[p]
+            lo, hi = (price - delta) / cost * (1 - 4 * EPS), (price + delta) / cost * (1 + 4 * EPS)
+            lower[p] = max(lower[p], lo)
+            priced.append((lo, hi, p, price, delta))
+            best_hi = min(best_hi, hi)
+        if not priced:
+            return None
+        priced.sort()
+        first = min(priced, key=lambda c: c[1])
+        if any(c[0] <= first[1] for c in priced if c is not first):
+            raise Unsure
+        return first[2], first[3], first[4]
+
+    def _charge(self, p: int, price: float, delta: float) -> None:
+        """Charge p's supporters `price` (true price within `delta`). A supporter certainly unable to
+        pay it has exactly 0 left, in floats as in fact; the others' error grows by delta and the
+        rounding of the subtraction (spent stays below 2 x share + price while money is positive)."""
+        rows = self.e.supporters[p]
+        money = self.share - self.spent[rows]
+        err = self.err[rows]
+        self.err[rows] = np.where(
+            money + err < price - delta, 0.0, err + delta + 4 * EPS * (2 * abs(self.share) + price)
+        )
+        self.spent[rows] += price
+
+    def _margin(self, p: int, total: float, err: FloatArray) -> float:
+        """The error bound of a float sum over p's supporters of terms within their money errors."""
+        return float(np.dot(self.scan.w[p], err)) + self.scan.gamma[p] * (total + self.scan.costs[p])
+
+    def _price(self, p: int) -> tuple[float, float] | None:
+        rows, w, cost = self.e.supporters[p], self.scan.w[p], self.scan.costs[p]
+        money = np.maximum(self.share - self.spent[rows], 0.0)
+        err = self.err[rows]
+        held = float(np.dot(w, money))
+        margin = self._margin(p, held, err)
+        if held + margin < cost:
+            return None  # its supporters cannot pay it now, nor later in this run (money only falls)
+        if held - margin <= cost:
+            raise Unsure
+        votes = float(self.e.votes[p])
+        paying, capsum = votes, 0.0
+        capped = np.zeros(rows.size, dtype=bool)
+        while True:
+            price = (cost - capsum) / paying
+            grown = money < price
+            if np.array_equal(grown, capped):
+                break
+            capped = grown
+            paying = votes - float(w[capped].sum())
+            capsum = float(np.dot(w[capped], money[capped]))
+            if paying <= 0:
+                raise Unsure
+        reach = 1e-9 * max(abs(self.share), 1.0)
+        above = money > price + reach + err
+        steep = float(w[above].sum())
+        near = ~above
+        residual = float(np.dot(w[near], err[near])) + self.scan.gamma[p] * (capsum + cost)
+        if steep <= 0 or residual > steep * reach:
+            raise Unsure
+        return price, residual / steep * (1 + 1e-9)
+
+    def _cannot_beat(self, p: int, rate: float) -> bool:
+        """Certified: p's supporters cannot pay its cost at `rate`, so its rho is above `rate`."""
+        rows, cost, votes = self.e.supporters[p], self.scan.costs[p], self.e.votes[p]
+        if p in self.last:
+            bound, at = self.last[p]
+            if bound + votes * cost * max(0.0, rate - at) * (1 + 1e-12) < cost:
+                return True
+        money = np.maximum(self.share - self.spent[rows], 0.0)
+        total = float(np.dot(self.scan.w[p], np.minimum(money, rate * cost)))
+        bound = total + self._margin(p, total, self.err[rows]) + votes * rate * cost * 4 * EPS
+        self.last[p] = (bound, rate)
+        return bound < cost
