@@ -33,6 +33,7 @@ from civic.budgets.mes import EqualShares
 
 EPS = 2.0**-53
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 class Unsure(Exception):
@@ -64,46 +65,62 @@ class _Run:
         # per ballot type: a bound of |float money - exact money|
         self.err = np.full(len(self.e.weights), 2 * EPS * abs(self.share), dtype=np.float64)
         self.hint, self.next = list(hint), 0
-        self.last: dict[int, tuple[float, float]] = {}  # pruning: an upper bound of a capped sum, rate
+        m = len(self.e.costs)
+        self.cost = np.asarray(scan.costs, dtype=np.float64)
+        self.votes = np.asarray(self.e.votes, dtype=np.float64)
+        # per project: an upper bound of what its supporters could pay at rate `at` (never stale, as
+        # money only falls during a run), so a rival is often ruled out without summing again
+        self.bound = np.full(m, np.inf)
+        self.at = np.zeros(m)
+        self.free = self.votes.copy()  # the weight of supporters who held more than `at` x cost then
 
     def go(self, live: Sequence[int]) -> list[int]:
         e = self.e
         funded = sorted((p for p in live if e.costs[p] == 0), key=e.keys.__getitem__)
-        live = [p for p in live if e.costs[p] > 0]
-        lower = {p: (1.0 - 1e-12) / e.votes[p] for p in live}  # a price is at least cost / votes
-        while live:
-            found = self._round(live, lower)
+        active = np.zeros(len(e.costs), dtype=bool)
+        active[[p for p in live if e.costs[p] > 0]] = True
+        # a lower bound of each rho (a price is at least cost / votes; rho never falls in a run)
+        lower = np.where(active, (1.0 - 1e-12) / np.maximum(self.votes, 1.0), np.inf)
+        while active.any():
+            found = self._round(active, lower)
             if found is None:
                 break
             p, price, delta = found
-            live.remove(p)
+            active[p] = False
             funded.append(p)
             self._charge(p, price, delta)
         return funded
 
-    def _round(self, live: list[int], lower: dict[int, float]) -> tuple[int, float, float] | None:
+    def _round(self, active: BoolArray, lower: FloatArray) -> tuple[int, float, float] | None:
         """The project funded this round (with its float price and error bound), None if none is
         affordable; raises Unsure when a choice is too close to call."""
         priced: list[tuple[float, float, int, float, float]] = []  # lo, hi, project, price, delta
         best_hi = np.inf
-        priced_ids: set[int] = set()
+        open_ = active.copy()  # not yet priced or ruled out this round
         # the next project of a run at a nearby share first: once it is priced, most others are ruled
         # out by a lower bound or a capped sum instead of being priced
-        while self.next < len(self.hint) and self.hint[self.next] not in live:
+        while self.next < len(self.hint) and not active[self.hint[self.next]]:
             self.next += 1
-        lead = self.hint[self.next : self.next + 1]
-        for p in lead + sorted(live, key=lower.__getitem__):
-            if p in priced_ids:
-                continue
-            if lower[p] > best_hi:
-                break  # sorted by lower bound from here: no one left can reach the best
+        lead = self.hint[self.next] if self.next < len(self.hint) else -1
+        while True:
+            if lead >= 0:
+                p, lead = lead, -1
+            else:
+                left = open_ & (lower <= best_hi)
+                if priced:
+                    grown = self.free * self.cost * np.maximum(0.0, best_hi - self.at) * (1 + 1e-12)
+                    left &= self.bound + grown >= self.cost
+                found = np.flatnonzero(left)
+                if found.size == 0:
+                    break
+                p = int(found[np.argmin(lower[found])])
+            open_[p] = False
             if priced and self._cannot_beat(p, best_hi):
                 lower[p] = max(lower[p], best_hi)
                 continue
             got = self._price(p)
-            priced_ids.add(p)
             if got is None:
-                live.remove(p)
+                active[p], lower[p] = False, np.inf
                 continue
             price, delta = got
             cost = self.scan.costs[p]
@@ -113,7 +130,6 @@ class _Run:
             best_hi = min(best_hi, hi)
         if not priced:
             return None
-        priced.sort()
         first = min(priced, key=lambda c: c[1])
         if any(c[0] <= first[1] for c in priced if c is not first):
             raise Unsure
@@ -124,12 +140,11 @@ class _Run:
         pay it has exactly 0 left, in floats as in fact; the others' error grows by delta and the
         rounding of the subtraction (spent stays below 2 x share + price while money is positive)."""
         rows = self.e.supporters[p]
-        money = self.share - self.spent[rows]
-        err = self.err[rows]
-        self.err[rows] = np.where(
-            money + err < price - delta, 0.0, err + delta + 4 * EPS * (2 * abs(self.share) + price)
-        )
-        self.spent[rows] += price
+        spent, err = self.spent[rows], self.err[rows]
+        keep = self.share - spent + err >= price - delta
+        err += delta + 4 * EPS * (2 * abs(self.share) + price)
+        self.err[rows] = err * keep
+        self.spent[rows] = spent + price
 
     def _margin(self, p: int, total: float, err: FloatArray) -> float:
         """The error bound of a float sum over p's supporters of terms within their money errors."""
@@ -137,7 +152,8 @@ class _Run:
 
     def _price(self, p: int) -> tuple[float, float] | None:
         rows, w, cost = self.e.supporters[p], self.scan.w[p], self.scan.costs[p]
-        money = np.maximum(self.share - self.spent[rows], 0.0)
+        money = self.share - self.spent[rows]
+        np.maximum(money, 0.0, out=money)
         err = self.err[rows]
         held = float(np.dot(w, money))
         margin = self._margin(p, held, err)
@@ -146,23 +162,25 @@ class _Run:
         if held - margin <= cost:
             raise Unsure
         votes = float(self.e.votes[p])
-        paying, capsum = votes, 0.0
-        capped = np.zeros(rows.size, dtype=bool)
+        paying, capsum, count = votes, 0.0, 0
         while True:
             price = (cost - capsum) / paying
-            grown = money < price
-            if np.array_equal(grown, capped):
+            capped = money < price
+            # the capped set only grows from one estimate to the next (each estimate is at least the
+            # one before), so the same count means the same set: the price is found
+            grown = int(np.count_nonzero(capped))
+            if grown == count:
                 break
-            capped = grown
-            paying = votes - float(w[capped].sum())
-            capsum = float(np.dot(w[capped], money[capped]))
+            count = grown
+            wc = w[capped]
+            paying = votes - float(wc.sum())
+            capsum = float(np.dot(wc, money[capped]))
             if paying <= 0:
                 raise Unsure
         reach = 1e-9 * max(abs(self.share), 1.0)
-        above = money > price + reach + err
-        steep = float(w[above].sum())
-        near = ~above
-        residual = float(np.dot(w[near], err[near])) + self.scan.gamma[p] * (capsum + cost)
+        above = money - err > price + reach
+        steep = float(np.dot(w, above))
+        residual = float(np.dot(w, np.where(above, 0.0, err))) + self.scan.gamma[p] * (capsum + cost)
         if steep <= 0 or residual > steep * reach:
             raise Unsure
         return price, residual / steep * (1 + 1e-9)
@@ -170,12 +188,12 @@ class _Run:
     def _cannot_beat(self, p: int, rate: float) -> bool:
         """Certified: p's supporters cannot pay its cost at `rate`, so its rho is above `rate`."""
         rows, cost, votes = self.e.supporters[p], self.scan.costs[p], self.e.votes[p]
-        if p in self.last:
-            bound, at = self.last[p]
-            if bound + votes * cost * max(0.0, rate - at) * (1 + 1e-12) < cost:
-                return True
         money = np.maximum(self.share - self.spent[rows], 0.0)
+        err = self.err[rows]
         total = float(np.dot(self.scan.w[p], np.minimum(money, rate * cost)))
-        bound = total + self._margin(p, total, self.err[rows]) + votes * rate * cost * 4 * EPS
-        self.last[p] = (bound, rate)
+        bound = total + self._margin(p, total, err) + votes * rate * cost * 4 * EPS
+        # at a higher rate r, the sum grows by at most (r - rate) x cost for each supporter who holds
+        # more than rate x cost now (money only falls, so never for the others)
+        self.bound[p], self.at[p] = bound, rate
+        self.free[p] = float(self.scan.w[p][money + err >= rate * cost * (1 - 4 * EPS)].sum())
         return bound < cost
