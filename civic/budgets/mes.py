@@ -58,10 +58,10 @@ class EqualShares:
         self.costs = list(costs)
         self.keys = list(keys)  # tie-break keys per project (smaller wins)
         m, t = len(costs), len(types)
-        self.approves = np.zeros((t, m), dtype=np.int64)
+        self.approves = np.zeros((t, m), dtype=np.bool_)  # one byte a cell: read by the exact path only
         lengths = np.fromiter((len(chosen) for chosen in types), dtype=np.int64, count=t)
         cols = np.fromiter((p for chosen in types for p in chosen), dtype=np.int64, count=int(lengths.sum()))
-        self.approves[np.repeat(np.arange(t, dtype=np.int64), lengths), cols] = 1
+        self.approves[np.repeat(np.arange(t, dtype=np.int64), lengths), cols] = True
         self.weights = np.asarray(weights, dtype=np.int64).reshape(t)
         self.supporters: list[IntArray] = [np.flatnonzero(self.approves[:, p]) for p in range(m)]
         self.votes = [int(self.weights[s].sum()) for s in self.supporters]

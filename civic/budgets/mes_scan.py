@@ -72,6 +72,7 @@ class _Run:
         # money only falls during a run), so a rival is often ruled out without summing again
         self.bound = np.full(m, np.inf)
         self.at = np.zeros(m)
+        self.cap = np.full(m, np.inf)  # an upper bound of all its supporters hold (never stale either)
         self.free = self.votes.copy()  # the weight of supporters who held more than `at` x cost then
 
     def go(self, live: Sequence[int]) -> list[int]:
@@ -106,7 +107,7 @@ class _Run:
             if lead >= 0:
                 p, lead = lead, -1
             else:
-                left = open_ & (lower <= best_hi)
+                left = open_ & (lower <= best_hi) & (self.cap >= self.cost)
                 if priced:
                     grown = self.free * self.cost * np.maximum(0.0, best_hi - self.at) * (1 + 1e-12)
                     left &= self.bound + grown >= self.cost
@@ -157,6 +158,7 @@ class _Run:
         err = self.err[rows]
         held = float(np.dot(w, money))
         margin = self._margin(p, held, err)
+        self.cap[p] = held + margin
         if held + margin < cost:
             return None  # its supporters cannot pay it now, nor later in this run (money only falls)
         if held - margin <= cost:
@@ -192,6 +194,8 @@ class _Run:
         err = self.err[rows]
         total = float(np.dot(self.scan.w[p], np.minimum(money, rate * cost)))
         bound = total + self._margin(p, total, err) + votes * rate * cost * 4 * EPS
+        held = float(np.dot(self.scan.w[p], money))
+        self.cap[p] = held + self._margin(p, held, err)  # below the cost: out of this run for good
         # at a higher rate r, the sum grows by at most (r - rate) x cost for each supporter who holds
         # more than rate x cost now (money only falls, so never for the others)
         self.bound[p], self.at[p] = bound, rate
