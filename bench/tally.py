@@ -13,9 +13,8 @@ identical. Those instances need few Add1 steps.
 costing £20,000 to £6,000,000, £400 of budget per voter (£30,000,000 for 75,000 voters), 1 to 10
 approvals per voter and Zipf-like popularity. Prints the Add1 steps and the time of the default engine
 (certified float runs at each step, `civic.budgets.mes_scan`), of the stepping engine (exact MES at
-every step, the definition) and of the exact jumping engine (`exact_only=True`) on the smaller instance,
-where both are checked to give the same count, and of pabutools' MES: run inside the whole Add1 loop on
-the smaller instance when
+every step, the definition) on the smaller instance, where it is checked to give the same count, and of
+pabutools' MES: run inside the whole Add1 loop on the smaller instance when
 `--pabutools-full` is given, and otherwise timed at a few of the Add1 shares of each instance, the
 loop's time estimated as the mean time per share x the number of MES runs the loop makes (steps + 2).
 """

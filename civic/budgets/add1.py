@@ -1,10 +1,16 @@
 """The Add1 completion of equal shares: raise every voter's share one unit at a time, keep the last outcome
-that fits the budget before the next raise overspends. Two engines compute the same thing.
+that fits the budget before the next raise overspends. Three engines compute the same thing.
+
+``scanning`` (the default) visits every unit step, as the definition does, but asks each step's question
+(which projects are funded?) of a certified float run (`civic.budgets.mes_scan`), guided by the order
+of the step before, and of the exact engine only when the float run refuses. On large elections the
+order of funding changes at almost every step, so jumps are short and the cost is the runs themselves:
+a float run is several times cheaper than an exact one.
 
 ``stepping`` runs MES at every share ``base + k x increment`` in turn. It is the definition, kept so that
 tests can compare the fast engine against it.
 
-``jumping`` (the default) runs MES only where the outcome may change. From a run at share s it certifies
+``jumping`` (used with ``exact_only``) runs MES only where the outcome may change. From a run at share s it certifies
 an interval [s, s + T] on which MES funds the same projects in the same order, skips every share in it,
 and runs MES again just after it. The certificate rests on one monotonicity fact. Fix the sequence of
 projects funded at s and replay it at a larger share s' ("forced" run): every price falls or stays and

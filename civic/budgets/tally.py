@@ -34,8 +34,12 @@ as `excluded` with a reason; those projects take no part in the count and their 
 
 Speed: identical ballots are merged with a weight, and MES runs in `civic.budgets.mes`, which finds
 who cannot afford a price with numpy floats but computes every price exactly (see its docstring).
-Add1 runs in `civic.budgets.add1`, which skips the shares proved to give the outcome it already has
-instead of running MES at each (`stepping=True` runs it at each, for comparison; same result).
+Add1 runs in `civic.budgets.add1`: at each unit step it asks a float run of MES with a rigorous error
+bound (`civic.budgets.mes_scan`), which either names the projects the exact engine would fund or
+refuses (near ties), and then the exact engine answers; the kept share's run is made exactly.
+`stepping=True` runs the exact engine at each step (the definition, for comparison; same result), and
+`exact_only=True` makes no float decision at all (exact prices throughout, with the exact engine's
+jumps over the shares proved to give the outcome it already has).
 """
 
 from __future__ import annotations
