@@ -32,6 +32,7 @@ import numpy.typing as npt
 from civic.budgets.mes import EqualShares
 
 EPS = 2.0**-53
+AHEAD = 1.05  # a rival is ruled out at 5% above the rate it must beat when it can be
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -116,10 +117,12 @@ class _Run:
                     break
                 p = int(found[np.argmin(lower[found])])
             open_[p] = False
-            if priced and self._cannot_beat(p, best_hi):
-                lower[p] = max(lower[p], best_hi)
-                continue
-            got = self._price(p)
+            if priced:
+                above = self._cannot_beat(p, best_hi)
+                if above:
+                    lower[p] = max(lower[p], above)
+                    continue
+            got = self._price(p, float(lower[p]))
             if got is None:
                 active[p], lower[p] = False, np.inf
                 continue
@@ -151,7 +154,9 @@ class _Run:
         """The error bound of a float sum over p's supporters of terms within their money errors."""
         return float(np.dot(self.scan.w[p], err)) + self.scan.gamma[p] * (total + self.scan.costs[p])
 
-    def _price(self, p: int) -> tuple[float, float] | None:
+    def _price(self, p: int, rho: float) -> tuple[float, float] | None:
+        """p's float price and its error bound, None if it is certainly unaffordable; `rho` is a
+        lower bound of its rate, where the search for the price starts."""
         rows, w, cost = self.e.supporters[p], self.scan.w[p], self.scan.costs[p]
         money = self.share - self.spent[rows]
         np.maximum(money, 0.0, out=money)
@@ -164,9 +169,11 @@ class _Run:
         if held - margin <= cost:
             raise Unsure
         votes = float(self.e.votes[p])
-        paying, capsum, count = votes, 0.0, 0
+        paying, capsum, count = votes, 0.0, -1
+        # from below the price, each estimate is at least the one before (a classic fixed point): the
+        # first is the larger of cost / votes and rho x cost, both at most the price
+        price = max(cost / votes, rho * cost)
         while True:
-            price = (cost - capsum) / paying
             capped = money < price
             # the capped set only grows from one estimate to the next (each estimate is at least the
             # one before), so the same count means the same set: the price is found
@@ -179,6 +186,7 @@ class _Run:
             capsum = float(np.dot(wc, money[capped]))
             if paying <= 0:
                 raise Unsure
+            price = (cost - capsum) / paying
         reach = 1e-9 * max(abs(self.share), 1.0)
         above = money - err > price + reach
         steep = float(np.dot(w, above))
@@ -187,17 +195,28 @@ class _Run:
             raise Unsure
         return price, residual / steep * (1 + 1e-9)
 
-    def _cannot_beat(self, p: int, rate: float) -> bool:
-        """Certified: p's supporters cannot pay its cost at `rate`, so its rho is above `rate`."""
-        rows, cost, votes = self.e.supporters[p], self.scan.costs[p], self.e.votes[p]
+    def _cannot_beat(self, p: int, rate: float) -> float:
+        """A rate certified below p's rho, at least `rate` (p cannot beat it), or 0 if there is none.
+        Tried first a little higher, which, when it holds, rules p out for the next rounds too."""
+        rows, w = self.e.supporters[p], self.scan.w[p]
         money = np.maximum(self.share - self.spent[rows], 0.0)
         err = self.err[rows]
-        total = float(np.dot(self.scan.w[p], np.minimum(money, rate * cost)))
-        bound = total + self._margin(p, total, err) + votes * rate * cost * 4 * EPS
-        held = float(np.dot(self.scan.w[p], money))
+        held = float(np.dot(w, money))
         self.cap[p] = held + self._margin(p, held, err)  # below the cost: out of this run for good
-        # at a higher rate r, the sum grows by at most (r - rate) x cost for each supporter who holds
-        # more than rate x cost now (money only falls, so never for the others)
+        for tried in (rate * AHEAD, rate):
+            if self._capped(p, tried, money, err):
+                return tried
+        return 0.0
+
+    def _capped(self, p: int, rate: float, money: FloatArray, err: FloatArray) -> bool:
+        """Whether sum min(money, rate x cost) is certainly below the cost; kept as p's cached bound:
+        at a higher rate r the sum grows by at most (r - rate) x cost for each supporter holding more
+        than rate x cost now (money only falls, so never for the others), and at a lower one not."""
+        cost, w = self.scan.costs[p], self.scan.w[p]
+        total = float(np.dot(w, np.minimum(money, rate * cost)))
+        bound = total + self._margin(p, total, err) + self.e.votes[p] * rate * cost * 4 * EPS
+        if bound >= cost:
+            return False
         self.bound[p], self.at[p] = bound, rate
-        self.free[p] = float(self.scan.w[p][money + err >= rate * cost * (1 - 4 * EPS)].sum())
-        return bound < cost
+        self.free[p] = float(w[money + err >= rate * cost * (1 - 4 * EPS)].sum())
+        return True
