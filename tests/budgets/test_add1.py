@@ -1,4 +1,5 @@
-"""Add1: the jumping engine gives exactly what the stepping engine (the definition) gives."""
+"""Add1: the default engine (certified float runs at each step) and the exact jumping engine give exactly
+what the stepping engine (the definition) gives."""
 
 from __future__ import annotations
 
@@ -41,11 +42,11 @@ def build(
 
 @settings(max_examples=200, deadline=None)
 @given(elections)
-def test_jumping_and_stepping_give_the_same_count(data) -> None:  # type: ignore[no-untyped-def]
+def test_the_default_and_the_stepping_engine_give_the_same_count(data) -> None:  # type: ignore[no-untyped-def]
     projects, budget, ballots = build(data)
-    jumping = tally(projects, budget, ballots, rule="mes")
+    default = tally(projects, budget, ballots, rule="mes")
     stepping = tally(projects, budget, ballots, rule="mes", stepping=True)
-    assert jumping == stepping  # same projects, order, share, number of steps and explanations
+    assert default == stepping  # same projects, order, share, number of steps and explanations
 
 
 @settings(max_examples=60, deadline=None)
@@ -70,12 +71,13 @@ def skewed(seed: int, voters: int, projects: int) -> tuple[list[Project], int, l
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_jumping_and_stepping_agree_on_skewed_elections_with_many_steps(seed: int) -> None:
+def test_the_default_and_stepping_agree_on_skewed_elections_with_many_steps(seed: int) -> None:
     projects, budget, ballots = skewed(seed, 300, 12)
-    jumping = tally(projects, budget, ballots, rule="mes")
+    default = tally(projects, budget, ballots, rule="mes")
     stepping = tally(projects, budget, ballots, rule="mes", stepping=True)
-    assert jumping == stepping
-    assert jumping.add1_steps > 0
+    assert default == stepping
+    assert default.add1_steps > 0
+    assert tally(projects, budget, ballots, rule="mes", exact_only=True) == stepping  # exact jumps
 
 
 class Counting(EqualShares):
@@ -155,3 +157,13 @@ def test_float_runs_answer_on_a_city_shaped_election_and_the_exact_engine_agrees
             answered += 1
             assert found == engine.run(base + rise, live).funded
     assert answered >= 8  # without near ties the floats decide, so Add1 rarely needs the exact engine
+
+
+def test_a_float_run_refuses_an_exact_tie_which_the_tie_break_decides() -> None:
+    # 1 and 2 cost the same and have 3 supporters each: the same rho, so only the tie-break (lower id)
+    # can decide, and floats cannot see an exact tie: the float run refuses and the exact engine decides
+    projects = [Project("1", 30), Project("2", 30), Project("3", 7)]
+    ballots = [{"1"}, {"1"}, {"1", "2"}, {"2"}, {"2", "3"}]
+    engine, live = engine_for(projects, ballots)
+    assert ScanShares(engine).funded(Fraction(40), live) is None
+    assert tally(projects, 40, ballots, rule="mes") == tally(projects, 40, ballots, rule="mes", stepping=True)
