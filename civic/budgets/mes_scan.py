@@ -103,19 +103,18 @@ class _Run:
         # out by a lower bound or a capped sum instead of being priced
         while self.next < len(self.hint) and not active[self.hint[self.next]]:
             self.next += 1
-        lead = self.hint[self.next] if self.next < len(self.hint) else -1
+        queue = self.hint[self.next : self.next + 1]
+        built = np.nan  # the best rate the queue was built against (none yet: only the lead)
         while True:
-            if lead >= 0:
-                p, lead = lead, -1
-            else:
-                left = open_ & (lower <= best_hi) & (self.cap >= self.cost)
-                if priced:
-                    grown = self.free * self.cost * np.maximum(0.0, best_hi - self.at) * (1 + 1e-12)
-                    left &= self.bound + grown >= self.cost
-                found = np.flatnonzero(left)
-                if found.size == 0:
+            if not queue:
+                if built == best_hi:
+                    break  # every candidate that could beat the best has been seen
+                queue, built = self._candidates(open_, lower, best_hi, bool(priced)), best_hi
+                if not queue:
                     break
-                p = int(found[np.argmin(lower[found])])
+            p = queue.pop(0)
+            if not open_[p] or lower[p] > best_hi:
+                continue
             open_[p] = False
             if priced:
                 above = self._cannot_beat(p, best_hi)
@@ -131,13 +130,25 @@ class _Run:
             lo, hi = (price - delta) / cost * (1 - 4 * EPS), (price + delta) / cost * (1 + 4 * EPS)
             lower[p] = max(lower[p], lo)
             priced.append((lo, hi, p, price, delta))
-            best_hi = min(best_hi, hi)
+            if hi < best_hi:
+                best_hi, queue = hi, []  # a better best: rebuild the queue against it
         if not priced:
             return None
         first = min(priced, key=lambda c: c[1])
         if any(c[0] <= first[1] for c in priced if c is not first):
             raise Unsure
         return first[2], first[3], first[4]
+
+    def _candidates(self, open_: BoolArray, lower: FloatArray, best_hi: float, priced: bool) -> list[int]:
+        """The projects not yet seen this round that might beat `best_hi`, lowest bound first: those
+        whose rho may be below it, that their supporters could afford, and (once a rate is known)
+        whose cached capped sum does not already rule them out."""
+        left = open_ & (lower <= best_hi) & (self.cap >= self.cost)
+        if priced:
+            grown = self.free * self.cost * np.maximum(0.0, best_hi - self.at) * (1 + 1e-12)
+            left &= self.bound + grown >= self.cost
+        found = np.flatnonzero(left)
+        return [int(p) for p in found[np.argsort(lower[found], kind="stable")]]
 
     def _charge(self, p: int, price: float, delta: float) -> None:
         """Charge p's supporters `price` (true price within `delta`). A supporter certainly unable to
