@@ -152,13 +152,14 @@ class _Run:
 
     def _charge(self, p: int, price: float, delta: float) -> None:
         """Charge p's supporters `price` (true price within `delta`). A supporter certainly unable to
-        pay it has exactly 0 left, in floats as in fact; the others' error grows by delta and the
-        rounding of the subtraction (spent stays below 2 x share + price while money is positive)."""
+        pay it has exactly 0 left, and in floats at most the rounding of one addition above 0 (its
+        float money stays at or below that from then on: spent only grows); the others' error grows
+        by delta and that rounding (spent stays below 2 x share + price while money is positive)."""
         rows = self.e.supporters[p]
         spent, err = self.spent[rows], self.err[rows]
         keep = self.share - spent + err >= price - delta
-        err += delta + 4 * EPS * (2 * abs(self.share) + price)
-        self.err[rows] = err * keep
+        rounding = 4 * EPS * (2 * abs(self.share) + price)
+        self.err[rows] = np.where(keep, err + (delta + rounding), rounding)
         self.spent[rows] = spent + price
 
     def _margin(self, p: int, total: float, err: FloatArray) -> float:
