@@ -151,3 +151,46 @@ async def test_paper_signatures_take_a_petition_over_its_threshold(
         await tally(session, [petition], now=clock.now(), policy=policy)
     assert petition.signature_count == online + 2
     assert petition.response_threshold_reached_at is not None
+
+
+async def test_the_paper_pages_over_http(
+    web: Any, another_web: Any, db: Any, clock: Any, make_staff: Any, make_petition: PetitionMaker
+) -> None:
+    """Two moderators type a bundle over HTTP; bad input is a 422 with the form; the public page and
+    the open data split the count by channel under the small-count rule; the sheet carries a QR code."""
+    from tests.conftest import PASSWORD
+
+    petition = await make_petition()
+    await make_petition.signatures(petition, 6)
+    first, second = await make_staff(Role.MODERATOR), await make_staff(Role.MODERATOR)
+    sheet = await web.get(f"/petitions/{petition.id}/sheet")
+    assert sheet.status_code == 200
+    assert (
+        '<svg role="img"' in sheet.text and "style=" not in sheet.text.split("<svg", 1)[1].split("</svg>")[0]
+    )
+    assert f"P{petition.id}" in sheet.text
+    await web.login(first.email, PASSWORD)
+    bad = await web.post_form(
+        f"/petitions/{petition.id}/paper", {"label": "", "sheets": "x", "received": "soon"}
+    )
+    assert bad.status_code == 422 and "govuk-error-summary" in bad.text
+    made = await web.post_form(
+        f"/petitions/{petition.id}/paper", {"label": "Library", "sheets": "1", "received": "2026-01-05"}
+    )
+    assert made.status_code == 303
+    batch_url = made.headers["location"]
+    lines = "1, Ann Lee, FB1 1AA, yes\n1, Bo Li, FB1 2BE, yes"
+    wrong = await web.post_form(batch_url + "/entry", {"lines": "1, Ann Lee, FB1 1AA"})
+    assert wrong.status_code == 422 and "yes or no" in wrong.text
+    assert (await web.post_form(batch_url + "/entry", {"lines": lines})).status_code == 303
+    again = await web.post_form(batch_url + "/entry", {"lines": lines})
+    assert again.status_code == 422 and "different person" in again.text
+    await another_web.login(second.email, PASSWORD)
+    assert (await another_web.post_form(batch_url + "/entry", {"lines": lines})).status_code == 303
+    assert (await another_web.post_form(batch_url + "/count", {})).status_code == 303
+    page = await web.get(f"/petitions/{petition.id}")
+    assert "Signatures by how they were given" in page.text
+    data = (await web.get(f"/petitions/{petition.id}.json")).json()
+    body = data.get("data", data)
+    assert body["signature_count"] == 8
+    assert body["signatures_by_channel"] == {"online": "not shown", "paper": "fewer than 5", "assisted": "0"}
