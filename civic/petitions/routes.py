@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.petitions import opendata, staff, staff_paper, web, web_create, web_sheet, web_sign
+from civic.petitions import opendata, staff, staff_assisted, staff_paper, web, web_create, web_sheet, web_sign
 
 P = "/{petition_id:id}"
 
@@ -40,6 +40,9 @@ routes: list[BaseRoute] = [
     Route(P + "/signatures", staff.signatures, methods=["GET"], name="signatures"),
     Route(P + "/signatures", staff.invalidate, methods=["POST"]),
     Route(P + "/sheet", web_sheet.blank_sheet, name="sheet"),
+    Route(P + "/assisted", staff_assisted.assisted_form, methods=["GET"], name="assisted"),
+    Route(P + "/assisted", staff_assisted.assisted_post, methods=["POST"]),
+    Route(P + "/assisted/{signature_id:id}", staff_assisted.receipt, name="assisted_receipt"),
     Route(P + "/paper", staff_paper.paper_page, methods=["GET"], name="paper"),
     Route(P + "/paper", staff_paper.add_batch, methods=["POST"]),
     Route(P + "/paper/decide", staff_paper.decide, methods=["POST"], name="paper_decide"),

@@ -18,8 +18,8 @@ from civic.core.errors import NotFound
 from civic.core.forms import check_length, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
-from civic.core.users import Role
-from civic.petitions import service_matching, service_paper
+from civic.core.users import Role, StaffUser
+from civic.petitions import service_assisted, service_matching, service_paper
 from civic.petitions.models import Petition, PetitionPaperBatch
 from civic.petitions.service_counting import channel_counts
 from civic.petitions.web_common import forget, form_page, load
@@ -38,9 +38,16 @@ async def _list_context(session: AsyncSession, petition: Petition) -> dict[str, 
         "petition": petition,
         "batches": list(rows.all()),
         "doubtful": await service_matching.doubtful_of(session, row_id(petition)),
+        "assisted": await service_assisted.assisted_of(session, row_id(petition)),
+        "staff_names": await _staff_names(session),
         "channels": {ch: n for (_pid, ch), n in counts.items()},
         "values": {},
     }
+
+
+async def _staff_names(session: AsyncSession) -> dict[int, str]:
+    rows = await session.exec(select(StaffUser.id, StaffUser.name))
+    return {int(i or 0): str(n) for i, n in rows.all()}
 
 
 async def paper_page(request: Request) -> Response:
