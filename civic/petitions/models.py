@@ -187,3 +187,83 @@ REJECTION_REASONS: Final[tuple[RejectionReason, ...]] = (
     RejectionReason("advert", "Advertising", "It promoted a product, service or website.", hidden=True),
 )
 REASONS_BY_CODE: Final = {reason.code: reason for reason in REJECTION_REASONS}
+
+
+class Channel(StrEnum):
+    """How a signature reached the council; counts are shown per channel and together."""
+
+    ONLINE = "online"
+    PAPER = "paper"
+    ASSISTED = "assisted"
+
+
+class PaperStatus(StrEnum):
+    ENTERING = "entering"
+    COUNTED = "counted"
+
+
+class OfflineCheck(StrEnum):
+    """What the checks made of a signature that came on paper or through a member of staff."""
+
+    COUNTED = "counted"
+    DUPLICATE = "duplicate"  # the same person already signed, online or on another line
+    DOUBTFUL = "doubtful"  # perhaps the same person: a moderator decides
+    OUTSIDE = "outside"  # the postcode is not in the council's area, or not a postcode
+    NO_DECLARATION = "no-declaration"  # did not declare they live, work or study here
+
+
+class PetitionPaperBatch(SQLModel, table=True):
+    """A bundle of paper sheets for one petition, typed in twice by two different people."""
+
+    __tablename__ = "petition_paper_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    petition_id: int = Field(foreign_key="petition.id", index=True)
+    label: str = Field(max_length=120)
+    sheets: int
+    status: PaperStatus = Field(default=PaperStatus.ENTERING, sa_type=str_enum(PaperStatus))
+    received_on: str = Field(default="", max_length=10)  # ISO date the sheets were handed in
+    created_by: int = Field(foreign_key="staff_user.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    counted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PetitionPaperEntry(SQLModel, table=True):
+    """One sheet as typed in one pass (1 and 2 by different people, 3 settles a difference)."""
+
+    __tablename__ = "petition_paper_entry"
+    __table_args__ = (UniqueConstraint("batch_id", "pass_no", "sheet"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="petition_paper_batch.id", index=True)
+    pass_no: int
+    sheet: int
+    lines: str = Field(default="", sa_type=Text)  # canonical "name|postcode|yes" lines
+    entered_by: int = Field(foreign_key="staff_user.id")
+    entered_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OfflineSignature(SQLModel, table=True):
+    """A signature from a paper sheet or given through a member of staff. Kept apart from online
+    signatures so online signing (and its group commit) never waits on these rows."""
+
+    __tablename__ = "petition_offline_signature"
+    __table_args__ = (Index("ix_petition_offline_count", "petition_id", "outcome", "channel", "ward_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    petition_id: int = Field(foreign_key="petition.id")
+    channel: Channel = Field(sa_type=str_enum(Channel))
+    batch_id: int | None = Field(default=None, foreign_key="petition_paper_batch.id", index=True)
+    sheet: int = 0
+    line: int = 0
+    name: str = Field(max_length=120)
+    name_key: str = Field(max_length=120, index=True)  # normalised name, for matching across channels
+    postcode: str = Field(default="", max_length=8)
+    ward_code: str = Field(default="", max_length=12)
+    outcome: OfflineCheck = Field(sa_type=str_enum(OfflineCheck))
+    match_note: str = Field(default="", max_length=200)  # why it is a duplicate or doubtful
+    reference: str = Field(default="", max_length=16)  # the assisted resident's reference
+    entered_by: int = Field(foreign_key="staff_user.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    decided_by: int | None = Field(default=None, foreign_key="staff_user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -29,6 +29,7 @@ class Policy(FeatureSettings):
     confirm_link: timedelta
     anonymise_after: timedelta
     sign_limits: tuple[Limit, ...]
+    assisted_limit: Limit
     count_cache_seconds: float
     notify_batch: int
     secret: str
@@ -50,6 +51,7 @@ class Policy(FeatureSettings):
                 _limit(settings, "PETITION_SIGN_BURST"),
                 _limit(settings, "PETITION_SIGN_SUSTAINED"),
             ),
+            assisted_limit=_limit(settings, "PETITION_ASSISTED_PER_STAFF"),
             count_cache_seconds=float(days("PETITION_COUNT_CACHE_SECONDS")),
             notify_batch=max(1, days("PETITION_NOTIFY_BATCH")),
             secret=settings.secret_key,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.petitions import opendata, staff, web, web_create, web_sign
+from civic.petitions import opendata, staff, staff_assisted, staff_paper, web, web_create, web_sheet, web_sign
 
 P = "/{petition_id:id}"
 
@@ -39,6 +39,17 @@ routes: list[BaseRoute] = [
     Route(P + "/debate", staff.debate_post, methods=["POST"]),
     Route(P + "/signatures", staff.signatures, methods=["GET"], name="signatures"),
     Route(P + "/signatures", staff.invalidate, methods=["POST"]),
+    Route(P + "/sheet", web_sheet.blank_sheet, name="sheet"),
+    Route(P + "/assisted", staff_assisted.assisted_form, methods=["GET"], name="assisted"),
+    Route(P + "/assisted", staff_assisted.assisted_post, methods=["POST"]),
+    Route(P + "/assisted/{signature_id:id}", staff_assisted.receipt, name="assisted_receipt"),
+    Route(P + "/paper", staff_paper.paper_page, methods=["GET"], name="paper"),
+    Route(P + "/paper", staff_paper.add_batch, methods=["POST"]),
+    Route(P + "/paper/decide", staff_paper.decide, methods=["POST"], name="paper_decide"),
+    Route(P + "/paper/{batch_id:id}", staff_paper.batch_page, name="paper_batch"),
+    Route(P + "/paper/{batch_id:id}/entry", staff_paper.enter, methods=["POST"], name="paper_entry"),
+    Route(P + "/paper/{batch_id:id}/resolve", staff_paper.resolve, methods=["POST"], name="paper_resolve"),
+    Route(P + "/paper/{batch_id:id}/count", staff_paper.count, methods=["POST"], name="paper_count"),
 ]
 
 top_level: list[BaseRoute] = [

@@ -83,3 +83,17 @@ def can_audit_signatures(actor: StaffUser | None, petition: Petition, *, now: da
 def can_see_queue(actor: StaffUser | None, _obj: object = None, *, now: datetime) -> bool:
     """Only moderators see the moderation queue."""
     return _moderator(actor)
+
+
+@rule("petitions.enter_paper")
+def can_enter_paper(actor: StaffUser | None, petition: Petition, *, now: datetime) -> bool:
+    """Moderators type in paper sheets for a published petition (sheets may arrive after it closes)
+    and decide the doubtful matches across channels."""
+    return _moderator(actor) and petition.state in PUBLISHED_STATES
+
+
+@rule("petitions.sign_assisted")
+def can_sign_assisted(actor: StaffUser | None, petition: Petition, *, now: datetime) -> bool:
+    """Any member of staff may sign an open petition for a resident who asks them to (at a library,
+    a help desk or on the phone)."""
+    return actor is not None and petition.state == State.OPEN and can_sign(actor, petition, now=now)

@@ -10,6 +10,7 @@ thresholds (response due date, debate list), including falling back below them a
 from __future__ import annotations
 
 import time
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import func
@@ -19,7 +20,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.audit import record
 from civic.core.db import row_id
 from civic.petitions.answers import published_answers
-from civic.petitions.models import PUBLISHED_STATES, Petition, Signature, counted
+from civic.petitions.models import (
+    PUBLISHED_STATES,
+    Channel,
+    OfflineCheck,
+    OfflineSignature,
+    Petition,
+    Signature,
+    counted,
+)
 from civic.petitions.policy import Policy
 from civic.petitions.service_debates import debates_for
 
@@ -53,12 +62,31 @@ class CountCache:
             .where(Signature.petition_id == petition_id, *counted())
             .group_by(col(Signature.ward_code))
         )
-        breakdown = sorted(((str(w), int(n)) for w, n in rows.all()), key=lambda item: (-item[1], item[0]))
+        by_ward = Counter({str(w): int(n) for w, n in rows.all()})
+        offline = await session.exec(
+            select(OfflineSignature.ward_code, func.count())
+            .where(
+                OfflineSignature.petition_id == petition_id, OfflineSignature.outcome == OfflineCheck.COUNTED
+            )
+            .group_by(col(OfflineSignature.ward_code))
+        )
+        by_ward.update({str(w): int(n) for w, n in offline.all()})
+        breakdown = sorted(by_ward.items(), key=lambda item: (-item[1], item[0]))
         self._wards[petition_id] = (time.monotonic(), breakdown)
         return breakdown
 
 
 async def counts_for(session: AsyncSession, petition_ids: list[int]) -> dict[int, int]:
+    """Counted signatures of every channel together: thresholds and public totals use this."""
+    totals: Counter[int] = Counter()
+    for (pid, _channel), n in (await channel_counts(session, petition_ids)).items():
+        totals[pid] += n
+    return dict(totals)
+
+
+async def channel_counts(session: AsyncSession, petition_ids: list[int]) -> dict[tuple[int, str], int]:
+    """(petition, channel) -> counted signatures. Online ones come from the signatures' index; paper
+    and assisted ones from their own table, so online signing never waits on them."""
     if not petition_ids:
         return {}
     rows = await session.exec(
@@ -66,7 +94,17 @@ async def counts_for(session: AsyncSession, petition_ids: list[int]) -> dict[int
         .where(col(Signature.petition_id).in_(petition_ids), *counted())
         .group_by(col(Signature.petition_id))
     )
-    return {int(pid): int(n) for pid, n in rows.all()}
+    found = {(int(pid), Channel.ONLINE.value): int(n) for pid, n in rows.all()}
+    offline = await session.exec(
+        select(OfflineSignature.petition_id, OfflineSignature.channel, func.count())
+        .where(
+            col(OfflineSignature.petition_id).in_(petition_ids),
+            OfflineSignature.outcome == OfflineCheck.COUNTED,
+        )
+        .group_by(col(OfflineSignature.petition_id), col(OfflineSignature.channel))
+    )
+    found.update({(int(pid), str(ch)): int(n) for pid, ch, n in offline.all()})
+    return found
 
 
 async def public_ward_counts(session: AsyncSession) -> list[tuple[int, str, int]]:

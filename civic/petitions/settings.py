@@ -20,6 +20,11 @@ SETTINGS = (
     Setting(
         "PETITION_SIGN_SUSTAINED", "100/3600", "sustained signatures per IP per petition (count/seconds)"
     ),
+    Setting(
+        "PETITION_ASSISTED_PER_STAFF",
+        "30/3600",
+        "assisted signatures one member of staff may enter per window (count/seconds)",
+    ),
     Setting("PETITION_CREATE_POSTS_PER_HOUR", "60", "steps of the new-petition form per IP address per hour"),
     Setting("PETITION_CONFIRMATIONS_PER_HOUR", "300", "signature confirmations per IP address per hour"),
     Setting("PETITION_RESUBMITS_PER_HOUR", "20", "petition resubmissions per IP address per hour"),

@@ -15,13 +15,13 @@ from civic.core.db import reading, row_id
 from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
 from civic.core.htmx import is_htmx
-from civic.core.publish import csv_of_records, json_document
+from civic.core.publish import csv_of_records, json_document, shown_breakdown
 from civic.core.rules import can, require
 from civic.core.templating import render_page
 from civic.petitions.answers import Answer, published_answer, published_answers
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
-from civic.petitions.service_counting import counts_for, next_goal
+from civic.petitions.service_counting import channel_counts, counts_for, next_goal
 from civic.petitions.service_debates import debates_for
 from civic.petitions.web_common import (
     cacheable,
@@ -92,7 +92,17 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
         "events": timeline(petition, response, debate),
         "reason": REASONS_BY_CODE.get(petition.rejection_code or ""),
         "policy": policy(request),
+        "channels": await _channels(session, petition) if count else [],
     }
+
+
+async def _channels(session: AsyncSession, petition: Petition) -> list[tuple[str, str]]:
+    """Counts by channel under the small-count rule; none when every signature came online."""
+    found = {ch: n for (_pid, ch), n in (await channel_counts(session, [row_id(petition)])).items()}
+    if set(found) <= {"online"}:
+        return []
+    shown = shown_breakdown([found.get(name, 0) for name in CHANNELS])
+    return list(zip([n.capitalize() for n in CHANNELS], shown, strict=True))
 
 
 async def petition_page(request: Request) -> Response:
@@ -198,14 +208,21 @@ def as_data(
 
 async def _rows(session: AsyncSession, petitions: list[Petition]) -> list[dict[str, Any]]:
     ids = [p.id for p in petitions if p.id is not None]
-    live = await counts_for(session, ids)
+    by_channel = await channel_counts(session, ids)
     answers = await published_answers(session, ids)
     debates = await debates_for(session, ids)
-    return [
-        as_data(petition, live.get(pid, 0), answers.get(pid), debates.get(pid))
-        for petition in petitions
-        if (pid := petition.id) is not None
-    ]
+    rows = []
+    for petition in petitions:
+        pid = row_id(petition)
+        counts = [by_channel.get((pid, name), 0) for name in CHANNELS]
+        row = as_data(petition, sum(counts), answers.get(pid), debates.get(pid))
+        # Each channel's count keeps the small-count rule (a paper count of 2 could name people).
+        row["signatures_by_channel"] = dict(zip(CHANNELS, shown_breakdown(counts), strict=True))
+        rows.append(row)
+    return rows
+
+
+CHANNELS = ("online", "paper", "assisted")
 
 
 async def list_json(request: Request) -> Response:
@@ -231,6 +248,7 @@ CSV_COLUMNS = (
     "id", "url", "action", "state", "signature_count", "opened_at", "closes_at", "closed_at",
     "response_threshold", "debate_threshold", "response_due_at", "response_summary",
     "response_published_at", "debate_scheduled_for", "debate_outcome",
+    "online_signatures", "paper_signatures", "assisted_signatures",
 )  # fmt: skip
 
 
@@ -256,6 +274,7 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
         "response_published_at": response.get("published_at"),
         "debate_scheduled_for": debate.get("scheduled_for"),
         "debate_outcome": debate.get("outcome"),
+        **{f"{name}_signatures": row["signatures_by_channel"][name] for name in CHANNELS},
     }
 
 

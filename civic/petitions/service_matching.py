@@ -1,0 +1,189 @@
+"""One person counts once across channels. A signature that came on paper or through a member of staff
+has no email, so it is matched on its normalised name and postcode: the same name and postcode as a
+counted signature (online or offline) is a duplicate; the same postcode with a name that could be the
+same person (same surname and initial, or the same words in another order) is doubtful, and a
+moderator decides. Postcodes are checked against the council's (civic.core.areas)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core import audit
+from civic.core.areas import OUTSIDE_WARDS, PostcodeError, lookup_postcode
+from civic.core.db import row_id
+from civic.core.errors import Conflict, NotFound
+from civic.core.users import StaffUser
+from civic.petitions.models import (
+    Channel,
+    OfflineCheck,
+    OfflineSignature,
+    Signature,
+    SignatureState,
+)
+
+TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir"}
+
+
+def name_key(name: str) -> str:
+    """'  Dr. Anne-Marie  O'Neil ' -> 'anne marie oneil': case, accents, titles and punctuation go."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    plain = re.sub(r"['’.]", "", plain)
+    words = [w for w in re.split(r"[^a-z]+", plain) if w and w not in TITLES]
+    return " ".join(words)[:120]
+
+
+def _maybe_same(a: str, b: str) -> bool:
+    """Two different keys that could be one person: same words in another order, or the same
+    surname with the same first initial ('j smith' and 'jane smith')."""
+    wa, wb = a.split(), b.split()
+    if not wa or not wb:
+        return False
+    if sorted(wa) == sorted(wb):
+        return True
+    return wa[-1] == wb[-1] and wa[0][0] == wb[0][0]
+
+
+@dataclass(frozen=True)
+class Line:
+    sheet: int
+    line: int
+    name: str
+    postcode: str
+    declared: bool
+
+
+@dataclass
+class _Known:
+    """The counted (or doubtful) people of a petition by postcode, for matching new lines."""
+
+    by_postcode: dict[str, list[tuple[str, str]]]  # postcode -> (name key, where it came from)
+
+    def match(self, key: str, postcode: str) -> tuple[OfflineCheck, str] | None:
+        doubtful = None
+        for other, where in self.by_postcode.get(postcode, []):
+            if other == key:
+                return OfflineCheck.DUPLICATE, f"same name and postcode as {where}"
+            if doubtful is None and _maybe_same(key, other):
+                doubtful = OfflineCheck.DOUBTFUL, f"perhaps the same person as {where}"
+        return doubtful
+
+    def add(self, key: str, postcode: str, where: str) -> None:
+        self.by_postcode.setdefault(postcode, []).append((key, where))
+
+
+async def _known(session: AsyncSession, petition_id: int, postcodes: set[str]) -> _Known:
+    known = _Known({})
+    if not postcodes:
+        return known
+    online = await session.exec(
+        select(Signature.id, Signature.name, Signature.postcode).where(
+            Signature.petition_id == petition_id,
+            col(Signature.postcode).in_(postcodes),
+            col(Signature.state).in_([SignatureState.VALIDATED, SignatureState.PENDING]),
+        )
+    )
+    for sid, name, postcode in online.all():
+        known.add(name_key(name), postcode, f"online signature {sid}")
+    offline = await session.exec(
+        select(OfflineSignature).where(
+            OfflineSignature.petition_id == petition_id,
+            col(OfflineSignature.postcode).in_(postcodes),
+            col(OfflineSignature.outcome).in_([OfflineCheck.COUNTED, OfflineCheck.DOUBTFUL]),
+        )
+    )
+    for row in offline.all():
+        known.add(row.name_key, row.postcode, _where(row))
+    return known
+
+
+def _where(row: OfflineSignature) -> str:
+    if row.channel == Channel.PAPER:
+        return f"paper sheet {row.sheet} line {row.line} of bundle {row.batch_id}"
+    return f"assisted signature {row.reference}"
+
+
+async def _place(session: AsyncSession, line: Line) -> tuple[str, str, OfflineCheck | None]:
+    """(postcode, ward code, outcome if it cannot count) for a line's postcode and declaration."""
+    try:
+        match = await lookup_postcode(session, line.postcode)
+    except PostcodeError:
+        return line.postcode[:8], "", OfflineCheck.OUTSIDE
+    if not line.declared:
+        return match.postcode, "", OfflineCheck.NO_DECLARATION
+    return match.postcode, match.ward.code if match.ward else OUTSIDE_WARDS, None
+
+
+async def check_lines(
+    session: AsyncSession,
+    petition_id: int,
+    lines: list[Line],
+    *,
+    channel: Channel,
+    actor: StaffUser,
+    now: datetime,
+    batch_id: int | None = None,
+    reference: str = "",
+) -> dict[str, int]:
+    """Check each line and store it with its outcome; returns how many had each outcome."""
+    placed = [(line, *await _place(session, line)) for line in lines]
+    known = await _known(session, petition_id, {p for _, p, _, o in placed if o is None})
+    outcomes: Counter[str] = Counter()
+    for line, postcode, ward, outcome in placed:
+        key, note = name_key(line.name), ""
+        if outcome is None:
+            found = known.match(key, postcode)
+            outcome, note = found if found else (OfflineCheck.COUNTED, "")
+        row = OfflineSignature(
+            petition_id=petition_id, channel=channel, batch_id=batch_id, sheet=line.sheet,
+            line=line.line, name=line.name, name_key=key, postcode=postcode, ward_code=ward,
+            outcome=outcome, match_note=note, reference=reference, entered_by=row_id(actor),
+            created_at=now,
+        )  # fmt: skip
+        session.add(row)
+        if outcome in (OfflineCheck.COUNTED, OfflineCheck.DOUBTFUL):
+            known.add(key, postcode, _where(row))
+        outcomes[outcome.value] += 1
+    await session.flush()
+    return dict(outcomes)
+
+
+async def doubtful_of(session: AsyncSession, petition_id: int) -> list[OfflineSignature]:
+    rows = await session.exec(
+        select(OfflineSignature)
+        .where(OfflineSignature.petition_id == petition_id, OfflineSignature.outcome == OfflineCheck.DOUBTFUL)
+        .order_by(col(OfflineSignature.id))
+    )
+    return list(rows.all())
+
+
+async def decide_doubtful(
+    session: AsyncSession,
+    petition_id: int,
+    signature_id: int,
+    *,
+    count: bool,
+    actor: StaffUser,
+    now: datetime,
+) -> OfflineSignature:
+    """A moderator's decision on a doubtful match: a different person (count it) or the same one."""
+    row = await session.get(OfflineSignature, signature_id)
+    if row is None or row.petition_id != petition_id:
+        raise NotFound()
+    if row.outcome != OfflineCheck.DOUBTFUL:
+        raise Conflict("This signature has already been decided.")
+    row.outcome = OfflineCheck.COUNTED if count else OfflineCheck.DUPLICATE
+    row.decided_by, row.decided_at = row_id(actor), now
+    session.add(row)
+    await session.flush()
+    await audit.record(
+        session, actor=actor, action="petitions.offline_decided", object_type="petition_offline_signature",
+        object_id=row.id, now=now, reason=f"{row.match_note}: {'counted' if count else 'duplicate'}",
+    )  # fmt: skip
+    return row
