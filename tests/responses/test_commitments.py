@@ -1,0 +1,185 @@
+"""Commitments on published answers, on a real database: only a published answer can commit, once;
+bad input is named by field; updates are dated, public and audited; closing is final; the lists per
+body and per ward hold exactly their commitments; lateness follows the promised date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from civic.core.audit import AuditEntry
+from civic.core.clock import FrozenClock
+from civic.core.db import Database, row_id
+from civic.core.errors import Conflict
+from civic.core.users import Role
+from civic.responses import service, service_commitments
+from civic.responses.models import Commitment, CommitmentState, Response
+from civic.responses.service import ResponseError
+from tests.conftest import StaffFactory
+from tests.responses.conftest import Asks, due_in
+
+
+async def answered(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory, target_id: str, **kw: str
+) -> Response:
+    info = asks.add(target_id, due_at=due_in(clock, 10), asked_at=clock.now(), askers=[], **kw)
+    admin = await make_staff(Role.ADMIN)
+    async with db.transaction() as session:
+        response = await service.start_response(session, info, actor=admin, now=clock.now())
+        await service.save_draft(
+            session,
+            response,
+            actor=admin,
+            summary="We will fix it",
+            details="Soon.",
+            reason="",
+            now=clock.now(),
+        )
+        await service.publish(session, response, actor=admin, now=clock.now())
+        return response
+
+
+@pytest.mark.usefixtures("bodies")
+async def test_a_published_answer_commits_once_and_bad_input_is_named(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory
+) -> None:
+    response = await answered(db, asks, clock, make_staff, "1")
+    admin = await make_staff(Role.ADMIN)
+    today = clock.now().date()
+    async with db.transaction() as session:
+        with pytest.raises(ResponseError) as bad:
+            await service_commitments.commit(
+                session,
+                response,
+                what="",
+                due_on=today - timedelta(days=1),
+                ward_codes=(),
+                actor=admin,
+                now=clock.now(),
+            )
+        assert set(bad.value.errors) == {"what", "due_on"}
+        item = await service_commitments.commit(
+            session,
+            response,
+            what="Repair 12 streetlights",
+            due_on=today + timedelta(days=30),
+            ward_codes=("E05900006",),
+            actor=admin,
+            now=clock.now(),
+        )
+        with pytest.raises(Conflict):
+            await service_commitments.commit(
+                session, response, what="Again", due_on=today, ward_codes=(), actor=admin, now=clock.now()
+            )
+    async with db.reading() as session:
+        stored = await service_commitments.commitment_for(session, row_id(response))
+        assert stored is not None and stored.id == item.id and stored.state == CommitmentState.OPEN
+        actions = (await session.exec(select(AuditEntry.action).where(col(AuditEntry.public)))).all()
+        assert "responses.commit" in actions
+
+
+@pytest.mark.usefixtures("bodies")
+async def test_a_draft_cannot_commit(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory
+) -> None:
+    info = asks.add("2", due_at=due_in(clock, 10), asked_at=clock.now(), askers=[])
+    admin = await make_staff(Role.ADMIN)
+    async with db.transaction() as session:
+        response = await service.start_response(session, info, actor=admin, now=clock.now())
+        with pytest.raises(Conflict):
+            await service_commitments.commit(
+                session,
+                response,
+                what="Fix",
+                due_on=clock.now().date(),
+                ward_codes=(),
+                actor=admin,
+                now=clock.now(),
+            )
+
+
+@pytest.mark.usefixtures("bodies")
+async def test_updates_are_dated_and_closing_is_final(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory
+) -> None:
+    response = await answered(db, asks, clock, make_staff, "3")
+    admin = await make_staff(Role.ADMIN)
+    today = clock.now().date()
+    async with db.transaction() as session:
+        item = await service_commitments.commit(
+            session,
+            response,
+            what="Resurface the path",
+            due_on=today + timedelta(days=5),
+            ward_codes=(),
+            actor=admin,
+            now=clock.now(),
+        )
+        with pytest.raises(ResponseError):
+            await service_commitments.post_update(
+                session, item, state=CommitmentState.OPEN, note="  ", actor=admin, now=clock.now()
+            )
+        await service_commitments.post_update(
+            session, item, state=CommitmentState.OPEN, note="Contractor booked", actor=admin, now=clock.now()
+        )
+    clock.advance(timedelta(days=7))
+    async with db.transaction() as session:
+        item = await session.get(Commitment, row_id(item))
+        assert item is not None
+        assert service_commitments.is_late(item, clock.now().date())
+        await service_commitments.post_update(
+            session, item, state=CommitmentState.DONE, note="Path resurfaced", actor=admin, now=clock.now()
+        )
+        with pytest.raises(Conflict):
+            await service_commitments.post_update(
+                session, item, state=CommitmentState.OPEN, note="More", actor=admin, now=clock.now()
+            )
+    async with db.reading() as session:
+        item = await session.get(Commitment, row_id(item))
+        assert item is not None and item.state == CommitmentState.DONE
+        assert service_commitments.is_late(item, clock.now().date())  # done, but after its date
+        notes = [u.note for u in await service_commitments.updates_of(session, row_id(item))]
+        assert notes == ["Contractor booked", "Path resurfaced"]
+
+
+@pytest.mark.usefixtures("bodies")
+async def test_lists_per_body_and_per_ward(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory
+) -> None:
+    council = await answered(db, asks, clock, make_staff, "4", ward="E05900006")
+    police = await answered(
+        db, asks, clock, make_staff, "5", ward="E05900016", body="police-fernbridge-central"
+    )
+    admin = await make_staff(Role.ADMIN)
+    due = clock.now().date() + timedelta(days=3)
+    async with db.transaction() as session:
+        for response, ward in ((council, "E05900006"), (police, "E05900016")):
+            await service_commitments.commit(
+                session,
+                response,
+                what=f"Act on {response.target_id}",
+                due_on=due,
+                ward_codes=(ward,),
+                actor=admin,
+                now=clock.now(),
+            )
+    async with db.reading() as session:
+        by_body = await service_commitments.for_body(session, "police-fernbridge-central")
+        assert [c.response_id for c in by_body] == [row_id(police)]
+        by_ward = await service_commitments.for_ward(session, "E05900006")
+        assert [c.response_id for c in by_ward] == [row_id(council)]
+        assert await service_commitments.for_ward(session, "E0590000") == []  # whole codes only
+
+
+def test_an_open_commitment_is_late_only_after_its_date() -> None:
+    item = Commitment(
+        response_id=1,
+        body_slug="council",
+        what="x",
+        due_on=date(2026, 1, 10),
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert not service_commitments.is_late(item, date(2026, 1, 10))
+    assert service_commitments.is_late(item, date(2026, 1, 11))
