@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.responses import opendata, staff, staff_bodies, web, web_residents
+from civic.responses import opendata, staff, staff_bodies, staff_commitments, web, web_residents
 
 routes: list[BaseRoute] = [
     Route("/", web.index, name="index"),
@@ -30,6 +30,8 @@ routes: list[BaseRoute] = [
     Route("/unsubscribe/{token}", web_residents.unsubscribe, methods=["POST"]),
     Route("/{response_id:id}", web.detail, name="detail"),
     Route("/{response_id:id}/preview", staff.preview, name="preview"),
+    Route("/{response_id:id}/commit", staff_commitments.commit_form, methods=["GET"], name="commit"),
+    Route("/{response_id:id}/commit", staff_commitments.commit, methods=["POST"]),
     Route("/{response_id:id}/publish", staff.publish, methods=["POST"], name="publish"),
     Route("/{response_id:id}/rate/{token}", web_residents.rate_form, methods=["GET"], name="rate"),
     Route("/{response_id:id}/rate/{token}", web_residents.rate, methods=["POST"]),

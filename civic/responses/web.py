@@ -13,7 +13,7 @@ from civic.core.deps import path_id
 from civic.core.errors import NotFound
 from civic.core.reportcard import Scope
 from civic.core.templating import render_page
-from civic.responses import queries_report, service, service_ratings, stats
+from civic.responses import queries_report, service, service_commitments, service_ratings, stats
 from civic.responses.models import ResponsibleBody
 from civic.responses.queries_targets import KINDS, load_target
 
@@ -41,7 +41,17 @@ async def detail(request: Request) -> HttpResponse:
         comments = await service_ratings.approved_comments(session, response_id)
         body = await session.get(ResponsibleBody, response.body_slug)
         target = await load_target(session, response.target_kind, response.target_id)
+        commitment = await service_commitments.commitment_for(session, response_id)
+        updates = (
+            await service_commitments.updates_of(session, commitment.id)
+            if commitment and commitment.id
+            else []
+        )
     context = {
+        "commitment": commitment,
+        "updates": updates,
+        "commitment_late": commitment is not None
+        and service_commitments.is_late(commitment, now(request).date()),
         "response": response,
         "current": versions[0],
         "versions": versions,

@@ -17,8 +17,9 @@ from civic.core.users import Role
 from civic.responses import service, service_commitments
 from civic.responses.models import Commitment, CommitmentState, Response
 from civic.responses.service import ResponseError
-from tests.conftest import StaffFactory
+from tests.conftest import PASSWORD, StaffFactory
 from tests.responses.conftest import Asks, due_in
+from tests.support.web import WebClient
 
 
 async def answered(
@@ -183,3 +184,44 @@ def test_an_open_commitment_is_late_only_after_its_date() -> None:
     )
     assert not service_commitments.is_late(item, date(2026, 1, 10))
     assert service_commitments.is_late(item, date(2026, 1, 11))
+
+
+@pytest.mark.usefixtures("bodies")
+async def test_staff_record_a_commitment_over_http_and_it_shows_on_the_answer(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory, web: WebClient
+) -> None:
+    response = await answered(db, asks, clock, make_staff, "6")
+    url = f"/responses/{response.id}/commit"
+    assert (await web.get(url)).status_code in {302, 303, 401, 403}  # not signed in: no form
+    councillor = await make_staff(Role.COUNCILLOR)
+    await web.login(councillor.email, PASSWORD)
+    assert (await web.get(url)).status_code == 200
+    bad = await web.post_form(
+        url, {"what": "", "due_on-day": "31", "due_on-month": "2", "due_on-year": "2027"}
+    )
+    assert bad.status_code == 422
+    assert "Enter what the answer commits to doing" in bad.text and "must be a real date" in bad.text
+    due = clock.now().date() + timedelta(days=40)
+    good = await web.post_form(
+        url,
+        {
+            "what": "Repair the lights",
+            "due_on-day": str(due.day),
+            "due_on-month": str(due.month),
+            "due_on-year": str(due.year),
+        },
+    )
+    assert good.status_code == 303
+    page = await web.get(f"/responses/{response.id}")
+    assert "What this answer commits to" in page.text and "Repair the lights" in page.text
+    assert (
+        await web.post_form(
+            url,
+            {
+                "what": "Again",
+                "due_on-day": str(due.day),
+                "due_on-month": str(due.month),
+                "due_on-year": str(due.year),
+            },
+        )
+    ).status_code == 409
