@@ -18,7 +18,7 @@ from civic.core.forms import form_context, read_form, text
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.responses import queries_members, service, service_commitments
-from civic.responses.models import Response, ResponseState
+from civic.responses.models import Commitment, CommitmentState, Response, ResponseState
 from civic.responses.queries_targets import load_target
 
 FIELDS = ("what", "due_on-day", "due_on-month", "due_on-year")
@@ -88,3 +88,67 @@ async def commit(request: Request) -> HttpResponse:
         except service.ResponseError as exc:
             return _page(request, response, values, exc.errors)
     return RedirectResponse(f"/responses/{fresh.id}", status_code=303)
+
+
+STATE_PAIRS = [
+    (CommitmentState.OPEN.value, "Still in progress"),
+    (CommitmentState.DONE.value, "Done"),
+    (CommitmentState.DROPPED.value, "Dropped", "Say why in the update"),
+]
+
+
+async def _commitment(request: Request) -> tuple[Response, queries_members.Owed, Commitment]:
+    response, owing = await _published(request)
+    async with reading(request) as session:
+        item = await service_commitments.commitment_for(session, path_id(request, "response_id"))
+    if item is None:
+        raise NotFound()
+    return response, owing, item
+
+
+def _update_page(
+    request: Request, response: Response, item: Commitment, values: dict[str, str], errors: dict[str, str]
+) -> HttpResponse:
+    context = {
+        "response": response,
+        "commitment": item,
+        "values": values,
+        "state_pairs": STATE_PAIRS,
+        **form_context(errors),
+    }
+    return render_page(
+        request, "responses/commitment_update.html", context, status_code=422 if errors else 200
+    )
+
+
+async def update_form(request: Request) -> HttpResponse:
+    user = staff(request)
+    response, owing, item = await _commitment(request)
+    require("responses.draft", user, owing, now=now(request))
+    return _update_page(request, response, item, {"state": CommitmentState.OPEN.value}, {})
+
+
+async def update(request: Request) -> HttpResponse:
+    user = staff(request)
+    at = now(request)
+    response, owing, item = await _commitment(request)
+    require("responses.draft", user, owing, now=at)
+    form = await read_form(request)
+    values = {"state": text(form, "state"), "note": text(form, "note")}
+    if values["state"] not in {s.value for s in CommitmentState}:
+        return _update_page(request, response, item, values, {"state": "Choose where the commitment stands"})
+    async with transaction(request) as session:
+        fresh = await session.get(Commitment, item.id)
+        assert fresh is not None
+        try:
+            await service_commitments.post_update(
+                session,
+                fresh,
+                state=CommitmentState(values["state"]),
+                note=values["note"],
+                actor=user,
+                now=at,
+            )
+        except service.ResponseError as exc:
+            return _update_page(request, response, item, values, exc.errors)
+    return RedirectResponse(f"/responses/{response.id}", status_code=303)

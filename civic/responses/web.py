@@ -114,3 +114,23 @@ async def ward_card(request: Request) -> HttpResponse:
     if ward is None:
         raise NotFound()
     return await _card_page(request, Scope("ward", ward.code, f"{ward.name} ward"))
+
+
+async def commitments(request: Request) -> HttpResponse:
+    """Commitments per body (`/responses/bodies/<slug>/commitments`) or per ward (`/wards/<code>/...`)."""
+    today = now(request).date()
+    async with reading(request) as session:
+        if "slug" in request.path_params:
+            body = await session.get(ResponsibleBody, request.path_params["slug"])
+            if body is None:
+                raise NotFound()
+            name, items = body.name, await service_commitments.for_body(session, body.slug)
+        else:
+            ward = await session.get(Ward, request.path_params["code"].upper())
+            if ward is None:
+                raise NotFound()
+            name, items = f"{ward.name} ward", await service_commitments.for_ward(session, ward.code)
+    late = {c.id for c in items if service_commitments.is_late(c, today)}
+    return render_page(
+        request, "responses/commitments.html", {"scope_name": name, "items": items, "late": late}
+    )

@@ -225,3 +225,57 @@ async def test_staff_record_a_commitment_over_http_and_it_shows_on_the_answer(
             },
         )
     ).status_code == 409
+
+
+@pytest.mark.usefixtures("bodies")
+async def test_staff_post_updates_over_http_and_the_lists_show_status(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory, web: WebClient
+) -> None:
+    response = await answered(db, asks, clock, make_staff, "7", ward="E05900006")
+    admin = await make_staff(Role.ADMIN)
+    async with db.transaction() as session:
+        await service_commitments.commit(
+            session,
+            response,
+            what="Paint the crossing",
+            due_on=clock.now().date() + timedelta(days=2),
+            ward_codes=("E05900006",),
+            actor=admin,
+            now=clock.now(),
+        )
+    councillor = await make_staff(Role.COUNCILLOR)
+    await web.login(councillor.email, PASSWORD)
+    url = f"/responses/{response.id}/commitment"
+    assert (await web.get(url)).status_code == 200
+    assert (await web.post_form(url, {"state": "finished", "note": "x"})).status_code == 422
+    empty = await web.post_form(url, {"state": "open", "note": ""})
+    assert empty.status_code == 422 and "Enter what has happened" in empty.text
+    assert (await web.post_form(url, {"state": "open", "note": "Paint ordered"})).status_code == 303
+    clock.advance(timedelta(days=5))
+    body_list = await web.get("/responses/bodies/council/commitments")
+    assert (
+        body_list.status_code == 200
+        and "Paint the crossing" in body_list.text
+        and "open (late)" in body_list.text
+    )
+    await web.login(councillor.email, PASSWORD)  # the staff session has timed out over five days
+    assert (await web.post_form(url, {"state": "done", "note": "Crossing painted"})).status_code == 303
+    page = await web.get(f"/responses/{response.id}")
+    assert "Paint ordered" in page.text and "Crossing painted" in page.text
+    ward_list = await web.get("/responses/wards/E05900006/commitments")
+    assert "done (late)" in ward_list.text
+    assert (await web.get("/responses/bodies/police-fernbridge-north/commitments")).text.count("Paint") == 0
+    assert (await web.get("/responses/bodies/nobody/commitments")).status_code == 404
+
+
+@pytest.mark.usefixtures("bodies")
+async def test_signed_in_staff_find_the_commitment_pages_from_the_answer(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory, web: WebClient
+) -> None:
+    response = await answered(db, asks, clock, make_staff, "8")
+    assert (
+        "commits to" not in (await web.get(f"/responses/{response.id}")).text
+    )  # residents see no staff link
+    councillor = await make_staff(Role.COUNCILLOR)
+    await web.login(councillor.email, PASSWORD)
+    assert f'href="/responses/{response.id}/commit"' in (await web.get(f"/responses/{response.id}")).text
