@@ -279,3 +279,17 @@ async def test_signed_in_staff_find_the_commitment_pages_from_the_answer(
     councillor = await make_staff(Role.COUNCILLOR)
     await web.login(councillor.email, PASSWORD)
     assert f'href="/responses/{response.id}/commit"' in (await web.get(f"/responses/{response.id}")).text
+
+
+@pytest.mark.usefixtures("bodies")
+async def test_staff_of_another_body_may_not_commit_or_update_it(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory, web: WebClient
+) -> None:
+    response = await answered(db, asks, clock, make_staff, "9")  # owed by the council
+    youth = await make_staff(Role.YOUTH_WORKER)
+    await web.login(youth.email, PASSWORD)
+    assert (await web.get(f"/responses/{response.id}/commit")).status_code == 403
+    refused = await web.post_form(f"/responses/{response.id}/commit", {"what": "Something"})
+    assert refused.status_code == 403
+    async with db.reading() as session:
+        assert await service_commitments.commitment_for(session, row_id(response)) is None
