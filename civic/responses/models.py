@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Text, UniqueConstraint
@@ -128,3 +128,48 @@ class Rating(SQLModel, table=True):
     comment: str = Field(default="", max_length=COMMENT_MAX)
     comment_state: CommentState = Field(default=CommentState.NONE, sa_type=str_enum(CommentState), index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+WHAT_MAX = 300
+UPDATE_MAX = 1000
+
+
+class CommitmentState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Commitment(SQLModel, table=True):
+    """A published answer that promises an action: what, by when, and which body owes it.
+
+    It hangs off the response, so every feature's asks gain commitments through the one answering
+    flow they already plug into, and the list per body and per ward needs no feature's internals."""
+
+    __tablename__ = "response_commitment"
+    __table_args__ = (UniqueConstraint("response_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id")
+    body_slug: str = Field(foreign_key="response_body.slug", index=True)
+    ward_codes: str = Field(default="", max_length=500)  # the ask's wards, comma-separated
+    what: str = Field(max_length=WHAT_MAX)
+    due_on: date
+    state: CommitmentState = Field(
+        default=CommitmentState.OPEN, sa_type=str_enum(CommitmentState), index=True
+    )
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CommitmentUpdate(SQLModel, table=True):
+    """A dated public progress note. Never edited: a correction is a new update."""
+
+    __tablename__ = "response_commitment_update"
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="response_commitment.id", index=True)
+    state: CommitmentState = Field(sa_type=str_enum(CommitmentState))
+    note: str = Field(max_length=UPDATE_MAX)
+    author_name: str = Field(max_length=160)
+    posted_at: datetime = Field(sa_type=UTCDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.responses import opendata, staff, staff_bodies, web, web_residents
+from civic.responses import opendata, staff, staff_bodies, staff_commitments, web, web_residents
 
 routes: list[BaseRoute] = [
     Route("/", web.index, name="index"),
@@ -13,6 +13,8 @@ routes: list[BaseRoute] = [
     Route("/bodies", staff_bodies.bodies_page, methods=["GET"], name="bodies"),
     Route("/bodies", staff_bodies.add_body, methods=["POST"]),
     Route("/bodies/{slug}", web.body_card, name="body_card"),
+    Route("/bodies/{slug}/commitments", web.commitments, name="body_commitments"),
+    Route("/wards/{code}/commitments", web.commitments, name="ward_commitments"),
     Route("/wards/{code}", web.ward_card, name="ward_card"),
     Route("/queue", staff.queue, name="queue"),
     Route("/comments", staff.comments, name="comments"),
@@ -30,6 +32,10 @@ routes: list[BaseRoute] = [
     Route("/unsubscribe/{token}", web_residents.unsubscribe, methods=["POST"]),
     Route("/{response_id:id}", web.detail, name="detail"),
     Route("/{response_id:id}/preview", staff.preview, name="preview"),
+    Route("/{response_id:id}/commit", staff_commitments.commit_form, methods=["GET"], name="commit"),
+    Route("/{response_id:id}/commit", staff_commitments.commit, methods=["POST"]),
+    Route("/{response_id:id}/commitment", staff_commitments.update_form, methods=["GET"], name="commitment"),
+    Route("/{response_id:id}/commitment", staff_commitments.update, methods=["POST"]),
     Route("/{response_id:id}/publish", staff.publish, methods=["POST"], name="publish"),
     Route("/{response_id:id}/rate/{token}", web_residents.rate_form, methods=["GET"], name="rate"),
     Route("/{response_id:id}/rate/{token}", web_residents.rate, methods=["POST"]),

@@ -13,7 +13,7 @@ from civic.core.deps import path_id
 from civic.core.errors import NotFound
 from civic.core.reportcard import Scope
 from civic.core.templating import render_page
-from civic.responses import queries_report, service, service_ratings, stats
+from civic.responses import queries_report, service, service_commitments, service_ratings, stats
 from civic.responses.models import ResponsibleBody
 from civic.responses.queries_targets import KINDS, load_target
 
@@ -41,7 +41,17 @@ async def detail(request: Request) -> HttpResponse:
         comments = await service_ratings.approved_comments(session, response_id)
         body = await session.get(ResponsibleBody, response.body_slug)
         target = await load_target(session, response.target_kind, response.target_id)
+        commitment = await service_commitments.commitment_for(session, response_id)
+        updates = (
+            await service_commitments.updates_of(session, commitment.id)
+            if commitment and commitment.id
+            else []
+        )
     context = {
+        "commitment": commitment,
+        "updates": updates,
+        "commitment_late": commitment is not None
+        and service_commitments.is_late(commitment, now(request).date()),
         "response": response,
         "current": versions[0],
         "versions": versions,
@@ -104,3 +114,23 @@ async def ward_card(request: Request) -> HttpResponse:
     if ward is None:
         raise NotFound()
     return await _card_page(request, Scope("ward", ward.code, f"{ward.name} ward"))
+
+
+async def commitments(request: Request) -> HttpResponse:
+    """Commitments per body (`/responses/bodies/<slug>/commitments`) or per ward (`/wards/<code>/...`)."""
+    today = now(request).date()
+    async with reading(request) as session:
+        if "slug" in request.path_params:
+            body = await session.get(ResponsibleBody, request.path_params["slug"])
+            if body is None:
+                raise NotFound()
+            name, items = body.name, await service_commitments.for_body(session, body.slug)
+        else:
+            ward = await session.get(Ward, request.path_params["code"].upper())
+            if ward is None:
+                raise NotFound()
+            name, items = f"{ward.name} ward", await service_commitments.for_ward(session, ward.code)
+    late = {c.id for c in items if service_commitments.is_late(c, today)}
+    return render_page(
+        request, "responses/commitments.html", {"scope_name": name, "items": items, "late": late}
+    )
