@@ -1,7 +1,7 @@
 """responses: commitments (a published answer that promises an action) and their public updates
 
 Revision ID: a3c71e9d5b40
-Revises: 5e1f0a7c3b21
+Revises: a7c41e9d2b60
 Create Date: 2026-12-02 21:50:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import civic.core.db
 
 revision: str = "a3c71e9d5b40"
-down_revision: str | None = "5e1f0a7c3b21"
+down_revision: str | None = "a7c41e9d2b60"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
