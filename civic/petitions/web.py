@@ -17,7 +17,7 @@ from civic.core.errors import NotFound
 from civic.core.htmx import is_htmx
 from civic.core.publish import csv_of_records, json_document
 from civic.core.rules import can, require
-from civic.core.templating import render_page
+from civic.core.templating import label_lines, render_page
 from civic.petitions.answers import Answer, published_answer, published_answers
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
@@ -66,11 +66,12 @@ def progress(petition: Petition, count: int) -> dict[str, Any]:
 def ward_chart(rows: list[tuple[str, int]], names: dict[str, str]) -> dict[str, Any]:
     """Bars for a server-rendered SVG chart (the table beside it carries the same data)."""
     top = max((n for _, n in rows), default=0) or 1
-    bars = [
-        {"y": i * 28, "width": round(n * 380 / top, 1), "label": names.get(code, code), "count": n}
-        for i, (code, n) in enumerate(rows[:15])
-    ]
-    return {"bars": bars, "height": max(28, len(bars) * 28)}
+    bars, y = [], 0
+    for code, n in rows[:15]:
+        lines = label_lines(names.get(code, code), 24)  # wrapped, never cut (SVG text does not wrap)
+        bars.append({"y": y, "width": round(n * 380 / top, 1), "lines": lines, "count": n})
+        y += max(28, len(lines) * 18 + 10)
+    return {"bars": bars, "height": max(28, y)}
 
 
 async def _page_context(session: AsyncSession, request: Request, petition: Petition) -> dict[str, Any]:
