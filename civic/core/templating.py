@@ -20,7 +20,7 @@ from civic.config import Settings
 from civic.core import assets, localtime, rules
 from civic.core.choices import options
 from civic.core.csrf_tokens import page_token
-from civic.core.publish import OGL, OGL_URL, shown_count
+from civic.core.publish import OGL, OGL_URL, SMALL_COUNT_SENTENCE, shown_count
 from civic.core.state import state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +115,13 @@ def make_environment() -> Environment:
         shown_count=shown_count,  # the small-count rule, the same as open data's
         label_lines=label_lines,
     )
-    env.globals.update(shown_count=shown_count, licence=OGL, licence_url=OGL_URL, static_url=static_url)
+    env.globals.update(
+        shown_count=shown_count,
+        small_count_rule=SMALL_COUNT_SENTENCE,
+        licence=OGL,
+        licence_url=OGL_URL,
+        static_url=static_url,
+    )
     # Option lists are built in Python; templates only say which value is chosen.
     env.globals["options"] = options
     return env
