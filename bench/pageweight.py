@@ -103,14 +103,18 @@ def report(name: str, seen: Visit) -> None:
     for r in sorted(seen.requests.values(), key=lambda r: r.get("url", "")):
         where = "cache" if r.get("cached") else "network"
         path = r.get("url", "?").split("/", 3)[-1]
-        print(f"  {r.get('bytes', 0):>8,} B  {r.get('status', '?'):>3}  {where:<7} {r.get('encoding') or '-':<5} /{path}")
+        print(
+            f"  {r.get('bytes', 0):>8,} B  {r.get('status', '?'):>3}  {where:<7} {r.get('encoding') or '-':<5} /{path}"
+        )
 
 
 async def measure(url: str, petition: str) -> tuple[Visit, Visit]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
         context = await browser.new_context(
             viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True, device_scale_factor=2
         )

@@ -281,7 +281,7 @@ async def test_on_a_phone_the_running_total_stays_in_view_and_updates_itself(
         total = page.locator("#running-total")
         await total.locator("text=£20,500").wait_for()
         box = await total.bounding_box()
-        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 667  # still on screen
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 667  # still on screen
         assert await page.evaluate("window.scrollY") > 0  # the page did scroll under it
     finally:
         await context.close()
