@@ -18,7 +18,7 @@ else
 COVERED_PYTEST := $(PYTEST)
 endif
 
-.PHONY: run test lint typecheck coverage-erase test-sqlite test-postgresql test-browser system-deps assets bench bench-signing bench-tally bench-deps clean
+.PHONY: run test lint typecheck coverage-erase test-sqlite test-postgresql test-browser system-deps assets bench bench-signing bench-tally bench-pageweight bench-deps clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -84,14 +84,17 @@ assets: node_modules/.package-lock.json
 bench-deps:
 	@command -v wrk >/dev/null || { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends wrk >/dev/null; }
 
-## bench: the benchmarks under bench/ (print figures; run by hand); bench-signing or bench-tally runs one
-bench: bench-signing bench-tally
+## bench: the benchmarks under bench/ (print figures; run by hand); bench-signing, bench-tally or bench-pageweight runs one
+bench: bench-signing bench-tally bench-pageweight
 
 bench-signing: $(VENV)/.dev-deps bench-deps system-deps
 	$(PY) bench/signing.py
 
 bench-tally: $(VENV)/.dev-deps
 	$(PY) bench/tally.py
+
+bench-pageweight: $(VENV)/.dev-deps system-deps
+	$(PY) bench/pageweight.py
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .hypothesis

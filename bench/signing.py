@@ -98,7 +98,8 @@ end
 GET_LUA = """
 function init(args) path = args[1]; hx = args[2] == "hx"; ok = 0; bad = 0 end
 request = function()
-  local headers = {["Cookie"] = "civic_csrf=benchcookie"}
+  -- Accept-Encoding as a browser sends it, so pages are measured compressed, as residents get them.
+  local headers = {["Cookie"] = "civic_csrf=benchcookie", ["Accept-Encoding"] = "gzip, deflate, br"}
   if hx then headers["HX-Request"] = "true" end
   return wrk.format("GET", path, headers)
 end

@@ -19,9 +19,8 @@ from civic.budgets.models import (
     IdeaStatus,
     TallyRule,
 )
-from civic.core.clock import SystemClock
 from civic.core.db import row_id
-from civic.core.demo import DemoContext
+from civic.core.demo import DemoContext, demo_now
 from civic.core.users import Role
 
 NOW_PROJECTS = [
@@ -69,7 +68,7 @@ def _process(
 
 
 async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
-    now = SystemClock().now()
+    now = demo_now()  # round local times, never after now
     worker = ctx.staff.get(Role.YOUTH_WORKER)
     secret = ctx.settings.secret_key
     current = _process(

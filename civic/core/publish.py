@@ -160,6 +160,12 @@ SMALL_BELOW = 5
 FEWER = f"fewer than {SMALL_BELOW}"
 HIDDEN = "not shown"
 SMALL_COUNT_NOTE = f"counts from 1 to {SMALL_BELOW - 1} are given as the text '{FEWER}'; 0 is given as 0"
+# The same rule in words for pages, next to any table of counts (a page that said "numbers under 5
+# are not shown" above a row showing 0 contradicted its own table).
+SMALL_COUNT_SENTENCE = (
+    f"To protect people's privacy, counts from 1 to {SMALL_BELOW - 1} are shown as “{FEWER}”. "
+    "A count of 0 is shown as 0: it says nobody did something, which points to no one."
+)
 
 
 def is_small(count: int) -> bool:

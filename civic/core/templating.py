@@ -6,6 +6,7 @@ already carries (the user, the CSRF token, the path).
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,15 +17,17 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from civic.config import Settings
-from civic.core import localtime, rules
+from civic.core import assets, localtime, rules
 from civic.core.choices import options
 from civic.core.csrf_tokens import page_token
-from civic.core.publish import OGL, OGL_URL, shown_count
+from civic.core.publish import OGL, OGL_URL, SMALL_COUNT_SENTENCE, shown_count
 from civic.core.state import state
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"
+# Where the hashed and compressed copies of static/ are built (civic/core/assets.py).
+ASSET_DIR = ROOT / "var" / "static"
 HTMX_FILE = "js/htmx-2.0.11.min.js"
 GOVUK_FRONTEND_FILE = "js/govuk-frontend-6.3.0.min.js"
 
@@ -50,8 +53,24 @@ def format_number(value: int | float | None) -> str:
     return "" if value is None else f"{value:,}"
 
 
+def label_lines(label: object, width: int = 22) -> list[str]:
+    """A chart label wrapped to lines of at most `width` characters: SVG text does not wrap itself,
+    and a cut label ("Free swimming on Satu…") hides what the bar is about."""
+    return textwrap.wrap(str(label), width, break_long_words=True) or [""]
+
+
 def format_money(pence_or_pounds: int | float | None) -> str:
     return "" if pence_or_pounds is None else f"£{pence_or_pounds:,.0f}"
+
+
+def static_manifest() -> assets.Manifest:
+    """The hashed names of static/, built once per process."""
+    return assets.manifest(STATIC_DIR, ASSET_DIR)
+
+
+def static_url(name: str) -> str:
+    """The one way a template names a static file: `static_url("css/civic.css")` is its hashed URL."""
+    return static_manifest().url(name)
 
 
 def _context(request: Request) -> dict[str, Any]:
@@ -94,8 +113,15 @@ def make_environment() -> Environment:
         local_input=localtime.input_value,
         local_date_input=localtime.date_input_value,
         shown_count=shown_count,  # the small-count rule, the same as open data's
+        label_lines=label_lines,
     )
-    env.globals.update(shown_count=shown_count, licence=OGL, licence_url=OGL_URL)
+    env.globals.update(
+        shown_count=shown_count,
+        small_count_rule=SMALL_COUNT_SENTENCE,
+        licence=OGL,
+        licence_url=OGL_URL,
+        static_url=static_url,
+    )
     # Option lists are built in Python; templates only say which value is chosen.
     env.globals["options"] = options
     return env

@@ -18,9 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
 from civic.core.areas import Neighbourhood, NeighbourhoodWard, Ward, import_postcodes
-from civic.core.clock import SystemClock
 from civic.core.db import Database
-from civic.core.demo import DemoContext
+from civic.core.demo import DemoContext, demo_now
 from civic.core.outbox import Mail
 from civic.core.staff import create_staff
 from civic.core.templating import make_templates
@@ -78,7 +77,7 @@ async def load_areas(session: AsyncSession) -> None:
 
 async def load_staff(session: AsyncSession, ctx: DemoContext) -> dict[str, str]:
     credentials: dict[str, str] = {}
-    now = SystemClock().now()
+    now = demo_now()  # round local times, never after now
     for role, email, name, extra in STAFF:
         password = secrets.token_urlsafe(12)
         user = await create_staff(

@@ -12,9 +12,8 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.clock import SystemClock
 from civic.core.db import row_id
-from civic.core.demo import DemoContext
+from civic.core.demo import DemoContext, demo_now
 from civic.core.users import Role, StaffUser
 from civic.panels import (  # noqa: F401 - the rules the services check must be defined
     rules,
@@ -47,7 +46,7 @@ def evening(day: datetime) -> datetime:
 
 async def load_panels(session: AsyncSession, ctx: DemoContext) -> None:
     clerk = ctx.staff.get(Role.PANEL_CLERK)
-    now = SystemClock().now()
+    now = demo_now()  # round local times, never after now
     start = now - timedelta(days=70)
     panel = await service_membership.create_panel(
         session,

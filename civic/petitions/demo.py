@@ -11,9 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS
 from civic.core.audit import actor_label
-from civic.core.clock import SystemClock
 from civic.core.db import row_id, run_sql
-from civic.core.demo import DemoContext
+from civic.core.demo import DemoContext, demo_now
 from civic.core.users import Role
 from civic.petitions.models import (
     Petition,
@@ -75,7 +74,7 @@ def _signature_rows(petition_id: int, count: int, opened: datetime, now: datetim
 
 
 async def load_petitions(session: AsyncSession, ctx: DemoContext) -> None:
-    now = SystemClock().now()
+    now = demo_now()  # round local times, never after now
     policy = Policy.from_settings(ctx.settings)
     councillor = ctx.staff.get(Role.COUNCILLOR)
     opened_ones: list[Petition] = []

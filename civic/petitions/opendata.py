@@ -13,7 +13,14 @@ from starlette.responses import Response
 from civic.core.db import reading
 from civic.core.deps import state
 from civic.core.opendata import Dataset
-from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
+from civic.core.publish import (
+    SMALL_COUNT_NOTE,
+    FeedEntry,
+    atom_response,
+    csv_of_records,
+    json_response,
+    shown_value,
+)
 from civic.petitions.models import PUBLISHED_STATES, Petition
 from civic.petitions.service_counting import public_ward_counts
 from civic.petitions.web_common import ward_names
@@ -36,7 +43,7 @@ WARD_FIELDS = (
     ("petition_id", "the petition's number"),
     ("ward_code", "ONS ward code, or OUTSIDE for people who work or study here"),
     ("ward", "ward name"),
-    ("signatures", "confirmed, counted signatures from that ward"),
+    ("signatures", f"confirmed, counted signatures from that ward; {SMALL_COUNT_NOTE}"),
 )
 
 DATASETS = (
@@ -60,7 +67,7 @@ DATASETS = (
 async def _ward_counts(session: AsyncSession) -> list[dict[str, Any]]:
     names = await ward_names(session)
     return [
-        {"petition_id": pid, "ward_code": code, "ward": names.get(code, code), "signatures": n}
+        {"petition_id": pid, "ward_code": code, "ward": names.get(code, code), "signatures": shown_value(n)}
         for pid, code, n in await public_ward_counts(session)
     ]
 

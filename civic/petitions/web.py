@@ -15,9 +15,17 @@ from civic.core.db import reading, row_id
 from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
 from civic.core.htmx import is_htmx
-from civic.core.publish import csv_of_records, json_document, shown_breakdown
+from civic.core.publish import (
+    SMALL_BELOW,
+    csv_of_records,
+    is_small,
+    json_document,
+    shown_breakdown,
+    shown_count,
+    shown_value,
+)
 from civic.core.rules import can, require
-from civic.core.templating import render_page
+from civic.core.templating import label_lines, render_page
 from civic.petitions.answers import Answer, published_answer, published_answers
 from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
@@ -66,11 +74,13 @@ def progress(petition: Petition, count: int) -> dict[str, Any]:
 def ward_chart(rows: list[tuple[str, int]], names: dict[str, str]) -> dict[str, Any]:
     """Bars for a server-rendered SVG chart (the table beside it carries the same data)."""
     top = max((n for _, n in rows), default=0) or 1
-    bars = [
-        {"y": i * 28, "width": round(n * 380 / top, 1), "label": names.get(code, code), "count": n}
-        for i, (code, n) in enumerate(rows[:15])
-    ]
-    return {"bars": bars, "height": max(28, len(bars) * 28)}
+    bars, y = [], 0
+    for code, n in rows[:15]:
+        lines = label_lines(names.get(code, code), 24)  # wrapped, never cut (SVG text does not wrap)
+        drawn = SMALL_BELOW - 1 if is_small(n) else n  # a small count's bar shows only "up to 4"
+        bars.append({"y": y, "width": round(drawn * 380 / top, 1), "lines": lines, "count": shown_count(n)})
+        y += max(28, len(lines) * 18 + 10)
+    return {"bars": bars, "height": max(28, y)}
 
 
 async def _page_context(session: AsyncSession, request: Request, petition: Petition) -> dict[str, Any]:
@@ -240,7 +250,9 @@ async def petition_json(request: Request) -> Response:
         row = (await _rows(session, [petition]))[0]
         names = await ward_names(session)
         wards = await kept(request).counts.wards(session, row_id(petition))
-    row["wards"] = [{"ward_code": code, "ward": names.get(code, code), "count": n} for code, n in wards]
+    row["wards"] = [
+        {"ward_code": code, "ward": names.get(code, code), "count": shown_value(n)} for code, n in wards
+    ]
     return json_document(row, cache=cacheable(request, 10)["Cache-Control"])
 
 

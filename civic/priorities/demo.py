@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS, wards_of
-from civic.core.clock import SystemClock
 from civic.core.db import row_id
-from civic.core.demo import DemoContext
+from civic.core.demo import DemoContext, demo_now
 from civic.core.identity import email_hash
 from civic.core.users import Role, StaffUser
 from civic.priorities import service, service_results
@@ -126,7 +125,7 @@ async def _ballots(
             choice = row_id(rng.choices(candidates, weights)[0])
             if choice not in picks:
                 picks.append(choice)
-        at = item.opens_at + timedelta(hours=rng.randint(1, 24 * 6))
+        at = item.opens_at + timedelta(hours=rng.randint(1, 24 * 6))  # whole hours after a round hour
         works = rng.random() < 0.1
         session.add(
             Ballot(
@@ -144,7 +143,7 @@ async def _ballots(
 
 
 async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
-    now = SystemClock().now()
+    now = demo_now()  # round local times, never after now
     police, admin = ctx.staff[Role.POLICE], ctx.staff[Role.ADMIN]
     central, cands = await _round(
         session,

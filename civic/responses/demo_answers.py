@@ -10,8 +10,7 @@ from datetime import timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.clock import SystemClock
-from civic.core.demo import DemoContext
+from civic.core.demo import DemoContext, demo_now
 from civic.core.identity import email_hash
 from civic.core.targets import TargetInfo
 from civic.core.users import Role, StaffUser
@@ -85,7 +84,7 @@ async def _member_of(session: AsyncSession, body_slug: str) -> StaffUser | None:
 
 
 async def load_answers(session: AsyncSession, ctx: DemoContext) -> None:
-    now = SystemClock().now()
+    now = demo_now()  # round local times, never after now
     targets = await all_awaiting(session, now)
     for answer in ANSWERS:
         target = _pick(targets, answer)

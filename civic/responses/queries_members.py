@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.users import Role, StaffUser, ward_codes_of
+from civic.core.users import Role, StaffUser
 from civic.responses.models import BodyKind, Response, ResponsibleBody
 
 COUNCIL_BODY = "council"  # the council as a whole: petitions (and the demo) use this slug
@@ -46,15 +46,6 @@ def is_natural_member(user: StaffUser, body: ResponsibleBody) -> bool:
     if user.role == Role.PANEL_CLERK:
         return body.kind == BodyKind.PANEL
     return False
-
-
-async def home_ward(session: AsyncSession, user: StaffUser) -> str:
-    """The ward a member's queue opens on: a councillor's first ward, so they see their own asks
-    first; everyone else starts with every ward ("")."""
-    if user.role != Role.COUNCILLOR or user.id is None:
-        return ""
-    codes = await ward_codes_of(session, user.id)
-    return codes[0] if codes else ""
 
 
 def answered_by(body: ResponsibleBody) -> str:

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse
 from starlette.responses import Response as HttpResponse
 
 from civic.core import audit
+from civic.core.areas import list_wards
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
@@ -28,18 +29,20 @@ from civic.responses.rules import RESPONDERS
 
 
 async def queue(request: Request) -> HttpResponse:
+    """Opens on everything the person may answer; the ward filter is chosen by name. (It once opened
+    on a councillor's first ward code and showed nothing while the council's other asks waited.)"""
     user = staff(request, *RESPONDERS)
     ward = request.query_params.get("ward", "")
     body = request.query_params.get("body", "")
     async with reading(request) as session:
-        if "ward" not in request.query_params:
-            ward = await queries_members.home_ward(session, user)
+        wards = {w.code: w.name for w in await list_wards(session)}
         targets = await all_awaiting(session, now(request))
         published = {
             (r.target_kind, r.target_id) for r in await service.published_responses(session, limit=100_000)
         }
         drafts = {(r.target_kind, r.target_id): r for r in await service.drafts(session)}
         bodies = {b.slug: b for b in await queries_members.bodies_of(session, user)}
+    ward = ward if ward in wards else ""  # an unknown ward filters nothing out
     waiting = [
         t
         for t in targets
@@ -58,6 +61,7 @@ async def queue(request: Request) -> HttpResponse:
         "body": body,
         "kinds": KINDS,
         "body_pairs": [("", "All your bodies"), *((b.slug, b.name) for b in bodies.values())],
+        "ward_pairs": [("", "All wards"), *sorted(wards.items(), key=lambda pair: pair[1])],
     }
     return render_page(request, "responses/queue.html", context)
 

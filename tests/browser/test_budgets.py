@@ -249,3 +249,39 @@ async def test_two_staff_double_enter_paper_ballots_and_publish_the_results(
     assert "Fewer than 5 ballots in all" in await first.content()  # 3, too few to publish
     await first_context.close()
     await second_context.close()
+
+
+async def test_on_a_phone_the_running_total_stays_in_view_and_updates_itself(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """On a phone the total once scrolled out of sight, beside an "Update my total" button that
+    JavaScript made needless."""
+    from civic.budgets import service_codes
+
+    process = await seed(live_server, "phone-fund", (-30, -20, -1, 10, 40))
+    async with own_db(live_server).transaction() as session:
+        _, plain = await service_codes.create_batch(
+            session, process, actor=None, secret=live_server.settings.secret_key, label="Club", size=1,
+            area_id=None, age_band="", now=datetime.now(UTC),
+        )  # fmt: skip
+    context = await browser.new_context(
+        base_url=live_server.url, viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True
+    )
+    page = await context.new_page()
+    try:
+        await page.goto(f"/budgets/{process.slug}/vote")
+        await page.fill("#code", plain[0])
+        await page.check("#eligible")
+        await page.click("button:has-text('Continue')")
+        await page.wait_for_load_state("networkidle")
+        assert not await page.locator("button:has-text('Update my total')").is_visible()
+        await assert_accessible(page)
+        await page.check("label:has-text('Music studio')")
+        await page.locator("button:has-text('Check my choices')").scroll_into_view_if_needed()
+        total = page.locator("#running-total")
+        await total.locator("text=£20,500").wait_for()
+        box = await total.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 667  # still on screen
+        assert await page.evaluate("window.scrollY") > 0  # the page did scroll under it
+    finally:
+        await context.close()

@@ -138,3 +138,16 @@ async def test_a_decision_made_after_the_published_count_is_shown_as_not_part_of
     page = (await web.get("/budgets/late-fund/results")).text
     assert "after this count, project 4 was left out of any new count: The wall was sold." in page
     assert "Project 4 was left out of the count" not in page
+
+
+async def test_the_page_states_the_small_count_rule_its_table_follows(
+    web: WebClient, db: Database, make_staff: StaffFactory
+) -> None:
+    """The page once said "numbers under 5 are not shown" above a table showing 0 for an age band."""
+    from civic.core.publish import SMALL_COUNT_SENTENCE
+
+    await publish(db, make_staff, "rule-fund", [(Channel.ONLINE, "14-16")] * 6 + [(Channel.PAPER, "")] * 3)
+    page = (await web.get("/budgets/rule-fund/results")).text
+    assert turnout_row(page, "11-13") == "0"
+    assert SMALL_COUNT_SENTENCE.replace("'", "&#39;") in page
+    assert "under 5 are not shown" not in page

@@ -135,10 +135,30 @@ async def test_open_data_has_counts_and_no_personal_data(
     (row,) = body["petitions"]
     assert row["signature_count"] == 3 and row["response_threshold"] == 100
     one = (await web.get(f"/petitions/{petition.id}.json")).json()
-    assert one["wards"] == [{"ward_code": "E05900006", "ward": "Fernbridge Central", "count": 3}]
+    assert one["wards"] == [{"ward_code": "E05900006", "ward": "Fernbridge Central", "count": "fewer than 5"}]
     table = await web.get("/petitions.csv")
     assert table.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(table.text)))
     assert rows[0]["signature_count"] == "3"
     for text in (listing.text, table.text, str(one)):
         assert "carla" not in text.lower() and "bulk" not in text.lower() and "@" not in text
+
+
+async def test_signatures_by_ward_follow_the_small_count_rule(
+    web: WebClient, make_petition: PetitionMaker
+) -> None:
+    """Ward counts on the page, in its JSON and in open data once bypassed the rule every other public
+    count follows (1 to 4 is "fewer than 5"; 0 and 5 or more are exact)."""
+    petition = await make_petition()
+    await make_petition.signatures(petition, 7, ward="E05900001")
+    await make_petition.signatures(petition, 2, ward="E05900006")
+    page = (await web.get(f"/petitions/{petition.id}")).text
+    table = page[page.index("Signatures by ward") :]
+    assert ">7</td>" in table and ">fewer than 5</td>" in table and ">2</td>" not in table
+    chart = page[page.index('<svg class="civic-chart"') : page.index("</svg>")]
+    assert ">fewer than 5</text>" in chart and ">2</text>" not in chart
+    assert "A count of 0 is shown as 0" in page
+    wards = (await web.get(f"/petitions/{petition.id}.json")).json()["wards"]
+    assert [w["count"] for w in wards] == [7, "fewer than 5"]
+    data = (await web.get("/petitions/signatures-by-ward.json")).json()["data"]
+    assert sorted(str(r["signatures"]) for r in data) == ["7", "fewer than 5"]

@@ -37,6 +37,7 @@ ACTORS: dict[str, tuple[Role, dict[str, Any]]] = {
     "panel clerk": (Role.PANEL_CLERK, {}),
     "moderator": (Role.MODERATOR, {}),
 }
+EMPTY_OUTCOME = '{"areas": [], "tie_break": "Ties go to the cheaper project."}'  # a count of no ballots
 MEMBERS = {  # ask -> who answers for the body that owes it, besides admins
     "petition": "councillor",  # the council
     "central round": "officer of Central",  # Central's policing team
@@ -89,7 +90,7 @@ async def _budget(session: Any, at: Any) -> BudgetProcess:
     )  # fmt: skip
     session.add(process)
     await session.flush()
-    session.add(BudgetResult(process_id=row_id(process), rule=TallyRule.GREEDY, outcome_json="{}",
+    session.add(BudgetResult(process_id=row_id(process), rule=TallyRule.GREEDY, outcome_json=EMPTY_OUTCOME,
                              computed_at=at, published_at=at))  # fmt: skip
     return process
 
@@ -272,3 +273,38 @@ async def test_every_demo_answer_is_published_by_a_member_of_its_body(
             kinds.add(response.target_kind)
     assert kinds == {"petition", "priorities_round", "youth_budget", "panel_decision"}
     assert len(responses) == len(publishers) == 7
+
+
+async def test_a_councillors_queue_opens_on_everything_they_may_answer_and_filters_by_ward_name(
+    web: WebClient, make_staff: StaffFactory, asks: dict[str, Ask]
+) -> None:
+    """It once opened filtered to the councillor's first ward code (here Abbey, where nothing waits),
+    showing nothing while the council's petition waited."""
+    councillor = await make_staff(Role.COUNCILLOR, wards=["E05900001"])
+    await web.login(councillor.email, PASSWORD)
+    queue = (await web.get("/responses/queue")).text
+    assert TITLES["petition"] in queue and "1 waiting for a response" in queue
+    assert '<option value="E05900001">Abbey</option>' in queue  # chosen by name
+    assert '<option value="" selected>All wards</option>' in queue
+    assert "Ward code" not in queue
+    assert TITLES["petition"] not in (await web.get("/responses/queue?ward=E05900001")).text
+    assert TITLES["petition"] in (await web.get("/responses/queue?ward=not-a-ward")).text
+
+
+async def test_every_ask_kind_can_be_followed_from_its_page(
+    web: WebClient, db: Database, asks: dict[str, Ask]
+) -> None:
+    """A closed police priorities round (and a youth budget's results) once had no "email me when
+    answered" link while petitions and panel decisions did."""
+    from civic.responses.queries_targets import KINDS
+
+    assert {ask.kind for ask in asks.values()} == set(KINDS)  # a new kind must be added here too
+    for name, ask in asks.items():
+        async with db.reading() as session:
+            info = await load_target(session, ask.kind, ask.id)
+        assert info is not None
+        page = await web.get(info.href)
+        assert page.status_code == 200, name
+        follow = f'href="/responses/follow/{ask.kind}/{ask.id}"'
+        assert follow in page.text, name
+        assert (await web.get(f"/responses/follow/{ask.kind}/{ask.id}")).status_code == 200, name

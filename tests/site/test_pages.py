@@ -35,3 +35,15 @@ async def test_unknown_page_is_a_404_in_the_site_layout(web: WebClient) -> None:
 async def test_health_check(web: WebClient) -> None:
     response = await web.get("/healthz")
     assert response.json() == {"status": "ok"}
+
+
+async def test_every_page_links_to_open_data_and_the_home_page_to_report_cards(web: WebClient) -> None:
+    for path in ("/", "/accessibility", "/petitions/", "/no/such/page"):
+        page = (await web.get(path)).text
+        footer = page[page.index('<footer class="govuk-footer"') :]
+        assert 'href="/data">Open data</a>' in footer, path
+    home = (await web.get("/")).text
+    main = home[home.index("<main") : home.index("</main>")]
+    assert 'href="/responses/report-cards"' in main
+    assert (await web.get("/responses/report-cards")).status_code == 200
+    assert (await web.get("/data")).status_code == 200
