@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.site import staff, staff_outbox, web, web_login, web_operations, web_records
+from civic.site import staff, staff_outbox, web, web_login, web_operations, web_records, web_twofactor
 
 routes: list[BaseRoute] = [
     Route("/", web.home, name="home"),
@@ -15,6 +15,10 @@ routes: list[BaseRoute] = [
     Route("/login", web_login.login_form, methods=["GET"], name="login"),
     Route("/login", web_login.login, methods=["POST"]),
     Route("/logout", web_login.logout, methods=["POST"], name="logout"),
+    Route("/login/code", web_twofactor.code_form, methods=["GET"], name="login_code"),
+    Route("/login/code", web_twofactor.code, methods=["POST"]),
+    Route("/account/authenticator", web_twofactor.enrol_form, methods=["GET"], name="enrol_totp"),
+    Route("/account/authenticator", web_twofactor.enrol, methods=["POST"]),
     Route("/staff", staff.dashboard, name="staff_dashboard"),
     Route("/admin/staff", staff.staff_list, name="staff_list"),
     Route("/admin/outbox", staff_outbox.outbox_page, methods=["GET"], name="outbox_admin"),

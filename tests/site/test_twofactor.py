@@ -1,0 +1,171 @@
+"""Staff two-factor sign-in: enrolment, codes, replay, recovery codes, lockout, admin reset, sessions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pyotp
+import pytest
+from sqlmodel import select
+
+from civic.app import create_app
+from civic.config import Settings
+from civic.core.audit import AuditEntry
+from civic.core.clock import FrozenClock
+from civic.core.signins import SigninEvent, purge_old
+from civic.core.state import app_state
+from civic.core.totp import StaffRecoveryCode, StaffTotp
+from civic.core.users import Role, StaffUser
+from tests.conftest import PASSWORD, SECRET, StaffFactory, make_settings
+from tests.support.web import WebClient
+
+SECRET_TEXT = re.compile(r"data-totp-secret>([A-Z2-7 ]+)<")
+RECOVERY = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """The real default for a council: publishers (every staff role today) need a second factor."""
+    return make_settings(database_url, staff_2fa_required="publishers")
+
+
+@pytest.fixture
+async def web(app: Any) -> AsyncIterator[WebClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 51000))
+    headers = {"User-Agent": "TestBrowser/1.0"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers=headers
+    ) as client:
+        yield WebClient(client, SECRET)
+
+
+def code_at(secret: str, clock: FrozenClock, steps: int = 0) -> str:
+    return pyotp.TOTP(secret).at(clock.now() + timedelta(seconds=30 * steps))
+
+
+async def enrol(web: WebClient, user: StaffUser, clock: FrozenClock) -> tuple[str, list[str]]:
+    """Password, then the forced enrolment page, then a code: the member ends signed in."""
+    response = await web.post_form("/login", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 303 and response.headers["location"] == "/account/authenticator"
+    page = await web.get("/account/authenticator")
+    assert (
+        page.status_code == 200
+        and "<svg" in page.text
+        and "style=" not in page.text.split("<svg", 1)[1].split("</svg>")[0]
+    )
+    match = SECRET_TEXT.search(page.text)
+    assert match
+    secret = match.group(1).replace(" ", "")
+    done = await web.post_form("/account/authenticator", {"code": code_at(secret, clock)})
+    assert done.status_code == 200, done.text
+    codes = RECOVERY.findall(done.text)
+    assert len(codes) == 10
+    return secret, codes
+
+
+async def test_a_moderator_must_enrol_and_can_do_nothing_else_first(
+    web: WebClient, make_staff: StaffFactory, clock: FrozenClock
+) -> None:
+    user = await make_staff(Role.MODERATOR)
+    response = await web.post_form("/login", {"email": user.email, "password": PASSWORD})
+    assert response.headers["location"] == "/account/authenticator"
+    assert (await web.get("/staff")).status_code == 303  # no session yet
+    assert (await web.get("/admin/staff")).status_code == 303
+    _secret, _codes = await enrol(web, user, clock)
+    assert (await web.get("/staff")).status_code == 200
+
+
+async def test_the_secret_is_sealed_and_recovery_codes_stored_as_hashes(
+    web: WebClient, make_staff: StaffFactory, clock: FrozenClock, db: Any
+) -> None:
+    user = await make_staff(Role.COUNCILLOR)
+    secret, codes = await enrol(web, user, clock)
+    async with db.reading() as session:
+        row = await session.get(StaffTotp, user.id)
+        hashes = (await session.exec(select(StaffRecoveryCode.code_hash))).all()
+    assert row is not None and secret not in row.secret_sealed
+    assert len(hashes) == 10 and not set(codes) & set(hashes)
+
+
+async def test_sign_in_with_a_code_and_a_code_cannot_be_replayed(
+    web: WebClient, another_web: WebClient, make_staff: StaffFactory, clock: FrozenClock
+) -> None:
+    user = await make_staff(Role.POLICE)
+    secret, _ = await enrol(web, user, clock)
+    await web.logout()
+    clock.advance(timedelta(seconds=30))
+    await web.post_form("/login", {"email": user.email, "password": PASSWORD})
+    assert (await web.get("/staff")).status_code == 303
+    code = code_at(secret, clock)
+    wrong = await web.post_form("/login/code", {"code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 422 and "Enter a correct code" in wrong.text
+    ok = await web.post_form("/login/code", {"code": code})
+    assert ok.status_code == 303 and ok.headers["location"] == "/staff"
+    await another_web.post_form("/login", {"email": user.email, "password": PASSWORD})
+    replay = await another_web.post_form("/login/code", {"code": code})
+    assert replay.status_code == 422  # the same step's code, used once already
+    earlier = await another_web.post_form("/login/code", {"code": code_at(secret, clock, -1)})
+    assert earlier.status_code == 422  # an earlier step is refused too
+
+
+async def test_a_recovery_code_works_once(
+    web: WebClient, another_web: WebClient, make_staff: StaffFactory, clock: FrozenClock, db: Any
+) -> None:
+    user = await make_staff(Role.PANEL_CLERK)
+    _, codes = await enrol(web, user, clock)
+    await another_web.post_form("/login", {"email": user.email, "password": PASSWORD})
+    ok = await another_web.post_form("/login/code", {"code": codes[3].upper()})
+    assert ok.status_code == 303
+    await another_web.logout()
+    await another_web.post_form("/login", {"email": user.email, "password": PASSWORD})
+    again = await another_web.post_form("/login/code", {"code": codes[3]})
+    assert again.status_code == 422
+    async with db.reading() as session:
+        factors = (await session.exec(select(SigninEvent.factor).order_by(SigninEvent.id))).all()
+    assert [f.value for f in factors] == ["totp", "recovery"]
+
+
+async def test_wrong_codes_lock_the_account_like_passwords(
+    web: WebClient, make_staff: StaffFactory, clock: FrozenClock, db: Any
+) -> None:
+    user = await make_staff(Role.YOUTH_WORKER)
+    secret, _ = await enrol(web, user, clock)
+    await web.logout()
+    clock.advance(timedelta(seconds=60))
+    await web.post_form("/login", {"email": user.email, "password": PASSWORD})
+    for _ in range(5):
+        assert (await web.post_form("/login/code", {"code": "12345x"})).status_code == 422
+    locked = await web.post_form("/login/code", {"code": code_at(secret, clock)})
+    assert locked.status_code == 429 and "Too many failed attempts" in locked.text
+    async with db.reading() as session:
+        actions = (await session.exec(select(AuditEntry.action))).all()
+    assert "staff.locked_out" in actions
+
+
+async def test_off_lets_staff_without_a_factor_in_with_a_password(
+    database_url: str, clock: FrozenClock, make_staff: StaffFactory
+) -> None:
+    application = create_app(make_settings(database_url, staff_2fa_required="off"), clock=clock)
+    user = await make_staff(Role.MODERATOR)
+    transport = httpx.ASGITransport(app=application, client=("203.0.113.8", 51000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await WebClient(client, SECRET).login(user.email, PASSWORD)
+    assert response.headers["location"] == "/staff"
+    await app_state(application).db.dispose()
+
+
+async def test_recent_sign_ins_are_deleted_after_the_history_period(
+    web: WebClient, make_staff: StaffFactory, clock: FrozenClock, db: Any, settings: Settings
+) -> None:
+    user = await make_staff(Role.MODERATOR)
+    await enrol(web, user, clock)
+    async with db.transaction() as session:
+        assert await purge_old(session, settings, clock.now() + timedelta(days=89)) == 0
+    async with db.transaction() as session:
+        assert await purge_old(session, settings, clock.now() + timedelta(days=91)) == 1
+    async with db.reading() as session:
+        assert (await session.exec(select(SigninEvent))).all() == []
