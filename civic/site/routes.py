@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.site import staff, staff_outbox, web, web_login, web_operations, web_records, web_twofactor
+from civic.site import (
+    staff,
+    staff_outbox,
+    web,
+    web_account,
+    web_login,
+    web_operations,
+    web_records,
+    web_twofactor,
+)
 
 routes: list[BaseRoute] = [
     Route("/", web.home, name="home"),
@@ -17,6 +26,9 @@ routes: list[BaseRoute] = [
     Route("/logout", web_login.logout, methods=["POST"], name="logout"),
     Route("/login/code", web_twofactor.code_form, methods=["GET"], name="login_code"),
     Route("/login/code", web_twofactor.code, methods=["POST"]),
+    Route("/account", web_account.account, methods=["GET"], name="account"),
+    Route("/account/sessions/end-others", web_account.end_others, methods=["POST"]),
+    Route("/account/recovery-codes", web_account.renew_codes, methods=["POST"]),
     Route("/account/authenticator", web_twofactor.enrol_form, methods=["GET"], name="enrol_totp"),
     Route("/account/authenticator", web_twofactor.enrol, methods=["POST"]),
     Route("/staff", staff.dashboard, name="staff_dashboard"),

@@ -16,6 +16,8 @@ from civic.app import create_app
 from civic.config import Settings
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
+from civic.core.outbox import OutboxMessage
+from civic.core.sessions import StaffSession
 from civic.core.signins import SigninEvent, purge_old
 from civic.core.state import app_state
 from civic.core.totp import StaffRecoveryCode, StaffTotp
@@ -169,3 +171,49 @@ async def test_recent_sign_ins_are_deleted_after_the_history_period(
         assert await purge_old(session, settings, clock.now() + timedelta(days=91)) == 1
     async with db.reading() as session:
         assert (await session.exec(select(SigninEvent))).all() == []
+
+
+async def test_a_member_sees_recent_sign_ins_and_ends_other_sessions(
+    web: WebClient, another_web: WebClient, make_staff: StaffFactory, clock: FrozenClock, db: Any
+) -> None:
+    user = await make_staff(Role.MODERATOR)
+    secret, _ = await enrol(web, user, clock)
+    clock.advance(timedelta(seconds=30))
+    await another_web.post_form("/login", {"email": user.email, "password": PASSWORD})
+    await another_web.post_form("/login/code", {"code": code_at(secret, clock)})
+    assert (await another_web.get("/staff")).status_code == 200
+    page = await web.get("/account")
+    assert page.status_code == 200
+    assert "203.0.113.7" in page.text and "198.51.100.9" in page.text
+    assert "TestBrowser/1.0" in page.text and "Password and authenticator app" in page.text
+    ended = await web.post_form("/account/sessions/end-others", {})
+    assert ended.status_code == 303
+    assert (await another_web.get("/staff")).status_code == 303  # signed out there
+    assert (await web.get("/staff")).status_code == 200  # still signed in here
+    async with db.reading() as session:
+        assert len((await session.exec(select(StaffSession))).all()) == 1
+
+
+async def test_an_admin_resets_a_members_second_factor_audited_and_emailed(
+    web: WebClient, another_web: WebClient, make_staff: StaffFactory, clock: FrozenClock, db: Any
+) -> None:
+    admin, member = await make_staff(Role.ADMIN), await make_staff(Role.COUNCILLOR)
+    await enrol(another_web, member, clock)
+    await enrol(web, admin, clock)
+    reset = await web.post_form(f"/admin/staff/{member.id}", {"action": "reset_second_factor"})
+    assert reset.status_code == 303
+    assert (await another_web.get("/staff")).status_code == 303  # their sessions ended
+    async with db.reading() as session:
+        assert await session.get(StaffTotp, member.id) is None
+        audit = (
+            await session.exec(select(AuditEntry).where(AuditEntry.action == "staff.reset_second_factor"))
+        ).all()
+        mail = (
+            await session.exec(select(OutboxMessage).where(OutboxMessage.to_address == member.email))
+        ).all()
+    assert len(audit) == 1 and audit[0].actor_id == admin.id
+    assert len(mail) == 1 and "second sign-in factor was reset" in mail[0].subject
+    again = await another_web.post_form("/login", {"email": member.email, "password": PASSWORD})
+    assert again.headers["location"] == "/account/authenticator"  # enrols afresh
+    own = await web.post_form(f"/admin/staff/{admin.id}", {"action": "reset_second_factor"})
+    assert own.status_code == 422 and "cannot reset your own" in own.text
