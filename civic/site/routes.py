@@ -11,6 +11,7 @@ from civic.site import (
     web_account,
     web_login,
     web_operations,
+    web_passkeys,
     web_records,
     web_twofactor,
 )
@@ -26,6 +27,10 @@ routes: list[BaseRoute] = [
     Route("/logout", web_login.logout, methods=["POST"], name="logout"),
     Route("/login/code", web_twofactor.code_form, methods=["GET"], name="login_code"),
     Route("/login/code", web_twofactor.code, methods=["POST"]),
+    Route("/login/passkey/options", web_passkeys.signin_options, methods=["POST"]),
+    Route("/login/passkey", web_passkeys.signin, methods=["POST"]),
+    Route("/account/passkeys/options", web_passkeys.register_options, methods=["POST"]),
+    Route("/account/passkeys", web_passkeys.register_passkey, methods=["POST"]),
     Route("/account", web_account.account, methods=["GET"], name="account"),
     Route("/account/sessions/end-others", web_account.end_others, methods=["POST"]),
     Route("/account/recovery-codes", web_account.renew_codes, methods=["POST"]),

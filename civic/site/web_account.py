@@ -9,6 +9,7 @@ from civic.core import audit
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
 from civic.core.deps import staff, state
+from civic.core.passkeys import passkeys_of
 from civic.core.sessions import hash_token
 from civic.core.signins import end_other_sessions, open_sessions, recent_signins
 from civic.core.templating import render_page
@@ -24,6 +25,7 @@ async def account(request: Request) -> Response:
             "codes_left": await recovery_codes_left(session, row_id(user)),
             "signins": await recent_signins(session, row_id(user)),
             "sessions": await open_sessions(session, row_id(user)),
+            "passkeys": await passkeys_of(session, row_id(user)),
         }
     context["this_session"] = hash_token(token)
     return render_page(request, "site/account.html", context)
