@@ -22,7 +22,7 @@ from sqlalchemy import Integer, LargeBinary
 from sqlmodel import Field, SQLModel, col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from webauthn.helpers import bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -156,7 +156,7 @@ async def register(
             expected_origin=rp.origin,
             require_user_verification=True,
         )
-    except InvalidRegistrationResponse as exc:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
         raise PasskeyError("The passkey could not be registered. Try again.") from exc
     passkey = StaffPasskey(
         user_id=row_id(user),
@@ -197,7 +197,9 @@ async def authenticate(
     *,
     now: datetime,
 ) -> StaffPasskey:
-    """Check a signed assertion; returns the passkey it came from (its member is who signed in)."""
+    """Check a signed assertion; returns the passkey it came from (its member is who signed in).
+    Raises PasskeyError before writing anything but the used challenge's deletion, so a caller that
+    catches it inside its transaction keeps the challenge used up."""
     purpose = PASSWORDLESS if user is None else SECOND_FACTOR
     challenge = await _take(session, credential, purpose, None if user is None else row_id(user), now)
     rows = await session.exec(
@@ -216,7 +218,7 @@ async def authenticate(
             credential_current_sign_count=passkey.sign_count,
             require_user_verification=True,
         )
-    except InvalidAuthenticationResponse as exc:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
         raise PasskeyError("The passkey could not be checked. Try again.") from exc
     passkey.sign_count, passkey.last_used_at = verified.new_sign_count, now
     session.add(passkey)

@@ -61,10 +61,14 @@ async def register_passkey(request: Request) -> Response:
     if credential is None:
         return _problem("The passkey response could not be read. Try again.")
     name = str((await request.json()).get("name", ""))
-    try:
-        async with transaction(request) as session:
+    problem = ""
+    async with transaction(request) as session:  # commits even on failure: the challenge stays used
+        try:
             rp = RelyingParty.of(state(request).settings)
             await register(session, user, rp, credential, name=name, now=now(request))
+        except PasskeyError as exc:
+            problem = str(exc)
+        else:
             await audit.record(
                 session,
                 actor=user,
@@ -73,8 +77,8 @@ async def register_passkey(request: Request) -> Response:
                 object_id=row_id(user),
                 now=now(request),
             )
-    except PasskeyError as exc:
-        return _problem(str(exc))
+    if problem:
+        return _problem(problem)
     response = JSONResponse({"redirect": pending.next_url if pending else "/account"})
     if pending is not None:
         await set_session(request, response, user, Factor.PASSKEY)
@@ -110,19 +114,22 @@ async def signin(request: Request) -> Response:
     if credential is None:
         return _problem("The passkey response could not be read. Try again.")
     user: StaffUser | None = None
-    try:
-        async with transaction(request) as session:
-            if await peek(session, key, limit, now=now(request)) >= limit.count:
-                return _problem(LOCKED_MESSAGE, 429)
-            rp = RelyingParty.of(state(request).settings)
+    problem = ""
+    async with transaction(request) as session:  # commits even on failure: the challenge stays used
+        if await peek(session, key, limit, now=now(request)) >= limit.count:
+            return _problem(LOCKED_MESSAGE, 429)
+        rp = RelyingParty.of(state(request).settings)
+        try:
             passkey = await authenticate(
                 session, rp, credential, None if found is None else found[1], now=now(request)
             )
-            user = await session.get(StaffUser, passkey.user_id)
-    except PasskeyError as exc:
-        async with transaction(request) as session:
+        except PasskeyError as exc:
+            problem = str(exc)
             await hit(session, key, [limit], now=now(request))
-        return _problem(str(exc))
+        else:
+            user = await session.get(StaffUser, passkey.user_id)
+    if problem:
+        return _problem(problem)
     if user is None or user.disabled:
         return _problem("That passkey is not registered here.")
     response = JSONResponse({"redirect": found[0].next_url if found else "/staff"})

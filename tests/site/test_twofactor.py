@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -11,12 +12,14 @@ import httpx
 import pyotp
 import pytest
 from sqlmodel import select
+from webauthn.helpers import bytes_to_base64url
 
 from civic.app import create_app
 from civic.config import Settings
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.outbox import OutboxMessage
+from civic.core.passkeys import PasskeyError, RelyingParty, register, registration_options
 from civic.core.sessions import StaffSession
 from civic.core.signins import SigninEvent, purge_old
 from civic.core.state import app_state
@@ -217,3 +220,45 @@ async def test_an_admin_resets_a_members_second_factor_audited_and_emailed(
     assert again.headers["location"] == "/account/authenticator"  # enrols afresh
     own = await web.post_form(f"/admin/staff/{admin.id}", {"action": "reset_second_factor"})
     assert own.status_code == 422 and "cannot reset your own" in own.text
+
+
+async def test_a_passkey_challenge_works_once_and_only_for_its_member(
+    web: WebClient, make_staff: StaffFactory, clock: FrozenClock, db: Any, settings: Settings
+) -> None:
+    user, other = await make_staff(Role.MODERATOR), await make_staff(Role.MODERATOR)
+    rp = RelyingParty.of(settings)
+    assert (rp.rp_id, rp.origin) == ("testserver", "http://testserver")
+    async with db.transaction() as session:
+        options = json.loads(await registration_options(session, user, rp, now=clock.now()))
+    client_data = json.dumps(
+        {"type": "webauthn.create", "challenge": options["challenge"], "origin": rp.origin}
+    )
+    credential = {"id": "x", "response": {"clientDataJSON": bytes_to_base64url(client_data.encode())}}
+
+    async def attempt(member: StaffUser) -> str:
+        async with db.transaction() as session:  # as the handler does: the failure still commits
+            try:
+                await register(session, member, rp, credential, name="", now=clock.now())
+            except PasskeyError as exc:
+                return str(exc)
+        return ""
+
+    assert "already been used or was never made" in await attempt(other)
+    assert "could not be registered" in await attempt(user)  # taken now: it holds no attestation
+    assert "already been used" in await attempt(user)
+
+
+async def test_without_javascript_the_pages_say_passkeys_need_it(web: WebClient) -> None:
+    page = await web.get("/login")
+    assert "Passkeys need JavaScript" in page.text and 'data-passkey="signin"' in page.text
+    assert '<script type="module" src="/static/js/passkeys.js"></script>' in page.text
+
+
+async def test_bad_passkey_posts_get_a_clear_message_not_a_server_error(web: WebClient) -> None:
+    token = await web.csrf_token()
+    headers = {"X-CSRF-Token": token, "Content-Type": "application/json"}
+    for body in ("not json", "[1]", '{"credential": {"id": "x"}}'):
+        response = await web.http.post("/login/passkey", content=body, headers=headers)
+        assert response.status_code == 422 and response.json()["error"]
+    options = await web.http.post("/login/passkey/options", content="{}", headers=headers)
+    assert options.status_code == 200 and options.json()["rpId"] == "testserver"
