@@ -33,6 +33,7 @@ routes: list[BaseRoute] = [
     Route("/account/passkeys", web_passkeys.register_passkey, methods=["POST"]),
     Route("/account", web_account.account, methods=["GET"], name="account"),
     Route("/account/sessions/end-others", web_account.end_others, methods=["POST"]),
+    Route("/account/passkeys/{passkey_id:id}/remove", web_account.remove_own_passkey, methods=["POST"]),
     Route("/account/recovery-codes", web_account.renew_codes, methods=["POST"]),
     Route("/account/authenticator", web_twofactor.enrol_form, methods=["GET"], name="enrol_totp"),
     Route("/account/authenticator", web_twofactor.enrol, methods=["POST"]),

@@ -8,8 +8,9 @@ from starlette.responses import RedirectResponse, Response
 from civic.core import audit
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
-from civic.core.deps import staff, state
-from civic.core.passkeys import passkeys_of
+from civic.core.deps import path_id, staff, state
+from civic.core.errors import NotFound
+from civic.core.passkeys import passkeys_of, remove_passkey
 from civic.core.sessions import hash_token
 from civic.core.signins import end_other_sessions, open_sessions, recent_signins
 from civic.core.templating import render_page
@@ -66,3 +67,19 @@ async def renew_codes(request: Request) -> Response:
     response = render_page(request, "site/recovery_codes.html", {"codes": codes, "next_url": "/account"})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+async def remove_own_passkey(request: Request) -> Response:
+    user = staff(request)
+    async with transaction(request) as session:
+        if not await remove_passkey(session, row_id(user), path_id(request, "passkey_id")):
+            raise NotFound()
+        await audit.record(
+            session,
+            actor=user,
+            action="staff.passkey_remove",
+            object_type="staff_user",
+            object_id=row_id(user),
+            now=now(request),
+        )
+    return RedirectResponse("/account?removed=1", status_code=303)

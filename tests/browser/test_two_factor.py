@@ -31,11 +31,9 @@ pytestmark = pytest.mark.browser
 
 async def _seed(url: str) -> None:
     from civic import features  # noqa: F401
-    from civic.demo import load_areas
 
     db = Database(url)
-    async with db.transaction() as session:
-        await load_areas(session)
+    async with db.transaction() as session:  # moderators need no wards or neighbourhoods
         for name in ("app", "passkey"):
             await create_staff(
                 session,
@@ -52,11 +50,12 @@ async def _seed(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def server(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not migrated_template.startswith("sqlite"):
-        pytest.skip("this suite's own server copies the SQLite template")
-    target = tmp_path_factory.mktemp("twofactor") / "civic.db"
-    shutil.copy(migrated_template.split(":///", 1)[1], target)
-    url = f"sqlite+aiosqlite:///{target}"
+    if migrated_template.startswith("sqlite"):
+        target = tmp_path_factory.mktemp("twofactor") / "civic.db"
+        shutil.copy(migrated_template.split(":///", 1)[1], target)
+        url = f"sqlite+aiosqlite:///{target}"
+    else:
+        url = migrated_template  # as the shared live server does on PostgreSQL
     asyncio.run(_seed(url))
     port = free_port()
     base = f"http://localhost:{port}"

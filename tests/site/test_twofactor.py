@@ -19,7 +19,7 @@ from civic.config import Settings
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.outbox import OutboxMessage
-from civic.core.passkeys import PasskeyError, RelyingParty, register, registration_options
+from civic.core.passkeys import PasskeyError, RelyingParty, StaffPasskey, register, registration_options
 from civic.core.sessions import StaffSession
 from civic.core.signins import SigninEvent, purge_old
 from civic.core.state import app_state
@@ -262,3 +262,27 @@ async def test_bad_passkey_posts_get_a_clear_message_not_a_server_error(web: Web
         assert response.status_code == 422 and response.json()["error"]
     options = await web.http.post("/login/passkey/options", content="{}", headers=headers)
     assert options.status_code == 200 and options.json()["rpId"] == "testserver"
+
+
+async def test_a_member_removes_their_own_passkey_only(
+    web: WebClient, make_staff: StaffFactory, clock: FrozenClock, db: Any
+) -> None:
+    user, other = await make_staff(Role.MODERATOR), await make_staff(Role.MODERATOR)
+    await enrol(web, user, clock)
+    async with db.transaction() as session:
+        for owner, name in ((user, "Mine"), (other, "Theirs")):
+            session.add(
+                StaffPasskey(
+                    user_id=owner.id, credential_id=name, public_key=b"k", name=name, created_at=clock.now()
+                )
+            )
+        await session.flush()
+        ids = {p.name: p.id for p in (await session.exec(select(StaffPasskey))).all()}
+    assert "Mine" in (await web.get("/account")).text
+    assert (await web.post_form(f"/account/passkeys/{ids['Theirs']}/remove", {})).status_code == 404
+    removed = await web.post_form(f"/account/passkeys/{ids['Mine']}/remove", {})
+    assert removed.status_code == 303
+    async with db.reading() as session:
+        left = [p.name for p in (await session.exec(select(StaffPasskey))).all()]
+        actions = (await session.exec(select(AuditEntry.action))).all()
+    assert left == ["Theirs"] and "staff.passkey_remove" in actions
