@@ -69,6 +69,14 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "20",
         "failed logins per IP address in 15 minutes before it is refused",
     ),
+    Setting(
+        "STAFF_2FA_REQUIRED",
+        "publishers",
+        "who must use a second factor: `publishers` (every role that publishes or moderates), `all` or `off`",
+    ),
+    Setting(
+        "SIGNIN_HISTORY_DAYS", "90", "staff sign-in records (IP address, browser) are deleted after this"
+    ),
     Setting("MAX_BODY_BYTES", "1048576", "larger request bodies get 413"),
     Setting("PASSWORD_HASH_COST", "standard", "`standard` (argon2 defaults) or `fast` (tests only)"),
     Setting(
@@ -145,6 +153,8 @@ class Settings:
     session_max_hours: int = 12
     login_max_failures: int = 5
     login_ip_max_failures: int = 20
+    staff_2fa_required: str = "publishers"
+    signin_history_days: int = 90
     max_body_bytes: int = 1_048_576
     password_hash_cost: str = "standard"  # noqa: S105 - a cost profile, not a password
     trust_proxy_headers: bool = False
@@ -173,6 +183,12 @@ class Settings:
             raise ConfigError("PASSWORD_HASH_COST must be standard or fast")
         if self.log_format not in {"text", "json"}:
             raise ConfigError(f"LOG_FORMAT must be text or json, not {self.log_format!r}")
+        if self.staff_2fa_required not in {"publishers", "all", "off"}:
+            raise ConfigError(
+                f"STAFF_2FA_REQUIRED must be publishers, all or off, not {self.staff_2fa_required!r}"
+            )
+        if self.signin_history_days < 1:
+            raise ConfigError("SIGNIN_HISTORY_DAYS must be at least 1")
         if self.backup_keep < 1 or self.backup_every_hours < 1:
             raise ConfigError("BACKUP_KEEP and BACKUP_EVERY_HOURS must be at least 1")
 
@@ -226,6 +242,8 @@ class Settings:
             session_max_hours=_as_int("SESSION_MAX_HOURS", get("SESSION_MAX_HOURS")),
             login_max_failures=_as_int("LOGIN_MAX_FAILURES", get("LOGIN_MAX_FAILURES")),
             login_ip_max_failures=_as_int("LOGIN_IP_MAX_FAILURES", get("LOGIN_IP_MAX_FAILURES")),
+            staff_2fa_required=get("STAFF_2FA_REQUIRED"),
+            signin_history_days=_as_int("SIGNIN_HISTORY_DAYS", get("SIGNIN_HISTORY_DAYS")),
             max_body_bytes=_as_int("MAX_BODY_BYTES", get("MAX_BODY_BYTES")),
             password_hash_cost=get("PASSWORD_HASH_COST"),
             trust_proxy_headers=get("TRUST_PROXY_HEADERS") == "1",

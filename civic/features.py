@@ -14,8 +14,11 @@ import civic.core.areas
 import civic.core.audit
 import civic.core.jobs
 import civic.core.outbox
+import civic.core.passkeys
 import civic.core.ratelimit
 import civic.core.sessions
+import civic.core.signins
+import civic.core.totp
 import civic.core.users  # noqa: F401 - the core tables
 from civic import config
 from civic.budgets.feature import FEATURE as BUDGETS

@@ -151,6 +151,9 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "mail_worker": False,
         "password_hash_cost": "fast",
         "smtp_url": "",
+        # Tests that are not about two-factor sign-in sign staff in with a password alone; the
+        # two-factor tests set it back to the real default ("publishers").
+        "staff_2fa_required": "off",
     }
     values.update(overrides)
     return Settings(**values)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.site import staff, staff_outbox, web, web_login, web_operations, web_records
+from civic.site import (
+    staff,
+    staff_outbox,
+    web,
+    web_account,
+    web_login,
+    web_operations,
+    web_passkeys,
+    web_records,
+    web_twofactor,
+)
 
 routes: list[BaseRoute] = [
     Route("/", web.home, name="home"),
@@ -15,6 +25,18 @@ routes: list[BaseRoute] = [
     Route("/login", web_login.login_form, methods=["GET"], name="login"),
     Route("/login", web_login.login, methods=["POST"]),
     Route("/logout", web_login.logout, methods=["POST"], name="logout"),
+    Route("/login/code", web_twofactor.code_form, methods=["GET"], name="login_code"),
+    Route("/login/code", web_twofactor.code, methods=["POST"]),
+    Route("/login/passkey/options", web_passkeys.signin_options, methods=["POST"]),
+    Route("/login/passkey", web_passkeys.signin, methods=["POST"]),
+    Route("/account/passkeys/options", web_passkeys.register_options, methods=["POST"]),
+    Route("/account/passkeys", web_passkeys.register_passkey, methods=["POST"]),
+    Route("/account", web_account.account, methods=["GET"], name="account"),
+    Route("/account/sessions/end-others", web_account.end_others, methods=["POST"]),
+    Route("/account/passkeys/{passkey_id:id}/remove", web_account.remove_own_passkey, methods=["POST"]),
+    Route("/account/recovery-codes", web_account.renew_codes, methods=["POST"]),
+    Route("/account/authenticator", web_twofactor.enrol_form, methods=["GET"], name="enrol_totp"),
+    Route("/account/authenticator", web_twofactor.enrol, methods=["POST"]),
     Route("/staff", staff.dashboard, name="staff_dashboard"),
     Route("/admin/staff", staff.staff_list, name="staff_list"),
     Route("/admin/outbox", staff_outbox.outbox_page, methods=["GET"], name="outbox_admin"),

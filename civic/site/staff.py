@@ -18,6 +18,7 @@ from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.home import links_for
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
 from civic.core.templating import render_page
+from civic.core.twofactor import reset_second_factor
 from civic.core.users import Role, StaffUser, UserError, get_user, list_users, ward_codes_of
 
 
@@ -124,7 +125,12 @@ async def update_staff(request: Request) -> Response:
         async with reading(request) as session:
             wards = await ward_codes_of(session, user_id or 0)
         context = {"member": member, "selected_wards": wards}
-        field = {"disable": "disable", "enable": "disable", "password": "password"}.get(action, "role")
+        field = {
+            "disable": "disable",
+            "enable": "disable",
+            "password": "password",
+            "reset_second_factor": "reset",
+        }.get(action, "role")
         return await _form_page(request, "site/staff_detail.html", context, {field: str(exc)}, 422)
     return RedirectResponse(f"/admin/staff/{user_id}?saved={action}", status_code=303)
 
@@ -147,5 +153,7 @@ async def _apply(
         await set_password(
             session, user, actor=actor, password=text(form, "password"), now=at, hash_cost=cost
         )
+    elif action == "reset_second_factor":
+        await reset_second_factor(session, user, actor=actor, mail=state(request).mail, now=at)
     else:
         raise UserError("Choose what to change")

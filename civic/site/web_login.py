@@ -1,4 +1,8 @@
-"""Staff sign-in and sign-out, throttled per account and per IP address."""
+"""Staff sign-in and sign-out, throttled per account and per IP address.
+
+The password is the first step. A member who has a second factor, or whose role must have one
+(STAFF_2FA_REQUIRED), goes on to a pending sign-in (civic/core/signins.py) and gets no session until
+the second step is done (civic/site/web_twofactor.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +13,23 @@ from civic.config import Settings
 from civic.core import audit
 from civic.core.auth import current_user
 from civic.core.clock import now
-from civic.core.db import transaction
+from civic.core.db import row_id, transaction
 from civic.core.deps import staff, state
 from civic.core.forms import Errors, form_context, read_form, safe_next, text
 from civic.core.net import client_ip
 from civic.core.passwords import verify_password
 from civic.core.ratelimit import Limit, hit, limits_itself, peek
-from civic.core.sessions import cookie_name, sign_in, sign_out
+from civic.core.sessions import cookie_name, sign_out
+from civic.core.signins import (
+    Factor,
+    Stage,
+    complete,
+    must_have_second_factor,
+    pending_cookie_name,
+    start_pending,
+)
 from civic.core.templating import render_page
+from civic.core.twofactor import has_second_factor
 from civic.core.users import StaffUser, get_user_by_email
 
 FAILURE_WINDOW = 15 * 60
@@ -87,11 +100,50 @@ async def _authenticate(request: Request, email: str, password: str) -> StaffUse
 
 
 async def _start(request: Request, user: StaffUser, target: str) -> Response:
+    """After the password: the second step when one is due, else the session itself."""
     settings: Settings = state(request).settings
     at = now(request)
     async with transaction(request) as session:
-        token = await sign_in(session, user, now=at)
+        if await has_second_factor(session, row_id(user)):
+            stage: Stage | None = Stage.VERIFY
+        else:
+            stage = Stage.ENROL if must_have_second_factor(settings, user) else None
+        if stage is not None:
+            pending = await start_pending(session, user, stage, next_url=target, now=at)
+    if stage is None:
+        return await start_session(request, user, Factor.PASSWORD, target)
+    where = "/login/code" if stage == Stage.VERIFY else "/account/authenticator"
+    response = RedirectResponse(where, status_code=303)
+    response.set_cookie(
+        pending_cookie_name(settings),
+        pending,
+        max_age=10 * 60,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+        path="/",
+    )
+    return response
+
+
+async def start_session(request: Request, user: StaffUser, factor: Factor, target: str) -> Response:
+    """The staff session: started, recorded with the factor used, and its cookie set."""
     response = RedirectResponse(target, status_code=303)
+    await set_session(request, response, user, factor)
+    return response
+
+
+async def set_session(request: Request, response: Response, user: StaffUser, factor: Factor) -> None:
+    settings: Settings = state(request).settings
+    async with transaction(request) as session:
+        token = await complete(
+            session,
+            user,
+            factor,
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+            now=now(request),
+        )
     response.set_cookie(
         cookie_name(settings),
         token,
@@ -101,7 +153,7 @@ async def _start(request: Request, user: StaffUser, target: str) -> Response:
         samesite="lax",
         path="/",
     )
-    return response
+    response.delete_cookie(pending_cookie_name(settings), path="/")
 
 
 async def logout(request: Request) -> Response:
