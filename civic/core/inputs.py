@@ -54,6 +54,7 @@ MULTILINE_FIELDS = frozenset(
         "terms_of_reference",
         "text",
         "urgency_reason",
+        "what",
         "withdrawn_reason",
     }
 )
