@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     from civic.ops_commands import add_arguments as add_ops_arguments
 
     add_ops_arguments(sub)
+    from civic.privacy_commands import add_arguments as add_privacy_arguments
+
+    add_privacy_arguments(sub)
 
     add_mail_arguments(mail)
     jobs = sub.add_parser("jobs", help="scheduled jobs").add_subparsers(dest="action", required=True)

@@ -10,8 +10,12 @@ mounts follow each feature's navigation position instead (petitions, the busiest
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import civic.core.areas
 import civic.core.audit
+import civic.core.data_requests
+import civic.core.duties
 import civic.core.jobs
 import civic.core.outbox
 import civic.core.passkeys
@@ -22,7 +26,7 @@ import civic.core.totp
 import civic.core.users  # noqa: F401 - the core tables
 from civic import config
 from civic.budgets.feature import FEATURE as BUDGETS
-from civic.core import demo, home, opendata, telemetry, templating
+from civic.core import demo, home, opendata, privacy, privacy_core, telemetry, templating
 from civic.core.features import Feature
 from civic.core.home import staff_link
 from civic.core.jobs import REGISTRY, Job
@@ -48,7 +52,7 @@ def by_position() -> list[Feature]:
 
 def install() -> None:
     """Fill the app's lists from the contracts. Safe to call again: each list is rebuilt."""
-    config.register(*(setting for f in FEATURES for setting in f.settings))
+    config.register(*privacy_core.SETTINGS, *(setting for f in FEATURES for setting in f.settings))
     REGISTRY.clear()
     REGISTRY.update({job.name: job for job in (*(j for f in FEATURES for j in f.jobs), *SITE_JOBS)})
     demo.LOADERS[:] = [loader for f in FEATURES for loader in f.demo]
@@ -62,6 +66,14 @@ def install() -> None:
     for metric in (m for f in FEATURES for m in f.metrics):
         queries_report.report_metric(metric)
     telemetry.STORED[:] = [count for f in FEATURES for count in f.stored_counts]
+    privacy.REGISTER[:] = [
+        *privacy_core.CORE_PERSONAL_DATA,
+        *(replace(entry, feature=f.name) for f in FEATURES for entry in f.personal_data),
+    ]
+    privacy.COOKIES[:] = [cookie for f in FEATURES for cookie in f.cookies]
+    privacy.ACCESS[:] = [
+        privacy.FeatureAccess(f.name, f.subject_access) for f in FEATURES if f.subject_access
+    ]
     queries_targets.KINDS.clear()
     for f in FEATURES:
         for kind in f.target_kinds:

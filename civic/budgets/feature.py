@@ -1,6 +1,18 @@
 """What youth budgets add to the app, named part by part (civic/features.py lists it)."""
 
-from civic.budgets import answers, cli, demo, jobs, models, opendata, queries, routes, rules, settings
+from civic.budgets import (
+    answers,
+    cli,
+    demo,
+    jobs,
+    models,
+    opendata,
+    privacy,
+    queries,
+    routes,
+    rules,
+    settings,
+)
 from civic.core.features import Commands, Feature, NavEntry
 from civic.core.home import staff_link
 from civic.core.telemetry import StoredCount
@@ -23,4 +35,7 @@ FEATURE = Feature(
     stored_counts=(
         StoredCount("budget_ballots", models.BudgetBallot.__tablename__, "Youth budget ballots cast"),
     ),
+    personal_data=privacy.PERSONAL_DATA,
+    subject_access=privacy.SUBJECT_ACCESS,
+    cookies=privacy.COOKIES,
 )

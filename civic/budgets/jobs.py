@@ -10,15 +10,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets.models import BudgetIdea, BudgetProcess
 from civic.budgets.service_mixing import mix_ballots, recently_closed
+from civic.budgets.settings import BudgetSettings
 from civic.core.jobs import Job, JobContext
 
-KEEP_EMAILS_FOR = timedelta(days=730)  # two years after delivery starts: long enough for every update
+KEEP_EMAILS_DAYS = 730  # BUDGET_IDEA_EMAIL_KEEP_DAYS' default: two years after delivery starts
 
 
-async def forget_emails(session: AsyncSession, *, now: datetime) -> int:
+async def forget_emails(session: AsyncSession, *, now: datetime, keep_days: int = KEEP_EMAILS_DAYS) -> int:
+    """Ideas' contact emails (only ever used for updates) go once delivery is long under way."""
     old = (
         await session.exec(
-            select(BudgetProcess.id).where(col(BudgetProcess.delivery_at) < now - KEEP_EMAILS_FOR)
+            select(BudgetProcess.id).where(col(BudgetProcess.delivery_at) < now - timedelta(days=keep_days))
         )
     ).all()
     if not old:
@@ -33,7 +35,8 @@ async def forget_emails(session: AsyncSession, *, now: datetime) -> int:
 
 async def forget_emails_job(ctx: JobContext) -> str:
     async with ctx.db.transaction() as session:
-        forgotten = await forget_emails(session, now=ctx.now)
+        keep = BudgetSettings.of(ctx.settings).idea_email_keep_days
+        forgotten = await forget_emails(session, now=ctx.now, keep_days=keep)
     return f"forgot {forgotten} youth budget follower email addresses"
 
 

@@ -20,6 +20,11 @@ SETTINGS = (
     Setting(
         "BUDGET_MAX_CODES_PER_BATCH", "2000", "the largest batch of voting codes a youth worker can create"
     ),
+    Setting(
+        "BUDGET_IDEA_EMAIL_KEEP_DAYS",
+        "730",
+        "days after a budget's delivery starts that ideas' contact email addresses are deleted",
+    ),
 )
 
 
@@ -32,3 +37,4 @@ class BudgetSettings(FeatureSettings):
     ballot_posts_per_hour: int = from_setting("BUDGET_BALLOT_POSTS_PER_HOUR")
     vote_minutes: int = from_setting("BUDGET_VOTE_MINUTES")
     max_codes_per_batch: int = from_setting("BUDGET_MAX_CODES_PER_BATCH")
+    idea_email_keep_days: int = from_setting("BUDGET_IDEA_EMAIL_KEEP_DAYS")

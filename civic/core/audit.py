@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +20,7 @@ from civic.core.db import UTCDateTime, dialect_name, row_id, run_sql
 from civic.core.users import StaffUser
 
 GENESIS = "0" * 64
+REDACTED = "[details redacted: they named a person]"
 _PG_LOCK_KEY = 7_401_223  # any constant; names the "audit append" advisory lock
 
 
@@ -37,9 +38,16 @@ class AuditEntry(SQLModel, table=True):
     public: bool = Field(default=False, index=True)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+    reason_digest: str = Field(default="", max_length=64)  # set when the details name a person
+    redacted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+def reason_digest(reason: str) -> str:
+    return hashlib.sha256(reason.encode()).hexdigest()
 
 
 def entry_hash(entry: AuditEntry) -> str:
+    """The entry's hash; an entry whose details name a person is hashed over their digest."""
     payload = json.dumps(
         [
             entry.prev_hash,
@@ -49,7 +57,7 @@ def entry_hash(entry: AuditEntry) -> str:
             entry.action,
             entry.object_type,
             entry.object_id,
-            entry.reason,
+            f"sha256:{entry.reason_digest}" if entry.reason_digest else entry.reason,
             entry.public,
         ],
         separators=(",", ":"),
@@ -71,8 +79,10 @@ async def record(
     now: datetime,
     reason: str = "",
     public: bool = False,
+    names_person: bool = False,
 ) -> AuditEntry:
-    """Append one entry. `action` is dotted, e.g. "petitions.approve"; `actor` None means the system."""
+    """Append one entry. `action` is dotted, e.g. "petitions.approve"; `actor` None means the system.
+    `names_person` marks details that name a person, so they can be redacted later."""
     if await dialect_name(session) == "postgresql":
         await run_sql(session, text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     last = (await session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1))).first()
@@ -87,6 +97,7 @@ async def record(
         public=public,
         prev_hash=last or GENESIS,
         hash="",
+        reason_digest=reason_digest(reason) if names_person else "",
     )
     entry.hash = entry_hash(entry)
     session.add(entry)
@@ -121,9 +132,32 @@ async def verify_chain(session: AsyncSession, batch: int = 1000) -> ChainReport:
                 return ChainReport(
                     checked, row_id(entry), "its previous-hash does not match the entry before it"
                 )
-            if entry_hash(entry) != entry.hash:
+            if entry_hash(entry) != entry.hash or not _details_match(entry):
                 return ChainReport(checked, row_id(entry), "its contents do not match its hash")
             previous, checked, after = entry.hash, checked + 1, row_id(entry)
+
+
+def _details_match(entry: AuditEntry) -> bool:
+    """Details hashed by digest must still match it, unless the redaction job replaced them."""
+    if not entry.reason_digest:
+        return True
+    if entry.redacted_at is not None:
+        return entry.reason == REDACTED
+    return reason_digest(entry.reason) == entry.reason_digest
+
+
+async def redact_due(session: AsyncSession, *, now: datetime, older_than: timedelta) -> int:
+    """Replace details that name a person, in entries older than `older_than`, with `REDACTED`."""
+    result = await session.exec(
+        update(AuditEntry)
+        .where(
+            col(AuditEntry.reason_digest) != "",
+            col(AuditEntry.redacted_at).is_(None),
+            col(AuditEntry.at) < now - older_than,
+        )
+        .values(reason=REDACTED, redacted_at=now)
+    )
+    return int(result.rowcount or 0)
 
 
 async def public_entries(session: AsyncSession, *, limit: int = 50, offset: int = 0) -> list[AuditEntry]:

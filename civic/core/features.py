@@ -21,6 +21,7 @@ from civic.core.demo import DemoLoader
 from civic.core.home import Provider, StaffLink
 from civic.core.jobs import Job
 from civic.core.opendata import Dataset
+from civic.core.privacy import Cookie, PersonalData, SubjectAccess
 from civic.core.reportcard import MetricProvider
 from civic.core.state import PartFactory
 from civic.core.targets import TargetKind
@@ -71,3 +72,6 @@ class Feature:
     per_process: tuple[PartFactory, ...] = ()  # built at startup into the app's AppState.parts
     stored_counts: tuple[StoredCount, ...] = ()  # rows residents stored, for /metrics
     rules: ModuleType | None = None  # its `rules.py`, whose predicates civic.core.rules knows by name
+    personal_data: tuple[PersonalData, ...] = ()  # its retention register entries (its `privacy.py`)
+    subject_access: SubjectAccess | None = None  # search, export and erase one email address's data
+    cookies: tuple[Cookie, ...] = ()  # the cookies it sets, for the cookies page

@@ -7,12 +7,12 @@ A `dedupe_key` makes "email each signer once" hold even if the code that queues 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from jinja2 import Environment, Template, TemplateNotFound
-from sqlalchemy import Text
+from sqlalchemy import Text, func, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -141,3 +141,24 @@ class Mail:
 async def recent_messages(session: AsyncSession, *, limit: int = 50) -> list[OutboxMessage]:
     rows = await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit))
     return list(rows.all())
+
+
+REDACTED_ADDRESS = "removed@redacted.invalid"
+
+
+async def redact_outbox(session: AsyncSession, *, now: datetime, older_than: timedelta) -> int:
+    """Remove the address and text of emails sent or failed more than `older_than` ago. The row (and
+    its dedupe key) stays, so an email queued "once per person" is still never sent twice."""
+    finished = func.coalesce(OutboxMessage.sent_at, OutboxMessage.last_attempt_at, OutboxMessage.created_at)
+    result = await session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.status).in_((OutboxStatus.SENT, OutboxStatus.FAILED)),
+            col(OutboxMessage.to_address) != REDACTED_ADDRESS,
+            finished < now - older_than,
+        )
+        .values(
+            to_address=REDACTED_ADDRESS, body_text="", body_html=None, headers_json="{}", subject="(removed)"
+        )
+    )
+    return int(result.rowcount or 0)

@@ -89,10 +89,11 @@ async def _bump(session: AsyncSession, key: str, limit: Limit, now: datetime) ->
     return int(result.scalar_one())
 
 
-async def purge_old_counters(session: AsyncSession, *, now: datetime) -> int:
-    """Windows that have ended are useless; the job that calls this keeps the table small."""
-    # No window is longer than a day, so anything that started two days ago has ended.
-    ended = col(RateCounter.window_start) < now - timedelta(days=2)
+async def purge_old_counters(session: AsyncSession, *, now: datetime, keep_hours: int = 48) -> int:
+    """Windows that have ended are useless, and their keys name IP and email addresses; the job that
+    calls this (with RATE_LIMIT_KEEP_HOURS) keeps the table small. No window is longer than a day,
+    so `keep_hours` of at least 24 never deletes a window still counting."""
+    ended = col(RateCounter.window_start) < now - timedelta(hours=max(24, keep_hours))
     result = await session.exec(delete(RateCounter).where(ended))
     return int(result.rowcount or 0)
 

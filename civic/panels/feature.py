@@ -3,7 +3,19 @@
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
 from civic.core.users import Role
-from civic.panels import answers, demo, jobs, metrics, models, opendata, queries, routes, rules, settings
+from civic.panels import (
+    answers,
+    demo,
+    jobs,
+    metrics,
+    models,
+    opendata,
+    privacy,
+    queries,
+    routes,
+    rules,
+    settings,
+)
 
 FEATURE = Feature(
     name="panels",
@@ -23,4 +35,6 @@ FEATURE = Feature(
     demo=(demo.load_panels,),
     settings=settings.SETTINGS,
     rules=rules,
+    personal_data=privacy.PERSONAL_DATA,
+    subject_access=privacy.SUBJECT_ACCESS,
 )

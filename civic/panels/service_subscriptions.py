@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
@@ -268,3 +268,15 @@ async def purge_unconfirmed(session: AsyncSession, *, now: datetime) -> int:
         await session.delete(subscription)
     await session.flush()
     return len(stale)
+
+
+async def purge_ended(session: AsyncSession, *, now: datetime, keep_days: int) -> int:
+    """An ended subscription lost its address when it ended; its keyed hash goes `keep_days` later
+    (until then a repeated unsubscribe link still finds it)."""
+    result = await session.exec(
+        delete(PanelSubscription).where(
+            col(PanelSubscription.status) == SubscriptionStatus.ENDED,
+            col(PanelSubscription.ended_at) < now - timedelta(days=keep_days),
+        )
+    )
+    return int(result.rowcount or 0)

@@ -16,6 +16,11 @@ SETTINGS = (
         "PANEL_CONFIRMATIONS_PER_HOUR", "300", "panel subscription confirmations per IP address per hour"
     ),
     Setting("PANEL_UNSUBSCRIBES_PER_HOUR", "60", "panel unsubscribe requests per IP address per hour"),
+    Setting(
+        "PANEL_ENDED_SUBSCRIPTION_KEEP_DAYS",
+        "30",
+        "days after a panel subscription ends (its address is erased at once) that its keyed hash is deleted",
+    ),
 )
 
 
@@ -26,3 +31,4 @@ class PanelSettings(FeatureSettings):
     subscribes_per_ip_day: int = from_setting("PANEL_SUBSCRIBES_PER_IP_DAY")
     confirmations_per_hour: int = from_setting("PANEL_CONFIRMATIONS_PER_HOUR")
     unsubscribes_per_hour: int = from_setting("PANEL_UNSUBSCRIBES_PER_HOUR")
+    ended_subscription_keep_days: int = from_setting("PANEL_ENDED_SUBSCRIPTION_KEEP_DAYS")

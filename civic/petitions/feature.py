@@ -11,6 +11,7 @@ from civic.petitions import (
     metrics,
     models,
     opendata,
+    privacy,
     queries_home,
     routes,
     rules,
@@ -44,4 +45,6 @@ FEATURE = Feature(
     per_process=(web_state.build,),
     rules=rules,
     stored_counts=(StoredCount("signatures", models.Signature.__tablename__, "Petition signatures stored"),),
+    personal_data=privacy.PERSONAL_DATA,
+    subject_access=privacy.SUBJECT_ACCESS,
 )

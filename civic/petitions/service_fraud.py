@@ -96,6 +96,7 @@ async def invalidate(
     await record(
         session, actor=actor, action="petitions.invalidate_signatures", object_type="petition",
         object_id=row_id(petition), now=now, reason=f"{count} signatures ({where.describe()}): {reason}",
+        names_person=True,  # the filter may name an email address, a domain or an IP address
     )  # fmt: skip
     return int(result.rowcount or 0)
 

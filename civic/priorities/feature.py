@@ -3,7 +3,19 @@
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
 from civic.core.telemetry import StoredCount
-from civic.priorities import answers, demo, jobs, metrics, models, opendata, queries, routes, rules, settings
+from civic.priorities import (
+    answers,
+    demo,
+    jobs,
+    metrics,
+    models,
+    opendata,
+    privacy,
+    queries,
+    routes,
+    rules,
+    settings,
+)
 
 FEATURE = Feature(
     name="priorities",
@@ -23,4 +35,6 @@ FEATURE = Feature(
     stored_counts=(
         StoredCount("priorities_ballots", models.Ballot.__tablename__, "Police priorities ballots counted"),
     ),
+    personal_data=privacy.PERSONAL_DATA,
+    subject_access=privacy.SUBJECT_ACCESS,
 )

@@ -5,7 +5,7 @@ feature's demo, whose asks they answer."""
 
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
-from civic.responses import demo, demo_answers, models, opendata, routes, rules, settings
+from civic.responses import demo, demo_answers, jobs, models, opendata, privacy, routes, rules, settings
 
 FEATURE = Feature(
     name="responses",
@@ -25,4 +25,7 @@ FEATURE = Feature(
     demo=(demo.load_bodies, demo_answers.load_answers),
     settings=settings.SETTINGS,
     rules=rules,
+    jobs=jobs.JOBS,
+    personal_data=privacy.PERSONAL_DATA,
+    subject_access=privacy.SUBJECT_ACCESS,
 )

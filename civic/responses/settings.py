@@ -15,6 +15,11 @@ SETTINGS = (
         "one-click unsubscribes per IP address per hour (high: mail providers send them from shared addresses)",
     ),
     Setting("RESPONSES_RATINGS_PER_HOUR", "30", "ratings of a response per IP address per hour"),
+    Setting(
+        "RESPONSES_FOLLOWER_KEEP_DAYS",
+        "90",
+        "days after an ask is first answered (or an unconfirmed follow was made) that followers' addresses are deleted",
+    ),
 )
 
 
@@ -26,3 +31,4 @@ class ResponseSettings(FeatureSettings):
     confirmations_per_hour: int = from_setting("RESPONSES_CONFIRMATIONS_PER_HOUR")
     unsubscribes_per_hour: int = from_setting("RESPONSES_UNSUBSCRIBES_PER_HOUR")
     ratings_per_hour: int = from_setting("RESPONSES_RATINGS_PER_HOUR")
+    follower_keep_days: int = from_setting("RESPONSES_FOLLOWER_KEEP_DAYS")

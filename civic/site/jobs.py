@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from civic.core.audit import redact_due
 from civic.core.backup import scheduled_backup
+from civic.core.data_requests import purge_closed
 from civic.core.jobs import Job, JobContext
+from civic.core.outbox import redact_outbox
 from civic.core.ratelimit import purge_old_counters
 from civic.core.sessions import purge_expired
 from civic.core.signins import purge_old
@@ -19,8 +22,9 @@ async def purge_sessions(ctx: JobContext) -> str:
 
 
 async def purge_counters(ctx: JobContext) -> str:
+    keep = ctx.settings.int_value("RATE_LIMIT_KEEP_HOURS")
     async with ctx.db.transaction() as session:
-        removed = await purge_old_counters(session, now=ctx.now)
+        removed = await purge_old_counters(session, now=ctx.now, keep_hours=keep)
     return f"removed {removed} old rate-limit windows"
 
 
@@ -29,6 +33,27 @@ async def purge_signins(ctx: JobContext) -> str:
     async with ctx.db.transaction() as session:
         removed = await purge_old(session, ctx.settings, ctx.now)
     return f"removed {removed} old staff sign-in records"
+
+
+async def redact_outbox_job(ctx: JobContext) -> str:
+    keep = timedelta(days=ctx.settings.int_value("OUTBOX_KEEP_DAYS"))
+    async with ctx.db.transaction() as session:
+        removed = await redact_outbox(session, now=ctx.now, older_than=keep)
+    return f"removed addresses and text of {removed} old emails"
+
+
+async def redact_audit(ctx: JobContext) -> str:
+    keep = timedelta(days=ctx.settings.int_value("AUDIT_PERSONAL_DETAILS_DAYS"))
+    async with ctx.db.transaction() as session:
+        redacted = await redact_due(session, now=ctx.now, older_than=keep)
+    return f"redacted the details of {redacted} audit entries"
+
+
+async def purge_data_requests(ctx: JobContext) -> str:
+    keep = ctx.settings.int_value("DATA_REQUEST_KEEP_DAYS")
+    async with ctx.db.transaction() as session:
+        removed = await purge_closed(session, now=ctx.now, keep_days=keep)
+    return f"deleted {removed} closed data requests"
 
 
 async def backup_sqlite(ctx: JobContext) -> str:
@@ -49,4 +74,7 @@ JOBS = (
     Job("site.purge_signins", timedelta(hours=6), purge_signins),
     Job("site.purge_rate_counters", timedelta(hours=6), purge_counters),
     Job("site.backup", timedelta(hours=1), backup_sqlite),
+    Job("site.redact_outbox", timedelta(hours=6), redact_outbox_job),
+    Job("site.redact_audit", timedelta(hours=6), redact_audit),
+    Job("site.purge_data_requests", timedelta(days=1), purge_data_requests),
 )

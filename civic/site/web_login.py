@@ -95,6 +95,7 @@ async def _authenticate(request: Request, email: str, password: str) -> StaffUse
                 object_id=user.id,
                 now=at,
                 reason=f"{window.count} failed sign-ins from {ip}",
+                names_person=True,  # the IP address
             )
     return "Enter a correct email address and password"
 

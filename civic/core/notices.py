@@ -1,0 +1,125 @@
+"""Privacy notices, the cookies page and the README's data map, built from the retention register.
+
+Nothing here is written by hand: each line comes from a `PersonalData` entry, a feature's
+`SubjectAccess.rules` or a `Cookie`, and every period is read from the setting its deletion job
+reads. Change a setting and the notice changes with the behaviour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from civic.config import Settings
+from civic.core import csrf, sessions
+from civic.core.privacy import ACCESS, COOKIES, REGISTER, Cookie, PersonalData, entries_of
+
+TITLES = {
+    "site": "Staff accounts, email and the service itself",
+    "petitions": "Petitions",
+    "priorities": "Neighbourhood police priorities",
+    "budgets": "Youth budgets",
+    "panels": "Community panels",
+    "responses": "Answers, follows and ratings",
+}
+
+RIGHTS = (
+    "ask for a copy of the personal data Civic holds about you (a subject access request)",
+    "ask for it to be corrected or erased",
+    "withdraw consent to updates at any time, with the link in every email",
+    "complain to the Information Commissioner's Office (ico.org.uk) if you are unhappy with how your data is used",
+)
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    what: str
+    purpose: str
+    basis: str
+    who_sees: str
+    kept: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    feature: str
+    title: str
+    rows: list[NoticeRow]
+    erasure: tuple[str, ...]
+
+
+def title_of(feature: str) -> str:
+    return TITLES.get(feature, feature.replace("_", " ").capitalize())
+
+
+def _row(entry: PersonalData, settings: Settings) -> NoticeRow:
+    return NoticeRow(
+        entry.what, entry.purpose, entry.basis.explained, entry.who_sees, entry.retention.describe(settings)
+    )
+
+
+def features_with_notices() -> list[str]:
+    seen: list[str] = []
+    for entry in REGISTER:
+        if entry.feature not in seen:
+            seen.append(entry.feature)
+    return seen
+
+
+def feature_notice(feature: str, settings: Settings) -> Notice | None:
+    entries = entries_of(feature)
+    if not entries:
+        return None
+    rules = next((a.access.rules for a in ACCESS if a.feature == feature), ())
+    return Notice(feature, title_of(feature), [_row(e, settings) for e in entries], rules)
+
+
+def overview(settings: Settings) -> list[Notice]:
+    return [n for f in features_with_notices() if (n := feature_notice(f, settings)) is not None]
+
+
+def controller(settings: Settings) -> dict[str, str]:
+    return {"name": settings.value("DATA_CONTROLLER_NAME"), "dpo": settings.value("DPO_CONTACT")}
+
+
+def _session_lifetime(settings: Settings) -> str:
+    return (
+        f"{settings.session_max_hours} hours at most; it stops working after "
+        f"{settings.session_idle_minutes} minutes without use"
+    )
+
+
+CORE_COOKIES = (
+    Cookie(
+        csrf.COOKIE,
+        "protects every form from being sent by another website (cross-site request forgery)",
+        lambda _settings: "until you close your browser",
+    ),
+    Cookie(
+        sessions.COOKIE_NAME,
+        "keeps a staff member signed in (named __Host-civic_staff on a secure site)",
+        _session_lifetime,
+        "staff who sign in",
+    ),
+)
+
+
+def cookies(settings: Settings) -> list[dict[str, str]]:
+    return [
+        {"name": c.name, "purpose": c.purpose, "lifetime": c.lifetime(settings), "who": c.who}
+        for c in (*CORE_COOKIES, *COOKIES)
+    ]
+
+
+def data_map(settings: Settings) -> str:
+    """The README's data map: a markdown table, one row per register entry, periods at their defaults."""
+    lines = [
+        "| where | personal data | purpose | lawful basis | kept |",
+        "|---|---|---|---|---|",
+    ]
+    for entry in REGISTER:
+        columns = ", ".join(f"`{c}`" for c in entry.columns)
+        lines.append(
+            f"| `{entry.table}` ({columns}) | {entry.what} | {entry.purpose} | {entry.basis.value} | "
+            f"{entry.retention.describe(settings)} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,107 @@
+"""Core's own entries in the retention register, and the privacy settings core reads.
+
+A table that belongs to no feature (staff accounts, the outbox, rate limits, the audit log, and any
+later core table such as a sign-in history) declares its personal data here, in `CORE_PERSONAL_DATA`.
+"""
+
+from __future__ import annotations
+
+from civic.config import Setting
+from civic.core.privacy import Basis, PersonalData, Retention
+
+SETTINGS = (
+    Setting(
+        "DATA_CONTROLLER_NAME", "Fernbridge Borough Council", "the data controller the privacy notices name"
+    ),
+    Setting(
+        "DPO_CONTACT",
+        "dpo@fernbridge.invalid",
+        "how to reach the council's data protection officer (an email or postal address)",
+    ),
+    Setting(
+        "OUTBOX_KEEP_DAYS", "30", "days after an email is sent or fails that its address and text are removed"
+    ),
+    Setting(
+        "RATE_LIMIT_KEEP_HOURS",
+        "48",
+        "hours a rate-limit record (it names an IP or email address) is kept; at least 24, the longest window",
+    ),
+    Setting(
+        "AUDIT_PERSONAL_DETAILS_DAYS",
+        "365",
+        "days after which audit-log details that name a person are redacted (the hash chain still verifies)",
+    ),
+    Setting("DATA_REQUEST_LINK_HOURS", "24", "hours the emailed link confirming a data request works"),
+    Setting(
+        "DATA_REQUEST_KEEP_DAYS",
+        "730",
+        "days after a data request is closed that its record (the requester's address) is kept",
+    ),
+)
+
+STAFF = "the council's staff who run Civic"
+
+CORE_PERSONAL_DATA: tuple[PersonalData, ...] = (
+    PersonalData(
+        table="staff_user",
+        columns=("email", "name", "party"),
+        what="staff members' names, work email addresses and (councillors) party",
+        purpose="to let staff sign in and to show who answered or acted in the council's name",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="administrators; names and parties are public on published answers",
+        retention=Retention("kept while the account exists; an administrator disables or removes it"),
+    ),
+    PersonalData(
+        table="outbox_message",
+        columns=("to_address", "subject", "body_text", "body_html", "headers_json"),
+        what="the address and text of every email Civic sends",
+        purpose="to send email reliably, retrying when the mail server is unavailable",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="administrators, on the outbox page",
+        retention=Retention(
+            "address and text removed {period} after the email is sent or fails",
+            setting="OUTBOX_KEEP_DAYS",
+            job="site.redact_outbox",
+        ),
+    ),
+    PersonalData(
+        table="rate_counter",
+        columns=("key",),
+        what="IP addresses and email addresses counted against rate limits and failed sign-ins",
+        purpose="to protect the service from abuse and staff accounts from password guessing",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="no one: only the code reads it",
+        retention=Retention(
+            "deleted {period} after the counting window starts",
+            setting="RATE_LIMIT_KEEP_HOURS",
+            unit="hours",
+            job="site.purge_rate_counters",
+        ),
+    ),
+    PersonalData(
+        table="audit_entry",
+        columns=("actor_label", "reason"),
+        what="the name of the staff member who acted, and details that may name a person",
+        purpose="an accountable record of what staff and the system did",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="administrators; entries marked public appear on the public record",
+        retention=Retention(
+            "details that name a person are redacted after {period}; the rest is kept as the council's record",
+            setting="AUDIT_PERSONAL_DETAILS_DAYS",
+            job="site.redact_audit",
+        ),
+    ),
+    PersonalData(
+        table="data_request",
+        columns=("email",),
+        what="the email address a subject access or erasure request was made for",
+        purpose="to answer the request and to show it was answered in time",
+        basis=Basis.LEGAL_OBLIGATION,
+        who_sees="staff with the data protection duty",
+        retention=Retention(
+            "deleted {period} after the request is closed",
+            setting="DATA_REQUEST_KEEP_DAYS",
+            job="site.purge_data_requests",
+        ),
+    ),
+)

@@ -1,0 +1,126 @@
+"""What petitions hold about people, how long, and how a subject access or erasure request is met."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, cast, func, literal, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.identity import canonical_email
+from civic.core.localtime import format_datetime
+from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
+from civic.petitions.models import Petition, Signature
+
+ANONYMISE = Retention(
+    "removed {period} after the petition closes (or is rejected or removed); the count and wards stay",
+    setting="PETITION_ANONYMISE_DAYS",
+    job="petitions.anonymise",
+)
+
+PERSONAL_DATA = (
+    PersonalData(
+        table="petition_signature",
+        columns=("name", "email", "email_canonical", "postcode", "ip_address"),
+        what="signers' names, email addresses, postcodes and IP addresses",
+        purpose="to confirm each signature is a real, single person living or working in the area, and "
+        "(if you ask) to email you when the petition is answered or debated",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="moderators checking for fraud; no signer's details are ever published",
+        retention=ANONYMISE,
+    ),
+    PersonalData(
+        table="petition",
+        columns=("creator_name", "creator_email", "action", "background", "additional_details"),
+        what="the creator's name and email address, and the petition text they write",
+        purpose="to publish the petition in its creator's name and to tell them about its progress",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="everyone: the petition text and the creator's name are published; the email only moderators",
+        retention=Retention(
+            "the creator's name and email are removed {period} after the petition closes; the text stays "
+            "as the public record",
+            setting="PETITION_ANONYMISE_DAYS",
+            job="petitions.anonymise",
+        ),
+    ),
+)
+
+
+async def search(session: AsyncSession, subject: Subject) -> list[Held]:
+    found: list[Held] = []
+    signed = (
+        select(Signature, Petition.action)
+        .join(Petition, col(Petition.id) == col(Signature.petition_id))
+        .where(Signature.email_canonical == canonical_email(subject.email))
+    )
+    for signature, action in (await session.exec(signed)).all():
+        found.append(
+            Held(
+                "Petition signature",
+                {
+                    "petition": action,
+                    "name": signature.name,
+                    "email": signature.email,
+                    "postcode": signature.postcode,
+                    "IP address": signature.ip_address,
+                    "signed": format_datetime(signature.created_at),
+                    "state": signature.state.value,
+                    "email updates": "yes" if signature.notify else "no",
+                },
+                "Erasure removes your details; a counted signature stays counted, linked to no one.",
+            )
+        )
+    created = select(Petition).where(func.lower(Petition.creator_email) == subject.email)
+    for petition in (await session.exec(created)).all():
+        found.append(
+            Held(
+                "Petition you created",
+                {
+                    "petition": petition.action,
+                    "name": petition.creator_name,
+                    "email": petition.creator_email,
+                    "created": format_datetime(petition.created_at),
+                },
+                "Erasure removes your name and email; the published petition text stays on the record.",
+            )
+        )
+    return found
+
+
+async def erase(session: AsyncSession, subject: Subject, now: datetime) -> Erased:
+    signed = await session.exec(
+        update(Signature)
+        .where(col(Signature.email_canonical) == canonical_email(subject.email))
+        .values(
+            name="",
+            email="",
+            postcode="",
+            ip_address="",
+            notify=False,
+            email_canonical=literal("erased-").concat(cast(Signature.id, String)),
+            anonymised_at=now,
+        )
+    )
+    created = await session.exec(
+        update(Petition)
+        .where(func.lower(Petition.creator_email) == subject.email)
+        .values(creator_name="", creator_email="")
+    )
+    await session.flush()
+    signatures, petitions = int(signed.rowcount or 0), int(created.rowcount or 0)
+    return Erased(
+        signatures + petitions,
+        f"{signatures} signature(s) anonymised (still counted), creator details removed from {petitions} petition(s)",
+    )
+
+
+SUBJECT_ACCESS = SubjectAccess(
+    search=search,
+    erase=erase,
+    rules=(
+        "A signature that was counted is anonymised: your name, email, postcode and IP address are removed, "
+        "and the signature stays in the count.",
+        "If you created a petition, your name and email are removed; the published petition text stays.",
+    ),
+)

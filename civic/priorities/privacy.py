@@ -1,0 +1,135 @@
+"""What neighbourhood priorities hold about people, how long, and how a data request is met."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, cast, delete, literal, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.identity import email_hash
+from civic.core.localtime import format_datetime
+from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
+from civic.priorities.models import Ballot, Contact, PendingBallot, PriorityRound
+
+PERSONAL_DATA = (
+    PersonalData(
+        table="priorities_ballot",
+        columns=("email_hash",),
+        what="a keyed hash of each voter's email address, beside their ballot",
+        purpose="to count one ballot per person (a newer ballot replaces an older one)",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="no one: the hash cannot be turned back into an address without the council's key",
+        retention=Retention(
+            "replaced by a value linked to no one {period} after the round's results are published",
+            setting="PRIORITIES_CONTACT_RETENTION_DAYS",
+            job="priorities.purge",
+        ),
+    ),
+    PersonalData(
+        table="priorities_pending_ballot",
+        columns=("email_hash", "contact_email"),
+        what="a ballot waiting for its emailed confirmation, with the address if you asked for updates",
+        purpose="to confirm the ballot came from the owner of the address",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="no one",
+        retention=Retention(
+            "deleted {period} after it was made, once its confirmation link has expired",
+            setting="PRIORITIES_CONFIRM_HOURS",
+            unit="hours",
+            job="priorities.purge",
+        ),
+    ),
+    PersonalData(
+        table="priorities_contact",
+        columns=("email", "email_hash"),
+        what="the email address of voters who asked to hear about the results",
+        purpose="to email you the results and what the policing team did",
+        basis=Basis.CONSENT,
+        who_sees="no one; the system emails you",
+        retention=Retention(
+            "deleted {period} after the round's results are published",
+            setting="PRIORITIES_CONTACT_RETENTION_DAYS",
+            job="priorities.purge",
+        ),
+    ),
+    PersonalData(
+        table="priorities_suggestion",
+        columns=("text",),
+        what="suggestions residents write (not linked to who wrote them)",
+        purpose="to let residents propose priorities for the vote",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="the policing team; accepted suggestions are published as candidates",
+        retention=Retention("kept with the round's record; please do not write personal details in it"),
+    ),
+)
+
+
+async def search(session: AsyncSession, subject: Subject) -> list[Held]:
+    key = email_hash(subject.secret, subject.email)
+    found: list[Held] = []
+    ballots = select(Ballot, PriorityRound.title).join(
+        PriorityRound, col(PriorityRound.id) == col(Ballot.round_id)
+    )
+    for ballot, title in (await session.exec(ballots.where(Ballot.email_hash == key))).all():
+        found.append(
+            Held(
+                "Priorities ballot",
+                {
+                    "round": title,
+                    "ward": ballot.ward_code,
+                    "choices": ballot.choices_json,
+                    "cast": format_datetime(ballot.cast_on),
+                },
+                "Erasure unlinks the ballot from your address; it stays counted.",
+            )
+        )
+    pending = select(PendingBallot).where(PendingBallot.email_hash == key)
+    for item in (await session.exec(pending)).all():
+        found.append(
+            Held(
+                "Unconfirmed priorities ballot",
+                {"made": format_datetime(item.created_at), "updates address": item.contact_email or ""},
+                "Erasure deletes it.",
+            )
+        )
+    contacts = select(Contact, PriorityRound.title).join(
+        PriorityRound, col(PriorityRound.id) == col(Contact.round_id)
+    )
+    for contact, title in (await session.exec(contacts.where(Contact.email_hash == key))).all():
+        found.append(
+            Held(
+                "Priorities updates",
+                {"round": title, "email": contact.email, "asked": format_datetime(contact.created_at)},
+                "Erasure deletes it.",
+            )
+        )
+    return found
+
+
+async def erase(session: AsyncSession, subject: Subject, now: datetime) -> Erased:
+    key = email_hash(subject.secret, subject.email)
+    ballots = await session.exec(
+        update(Ballot)
+        .where(col(Ballot.email_hash) == key)
+        .values(email_hash=literal("erased-") + cast(Ballot.id, String))
+    )
+    pending = await session.exec(delete(PendingBallot).where(col(PendingBallot.email_hash) == key))
+    contacts = await session.exec(delete(Contact).where(col(Contact.email_hash) == key))
+    await session.flush()
+    counted, other = int(ballots.rowcount or 0), int(pending.rowcount or 0) + int(contacts.rowcount or 0)
+    return Erased(
+        counted + other, f"{counted} ballot(s) unlinked (still counted), {other} other record(s) deleted"
+    )
+
+
+SUBJECT_ACCESS = SubjectAccess(
+    search=search,
+    erase=erase,
+    rules=(
+        "A counted ballot is unlinked from your address and stays in the count.",
+        "Unconfirmed ballots and requests for updates are deleted.",
+        "Suggestions are not linked to who made them, so they cannot be found or erased by address.",
+    ),
+)

@@ -1,0 +1,137 @@
+"""What responses hold about people, how long, and how a data request is met."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, cast, delete, literal, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from civic.core.identity import email_hash
+from civic.core.localtime import format_datetime
+from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
+from civic.responses.models import CommentState, Follower, OptOut, Rating, Response
+
+PERSONAL_DATA = (
+    PersonalData(
+        table="response_follower",
+        columns=("email", "email_hash"),
+        what="the email address of residents who follow an ask to hear its answer",
+        purpose="to email you when the answer is published",
+        basis=Basis.CONSENT,
+        who_sees="no one; the system emails you",
+        retention=Retention(
+            "deleted {period} after the ask is first answered (or, if never confirmed, after it was made)",
+            setting="RESPONSES_FOLLOWER_KEEP_DAYS",
+            job="responses.purge_followers",
+        ),
+    ),
+    PersonalData(
+        table="response_optout",
+        columns=("email_hash",),
+        what="a keyed hash of the address of anyone who unsubscribed",
+        purpose="to make sure you are never emailed again about what you unsubscribed from",
+        basis=Basis.LEGAL_OBLIGATION,
+        who_sees="no one: the hash cannot be turned back into an address",
+        retention=Retention("kept for as long as Civic runs, so the unsubscribe keeps working"),
+    ),
+    PersonalData(
+        table="response_rating",
+        columns=("rater_hash", "comment"),
+        what="your rating of an answer, with an optional comment, under a keyed hash of your address",
+        purpose="to publish how satisfied people are with the council's answers",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="moderators see comments; approved comments are published without your name",
+        retention=Retention("kept as part of the answer's public record; erasure removes the comment"),
+    ),
+    PersonalData(
+        table="response",
+        columns=("author_name",),
+        what="the name of the staff member who wrote an answer",
+        purpose="to show who answered in the council's name",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="everyone: published answers name their author",
+        retention=Retention("kept as the public record: published answers are never erased"),
+    ),
+    PersonalData(
+        table="response_version",
+        columns=("author_name",),
+        what="the name of the staff member who wrote each published version of an answer",
+        purpose="to show who answered in the council's name",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="everyone",
+        retention=Retention("kept as the public record: published answers are never erased"),
+    ),
+)
+
+
+async def search(session: AsyncSession, subject: Subject) -> list[Held]:
+    key = email_hash(subject.secret, subject.email)
+    found = [
+        Held(
+            "Following an answer",
+            {
+                "ask": f"{f.target_kind} {f.target_id}",
+                "email": f.email,
+                "since": format_datetime(f.created_at),
+                "confirmed": "yes" if f.confirmed_at else "no",
+            },
+            "Erasure deletes it.",
+        )
+        for f in (await session.exec(select(Follower).where(Follower.email_hash == key))).all()
+    ]
+    rated = select(Rating, Response.target_title).join(Response, col(Response.id) == col(Rating.response_id))
+    for rating, title in (await session.exec(rated.where(Rating.rater_hash == key))).all():
+        found.append(
+            Held(
+                "Rating of an answer",
+                {
+                    "answer to": title,
+                    "score": str(rating.score),
+                    "comment": rating.comment,
+                    "rated": format_datetime(rating.created_at),
+                },
+                "Erasure removes the comment and unlinks the score from you; the score stays counted.",
+            )
+        )
+    for optout in (await session.exec(select(OptOut).where(OptOut.email_hash == key))).all():
+        found.append(
+            Held(
+                "Unsubscribe",
+                {"from": optout.scope, "since": format_datetime(optout.created_at)},
+                "Kept after erasure, so you are not emailed again.",
+            )
+        )
+    return found
+
+
+async def erase(session: AsyncSession, subject: Subject, now: datetime) -> Erased:
+    key = email_hash(subject.secret, subject.email)
+    follows = await session.exec(delete(Follower).where(col(Follower.email_hash) == key))
+    ratings = await session.exec(
+        update(Rating)
+        .where(col(Rating.rater_hash) == key)
+        .values(
+            rater_hash=literal("erased-") + cast(Rating.id, String),
+            comment="",
+            comment_state=CommentState.NONE,
+        )
+    )
+    await session.flush()
+    followed, rated = int(follows.rowcount or 0), int(ratings.rowcount or 0)
+    return Erased(
+        followed + rated, f"{followed} follow(s) deleted, {rated} rating(s) unlinked and comments removed"
+    )
+
+
+SUBJECT_ACCESS = SubjectAccess(
+    search=search,
+    erase=erase,
+    rules=(
+        "Requests to hear about an answer are deleted.",
+        "A rating's comment is removed and its score, unlinked from you, stays counted.",
+        "An unsubscribe is kept (as a hash linked to no name) so you are not emailed again.",
+        "Published answers from staff are the council's public record and are kept.",
+    ),
+)
