@@ -104,4 +104,24 @@ CORE_PERSONAL_DATA: tuple[PersonalData, ...] = (
             job="site.purge_data_requests",
         ),
     ),
+    PersonalData(
+        table="signin_event",
+        columns=("ip_address", "user_agent"),
+        what="the IP address and browser of each staff sign-in, and which factor was used",
+        purpose="to let staff see their recent sign-ins and spot one that was not theirs",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="the staff member themselves",
+        retention=Retention(
+            "deleted {period} after the sign-in", setting="SIGNIN_HISTORY_DAYS", job="site.purge_signins"
+        ),
+    ),
+    PersonalData(
+        table="staff_passkey",
+        columns=("name",),
+        what="the label a staff member gives a passkey (for example the device it is on)",
+        purpose="to let staff tell their passkeys apart and remove one",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="the staff member themselves",
+        retention=Retention("kept until the member removes the passkey or an administrator resets it"),
+    ),
 )

@@ -44,6 +44,24 @@ PERSONAL_DATA = (
             job="petitions.anonymise",
         ),
     ),
+    PersonalData(
+        table="petition_offline_signature",
+        columns=("name", "name_key", "postcode", "match_note"),
+        what="names and postcodes of people who signed on paper or through a member of staff",
+        purpose="to check each paper or assisted signature is a single person in the area, counted once",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="moderators and the staff who typed them; never published",
+        retention=ANONYMISE,
+    ),
+    PersonalData(
+        table="petition_paper_entry",
+        columns=("lines",),
+        what="the signature lines typed in from paper sheets (name, postcode, declaration)",
+        purpose="to check two typings of each sheet agree before it is counted",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="moderators",
+        retention=ANONYMISE,
+    ),
 )
 
 

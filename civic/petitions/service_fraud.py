@@ -15,7 +15,15 @@ from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.identity import canonical_email
 from civic.core.users import StaffUser
-from civic.petitions.models import Petition, Signature, SignatureState, State
+from civic.petitions.models import (
+    OfflineSignature,
+    Petition,
+    PetitionPaperBatch,
+    PetitionPaperEntry,
+    Signature,
+    SignatureState,
+    State,
+)
 from civic.petitions.policy import Policy
 
 
@@ -131,6 +139,7 @@ async def anonymise_due(session: AsyncSession, *, now: datetime, policy: Policy)
                 anonymised_at=now,
             )
         )
+        await _anonymise_offline(session, petition_id=row_id(petition))
         petition.creator_name, petition.creator_email, petition.anonymised_at = "", "", now
         session.add(petition)
         await record(
@@ -140,3 +149,17 @@ async def anonymise_due(session: AsyncSession, *, now: datetime, policy: Policy)
         done += 1
     await session.flush()
     return done
+
+
+async def _anonymise_offline(session: AsyncSession, *, petition_id: int) -> None:
+    """Paper and assisted signatures, and the typed lines of the paper sheets, follow the online
+    signatures: names and postcodes go, the counted outcome and ward stay."""
+    await session.exec(
+        update(OfflineSignature)
+        .where(col(OfflineSignature.petition_id) == petition_id)
+        .values(name="", name_key="", postcode="", match_note="")
+    )
+    batches = select(PetitionPaperBatch.id).where(col(PetitionPaperBatch.petition_id) == petition_id)
+    await session.exec(
+        update(PetitionPaperEntry).where(col(PetitionPaperEntry.batch_id).in_(batches)).values(lines="")
+    )

@@ -63,6 +63,15 @@ PERSONAL_DATA = (
         who_sees="everyone",
         retention=Retention("kept as the public record: published answers are never erased"),
     ),
+    PersonalData(
+        table="response_commitment_update",
+        columns=("author_name", "note"),
+        what="the name of the staff member who posted an update on a commitment, and the update",
+        purpose="to show who reported progress on a promise in the council's name",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="everyone: updates are published with their author",
+        retention=Retention("kept as the public record, like the answer the commitment belongs to"),
+    ),
 )
 
 

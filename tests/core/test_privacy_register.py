@@ -28,6 +28,7 @@ NOT_PERSONAL: dict[str, str] = {
     "job_lease.name": "a job's name",
     "postcode.postcode": "the reference list of the area's postcodes, linked to no one",
     "response.body_slug": "the answering body",
+    "response_commitment.body_slug": "the body that made the commitment",
     "response_rating.comment_state": "a moderation state",
     "ward.name": "a ward's name",
     "neighbourhood.name": "a neighbourhood's name",
