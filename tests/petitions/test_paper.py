@@ -3,6 +3,7 @@ online signatures, and thresholds reached with paper signatures."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,9 +12,16 @@ from sqlmodel import select
 from civic.core.audit import AuditEntry
 from civic.core.users import Role
 from civic.petitions import service_matching, service_paper
-from civic.petitions.models import OfflineCheck, OfflineSignature, PetitionPaperBatch
+from civic.petitions.models import (
+    OfflineCheck,
+    OfflineSignature,
+    PetitionPaperBatch,
+    PetitionPaperEntry,
+    State,
+)
 from civic.petitions.policy import policy_of
 from civic.petitions.service_counting import channel_counts, counts_for, tally
+from civic.petitions.service_fraud import anonymise_due
 from tests.petitions.conftest import PetitionMaker
 
 
@@ -194,3 +202,28 @@ async def test_the_paper_pages_over_http(
     body = data.get("data", data)
     assert body["signature_count"] == 8
     assert body["signatures_by_channel"] == {"online": "not shown", "paper": "fewer than 5", "assisted": "0"}
+
+
+async def test_paper_names_and_typed_lines_are_anonymised_with_the_online_signers(
+    db: Any, clock: Any, make_staff: Any, make_petition: PetitionMaker, settings: Any
+) -> None:
+    petition = await make_petition()
+    first, second = await make_staff(Role.MODERATOR), await make_staff(Role.MODERATOR)
+    batch = await _batch(db, petition, first, 1, clock)
+    text = "1, Paper One, FB1 1AA, yes\n1, Paper Two, FB1 2BE, yes"
+    await _enter(db, batch, first, text, clock)
+    await _enter(db, batch, second, text, clock)
+    async with db.transaction() as session:
+        await service_paper.count_batch(session, batch, actor=second, now=clock.now())
+        petition.state, petition.closed_at = State.CLOSED, clock.now()
+        session.add(petition)
+    policy = policy_of(settings)
+    clock.advance(policy.anonymise_after + timedelta(days=1))
+    async with db.transaction() as session:
+        assert await anonymise_due(session, now=clock.now(), policy=policy) == 1
+    async with db.reading() as session:
+        rows = (await session.exec(select(OfflineSignature))).all()
+        lines = (await session.exec(select(PetitionPaperEntry.lines))).all()
+        assert await counts_for(session, [petition.id]) == {petition.id: 2}
+    assert {(r.name, r.name_key, r.postcode, r.match_note) for r in rows} == {("", "", "", "")}
+    assert all(r.outcome == OfflineCheck.COUNTED for r in rows) and set(lines) == {""}
