@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import civic.core.areas
 import civic.core.audit
+import civic.core.boundaries
 import civic.core.jobs
 import civic.core.outbox
 import civic.core.ratelimit
