@@ -196,6 +196,14 @@ def geojson(chart: Choropleth, wards: Sequence[MapWard]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "title": chart.title, "features": features}
 
 
+GEOJSON_FIELDS = (
+    ("id", "the ward's ONS code (also ward_code)"),
+    ("geometry", "the ward's outline, simplified for the web, longitude/latitude (WGS84) to 5 decimals"),
+    ("ward_code", "the ward's ONS code"),
+    ("ward", "the ward's name"),
+)
+
+
 # --- figures under the small-count rule ------------------------------------------------------------
 
 
