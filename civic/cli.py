@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         "import-postcodes", help="load postcodes from a CSV in the ONS postcode directory layout"
     )
     imp.add_argument("file", type=Path)
+    from civic.boundary_commands import add_arguments as add_boundary_arguments
+
+    add_boundary_arguments(areas)
     mail = sub.add_parser("mail", help="the outbox").add_subparsers(dest="action", required=True)
     mail.add_parser("worker", help="send queued mail and run scheduled jobs until stopped")
     mail.add_parser("send-once", help="send one batch of queued mail and exit")

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import civic.core.areas
 import civic.core.audit
+import civic.core.boundaries
 import civic.core.data_requests
 import civic.core.duties
 import civic.core.jobs

@@ -83,6 +83,14 @@ def json_document(document: Mapping[str, Any], *, cache: str = PUBLIC_CACHE) -> 
     return Response(body, media_type="application/json", headers=headers)
 
 
+def geojson_document(document: Mapping[str, Any], *, cache: str = PUBLIC_CACHE) -> Response:
+    """A licensed GeoJSON FeatureCollection (RFC 7946): the licence keys travel as foreign members
+    beside `type` and `features`, which GeoJSON readers ignore and people read."""
+    body = json.dumps(licensed(document), default=str, ensure_ascii=False, separators=(",", ":"))
+    headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*", "X-Licence": OGL}
+    return Response(body, media_type="application/geo+json", headers=headers)
+
+
 def json_response(data: Any, *, cache: str = PUBLIC_CACHE) -> Response:
     """The usual shape: {"licence", "licence_url", "data"}."""
     return json_document({"data": data}, cache=cache)

@@ -1,5 +1,5 @@
 """Demo data: a fictional council (Fernbridge) with a dozen wards, two police neighbourhoods,
-postcodes for every ward and one staff account per role (and an officer for each policing team, who
+postcodes for every ward, fictional ward boundaries in the ONS file format and one staff account per role (and an officer for each policing team, who
 answers only for it), so a newcomer can click through everything.
 
 Features add their own demo content through their contract's `demo` loaders, which run in the order
@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
 from civic.core.areas import Neighbourhood, NeighbourhoodWard, Ward, import_postcodes
+from civic.core.boundaries import import_boundaries
 from civic.core.db import Database
 from civic.core.demo import DemoContext, demo_now
 from civic.core.outbox import Mail
@@ -73,6 +74,7 @@ async def load_areas(session: AsyncSession) -> None:
             session.add(NeighbourhoodWard(neighbourhood_slug=slug, ward_code=code))
     await session.flush()
     await import_postcodes(session, (HERE / "postcodes.csv").read_text())
+    await import_boundaries(session, (HERE / "fernbridge_wards.geojson").read_text())
 
 
 async def load_staff(session: AsyncSession, ctx: DemoContext) -> dict[str, str]:

@@ -12,8 +12,10 @@ from starlette.responses import Response
 
 from civic.core.db import reading
 from civic.core.deps import state
+from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import (
+    FEWER,
     SMALL_COUNT_NOTE,
     FeedEntry,
     atom_response,
@@ -59,6 +61,19 @@ DATASETS = (
         "How many counted signatures each published petition has from each ward.",
         (("JSON", "/petitions/signatures-by-ward.json"), ("CSV", "/petitions/signatures-by-ward.csv")),
         WARD_FIELDS,
+        "Petitions",
+    ),
+    Dataset(
+        "Petition signatures by ward: maps",
+        "Each published petition's ward map as GeoJSON (RFC 7946): the ward outlines with the signatures "
+        "and signatures per 1,000 residents, at /petitions/NUMBER/signatures-by-ward.geojson (linked "
+        f"under the map on the petition's page). Counts from 1 to 4 are given as '{FEWER}'.",
+        (),
+        (
+            *GEOJSON_FIELDS,
+            ("signatures", "counted signatures from the ward"),
+            ("per_1000_residents", "signatures per 1,000 residents (null when not shown)"),
+        ),
         "Petitions",
     ),
 )

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.petitions import opendata, staff, staff_assisted, staff_paper, web, web_create, web_sheet, web_sign
+from civic.petitions import (
+    opendata,
+    staff,
+    staff_assisted,
+    staff_paper,
+    web,
+    web_create,
+    web_maps,
+    web_sheet,
+    web_sign,
+)
 
 P = "/{petition_id:id}"
 
@@ -26,6 +36,7 @@ routes: list[BaseRoute] = [
     Route("/signatures-by-ward.json", opendata.wards_json, name="wards_json"),
     Route("/signatures-by-ward.csv", opendata.wards_csv, name="wards_csv"),
     Route(P + ".json", web.petition_json, name="json"),
+    Route(P + "/signatures-by-ward.geojson", web_maps.petition_geojson, name="geojson"),
     Route(P + "/thanks", web.thanks, name="thanks"),
     Route(P + "/signed", web_sign.signed, name="signed"),
     Route(P + "/support", web_sign.supporters, name="supporters"),

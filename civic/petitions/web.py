@@ -42,6 +42,7 @@ from civic.petitions.web_common import (
     ward_names,
 )
 from civic.petitions.web_fragments import PreparedFragment, count_headers
+from civic.petitions.web_maps import load_map
 from civic.petitions.web_shared_pages import anonymous_page
 
 
@@ -90,6 +91,7 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
     )
     wards = await cache.wards(session, row_id(petition)) if count else []
     names = await ward_names(session)
+    ward_map, _ = await load_map(session, wards)
     response = await published_answer(session, row_id(petition))
     debate = await session.get(PetitionDebate, row_id(petition))
     return {
@@ -97,6 +99,7 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
         "progress": progress(petition, count),
         "wards": [(names.get(code, code), n) for code, n in wards],
         "chart": ward_chart(wards, names),
+        "ward_map": ward_map,
         "response": response,
         "debate": debate,
         "events": timeline(petition, response, debate),

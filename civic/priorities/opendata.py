@@ -12,6 +12,7 @@ from starlette.responses import Response
 from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
 from civic.core.db import reading, row_id
+from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import FEWER, SMALL_COUNT_NOTE, csv_response, json_bare, json_document
 from civic.priorities.models import RoundState
@@ -61,6 +62,15 @@ DATASETS = (
             ("total", "the sum used to choose priorities"),
             ("became_priority", "whether it became a priority"),
         ),
+        "Police priorities",
+    ),
+    Dataset(
+        "Police priority votes: voters by ward maps",
+        "Each published round's map of online voters by ward as GeoJSON (RFC 7946), at "
+        "/priorities/rounds/NUMBER/voters-by-ward.geojson (linked under the map on the round's page). "
+        f"Counts from 1 to 4 are given as '{FEWER}'.",
+        (),
+        (*GEOJSON_FIELDS, ("voters", "online voters who live in the ward")),
         "Police priorities",
     ),
 )

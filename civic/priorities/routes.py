@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.priorities import opendata, staff, staff_progress, web
+from civic.priorities import opendata, staff, staff_progress, web, web_maps
 
 routes: list[BaseRoute] = [
     Route("/", web.index, name="priorities_index"),
@@ -26,6 +26,7 @@ routes: list[BaseRoute] = [
     Route("/manage/priorities/{priority_id:id}", staff_progress.show_priority, methods=["GET"]),
     Route("/manage/priorities/{priority_id:id}", staff_progress.update_priority, methods=["POST"]),
     Route("/rounds/{round_id:id}", web.round_page, name="priorities_round"),
+    Route("/rounds/{round_id:id}/voters-by-ward.geojson", web_maps.round_geojson),
     Route("/rounds/{round_id:id}/vote", web.vote_form, methods=["GET"]),
     Route("/rounds/{round_id:id}/vote", web.vote, methods=["POST"]),
     Route("/rounds/{round_id:id}/check-email", web.check_email),

@@ -35,6 +35,7 @@ from civic.priorities.service_voting import (
     start_ballot,
 )
 from civic.priorities.settings import PrioritySettings
+from civic.priorities.web_maps import load_map
 
 
 async def index(request: Request) -> Response:
@@ -76,6 +77,7 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         wards = {w.code: w.name for w in await wards_of(session, item.neighbourhood_slug)}
         meetings = await meetings_of(session, path_id(request, "round_id"))
         suggestions = await suggestions_of(session, path_id(request, "round_id"))
+        loaded = await load_map(session, item)
     published = item.state == RoundState.PUBLISHED
     return {
         "round": item,
@@ -85,6 +87,7 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         "meetings": meetings,
         "suggestions": suggestions,
         "category_pairs": forms.CATEGORY_PAIRS,
+        "ward_map": loaded[0] if loaded else None,
     }
 
 

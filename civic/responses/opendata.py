@@ -10,6 +10,7 @@ from starlette.responses import Response as HttpResponse
 from civic.core import opendata as catalogue
 from civic.core.db import reading, row_id
 from civic.core.deps import state
+from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
 from civic.core.templating import render_page
@@ -38,6 +39,19 @@ DATASETS = (
         "Every published response, whoever gave it and whatever it answered, with its due date and publication date.",
         (("JSON", "/responses.json"), ("CSV", "/responses.csv"), ("Atom", "/responses.atom")),
         FIELDS,
+        "Responses",
+    ),
+    Dataset(
+        "Report card grades by ward: map",
+        "Each ward's report card grade (how well its asks are answered on time and to the satisfaction of "
+        "the people who asked) with the ward outlines, as GeoJSON (RFC 7946).",
+        (("GeoJSON", "/responses/report-cards/wards.geojson"),),
+        (
+            *GEOJSON_FIELDS,
+            ("grade", "A to F, or null while the ward has no asks due or rated"),
+            ("due", "asks from the ward that have come due"),
+            ("overdue_now", "asks from the ward past their due date with no published response"),
+        ),
         "Responses",
     ),
 )

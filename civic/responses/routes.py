@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.responses import opendata, staff, staff_bodies, staff_commitments, web, web_residents
+from civic.responses import opendata, staff, staff_bodies, staff_commitments, web, web_maps, web_residents
 
 routes: list[BaseRoute] = [
     Route("/", web.index, name="index"),
     Route("/overdue", web.overdue, name="overdue"),
     Route("/report-cards", web.report_cards, name="report_cards"),
+    Route("/report-cards/wards.geojson", web_maps.ward_cards_geojson),
     Route("/bodies", staff_bodies.bodies_page, methods=["GET"], name="bodies"),
     Route("/bodies", staff_bodies.add_body, methods=["POST"]),
     Route("/bodies/{slug}", web.body_card, name="body_card"),

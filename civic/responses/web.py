@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response as HttpResponse
 
 from civic.core.areas import Ward, list_wards
+from civic.core.boundaries import map_wards
 from civic.core.clock import now
 from civic.core.db import reading
 from civic.core.deps import path_id
@@ -16,6 +17,7 @@ from civic.core.templating import render_page
 from civic.responses import queries_report, service, service_commitments, service_ratings, stats
 from civic.responses.models import ResponsibleBody
 from civic.responses.queries_targets import KINDS, load_target
+from civic.responses.web_maps import grades_map
 
 
 async def index(request: Request) -> HttpResponse:
@@ -85,7 +87,15 @@ async def report_cards(request: Request) -> HttpResponse:
             queries_report.card_for(facts, Scope("ward", w.code, w.name), at)
             for w in await list_wards(session)
         ]
-    context = {"council": council, "bodies": bodies, "wards": wards, "formula": stats.FORMULA}
+        drawn = await map_wards(session)
+    ward_map = grades_map(drawn, wards) if any(w.path for w in drawn) else None
+    context = {
+        "council": council,
+        "bodies": bodies,
+        "wards": wards,
+        "ward_map": ward_map,
+        "formula": stats.FORMULA,
+    }
     return render_page(request, "responses/report_cards.html", context)
 
 
