@@ -29,6 +29,8 @@ NOT_PERSONAL: dict[str, str] = {
     "postcode.postcode": "the reference list of the area's postcodes, linked to no one",
     "response.body_slug": "the answering body",
     "response_commitment.body_slug": "the body that made the commitment",
+    "ward_boundary.geometry_json": "a ward's published outline",
+    "ward_boundary.path": "a ward's outline drawn as SVG",
     "response_rating.comment_state": "a moderation state",
     "ward.name": "a ward's name",
     "neighbourhood.name": "a neighbourhood's name",
