@@ -113,6 +113,6 @@ async def test_the_report_cards_map(page: Any, live_server: LiveServer) -> None:
 async def test_the_open_data_page_lists_the_maps(page: Any, live_server: LiveServer) -> None:
     await page.goto("/data")
     await assert_accessible(page)
-    assert await page.locator("text=Report card grades by ward: map").count() == 1
+    assert await page.locator("text=Report card grades by ward: map").count() >= 1
     response = await page.request.get("/responses/report-cards/wards.geojson")
     assert response.ok and (await response.json())["type"] == "FeatureCollection"
