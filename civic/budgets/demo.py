@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets import service, service_codes, service_results, service_voting
+from civic.budgets.forms import AreaLine
 from civic.budgets.models import (
     BallotType,
     BudgetIdea,
@@ -37,6 +38,11 @@ NOW_PROJECTS = [
     ("Summer trips", "Three day trips to the coast and a climbing centre for 11-16s.", 12_000),
     ("Gaming and coding club", "Laptops and consoles for a weekly club at Northgate library.", 8_500),
 ]
+# Which demo wards last year's two areas covered, so its results draw turnout by area on the map.
+LAST_AREA_WARDS = {
+    "North": ["E05900001", "E05900002", "E05900003", "E05900007", "E05900010", "E05900011"],
+    "Central": ["E05900004", "E05900005", "E05900006", "E05900008", "E05900009", "E05900012"],
+}
 LAST_PROJECTS = [
     ("Outdoor gym at Fernbridge Park", 15_000, "North"),
     ("Youth club refurbishment", 20_000, "Central"),
@@ -167,7 +173,12 @@ async def load_budgets(session: AsyncSession, ctx: DemoContext) -> None:
         rule=TallyRule.MES,
     )
     await service.create_process(
-        session, last, [("North", 20_000), ("Central", 20_000)], actor=worker, now=now - timedelta(days=400)
+        session,
+        last,
+        [AreaLine("North", 20_000), AreaLine("Central", 20_000)],
+        actor=worker,
+        now=now - timedelta(days=400),
+        wards=LAST_AREA_WARDS,
     )
     areas = {a.name: a for a in await service.areas_of(session, row_id(last))}
     proposals = []

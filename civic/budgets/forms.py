@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from starlette.datastructures import FormData
@@ -17,6 +18,7 @@ from civic.budgets.models import (
     Feasibility,
     TallyRule,
 )
+from civic.core.areas import Ward
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
 from civic.core.localtime import LocalTimeError, MissingLocalTime, parse_local
 from civic.core.templating import format_date
@@ -172,15 +174,67 @@ def parse_ballot_settings(form: FormData) -> tuple[dict[str, object], Errors]:
     return values, errors
 
 
-def parse_areas(raw: str) -> tuple[list[tuple[str, int]], str | None]:
-    """Lines of `Name: budget`; empty means one budget for the whole process."""
+AREAS_FORMAT = (
+    "Write each area on its own line as Name: budget, like Northgate School: 5000, "
+    "or with the wards it covers, like North: 20000: Abbey, Castle"
+)
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    """One line of the areas box: a name, its budget and the wards it covers, as written."""
+
+    name: str
+    budget: int
+    wards: tuple[str, ...] = ()
+
+
+def parse_areas(raw: str) -> tuple[list[AreaLine], str | None]:
+    """Lines of `Name: budget` or `Name: budget: Ward, Ward`; empty means one budget for the process."""
     areas = []
     for line in raw.strip().splitlines():
-        if not line.strip():
-            continue
-        name, _, amount = line.rpartition(":")
-        amount = amount.strip().replace(",", "").replace("£", "")
-        if not name.strip() or not amount.isdigit():
-            return [], "Write each area on its own line as Name: budget, like Northgate School: 5000"
-        areas.append((name.strip()[:120], int(amount)))
+        if line.strip():
+            area = _area_line(line)
+            if area is None:
+                return [], AREAS_FORMAT
+            areas.append(area)
     return areas, None
+
+
+def _pounds(raw: str) -> int | None:
+    amount = raw.strip().replace(",", "").replace("£", "")
+    return int(amount) if amount.isdigit() else None
+
+
+def _area_line(line: str) -> AreaLine | None:
+    rest, _, last = line.rpartition(":")
+    if (budget := _pounds(last)) is not None:  # Name: budget (a name may itself hold a colon)
+        return AreaLine(rest.strip()[:120], budget) if rest.strip() else None
+    name, _, amount = rest.rpartition(":")
+    wards = tuple(w.strip() for w in last.split(",") if w.strip())
+    budget = _pounds(amount)
+    if not name.strip() or budget is None or not wards:
+        return None
+    return AreaLine(name.strip()[:120], budget, wards)
+
+
+def area_wards(areas: list[AreaLine], wards: list[Ward]) -> tuple[dict[str, list[str]], str | None]:
+    """Each area's ward codes, from the names (or codes) written after its budget; an area named
+    exactly like a ward, with none written, covers that ward. A ward may be in one area only."""
+    by_key = {w.name.casefold(): w.code for w in wards} | {w.code.casefold(): w.code for w in wards}
+    covered: dict[str, list[str]] = {}
+    owner: dict[str, str] = {}
+    for area in areas:
+        written = area.wards or ((area.name,) if area.name.casefold() in by_key else ())
+        for name in written:
+            code = by_key.get(name.casefold())
+            if code is None:
+                return (
+                    {},
+                    f"{name} is not one of the council's wards: use a ward name from the list under the box",
+                )
+            if code in owner and owner[code] != area.name:
+                return {}, f"{name} is in both {owner[code]} and {area.name}; a ward can be in one area only"
+            owner[code] = area.name
+            covered.setdefault(area.name, []).append(code)
+    return covered, None

@@ -144,6 +144,17 @@ class BudgetArea(SQLModel, table=True):
     budget: int
 
 
+class BudgetAreaWard(SQLModel, table=True):
+    """A ward an area covers, so the results can draw turnout by area on the ward map. An area may
+    cover several wards (a "North" budget) or none (a school); a ward is in at most one area of a
+    process, which `create_process` checks."""
+
+    __tablename__ = "budget_area_ward"
+
+    area_id: int = Field(foreign_key="budget_area.id", primary_key=True)
+    ward_code: str = Field(foreign_key="ward.code", primary_key=True, max_length=12)
+
+
 class BudgetIdea(SQLModel, table=True):
     __tablename__ = "budget_idea"
 

@@ -12,8 +12,9 @@ from starlette.responses import Response
 from civic.budgets import service, service_results
 from civic.budgets.models import BudgetDelivery, BudgetDeliveryUpdate, BudgetProposal, Feasibility
 from civic.core.db import reading, row_id
+from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
-from civic.core.publish import csv_of_records, json_response
+from civic.core.publish import FEWER, csv_of_records, json_response
 
 PROPOSAL_FIELDS = (
     ("budget", "the youth budget's short name"),
@@ -62,7 +63,7 @@ _DATASETS = (
     ("Youth budget delivery", "Progress on funded youth budget projects.", "delivery", DELIVERY_FIELDS),
 )
 
-DATASETS = tuple(
+_FILES = tuple(
     Dataset(
         title,
         description,
@@ -72,6 +73,21 @@ DATASETS = tuple(
     )
     for title, description, name, fields in _DATASETS
 )
+TURNOUT_MAPS = Dataset(
+    "Youth budget turnout by area maps",
+    "Each published youth budget's ballots per 1,000 residents of each budget area, on the wards the "
+    "area covers, as GeoJSON (RFC 7946), at /budgets/NAME/turnout-by-area.geojson (linked under the "
+    f"map on the budget's results page). Counts from 1 to 4 are given as '{FEWER}'.",
+    (),
+    (
+        *GEOJSON_FIELDS,
+        ("area", "the budget area the ward is in"),
+        ("ballots", "ballots cast in that area, online and paper"),
+        ("per_1000", "ballots per 1,000 residents of all the area's wards"),
+    ),
+    "Youth budgets",
+)
+DATASETS = (*_FILES, TURNOUT_MAPS)
 
 
 def proposal_record(p: BudgetProposal, areas: dict[int | None, str]) -> dict[str, Any]:

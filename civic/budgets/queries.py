@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets import service
-from civic.budgets.models import BudgetPaperBatch, Phase
+from civic.budgets.models import BudgetBallot, BudgetPaperBatch, Phase
 from civic.core.home import OpenItem
 from civic.core.templating import format_datetime
 
@@ -47,3 +47,13 @@ async def paper_batches_of(session: AsyncSession, process_id: int) -> list[Budge
         .order_by(col(BudgetPaperBatch.id))
     )
     return list(rows.all())
+
+
+async def ballots_by_area(session: AsyncSession, process_id: int) -> dict[int, int]:
+    """How many ballots each area of a process has (areas with none are left out)."""
+    rows = await session.exec(
+        select(BudgetBallot.area_id, func.count())
+        .where(BudgetBallot.process_id == process_id)
+        .group_by(col(BudgetBallot.area_id))
+    )
+    return {area_id: n for area_id, n in rows.all() if area_id is not None}

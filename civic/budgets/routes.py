@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.budgets import opendata, staff, staff_paper, staff_voting, web, web_vote
+from civic.budgets import opendata, staff, staff_paper, staff_voting, web, web_maps, web_vote
 
 S = "/staff/{slug}"
 routes: list[BaseRoute] = [
@@ -53,6 +53,7 @@ routes: list[BaseRoute] = [
     Route("/{slug}/receipt", web_vote.receipt_form, methods=["GET"]),
     Route("/{slug}/receipt", web_vote.check_receipt, methods=["POST"]),
     Route("/{slug}/results", web.results_page),
+    Route("/{slug}/turnout-by-area.geojson", web_maps.turnout_geojson),
     Route("/{slug}/results.{fmt:str}", web.results_data),
     Route("/{slug}/ballots.pb", web.ballots_pb),
     Route("/{slug}/delivery", web.delivery),

@@ -10,8 +10,10 @@ from datetime import datetime
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.budgets.forms import AreaLine
 from civic.budgets.models import (
     BudgetArea,
+    BudgetAreaWard,
     BudgetDelivery,
     BudgetDeliveryUpdate,
     BudgetIdea,
@@ -44,6 +46,19 @@ async def areas_of(session: AsyncSession, process_id: int) -> list[BudgetArea]:
     return list(rows.all())
 
 
+async def area_ward_codes(session: AsyncSession, process_id: int) -> dict[int, list[str]]:
+    """Each area's ward codes (areas covering no ward are left out)."""
+    rows = await session.exec(
+        select(BudgetAreaWard)
+        .join(BudgetArea, col(BudgetArea.id) == col(BudgetAreaWard.area_id))
+        .where(BudgetArea.process_id == process_id)
+    )
+    codes: dict[int, list[str]] = {}
+    for link in rows.all():
+        codes.setdefault(link.area_id, []).append(link.ward_code)
+    return codes
+
+
 def area_budget(process: BudgetProcess, areas: list[BudgetArea], area_id: int | None) -> int:
     for area in areas:
         if area.id == area_id:
@@ -54,17 +69,24 @@ def area_budget(process: BudgetProcess, areas: list[BudgetArea], area_id: int | 
 async def create_process(
     session: AsyncSession,
     process: BudgetProcess,
-    areas: list[tuple[str, int]],
+    areas: list[AreaLine],
     *,
     actor: StaffUser | None,
     now: datetime,
+    wards: dict[str, list[str]] | None = None,
 ) -> BudgetProcess:
+    """Stores the process and its areas; `wards` maps an area's name to the ward codes it covers
+    (see forms.area_wards)."""
     if areas:
-        process.total = sum(budget for _, budget in areas)
+        process.total = sum(area.budget for area in areas)
     session.add(process)
     await session.flush()
-    for name, budget in areas:
-        session.add(BudgetArea(process_id=row_id(process), name=name, budget=budget))
+    for line in areas:
+        area = BudgetArea(process_id=row_id(process), name=line.name, budget=line.budget)
+        session.add(area)
+        await session.flush()
+        for code in (wards or {}).get(line.name, []):
+            session.add(BudgetAreaWard(area_id=row_id(area), ward_code=code))
     await session.flush()
     await audit.record(
         session,

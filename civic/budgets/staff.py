@@ -20,6 +20,7 @@ from civic.budgets.models import (
     IdeaStatus,
 )
 from civic.budgets.web import load_process
+from civic.core.areas import Ward, list_wards
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff, state
@@ -40,9 +41,10 @@ async def dashboard(request: Request) -> Response:
     return render_page(request, "budgets/staff/index.html", {"processes": processes})
 
 
-def _new_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+def _new_context(values: dict[str, Any], errors: dict[str, str], wards: list[Ward]) -> dict[str, Any]:
     return {
         "values": values,
+        "ward_names": ", ".join(w.name for w in wards),
         **form_context(errors),
         "ballot_type_pairs": forms.BALLOT_TYPE_PAIRS,
         "rule_pairs": forms.RULE_PAIRS,
@@ -62,7 +64,9 @@ async def new_process_form(request: Request) -> Response:
     }
     for days, (name, _label) in zip((0, 21, 35, 49, 63), forms.PHASE_FIELDS, strict=True):
         values[name] = input_value(start + timedelta(days=days))
-    return render_page(request, "budgets/staff/new.html", _new_context(values, {}))
+    async with reading(request) as session:
+        wards = await list_wards(session)
+    return render_page(request, "budgets/staff/new.html", _new_context(values, {}, wards))
 
 
 async def create_process(request: Request) -> Response:
@@ -79,10 +83,13 @@ async def create_process(request: Request) -> Response:
     async with transaction(request) as session:
         if await service.get_process(session, slug) is not None:
             errors.setdefault("title", "A budget with this title already exists")
+        known = await list_wards(session)
+        wards, ward_error = forms.area_wards(areas, known)
+        if ward_error:
+            errors.setdefault("areas", ward_error)
         if errors:
-            return render_page(
-                request, "budgets/staff/new.html", _new_context(dict(form), errors), status_code=422
-            )
+            context = _new_context(dict(form), errors, known)
+            return render_page(request, "budgets/staff/new.html", context, status_code=422)
         process = BudgetProcess.model_validate(
             {
                 "slug": slug,
@@ -95,7 +102,7 @@ async def create_process(request: Request) -> Response:
                 **settings_,
             }
         )
-        await service.create_process(session, process, areas, actor=user, now=at)
+        await service.create_process(session, process, areas, actor=user, now=at, wards=wards)
     return redirect_after_post(request, f"/budgets/staff/{slug}")
 
 

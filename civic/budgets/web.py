@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import forms, opendata, service, service_results
+from civic.budgets import forms, opendata, service, service_results, web_maps
 from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
@@ -167,6 +167,7 @@ async def results_page(request: Request) -> Response:
         proposals_ = await service.proposals_of(session, row_id(process))
         overrides = await service.overrides_of(session, row_id(process))
         turnout = await service_results.turnout(session, process)
+        loaded = await web_maps.load_map(session, process)
     data = json.loads(result.outcome_json) if result else None
     context = {
         "process": process,
@@ -178,6 +179,7 @@ async def results_page(request: Request) -> Response:
         "numbers": {p.id: p.number for p in proposals_},
         "overrides": overrides,
         "turnout": turnout,
+        "ward_map": loaded[0] if loaded else None,
     }
     return render_page(request, "budgets/results.html", context)
 

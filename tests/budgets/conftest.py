@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from civic.budgets import service
+from civic.budgets.forms import AreaLine
 from civic.budgets.models import BallotType, BudgetProcess, BudgetProposal, Feasibility, TallyRule
 from civic.core.db import Database, row_id
 from tests.conftest import START
@@ -56,11 +57,16 @@ def make_process(
 
 
 async def create_budget(
-    db: Database, slug: str = "youth-fund", areas: list[tuple[str, int]] | None = None, **extra: Any
+    db: Database,
+    slug: str = "youth-fund",
+    areas: list[tuple[str, int]] | None = None,
+    wards: dict[str, list[str]] | None = None,
+    **extra: Any,
 ) -> Budget:
+    lines = [AreaLine(name, budget) for name, budget in areas or []]
     async with db.transaction() as session:
         process = await service.create_process(
-            session, make_process(slug, START, **extra), areas or [], actor=None, now=START
+            session, make_process(slug, START, **extra), lines, actor=None, now=START, wards=wards
         )
         area_rows = await service.areas_of(session, row_id(process))
         proposals = []
