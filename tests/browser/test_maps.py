@@ -104,6 +104,16 @@ async def test_the_priorities_round_results_map(page: Any, live_server: LiveServ
     await assert_map(page, drawn)
 
 
+async def test_the_youth_budget_results_map(page: Any, live_server: LiveServer) -> None:
+    await page.goto("/budgets/youth-fund-2026/results")  # the demo's North and Central cover every ward
+    await assert_accessible(page)
+    await assert_map(page, 12)
+    label = await page.locator('a.civic-map__link[href="/responses/wards/E05900001"]').get_attribute(
+        "aria-label"
+    )
+    assert label is not None and label.startswith("Abbey: North area, ") and "ballots per 1,000" in label
+
+
 async def test_the_report_cards_map(page: Any, live_server: LiveServer) -> None:
     await page.goto("/responses/report-cards")
     await assert_accessible(page)
