@@ -16,15 +16,18 @@ from civic.config import Settings
 from civic.core.assets import static_app
 from civic.core.auth import AuthMiddleware
 from civic.core.clock import Clock, SystemClock
+from civic.core.csrf import COOKIE as CSRF_COOKIE
 from civic.core.csrf import CSRFMiddleware
 from civic.core.db import Database
 from civic.core.errors import BadInput, ServiceError, bad_input, http_exception, server_error, service_error
+from civic.core.fastpath_serve import FastPathMiddleware
 from civic.core.heap import freeze_startup_objects
 from civic.core.inputs import QueryRuleMiddleware
 from civic.core.logs import configure_logging
 from civic.core.outbox import Mail
 from civic.core.request_context import RequestContextMiddleware
-from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware, security_headers
+from civic.core.sessions import cookie_name
 from civic.core.state import AppState
 from civic.core.templating import make_templates, static_manifest
 from civic.core.worker import Worker
@@ -85,8 +88,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         debug=False,
         routes=build_routes(),
         middleware=[
-            # Outermost: the request id and route name are in every log line, and every answer
-            # (even an error page made further in) is counted and timed.
+            # First, polls answered from bytes a feature prepared (civic/core/fastpath.py), with the
+            # same headers, request id, metrics and access line as below. Then, outermost for
+            # everything else: the request id and route name are in every log line, and every
+            # answer (even an error page made further in) is counted and timed.
+            Middleware(
+                FastPathMiddleware,
+                paths=state.fast_paths,
+                security=security_headers(hsts=settings.secure_cookies),
+                csrf_cookie=CSRF_COOKIE,
+                session_cookie=cookie_name(settings),
+            ),
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
             # Pages, fragments and downloads leave gzipped for clients that accept it (streamed

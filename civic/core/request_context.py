@@ -55,8 +55,8 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _request_id(scope)
-        id_token, route_token = REQUEST_ID.set(request_id), ROUTE.set(UNMATCHED)
+        rid = request_id(scope)
+        id_token, route_token = REQUEST_ID.set(rid), ROUTE.set(UNMATCHED)
         started, status = time.perf_counter(), 500
 
         async def send_with_id(message: Message) -> None:
@@ -64,7 +64,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (HEADER, request_id.encode())]
+                message["headers"] = [*message["headers"], (HEADER, rid.encode())]
                 ROUTE.set(self._route(scope))
             await send(message)
 
@@ -74,15 +74,7 @@ class RequestContextMiddleware:
             route = self._route(scope)
             seconds = time.perf_counter() - started
             telemetry.observe_request(route, scope["method"], status, seconds)
-            if access.isEnabledFor(logging.INFO):
-                access.info(
-                    "%s %s %d %.1fms",
-                    scope["method"],
-                    route,
-                    status,
-                    seconds * 1000,
-                    extra={"status": status, "duration_ms": round(seconds * 1000, 1)},
-                )
+            _access_line(scope["method"], route, status, seconds)
             REQUEST_ID.reset(id_token)
             ROUTE.reset(route_token)
 
@@ -93,8 +85,34 @@ class RequestContextMiddleware:
         return UNMATCHED if endpoint is None else self._names.get(id(endpoint), UNMATCHED)
 
 
-def _request_id(scope: Scope) -> str:
+def request_id(scope: Scope) -> str:
+    """The id a proxy gave the request, when plausible; otherwise a new one."""
     for name, value in scope["headers"]:
         if name == HEADER and PLAUSIBLE_ID.fullmatch(value):
             return str(value.decode())
     return uuid.uuid4().hex
+
+
+def _access_line(method: str, route: str, status: int, seconds: float, level: int = logging.INFO) -> None:
+    if access.isEnabledFor(level):
+        access.log(
+            level,
+            "%s %s %d %.1fms",
+            method,
+            route,
+            status,
+            seconds * 1000,
+            extra={"status": status, "duration_ms": round(seconds * 1000, 1)},
+        )
+
+
+def log_access(rid: str, route: str, method: str, status: int, seconds: float, level: int) -> None:
+    """The access line of a request answered outside this middleware (civic.core.fastpath), at
+    `level`, with its request id and route in the log context as here."""
+    if access.isEnabledFor(level):
+        id_token, route_token = REQUEST_ID.set(rid), ROUTE.set(route)
+        try:
+            _access_line(method, route, status, seconds, level)
+        finally:
+            REQUEST_ID.reset(id_token)
+            ROUTE.reset(route_token)

@@ -32,6 +32,14 @@ STATIC_HEADERS = {
 }
 
 
+def security_headers(*, hsts: bool) -> list[tuple[bytes, bytes]]:
+    """The security headers every response carries, encoded once."""
+    headers = dict(STATIC_HEADERS)
+    if hsts:
+        headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+    return [(key.encode("latin-1"), value.encode("latin-1")) for key, value in headers.items()]
+
+
 class SecurityHeadersMiddleware:
     """Adds the security headers to every response that does not set its own.
 
@@ -40,12 +48,7 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
-        headers = dict(STATIC_HEADERS)
-        if hsts:
-            headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
-        self.raw_headers = [
-            (key.encode("latin-1"), value.encode("latin-1")) for key, value in headers.items()
-        ]
+        self.raw_headers = security_headers(hsts=hsts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

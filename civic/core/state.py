@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import HTTPConnection
 
+from civic.core.fastpath import FastPaths
+
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
@@ -38,6 +40,7 @@ class AppState:
     clock: Clock
     mail: Mail
     worker: Worker
+    fast_paths: FastPaths = field(default_factory=FastPaths)
     parts: dict[type[Any], object] = field(default_factory=dict)
 
     def add(self, factory: PartFactory) -> None:

@@ -72,9 +72,23 @@ class _Throttle:
 _memory_due = _Throttle(1.0)
 
 
+# (route, method, status class) -> that series' counter and the route's histogram. Looking a labelled
+# child up in prometheus_client takes a lock and checks the labels each time, which cost more than the
+# rest of a cached poll; the children live as long as the process, so they are kept. Bounded, as the
+# method is whatever the client sent.
+_series: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+MAX_SERIES = 2_000
+
+
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(route, method, f"{status // 100}xx").inc()
-    LATENCY.labels(route).observe(seconds)
+    key = (route, method, f"{status // 100}xx")
+    found = _series.get(key)
+    if found is None:
+        found = (REQUESTS.labels(*key), LATENCY.labels(route))
+        if len(_series) < MAX_SERIES:
+            _series[key] = found
+    found[0].inc()
+    found[1].observe(seconds)
     _note_memory()
 
 

@@ -41,7 +41,7 @@ from civic.petitions.web_common import (
     policy,
     ward_names,
 )
-from civic.petitions.web_fragments import PreparedFragment, count_headers
+from civic.petitions.web_fragments import PreparedFragment, count_headers, count_path
 from civic.petitions.web_maps import load_map
 from civic.petitions.web_shared_pages import anonymous_page
 
@@ -160,6 +160,7 @@ async def count_fragment(request: Request) -> Response:
         # Shared with every visitor for a moment, so only what anyone may see (a moderator's view of
         # a petition awaiting moderation is rendered for them alone).
         kept(request).fragments.put(pid, fragment)
+        fragment.share(state(request).fast_paths, count_path(pid), kept(request).fragments.ttl)
     return fragment.response(shared=shared)
 
 

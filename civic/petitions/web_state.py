@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.fastpath import FastPaths
 from civic.core.state import AppState
 from civic.petitions.cache import TTLCache
 from civic.petitions.models import Petition
@@ -20,7 +21,7 @@ from civic.petitions.policy import policy_of
 from civic.petitions.service_batching import GroupCommit, SignRequest, sign_many
 from civic.petitions.service_counting import CountCache
 from civic.petitions.service_signing import Confirmation, confirm_many
-from civic.petitions.web_fragments import PreparedFragment
+from civic.petitions.web_fragments import PreparedFragment, count_path
 
 
 @dataclass(eq=False)
@@ -37,10 +38,12 @@ class PetitionState:
     signer: GroupCommit[SignRequest, bool]
     confirmer: GroupCommit[int, Confirmation | None]
     drafts: ConfirmationDrafts  # confirmation email drafts (notify_sign.py)
+    fast_paths: FastPaths  # the app's; the count fragment is offered there too (web_fragments.py)
 
     def forget(self, petition_id: int) -> None:
         """Called after this process changes a petition, so its own next read is fresh."""
         self.counts.forget(petition_id)
+        self.fast_paths.forget(count_path(petition_id))
         for cache in (self.petitions, self.fragments, self.pages, self.rendered_pages, self.fragment_counts):
             cache.forget(petition_id)
 
@@ -66,4 +69,5 @@ def build(app: AppState) -> PetitionState:
         signer=GroupCommit(app.db, sign),
         confirmer=GroupCommit(app.db, confirm),
         drafts=ConfirmationDrafts(app.mail),
+        fast_paths=app.fast_paths,
     )

@@ -180,3 +180,39 @@ async def test_a_cached_fragment_carries_no_other_visitors_cookie(
     assert "set-cookie" not in again.headers
     assert again.headers["cache-control"].startswith("public, max-age=")
     assert first.text == second.text == again.text
+
+
+async def test_a_repeat_poll_is_answered_from_the_fast_path_with_the_same_bytes_and_headers(
+    cached_app: Any, make_petition: PetitionMaker
+) -> None:
+    petition = await make_petition()
+    path = f"/petitions/{petition.id}/count"
+    async with visitor(cached_app, "203.0.113.24") as first, visitor(cached_app, "203.0.113.25") as other:
+        await first.get(f"/petitions/{petition.id}")  # the page visit gives the CSRF cookie
+        await other.get(f"/petitions/{petition.id}")
+        long_way = await first.get(path, headers=HX)  # prepares it
+        assert app_state(cached_app).fast_paths.get(path) is not None
+        fast = await other.get(path, headers=HX)
+        plain = await other.get(path)  # not htmx: the full page, the long way
+    assert fast.content == long_way.content and fast.status_code == 200
+    assert {k: v for k, v in fast.headers.items() if k != "x-request-id"} == {
+        k: v for k, v in long_way.headers.items() if k != "x-request-id"
+    }
+    assert fast.headers["cache-control"].startswith("public, max-age=")
+    assert fast.headers["x-request-id"] != long_way.headers["x-request-id"]
+    assert "<html" in plain.text and "<html" not in fast.text
+
+
+async def test_a_petition_this_process_changes_is_not_answered_from_an_old_fast_copy(
+    cached_app: Any, make_petition: PetitionMaker
+) -> None:
+    from civic.petitions.web_state import PetitionState
+
+    petition = await make_petition()
+    path = f"/petitions/{petition.id}/count"
+    async with visitor(cached_app, "203.0.113.26") as client:
+        await client.get(f"/petitions/{petition.id}")
+        await client.get(path, headers=HX)
+        assert app_state(cached_app).fast_paths.get(path) is not None
+        app_state(cached_app).part(PetitionState).forget(petition.id or 0)
+        assert app_state(cached_app).fast_paths.get(path) is None
