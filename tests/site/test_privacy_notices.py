@@ -14,7 +14,7 @@ from civic.app import create_app
 from civic.core.clock import FrozenClock
 from civic.core.notices import features_with_notices
 from civic.core.state import app_state
-from tests.conftest import SECRET, make_settings
+from tests.conftest import make_settings
 from tests.support.web import WebClient
 
 CIVIC = Path(__file__).resolve().parents[2] / "civic"
@@ -74,9 +74,9 @@ def _cookie_names() -> set[str]:
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
                 targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
                 value = node.value.value
-                if any("COOKIE" in t for t in targets) and isinstance(value, str):
-                    if value.startswith("civic_"):
-                        names.add(value)
+                named = any("COOKIE" in t for t in targets)
+                if named and isinstance(value, str) and value.startswith("civic_"):
+                    names.add(value)
     return names
 
 
