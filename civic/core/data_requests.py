@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.db import UTCDateTime, row_id, str_enum
-from civic.core.privacy import ACCESS, Erased, Held, Subject
+from civic.core.privacy import ACCESS, Erased, Held, Subject, email_digest
 from civic.core.users import StaffUser, normalise_email
 
 
@@ -112,6 +112,43 @@ async def open_request(
     return request
 
 
+async def request_since(session: AsyncSession, email: str, since: datetime) -> DataRequest | None:
+    """The newest request for the address received at or after `since` (when its emailed link was
+    made), open or closed: what the resident holding that link may see."""
+    rows = await session.exec(
+        select(DataRequest)
+        .where(DataRequest.email == normalise_email(email), col(DataRequest.received_at) >= since)
+        .order_by(col(DataRequest.received_at).desc(), col(DataRequest.id).desc())
+    )
+    return rows.first()
+
+
+async def get_request(session: AsyncSession, request_id: int) -> DataRequest | None:
+    return await session.get(DataRequest, request_id)
+
+
+async def search_requests(session: AsyncSession, query: str) -> list[DataRequest]:
+    """Requests whose address contains `query` (all when it is empty): open ones first, oldest first."""
+    rows = select(DataRequest).order_by(col(DataRequest.closed_at).is_not(None), col(DataRequest.received_at))
+    if query.strip():
+        rows = rows.where(col(DataRequest.email).contains(normalise_email(query), autoescape=True))
+    return list((await session.exec(rows)).all())
+
+
+async def note_link_sent(session: AsyncSession, email: str, *, now: datetime) -> None:
+    """The audit line for an emailed link: it names a digest of the address, never the address, and is
+    written whether or not Civic holds anything about it."""
+    await audit.record(
+        session,
+        actor=None,
+        action="privacy.link_requested",
+        object_type="data_request_link",
+        object_id=email_digest(email),
+        now=now,
+        reason="a link to see and erase what Civic holds was emailed",
+    )
+
+
 async def ask_erasure(session: AsyncSession, request: DataRequest, *, now: datetime) -> None:
     if request.erasure_asked_at is None:
         request.erasure_asked_at = now
@@ -144,13 +181,6 @@ async def close_request(
     request.closed_at = now
     session.add(request)
     await _audit(session, request, actor, "privacy.close", now, "answered")
-
-
-async def requests_for_staff(session: AsyncSession) -> list[DataRequest]:
-    rows = await session.exec(
-        select(DataRequest).order_by(col(DataRequest.closed_at).is_not(None), col(DataRequest.received_at))
-    )
-    return list(rows.all())
 
 
 async def purge_closed(session: AsyncSession, *, now: datetime, keep_days: int) -> int:

@@ -7,10 +7,12 @@ reads. Change a setting and the notice changes with the behaviour.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from civic.config import Settings
-from civic.core import csrf, sessions
+from civic.core import csrf, sessions, signins
 from civic.core.privacy import ACCESS, COOKIES, REGISTER, Cookie, PersonalData, entries_of
 
 TITLES = {
@@ -51,10 +53,26 @@ def title_of(feature: str) -> str:
     return TITLES.get(feature, feature.replace("_", " ").capitalize())
 
 
+def sentence(text: str) -> str:
+    """The text with its first letter capitalised and the rest untouched (Jinja's `capitalize`
+    would lower "UK GDPR" and "IP")."""
+    return text[:1].upper() + text[1:]
+
+
+def titles(holdings: Iterable[Any]) -> dict[str, str]:
+    """Each holding's feature (anything with a `feature` name) to the title its notice has."""
+    return {h.feature: title_of(h.feature) for h in holdings}
+
+
 def _row(entry: PersonalData, settings: Settings) -> NoticeRow:
-    return NoticeRow(
-        entry.what, entry.purpose, entry.basis.explained, entry.who_sees, entry.retention.describe(settings)
+    parts = (
+        entry.what,
+        entry.purpose,
+        entry.basis.explained,
+        entry.who_sees,
+        entry.retention.describe(settings),
     )
+    return NoticeRow(*(sentence(part) for part in parts))
 
 
 def features_with_notices() -> list[str]:
@@ -95,6 +113,13 @@ CORE_COOKIES = (
         lambda _settings: "until you close your browser",
     ),
     Cookie(
+        signins.PENDING_COOKIE,
+        "remembers, for a few minutes, that a staff member gave their password and must give a second factor"
+        " (named __Host-civic_signin on a secure site)",
+        lambda _settings: f"{signins.PENDING_MINUTES} minutes",
+        "staff who sign in",
+    ),
+    Cookie(
         sessions.COOKIE_NAME,
         "keeps a staff member signed in (named __Host-civic_staff on a secure site)",
         _session_lifetime,
@@ -105,7 +130,12 @@ CORE_COOKIES = (
 
 def cookies(settings: Settings) -> list[dict[str, str]]:
     return [
-        {"name": c.name, "purpose": c.purpose, "lifetime": c.lifetime(settings), "who": c.who}
+        {
+            "name": c.name,
+            "purpose": sentence(c.purpose),
+            "lifetime": sentence(c.lifetime(settings)),
+            "who": sentence(c.who),
+        }
         for c in (*CORE_COOKIES, *COOKIES)
     ]
 

@@ -33,6 +33,21 @@ SETTINGS = (
     ),
     Setting("DATA_REQUEST_LINK_HOURS", "24", "hours the emailed link confirming a data request works"),
     Setting(
+        "DATA_REQUESTS_PER_HOUR",
+        "10",
+        "requests for a data request link one IP address may make per hour",
+    ),
+    Setting(
+        "DATA_REQUESTS_PER_ADDRESS_PER_DAY",
+        "3",
+        "data request links emailed to one address per day; further requests are answered alike but send nothing",
+    ),
+    Setting(
+        "DATA_REQUEST_CONFIRMS_PER_HOUR",
+        "30",
+        "confirmations, downloads and erasure requests one IP address may make per hour through data request links",
+    ),
+    Setting(
         "DATA_REQUEST_KEEP_DAYS",
         "730",
         "days after a data request is closed that its record (the requester's address) is kept",

@@ -13,6 +13,7 @@ from civic.core.areas import list_neighbourhoods, list_wards
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
+from civic.core.duties import Duty, has_duty
 from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.home import links_for
@@ -24,7 +25,9 @@ from civic.core.users import Role, StaffUser, UserError, get_user, list_users, w
 
 async def dashboard(request: Request) -> Response:
     user = staff(request)
-    context = {"staff": user, "staff_links": links_for(user.role.value)}
+    async with reading(request) as session:
+        data_protection = await has_duty(session, user, Duty.DATA_PROTECTION)
+    context = {"staff": user, "staff_links": links_for(user.role.value), "data_protection": data_protection}
     return render_page(request, "site/staff_dashboard.html", context)
 
 

@@ -21,6 +21,7 @@ from civic.core.passwords import verify_password
 from civic.core.ratelimit import Limit, hit, limits_itself, peek
 from civic.core.sessions import cookie_name, sign_out
 from civic.core.signins import (
+    PENDING_MINUTES,
     Factor,
     Stage,
     complete,
@@ -118,7 +119,7 @@ async def _start(request: Request, user: StaffUser, target: str) -> Response:
     response.set_cookie(
         pending_cookie_name(settings),
         pending,
-        max_age=10 * 60,
+        max_age=PENDING_MINUTES * 60,
         httponly=True,
         secure=settings.secure_cookies,
         samesite="lax",
