@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.budgets import opendata, staff, staff_paper, staff_voting, web, web_vote
+from civic.budgets import opendata, staff, staff_paper, staff_voting, web, web_count, web_vote
 
 S = "/staff/{slug}"
 routes: list[BaseRoute] = [
@@ -55,6 +55,8 @@ routes: list[BaseRoute] = [
     Route("/{slug}/results", web.results_page),
     Route("/{slug}/results.{fmt:str}", web.results_data),
     Route("/{slug}/ballots.pb", web.ballots_pb),
+    Route("/{slug}/count", web_count.check_page),
+    Route("/{slug}/count/{name:str}", web_count.count_file),
     Route("/{slug}/delivery", web.delivery),
     Route("/{slug}/delivery.{fmt:str}", web.delivery_data),
 ]

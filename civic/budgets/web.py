@@ -10,9 +10,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import forms, opendata, service, service_results
+from civic.budgets import forms, opendata, service, service_count, service_results
 from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus
 from civic.budgets.tally import TIE_BREAK_TEXT
+from civic.core import countrecord
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
@@ -167,6 +168,7 @@ async def results_page(request: Request) -> Response:
         proposals_ = await service.proposals_of(session, row_id(process))
         overrides = await service.overrides_of(session, row_id(process))
         turnout = await service_results.turnout(session, process)
+        record = await countrecord.published(session, service_count.KIND, result.id) if result else None
     data = json.loads(result.outcome_json) if result else None
     context = {
         "process": process,
@@ -178,6 +180,7 @@ async def results_page(request: Request) -> Response:
         "numbers": {p.id: p.number for p in proposals_},
         "overrides": overrides,
         "turnout": turnout,
+        "count_record": record,
     }
     return render_page(request, "budgets/results.html", context)
 
