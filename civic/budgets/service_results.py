@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.budgets import pabulib, service_count, service_mixing, tally
+from civic.budgets import pabulib, service_count, service_mixing, summary, tally
 from civic.budgets.models import (
     AGE_BANDS,
     BudgetArea,
@@ -129,6 +129,14 @@ def area_summaries(result: BudgetResult) -> list[dict[str, Any]]:
         }
         for a in json.loads(result.outcome_json)["areas"]
     ]
+
+
+async def plain_summary(
+    session: AsyncSession, process: BudgetProcess, result: BudgetResult
+) -> list[summary.AreaSummary]:
+    """The plain summary (`civic.budgets.summary`) of a stored count, with the projects' titles."""
+    titles = {str(p.number): p.title for p in await proposals_of(session, row_id(process))}
+    return summary.summary(json.loads(result.outcome_json), titles, shown_count)
 
 
 def excluded_numbers(result: BudgetResult) -> set[int]:
