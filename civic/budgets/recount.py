@@ -27,8 +27,7 @@ def recount(manifest: Mapping[str, Any], files: Mapping[str, str]) -> dict[str, 
         if name not in files:
             raise tally.TallyError(f"the ballots file {name} is missing")
         pb = pabulib.parse(files[name])
-        ids = {p.id for p in pb.projects}
-        excluded = {pid: reason for pid, reason in parameters.get("excluded", {}).items() if pid in ids}
+        excluded = {str(pid): str(reason) for pid, reason in area.get("excluded", {}).items()}
         outcome = tally.tally(
             pb.tally_projects(),
             pb.budget,

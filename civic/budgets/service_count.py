@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,6 +21,15 @@ KIND = "budgets"
 Scope = tuple[int | None, str, int]  # area id (None: the whole process), name, budget
 
 
+@dataclass(frozen=True)
+class Counted:
+    """One scope as it was counted: its `.pb` and the projects left out of it, with the reasons."""
+
+    scope: Scope
+    pb_text: str
+    excluded: Mapping[str, str]
+
+
 def ballots_name(area_id: int | None) -> str:
     return "ballots.pb" if area_id is None else f"ballots-area-{area_id}.pb"
 
@@ -28,15 +38,13 @@ async def store_record(
     session: AsyncSession,
     process: BudgetProcess,
     result: BudgetResult,
-    scoped_files: Sequence[tuple[Scope, str]],
-    excluded: Mapping[str, str],
+    counted: Sequence[Counted],
     *,
     now: datetime,
 ) -> countrecord.CountRecord:
     """Store the record of a result just counted, from the very ballots and projects it counted."""
     files = [
-        countrecord.CountFile(ballots_name(scope[0]), "ballots", text, scope[1])
-        for scope, text in scoped_files
+        countrecord.CountFile(ballots_name(c.scope[0]), "ballots", c.pb_text, c.scope[1]) for c in counted
     ]
     files.append(
         countrecord.CountFile(
@@ -45,10 +53,15 @@ async def store_record(
     )
     parameters = {
         "areas": [
-            {"area_id": scope[0], "name": scope[1], "budget": scope[2], "file": ballots_name(scope[0])}
-            for scope, _ in scoped_files
+            {
+                "area_id": c.scope[0],
+                "name": c.scope[1],
+                "budget": c.scope[2],
+                "file": ballots_name(c.scope[0]),
+                "excluded": dict(sorted(c.excluded.items())),
+            }
+            for c in counted
         ],
-        "excluded": dict(sorted(excluded.items())),
         "add1_increment": 1,
     }
     manifest = countrecord.build_manifest(

@@ -68,20 +68,22 @@ async def compute(
     proposals = await proposals_of(session, row_id(process), feasible_only=True)
     excluded_ids = {o.proposal_id: o.reason for o in await overrides_of(session, row_id(process))}
     ballots = await ballots_by_area(session, row_id(process))
-    scopes, files = [], []
+    scopes, counted = [], []
     for area_id, name, budget in _scopes(process, areas):
         mine = [p for p in proposals if not areas or p.area_id == area_id]
-        scope = (area_id, name, budget)
-        files.append((scope, pabulib_text(process, scope, mine, ballots.get(area_id, []))))
         number = {row_id(p): str(p.number) for p in mine}
+        left_out = {number[pid]: reason for pid, reason in excluded_ids.items() if pid in number}
+        chosen = ballots.get(area_id, [])
         outcome = tally.tally(
             [tally.Project(str(p.number), p.cost) for p in mine],
             budget,
-            [[number[c] for c in b if c in number] for b in ballots.get(area_id, [])],
+            [[number[c] for c in b if c in number] for b in chosen],
             rule=process.rule.value,
-            excluded={number[pid]: reason for pid, reason in excluded_ids.items() if pid in number},
+            excluded=left_out,
         )
         scopes.append({"area_id": area_id, "name": name, **outcome.as_json()})
+        scope = (area_id, name, budget)
+        counted.append(service_count.Counted(scope, pabulib_text(process, scope, mine, chosen), left_out))
     result = BudgetResult(
         process_id=row_id(process),
         rule=process.rule,
@@ -100,8 +102,7 @@ async def compute(
         now=now,
         reason=f"{process.title}: {process.rule.label}",
     )
-    excluded = {str(p.number): excluded_ids[row_id(p)] for p in proposals if row_id(p) in excluded_ids}
-    await service_count.store_record(session, process, result, files, excluded, now=now)
+    await service_count.store_record(session, process, result, counted, now=now)
     return result
 
 

@@ -229,4 +229,5 @@ def page_context(doc: Mapping[str, Any], base: str, absolute: str) -> dict[str, 
         "record_href": base + "record.json",
         "record_url": absolute,
         "audit_entry": doc.get("audit"),
+        "audit_at": datetime.fromisoformat(doc["audit"]["at"]) if doc.get("audit") else None,
     }

@@ -4,6 +4,7 @@ this count" page, and `civic recount` reproducing the count or naming what was c
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from sqlmodel import select
 from civic import recount_commands
 from civic.budgets import service, service_results, service_voting
 from civic.budgets.models import BallotType, TallyRule
+from civic.cli import main
 from civic.config import Settings
 from civic.core import audit
 from civic.core.db import Database, row_id
@@ -85,7 +87,7 @@ async def test_a_published_result_has_a_count_record_that_recounts_to_the_same_r
     assert record["rule"] == "mes" and record["engine"]["name"] == "civic.budgets.tally"
     assert [f["name"] for f in record["files"]][-1] == "result.json"
     assert len([f for f in record["files"] if f["role"] == "ballots"]) == 2  # one .pb per area
-    assert list(record["parameters"]["excluded"].values()) == ["The studio closed"]
+    assert [a["excluded"] for a in record["parameters"]["areas"]] == [{}, {"2": "The studio closed"}]
     assert record["record_sha256"] == record_digest(manifest_of(record))
     async with db.reading() as session:
         entry = (
@@ -110,6 +112,27 @@ async def test_a_published_result_has_a_count_record_that_recounts_to_the_same_r
         assert listed["sha256"] in page and f'href="/budgets/check-fund/count/{listed["name"]}"' in page
     assert "civic recount http://testserver/budgets/check-fund/count/record.json" in page
     assert "The studio closed" in page  # the override others must apply with their own tools
+    await _the_page_command_gives_each_area_s_selection(page, tmp_path, capsys)
+
+
+async def _the_page_command_gives_each_area_s_selection(
+    page: str, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each `civic budgets tally` line the page prints, run on the downloaded file, gives the published
+    selection of its area (the excluded project left out with --exclude)."""
+    import html
+    import re
+
+    commands = re.findall(r"civic budgets tally [^\n<]+", html.unescape(page))
+    published = json.loads((folder / "result.json").read_text())["areas"]
+    assert len(commands) == len(published) == 2
+    assert "--exclude" not in commands[0] and "--exclude 2 ballots-area-" in commands[1]
+    for command, area in zip(commands, published, strict=True):
+        argv = command.split()[1:]
+        argv[-1] = str(folder / argv[-1])
+        assert await asyncio.to_thread(main, argv) == 0
+        printed = json.loads(capsys.readouterr().out)
+        assert printed["selected"] == area["selected"] and printed["spent"] == area["spent"]
 
 
 def _edit_ballot(folder: Path) -> None:
