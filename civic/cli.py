@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     from civic.privacy_commands import add_arguments as add_privacy_arguments
 
     add_privacy_arguments(sub)
+    from civic.recount_commands import add_arguments as add_recount_arguments
+
+    add_recount_arguments(sub)
 
     add_mail_arguments(mail)
     jobs = sub.add_parser("jobs", help="scheduled jobs").add_subparsers(dest="action", required=True)

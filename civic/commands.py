@@ -8,7 +8,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from civic import boundary_commands, mail_commands, ops_commands, privacy_commands
+from civic import boundary_commands, mail_commands, ops_commands, privacy_commands, recount_commands
 from civic.config import ConfigError, Settings
 from civic.core import areas, audit
 from civic.core.clock import SystemClock
@@ -265,4 +265,5 @@ HANDLERS: dict[str, Handler] = {
     **ops_commands.HANDLERS,
     **privacy_commands.HANDLERS,
     **boundary_commands.HANDLERS,
+    **recount_commands.HANDLERS,
 }

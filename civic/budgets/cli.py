@@ -19,6 +19,13 @@ def add_parser(sub: Any) -> None:
     count.add_argument("file", type=Path)
     count.add_argument("--rule", choices=["greedy", "mes"], default="greedy")
     count.add_argument("--explain", action="store_true", help="include each project's explanation")
+    count.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave project ID out of the count, as a council decision did (repeatable)",
+    )
     imp = actions.add_parser("import-pabulib", help="create a process (in its results phase) from a .pb file")
     imp.add_argument("file", type=Path)
     exp = actions.add_parser("export-pabulib", help="write a process's anonymised ballots as .pb")
@@ -40,7 +47,8 @@ async def tally_file(args: argparse.Namespace, settings: Settings) -> int:
     from civic.budgets import tally
 
     pb = _read(args.file)
-    outcome = tally.tally(pb.tally_projects(), pb.budget, pb.ballots, rule=args.rule)
+    excluded = dict.fromkeys(args.exclude, "left out with --exclude")
+    outcome = tally.tally(pb.tally_projects(), pb.budget, pb.ballots, rule=args.rule, excluded=excluded)
     data = outcome.as_json()
     if not args.explain:
         data.pop("projects")

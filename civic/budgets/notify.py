@@ -6,6 +6,7 @@ times a count is published, and about each delivery update once, however often t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,15 +14,23 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets import service
 from civic.budgets.models import BudgetDeliveryUpdate, BudgetProcess, BudgetProposal
+from civic.budgets.summary import AreaSummary
 from civic.core.db import row_id
 from civic.core.outbox import Mail
 
 
 async def results_published(
-    session: AsyncSession, mail: Mail, process: BudgetProcess, funded: list[BudgetProposal], *, now: datetime
+    session: AsyncSession,
+    mail: Mail,
+    process: BudgetProcess,
+    funded: list[BudgetProposal],
+    *,
+    now: datetime,
+    summary: Sequence[AreaSummary] = (),
 ) -> int:
-    """Queue the results email for every follower who has not had it; returns how many were queued."""
-    context = {"process": process, "funded": funded}
+    """Queue the results email for every follower who has not had it; returns how many were queued.
+    `summary` is the plain summary the results page opens with."""
+    context = {"process": process, "funded": funded, "summary": list(summary)}
     return await _to_followers(
         session, mail, process, "budgets_results", context, f"results:{process.id}", now
     )

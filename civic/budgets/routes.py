@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.budgets import opendata, staff, staff_paper, staff_voting, web, web_maps, web_vote
+from civic.budgets import opendata, staff, staff_paper, staff_voting, web, web_count, web_maps, web_vote
 
 S = "/staff/{slug}"
 routes: list[BaseRoute] = [
@@ -56,6 +56,8 @@ routes: list[BaseRoute] = [
     Route("/{slug}/turnout-by-area.geojson", web_maps.turnout_geojson),
     Route("/{slug}/results.{fmt:str}", web.results_data),
     Route("/{slug}/ballots.pb", web.ballots_pb),
+    Route("/{slug}/count", web_count.check_page),
+    Route("/{slug}/count/{name:str}", web_count.count_file),
     Route("/{slug}/delivery", web.delivery),
     Route("/{slug}/delivery.{fmt:str}", web.delivery_data),
 ]

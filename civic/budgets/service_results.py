@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.budgets import pabulib, service_mixing, tally
+from civic.budgets import pabulib, service_count, service_mixing, summary, tally
 from civic.budgets.models import (
     AGE_BANDS,
     BudgetArea,
@@ -27,7 +27,7 @@ from civic.budgets.models import (
     DeliveryStatus,
 )
 from civic.budgets.service import areas_of, overrides_of, proposals_of
-from civic.core import audit
+from civic.core import audit, countrecord
 from civic.core.db import row_id
 from civic.core.publish import OGL, shown_breakdown, shown_count
 from civic.core.users import StaffUser
@@ -68,18 +68,22 @@ async def compute(
     proposals = await proposals_of(session, row_id(process), feasible_only=True)
     excluded_ids = {o.proposal_id: o.reason for o in await overrides_of(session, row_id(process))}
     ballots = await ballots_by_area(session, row_id(process))
-    scopes = []
+    scopes, counted = [], []
     for area_id, name, budget in _scopes(process, areas):
         mine = [p for p in proposals if not areas or p.area_id == area_id]
         number = {row_id(p): str(p.number) for p in mine}
+        left_out = {number[pid]: reason for pid, reason in excluded_ids.items() if pid in number}
+        chosen = ballots.get(area_id, [])
         outcome = tally.tally(
             [tally.Project(str(p.number), p.cost) for p in mine],
             budget,
-            [[number[c] for c in b if c in number] for b in ballots.get(area_id, [])],
+            [[number[c] for c in b if c in number] for b in chosen],
             rule=process.rule.value,
-            excluded={number[pid]: reason for pid, reason in excluded_ids.items() if pid in number},
+            excluded=left_out,
         )
         scopes.append({"area_id": area_id, "name": name, **outcome.as_json()})
+        scope = (area_id, name, budget)
+        counted.append(service_count.Counted(scope, pabulib_text(process, scope, mine, chosen), left_out))
     result = BudgetResult(
         process_id=row_id(process),
         rule=process.rule,
@@ -98,6 +102,7 @@ async def compute(
         now=now,
         reason=f"{process.title}: {process.rule.label}",
     )
+    await service_count.store_record(session, process, result, counted, now=now)
     return result
 
 
@@ -125,6 +130,14 @@ def area_summaries(result: BudgetResult) -> list[dict[str, Any]]:
         }
         for a in json.loads(result.outcome_json)["areas"]
     ]
+
+
+async def plain_summary(
+    session: AsyncSession, process: BudgetProcess, result: BudgetResult
+) -> list[summary.AreaSummary]:
+    """The plain summary (`civic.budgets.summary`) of a stored count, with the projects' titles."""
+    titles = {str(p.number): p.title for p in await proposals_of(session, row_id(process))}
+    return summary.summary(json.loads(result.outcome_json), titles, shown_count)
 
 
 def excluded_numbers(result: BudgetResult) -> set[int]:
@@ -158,6 +171,9 @@ async def publish(
         reason=f"{process.title}: {len(funded)} projects funded",
         public=True,
     )
+    record = await countrecord.find(session, service_count.KIND, row_id(result))
+    if record is not None:  # results counted before count records existed have none
+        await countrecord.publish(session, record, actor=actor, now=now)
     return funded
 
 
@@ -239,11 +255,20 @@ async def export_pabulib(session: AsyncSession, process: BudgetProcess, area_id:
         for p in await proposals_of(session, row_id(process), feasible_only=True)
         if not areas or p.area_id == scope[0]
     ]
+    ballots = (await ballots_by_area(session, row_id(process))).get(scope[0], [])
+    return pabulib_text(process, scope, proposals, ballots)
+
+
+def pabulib_text(
+    process: BudgetProcess,
+    scope: tuple[int | None, str, int],
+    proposals: list[BudgetProposal],
+    ballots: list[list[int]],
+) -> str:
+    """One scope's (area's) `.pb`: `proposals` are the feasible ones in the scope, `ballots` each
+    ballot's chosen proposal ids."""
     number = {p.id: str(p.number) for p in proposals}
-    ballots = [
-        {number[c]: 1 for c in b if c in number}
-        for b in (await ballots_by_area(session, row_id(process))).get(scope[0], [])
-    ]
+    chosen = [{number[c]: 1 for c in b if c in number} for b in ballots]
     meta = {
         "description": f"{process.title}: {scope[1]}",
         "country": "United Kingdom",
@@ -255,4 +280,4 @@ async def export_pabulib(session: AsyncSession, process: BudgetProcess, area_id:
         "licence": OGL,
     }
     projects = [pabulib.PbProject(str(p.number), p.cost, p.title) for p in proposals]
-    return pabulib.write(meta, projects, ballots)
+    return pabulib.write(meta, projects, chosen)

@@ -203,5 +203,6 @@ async def publish_results(request: Request) -> Response:
         if latest is None or latest.id != result.id:
             raise Conflict("A newer count exists; publish the newest count.")
         funded = await service_results.publish(session, result, process, actor=user, now=at)
-        await notify.results_published(session, state(request).mail, process, funded, now=at)
+        plain = await service_results.plain_summary(session, process, result)
+        await notify.results_published(session, state(request).mail, process, funded, now=at, summary=plain)
     return redirect_after_post(request, f"/budgets/{process.slug}/results")

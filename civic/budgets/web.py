@@ -10,16 +10,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import forms, opendata, service, service_results, web_maps
+from civic.budgets import forms, opendata, service, service_count, service_results, summary, web_maps
 from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus
 from civic.budgets.tally import TIE_BREAK_TEXT
+from civic.core import countrecord
 from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
 from civic.core.errors import NotFound
 from civic.core.forms import form_context, read_form
 from civic.core.paths import parse_id
-from civic.core.publish import OGL, csv_of_records, json_response
+from civic.core.publish import OGL, csv_of_records, json_response, shown_count
 from civic.core.ratelimit import rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -168,18 +169,22 @@ async def results_page(request: Request) -> Response:
         overrides = await service.overrides_of(session, row_id(process))
         turnout = await service_results.turnout(session, process)
         loaded = await web_maps.load_map(session, process)
+        record = await countrecord.published(session, service_count.KIND, result.id) if result else None
     data = json.loads(result.outcome_json) if result else None
+    titles = {str(p.number): p.title for p in proposals_}
     context = {
+        "summary": summary.summary(data, titles, shown_count) if data else [],
         "process": process,
         "result": result,
         "data": data,
         # overrides made after the published count did not take part in it; the page says so
         "excluded": {str(n) for n in service_results.excluded_numbers(result)} if result else set(),
-        "titles": {str(p.number): p.title for p in proposals_},
+        "titles": titles,
         "numbers": {p.id: p.number for p in proposals_},
         "overrides": overrides,
         "turnout": turnout,
         "ward_map": loaded[0] if loaded else None,
+        "count_record": record,
     }
     return render_page(request, "budgets/results.html", context)
 

@@ -164,3 +164,32 @@ def _placed(row: Row, index: int, rows: list[Row], top_n: int) -> Row:
 def needs_reason(result: Result, chosen_ids: Iterable[int]) -> bool:
     """An override (a choice other than the counted top N) must carry a public reason."""
     return set(chosen_ids) != set(result.chosen_ids)
+
+
+def as_json(result: Result, *, method: CountMethod, allowed: int, top_n: int) -> dict[str, object]:
+    """The count as `civic priorities tally` prints it and the count record publishes it: the same
+    top-level keys as `civic budgets tally` (`rule`, `selected`, `voters`), then the round's figures."""
+    return {
+        "rule": method.value,
+        "choices": allowed,
+        "top_n": top_n,
+        "selected": [str(cid) for cid in result.chosen_ids],
+        "voters": result.online_voters,
+        "resident_voters": result.resident_voters,
+        "worker_voters": result.worker_voters,
+        "tie_at_cutoff": result.tie_at_cutoff,
+        "candidates": [
+            {
+                "id": str(row.candidate_id),
+                "position": row.position,
+                "votes": row.total,
+                "residents": row.residents,
+                "workers": row.workers,
+                "meeting": row.meeting,
+                "support": row.support,
+                "chosen": row.chosen,
+                "tie_broken": row.tie_broken,
+            }
+            for row in result.rows
+        ],
+    }

@@ -1,10 +1,11 @@
 """What neighbourhood police priorities add to the app, named part by part (civic/features.py lists it)."""
 
-from civic.core.features import Feature, NavEntry
+from civic.core.features import Commands, Feature, NavEntry
 from civic.core.home import staff_link
 from civic.core.telemetry import StoredCount
 from civic.priorities import (
     answers,
+    cli,
     demo,
     jobs,
     metrics,
@@ -32,6 +33,7 @@ FEATURE = Feature(
     demo=(demo.load_priorities_demo,),
     settings=settings.SETTINGS,
     rules=rules,
+    commands=Commands(cli.add_parser, cli.HANDLERS),
     stored_counts=(
         StoredCount("priorities_ballots", models.Ballot.__tablename__, "Police priorities ballots counted"),
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.priorities import opendata, staff, staff_progress, web, web_maps
+from civic.priorities import opendata, staff, staff_progress, web, web_count, web_maps
 
 routes: list[BaseRoute] = [
     Route("/", web.index, name="priorities_index"),
@@ -27,6 +27,8 @@ routes: list[BaseRoute] = [
     Route("/manage/priorities/{priority_id:id}", staff_progress.update_priority, methods=["POST"]),
     Route("/rounds/{round_id:id}", web.round_page, name="priorities_round"),
     Route("/rounds/{round_id:id}/voters-by-ward.geojson", web_maps.round_geojson),
+    Route("/rounds/{round_id:id}/count", web_count.check_page),
+    Route("/rounds/{round_id:id}/count/{name:str}", web_count.count_file),
     Route("/rounds/{round_id:id}/vote", web.vote_form, methods=["GET"]),
     Route("/rounds/{round_id:id}/vote", web.vote, methods=["POST"]),
     Route("/rounds/{round_id:id}/check-email", web.check_email),

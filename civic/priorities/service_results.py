@@ -14,7 +14,7 @@ from civic.core.errors import Conflict
 from civic.core.localtime import local_date
 from civic.core.outbox import Mail
 from civic.core.users import StaffUser
-from civic.priorities import counting
+from civic.priorities import counting, service_count
 from civic.priorities.models import (
     MAX_REVIEW,
     Candidate,
@@ -115,6 +115,7 @@ async def publish_results(
         now=now,
         reason=("Override: " + item.override_reason) if overridden else "Counted top issues adopted",
     )
+    await service_count.publish_record(session, item, result, actor=actor, now=now)
     await email_voters(
         session,
         row_id(item),

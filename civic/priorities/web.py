@@ -8,10 +8,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from civic.core import countrecord
 from civic.core.areas import Neighbourhood, wards_of
 from civic.core.auth import current_user
 from civic.core.clock import now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, settings_of, state
 from civic.core.errors import NotFound, TooManyRequests
 from civic.core.forms import form_context, read_form
@@ -21,7 +22,7 @@ from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
-from civic.priorities import forms
+from civic.priorities import forms, service_count
 from civic.priorities.models import Priority, PriorityRound, RoundState
 from civic.priorities.queries import all_views, neighbourhood_view, tracked
 from civic.priorities.service import candidates_of, get_round, meetings_of, suggestions_of
@@ -78,6 +79,7 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         meetings = await meetings_of(session, path_id(request, "round_id"))
         suggestions = await suggestions_of(session, path_id(request, "round_id"))
         loaded = await load_map(session, item)
+        record = await countrecord.published(session, service_count.KIND, row_id(item))
     published = item.state == RoundState.PUBLISHED
     return {
         "round": item,
@@ -88,6 +90,7 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         "suggestions": suggestions,
         "category_pairs": forms.CATEGORY_PAIRS,
         "ward_map": loaded[0] if loaded else None,
+        "count_record": record,
     }
 
 

@@ -76,3 +76,35 @@ async def test_followers_hear_of_the_results_once_and_of_every_delivery_update_o
     assert set(mail) == {"priya@example.com", "tom@example.com"}
     for received in mail.values():
         assert received == Counter({"Results: Follow Fund": 1, "Update on Skate park lights": 2})
+
+
+async def test_the_results_email_opens_with_the_plain_summary_of_the_results_page(
+    web: WebClient, another_web: WebClient, make_staff: StaffFactory, db: Database, clock: FrozenClock
+) -> None:
+    fund = await create_budget(db, "plain-fund", total=25_000)
+    async with db.transaction() as session:
+        idea = BudgetIdea(
+            process_id=row_id(fund.process),
+            title="Lights",
+            body="b",
+            email="ana@example.com",
+            created_at=clock.now(),
+        )
+        await service.submit_idea(session, idea)
+    for code in await issue_codes(web, make_staff, fund.slug, size=2):
+        another_web.http.cookies.clear()
+        await vote(another_web, fund.slug, code, [fund.proposals[0].id])  # type: ignore[list-item]
+    clock.advance(timedelta(days=11))
+    await web.login((await make_staff(Role.YOUTH_WORKER)).email, PASSWORD)
+    assert (await web.post_form(f"/budgets/staff/{fund.slug}/results/compute")).status_code == 303
+    page = (await web.get(f"/budgets/staff/{fund.slug}/results")).text
+    result_id = page.split("/publish")[0].rsplit("/results/", 1)[1]
+    assert (await web.post_form(f"/budgets/staff/{fund.slug}/results/{result_id}/publish")).status_code == 303
+    async with db.reading() as session:
+        body = (await session.exec(select(OutboxMessage.body_text))).one()
+    results = (await another_web.get(f"/budgets/{fund.slug}/results")).text
+    # two ballots: the count is shown by the small-count rule, in the email as on the page
+    sentence = "Fewer than 5 young people voted. There was £25,000 to spend."
+    assert sentence in " ".join(body.split())
+    assert "Fewer than 5 young people voted." in results
+    assert results.index("What happened, in short") < results.index("How the votes were counted")

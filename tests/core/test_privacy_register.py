@@ -49,6 +49,8 @@ NOT_PERSONAL: dict[str, str] = {
     "budget_override.reason": "written by staff",
     "budget_paper_entry.choices": "project numbers from anonymous paper ballots",
     "budget_result.outcome_json": "counts and project numbers",
+    "count_record.manifest_json": "a published count's rule, parameters and file digests",
+    "count_record.files_json": "anonymised ballots (choices only: no code, hash, ward, age or date) and the result",
     "job_lease.last_result": "a job's summary line",
     "outbox_message.last_error": "the mail server's reply",
     "panel_meeting.online_url": "a meeting link",
