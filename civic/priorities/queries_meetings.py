@@ -14,7 +14,7 @@ from sqlmodel.sql.expression import Select
 from civic.core.areas import Neighbourhood
 from civic.core.home import OpenItem
 from civic.core.localtime import format_datetime
-from civic.priorities.models import PUBLIC_STATES, Meeting, PriorityRound
+from civic.priorities.models import PUBLIC_STATES, Candidate, Meeting, PriorityRound
 
 # Calendars keep a meeting this long after it started, so a subscriber's calendar does not lose it.
 CALENDAR_KEEPS = timedelta(days=60)
@@ -51,6 +51,33 @@ def _joined(since: datetime, slug: str | None) -> Select[Meeting, PriorityRound,
     if slug is not None:
         query = query.where(PriorityRound.neighbourhood_slug == slug)
     return query.order_by(col(Meeting.held_on))
+
+
+@dataclass(frozen=True)
+class Combined:
+    """How a round's result was made up: votes online and raised hands at meetings."""
+
+    online_votes: int
+    online_voters: int
+    meeting_votes: int
+    meetings_held: int
+    attendance: int
+
+    @property
+    def total(self) -> int:
+        return self.online_votes + self.meeting_votes
+
+
+def combined(item: PriorityRound, candidates: Sequence[Candidate], meetings: Sequence[Meeting]) -> Combined:
+    """From the counted candidates (residents, workers, meeting: already weighted by the counting rule)."""
+    held = [m for m in meetings if m.is_recorded]
+    return Combined(
+        online_votes=sum(c.residents + c.workers for c in candidates),
+        online_voters=item.online_voters,
+        meeting_votes=sum(c.meeting for c in candidates),
+        meetings_held=len(held),
+        attendance=sum(m.attendance for m in held),
+    )
 
 
 async def listed_meeting(session: AsyncSession, meeting_id: int) -> ListedMeeting | None:

@@ -109,6 +109,14 @@ async def rsvp_totals(session: AsyncSession, meeting_ids: list[int]) -> dict[int
     return {mid: (int(replies), int(people or 0)) for mid, replies, people in rows.all()}
 
 
+async def replies_of(session: AsyncSession, meeting_id: int) -> list[MeetingRsvp]:
+    """For the team only: names and addresses are never public."""
+    rows = await session.exec(
+        select(MeetingRsvp).where(MeetingRsvp.meeting_id == meeting_id).order_by(col(MeetingRsvp.id))
+    )
+    return list(rows.all())
+
+
 async def cancel_meeting(
     session: AsyncSession,
     meeting: Meeting,
