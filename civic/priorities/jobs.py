@@ -10,6 +10,7 @@ from civic.core.errors import Conflict
 from civic.core.jobs import Job, JobContext
 from civic.priorities.models import CANDIDATE_EDIT_STATES, PriorityRound, RoundState
 from civic.priorities.service import transition
+from civic.priorities.service_meetings import purge_rsvps
 from civic.priorities.service_results import close_round
 from civic.priorities.service_voting import purge
 from civic.priorities.settings import PrioritySettings
@@ -58,10 +59,14 @@ async def open_due_rounds(ctx: JobContext) -> str:
 
 
 async def purge_personal_data(ctx: JobContext) -> str:
-    hours = PrioritySettings.of(ctx.settings).confirm_hours
+    own = PrioritySettings.of(ctx.settings)
     async with ctx.db.transaction() as session:
-        contacts, pending = await purge(session, now=ctx.now, confirm_hours=hours)
-    return f"deleted {contacts} contact(s) and {pending} expired pending ballot(s)"
+        contacts, pending = await purge(session, now=ctx.now, confirm_hours=own.confirm_hours)
+        replies = await purge_rsvps(session, now=ctx.now, days=own.rsvp_retention_days)
+    return (
+        f"deleted {contacts} contact(s), {pending} expired pending ballot(s) "
+        f"and {replies} meeting repl{'y' if replies == 1 else 'ies'}"
+    )
 
 
 JOBS = (

@@ -17,6 +17,16 @@ from sqlalchemy import Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime, str_enum
+from civic.priorities.models_meetings import (
+    ACCESS_LABELS,
+    MAX_PARTY,
+    Access,
+    Meeting,
+    MeetingCount,
+    MeetingRsvp,
+)
+
+__all__ = ["ACCESS_LABELS", "MAX_PARTY", "Access", "Meeting", "MeetingCount", "MeetingRsvp"]
 
 STALE_AFTER = timedelta(days=90)  # no public update for this long: flagged stale
 MAX_REVIEW = timedelta(days=90)  # review date at most this far ahead
@@ -45,6 +55,10 @@ PUBLIC_STATES = frozenset(
 )
 CANDIDATE_EDIT_STATES = frozenset({RoundState.DRAFT, RoundState.SUGGESTIONS_OPEN})
 MEETING_STATES = frozenset({RoundState.VOTING_OPEN, RoundState.CLOSED})
+# A face-to-face meeting may be advertised or cancelled until the round's results are published.
+ADVERTISE_STATES = frozenset(
+    {RoundState.DRAFT, RoundState.SUGGESTIONS_OPEN, RoundState.VOTING_OPEN, RoundState.CLOSED}
+)
 # The only moves a round can make; anything else is refused with 409.
 TRANSITIONS: dict[RoundState, frozenset[RoundState]] = {
     RoundState.DRAFT: frozenset({RoundState.SUGGESTIONS_OPEN, RoundState.VOTING_OPEN}),
@@ -243,27 +257,6 @@ class Contact(SQLModel, table=True):
     email_hash: str = Field(max_length=64)
     email: str = Field(max_length=254)
     created_at: datetime = Field(sa_type=UTCDateTime)
-
-
-class Meeting(SQLModel, table=True):
-    """A public (PACT) meeting's show-of-hands tally."""
-
-    __tablename__ = "priorities_meeting"
-
-    id: int | None = Field(default=None, primary_key=True)
-    round_id: int = Field(foreign_key="priorities_round.id", index=True)
-    held_on: datetime = Field(sa_type=UTCDateTime)
-    place: str = Field(max_length=160)
-    attendance: int = Field(ge=0)
-    recorded_at: datetime = Field(sa_type=UTCDateTime)
-
-
-class MeetingCount(SQLModel, table=True):
-    __tablename__ = "priorities_meeting_count"
-
-    meeting_id: int = Field(foreign_key="priorities_meeting.id", primary_key=True)
-    candidate_id: int = Field(foreign_key="priorities_candidate.id", primary_key=True)
-    hands: int = Field(ge=0)
 
 
 class Priority(SQLModel, table=True):

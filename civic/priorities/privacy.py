@@ -7,11 +7,13 @@ from datetime import datetime
 from sqlalchemy import String, cast, delete, literal, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
-from civic.core.identity import email_hash
+from civic.core.db import row_id
+from civic.core.identity import canonical_email, email_hash
 from civic.core.localtime import format_datetime
 from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
-from civic.priorities.models import Ballot, Contact, PendingBallot, PriorityRound
+from civic.priorities.models import Ballot, Contact, Meeting, MeetingRsvp, PendingBallot, PriorityRound
 
 PERSONAL_DATA = (
     PersonalData(
@@ -55,6 +57,19 @@ PERSONAL_DATA = (
         ),
     ),
     PersonalData(
+        table="priorities_meeting_rsvp",
+        columns=("name", "email"),
+        what="your name and email address, if you gave them when saying you are coming to a meeting",
+        purpose="to tell the policing team who to expect, and to email you if the meeting is cancelled",
+        basis=Basis.CONSENT,
+        who_sees="the neighbourhood's policing team; the public sees only how many are coming",
+        retention=Retention(
+            "deleted {period} after the meeting",
+            setting="PRIORITIES_RSVP_RETENTION_DAYS",
+            job="priorities.purge",
+        ),
+    ),
+    PersonalData(
         table="priorities_suggestion",
         columns=("text",),
         what="suggestions residents write (not linked to who wrote them)",
@@ -64,6 +79,16 @@ PERSONAL_DATA = (
         retention=Retention("kept with the round's record; please do not write personal details in it"),
     ),
 )
+
+
+async def _replies_of(
+    session: AsyncSession, subject: Subject, query: Select[MeetingRsvp, Meeting]
+) -> list[tuple[MeetingRsvp, Meeting]]:
+    """Meeting replies given with the subject's address, matched as a mailbox (case, dots, +tags):
+    replies are few and short-lived, so they are compared here rather than hashed."""
+    wanted = canonical_email(subject.email)
+    rows = await session.exec(query.where(col(MeetingRsvp.email).is_not(None)))
+    return [(r, m) for r, m in rows.all() if canonical_email(r.email or "") == wanted]
 
 
 async def search(session: AsyncSession, subject: Subject) -> list[Held]:
@@ -105,6 +130,20 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
                 "Erasure deletes it.",
             )
         )
+    replies = select(MeetingRsvp, Meeting).join(Meeting, col(Meeting.id) == col(MeetingRsvp.meeting_id))
+    for reply, meeting in await _replies_of(session, subject, replies):
+        found.append(
+            Held(
+                "Reply to a priorities meeting",
+                {
+                    "meeting": f"{meeting.place}, {format_datetime(meeting.held_on)}",
+                    "name": reply.name,
+                    "email": reply.email or "",
+                    "people": str(reply.party),
+                },
+                "Erasure deletes it.",
+            )
+        )
     return found
 
 
@@ -117,8 +156,12 @@ async def erase(session: AsyncSession, subject: Subject, now: datetime) -> Erase
     )
     pending = await session.exec(delete(PendingBallot).where(col(PendingBallot.email_hash) == key))
     contacts = await session.exec(delete(Contact).where(col(Contact.email_hash) == key))
+    ids = [row_id(reply) for reply, _ in await _replies_of(session, subject, select(MeetingRsvp, Meeting)
+           .join(Meeting, col(Meeting.id) == col(MeetingRsvp.meeting_id)))]  # fmt: skip
+    replies = await session.exec(delete(MeetingRsvp).where(col(MeetingRsvp.id).in_(ids)))
     await session.flush()
-    counted, other = int(ballots.rowcount or 0), int(pending.rowcount or 0) + int(contacts.rowcount or 0)
+    counted = int(ballots.rowcount or 0)
+    other = sum(int(r.rowcount or 0) for r in (pending, contacts, replies))
     return Erased(
         counted + other, f"{counted} ballot(s) unlinked (still counted), {other} other record(s) deleted"
     )
@@ -129,7 +172,7 @@ SUBJECT_ACCESS = SubjectAccess(
     erase=erase,
     rules=(
         "A counted ballot is unlinked from your address and stays in the count.",
-        "Unconfirmed ballots and requests for updates are deleted.",
+        "Unconfirmed ballots, requests for updates and replies to meetings are deleted.",
         "Suggestions are not linked to who made them, so they cannot be found or erased by address.",
     ),
 )

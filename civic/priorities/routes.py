@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.priorities import opendata, staff, staff_progress, web, web_count, web_maps
+from civic.priorities import (
+    opendata,
+    staff,
+    staff_meetings,
+    staff_progress,
+    web,
+    web_calendar,
+    web_count,
+    web_maps,
+    web_meetings,
+)
 
 routes: list[BaseRoute] = [
     Route("/", web.index, name="priorities_index"),
@@ -23,6 +33,11 @@ routes: list[BaseRoute] = [
     Route("/manage/rounds/{round_id:id}/suggestions/{suggestion_id:id}", staff.moderate, methods=["POST"]),
     Route("/manage/rounds/{round_id:id}/meetings", staff.add_meeting, methods=["POST"]),
     Route("/manage/rounds/{round_id:id}/publish", staff.publish, methods=["POST"]),
+    Route("/manage/rounds/{round_id:id}/meetings/new", staff_meetings.new_meeting_form, methods=["GET"]),
+    Route("/manage/rounds/{round_id:id}/meetings/new", staff_meetings.create_meeting, methods=["POST"]),
+    Route("/manage/meetings/{meeting_id:id}", staff_meetings.meeting_page, methods=["GET"]),
+    Route("/manage/meetings/{meeting_id:id}/tally", staff_meetings.record_tally, methods=["POST"]),
+    Route("/manage/meetings/{meeting_id:id}/cancel", staff_meetings.cancel_meeting, methods=["POST"]),
     Route("/manage/priorities/{priority_id:id}", staff_progress.show_priority, methods=["GET"]),
     Route("/manage/priorities/{priority_id:id}", staff_progress.update_priority, methods=["POST"]),
     Route("/rounds/{round_id:id}", web.round_page, name="priorities_round"),
@@ -37,6 +52,12 @@ routes: list[BaseRoute] = [
     Route("/confirm/{token}", web.confirm_page, methods=["GET"]),
     Route("/confirm/{token}", web.confirm, methods=["POST"]),
     Route("/priority/{priority_id:id}", web.priority_page),
+    Route("/meetings.ics", web_calendar.all_meetings),
+    Route("/meetings/{meeting_id:id}", web_meetings.meeting_page, name="priorities_meeting"),
+    Route("/meetings/{meeting_id:id}/meeting.ics", web_calendar.one_meeting),
+    Route("/meetings/{meeting_id:id}/poster", web_meetings.poster),
+    Route("/meetings/{meeting_id:id}/rsvp", web_meetings.rsvp_form, methods=["GET"]),
+    Route("/meetings/{meeting_id:id}/rsvp", web_meetings.rsvp, methods=["POST"]),
     Route("/data/priorities.json", opendata.all_priorities_json),
     Route("/data/priorities.csv", opendata.all_priorities_csv),
     Route("/data/results.csv", opendata.all_results_csv),
@@ -44,5 +65,6 @@ routes: list[BaseRoute] = [
     Route("/{slug}/data.json", opendata.full_json),
     Route("/{slug}/priorities.csv", opendata.priorities_csv),
     Route("/{slug}/results.csv", opendata.results_csv),
+    Route("/{slug}/meetings.ics", web_calendar.neighbourhood_meetings),
     Route("/{slug}", web.neighbourhood, name="priorities_neighbourhood"),
 ]

@@ -11,9 +11,11 @@ from typing import Any
 from civic.core.rules import rule
 from civic.core.users import Role, StaffUser
 from civic.priorities.models import (
+    ADVERTISE_STATES,
     CANDIDATE_EDIT_STATES,
     MEETING_STATES,
     PUBLIC_STATES,
+    Meeting,
     Priority,
     PriorityRound,
     RoundState,
@@ -88,6 +90,19 @@ def can_close(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
 def can_record_meeting(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
     """Meeting tallies are entered while voting is open or before the results are published."""
     return _team_in(actor, obj, MEETING_STATES)
+
+
+@rule("priorities.advertise_meeting")
+def can_advertise_meeting(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """The team advertises (and cancels) face-to-face meetings until the results are published."""
+    return _team_in(actor, obj, ADVERTISE_STATES)
+
+
+@rule("priorities.rsvp")
+def can_rsvp(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """Anyone may say they are coming to a meeting (obj: the meeting) until it is over, cancelled or
+    tallied; its round must be public, which the page checks first."""
+    return isinstance(obj, Meeting) and obj.advertised_at is not None and obj.is_upcoming(now)
 
 
 @rule("priorities.publish")

@@ -28,6 +28,16 @@ SETTINGS = (
         "5",
         "priorities ballots (confirmation emails) one email address may ask for per hour",
     ),
+    Setting(
+        "PRIORITIES_RSVPS_PER_IP_HOUR",
+        "10",
+        "replies to a priorities meeting one IP address may send per hour",
+    ),
+    Setting(
+        "PRIORITIES_RSVP_RETENTION_DAYS",
+        "14",
+        "days after a priorities meeting that the names and email addresses in its replies are kept",
+    ),
 )
 
 
@@ -42,3 +52,5 @@ class PrioritySettings(FeatureSettings):
     suggestions_per_ip_hour: int = from_setting("PRIORITIES_SUGGESTIONS_PER_IP_HOUR")
     confirmations_per_hour: int = from_setting("PRIORITIES_CONFIRMATIONS_PER_HOUR")
     votes_per_email_hour: int = from_setting("PRIORITIES_VOTES_PER_EMAIL_HOUR")
+    rsvps_per_ip_hour: int = from_setting("PRIORITIES_RSVPS_PER_IP_HOUR")
+    rsvp_retention_days: int = from_setting("PRIORITIES_RSVP_RETENTION_DAYS")

@@ -25,6 +25,7 @@ from civic.core.tokens import BadToken
 from civic.priorities import forms, service_count
 from civic.priorities.models import Priority, PriorityRound, RoundState
 from civic.priorities.queries import all_views, neighbourhood_view, tracked
+from civic.priorities.queries_meetings import combined, upcoming_meetings
 from civic.priorities.service import candidates_of, get_round, meetings_of, suggestions_of
 from civic.priorities.service import suggest as add_suggestion
 from civic.priorities.service_results import ranked
@@ -57,7 +58,8 @@ async def neighbourhood(request: Request) -> Response:
     hood = await load_hood(request)
     async with reading(request) as session:
         view = await neighbourhood_view(session, hood)
-    return render_page(request, "priorities/neighbourhood.html", {"view": view})
+        meetings = await upcoming_meetings(session, now(request), slug=hood.slug)
+    return render_page(request, "priorities/neighbourhood.html", {"view": view, "meetings": meetings})
 
 
 async def load_round(request: Request) -> PriorityRound:
@@ -81,7 +83,10 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         loaded = await load_map(session, item)
         record = await countrecord.published(session, service_count.KIND, row_id(item))
     published = item.state == RoundState.PUBLISHED
+    at = now(request)
     return {
+        "upcoming": [m for m in meetings if m.advertised_at is not None and m.is_upcoming(at)],
+        "combined": combined(item, candidates, meetings),
         "round": item,
         "hood": hood,
         "candidates": ranked(candidates) if published else candidates,

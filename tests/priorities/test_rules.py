@@ -56,6 +56,7 @@ MATRIX: dict[str, tuple[set[str], set[RoundState]]] = {
     "priorities.close": (TEAM, {V}),
     "priorities.record_meeting": (TEAM, {V, C}),
     "priorities.publish": (TEAM, {C}),
+    "priorities.advertise_meeting": (TEAM, {D, S, V, C}),
     "priorities.suggest": (set(ACTORS), {S}),
     "priorities.vote": (set(ACTORS), {V}),
 }
@@ -118,3 +119,25 @@ def test_who_may_start_rounds(actor: str) -> None:
     assert can("priorities.create_round", ACTORS[actor], "fernbridge-central", now=START) is expected
     any_own = TEAM | {"other police"}  # every police user may start rounds in their own neighbourhood
     assert can("priorities.create_round", ACTORS[actor], None, now=START) is (actor in any_own)
+
+
+def test_replies_are_taken_until_an_advertised_meeting_is_over_cancelled_or_tallied() -> None:
+    from civic.priorities.models import Meeting
+
+    meeting = Meeting(
+        id=1, round_id=7, held_on=START + timedelta(days=3), ends_at=START + timedelta(days=3, hours=2),
+        place="Library", advertised_at=START,
+    )  # fmt: skip
+    assert can("priorities.rsvp", None, meeting, now=START)
+    assert can("priorities.rsvp", None, meeting, now=START + timedelta(days=3, hours=1))  # still on
+    assert not can("priorities.rsvp", None, meeting, now=START + timedelta(days=3, hours=3))
+    assert not can("priorities.rsvp", None, a_round(V), now=START)  # a meeting, not a round
+    meeting.cancelled_at = START
+    assert not can("priorities.rsvp", None, meeting, now=START)
+    meeting.cancelled_at, meeting.recorded_at = None, START
+    assert not can("priorities.rsvp", None, meeting, now=START)
+    meeting.recorded_at, meeting.advertised_at = (
+        None,
+        None,
+    )  # a tally entered afterwards is not a meeting to come to
+    assert not can("priorities.rsvp", None, meeting, now=START)
