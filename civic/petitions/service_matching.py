@@ -6,8 +6,6 @@ moderator decides. Postcodes are checked against the council's (civic.core.areas
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +17,7 @@ from civic.core import audit
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, lookup_postcode
 from civic.core.db import row_id
 from civic.core.errors import Conflict, NotFound
+from civic.core.identity import name_key
 from civic.core.users import StaffUser
 from civic.petitions.models import (
     Channel,
@@ -27,16 +26,6 @@ from civic.petitions.models import (
     Signature,
     SignatureState,
 )
-
-TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir"}
-
-
-def name_key(name: str) -> str:
-    """'  Dr. Anne-Marie  O'Neil ' -> 'anne marie oneil': case, accents, titles and punctuation go."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    plain = re.sub(r"['’.]", "", plain)
-    words = [w for w in re.split(r"[^a-z]+", plain) if w and w not in TITLES]
-    return " ".join(words)[:120]
 
 
 def _maybe_same(a: str, b: str) -> bool:

@@ -28,6 +28,11 @@ SETTINGS = (
         "5",
         "priorities ballots (confirmation emails) one email address may ask for per hour",
     ),
+    Setting(
+        "PRIORITIES_ASSISTED_PER_STAFF_HOUR",
+        "30",
+        "priorities votes one member of staff may record for residents (assisted votes) per hour",
+    ),
 )
 
 
@@ -42,3 +47,4 @@ class PrioritySettings(FeatureSettings):
     suggestions_per_ip_hour: int = from_setting("PRIORITIES_SUGGESTIONS_PER_IP_HOUR")
     confirmations_per_hour: int = from_setting("PRIORITIES_CONFIRMATIONS_PER_HOUR")
     votes_per_email_hour: int = from_setting("PRIORITIES_VOTES_PER_EMAIL_HOUR")
+    assisted_per_staff_hour: int = from_setting("PRIORITIES_ASSISTED_PER_STAFF_HOUR")
