@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -20,13 +19,11 @@ from civic.budgets.models import (
     PaperStatus,
 )
 from civic.budgets.service_voting import check_choices, store_ballot
-from civic.core import audit
+from civic.core import audit, double_entry
 from civic.core.db import row_id
+from civic.core.double_entry import PaperError as PaperError
+from civic.core.double_entry import SheetState
 from civic.core.users import StaffUser
-
-
-class PaperError(ValueError):
-    """The entry cannot be accepted; the message says why."""
 
 
 def parse_lines(text: str, sheets: int) -> dict[int, list[int]]:
@@ -67,31 +64,6 @@ def as_text(numbers: list[int]) -> str:
     return ",".join(str(n) for n in sorted(numbers))
 
 
-@dataclass(frozen=True)
-class SheetState:
-    sheet: int
-    first: str | None
-    second: str | None
-    resolved: str | None
-
-    @property
-    def agreed(self) -> str | None:
-        if self.resolved is not None:
-            return self.resolved
-        if self.first is not None and self.first == self.second:
-            return self.first
-        return None
-
-    @property
-    def mismatch(self) -> bool:
-        return (
-            self.first is not None
-            and self.second is not None
-            and self.first != self.second
-            and self.resolved is None
-        )
-
-
 async def entries_of(session: AsyncSession, batch: BudgetPaperBatch) -> list[BudgetPaperEntry]:
     rows = await session.exec(
         select(BudgetPaperEntry)
@@ -101,19 +73,20 @@ async def entries_of(session: AsyncSession, batch: BudgetPaperBatch) -> list[Bud
     return list(rows.all())
 
 
-async def sheet_states(session: AsyncSession, batch: BudgetPaperBatch) -> list[SheetState]:
-    by_pass: dict[int, dict[int, str]] = {1: {}, 2: {}, 3: {}}
-    for entry in await entries_of(session, batch):
-        by_pass[entry.pass_no][entry.sheet] = entry.choices
+async def _typed(session: AsyncSession, batch: BudgetPaperBatch) -> list[double_entry.Typed]:
     return [
-        SheetState(n, by_pass[1].get(n), by_pass[2].get(n), by_pass[3].get(n))
-        for n in range(1, batch.sheets + 1)
+        double_entry.Typed(e.pass_no, e.sheet, e.choices, e.entered_by)
+        for e in await entries_of(session, batch)
     ]
+
+
+async def sheet_states(session: AsyncSession, batch: BudgetPaperBatch) -> list[SheetState]:
+    return double_entry.sheet_states(await _typed(session, batch), batch.sheets)
 
 
 async def typists(session: AsyncSession, batch: BudgetPaperBatch) -> dict[int, int]:
     """pass number -> the staff id who typed it."""
-    return {e.pass_no: e.entered_by for e in await entries_of(session, batch) if e.pass_no in (1, 2)}
+    return double_entry.typists(await _typed(session, batch))
 
 
 async def add_batch(
@@ -150,14 +123,8 @@ async def enter_pass(
     how: str = "typed",
 ) -> int:
     """Record the next pass (1, then 2 by someone else). Returns the pass number."""
-    if batch.status != PaperStatus.ENTERING:
-        raise PaperError("This bundle has already been counted")
-    done = await typists(session, batch)
-    if 1 in done and 2 in done:
-        raise PaperError("This bundle has been entered twice already; settle any differences below")
-    if actor.id in done.values():
-        raise PaperError("The second entry must be made by a different person from the first")
-    pass_no = 1 if 1 not in done else 2
+    typed = await _typed(session, batch)
+    pass_no = double_entry.next_pass(typed, actor.id, counted=batch.status != PaperStatus.ENTERING)
     for sheet, numbers in sheets.items():
         session.add(
             BudgetPaperEntry(
@@ -191,13 +158,13 @@ async def resolve_sheet(
     actor: StaffUser,
     now: datetime,
 ) -> None:
-    states = {s.sheet: s for s in await sheet_states(session, batch)}
-    if sheet not in states or not states[sheet].mismatch:
-        raise PaperError(f"Sheet {sheet} has no difference to settle")
+    state = double_entry.sheet_to_settle(
+        await sheet_states(session, batch), sheet, counted=batch.status != PaperStatus.ENTERING
+    )
     session.add(
         BudgetPaperEntry(
             batch_id=row_id(batch),
-            pass_no=3,
+            pass_no=double_entry.SETTLED,
             sheet=sheet,
             choices=as_text(numbers),
             entered_by=row_id(actor),
@@ -212,7 +179,7 @@ async def resolve_sheet(
         object_type="budget_paper_batch",
         object_id=batch.id,
         now=now,
-        reason=f"sheet {sheet}: {states[sheet].first} / {states[sheet].second} -> {as_text(numbers)}",
+        reason=f"sheet {sheet}: {state.first} / {state.second} -> {as_text(numbers)}",
     )
 
 
@@ -227,13 +194,13 @@ async def count_batch(
     now: datetime,
 ) -> tuple[int, int]:
     """Turn agreed sheets into paper ballots. Returns (counted, spoilt)."""
-    states = await sheet_states(session, batch)
-    if any(s.agreed is None for s in states):
-        raise PaperError("Every sheet must be entered twice and every difference settled before counting")
+    agreed = double_entry.agreed_sheets(
+        await sheet_states(session, batch), counted=batch.status != PaperStatus.ENTERING
+    )
     by_number = {p.number: p for p in proposals if p.area_id == batch.area_id or not batch.area_id}
     counted = spoilt = 0
-    for state in states:
-        numbers = [int(n) for n in (state.agreed or "").split(",") if n]
+    for _sheet, choices in agreed:
+        numbers = [int(n) for n in choices.split(",") if n]
         ids = [row_id(by_number[n]) for n in numbers if n in by_number]
         if len(ids) != len(numbers) or check_choices(process, budget, proposals, ids).errors:
             spoilt += 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import unicodedata
 
 # Providers that ignore dots in the local part and deliver user+tag@ to user@.
 DOT_BLIND = frozenset({"gmail.com", "googlemail.com"})
@@ -45,3 +47,22 @@ def email_hash(secret: str, email: str) -> str:
     """HMAC-SHA256 of the canonical email under SECRET_KEY: equal for the same person, useless to
     anyone without the key."""
     return hmac.new(secret.encode(), b"email:" + canonical_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir"})
+
+
+def name_key(name: str) -> str:
+    """A name as two channels without email can compare it: "  Dr. Anne-Marie  O'Neil " ->
+    "anne marie oneil" (case, accents, titles and punctuation go)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    plain = re.sub(r"['’.]", "", plain)
+    words = [w for w in re.split(r"[^a-z]+", plain) if w and w not in TITLES]
+    return " ".join(words)[:120]
+
+
+def person_hash(secret: str, name: str, postcode: str) -> str:
+    """HMAC-SHA256 of a normalised name and postcode under SECRET_KEY: how a record without an email
+    recognises the same resident again without keeping their name."""
+    key = f"person:{name_key(name)}|{''.join(postcode.split()).upper()}"
+    return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()

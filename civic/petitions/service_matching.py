@@ -6,8 +6,6 @@ moderator decides. Postcodes are checked against the council's (civic.core.areas
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +17,7 @@ from civic.core import audit
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, lookup_postcode
 from civic.core.db import row_id
 from civic.core.errors import Conflict, NotFound
+from civic.core.identity import name_key
 from civic.core.users import StaffUser
 from civic.petitions.models import (
     Channel,
@@ -27,16 +26,6 @@ from civic.petitions.models import (
     Signature,
     SignatureState,
 )
-
-TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir"}
-
-
-def name_key(name: str) -> str:
-    """'  Dr. Anne-Marie  O'Neil ' -> 'anne marie oneil': case, accents, titles and punctuation go."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    plain = re.sub(r"['’.]", "", plain)
-    words = [w for w in re.split(r"[^a-z]+", plain) if w and w not in TITLES]
-    return " ".join(words)[:120]
 
 
 def _maybe_same(a: str, b: str) -> bool:
@@ -187,3 +176,46 @@ async def decide_doubtful(
         object_id=row.id, now=now, reason=f"{row.match_note}: {'counted' if count else 'duplicate'}",
     )  # fmt: skip
     return row
+
+
+async def supersede_by_online(session: AsyncSession, signatures: list[Signature], *, now: datetime) -> int:
+    """Someone who signed on paper (or with staff) and later confirms an online signature counts once:
+    the online signature counts (it has a confirmed email) and the earlier one becomes a duplicate;
+    a similar name at the same postcode makes the earlier one doubtful, for a moderator to decide.
+    Returns how many earlier signatures stopped counting."""
+    online: dict[tuple[int, str], list[tuple[str, int]]] = {}
+    for signature in signatures:
+        if signature.postcode:
+            where = (signature.petition_id, signature.postcode)
+            online.setdefault(where, []).append((name_key(signature.name), row_id(signature)))
+    if not online:
+        return 0
+    rows = await session.exec(
+        select(OfflineSignature).where(
+            col(OfflineSignature.petition_id).in_({p for p, _ in online}),
+            col(OfflineSignature.postcode).in_({c for _, c in online}),
+            OfflineSignature.outcome == OfflineCheck.COUNTED,
+        )
+    )
+    changed = 0
+    for row in rows.all():
+        signers = online.get((row.petition_id, row.postcode), [])
+        same = next((sid for key, sid in signers if key == row.name_key), None)
+        maybe = next((sid for key, sid in signers if _maybe_same(key, row.name_key)), None)
+        if same is not None:
+            row.outcome, row.match_note = (
+                OfflineCheck.DUPLICATE,
+                f"signed online later (online signature {same})",
+            )
+        elif maybe is not None:
+            row.outcome = OfflineCheck.DOUBTFUL
+            row.match_note = f"perhaps signed online later (online signature {maybe})"
+        else:
+            continue
+        session.add(row)
+        changed += 1
+        await audit.record(
+            session, actor=None, action="petitions.offline_superseded", object_type="petition_offline_signature",
+            object_id=row.id, now=now, reason=row.match_note,
+        )  # fmt: skip
+    return changed

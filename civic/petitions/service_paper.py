@@ -4,14 +4,15 @@ the live/work/study declaration, the same person online or on another line) and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core import audit
+from civic.core import audit, double_entry
 from civic.core.db import row_id
+from civic.core.double_entry import PaperError as PaperError
+from civic.core.double_entry import SheetState
 from civic.core.users import StaffUser
 from civic.petitions.models import (
     Channel,
@@ -21,11 +22,6 @@ from civic.petitions.models import (
     PetitionPaperEntry,
 )
 from civic.petitions.service_matching import Line, check_lines
-
-
-class PaperError(ValueError):
-    """The entry cannot be accepted; the message says why."""
-
 
 YES = {"yes", "y"}
 NO = {"no", "n"}
@@ -82,31 +78,6 @@ def parse_bundle(text: str, sheets: int) -> dict[int, str]:
     return {s: parse_sheet_lines("\n".join(grouped[s]), s) for s in sorted(grouped)}
 
 
-@dataclass(frozen=True)
-class SheetState:
-    sheet: int
-    first: str | None
-    second: str | None
-    resolved: str | None
-
-    @property
-    def agreed(self) -> str | None:
-        if self.resolved is not None:
-            return self.resolved
-        if self.first is not None and self.first == self.second:
-            return self.first
-        return None
-
-    @property
-    def mismatch(self) -> bool:
-        return (
-            self.first is not None
-            and self.second is not None
-            and self.first != self.second
-            and self.resolved is None
-        )
-
-
 async def entries_of(session: AsyncSession, batch: PetitionPaperBatch) -> list[PetitionPaperEntry]:
     rows = await session.exec(
         select(PetitionPaperEntry)
@@ -116,19 +87,20 @@ async def entries_of(session: AsyncSession, batch: PetitionPaperBatch) -> list[P
     return list(rows.all())
 
 
-async def sheet_states(session: AsyncSession, batch: PetitionPaperBatch) -> list[SheetState]:
-    by_pass: dict[int, dict[int, str]] = {1: {}, 2: {}, 3: {}}
-    for entry in await entries_of(session, batch):
-        by_pass[entry.pass_no][entry.sheet] = entry.lines
+async def _typed(session: AsyncSession, batch: PetitionPaperBatch) -> list[double_entry.Typed]:
     return [
-        SheetState(n, by_pass[1].get(n), by_pass[2].get(n), by_pass[3].get(n))
-        for n in range(1, batch.sheets + 1)
+        double_entry.Typed(e.pass_no, e.sheet, e.lines, e.entered_by)
+        for e in await entries_of(session, batch)
     ]
+
+
+async def sheet_states(session: AsyncSession, batch: PetitionPaperBatch) -> list[SheetState]:
+    return double_entry.sheet_states(await _typed(session, batch), batch.sheets)
 
 
 async def typists(session: AsyncSession, batch: PetitionPaperBatch) -> dict[int, int]:
     """pass number -> the staff id who typed it."""
-    return {e.pass_no: e.entered_by for e in await entries_of(session, batch) if e.pass_no in (1, 2)}
+    return double_entry.typists(await _typed(session, batch))
 
 
 async def add_batch(
@@ -167,14 +139,8 @@ async def enter_pass(
     now: datetime,
 ) -> int:
     """Record the next pass (1, then 2 by someone else). Returns the pass number."""
-    if batch.status != PaperStatus.ENTERING:
-        raise PaperError("This bundle has already been counted")
-    done = await typists(session, batch)
-    if 1 in done and 2 in done:
-        raise PaperError("This bundle has been entered twice already; settle any differences below")
-    if actor.id in done.values():
-        raise PaperError("The second entry must be made by a different person from the first")
-    pass_no = 1 if 1 not in done else 2
+    typed = await _typed(session, batch)
+    pass_no = double_entry.next_pass(typed, actor.id, counted=batch.status != PaperStatus.ENTERING)
     for sheet, lines in sheets.items():
         session.add(
             PetitionPaperEntry(
@@ -200,14 +166,12 @@ async def resolve_sheet(
     now: datetime,
 ) -> None:
     """Settle a sheet the two entries disagree on, with the lines as read again from the paper."""
-    if batch.status != PaperStatus.ENTERING:
-        raise PaperError("This bundle has already been counted")
-    states = {s.sheet: s for s in await sheet_states(session, batch)}
-    if sheet not in states or not states[sheet].mismatch:
-        raise PaperError(f"Sheet {sheet} has no difference to settle")
+    double_entry.sheet_to_settle(
+        await sheet_states(session, batch), sheet, counted=batch.status != PaperStatus.ENTERING
+    )
     session.add(
         PetitionPaperEntry(
-            batch_id=row_id(batch), pass_no=3, sheet=sheet, lines=lines,
+            batch_id=row_id(batch), pass_no=double_entry.SETTLED, sheet=sheet, lines=lines,
             entered_by=row_id(actor), entered_at=now,
         )
     )  # fmt: skip
@@ -222,16 +186,14 @@ async def count_batch(
     session: AsyncSession, batch: PetitionPaperBatch, *, actor: StaffUser, now: datetime
 ) -> dict[str, int]:
     """Check and store every agreed line. Returns how many lines had each outcome."""
-    if batch.status != PaperStatus.ENTERING:
-        raise PaperError("This bundle has already been counted")
-    states = await sheet_states(session, batch)
-    if any(s.agreed is None for s in states):
-        raise PaperError("Every sheet must be entered twice and every difference settled before counting")
+    agreed = double_entry.agreed_sheets(
+        await sheet_states(session, batch), counted=batch.status != PaperStatus.ENTERING
+    )
     lines = []
-    for state in states:
-        for n, text in enumerate((state.agreed or "").splitlines(), start=1):
+    for sheet, agreed_text in agreed:
+        for n, text in enumerate(agreed_text.splitlines(), start=1):
             name, postcode, declared = text.split("|")
-            lines.append(Line(state.sheet, n, name, postcode, declared == "yes"))
+            lines.append(Line(sheet, n, name, postcode, declared == "yes"))
     outcomes = await check_lines(
         session, batch.petition_id, lines, channel=Channel.PAPER, batch_id=row_id(batch),
         actor=actor, now=now,

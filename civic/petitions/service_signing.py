@@ -24,6 +24,7 @@ from civic.petitions.models import (
 from civic.petitions.policy import Policy
 from civic.petitions.service import after_confirmation, get_petition
 from civic.petitions.service_batching import SignRequest, sign_many
+from civic.petitions.service_matching import supersede_by_online
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ async def confirm_many(
             .where(col(Signature.state) == SignatureState.PENDING)
             .values(state=SignatureState.VALIDATED, validated_at=now)
         )
+        await supersede_by_online(session, [signatures[i] for i in to_validate], now=now)
     results: list[Confirmation | None] = []
     locked: dict[int, Petition] = {}
     for item in outcomes:

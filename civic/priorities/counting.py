@@ -13,6 +13,12 @@ hands cannot express an order, so in ranked rounds each hand is worth a first pr
 Online votes from people who live in the neighbourhood ("residents") and from people who work there
 ("workers") are counted separately and both added to the total.
 
+Ballots without an email are counted the same way and kept apart, so each channel shows on its own:
+**paper** ballots (typed in twice by two members of staff, sheets that break the rules set aside as
+spoilt) and **assisted** ballots (recorded by a member of staff for a resident who asked, with their
+consent). Both add to the total and to a candidate's breadth of support; the online figures used by
+the tie-break below stay online only.
+
 Order and tie-break (documented for the public): candidates are ordered by
 1. the total (online + meeting), highest first;
 2. then the online total (residents + workers), because online voting is open to everyone for weeks;
@@ -36,11 +42,16 @@ class CountMethod(StrEnum):
     RANKED = "ranked"
 
 
+ONLINE, PAPER, ASSISTED = "online", "paper", "assisted"  # how a ballot reached the count
+RESIDENTS, WORKERS = "residents", "workers"  # the two online tallies
+
+
 @dataclass(frozen=True)
 class CastBallot:
     choices: Sequence[int]  # candidate ids, in preference order for ranked rounds
     works_here: bool = False
     ward_code: str = ""
+    channel: str = ONLINE  # ONLINE, PAPER or ASSISTED
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,8 @@ class Row:
     position: int
     chosen: bool
     tie_broken: bool = False  # its place relative to a neighbour was decided by the tie-break
+    paper: int = 0
+    assisted: int = 0
 
     @property
     def online(self) -> int:
@@ -60,7 +73,7 @@ class Row:
 
     @property
     def total(self) -> int:
-        return self.online + self.meeting
+        return self.online + self.paper + self.assisted + self.meeting
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,8 @@ class Result:
     worker_voters: int
     wards: dict[str, int] = field(default_factory=dict)
     tie_at_cutoff: bool = False  # the last chosen and first unchosen candidates had equal totals
+    paper_voters: int = 0
+    assisted_voters: int = 0
 
     @property
     def online_voters(self) -> int:
@@ -108,42 +123,56 @@ def count(
     meeting_hands: Mapping[int, int] | None = None,
     top_n: int,
 ) -> Result:
-    residents: Counter[int] = Counter()
-    workers: Counter[int] = Counter()
+    tallies: dict[str, Counter[int]] = {k: Counter() for k in (RESIDENTS, WORKERS, PAPER, ASSISTED)}
+    voters: Counter[str] = Counter()
     support: Counter[int] = Counter()
     wards: Counter[str] = Counter()
-    resident_voters = worker_voters = 0
     for ballot in ballots:
         kept = valid_choices(ballot.choices, candidate_ids, allowed)
         if not kept:
             continue
-        tally = workers if ballot.works_here else residents
+        kind = _kind(ballot)
         for position, candidate_id in enumerate(kept):
-            tally[candidate_id] += points(method, position, allowed)
+            tallies[kind][candidate_id] += points(method, position, allowed)
             support[candidate_id] += 1
-        if ballot.works_here:
-            worker_voters += 1
-        else:
-            resident_voters += 1
-        wards[ballot.ward_code] += 1
+        voters[kind] += 1
+        if ballot.channel == ONLINE:  # the published map is of online voters
+            wards[ballot.ward_code] += 1
     hand_value = 1 if method is CountMethod.APPROVAL else allowed
     hands = meeting_hands or {}
     rows = [
         Row(
             candidate_id=cid,
-            residents=residents[cid],
-            workers=workers[cid],
+            residents=tallies[RESIDENTS][cid],
+            workers=tallies[WORKERS][cid],
             meeting=max(0, hands.get(cid, 0)) * hand_value,
             support=support[cid],
             position=0,
             chosen=False,
+            paper=tallies[PAPER][cid],
+            assisted=tallies[ASSISTED][cid],
         )
         for cid in candidate_ids
     ]
     rows.sort(key=sort_key)
     ranked = [_placed(row, i, rows, top_n) for i, row in enumerate(rows)]
     tie = 0 < top_n < len(rows) and rows[top_n - 1].total == rows[top_n].total
-    return Result(ranked, resident_voters, worker_voters, dict(sorted(wards.items())), tie)
+    return Result(
+        ranked,
+        voters[RESIDENTS],
+        voters[WORKERS],
+        dict(sorted(wards.items())),
+        tie,
+        paper_voters=voters[PAPER],
+        assisted_voters=voters[ASSISTED],
+    )
+
+
+def _kind(ballot: CastBallot) -> str:
+    """Which tally a ballot adds to: online ones by residence, the others by channel."""
+    if ballot.channel != ONLINE:
+        return ballot.channel
+    return WORKERS if ballot.works_here else RESIDENTS
 
 
 def _placed(row: Row, index: int, rows: list[Row], top_n: int) -> Row:
@@ -158,6 +187,8 @@ def _placed(row: Row, index: int, rows: list[Row], top_n: int) -> Row:
         position=index + 1,
         chosen=index < top_n,
         tie_broken=tied,
+        paper=row.paper,
+        assisted=row.assisted,
     )
 
 

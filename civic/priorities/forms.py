@@ -104,31 +104,68 @@ def parse_ballot(form: FormData, item: PriorityRound) -> BallotForm:
         works_here=text(form, "works_here") == "yes",
         opt_in=text(form, "opt_in") == "yes",
     )
+    ballot.choices = parse_choices(ballot.errors, form, item)
+    check_email(ballot.errors, "email", ballot.email)
+    check_postcode(ballot.errors, ballot.postcode, "Enter your postcode")
+    return ballot
+
+
+def parse_choices(errors: Errors, form: FormData, item: PriorityRound) -> list[int]:
+    """The candidate ids chosen on a ballot form (ranked: `rank_1`..; approval: `choices`)."""
     if item.method == Method.RANKED:
         raw = [text(form, f"rank_{n}") for n in range(1, item.choices + 1)]
         picked = [r for r in raw if r]
         if any(raw[i] == "" and raw[i + 1] != "" for i in range(len(raw) - 1)):
-            ballot.errors["choices"] = "Fill your preferences in order, starting with your first choice"
+            errors["choices"] = "Fill your preferences in order, starting with your first choice"
     else:
         picked = [str(v) for v in form.getlist("choices")]
-    if not all(p.isdigit() for p in picked):
-        ballot.errors.setdefault("choices", "Choose from the list")
-    else:
-        ballot.choices = [int(p) for p in picked]
-    if not ballot.choices:
-        ballot.errors.setdefault("choices", "Choose at least one issue")
-    elif len(set(ballot.choices)) != len(ballot.choices):
-        ballot.errors.setdefault("choices", "Choose each issue only once")
-    elif len(ballot.choices) > item.choices:
-        ballot.errors.setdefault("choices", f"Choose no more than {item.choices} issues")
-    check_email(ballot.errors, "email", ballot.email)
-    if not ballot.postcode:
-        ballot.errors.setdefault("postcode", "Enter your postcode")
-    else:
-        try:
-            normalise_postcode(ballot.postcode)
-        except PostcodeError as exc:
-            ballot.errors.setdefault("postcode", str(exc))
+    if not all(p.isdigit() and len(p) < 11 for p in picked):
+        errors.setdefault("choices", "Choose from the list")
+        return []
+    choices = [int(p) for p in picked]
+    if not choices:
+        errors.setdefault("choices", "Choose at least one issue")
+    elif len(set(choices)) != len(choices):
+        errors.setdefault("choices", "Choose each issue only once")
+    elif len(choices) > item.choices:
+        errors.setdefault("choices", f"Choose no more than {item.choices} issues")
+    return choices
+
+
+def check_postcode(errors: Errors, postcode: str, missing: str) -> None:
+    if not postcode:
+        errors.setdefault("postcode", missing)
+        return
+    try:
+        normalise_postcode(postcode)
+    except PostcodeError as exc:
+        errors.setdefault("postcode", str(exc))
+
+
+@dataclass
+class AssistedForm:
+    """A vote a member of staff records for a resident: no email; the name only recognises a repeat."""
+
+    name: str = ""
+    postcode: str = ""
+    works_here: bool = False
+    consent: bool = False
+    choices: list[int] = field(default_factory=list)
+    errors: Errors = field(default_factory=dict)
+
+
+def parse_assisted(form: FormData, item: PriorityRound) -> AssistedForm:
+    ballot = AssistedForm(
+        name=text(form, "name"),
+        postcode=text(form, "postcode"),
+        works_here=text(form, "works_here") == "yes",
+        consent=text(form, "consent") == "yes",
+    )
+    ballot.choices = parse_choices(ballot.errors, form, item)
+    check_length(ballot.errors, "name", ballot.name, "the resident's name", maximum=120)
+    check_postcode(ballot.errors, ballot.postcode, "Enter the resident's postcode")
+    if not ballot.consent:
+        ballot.errors["consent"] = "Confirm the resident asked you to vote for them and agreed"
     return ballot
 
 

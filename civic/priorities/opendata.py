@@ -49,6 +49,7 @@ DATASETS = (
     Dataset(
         "Police priority votes: results",
         "Results of every published round: online votes from residents and from people who work there, "
+        "paper ballots, votes given with a member of staff, "
         f"public meeting show-of-hands counts and totals. Counts from 1 to 4 are given as '{FEWER}'.",
         (("CSV", "/priorities/data/results.csv"),),
         (
@@ -59,6 +60,8 @@ DATASETS = (
             ("online_residents", "votes (ranked rounds: Borda points) from residents"),
             ("online_workers", "votes from people who work in the neighbourhood"),
             ("meeting", "show-of-hands votes at public meetings"),
+            ("paper", "votes on paper ballots, typed in twice by two members of staff"),
+            ("assisted", "votes a member of staff recorded for a resident who asked"),
             ("total", "the sum used to choose priorities"),
             ("became_priority", "whether it became a priority"),
         ),
@@ -114,6 +117,8 @@ RESULT_HEADER = [
     "online_residents",
     "online_workers",
     "meeting",
+    "paper",
+    "assisted",
     "total",
     "became_priority",
 ]
@@ -147,6 +152,8 @@ async def _result_rows(session: AsyncSession, hoods: list[Neighbourhood]) -> lis
                         r["online_residents"],
                         r["online_workers"],
                         r["meeting"],
+                        r["paper"],
+                        r["assisted"],
                         r["total"],
                         r["became_priority"],
                     ]

@@ -70,6 +70,32 @@ PERSONAL_DATA = (
         ),
     ),
     PersonalData(
+        table="priorities_offline_ballot",
+        columns=("person_hash",),
+        what="for a vote a member of staff recorded for you, a keyed hash of your name and postcode",
+        purpose="to count one vote per resident when staff vote for residents who ask (no email is used)",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="no one: the hash cannot be turned back into a name without the council's key",
+        retention=Retention(
+            "removed {period} after the round's results are published",
+            setting="PRIORITIES_CONTACT_RETENTION_DAYS",
+            job="priorities.purge",
+        ),
+    ),
+    PersonalData(
+        table="priorities_paper_entry",
+        columns=("text",),
+        what="what a paper ballot says, as typed in by staff: the numbers chosen and the postcode written on it",
+        purpose="to check the ballot twice and count it in the voter's ward",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="the neighbourhood policing team",
+        retention=Retention(
+            "deleted {period} after the round's results are published (the counted ballot keeps only the ward)",
+            setting="PRIORITIES_CONTACT_RETENTION_DAYS",
+            job="priorities.purge",
+        ),
+    ),
+    PersonalData(
         table="priorities_suggestion",
         columns=("text",),
         what="suggestions residents write (not linked to who wrote them)",

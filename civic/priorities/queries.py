@@ -148,6 +148,8 @@ def result_record(c: Candidate) -> dict[str, Any]:
         "online_residents": shown_value(c.residents),
         "online_workers": shown_value(c.workers),
         "meeting": shown_value(c.meeting),
+        "paper": shown_value(c.paper),
+        "assisted": shown_value(c.assisted),
         "total": shown_value(c.total),
         "became_priority": c.chosen,
     }
@@ -171,6 +173,8 @@ async def round_record(session: AsyncSession, item: PriorityRound) -> dict[str, 
             "online_residents": shown_value(item.resident_voters),
             "online_workers": shown_value(item.worker_voters),
             "meeting_attendance": shown_value(item.meeting_attendance),
+            "paper_ballots": shown_value(item.paper_voters),
+            "assisted_votes": shown_value(item.assisted_voters),
         }
         record["voters_by_ward"] = {code: shown_value(n) for code, n in item.ward_counts.items()}
         record["meetings"] = [

@@ -7,14 +7,19 @@ from starlette.routing import BaseRoute, Route
 from civic.priorities import (
     opendata,
     staff,
+    staff_assisted,
     staff_meetings,
+    staff_paper,
     staff_progress,
     web,
+    web_ballot,
     web_calendar,
     web_count,
     web_maps,
     web_meetings,
 )
+
+R = "/manage/rounds/{round_id:id}"
 
 routes: list[BaseRoute] = [
     Route("/", web.index, name="priorities_index"),
@@ -38,12 +43,23 @@ routes: list[BaseRoute] = [
     Route("/manage/meetings/{meeting_id:id}", staff_meetings.meeting_page, methods=["GET"]),
     Route("/manage/meetings/{meeting_id:id}/tally", staff_meetings.record_tally, methods=["POST"]),
     Route("/manage/meetings/{meeting_id:id}/cancel", staff_meetings.cancel_meeting, methods=["POST"]),
+    Route(R + "/paper", staff_paper.paper_batches, methods=["GET"]),
+    Route(R + "/paper", staff_paper.create_batch, methods=["POST"]),
+    Route(R + "/paper/{batch_id:id}", staff_paper.batch_page, methods=["GET"]),
+    Route(R + "/paper/{batch_id:id}/entry", staff_paper.enter_sheets, methods=["POST"]),
+    Route(R + "/paper/{batch_id:id}/resolve", staff_paper.settle_sheet, methods=["POST"]),
+    Route(R + "/paper/{batch_id:id}/count", staff_paper.count_sheets, methods=["POST"]),
+    Route(R + "/assisted", staff_assisted.assisted_form, methods=["GET"]),
+    Route(R + "/assisted", staff_assisted.assisted_post, methods=["POST"]),
+    Route(R + "/assisted/review", staff_assisted.review, methods=["GET"]),
+    Route(R + "/assisted/{ballot_id:id}", staff_assisted.receipt, methods=["GET"]),
     Route("/manage/priorities/{priority_id:id}", staff_progress.show_priority, methods=["GET"]),
     Route("/manage/priorities/{priority_id:id}", staff_progress.update_priority, methods=["POST"]),
     Route("/rounds/{round_id:id}", web.round_page, name="priorities_round"),
     Route("/rounds/{round_id:id}/voters-by-ward.geojson", web_maps.round_geojson),
     Route("/rounds/{round_id:id}/count", web_count.check_page),
     Route("/rounds/{round_id:id}/count/{name:str}", web_count.count_file),
+    Route("/rounds/{round_id:id}/ballot", web_ballot.paper_ballot, methods=["GET"]),
     Route("/rounds/{round_id:id}/vote", web.vote_form, methods=["GET"]),
     Route("/rounds/{round_id:id}/vote", web.vote, methods=["POST"]),
     Route("/rounds/{round_id:id}/check-email", web.check_email),

@@ -135,3 +135,40 @@ def can_view(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
     if not isinstance(obj, PriorityRound):
         return False
     return obj.state in PUBLIC_STATES or is_team(actor, obj.neighbourhood_slug)
+
+
+@rule("priorities.print_ballot")
+def can_print_ballot(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """Anyone may print the paper ballot of a round whose voting is open (a library, a community
+    group); the team may print it from a draft too, to check it. Candidates no longer change once
+    voting opens, so the numbers on printed ballots stay right."""
+    if not isinstance(obj, PriorityRound):
+        return False
+    return obj.state == RoundState.VOTING_OPEN or _team_in(actor, obj, CANDIDATE_EDIT_STATES)
+
+
+@rule("priorities.enter_paper")
+def can_enter_paper(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """The team types in paper ballots while voting is open and until results are published
+    (ballot boxes are emptied after the close)."""
+    return _team_in(actor, obj, MEETING_STATES)
+
+
+@rule("priorities.assist_vote")
+def can_assist_vote(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """Any member of staff (a library or help desk worker, a youth worker, an officer) may record a
+    vote for a resident who asks, while voting is open."""
+    return (
+        actor is not None
+        and not actor.disabled
+        and isinstance(obj, PriorityRound)
+        and obj.voting_is_open(now)
+    )
+
+
+@rule("priorities.review_assisted")
+def can_review_assisted(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """Moderators and the round's team review the votes staff recorded for residents."""
+    if not isinstance(obj, PriorityRound) or actor is None:
+        return False
+    return actor.has_role(Role.MODERATOR) or is_team(actor, obj.neighbourhood_slug)

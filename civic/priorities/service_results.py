@@ -32,7 +32,7 @@ from civic.priorities.service import (
     meetings_of,
     transition,
 )
-from civic.priorities.service_voting import ballots_of
+from civic.priorities.service_voting import ballots_of, offline_ballots_of
 
 
 async def compute_results(session: AsyncSession, item: PriorityRound) -> counting.Result:
@@ -41,6 +41,9 @@ async def compute_results(session: AsyncSession, item: PriorityRound) -> countin
     ballots = [
         counting.CastBallot(b.choices, b.works_here, b.ward_code)
         for b in await ballots_of(session, row_id(item))
+    ] + [
+        counting.CastBallot(b.choices, b.works_here, b.ward_code, b.channel.value)
+        for b in await offline_ballots_of(session, row_id(item))
     ]
     result = counting.count(
         method=counting.CountMethod(item.method.value),
@@ -55,11 +58,13 @@ async def compute_results(session: AsyncSession, item: PriorityRound) -> countin
         candidate = by_id[row.candidate_id]
         candidate.residents, candidate.workers = row.residents, row.workers
         candidate.meeting, candidate.total = row.meeting, row.total
+        candidate.paper, candidate.assisted = row.paper, row.assisted
         candidate.position = row.position
         if item.state != RoundState.PUBLISHED:
             candidate.chosen = row.chosen
         session.add(candidate)
     item.resident_voters, item.worker_voters = result.resident_voters, result.worker_voters
+    item.paper_voters, item.assisted_voters = result.paper_voters, result.assisted_voters
     item.wards_json = json.dumps(result.wards)
     item.meeting_attendance = await _attendance(session, item)
     session.add(item)

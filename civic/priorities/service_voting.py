@@ -24,7 +24,16 @@ from civic.core.errors import Conflict, Gone
 from civic.core.identity import email_hash
 from civic.core.tokens import make_token, read_token
 from civic.priorities.counting import valid_choices
-from civic.priorities.models import Ballot, Contact, PendingBallot, PriorityRound, RoundState
+from civic.priorities.models import (
+    Ballot,
+    Contact,
+    OfflineBallot,
+    PaperBatch,
+    PaperEntry,
+    PendingBallot,
+    PriorityRound,
+    RoundState,
+)
 from civic.priorities.service import candidates_of
 
 CONFIRM_PURPOSE = "priorities.confirm"
@@ -64,7 +73,7 @@ async def start_ballot(
     kept = valid_choices(choices, candidate_ids, item.choices)
     if not kept or len(kept) != len(choices):
         raise BallotError("choices", f"Choose between 1 and {item.choices} different issues")
-    ward_code = await _voter_ward(session, item, postcode, works_here)
+    ward_code = await voter_ward(session, item, postcode, works_here)
     pending = PendingBallot(
         round_id=row_id(item),
         email_hash=email_hash(secret, email),
@@ -79,7 +88,7 @@ async def start_ballot(
     return pending
 
 
-async def _voter_ward(session: AsyncSession, item: PriorityRound, postcode: str, works_here: bool) -> str:
+async def voter_ward(session: AsyncSession, item: PriorityRound, postcode: str, works_here: bool) -> str:
     """The voter's ward if they live in the neighbourhood; OUTSIDE_WARDS if they only work there."""
     try:
         match = await lookup_postcode(session, postcode)
@@ -173,6 +182,14 @@ async def ballots_of(session: AsyncSession, round_id: int) -> list[Ballot]:
     return list(rows.all())
 
 
+async def offline_ballots_of(session: AsyncSession, round_id: int) -> list[OfflineBallot]:
+    """Paper and assisted ballots of a round (they have no email, so no pending step)."""
+    rows = await session.exec(
+        select(OfflineBallot).where(OfflineBallot.round_id == round_id).order_by(col(OfflineBallot.id))
+    )
+    return list(rows.all())
+
+
 async def contacts_of(session: AsyncSession, round_id: int) -> list[Contact]:
     rows = await session.exec(select(Contact).where(Contact.round_id == round_id).order_by(col(Contact.id)))
     return list(rows.all())
@@ -204,6 +221,14 @@ async def purge(session: AsyncSession, *, now: datetime, confirm_hours: int) -> 
         .where(col(Ballot.round_id).in_(expired_rounds), col(Ballot.email_hash).not_like("removed-%"))
         .values(email_hash=literal("removed-") + cast(Ballot.id, String)),
     )
+    await run_sql(
+        session,
+        update(OfflineBallot)
+        .where(col(OfflineBallot.round_id).in_(expired_rounds), col(OfflineBallot.person_hash).is_not(None))
+        .values(person_hash=None),
+    )
+    expired_batches = select(PaperBatch.id).where(col(PaperBatch.round_id).in_(expired_rounds))
+    await session.exec(delete(PaperEntry).where(col(PaperEntry.batch_id).in_(expired_batches)))
     stale = now - timedelta(hours=confirm_hours)
     old = await session.exec(delete(PendingBallot).where(col(PendingBallot.created_at) < stale))
     return int(gone.rowcount or 0), int(old.rowcount or 0)

@@ -38,6 +38,11 @@ SETTINGS = (
         "14",
         "days after a priorities meeting that the names and email addresses in its replies are kept",
     ),
+    Setting(
+        "PRIORITIES_ASSISTED_PER_STAFF_HOUR",
+        "30",
+        "priorities votes one member of staff may record for residents (assisted votes) per hour",
+    ),
 )
 
 
@@ -54,3 +59,4 @@ class PrioritySettings(FeatureSettings):
     votes_per_email_hour: int = from_setting("PRIORITIES_VOTES_PER_EMAIL_HOUR")
     rsvps_per_ip_hour: int = from_setting("PRIORITIES_RSVPS_PER_IP_HOUR")
     rsvp_retention_days: int = from_setting("PRIORITIES_RSVP_RETENTION_DAYS")
+    assisted_per_staff_hour: int = from_setting("PRIORITIES_ASSISTED_PER_STAFF_HOUR")

@@ -227,3 +227,51 @@ async def test_paper_names_and_typed_lines_are_anonymised_with_the_online_signer
         assert await counts_for(session, [petition.id]) == {petition.id: 2}
     assert {(r.name, r.name_key, r.postcode, r.match_note) for r in rows} == {("", "", "", "")}
     assert all(r.outcome == OfflineCheck.COUNTED for r in rows) and set(lines) == {""}
+
+
+async def test_signing_online_after_signing_on_paper_counts_the_person_once(
+    db: Any, clock: Any, make_staff: Any, make_petition: PetitionMaker, settings: Any
+) -> None:
+    from civic.core.outbox import Mail
+    from civic.core.templating import make_templates
+    from civic.petitions.models import Signature, SignatureState
+    from civic.petitions.service_signing import confirm_many
+
+    petition = await make_petition()
+    first, second = await make_staff(Role.MODERATOR), await make_staff(Role.MODERATOR)
+    batch = await _batch(db, petition, first, 1, clock)
+    text = "1, Ann Lee, FB1 1AA, yes\n1, Bo Li, FB1 2BE, yes\n1, Cy Ray, FB1 3DH, yes"
+    await _enter(db, batch, first, text, clock)
+    await _enter(db, batch, second, text, clock)
+    async with db.transaction() as session:
+        assert await service_paper.count_batch(session, batch, actor=second, now=clock.now()) == {
+            "counted": 3
+        }
+    pending = {"state": SignatureState.PENDING, "validated_at": None}
+    await make_petition.signatures(petition, 1, name="ann LEE", postcode="FB1 1AA", **pending)  # the same
+    await make_petition.signatures(petition, 1, name="Bob Li", postcode="FB1 2BE", **pending)  # perhaps
+    await make_petition.signatures(petition, 1, name="Cy Ray", postcode="FB1 4EN", **pending)  # elsewhere
+    async with db.reading() as session:
+        ids = [s.id for s in (await session.exec(select(Signature).order_by(Signature.id))).all()]
+        assert await counts_for(session, [petition.id]) == {petition.id: 3}  # pending ones do not count
+    mail = Mail(make_templates().env, settings)
+    async with db.transaction() as session:
+        await confirm_many(session, ids, now=clock.now(), policy=policy_of(settings), mail=mail)
+    async with db.transaction() as session:
+        rows = (await session.exec(select(OfflineSignature).order_by(OfflineSignature.id))).all()
+        assert [r.outcome for r in rows] == [
+            OfflineCheck.DUPLICATE,
+            OfflineCheck.DOUBTFUL,
+            OfflineCheck.COUNTED,
+        ]
+        assert rows[0].match_note == f"signed online later (online signature {ids[0]})"
+        # Ann Lee once (online), Bo Li and Bob Li waiting for a moderator on paper, Cy Ray twice (two postcodes).
+        assert await channel_counts(session, [petition.id]) == {
+            (petition.id, "online"): 3,
+            (petition.id, "paper"): 1,
+        }
+        assert [d.id for d in await service_matching.doubtful_of(session, petition.id)] == [rows[1].id]
+        audit = (
+            await session.exec(select(AuditEntry).where(AuditEntry.action == "petitions.offline_superseded"))
+        ).all()
+    assert len(audit) == 2 and all(a.actor_id is None for a in audit)
