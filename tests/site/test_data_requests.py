@@ -367,3 +367,24 @@ async def test_core_erasure_stops_unsent_email_drops_rate_records_and_keeps_staf
     assert message.status == OutboxStatus.FAILED and message.to_address == "removed@redacted.invalid"
     assert message.body_text == "" and keys == [f"privacy-ask-address:{OTHER}|86400"]
     assert kept.email == ADDRESS
+
+
+async def test_an_administrator_gives_and_removes_the_duty_on_the_staff_page_audited(
+    web: WebClient, db: Database, make_staff: StaffFactory
+) -> None:
+    admin = await make_staff(Role.ADMIN)
+    colleague = await make_staff(Role.ADMIN)
+    moderator = await make_staff(Role.MODERATOR)
+    await web.login(admin.email, PASSWORD)
+    page = f"/admin/staff/{colleague.id}"
+    assert "does not hold the data protection duty" in (await web.get(page)).text
+    given = await web.post_form(page, {"action": "grant_duty"}, follow_redirects=False)
+    assert given.status_code == 303
+    assert "holds the data protection duty" in (await web.get(page)).text
+    refused = await web.post_form(f"/admin/staff/{moderator.id}", {"action": "grant_duty"})
+    assert refused.status_code == 422 and "Only an administrator can hold" in refused.text
+    await web.post_form(page, {"action": "remove_duty"})
+    assert "does not hold the data protection duty" in (await web.get(page)).text
+    async with db.reading() as session:
+        actions = (await session.exec(select(AuditEntry.action).where(AuditEntry.actor_id == admin.id))).all()
+    assert actions.count("staff.grant_duty") == 1 and actions.count("staff.remove_duty") == 1
