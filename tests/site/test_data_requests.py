@@ -388,3 +388,23 @@ async def test_an_administrator_gives_and_removes_the_duty_on_the_staff_page_aud
     async with db.reading() as session:
         actions = (await session.exec(select(AuditEntry.action).where(AuditEntry.actor_id == admin.id))).all()
     assert actions.count("staff.grant_duty") == 1 and actions.count("staff.remove_duty") == 1
+
+
+async def test_a_later_link_reaches_the_request_still_open_and_not_a_closed_one(
+    web: WebClient, db: Database, held: None, clock: FrozenClock, officer: StaffUser, another_web: WebClient
+) -> None:
+    first = await _confirmed(web, db)
+    clock.advance(timedelta(days=2))  # the first link has expired
+    assert (await web.get(f"{first}/held")).status_code == 400
+    second = await _confirmed(web, db)
+    assert second != first
+    assert "Reopen the Castle Street toilets" in (await web.get(f"{second}/held")).text
+    async with db.reading() as session:
+        request = (await session.exec(select(DataRequest))).one()  # still the one request
+    await another_web.login(officer.email, PASSWORD)
+    await another_web.post_form(f"/admin/data-requests/{request.id}/close")
+    clock.advance(timedelta(days=2))
+    third = await _confirmed(web, db)  # a new request: the answered one is not shown again
+    async with db.reading() as session:
+        assert len((await session.exec(select(DataRequest))).all()) == 2
+    assert "You asked us to erase" not in (await web.get(f"{third}/held")).text
