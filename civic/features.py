@@ -74,7 +74,8 @@ def install() -> None:
     ]
     privacy.COOKIES[:] = [cookie for f in FEATURES for cookie in f.cookies]
     privacy.ACCESS[:] = [
-        privacy.FeatureAccess(f.name, f.subject_access) for f in FEATURES if f.subject_access
+        privacy.FeatureAccess("site", privacy_core.SUBJECT_ACCESS),
+        *(privacy.FeatureAccess(f.name, f.subject_access) for f in FEATURES if f.subject_access),
     ]
     queries_targets.KINDS.clear()
     for f in FEATURES:

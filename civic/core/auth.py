@@ -16,6 +16,7 @@ from civic.core.sessions import (
     load_session,
     touch_session,
 )
+from civic.core.signins import session_meets_rule
 from civic.core.state import app_state
 from civic.core.users import Role, StaffUser
 
@@ -45,11 +46,13 @@ class AuthMiddleware:
         db, now = shared.db, shared.clock.now()
         async with db.reading() as session:
             found = await load_session(session, token)
-        if found is None:
-            return
-        row, user = found
-        if user.disabled or is_expired(row, shared.settings, now):
-            return
+            if found is None:
+                return
+            row, user = found
+            if user.disabled or is_expired(row, shared.settings, now):
+                return
+            if not await session_meets_rule(session, shared.settings, user, token):
+                return
         if now - row.last_seen_at > TOUCH_EVERY:
             async with db.transaction() as session:
                 await touch_session(session, hash_token(token), now)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy import or_
 from sqlmodel import Field, SQLModel, col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -113,12 +114,15 @@ async def open_request(
 
 
 async def request_since(session: AsyncSession, email: str, since: datetime) -> DataRequest | None:
-    """The newest request for the address received at or after `since` (when its emailed link was
-    made), open or closed: what the resident holding that link may see."""
+    """What the resident holding a link made at `since` may see: the open request for the address
+    (however old), else the newest one received since the link was made."""
     rows = await session.exec(
         select(DataRequest)
-        .where(DataRequest.email == normalise_email(email), col(DataRequest.received_at) >= since)
-        .order_by(col(DataRequest.received_at).desc(), col(DataRequest.id).desc())
+        .where(
+            DataRequest.email == normalise_email(email),
+            or_(col(DataRequest.closed_at).is_(None), col(DataRequest.received_at) >= since),
+        )
+        .order_by(col(DataRequest.closed_at).is_not(None), col(DataRequest.received_at).desc())
     )
     return rows.first()
 

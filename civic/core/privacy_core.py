@@ -6,8 +6,18 @@ later core table such as a sign-in history) declares its personal data here, in 
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from civic.config import Setting
-from civic.core.privacy import Basis, PersonalData, Retention
+from civic.core.localtime import format_datetime
+from civic.core.outbox import REDACTED_ADDRESS, OutboxMessage, OutboxStatus
+from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
+from civic.core.ratelimit import RateCounter
+from civic.core.users import StaffUser
 
 SETTINGS = (
     Setting(
@@ -138,5 +148,68 @@ CORE_PERSONAL_DATA: tuple[PersonalData, ...] = (
         basis=Basis.PUBLIC_TASK,
         who_sees="the staff member themselves",
         retention=Retention("kept until the member removes the passkey or an administrator resets it"),
+    ),
+)
+
+
+# Subject access for core's own tables: the emails Civic sent to the address, a staff account under it,
+# and rate-limit records naming it. Features answer for their own tables (their `privacy.py`).
+
+
+async def search(session: AsyncSession, subject: Subject) -> list[Held]:
+    found: list[Held] = []
+    mail = select(OutboxMessage).where(func.lower(OutboxMessage.to_address) == subject.email)
+    for message in (await session.exec(mail.order_by(col(OutboxMessage.id)))).all():
+        found.append(
+            Held(
+                "Email sent to you",
+                {
+                    "subject": message.subject,
+                    "queued": format_datetime(message.created_at),
+                    "status": message.status.value,
+                },
+                "Erasure removes the address and text; an email not yet sent is not sent.",
+            )
+        )
+    account = (await session.exec(select(StaffUser).where(StaffUser.email == subject.email))).first()
+    if account is not None:
+        found.append(
+            Held(
+                "Staff account",
+                {"name": account.name, "email": account.email, "role": account.role.label},
+                "Kept: an administrator disables or removes staff accounts.",
+            )
+        )
+    return found
+
+
+async def erase(session: AsyncSession, subject: Subject, now: datetime) -> Erased:
+    to_them = func.lower(OutboxMessage.to_address) == subject.email
+    await session.exec(
+        update(OutboxMessage)
+        .where(to_them, col(OutboxMessage.status) == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.FAILED, last_error="not sent: erased at the recipient's request")
+    )
+    redacted = await session.exec(
+        update(OutboxMessage)
+        .where(to_them)
+        .values(
+            to_address=REDACTED_ADDRESS, body_text="", body_html=None, headers_json="{}", subject="(removed)"
+        )
+    )
+    counters = await session.exec(
+        delete(RateCounter).where(col(RateCounter.key).contains(f":{subject.email}|", autoescape=True))
+    )
+    await session.flush()
+    emails, limits = int(redacted.rowcount or 0), int(counters.rowcount or 0)
+    return Erased(emails + limits, f"{emails} email(s) removed, {limits} rate-limit record(s) deleted")
+
+
+SUBJECT_ACCESS = SubjectAccess(
+    search=search,
+    erase=erase,
+    rules=(
+        "The address and text of every email sent to you are removed, and an email not yet sent is not sent.",
+        "Staff accounts are not erased this way: an administrator disables or removes them.",
     ),
 )

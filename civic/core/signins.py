@@ -84,6 +84,24 @@ def must_have_second_factor(settings: Settings, user: StaffUser) -> bool:
     return settings.staff_2fa_required == "publishers" and user.role in PUBLISHING_ROLES
 
 
+async def session_factor(session: AsyncSession, token: str) -> Factor | None:
+    """The factor the session with this token was signed in with (None if its sign-in is unknown)."""
+    rows = await session.exec(select(SigninEvent.factor).where(SigninEvent.session_hash == hash_token(token)))
+    found = rows.first()
+    return None if found is None else Factor(found)
+
+
+async def session_meets_rule(session: AsyncSession, settings: Settings, user: StaffUser, token: str) -> bool:
+    """Whether a signed-in session still satisfies STAFF_2FA_REQUIRED as it is now. A session begun
+    with a password alone, while the rule did not ask more of this member, stops counting as signed in
+    when the rule is tightened (or the member's role changes to one it covers): the member signs in
+    again, with the second factor."""
+    if not must_have_second_factor(settings, user):
+        return True
+    factor = await session_factor(session, token)
+    return factor is not None and factor != Factor.PASSWORD
+
+
 async def start_pending(
     session: AsyncSession, user: StaffUser, stage: Stage, *, next_url: str, now: datetime
 ) -> str:

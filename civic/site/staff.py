@@ -13,7 +13,7 @@ from civic.core.areas import list_neighbourhoods, list_wards
 from civic.core.clock import now
 from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
-from civic.core.duties import Duty, has_duty
+from civic.core.duties import Duty, has_duty, set_duty
 from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.home import links_for
@@ -108,9 +108,9 @@ async def staff_detail(request: Request) -> Response:
     user = await _load(request)
     async with reading(request) as session:
         wards = await ward_codes_of(session, path_id(request, "user_id"))
-    return await _form_page(
-        request, "site/staff_detail.html", {"member": user, "selected_wards": wards}, {}, 200
-    )
+        duty = await has_duty(session, user, Duty.DATA_PROTECTION)
+    context = {"member": user, "selected_wards": wards, "holds_duty": duty}
+    return await _form_page(request, "site/staff_detail.html", context, {}, 200)
 
 
 async def update_staff(request: Request) -> Response:
@@ -127,12 +127,15 @@ async def update_staff(request: Request) -> Response:
         member = await _load(request)  # reloaded: the failed transaction expired the old copy
         async with reading(request) as session:
             wards = await ward_codes_of(session, user_id or 0)
-        context = {"member": member, "selected_wards": wards}
+            duty = await has_duty(session, member, Duty.DATA_PROTECTION)
+        context = {"member": member, "selected_wards": wards, "holds_duty": duty}
         field = {
             "disable": "disable",
             "enable": "disable",
             "password": "password",
             "reset_second_factor": "reset",
+            "grant_duty": "duty",
+            "remove_duty": "duty",
         }.get(action, "role")
         return await _form_page(request, "site/staff_detail.html", context, {field: str(exc)}, 422)
     return RedirectResponse(f"/admin/staff/{user_id}?saved={action}", status_code=303)
@@ -158,5 +161,8 @@ async def _apply(
         )
     elif action == "reset_second_factor":
         await reset_second_factor(session, user, actor=actor, mail=state(request).mail, now=at)
+    elif action in {"grant_duty", "remove_duty"}:
+        held = action == "grant_duty"
+        await set_duty(session, user, Duty.DATA_PROTECTION, held=held, actor=actor, now=at)
     else:
         raise UserError("Choose what to change")

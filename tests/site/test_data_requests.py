@@ -15,13 +15,17 @@ from sqlmodel import col, select
 
 from civic.budgets.models import BallotType, BudgetIdea, BudgetProcess, IdeaStatus
 from civic.budgets.privacy import BALLOTS_UNLINKABLE
+from civic.core import privacy_core
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.data_requests import DataRequest
 from civic.core.db import Database, row_id
 from civic.core.duties import Duty, set_duty
 from civic.core.identity import email_hash
-from civic.core.outbox import OutboxMessage
+from civic.core.outbox import OutboxMessage, OutboxStatus
+from civic.core.privacy import Subject
+from civic.core.ratelimit import Limit, RateCounter, hit
+from civic.core.state import app_state
 from civic.core.users import Role, StaffUser
 from civic.panels import service_membership
 from civic.panels.models import AreaKind, PanelSubscription, SubscriptionStatus
@@ -216,7 +220,7 @@ async def test_a_resident_sees_and_downloads_everything_held_in_every_feature(
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     for text in ("Reopen the Castle Street toilets", "Petition you created", "Priorities ballot",
                  "Priorities updates", "Skate park", "Music room", "Riverside Panel", "Following an answer",
-                 "Too slow, Rita", "9 records"):  # fmt: skip
+                 "Too slow, Rita", "Email sent to you", "10 records"):  # fmt: skip
         assert text in page.text, text
     assert "Sam Else" not in page.text and OTHER not in page.text
     assert BALLOTS_UNLINKABLE in html.unescape(
@@ -227,7 +231,8 @@ async def test_a_resident_sees_and_downloads_everything_held_in_every_feature(
     data = json.loads(download.text)
     assert data["email"] == ADDRESS
     counts = {name: len(f["records"]) for name, f in data["features"].items()}
-    assert counts == {"petitions": 2, "priorities": 2, "budgets": 2, "panels": 1, "responses": 2}
+    assert counts == {"site": 1, "petitions": 2, "priorities": 2, "budgets": 2, "panels": 1, "responses": 2}
+    assert data["features"]["site"]["records"][0]["fields"]["subject"].startswith("See the data")
     assert data["features"]["budgets"]["notes"] == [BALLOTS_UNLINKABLE]
     # Opening the link again finds the same request, not a second one.
     assert (await web.post_form(link, follow_redirects=False)).status_code == 303
@@ -280,6 +285,10 @@ async def test_erasure_across_every_feature_keeps_counts_and_the_public_record(
     assert rows["ratings"][0].score == 2 and rows["ratings"][0].comment == ""
     assert rows["ratings"][0].rater_hash.startswith("erased-")
     assert rows["responses"][0].author_name == "Wendy Writer"  # a published answer stays
+    async with db.reading() as session:
+        mail = list((await session.exec(select(OutboxMessage))).all())
+    assert [m.to_address for m in mail if ADDRESS in m.to_address.lower()] == []
+    assert any(m.to_address == "removed@redacted.invalid" for m in mail)
 
     after = await web.get(f"{link}/held")
     assert "Your data was erased" in after.text and "0 records" in after.text
@@ -333,3 +342,69 @@ async def test_a_letter_is_recorded_with_its_one_month_due_date_and_can_be_searc
     closed = await web.post_form(f"{made.headers['location']}/close", follow_redirects=False)
     assert closed.status_code == 303
     assert "Answered" in (await web.get("/admin/data-requests")).text
+
+
+async def test_core_erasure_stops_unsent_email_drops_rate_records_and_keeps_staff_accounts(
+    db: Database, clock: FrozenClock, make_staff: StaffFactory, app: Any
+) -> None:
+    member = await make_staff(Role.MODERATOR, email=ADDRESS)
+    at = clock.now()
+    async with db.transaction() as session:
+        await app_state(app).mail.enqueue(session, to=RITA, template="privacy_data_request",
+                                          context={"link": "x", "hours": 24}, now=at)  # fmt: skip
+        await hit(session, f"privacy-ask-address:{ADDRESS}", [Limit(3, 86400)], now=at)
+        await hit(session, f"privacy-ask-address:{OTHER}", [Limit(3, 86400)], now=at)
+    subject = Subject(ADDRESS, SECRET)
+    async with db.transaction() as session:
+        found = await privacy_core.search(session, subject)
+        assert [h.kind for h in found] == ["Email sent to you", "Staff account"]
+        erased = await privacy_core.erase(session, subject, at)
+    assert erased.summary == "1 email(s) removed, 1 rate-limit record(s) deleted"
+    async with db.reading() as session:
+        message = (await session.exec(select(OutboxMessage))).one()
+        keys = [c.key for c in (await session.exec(select(RateCounter))).all()]
+        kept = (await session.exec(select(StaffUser).where(StaffUser.id == member.id))).one()
+    assert message.status == OutboxStatus.FAILED and message.to_address == "removed@redacted.invalid"
+    assert message.body_text == "" and keys == [f"privacy-ask-address:{OTHER}|86400"]
+    assert kept.email == ADDRESS
+
+
+async def test_an_administrator_gives_and_removes_the_duty_on_the_staff_page_audited(
+    web: WebClient, db: Database, make_staff: StaffFactory
+) -> None:
+    admin = await make_staff(Role.ADMIN)
+    colleague = await make_staff(Role.ADMIN)
+    moderator = await make_staff(Role.MODERATOR)
+    await web.login(admin.email, PASSWORD)
+    page = f"/admin/staff/{colleague.id}"
+    assert "does not hold the data protection duty" in (await web.get(page)).text
+    given = await web.post_form(page, {"action": "grant_duty"}, follow_redirects=False)
+    assert given.status_code == 303
+    assert "holds the data protection duty" in (await web.get(page)).text
+    refused = await web.post_form(f"/admin/staff/{moderator.id}", {"action": "grant_duty"})
+    assert refused.status_code == 422 and "Only an administrator can hold" in refused.text
+    await web.post_form(page, {"action": "remove_duty"})
+    assert "does not hold the data protection duty" in (await web.get(page)).text
+    async with db.reading() as session:
+        actions = (await session.exec(select(AuditEntry.action).where(AuditEntry.actor_id == admin.id))).all()
+    assert actions.count("staff.grant_duty") == 1 and actions.count("staff.remove_duty") == 1
+
+
+async def test_a_later_link_reaches_the_request_still_open_and_not_a_closed_one(
+    web: WebClient, db: Database, held: None, clock: FrozenClock, officer: StaffUser, another_web: WebClient
+) -> None:
+    first = await _confirmed(web, db)
+    clock.advance(timedelta(days=2))  # the first link has expired
+    assert (await web.get(f"{first}/held")).status_code == 400
+    second = await _confirmed(web, db)
+    assert second != first
+    assert "Reopen the Castle Street toilets" in (await web.get(f"{second}/held")).text
+    async with db.reading() as session:
+        request = (await session.exec(select(DataRequest))).one()  # still the one request
+    await another_web.login(officer.email, PASSWORD)
+    await another_web.post_form(f"/admin/data-requests/{request.id}/close")
+    clock.advance(timedelta(days=2))
+    third = await _confirmed(web, db)  # a new request: the answered one is not shown again
+    async with db.reading() as session:
+        assert len((await session.exec(select(DataRequest))).all()) == 2
+    assert "You asked us to erase" not in (await web.get(f"{third}/held")).text

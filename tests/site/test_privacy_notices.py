@@ -102,3 +102,32 @@ async def test_forms_that_collect_personal_data_link_their_notice(web: WebClient
         page = await web.get(path)
         assert "How we use your information" in page.text
         assert f'href="/privacy{"/" + feature if feature else ""}"' in page.text
+
+
+TEMPLATES = CIVIC.parent / "templates"
+# Residents' forms that ask for an email address, a name or free text, with the notice each links.
+RESIDENT_FORMS = {
+    "petitions/sign.html": "petitions",
+    "petitions/new.html": "petitions",
+    "priorities/vote.html": "priorities",
+    "priorities/suggest.html": "priorities",
+    "budgets/idea_form.html": "budgets",
+    "panels/subscribe.html": "panels",
+    "responses/follow.html": "responses",
+    "responses/rate.html": "responses",
+    "site/login.html": "site",
+}
+
+STAFF_FORMS = {"petitions/signatures.html": "moderators search signatures by address"}
+
+
+def test_every_resident_form_asking_for_an_email_links_its_notice() -> None:
+    for path in TEMPLATES.rglob("*.html"):
+        name = str(path.relative_to(TEMPLATES))
+        source = path.read_text()
+        public = not name.startswith(("site/privacy/", "site/staff", "emails/")) and "/staff/" not in name
+        asks = 'input("email"' in source or 'name="email"' in source
+        if public and asks and name not in STAFF_FORMS:
+            assert name in RESIDENT_FORMS, f"{name} asks for an email address: link its privacy notice"
+    for name, feature in RESIDENT_FORMS.items():
+        assert f'privacy_link("{feature}")' in (TEMPLATES / name).read_text(), name
