@@ -113,9 +113,13 @@ def check_audit(doc: Mapping[str, Any]) -> list[Check]:
         return [Check("the audit log entry", False, "its fields are missing or malformed")]
     recomputed = entry_hash(entry)
     named = f"sha256:{doc.get('record_sha256')}" in str(fields["reason"])
+    publication = fields["action"] == f"{doc.get('kind')}.count_record_published" and fields["public"] is True
     return [
         Check("the audit log entry has its published hash", recomputed == fields["hash"], recomputed),
         Check("the audit log entry names the record's SHA-256", named),
+        Check(
+            "the audit log entry is the public publication of this record", publication, str(fields["action"])
+        ),
     ]
 
 

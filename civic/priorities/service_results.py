@@ -13,8 +13,9 @@ from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.localtime import local_date
 from civic.core.outbox import Mail
+from civic.core.publish import shown_count
 from civic.core.users import StaffUser
-from civic.priorities import counting, service_count
+from civic.priorities import counting, service_count, summary
 from civic.priorities.models import (
     MAX_REVIEW,
     Candidate,
@@ -121,11 +122,12 @@ async def publish_results(
         reason=("Override: " + item.override_reason) if overridden else "Counted top issues adopted",
     )
     await service_count.publish_record(session, item, result, actor=actor, now=now)
+    plain = summary.of_round(item, await candidates_of(session, row_id(item)), shown_count)
     await email_voters(
         session,
         row_id(item),
         template="priorities_results",
-        context={"round": item, "priorities": priorities},
+        context={"round": item, "priorities": priorities, "summary": plain},
         mail=mail,
         now=now,
         dedupe_key=f"priorities:results:{item.id}",

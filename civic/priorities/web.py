@@ -18,11 +18,12 @@ from civic.core.errors import NotFound, TooManyRequests
 from civic.core.forms import form_context, read_form
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
+from civic.core.publish import shown_count
 from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
-from civic.priorities import forms, service_count
+from civic.priorities import forms, service_count, summary
 from civic.priorities.models import Priority, PriorityRound, RoundState
 from civic.priorities.queries import all_views, neighbourhood_view, tracked
 from civic.priorities.queries_meetings import combined, upcoming_meetings
@@ -96,6 +97,7 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         "category_pairs": forms.CATEGORY_PAIRS,
         "ward_map": loaded[0] if loaded else None,
         "count_record": record,
+        "summary": summary.of_round(item, candidates, shown_count) if published else [],
     }
 
 

@@ -31,7 +31,7 @@ async def published_round(rounds: Rounds, db: Database, clock: FrozenClock) -> P
         RoundState.VOTING_OPEN, method=Method.RANKED, choices=3, top_n=2, issues=4
     )
     a, b, c, _ = (row_id(i) for i in issues)
-    await cast(db, item, clock, "one@example.com", [a, c, b])
+    await cast(db, item, clock, "one@example.com", [a, c, b], opt_in=True)  # hears of the results
     await cast(db, item, clock, "two@example.com", [c, b])
     await cast(db, item, clock, "three@example.com", [c], postcode="ZZ1 1AA", works_here=True)
     async with db.transaction() as session:

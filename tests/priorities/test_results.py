@@ -32,7 +32,7 @@ async def cast(
             postcode=kw.get("postcode", "FB6 1UU"),
             works_here=kw.get("works_here", False),
             choices=choices,
-            opt_in=False,
+            opt_in=kw.get("opt_in", False),
             now=clock.now(),
         )
         await confirm_ballot(session, row_id(pending), now=clock.now())
