@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,9 +14,19 @@ from civic.core.areas import OUTSIDE_WARDS, wards_of
 from civic.core.db import row_id
 from civic.core.demo import DemoContext, demo_now
 from civic.core.identity import email_hash
+from civic.core.localtime import from_local, local_date
 from civic.core.users import Role, StaffUser
-from civic.priorities import service, service_results
-from civic.priorities.models import Ballot, Candidate, Category, PriorityRound, PriorityStatus, RoundState
+from civic.priorities import service, service_meetings, service_results
+from civic.priorities.models import (
+    Access,
+    Ballot,
+    Candidate,
+    Category,
+    PriorityRound,
+    PriorityStatus,
+    RoundState,
+)
+from civic.priorities.service_meetings import MeetingDetails
 
 CENTRAL = [
     (Category.DRUG_DEALING, "Drug dealing near the station", "Station Approach and the underpass, evenings"),
@@ -155,6 +165,7 @@ async def load_priorities_demo(session: AsyncSession, ctx: DemoContext) -> None:
         CENTRAL,
     )
     await _ballots(session, ctx, central, cands, 87, seed=1)
+    await _advertise_meeting(session, central, police, now)
 
     earlier, before = await _round(
         session,
@@ -261,6 +272,22 @@ async def _central_last_spring(session: AsyncSession, ctx: DemoContext, now: dat
             session, priority, actor=police, now=at, mail=ctx.mail, text=text, status=status,
             owner=priority.owner, target=priority.target, review_on=at + timedelta(days=60),
         )  # fmt: skip
+
+
+async def _advertise_meeting(
+    session: AsyncSession, item: PriorityRound, police: StaffUser, now: datetime
+) -> None:
+    """A public meeting in the open round's second week, at 7pm UK time."""
+    starts = from_local(local_date(now) + timedelta(days=8), time(19))
+    details = MeetingDetails(
+        starts_at=starts, ends_at=starts + timedelta(hours=1, minutes=30),
+        place="Fernbridge Central Library, community room", address="2 Station Approach, Fernbridge FB6 1UU",
+        access=[Access.STEP_FREE, Access.HEARING_LOOP, Access.ACCESSIBLE_TOILET],
+        access_notes="Lift to the first floor; the 12 and 14 buses stop outside",
+        online_url="https://meet.example.org/fernbridge-central",
+        agenda="What the team did since the spring round\nThe issues on this round's ballot\nA show of hands",
+    )  # fmt: skip
+    await service_meetings.advertise_meeting(session, item, actor=police, details=details, now=now)
 
 
 async def _close_and_publish(

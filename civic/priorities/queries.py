@@ -184,6 +184,7 @@ async def round_record(session: AsyncSession, item: PriorityRound) -> dict[str, 
                 "attendance": shown_value(m.attendance),
             }
             for m in meetings
+            if m.is_recorded  # a cancelled meeting, or one never tallied, added no votes
         ]
         record["override_reason"] = item.override_reason or None
         record["results"] = [result_record(c) for c in ranked(await candidates_of(session, row_id(item)))]

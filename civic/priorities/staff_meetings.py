@@ -32,10 +32,10 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
 
 
 async def new_meeting_form(request: Request) -> Response:
-    _user, item = await load_round(request)
+    user, item = await load_round(request)
     require(
         "priorities.advertise_meeting",
-        _user,
+        user,
         item,
         now=now(request),
         message="Meetings can no longer be advertised for this round.",

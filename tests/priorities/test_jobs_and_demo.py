@@ -68,6 +68,11 @@ async def test_the_demo_has_a_round_open_and_published_priorities_with_progress(
         assert (await web.get(path)).status_code == 200, path
     north_page = (await web.get("/priorities/fernbridge-north")).text
     assert "Past rounds" in north_page and "Updated" in north_page
+    # The open round has a public meeting coming up, on the neighbourhood's page and the home page.
+    assert (
+        "Fernbridge Central Library, community room" in (await web.get("/priorities/fernbridge-central")).text
+    )
+    assert "Public meeting on police priorities for Fernbridge Central" in (await web.get("/")).text
 
 
 async def test_a_closed_round_awaits_a_response_from_the_neighbourhood_police(

@@ -176,6 +176,8 @@ async def test_after_the_meeting_the_tally_counts_with_online_votes_and_the_resu
     async with db.reading() as session:
         assert "priorities.correct_meeting" in (await session.exec(select(AuditEntry.action))).all()
 
+    later = await advertise(web, row_id(item), starts_at="2026-12-08T19:00", ends_at="2026-12-08T20:00")
+    await web.post_form(f"{later.headers['location']}/cancel", {"reason": "Snow"})
     base = f"/priorities/manage/rounds/{item.id}"
     assert (await web.post_form(f"{base}/state", {"action": "close"})).status_code == 303
     assert (await web.post_form(f"{base}/publish", {"chosen": [b], "reason": ""})).status_code == 303
@@ -187,6 +189,8 @@ async def test_after_the_meeting_the_tally_counts_with_online_votes_and_the_resu
     assert "Online: fewer than 5 votes from fewer than 5 people." in page  # 3 votes, the small-count rule
     assert "At 1 public meeting: 9 votes by show of hands, from 12 people there." in page
     assert "Together: 12 votes" in page
+    (published,) = (await another_web.get("/priorities/fernbridge-central/data.json")).json()["rounds"]
+    assert published["meetings"] == [{"date": "2026-12-01", "place": DETAILS["place"], "attendance": 12}]
     meeting_page = (await another_web.get(f"/priorities/meetings/{meeting.id}")).text
     assert "12 people came" in meeting_page and "Parking near the school raised" in meeting_page
     assert "Tell us you are coming" not in meeting_page
