@@ -219,3 +219,31 @@ async def supersede_by_online(session: AsyncSession, signatures: list[Signature]
             object_id=row.id, now=now, reason=row.match_note,
         )  # fmt: skip
     return changed
+
+
+BY_HAND = "counted by hand"
+BY_HAND_NOTE = "counted by hand: no name typed, so it cannot be matched with other signatures"
+
+
+async def add_hand_counted(
+    session: AsyncSession,
+    petition_id: int,
+    batch_id: int,
+    sheet: int,
+    count: int,
+    *,
+    actor: StaffUser,
+    now: datetime,
+) -> int:
+    """A sheet's signatures counted by hand and agreed by both entries: each counts as a paper
+    signature with no name or postcode (so no ward either), labelled as such for moderators."""
+    for line in range(1, count + 1):
+        session.add(
+            OfflineSignature(
+                petition_id=petition_id, channel=Channel.PAPER, batch_id=batch_id, sheet=sheet, line=line,
+                name="", name_key="", postcode="", ward_code="", outcome=OfflineCheck.COUNTED,
+                match_note=BY_HAND_NOTE, entered_by=row_id(actor), created_at=now,
+            )
+        )  # fmt: skip
+    await session.flush()
+    return count

@@ -275,3 +275,42 @@ async def test_signing_online_after_signing_on_paper_counts_the_person_once(
             await session.exec(select(AuditEntry).where(AuditEntry.action == "petitions.offline_superseded"))
         ).all()
     assert len(audit) == 2 and all(a.actor_id is None for a in audit)
+
+
+async def test_a_sheet_counted_by_hand_adds_unnamed_paper_signatures_to_the_total(
+    web: Any, db: Any, clock: Any, make_staff: Any, make_petition: PetitionMaker, settings: Any
+) -> None:
+    assert service_paper.parse_bundle("1, COUNT 12\n2, Countess Cole, FB1 1AA, yes", 2) == {
+        1: "#12",
+        2: "Countess Cole|FB1 1AA|yes",
+    }
+    with pytest.raises(service_paper.PaperError, match="from 1 to 5000"):
+        service_paper.parse_bundle("1, count 0", 1)
+    policy = policy_of(settings)
+    petition = await make_petition()
+    await make_petition.signatures(petition, policy.response_threshold - 13)
+    first, second = await make_staff(Role.MODERATOR), await make_staff(Role.MODERATOR)
+    batch = await _batch(db, petition, first, 2, clock)
+    await _enter(db, batch, first, "1, count 12\n2, Ann Lee, FB1 1AA, yes", clock)
+    await _enter(db, batch, second, "1, count 21\n2, Ann Lee, FB1 1AA, yes", clock)  # a misread count
+    async with db.transaction() as session:
+        assert [s.mismatch for s in await service_paper.sheet_states(session, batch)] == [True, False]
+        await service_paper.resolve_sheet(
+            session, batch, 1, service_paper.parse_sheet_lines("count 12", 1), actor=first, now=clock.now()
+        )
+        outcomes = await service_paper.count_batch(session, batch, actor=second, now=clock.now())
+        await tally(session, [petition], now=clock.now(), policy=policy)
+    assert outcomes == {"counted": 1, "counted by hand": 12}
+    assert petition.signature_count == policy.response_threshold
+    assert petition.response_threshold_reached_at is not None
+    async with db.reading() as session:
+        assert (await channel_counts(session, [petition.id]))[(petition.id, "paper")] == 13
+        unnamed = (await session.exec(select(OfflineSignature).where(OfflineSignature.name == ""))).all()
+    assert len(unnamed) == 12 and all(
+        "counted by hand" in r.match_note and r.ward_code == "" for r in unnamed
+    )
+    page = await web.get(f"/petitions/{petition.id}")
+    assert page.status_code == 200
+    channels = page.text[page.text.index("Signatures by how they were given") :]
+    assert "Paper" in channels[:600] and ">13<" in channels[:600]
+    assert (await web.get(f"/petitions/{petition.id}.json")).status_code == 200
