@@ -102,6 +102,9 @@ class Petition(SQLModel, table=True):
     signature_count: int = 0
     counted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A petition handed in on paper and recorded by staff: the ISO date it arrived ("" for online ones).
+    # Its lead petitioner is `creator_name`; it has no creator email.
+    paper_received_on: str = Field(default="", max_length=10, sa_column_kwargs={"server_default": ""})
 
 
 class Signature(SQLModel, table=True):

@@ -5,6 +5,7 @@ the live/work/study declaration, the same person online or on another line) and 
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -21,7 +22,10 @@ from civic.petitions.models import (
     Petition,
     PetitionPaperBatch,
     PetitionPaperEntry,
+    State,
 )
+from civic.petitions.policy import Policy
+from civic.petitions.service import transition
 from civic.petitions.service_matching import BY_HAND, Line, add_hand_counted, check_lines
 
 YES = {"yes", "y"}
@@ -229,3 +233,31 @@ async def count_batch(
         object_id=batch.id, now=now, reason=summary or "no lines", public=True,
     )  # fmt: skip
     return outcomes
+
+
+async def record_paper_petition(
+    session: AsyncSession,
+    *,
+    action: str,
+    background: str,
+    lead: str,
+    received_on: str,
+    actor: StaffUser,
+    now: datetime,
+    policy: Policy,
+) -> Petition:
+    """A petition handed in on paper: staff record its text, its lead petitioner and the date it
+    arrived. Recording it is its moderation, so it opens at once (online signing and more paper
+    sheets can follow); its signatures are typed in bundles like any paper sheets."""
+    petition = Petition(
+        action=action, background=background, creator_name=lead, creator_email="",
+        creator_key=secrets.token_urlsafe(24), created_at=now, updated_at=now, state=State.MODERATION,
+        moderation_entered_at=now, paper_received_on=received_on,
+    )  # fmt: skip
+    session.add(petition)
+    await session.flush()
+    await transition(
+        session, petition, State.OPEN, actor=actor, now=now, policy=policy,
+        reason=f"handed in on paper on {received_on}, recorded by staff",
+    )  # fmt: skip
+    return petition

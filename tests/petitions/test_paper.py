@@ -22,6 +22,7 @@ from civic.petitions.models import (
 from civic.petitions.policy import policy_of
 from civic.petitions.service_counting import channel_counts, counts_for, tally
 from civic.petitions.service_fraud import anonymise_due
+from tests.conftest import PASSWORD
 from tests.petitions.conftest import PetitionMaker
 
 
@@ -314,3 +315,40 @@ async def test_a_sheet_counted_by_hand_adds_unnamed_paper_signatures_to_the_tota
     channels = page.text[page.text.index("Signatures by how they were given") :]
     assert "Paper" in channels[:600] and ">13<" in channels[:600]
     assert (await web.get(f"/petitions/{petition.id}.json")).status_code == 200
+
+
+async def test_a_moderator_records_a_petition_handed_in_on_paper_and_types_its_sheets(
+    web: Any, another_web: Any, db: Any, make_staff: Any, settings: Any
+) -> None:
+    from civic.petitions.models import Petition
+
+    clerk = await make_staff(Role.PANEL_CLERK)
+    await web.login(clerk.email, PASSWORD)
+    assert (await web.get("/petitions/paper/new")).status_code == 403
+    moderator, other = await make_staff(Role.MODERATOR), await make_staff(Role.MODERATOR)
+    await web.login(moderator.email, PASSWORD)
+    assert (await web.get("/petitions/paper/new")).status_code == 200
+    form = {"action": "Save the Abbey Road bus stop", "background": "It is used by 300 people a day.",
+            "lead": "Lena Lead", "received": "2099-01-01"}  # fmt: skip
+    future = await web.post_form("/petitions/paper/new", form)
+    assert future.status_code == 422 and "today or in the past" in future.text
+    done = await web.post_form("/petitions/paper/new", form | {"received": "2026-11-20"})
+    assert done.status_code == 303
+    async with db.reading() as session:
+        petition = (await session.exec(select(Petition).where(Petition.creator_name == "Lena Lead"))).one()
+    assert petition.state == State.OPEN and petition.paper_received_on == "2026-11-20"
+    assert petition.creator_email == "" and petition.response_threshold
+    assert done.headers["location"] == f"/petitions/{petition.id}/paper"
+    shown = await web.get(f"/petitions/{petition.id}")
+    assert "Handed in on paper on 2026-11-20" in shown.text and "Lena Lead" not in shown.text
+    started = await web.post_form(
+        f"/petitions/{petition.id}/paper", {"label": "Handed in", "sheets": "1", "received": "2026-11-20"}
+    )
+    assert started.status_code == 303
+    page = started.headers["location"]
+    await another_web.login(other.email, PASSWORD)
+    for client in (web, another_web):
+        assert (await client.post_form(f"{page}/entry", {"lines": "1, count 30"})).status_code == 303
+    assert (await web.post_form(f"{page}/count")).status_code == 303
+    async with db.reading() as session:
+        assert await counts_for(session, [petition.id]) == {petition.id: 30}

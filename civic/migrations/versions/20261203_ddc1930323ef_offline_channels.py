@@ -1,4 +1,5 @@
-"""priorities: paper ballots typed in twice, ballots given with a member of staff, counts by channel
+"""priorities: paper ballots typed in twice, ballots given with a member of staff, counts by channel;
+petitions: the date a petition handed in on paper was received
 
 Revision ID: ddc1930323ef
 Revises: 9c4e2b7a1d58
@@ -30,6 +31,10 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column in columns:
                 batch_op.add_column(sa.Column(column, sa.Integer(), server_default="0", nullable=False))
+    with op.batch_alter_table("petition", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("paper_received_on", String(length=10), server_default="", nullable=False)
+        )
     op.create_table(
         "priorities_paper_batch",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -88,6 +93,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("petition", schema=None) as batch_op:
+        batch_op.drop_column("paper_received_on")
     op.drop_table("priorities_offline_ballot")
     op.drop_table("priorities_paper_entry")
     op.drop_table("priorities_paper_batch")
