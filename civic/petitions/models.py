@@ -102,9 +102,6 @@ class Petition(SQLModel, table=True):
     signature_count: int = 0
     counted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # A petition handed in on paper and recorded by staff: the ISO date it arrived ("" for online ones).
-    # Its lead petitioner is `creator_name`; it has no creator email.
-    paper_received_on: str = Field(default="", max_length=10, sa_column_kwargs={"server_default": ""})
 
 
 class Signature(SQLModel, table=True):
@@ -213,6 +210,18 @@ class OfflineCheck(StrEnum):
     DOUBTFUL = "doubtful"  # perhaps the same person: a moderator decides
     OUTSIDE = "outside"  # the postcode is not in the council's area, or not a postcode
     NO_DECLARATION = "no-declaration"  # did not declare they live, work or study here
+
+
+class PaperPetition(SQLModel, table=True):
+    """A petition that was handed in on paper and recorded by staff (its lead petitioner is the
+    petition's `creator_name`; it has no creator email). Its own table, so the petition row is unchanged."""
+
+    __tablename__ = "petition_paper_origin"
+
+    petition_id: int = Field(foreign_key="petition.id", primary_key=True)
+    received_on: str = Field(max_length=10)  # ISO date it was handed in
+    recorded_by: int = Field(foreign_key="staff_user.id")
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class PetitionPaperBatch(SQLModel, table=True):

@@ -18,6 +18,7 @@ from civic.core.double_entry import SheetState
 from civic.core.users import StaffUser
 from civic.petitions.models import (
     Channel,
+    PaperPetition,
     PaperStatus,
     Petition,
     PetitionPaperBatch,
@@ -252,10 +253,15 @@ async def record_paper_petition(
     petition = Petition(
         action=action, background=background, creator_name=lead, creator_email="",
         creator_key=secrets.token_urlsafe(24), created_at=now, updated_at=now, state=State.MODERATION,
-        moderation_entered_at=now, paper_received_on=received_on,
+        moderation_entered_at=now,
     )  # fmt: skip
     session.add(petition)
     await session.flush()
+    session.add(
+        PaperPetition(
+            petition_id=row_id(petition), received_on=received_on, recorded_by=row_id(actor), recorded_at=now
+        )
+    )
     await transition(
         session, petition, State.OPEN, actor=actor, now=now, policy=policy,
         reason=f"handed in on paper on {received_on}, recorded by staff",

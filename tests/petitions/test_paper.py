@@ -320,7 +320,7 @@ async def test_a_sheet_counted_by_hand_adds_unnamed_paper_signatures_to_the_tota
 async def test_a_moderator_records_a_petition_handed_in_on_paper_and_types_its_sheets(
     web: Any, another_web: Any, db: Any, make_staff: Any, settings: Any
 ) -> None:
-    from civic.petitions.models import Petition
+    from civic.petitions.models import PaperPetition, Petition
 
     clerk = await make_staff(Role.PANEL_CLERK)
     await web.login(clerk.email, PASSWORD)
@@ -336,7 +336,9 @@ async def test_a_moderator_records_a_petition_handed_in_on_paper_and_types_its_s
     assert done.status_code == 303
     async with db.reading() as session:
         petition = (await session.exec(select(Petition).where(Petition.creator_name == "Lena Lead"))).one()
-    assert petition.state == State.OPEN and petition.paper_received_on == "2026-11-20"
+        origin = await session.get(PaperPetition, petition.id)
+    assert petition.state == State.OPEN and origin is not None and origin.received_on == "2026-11-20"
+    assert origin.recorded_by == moderator.id
     assert petition.creator_email == "" and petition.response_threshold
     assert done.headers["location"] == f"/petitions/{petition.id}/paper"
     shown = await web.get(f"/petitions/{petition.id}")
