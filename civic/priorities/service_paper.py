@@ -147,8 +147,9 @@ async def count_batch(
     counted = batch.status != PaperStatus.ENTERING
     agreed = double_entry.agreed_sheets(await sheet_states(session, batch), counted=counted)
     by_number = {n: row_id(c) for n, c in enumerate(candidates, start=1)}
+    wards: dict[tuple[str, bool], str | None] = {}  # a bundle repeats its neighbourhood's postcodes
     for sheet, text in agreed:
-        ballot = await _ballot(session, item, by_number, text)
+        ballot = await _ballot(session, item, by_number, text, wards)
         if ballot is None:
             batch.spoilt += 1
             continue
@@ -170,7 +171,11 @@ async def count_batch(
 
 
 async def _ballot(
-    session: AsyncSession, item: PriorityRound, by_number: dict[int, int], text: str
+    session: AsyncSession,
+    item: PriorityRound,
+    by_number: dict[int, int],
+    text: str,
+    wards: dict[tuple[str, bool], str | None],
 ) -> tuple[str, list[int]] | None:
     """(ward code, candidate ids) of an agreed sheet, or None when it is spoilt."""
     parts = [p.strip() for p in text.split("/")] if text else []
@@ -181,11 +186,14 @@ async def _ballot(
         return None
     if any(n not in by_number for n in numbers):
         return None
-    try:
-        ward_code = await voter_ward(session, item, parts[1], works_here=parts[-1] == WORK)
-    except BallotError:
-        return None
-    return ward_code, [by_number[n] for n in numbers]
+    key = (parts[1], parts[-1] == WORK)
+    if key not in wards:
+        try:
+            wards[key] = await voter_ward(session, item, key[0], works_here=key[1])
+        except BallotError:
+            wards[key] = None
+    ward_code = wards[key]
+    return None if ward_code is None else (ward_code, [by_number[n] for n in numbers])
 
 
 def _entry(
