@@ -53,6 +53,7 @@ async def test_the_paper_ballot_prints_with_numbered_issues_and_a_qr_code(
     page.set_default_timeout(20_000)
     round_id, _ids = await open_round(live_server, "Paper ballot round")
     await page.goto(f"/priorities/rounds/{round_id}")
+    await assert_accessible(page)
     await page.click("text=Print a paper ballot")
     await page.wait_for_url(f"**/priorities/rounds/{round_id}/ballot")
     await assert_accessible(page)
@@ -122,7 +123,9 @@ async def test_staff_record_a_vote_for_a_resident_and_a_moderator_reviews_it(
     page.set_default_timeout(20_000)
     round_id, ids = await open_round(live_server, "Assisted round")
     await sign_in(page, live_server.staff[Role.PANEL_CLERK])  # a member of staff at a help desk
-    await page.goto(f"/priorities/manage/rounds/{round_id}/assisted")
+    await page.goto(f"/priorities/rounds/{round_id}")
+    await page.click("text=Record a vote for a resident who asks you to")
+    await page.wait_for_url(f"**/priorities/manage/rounds/{round_id}/assisted")
     await assert_accessible(page)
     await page.check(f"#choice-{ids[1]}")
     await page.fill("#name", "Rita Resident")

@@ -156,6 +156,9 @@ async def test_paper_votes_count_in_the_total_and_show_apart_on_the_results(
     assert (fresh.paper_voters, fresh.resident_voters) == (6, 0)
     public = await web.get(f"/priorities/rounds/{item.id}")
     assert "Paper ballots" in public.text and "On paper ballots" in public.text
+    data = (await web.get(f"/priorities/{item.neighbourhood_slug}/data.json")).json()
+    [published] = [r for r in data["rounds"] if r["id"] == item.id]
+    assert published["turnout"]["paper_ballots"] == 6 and published["turnout"]["assisted_votes"] == 0
     csv = (await web.get(f"/priorities/{item.neighbourhood_slug}/results.csv")).text
     header, first = csv.splitlines()[:2]
     assert "paper" in header.split(",") and ",6," in first
