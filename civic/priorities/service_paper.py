@@ -37,6 +37,7 @@ from civic.priorities.models import (
 from civic.priorities.service_voting import BallotError, voter_ward
 
 WORK = "work"
+MOST_NUMBERS = 20  # keeps a typed sheet within its column; no round allows more than 10 choices
 
 
 def canonical_sheet(line: str, *, method: Method, where: str) -> str:
@@ -49,6 +50,10 @@ def canonical_sheet(line: str, *, method: Method, where: str) -> str:
     numbers = parts[0].replace(",", " ").split()
     if not numbers or not all(n.isdigit() and len(n) <= 3 for n in numbers):
         raise PaperError(f"{where}: start with the numbers chosen, like 2 5 7")
+    if len(numbers) > MOST_NUMBERS:
+        raise PaperError(
+            f"{where}: type at most {MOST_NUMBERS} numbers (a sheet with too many is spoilt anyway)"
+        )
     chosen = [int(n) for n in numbers]
     if method is Method.APPROVAL:
         chosen = sorted(chosen)  # order means nothing when picking, so it must not cause a difference

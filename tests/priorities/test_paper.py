@@ -44,6 +44,7 @@ def test_a_sheet_is_typed_in_one_canonical_form_so_only_real_differences_differ(
         ("two / FB6 1UU", "start with the numbers"),
         ("1 / FB6 1UU / maybe", "then / work"),
         ("1 / not a postcode", "Sheet 1"),
+        (" ".join(["1"] * 21) + " / FB6 1UU", "at most 20 numbers"),
     ]:
         with pytest.raises(PaperError, match=message):
             canonical_sheet(bad, method=approval, where="Sheet 1")
