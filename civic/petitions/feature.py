@@ -28,6 +28,7 @@ FEATURE = Feature(
     nav=NavEntry("Petitions", "/petitions/", position=1),
     staff_links=(
         staff_link("Petitions waiting for moderation", "/petitions/moderation", Role.MODERATOR.value),
+        staff_link("Record a petition handed in on paper", "/petitions/paper/new", Role.MODERATOR.value),
         staff_link(
             "Petitions awaiting the council's response",
             "/petitions?state=awaiting_response",

@@ -212,6 +212,18 @@ class OfflineCheck(StrEnum):
     NO_DECLARATION = "no-declaration"  # did not declare they live, work or study here
 
 
+class PaperPetition(SQLModel, table=True):
+    """A petition that was handed in on paper and recorded by staff (its lead petitioner is the
+    petition's `creator_name`; it has no creator email). Its own table, so the petition row is unchanged."""
+
+    __tablename__ = "petition_paper_origin"
+
+    petition_id: int = Field(foreign_key="petition.id", primary_key=True)
+    received_on: str = Field(max_length=10)  # ISO date it was handed in
+    recorded_by: int = Field(foreign_key="staff_user.id")
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class PetitionPaperBatch(SQLModel, table=True):
     """A bundle of paper sheets for one petition, typed in twice by two different people."""
 

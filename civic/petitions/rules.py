@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from civic.core.rules import rule
 from civic.core.users import Role, StaffUser
@@ -97,3 +98,9 @@ def can_sign_assisted(actor: StaffUser | None, petition: Petition, *, now: datet
     """Any member of staff may sign an open petition for a resident who asks them to (at a library,
     a help desk or on the phone)."""
     return actor is not None and petition.state == State.OPEN and can_sign(actor, petition, now=now)
+
+
+@rule("petitions.record_paper_petition")
+def can_record_paper_petition(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
+    """Moderators record a petition handed in on paper (recording it is its moderation)."""
+    return _moderator(actor)

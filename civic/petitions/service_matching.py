@@ -190,28 +190,37 @@ async def supersede_by_online(session: AsyncSession, signatures: list[Signature]
             online.setdefault(where, []).append((name_key(signature.name), row_id(signature)))
     if not online:
         return 0
-    rows = await session.exec(
-        select(OfflineSignature).where(
+    # Only the columns the match needs: a busy petition can hold thousands of paper signatures at
+    # the postcodes of one batch of confirmations, and only the few that match are loaded as rows.
+    candidates = await session.exec(
+        select(
+            OfflineSignature.id,
+            OfflineSignature.petition_id,
+            OfflineSignature.postcode,
+            OfflineSignature.name_key,
+        ).where(
             col(OfflineSignature.petition_id).in_({p for p, _ in online}),
             col(OfflineSignature.postcode).in_({c for _, c in online}),
             OfflineSignature.outcome == OfflineCheck.COUNTED,
         )
     )
     changed = 0
-    for row in rows.all():
-        signers = online.get((row.petition_id, row.postcode), [])
-        same = next((sid for key, sid in signers if key == row.name_key), None)
-        maybe = next((sid for key, sid in signers if _maybe_same(key, row.name_key)), None)
+    for offline_id, petition_id, postcode, offline_key in candidates.all():
+        signers = online.get((petition_id, postcode), [])
+        same = next((sid for key, sid in signers if key == offline_key), None)
+        maybe = next((sid for key, sid in signers if _maybe_same(key, offline_key)), None)
+        if same is None and maybe is None:
+            continue
+        row = await session.get(OfflineSignature, offline_id)
+        assert row is not None  # just read in this transaction
         if same is not None:
             row.outcome, row.match_note = (
                 OfflineCheck.DUPLICATE,
                 f"signed online later (online signature {same})",
             )
-        elif maybe is not None:
+        else:
             row.outcome = OfflineCheck.DOUBTFUL
             row.match_note = f"perhaps signed online later (online signature {maybe})"
-        else:
-            continue
         session.add(row)
         changed += 1
         await audit.record(
@@ -219,3 +228,31 @@ async def supersede_by_online(session: AsyncSession, signatures: list[Signature]
             object_id=row.id, now=now, reason=row.match_note,
         )  # fmt: skip
     return changed
+
+
+BY_HAND = "counted by hand"
+BY_HAND_NOTE = "counted by hand: no name typed, so it cannot be matched with other signatures"
+
+
+async def add_hand_counted(
+    session: AsyncSession,
+    petition_id: int,
+    batch_id: int,
+    sheet: int,
+    count: int,
+    *,
+    actor: StaffUser,
+    now: datetime,
+) -> int:
+    """A sheet's signatures counted by hand and agreed by both entries: each counts as a paper
+    signature with no name or postcode (so no ward either), labelled as such for moderators."""
+    for line in range(1, count + 1):
+        session.add(
+            OfflineSignature(
+                petition_id=petition_id, channel=Channel.PAPER, batch_id=batch_id, sheet=sheet, line=line,
+                name="", name_key="", postcode="", ward_code="", outcome=OfflineCheck.COUNTED,
+                match_note=BY_HAND_NOTE, entered_by=row_id(actor), created_at=now,
+            )
+        )  # fmt: skip
+    await session.flush()
+    return count

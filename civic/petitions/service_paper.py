@@ -4,6 +4,8 @@ the live/work/study declaration, the same person online or on another line) and 
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -16,12 +18,16 @@ from civic.core.double_entry import SheetState
 from civic.core.users import StaffUser
 from civic.petitions.models import (
     Channel,
+    PaperPetition,
     PaperStatus,
     Petition,
     PetitionPaperBatch,
     PetitionPaperEntry,
+    State,
 )
-from civic.petitions.service_matching import Line, check_lines
+from civic.petitions.policy import Policy
+from civic.petitions.service import transition
+from civic.petitions.service_matching import BY_HAND, Line, add_hand_counted, check_lines
 
 YES = {"yes", "y"}
 NO = {"no", "n"}
@@ -44,11 +50,25 @@ def _canonical(name: str, postcode: str, declared: str, where: str) -> str:
     return f"{name.replace('|', ' ')}|{code}|{'yes' if answer in YES else 'no'}"
 
 
+HAND_COUNT = "#"  # a sheet whose signatures were counted by hand, not typed by name: "#12"
+MOST_BY_HAND = 5000
+HAND_COUNTED = re.compile(r"count\s+(\d{1,6})", re.IGNORECASE)
+
+
 def parse_sheet_lines(text: str, sheet: int) -> str:
-    """The lines of one sheet, each `name, postcode, yes/no`; `-` alone for a sheet with no names."""
+    """The lines of one sheet, each `name, postcode, yes/no`; `-` alone for a sheet with no names;
+    `count 12` alone for a sheet whose 12 signatures are counted by hand without typing the names."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if lines == ["-"]:
         return ""
+    counted = HAND_COUNTED.fullmatch(lines[0]) if len(lines) == 1 else None
+    if counted is not None:
+        number = int(counted.group(1))
+        if not 1 <= number <= MOST_BY_HAND:
+            raise PaperError(
+                f"Sheet {sheet}: a sheet counted by hand has from 1 to {MOST_BY_HAND} signatures"
+            )
+        return f"{HAND_COUNT}{number}"
     if not lines:
         raise PaperError(f"Sheet {sheet}: type its lines, or - if it has no names")
     out = []
@@ -189,8 +209,13 @@ async def count_batch(
     agreed = double_entry.agreed_sheets(
         await sheet_states(session, batch), counted=batch.status != PaperStatus.ENTERING
     )
-    lines = []
+    lines, by_hand = [], 0
     for sheet, agreed_text in agreed:
+        if agreed_text.startswith(HAND_COUNT):
+            by_hand += await add_hand_counted(
+                session, batch.petition_id, row_id(batch), sheet, int(agreed_text[1:]), actor=actor, now=now
+            )
+            continue
         for n, text in enumerate(agreed_text.splitlines(), start=1):
             name, postcode, declared = text.split("|")
             lines.append(Line(sheet, n, name, postcode, declared == "yes"))
@@ -198,6 +223,8 @@ async def count_batch(
         session, batch.petition_id, lines, channel=Channel.PAPER, batch_id=row_id(batch),
         actor=actor, now=now,
     )  # fmt: skip
+    if by_hand:
+        outcomes[BY_HAND] = by_hand
     batch.status, batch.counted_at = PaperStatus.COUNTED, now
     session.add(batch)
     await session.flush()
@@ -207,3 +234,36 @@ async def count_batch(
         object_id=batch.id, now=now, reason=summary or "no lines", public=True,
     )  # fmt: skip
     return outcomes
+
+
+async def record_paper_petition(
+    session: AsyncSession,
+    *,
+    action: str,
+    background: str,
+    lead: str,
+    received_on: str,
+    actor: StaffUser,
+    now: datetime,
+    policy: Policy,
+) -> Petition:
+    """A petition handed in on paper: staff record its text, its lead petitioner and the date it
+    arrived. Recording it is its moderation, so it opens at once (online signing and more paper
+    sheets can follow); its signatures are typed in bundles like any paper sheets."""
+    petition = Petition(
+        action=action, background=background, creator_name=lead, creator_email="",
+        creator_key=secrets.token_urlsafe(24), created_at=now, updated_at=now, state=State.MODERATION,
+        moderation_entered_at=now,
+    )  # fmt: skip
+    session.add(petition)
+    await session.flush()
+    session.add(
+        PaperPetition(
+            petition_id=row_id(petition), received_on=received_on, recorded_by=row_id(actor), recorded_at=now
+        )
+    )
+    await transition(
+        session, petition, State.OPEN, actor=actor, now=now, policy=policy,
+        reason=f"handed in on paper on {received_on}, recorded by staff",
+    )  # fmt: skip
+    return petition

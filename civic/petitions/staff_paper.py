@@ -67,7 +67,7 @@ async def add_batch(request: Request) -> Response:
     raw = text(form, "sheets")
     if not raw.isdigit() or not 1 <= int(raw) <= 200:
         errors["sheets"] = "Enter the number of sheets, a whole number from 1 to 200"
-    received = _day(errors, text(form, "received"), at.date())
+    received = received_day(errors, text(form, "received"), at.date())
     async with transaction(request) as session:
         petition = await load(session, request)
         require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
@@ -81,7 +81,7 @@ async def add_batch(request: Request) -> Response:
     return redirect_after_post(request, f"/petitions/{petition.id}/paper/{batch.id}")
 
 
-def _day(errors: dict[str, str], raw: str, today: date) -> date | None:
+def received_day(errors: dict[str, str], raw: str, today: date) -> date | None:
     try:
         day = date.fromisoformat(raw)
     except ValueError:

@@ -27,7 +27,7 @@ from civic.core.publish import (
 from civic.core.rules import can, require
 from civic.core.templating import label_lines, render_page
 from civic.petitions.answers import Answer, published_answer, published_answers
-from civic.petitions.models import REASONS_BY_CODE, Petition, PetitionDebate, State
+from civic.petitions.models import REASONS_BY_CODE, PaperPetition, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
 from civic.petitions.service_counting import channel_counts, counts_for, next_goal
 from civic.petitions.service_debates import debates_for
@@ -96,6 +96,7 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
     debate = await session.get(PetitionDebate, row_id(petition))
     return {
         "petition": petition,
+        "paper_origin": await session.get(PaperPetition, row_id(petition)),
         "progress": progress(petition, count),
         "wards": [(names.get(code, code), n) for code, n in wards],
         "chart": ward_chart(wards, names),

@@ -70,6 +70,7 @@ async def load_visible(session: AsyncSession, request: Request) -> Petition:
 async def ward_names(session: AsyncSession) -> dict[str, str]:
     names = {ward.code: ward.name for ward in await list_wards(session)}
     names[OUTSIDE_WARDS] = "Works or studies here (lives outside)"
+    names[""] = "Not known (paper signatures counted by hand)"
     return names
 
 

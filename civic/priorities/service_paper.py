@@ -37,6 +37,7 @@ from civic.priorities.models import (
 from civic.priorities.service_voting import BallotError, voter_ward
 
 WORK = "work"
+MOST_NUMBERS = 20  # keeps a typed sheet within its column; no round allows more than 10 choices
 
 
 def canonical_sheet(line: str, *, method: Method, where: str) -> str:
@@ -49,6 +50,10 @@ def canonical_sheet(line: str, *, method: Method, where: str) -> str:
     numbers = parts[0].replace(",", " ").split()
     if not numbers or not all(n.isdigit() and len(n) <= 3 for n in numbers):
         raise PaperError(f"{where}: start with the numbers chosen, like 2 5 7")
+    if len(numbers) > MOST_NUMBERS:
+        raise PaperError(
+            f"{where}: type at most {MOST_NUMBERS} numbers (a sheet with too many is spoilt anyway)"
+        )
     chosen = [int(n) for n in numbers]
     if method is Method.APPROVAL:
         chosen = sorted(chosen)  # order means nothing when picking, so it must not cause a difference
@@ -147,8 +152,9 @@ async def count_batch(
     counted = batch.status != PaperStatus.ENTERING
     agreed = double_entry.agreed_sheets(await sheet_states(session, batch), counted=counted)
     by_number = {n: row_id(c) for n, c in enumerate(candidates, start=1)}
+    wards: dict[tuple[str, bool], str | None] = {}  # a bundle repeats its neighbourhood's postcodes
     for sheet, text in agreed:
-        ballot = await _ballot(session, item, by_number, text)
+        ballot = await _ballot(session, item, by_number, text, wards)
         if ballot is None:
             batch.spoilt += 1
             continue
@@ -170,7 +176,11 @@ async def count_batch(
 
 
 async def _ballot(
-    session: AsyncSession, item: PriorityRound, by_number: dict[int, int], text: str
+    session: AsyncSession,
+    item: PriorityRound,
+    by_number: dict[int, int],
+    text: str,
+    wards: dict[tuple[str, bool], str | None],
 ) -> tuple[str, list[int]] | None:
     """(ward code, candidate ids) of an agreed sheet, or None when it is spoilt."""
     parts = [p.strip() for p in text.split("/")] if text else []
@@ -181,11 +191,14 @@ async def _ballot(
         return None
     if any(n not in by_number for n in numbers):
         return None
-    try:
-        ward_code = await voter_ward(session, item, parts[1], works_here=parts[-1] == WORK)
-    except BallotError:
-        return None
-    return ward_code, [by_number[n] for n in numbers]
+    key = (parts[1], parts[-1] == WORK)
+    if key not in wards:
+        try:
+            wards[key] = await voter_ward(session, item, key[0], works_here=key[1])
+        except BallotError:
+            wards[key] = None
+    ward_code = wards[key]
+    return None if ward_code is None else (ward_code, [by_number[n] for n in numbers])
 
 
 def _entry(

@@ -104,3 +104,25 @@ async def test_staff_sign_for_a_resident_and_give_a_reference(page: Any, live_se
     await assert_accessible(page)
     reference = await page.locator(".govuk-panel__body strong").inner_text()
     assert reference.startswith("A") and len(reference) == 8
+
+
+async def test_a_moderator_records_a_petition_handed_in_on_paper(page: Any, live_server: LiveServer) -> None:
+    page.set_default_timeout(20_000)
+    await sign_in(page, live_server.staff[Role.MODERATOR])
+    await page.click("text=Record a petition handed in on paper")
+    await page.wait_for_url("**/petitions/paper/new")
+    await assert_accessible(page)
+    await page.fill("#action", "Reopen the Brook Green toilets")
+    await page.fill("#background", "The park has no toilets since the spring.")
+    await page.fill("#lead", "Lena Lead")
+    await page.fill("#received", "not a date")
+    await page.click("button:has-text('Record the petition')")
+    assert await page.locator(".govuk-error-summary").is_visible()
+    await assert_accessible(page)
+    await page.fill("#received", "2026-01-05")
+    await page.click("button:has-text('Record the petition')")
+    await page.wait_for_url("**/petitions/*/paper")
+    await assert_accessible(page)
+    await page.goto(page.url.removesuffix("/paper"))
+    assert "Handed in on paper on 2026-01-05" in await page.locator("main").inner_text()
+    await assert_accessible(page)

@@ -125,6 +125,13 @@ async def test_two_staff_double_enter_paper_ballots_settle_a_mismatch_and_count_
     async with db.reading() as session:
         ballots = (await session.exec(select(BudgetBallot))).all()
     assert len(ballots) == 3 and all(b.channel == Channel.PAPER and b.receipt_hash is None for b in ballots)
+    # A counted bundle stays counted: a second count or a late settlement changes nothing.
+    twice = await web.post_form(url + "/count")
+    assert twice.status_code == 422 and "already been counted" in twice.text
+    late = await web.post_form(url + "/resolve", {"sheet": "2", "choices": "3"})
+    assert late.status_code == 422 and "already been counted" in late.text
+    async with db.reading() as session:
+        assert len((await session.exec(select(BudgetBallot))).all()) == 3
 
 
 async def test_results_are_counted_published_and_delivered_and_followers_are_told(

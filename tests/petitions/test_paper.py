@@ -22,6 +22,7 @@ from civic.petitions.models import (
 from civic.petitions.policy import policy_of
 from civic.petitions.service_counting import channel_counts, counts_for, tally
 from civic.petitions.service_fraud import anonymise_due
+from tests.conftest import PASSWORD
 from tests.petitions.conftest import PetitionMaker
 
 
@@ -275,3 +276,81 @@ async def test_signing_online_after_signing_on_paper_counts_the_person_once(
             await session.exec(select(AuditEntry).where(AuditEntry.action == "petitions.offline_superseded"))
         ).all()
     assert len(audit) == 2 and all(a.actor_id is None for a in audit)
+
+
+async def test_a_sheet_counted_by_hand_adds_unnamed_paper_signatures_to_the_total(
+    web: Any, db: Any, clock: Any, make_staff: Any, make_petition: PetitionMaker, settings: Any
+) -> None:
+    assert service_paper.parse_bundle("1, COUNT 12\n2, Countess Cole, FB1 1AA, yes", 2) == {
+        1: "#12",
+        2: "Countess Cole|FB1 1AA|yes",
+    }
+    with pytest.raises(service_paper.PaperError, match="from 1 to 5000"):
+        service_paper.parse_bundle("1, count 0", 1)
+    policy = policy_of(settings)
+    petition = await make_petition()
+    await make_petition.signatures(petition, policy.response_threshold - 13)
+    first, second = await make_staff(Role.MODERATOR), await make_staff(Role.MODERATOR)
+    batch = await _batch(db, petition, first, 2, clock)
+    await _enter(db, batch, first, "1, count 12\n2, Ann Lee, FB1 1AA, yes", clock)
+    await _enter(db, batch, second, "1, count 21\n2, Ann Lee, FB1 1AA, yes", clock)  # a misread count
+    async with db.transaction() as session:
+        assert [s.mismatch for s in await service_paper.sheet_states(session, batch)] == [True, False]
+        await service_paper.resolve_sheet(
+            session, batch, 1, service_paper.parse_sheet_lines("count 12", 1), actor=first, now=clock.now()
+        )
+        outcomes = await service_paper.count_batch(session, batch, actor=second, now=clock.now())
+        await tally(session, [petition], now=clock.now(), policy=policy)
+    assert outcomes == {"counted": 1, "counted by hand": 12}
+    assert petition.signature_count == policy.response_threshold
+    assert petition.response_threshold_reached_at is not None
+    async with db.reading() as session:
+        assert (await channel_counts(session, [petition.id]))[(petition.id, "paper")] == 13
+        unnamed = (await session.exec(select(OfflineSignature).where(OfflineSignature.name == ""))).all()
+    assert len(unnamed) == 12 and all(
+        "counted by hand" in r.match_note and r.ward_code == "" for r in unnamed
+    )
+    page = await web.get(f"/petitions/{petition.id}")
+    assert page.status_code == 200
+    channels = page.text[page.text.index("Signatures by how they were given") :]
+    assert "Paper" in channels[:600] and ">13<" in channels[:600]
+    assert (await web.get(f"/petitions/{petition.id}.json")).status_code == 200
+
+
+async def test_a_moderator_records_a_petition_handed_in_on_paper_and_types_its_sheets(
+    web: Any, another_web: Any, db: Any, make_staff: Any, settings: Any
+) -> None:
+    from civic.petitions.models import PaperPetition, Petition
+
+    clerk = await make_staff(Role.PANEL_CLERK)
+    await web.login(clerk.email, PASSWORD)
+    assert (await web.get("/petitions/paper/new")).status_code == 403
+    moderator, other = await make_staff(Role.MODERATOR), await make_staff(Role.MODERATOR)
+    await web.login(moderator.email, PASSWORD)
+    assert (await web.get("/petitions/paper/new")).status_code == 200
+    form = {"action": "Save the Abbey Road bus stop", "background": "It is used by 300 people a day.",
+            "lead": "Lena Lead", "received": "2099-01-01"}  # fmt: skip
+    future = await web.post_form("/petitions/paper/new", form)
+    assert future.status_code == 422 and "today or in the past" in future.text
+    done = await web.post_form("/petitions/paper/new", form | {"received": "2026-11-20"})
+    assert done.status_code == 303
+    async with db.reading() as session:
+        petition = (await session.exec(select(Petition).where(Petition.creator_name == "Lena Lead"))).one()
+        origin = await session.get(PaperPetition, petition.id)
+    assert petition.state == State.OPEN and origin is not None and origin.received_on == "2026-11-20"
+    assert origin.recorded_by == moderator.id
+    assert petition.creator_email == "" and petition.response_threshold
+    assert done.headers["location"] == f"/petitions/{petition.id}/paper"
+    shown = await web.get(f"/petitions/{petition.id}")
+    assert "Handed in on paper on 2026-11-20" in shown.text and "Lena Lead" not in shown.text
+    started = await web.post_form(
+        f"/petitions/{petition.id}/paper", {"label": "Handed in", "sheets": "1", "received": "2026-11-20"}
+    )
+    assert started.status_code == 303
+    page = started.headers["location"]
+    await another_web.login(other.email, PASSWORD)
+    for client in (web, another_web):
+        assert (await client.post_form(f"{page}/entry", {"lines": "1, count 30"})).status_code == 303
+    assert (await web.post_form(f"{page}/count")).status_code == 303
+    async with db.reading() as session:
+        assert await counts_for(session, [petition.id]) == {petition.id: 30}

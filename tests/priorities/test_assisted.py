@@ -42,6 +42,8 @@ async def test_staff_record_votes_for_residents_with_a_reference_within_their_li
     first, second = row_id(candidates[0]), row_id(candidates[1])
     helper = await make_staff(Role.YOUTH_WORKER)  # any member of staff, e.g. at a youth club
     await web.login(helper.email, PASSWORD)
+    public_page = await web.get(f"/priorities/rounds/{item.id}")
+    assert f"/priorities/manage/rounds/{item.id}/assisted" in public_page.text  # where staff find the form
     form = await web.get(f"/priorities/manage/rounds/{item.id}/assisted")
     assert form.status_code == 200 and candidates[0].title in form.text
     no_consent = await _record(web, row_id(item), "Rita Resident", [first], consent="")
@@ -91,6 +93,7 @@ async def test_moderators_and_the_team_review_assisted_votes_and_others_cannot(
     [row] = await _stored(db)
     for reviewer in (await make_staff(Role.MODERATOR), police):
         await web.login(reviewer.email, PASSWORD)
+        assert review in (await web.get(f"/priorities/rounds/{item.id}")).text
         page = await web.get(review)
         assert page.status_code == 200
         assert row.reference in page.text and "desk@council.example" in page.text

@@ -44,6 +44,7 @@ def test_a_sheet_is_typed_in_one_canonical_form_so_only_real_differences_differ(
         ("two / FB6 1UU", "start with the numbers"),
         ("1 / FB6 1UU / maybe", "then / work"),
         ("1 / not a postcode", "Sheet 1"),
+        (" ".join(["1"] * 21) + " / FB6 1UU", "at most 20 numbers"),
     ]:
         with pytest.raises(PaperError, match=message):
             canonical_sheet(bad, method=approval, where="Sheet 1")
@@ -156,6 +157,9 @@ async def test_paper_votes_count_in_the_total_and_show_apart_on_the_results(
     assert (fresh.paper_voters, fresh.resident_voters) == (6, 0)
     public = await web.get(f"/priorities/rounds/{item.id}")
     assert "Paper ballots" in public.text and "On paper ballots" in public.text
+    data = (await web.get(f"/priorities/{item.neighbourhood_slug}/data.json")).json()
+    [published] = [r for r in data["rounds"] if r["id"] == item.id]
+    assert published["turnout"]["paper_ballots"] == 6 and published["turnout"]["assisted_votes"] == 0
     csv = (await web.get(f"/priorities/{item.neighbourhood_slug}/results.csv")).text
     header, first = csv.splitlines()[:2]
     assert "paper" in header.split(",") and ",6," in first

@@ -1,4 +1,5 @@
-"""priorities: paper ballots typed in twice, ballots given with a member of staff, counts by channel
+"""priorities: paper ballots typed in twice, ballots given with a member of staff, counts by channel;
+petitions: petitions handed in on paper (the date received, who recorded them)
 
 Revision ID: ddc1930323ef
 Revises: 9c4e2b7a1d58
@@ -30,6 +31,16 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column in columns:
                 batch_op.add_column(sa.Column(column, sa.Integer(), server_default="0", nullable=False))
+    op.create_table(
+        "petition_paper_origin",
+        sa.Column("petition_id", sa.Integer(), nullable=False),
+        sa.Column("received_on", String(length=10), nullable=False),
+        sa.Column("recorded_by", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", civic.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["petition_id"], ["petition.id"]),
+        sa.ForeignKeyConstraint(["recorded_by"], ["staff_user.id"]),
+        sa.PrimaryKeyConstraint("petition_id"),
+    )
     op.create_table(
         "priorities_paper_batch",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -88,6 +99,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("petition_paper_origin")
     op.drop_table("priorities_offline_ballot")
     op.drop_table("priorities_paper_entry")
     op.drop_table("priorities_paper_batch")
