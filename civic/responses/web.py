@@ -14,7 +14,15 @@ from civic.core.deps import path_id
 from civic.core.errors import NotFound
 from civic.core.reportcard import Scope
 from civic.core.templating import render_page
-from civic.responses import queries_report, service, service_commitments, service_ratings, stats
+from civic.responses import (
+    queries_report,
+    queries_timeline,
+    service,
+    service_checkback,
+    service_commitments,
+    service_ratings,
+    stats,
+)
 from civic.responses.models import ResponsibleBody
 from civic.responses.queries_targets import KINDS, load_target
 from civic.responses.web_maps import grades_map
@@ -49,7 +57,22 @@ async def detail(request: Request) -> HttpResponse:
             if commitment and commitment.id
             else []
         )
+        tally = (
+            (await service_checkback.tallies(session, [commitment.id])).get(commitment.id)
+            if commitment and commitment.id
+            else None
+        )
+        done_comments = (
+            await service_checkback.approved_comments(session, commitment.id)
+            if commitment and commitment.id
+            else []
+        )
+        timeline = await queries_timeline.timeline(session, "response", response_id, now(request))
     context = {
+        "tally": tally or service_checkback.Tally(),
+        "done_comments": done_comments,
+        "answer_labels": {"done": "Done", "partly": "Partly done", "not_done": "Not done"},
+        "timeline": timeline,
         "commitment": commitment,
         "updates": updates,
         "commitment_late": commitment is not None
