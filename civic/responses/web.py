@@ -118,6 +118,7 @@ async def report_cards(request: Request) -> HttpResponse:
         "wards": wards,
         "ward_map": ward_map,
         "formula": stats.FORMULA,
+        "kept_formula": stats.KEPT_FORMULA,
     }
     return render_page(request, "responses/report_cards.html", context)
 
@@ -129,7 +130,14 @@ async def _card_page(request: Request, scope: Scope) -> HttpResponse:
         card = queries_report.card_for(facts, scope, at)
         council = queries_report.card_for(facts, Scope("council", None, "Whole council"), at)
         metrics = await queries_report.extra_metrics(session, scope, at)
-    context = {"card": card, "council": council, "metrics": metrics, "formula": stats.FORMULA, "kinds": KINDS}
+    context = {
+        "card": card,
+        "council": council,
+        "metrics": metrics,
+        "formula": stats.FORMULA,
+        "kept_formula": stats.KEPT_FORMULA,
+        "kinds": KINDS,
+    }
     return render_page(request, "responses/card.html", context)
 
 
