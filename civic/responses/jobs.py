@@ -40,17 +40,15 @@ async def purge_followers_job(ctx: JobContext) -> str:
 
 
 async def ask_was_it_done(session: AsyncSession, *, mail: Mail, now: datetime) -> int:
-    """Ask about every commitment that fell due (or was marked done) and was not yet asked about.
-    `checked_at` keeps the job from scanning it again; the outbox's dedupe key keeps a retried or
-    concurrent run from emailing anyone twice."""
+    """Ask about every commitment, of any feature, that fell due (or was marked done) and was not yet
+    asked about. Its check row keeps later runs from asking again; the outbox's dedupe key keeps a
+    retried run from emailing anyone twice."""
     emailed = 0
-    for item, response in await service_checkback.due_to_ask(session, now.date()):
-        emailed += await notify_checkback.ask_was_it_done(
-            session, item, response, mail=mail, settings=mail.settings, now=now
-        )
-        item.checked_at = now
-        session.add(item)
-    await session.flush()
+    for item in await service_checkback.due_to_ask(session, now.date()):
+        if await service_checkback.mark_asked(session, item, now):
+            emailed += await notify_checkback.ask_was_it_done(
+                session, item, mail=mail, settings=mail.settings, now=now
+            )
     return emailed
 
 

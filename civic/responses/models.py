@@ -160,8 +160,6 @@ class Commitment(SQLModel, table=True):
     )
     created_at: datetime = Field(sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # when the people who asked were asked "was it done?" (once, on the due date or when marked done)
-    checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class CommitmentUpdate(SQLModel, table=True):
@@ -185,15 +183,30 @@ class WasItDone(StrEnum):
     NOT_DONE = "not_done"
 
 
+class CommitmentCheck(SQLModel, table=True):
+    """The people who asked were asked "was it done?" about this commitment (once: on its date, or
+    when it was marked done). Commitments are any feature's (`civic/core/commitments.py`), so the
+    key is the source's kind and ref rather than a foreign key."""
+
+    __tablename__ = "response_commitment_check"
+    __table_args__ = (UniqueConstraint("commitment_kind", "commitment_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_kind: str = Field(max_length=40)
+    commitment_ref: str = Field(max_length=80)
+    asked_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class CommitmentAnswer(SQLModel, table=True):
     """One person's answer to "was it done?" about one commitment, with an optional comment shown
     once moderated. Keyed by a keyed hash of the address, like ratings: no account, no address."""
 
     __tablename__ = "response_commitment_answer"
-    __table_args__ = (UniqueConstraint("commitment_id", "rater_hash"),)
+    __table_args__ = (UniqueConstraint("commitment_kind", "commitment_ref", "rater_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    commitment_id: int = Field(foreign_key="response_commitment.id", index=True)
+    commitment_kind: str = Field(max_length=40, index=True)
+    commitment_ref: str = Field(max_length=80)
     rater_hash: str = Field(max_length=64)
     answer: WasItDone = Field(sa_type=str_enum(WasItDone))
     comment: str = Field(default="", max_length=COMMENT_MAX)

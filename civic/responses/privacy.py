@@ -13,7 +13,6 @@ from civic.core.localtime import format_datetime
 from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
 from civic.responses.models import (
     CommentState,
-    Commitment,
     CommitmentAnswer,
     Follower,
     OptOut,
@@ -124,15 +123,13 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
                 "Erasure removes the comment and unlinks the score from you; the score stays counted.",
             )
         )
-    answered = select(CommitmentAnswer, Commitment.what).join(
-        Commitment, col(Commitment.id) == col(CommitmentAnswer.commitment_id)
-    )
-    for item, what in (await session.exec(answered.where(CommitmentAnswer.rater_hash == key))).all():
+    answered = select(CommitmentAnswer).where(CommitmentAnswer.rater_hash == key)
+    for item in (await session.exec(answered)).all():
         found.append(
             Held(
                 'Answer to "was it done?"',
                 {
-                    "commitment": what,
+                    "commitment": f"{item.commitment_kind} {item.commitment_ref}",
                     "answer": item.answer.value,
                     "comment": item.comment,
                     "answered": format_datetime(item.created_at),

@@ -18,20 +18,23 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.commitments import CommitmentInfo
 from civic.core.paths import parse_id
 from civic.responses import service_commitments
 from civic.responses.models import Commitment, Response, ResponseState, ResponsibleBody, StepLink
+from civic.responses.queries_commitments import ANSWER_KIND, all_commitments, load_commitment, page_path
+from civic.responses.queries_commitments import labels as commitment_labels
 from civic.responses.queries_targets import KINDS, load_target
 
 RESPONSE = "response"
-COMMITMENT = "commitment"
+COMMITMENT = ANSWER_KIND  # a commitment an answer records
 MAX_STEPS = 40  # a timeline is a handful of steps; this only stops a tangle of links from running on
 Node = tuple[str, str]
 
 
 def step_kinds() -> dict[str, str]:
     """kind -> label, for the staff form and for checking a link."""
-    return {**{k: t.label for k, t in KINDS.items()}, RESPONSE: "Answer", COMMITMENT: "Commitment"}
+    return {**{k: t.label for k, t in KINDS.items()}, RESPONSE: "Answer", **commitment_labels()}
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,23 @@ class Step:
         return (1, "") if self.at is None else (0, self.at.isoformat())
 
 
-async def _neighbours(session: AsyncSession, node: Node) -> list[Node]:
+@dataclass(frozen=True)
+class Promises:
+    """Every feature's commitments, read once per timeline: by (kind, ref), and by the ask they answer."""
+
+    items: dict[Node, CommitmentInfo]
+    by_ask: dict[Node, list[Node]]
+
+    @classmethod
+    async def read(cls, session: AsyncSession) -> Promises:
+        items = {(c.kind, c.ref): c for c in await all_commitments(session) if c.kind != COMMITMENT}
+        by_ask: dict[Node, list[Node]] = {}
+        for key, item in items.items():
+            by_ask.setdefault((item.asked_kind, item.asked_ref), []).append(key)
+        return cls(items, by_ask)
+
+
+async def _neighbours(session: AsyncSession, node: Node, promises: Promises) -> list[Node]:
     kind, ref = node
     found: list[Node] = []
     if parse_id(ref) is None:
@@ -80,7 +99,11 @@ async def _neighbours(session: AsyncSession, node: Node) -> list[Node]:
         item = await session.get(Commitment, int(ref))
         if item is not None:
             found.append((RESPONSE, str(item.response_id)))
+    elif node in promises.items:  # a feature's own tracked promise: it answers an ask
+        promise = promises.items[node]
+        found.append((promise.asked_kind, promise.asked_ref))
     else:
+        found.extend(promises.by_ask.get(node, []))
         answer = await session.exec(
             select(Response.id).where(Response.target_kind == kind, Response.target_id == ref)
         )
@@ -98,6 +121,8 @@ async def step(session: AsyncSession, node: Node, now: datetime) -> Step | None:
     kind, ref = node
     if parse_id(ref) is None:
         return None
+    if kind != COMMITMENT and kind in commitment_labels():
+        return await _promise_step(session, node, now)
     if kind == RESPONSE:
         return await _response_step(session, int(ref))
     if kind == COMMITMENT:
@@ -135,9 +160,20 @@ async def _commitment_step(session: AsyncSession, commitment_id: int, now: datet
     if item is None:
         return None
     return Step(
-        COMMITMENT, str(commitment_id), "Commitment", item.what, f"/responses/{item.response_id}#commitment",
+        COMMITMENT, str(commitment_id), "Commitment", item.what, page_path(COMMITMENT, str(commitment_id)),
         await _body_name(session, item.body_slug), item.created_at, item.due_on, item.state.value,
         service_commitments.is_late(item, now.date()),
+    )  # fmt: skip
+
+
+async def _promise_step(session: AsyncSession, node: Node, now: datetime) -> Step | None:
+    item = await load_commitment(session, *node)
+    if item is None:
+        return None
+    return Step(
+        item.kind, item.ref, commitment_labels()[item.kind], item.what, page_path(item.kind, item.ref),
+        await _body_name(session, item.body_slug), item.closed_on, item.due_on, item.state.value,
+        item.is_late(now.date()),
     )  # fmt: skip
 
 
@@ -147,12 +183,13 @@ async def timeline(session: AsyncSession, kind: str, ref: str | int, now: dateti
     seen: set[Node] = {start}
     queue: deque[Node] = deque([start])
     steps: list[Step] = []
+    promises = await Promises.read(session)
     while queue and len(seen) <= MAX_STEPS:
         node = queue.popleft()
         found = await step(session, node, now)
         if found is not None:
             steps.append(found)
-        for neighbour in await _neighbours(session, node):
+        for neighbour in await _neighbours(session, node, promises):
             if neighbour not in seen:
                 seen.add(neighbour)
                 queue.append(neighbour)

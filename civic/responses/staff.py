@@ -24,6 +24,7 @@ from civic.core.users import StaffUser
 from civic.responses import queries_members, service, service_checkback, service_ratings
 from civic.responses.models import CommitmentAnswer, Rating
 from civic.responses.notify import notify_published
+from civic.responses.queries_commitments import load_commitment
 from civic.responses.queries_targets import KINDS, all_awaiting, load_target
 from civic.responses.rules import RESPONDERS
 
@@ -225,7 +226,10 @@ async def comments(request: Request) -> HttpResponse:
     require("responses.moderate_comments", user, None, now=now(request))
     async with reading(request) as session:
         pending = await service_ratings.comments_awaiting_moderation(session)
-        done_pending = await service_checkback.comments_awaiting_moderation(session)
+        done_pending = [
+            (answer, await load_commitment(session, answer.commitment_kind, answer.commitment_ref))
+            for answer in await service_checkback.comments_awaiting_moderation(session)
+        ]
     return render_page(request, "responses/comments.html", {"pending": pending, "done_pending": done_pending})
 
 

@@ -27,7 +27,7 @@ from tests.petitions.conftest import (  # noqa: F401  (fixtures)
 from tests.support.smtp import SmtpServer, body_of
 from tests.support.web import WebClient
 
-LINK = re.compile(r"http://testserver(/responses/commitments/\d+/answer/\S+)")
+LINK = re.compile(r"http://testserver(/responses/commitments/commitment/\d+/answer/\S+)")
 
 
 async def deliver(app: Any) -> None:

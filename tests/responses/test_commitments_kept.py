@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from civic.core.clock import FrozenClock
-from civic.core.db import Database, row_id
+from civic.core.db import Database
 from civic.core.users import Role
 from civic.responses import service, service_checkback, service_commitments, stats
 from civic.responses.models import Commitment, CommitmentState, WasItDone
@@ -64,7 +64,7 @@ async def add_answers(db: Database, clock: FrozenClock, item: Commitment, said: 
     async with db.transaction() as session:
         for n, answer in enumerate(said):
             await service_checkback.answer(
-                session, row_id(item), rater=f"{item.id}-{n}-{answer.value}", was_it_done=answer,
+                session, ("commitment", str(item.id)), rater=f"{item.id}-{n}-{answer.value}", was_it_done=answer,
                 comment="", now=clock.now(),
             )  # fmt: skip
 

@@ -19,7 +19,7 @@ from civic.core.state import app_state
 from civic.core.users import Role
 from civic.features import FEATURES
 from civic.responses import notify, service, service_checkback, service_commitments
-from civic.responses.models import Commitment, CommitmentState, Response, WasItDone
+from civic.responses.models import Commitment, CommitmentCheck, CommitmentState, Response, WasItDone
 from tests.conftest import PASSWORD, SECRET, StaffFactory
 from tests.responses.conftest import Asks, due_in
 from tests.support.smtp import SmtpServer, body_of
@@ -27,7 +27,7 @@ from tests.support.web import WebClient
 
 pytestmark = pytest.mark.usefixtures("bodies")
 
-LINK = re.compile(r"http://testserver(/responses/commitments/(\d+)/answer/\S+)")
+LINK = re.compile(r"http://testserver(/responses/commitments/commitment/(\d+)/answer/\S+)")
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ async def test_each_person_who_asked_is_asked_once_when_the_date_passes(
     mail_app: Any, db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory, smtp: SmtpServer
 ) -> None:
     askers = ["ann@example.org", "bob@example.org", "cara@example.org"]
-    await committed(db, asks, clock, make_staff, askers)
+    _, item = await committed(db, asks, clock, make_staff, askers)
     # cara unsubscribed from everything: she is never asked
     async with db.transaction() as session:
         await notify.opt_out(session, email_hash(SECRET, "cara@example.org"), notify.ALL, clock.now())
@@ -100,8 +100,8 @@ async def test_each_person_who_asked_is_asked_once_when_the_date_passes(
     assert "Replace the twelve streetlights on Mill Road" in text and LINK.search(text)
     assert letters[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     async with db.reading() as session:
-        [item] = (await session.exec(select(Commitment))).all()
-        assert item.checked_at is not None
+        [check] = (await session.exec(select(CommitmentCheck))).all()
+        assert (check.commitment_kind, check.commitment_ref) == ("commitment", str(item.id))
 
 
 async def test_marking_done_asks_at_once_and_a_dropped_commitment_is_never_asked(
@@ -150,13 +150,13 @@ async def test_a_resident_answers_once_through_the_link_and_a_moderator_shows_th
     again = await mail_web.post_form(url, {"answer": "done"})
     assert "You had already answered" in again.text
     async with db.reading() as session:
-        tally = (await service_checkback.tallies(session, [row_id(item)]))[row_id(item)]
+        tally = await service_checkback.tally_of(session, ("commitment", str(item.id)))
         assert (tally.done, tally.partly, tally.not_done) == (0, 1, 0)
     page = (await mail_web.get(f"/responses/{response.id}")).text
     assert "Fewer than 5 people have answered so far" in page
     assert "Only half the lights work" not in page  # not moderated yet
     assert (await mail_web.get(url[:-3] + "abc")).status_code == 400  # tampered
-    other = url.replace(f"/commitments/{item.id}/", f"/commitments/{row_id(item) + 1}/")
+    other = url.replace(f"/commitment/{item.id}/", f"/commitment/{row_id(item) + 1}/")
     assert (await mail_web.get(other)).status_code == 400  # the link names another commitment
 
     moderator = await make_staff(Role.MODERATOR)
@@ -186,13 +186,23 @@ async def test_the_tally_shows_from_five_answers_and_a_disputed_done_is_flagged(
         said = [WasItDone.NOT_DONE, WasItDone.NOT_DONE, WasItDone.NOT_DONE, WasItDone.DONE]
         for n, answer in enumerate(said):
             assert await service_checkback.answer(
-                session, row_id(item), rater=f"r{n}", was_it_done=answer, comment="", now=clock.now()
+                session,
+                ("commitment", str(item.id)),
+                rater=f"r{n}",
+                was_it_done=answer,
+                comment="",
+                now=clock.now(),
             )
     page = (await web.get(f"/responses/{response.id}")).text
     assert "Fewer than 5 people have answered" in page and "most people who answered say" not in page
     async with db.transaction() as session:
         await service_checkback.answer(
-            session, row_id(item), rater="r9", was_it_done=WasItDone.PARTLY, comment="", now=clock.now()
+            session,
+            ("commitment", str(item.id)),
+            rater="r9",
+            was_it_done=WasItDone.PARTLY,
+            comment="",
+            now=clock.now(),
         )
     page = (await web.get(f"/responses/{response.id}")).text
     cells = re.findall(r'govuk-table__cell--numeric">(\d+)</td>', page)

@@ -1,4 +1,5 @@
-"""responses: "was it done?" answers on commitments, when they were asked, and links between steps
+"""responses: "was it done?" answers on any feature's commitments, when they were asked, and links
+between the steps of an ask
 
 Revision ID: fc0f597ddf1a
 Revises: 9c4e2b7a1d58
@@ -22,12 +23,20 @@ COMMENT_STATES = ("none", "pending", "approved", "rejected")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("response_commitment") as batch_op:
-        batch_op.add_column(sa.Column("checked_at", civic.core.db.UTCDateTime(), nullable=True))
+    op.create_table(
+        "response_commitment_check",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("commitment_kind", sa.String(length=40), nullable=False),
+        sa.Column("commitment_ref", sa.String(length=80), nullable=False),
+        sa.Column("asked_at", civic.core.db.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("commitment_kind", "commitment_ref"),
+    )
     op.create_table(
         "response_commitment_answer",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("commitment_id", sa.Integer(), nullable=False),
+        sa.Column("commitment_kind", sa.String(length=40), nullable=False),
+        sa.Column("commitment_ref", sa.String(length=80), nullable=False),
         sa.Column("rater_hash", sa.String(length=64), nullable=False),
         sa.Column(
             "answer", sa.Enum(*ANSWERS, name="wasitdone", native_enum=False, length=24), nullable=False
@@ -39,12 +48,11 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("created_at", civic.core.db.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["commitment_id"], ["response_commitment.id"]),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("commitment_id", "rater_hash"),
+        sa.UniqueConstraint("commitment_kind", "commitment_ref", "rater_hash"),
     )
     op.create_index(
-        "ix_response_commitment_answer_commitment_id", "response_commitment_answer", ["commitment_id"]
+        "ix_response_commitment_answer_commitment_kind", "response_commitment_answer", ["commitment_kind"]
     )
     op.create_index(
         "ix_response_commitment_answer_comment_state", "response_commitment_answer", ["comment_state"]
@@ -71,7 +79,6 @@ def downgrade() -> None:
     op.drop_index("ix_response_step_link_from_kind", "response_step_link")
     op.drop_table("response_step_link")
     op.drop_index("ix_response_commitment_answer_comment_state", "response_commitment_answer")
-    op.drop_index("ix_response_commitment_answer_commitment_id", "response_commitment_answer")
+    op.drop_index("ix_response_commitment_answer_commitment_kind", "response_commitment_answer")
     op.drop_table("response_commitment_answer")
-    with op.batch_alter_table("response_commitment") as batch_op:
-        batch_op.drop_column("checked_at")
+    op.drop_table("response_commitment_check")
