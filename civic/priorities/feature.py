@@ -5,6 +5,7 @@ from civic.core.home import staff_link
 from civic.core.telemetry import StoredCount
 from civic.priorities import (
     answers,
+    answers_commitments,
     demo,
     jobs,
     metrics,
@@ -27,6 +28,7 @@ FEATURE = Feature(
     open_now=(queries.open_rounds,),
     jobs=jobs.JOBS,
     target_kinds=(answers.TARGET_KIND,),
+    commitment_sources=(answers_commitments.COMMITMENTS,),
     metrics=(metrics.priorities_updated,),
     datasets=opendata.DATASETS,
     demo=(demo.load_priorities_demo,),

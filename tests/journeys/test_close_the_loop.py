@@ -89,13 +89,17 @@ async def test_petition_to_panel_decision_to_committed_answer_to_was_it_done(
 
     for page in (f"/petitions/{petition.id}", f"/panels/decisions/{decision.id}", response_path):
         rows = timeline_rows((await mail_web.get(page)).text)
-        assert len(rows) == 4, (page, rows)
+        assert len(rows) == 5, (page, rows)
         assert any(r.startswith(tuple("0123456789")) and "Petition:" in r for r in rows)
         assert any("Community panel decision:" in r and "Grant £2,000 to the youth club" in r for r in rows)
         assert any("Answer: Answer to" in r and "Fernbridge Borough Council" in r for r in rows)
         [promise] = [r for r in rows if "Commitment:" in r]
         assert "Replace the twelve lights on Mill Road" in promise and due.strftime("%-d %b %Y") in promise
         assert "Late" not in promise
+        # the panel's own action on its decision is a commitment too, read from the panel's tables
+        assert any(
+            "Panel action: Pay the grant" in r and "Fernbridge Central Community Panel" in r for r in rows
+        )
 
     clock.advance(timedelta(days=31))
     rows = timeline_rows((await mail_web.get(response_path)).text)
