@@ -15,11 +15,19 @@ from sqlmodel import select
 from civic.core.clock import FrozenClock
 from civic.core.db import Database, row_id
 from civic.core.identity import email_hash
+from civic.core.privacy import Subject
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.features import FEATURES
-from civic.responses import notify, service, service_checkback, service_commitments
-from civic.responses.models import Commitment, CommitmentCheck, CommitmentState, Response, WasItDone
+from civic.responses import notify, privacy, service, service_checkback, service_commitments
+from civic.responses.models import (
+    Commitment,
+    CommitmentAnswer,
+    CommitmentCheck,
+    CommitmentState,
+    Response,
+    WasItDone,
+)
 from tests.conftest import PASSWORD, SECRET, StaffFactory
 from tests.responses.conftest import Asks, due_in
 from tests.support.smtp import SmtpServer, body_of
@@ -208,3 +216,25 @@ async def test_the_tally_shows_from_five_answers_and_a_disputed_done_is_flagged(
     cells = re.findall(r'govuk-table__cell--numeric">(\d+)</td>', page)
     assert cells[:3] == ["1", "1", "3"]  # done, partly, not done
     assert "marked this done, but most people who answered say it was not done" in page
+
+
+async def test_a_data_request_finds_and_erasure_unlinks_an_answer_keeping_it_counted(
+    db: Database, asks: Asks, clock: FrozenClock, make_staff: StaffFactory
+) -> None:
+    _, item = await committed(db, asks, clock, make_staff, [])
+    key = ("commitment", str(item.id))
+    subject = Subject(email="gil@example.org", secret=SECRET)
+    async with db.transaction() as session:
+        await service_checkback.answer(
+            session, key, rater=email_hash(SECRET, "gil@example.org"), was_it_done=WasItDone.NOT_DONE,
+            comment="Nothing has changed", now=clock.now(),
+        )  # fmt: skip
+        [held] = [h for h in await privacy.search(session, subject) if "was it done" in h.kind]
+        assert held.fields["answer"] == "not_done" and held.fields["comment"] == "Nothing has changed"
+        erased = await privacy.erase(session, subject, clock.now())
+        assert erased.changed == 1 and '1 "was it done?" answer(s)' in erased.summary
+    async with db.reading() as session:
+        assert [h for h in await privacy.search(session, subject) if "was it done" in h.kind] == []
+        assert (await service_checkback.tally_of(session, key)).not_done == 1
+        [row] = (await session.exec(select(CommitmentAnswer))).all()
+        assert row.comment == "" and row.rater_hash.startswith("erased-")
