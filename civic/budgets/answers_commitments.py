@@ -79,4 +79,11 @@ async def listing(session: AsyncSession) -> list[CommitmentInfo]:
     return [await _info(session, *row) for row in (await session.exec(DELIVERIES)).all()]
 
 
-COMMITMENTS = CommitmentSource(KIND, "Youth budget project delivery", load, listing)
+async def for_budget(session: AsyncSession, process_ref: str) -> list[CommitmentInfo]:
+    if not process_ref.isdigit():
+        return []
+    rows = await session.exec(DELIVERIES.where(col(BudgetDelivery.process_id) == int(process_ref)))
+    return [await _info(session, *row) for row in rows.all()]
+
+
+COMMITMENTS = CommitmentSource(KIND, "Youth budget project delivery", load, listing, BUDGET_KIND, for_budget)

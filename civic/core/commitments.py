@@ -48,6 +48,11 @@ class CommitmentInfo:
 
 Lister = Callable[[AsyncSession], Awaitable[list[CommitmentInfo]]]
 Loader = Callable[[AsyncSession, str], Awaitable[CommitmentInfo | None]]
+AskLister = Callable[[AsyncSession, str], Awaitable[list[CommitmentInfo]]]
+
+
+async def _none(session: AsyncSession, ask_ref: str) -> list[CommitmentInfo]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -56,3 +61,5 @@ class CommitmentSource:
     label: str  # e.g. "Panel action"
     load: Loader  # one commitment by its ref, or None
     listing: Lister  # every commitment it tracks
+    asks: str = ""  # the target kind its commitments answer, e.g. "panel_decision"
+    for_ask: AskLister = _none  # the commitments answering one such ask, by its ref (for timelines)

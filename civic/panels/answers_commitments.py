@@ -65,4 +65,15 @@ async def listing(session: AsyncSession) -> list[CommitmentInfo]:
     return [await _info(session, action, panel) for action, panel in rows.all()]
 
 
-COMMITMENTS = CommitmentSource(KIND, "Panel action", load, listing)
+async def for_decision(session: AsyncSession, decision_ref: str) -> list[CommitmentInfo]:
+    if not decision_ref.isdigit():
+        return []
+    rows = await session.exec(
+        select(PanelAction, Panel)
+        .join(Panel, col(Panel.id) == col(PanelAction.panel_id))
+        .where(PanelAction.decision_id == int(decision_ref))
+    )
+    return [await _info(session, action, panel) for action, panel in rows.all()]
+
+
+COMMITMENTS = CommitmentSource(KIND, "Panel action", load, listing, DECISION_KIND, for_decision)

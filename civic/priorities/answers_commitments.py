@@ -62,4 +62,11 @@ async def listing(session: AsyncSession) -> list[CommitmentInfo]:
     return [await _info(session, item) for item in (await session.exec(select(Priority))).all()]
 
 
-COMMITMENTS = CommitmentSource(KIND, "Police priority", load, listing)
+async def for_round(session: AsyncSession, round_ref: str) -> list[CommitmentInfo]:
+    if not round_ref.isdigit():
+        return []
+    rows = await session.exec(select(Priority).where(Priority.round_id == int(round_ref)))
+    return [await _info(session, item) for item in rows.all()]
+
+
+COMMITMENTS = CommitmentSource(KIND, "Police priority", load, listing, ROUND_KIND, for_round)

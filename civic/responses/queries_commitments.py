@@ -77,6 +77,16 @@ async def load_commitment(session: AsyncSession, kind: str, ref: str | int) -> C
     return None if source is None or key is None else await source.load(session, str(key))
 
 
+async def answering(session: AsyncSession, ask_kind: str, ask_ref: str) -> list[CommitmentInfo]:
+    """The features' own commitments that answer one ask (an answer's commitment is reached through
+    the answer instead). Only the sources whose commitments answer that kind of ask are asked."""
+    found: list[CommitmentInfo] = []
+    for source in SOURCES.values():
+        if source.asks == ask_kind:
+            found.extend(await source.for_ask(session, ask_ref))
+    return found
+
+
 async def all_commitments(session: AsyncSession) -> list[CommitmentInfo]:
     found: list[CommitmentInfo] = []
     for source in sources():

@@ -18,11 +18,10 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.commitments import CommitmentInfo
 from civic.core.paths import parse_id
 from civic.responses import service_commitments
 from civic.responses.models import Commitment, Response, ResponseState, ResponsibleBody, StepLink
-from civic.responses.queries_commitments import ANSWER_KIND, all_commitments, load_commitment, page_path
+from civic.responses.queries_commitments import ANSWER_KIND, answering, load_commitment, page_path
 from civic.responses.queries_commitments import labels as commitment_labels
 from civic.responses.queries_targets import KINDS, load_target
 
@@ -56,23 +55,7 @@ class Step:
         return (1, "") if self.at is None else (0, self.at.isoformat())
 
 
-@dataclass(frozen=True)
-class Promises:
-    """Every feature's commitments, read once per timeline: by (kind, ref), and by the ask they answer."""
-
-    items: dict[Node, CommitmentInfo]
-    by_ask: dict[Node, list[Node]]
-
-    @classmethod
-    async def read(cls, session: AsyncSession) -> Promises:
-        items = {(c.kind, c.ref): c for c in await all_commitments(session) if c.kind != COMMITMENT}
-        by_ask: dict[Node, list[Node]] = {}
-        for key, item in items.items():
-            by_ask.setdefault((item.asked_kind, item.asked_ref), []).append(key)
-        return cls(items, by_ask)
-
-
-async def _neighbours(session: AsyncSession, node: Node, promises: Promises) -> list[Node]:
+async def _neighbours(session: AsyncSession, node: Node) -> list[Node]:
     kind, ref = node
     found: list[Node] = []
     if parse_id(ref) is None:
@@ -99,11 +82,12 @@ async def _neighbours(session: AsyncSession, node: Node, promises: Promises) -> 
         item = await session.get(Commitment, int(ref))
         if item is not None:
             found.append((RESPONSE, str(item.response_id)))
-    elif node in promises.items:  # a feature's own tracked promise: it answers an ask
-        promise = promises.items[node]
-        found.append((promise.asked_kind, promise.asked_ref))
+    elif kind in commitment_labels():  # a feature's own tracked promise: it answers an ask
+        promise = await load_commitment(session, kind, ref)
+        if promise is not None:
+            found.append((promise.asked_kind, promise.asked_ref))
     else:
-        found.extend(promises.by_ask.get(node, []))
+        found.extend((c.kind, c.ref) for c in await answering(session, kind, ref))
         answer = await session.exec(
             select(Response.id).where(Response.target_kind == kind, Response.target_id == ref)
         )
@@ -183,13 +167,12 @@ async def timeline(session: AsyncSession, kind: str, ref: str | int, now: dateti
     seen: set[Node] = {start}
     queue: deque[Node] = deque([start])
     steps: list[Step] = []
-    promises = await Promises.read(session)
     while queue and len(seen) <= MAX_STEPS:
         node = queue.popleft()
         found = await step(session, node, now)
         if found is not None:
             steps.append(found)
-        for neighbour in await _neighbours(session, node, promises):
+        for neighbour in await _neighbours(session, node):
             if neighbour not in seen:
                 seen.add(neighbour)
                 queue.append(neighbour)

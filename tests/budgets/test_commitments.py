@@ -35,6 +35,7 @@ async def test_a_delivery_is_a_commitment_asked_about_once_it_is_done(
         )  # fmt: skip
     async with db.reading() as session:
         [item] = [c for c in await all_commitments(session) if c.kind == answers_commitments.KIND]
+        assert await answers_commitments.for_budget(session, str(budget.process.id)) == [item]
     assert item.what == f"Deliver project {project.number}: {project.title}" and item.owner == "Parks team"
     assert (item.state, item.due_on, item.body_slug) == (Kept.OPEN, None, "youth-service")
     assert not item.is_late(clock.now().date().replace(year=2030))  # no date promised: never late

@@ -38,6 +38,8 @@ async def test_a_panel_action_is_a_commitment_and_its_subscribers_are_asked_once
     async with db.reading() as session:
         [action] = (await session.exec(select(PanelAction))).all()
         [item] = [c for c in await all_commitments(session) if c.kind == answers_commitments.KIND]
+        assert await answers_commitments.for_decision(session, str(decision.id)) == [item]
+        assert await answers_commitments.for_decision(session, str(row_id(decision) + 1)) == []
     assert (item.what, item.owner, item.due_on, item.state) == (
         "Pay the grant", "Community team", action.due_on, Kept.OPEN,
     )  # fmt: skip

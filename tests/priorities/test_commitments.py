@@ -33,6 +33,9 @@ async def test_a_priority_is_a_commitment_and_its_voters_are_asked_once_it_is_de
     assert priorities, "publishing the results adopts priorities"
     async with db.reading() as session:
         found = [c for c in await all_commitments(session) if c.kind == answers_commitments.KIND]
+        assert sorted(
+            await answers_commitments.for_round(session, str(item.id)), key=lambda c: c.ref
+        ) == sorted(found, key=lambda c: c.ref)
     assert len(found) == len(priorities)
     first = next(c for c in found if c.ref == str(priorities[0].id))
     assert first.state == Kept.OPEN and first.due_on == priorities[0].review_on.date()
