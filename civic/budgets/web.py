@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import forms, opendata, service, service_results
+from civic.budgets import answers, forms, opendata, service, service_results
 from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core.auth import current_user
@@ -23,6 +23,7 @@ from civic.core.publish import OGL, csv_of_records, json_response
 from civic.core.ratelimit import rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
+from civic.responses import queries_timeline
 
 OPEN_DATA_CACHE = "public, max-age=300"
 PROPOSAL_COLUMNS = ("number", "title", "summary", "area", "cost", "feasibility", "reason")
@@ -167,6 +168,8 @@ async def results_page(request: Request) -> Response:
         proposals_ = await service.proposals_of(session, row_id(process))
         overrides = await service.overrides_of(session, row_id(process))
         turnout = await service_results.turnout(session, process)
+        # the steps the budget led on to: the youth service's answer, each project's delivery
+        steps = await queries_timeline.timeline(session, answers.KIND, row_id(process), now(request))
     data = json.loads(result.outcome_json) if result else None
     context = {
         "process": process,
@@ -178,6 +181,7 @@ async def results_page(request: Request) -> Response:
         "numbers": {p.id: p.number for p in proposals_},
         "overrides": overrides,
         "turnout": turnout,
+        "timeline": steps,
     }
     return render_page(request, "budgets/results.html", context)
 

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from civic.core.areas import Neighbourhood, wards_of
 from civic.core.auth import current_user
 from civic.core.clock import now
-from civic.core.db import reading, transaction
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, settings_of, state
 from civic.core.errors import NotFound, TooManyRequests
 from civic.core.forms import form_context, read_form
@@ -21,7 +21,7 @@ from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
-from civic.priorities import forms
+from civic.priorities import answers, forms
 from civic.priorities.models import Priority, PriorityRound, RoundState
 from civic.priorities.queries import all_views, neighbourhood_view, tracked
 from civic.priorities.service import candidates_of, get_round, meetings_of, suggestions_of
@@ -36,6 +36,7 @@ from civic.priorities.service_voting import (
 )
 from civic.priorities.settings import PrioritySettings
 from civic.priorities.web_maps import load_map
+from civic.responses import queries_timeline
 
 
 async def index(request: Request) -> Response:
@@ -93,7 +94,11 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
 
 async def round_page(request: Request) -> Response:
     item = await load_round(request)
-    return render_page(request, "priorities/round.html", await round_context(request, item))
+    async with reading(request) as session:
+        # the steps the round led on to: the team's answer, its priorities, what they fed into
+        steps = await queries_timeline.timeline(session, answers.KIND, row_id(item), now(request))
+    context = {**(await round_context(request, item)), "timeline": steps}
+    return render_page(request, "priorities/round.html", context)
 
 
 async def vote_form(request: Request) -> Response:

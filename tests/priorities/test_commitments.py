@@ -43,6 +43,11 @@ async def test_a_priority_is_a_commitment_and_its_voters_are_asked_once_it_is_de
     assert (first.asked_kind, first.asked_ref) == ("priorities_round", str(item.id))
     assert first.owner == "Neighbourhood policing team"
 
+    round_page = (await web.get(f"/priorities/rounds/{item.id}")).text
+    assert "What happened to this ask" in round_page
+    timeline = round_page.split('id="timeline"', 1)[1].split("</table>", 1)[0]
+    assert all(p.title in timeline for p in priorities) and "Police priority" in timeline
+
     worker = app_state(mail_app).worker
     await worker.jobs_once(force=True)
     async with db.transaction() as session:
