@@ -35,7 +35,7 @@ from civic.core.jobs import REGISTRY, Job
 from civic.panels.feature import FEATURE as PANELS
 from civic.petitions.feature import FEATURE as PETITIONS
 from civic.priorities.feature import FEATURE as PRIORITIES
-from civic.responses import queries_report, queries_targets
+from civic.responses import queries_commitments, queries_report, queries_targets
 from civic.responses.feature import FEATURE as RESPONSES
 from civic.site import jobs as site_jobs
 
@@ -81,6 +81,9 @@ def install() -> None:
     for f in FEATURES:
         for kind in f.target_kinds:
             queries_targets.register_kind(kind)
+    queries_commitments.SOURCES.clear()
+    for source in (s for f in FEATURES for s in f.commitment_sources):
+        queries_commitments.register_source(source)
 
 
 install()

@@ -2,6 +2,7 @@
 
 from civic.budgets import (
     answers,
+    answers_commitments,
     cli,
     demo,
     jobs,
@@ -28,6 +29,7 @@ FEATURE = Feature(
     commands=Commands(cli.add_parser, cli.HANDLERS),
     jobs=jobs.JOBS,
     target_kinds=(answers.TARGET_KIND,),
+    commitment_sources=(answers_commitments.COMMITMENTS,),
     datasets=opendata.DATASETS,
     demo=(demo.load_budgets,),
     settings=settings.SETTINGS,

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import forms, opendata, service, service_count, service_results, summary, web_maps
+from civic.budgets import answers, forms, opendata, service, service_count, service_results, summary, web_maps
 from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core import countrecord
@@ -24,6 +24,7 @@ from civic.core.publish import OGL, csv_of_records, json_response, shown_count
 from civic.core.ratelimit import rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
+from civic.responses import queries_timeline
 
 OPEN_DATA_CACHE = "public, max-age=300"
 PROPOSAL_COLUMNS = ("number", "title", "summary", "area", "cost", "feasibility", "reason")
@@ -170,6 +171,8 @@ async def results_page(request: Request) -> Response:
         turnout = await service_results.turnout(session, process)
         loaded = await web_maps.load_map(session, process)
         record = await countrecord.published(session, service_count.KIND, result.id) if result else None
+        # the steps the budget led on to: the youth service's answer, each project's delivery
+        steps = await queries_timeline.timeline(session, answers.KIND, row_id(process), now(request))
     data = json.loads(result.outcome_json) if result else None
     titles = {str(p.number): p.title for p in proposals_}
     context = {
@@ -185,6 +188,7 @@ async def results_page(request: Request) -> Response:
         "turnout": turnout,
         "ward_map": loaded[0] if loaded else None,
         "count_record": record,
+        "timeline": steps,
     }
     return render_page(request, "budgets/results.html", context)
 

@@ -17,6 +17,7 @@ from typing import Any
 from starlette.routing import BaseRoute
 
 from civic.config import Setting, Settings
+from civic.core.commitments import CommitmentSource
 from civic.core.demo import DemoLoader
 from civic.core.home import Provider, StaffLink
 from civic.core.jobs import Job
@@ -65,6 +66,7 @@ class Feature:
     commands: Commands | None = None
     jobs: tuple[Job, ...] = ()
     target_kinds: tuple[TargetKind, ...] = ()  # what the responses feature answers for it
+    commitment_sources: tuple[CommitmentSource, ...] = ()  # promises it tracks, for "was it done?"
     metrics: tuple[MetricProvider, ...] = ()  # report-card rows
     datasets: tuple[Dataset, ...] = ()  # open data
     demo: tuple[DemoLoader, ...] = ()

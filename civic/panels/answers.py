@@ -28,7 +28,7 @@ async def ensure_panel_body(session: AsyncSession, panel: Panel) -> None:
     )
 
 
-async def _wards(session: AsyncSession, panel: Panel) -> tuple[str, ...]:
+async def panel_wards(session: AsyncSession, panel: Panel) -> tuple[str, ...]:
     if panel.ward_code:
         return (panel.ward_code,)
     if panel.neighbourhood_slug:
@@ -45,7 +45,7 @@ async def _info(session: AsyncSession, decision: Decision, panel: Panel) -> Targ
         body_slug=panel_body(row_id(panel)),
         asked_at=decision.decided_at,
         due_at=decision.decided_at + ANSWER_WITHIN,
-        ward_codes=await _wards(session, panel),
+        ward_codes=await panel_wards(session, panel),
         summary=decision.reasons[:300],
     )
 

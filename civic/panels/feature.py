@@ -5,6 +5,7 @@ from civic.core.home import staff_link
 from civic.core.users import Role
 from civic.panels import (
     answers,
+    answers_commitments,
     demo,
     jobs,
     metrics,
@@ -30,6 +31,7 @@ FEATURE = Feature(
     open_now=(queries.upcoming_meetings,),
     jobs=jobs.JOBS,
     target_kinds=(answers.TARGET_KIND,),
+    commitment_sources=(answers_commitments.COMMITMENTS,),
     metrics=(metrics.panel_actions_overdue,),
     datasets=opendata.DATASETS,
     demo=(demo.load_panels,),

@@ -27,6 +27,7 @@ from civic.panels.links import href_for, kind_label
 from civic.panels.models import PanelAction
 from civic.panels.procedure import AGENDA_PUBLIC, RECORD_PUBLIC, MeetingState, is_overdue, london_date
 from civic.panels.rules import SignOff
+from civic.responses import queries_timeline
 from civic.responses.models import ResponseState
 from civic.responses.service import response_for
 
@@ -112,7 +113,9 @@ async def decision_page(request: Request) -> Response:
         asked = rec.actions.get(decision_id, [])
         updates = await service_actions.updates_for(session, [a.id for a in asked if a.id is not None])
         answer = await response_for(session, answers.KIND, str(decision.id))
+        steps = await queries_timeline.timeline(session, answers.KIND, row_id(decision), now)
     context = {
+        "timeline": steps,
         "decision": decision,
         "rec": rec,
         "meeting": meeting,

@@ -26,7 +26,7 @@ from civic.core.publish import (
 )
 from civic.core.rules import can, require
 from civic.core.templating import label_lines, render_page
-from civic.petitions.answers import Answer, published_answer, published_answers
+from civic.petitions.answers import KIND, Answer, published_answer, published_answers
 from civic.petitions.models import REASONS_BY_CODE, PaperPetition, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
 from civic.petitions.service_counting import channel_counts, counts_for, next_goal
@@ -44,6 +44,7 @@ from civic.petitions.web_common import (
 from civic.petitions.web_fragments import PreparedFragment, count_headers, count_path
 from civic.petitions.web_maps import load_map
 from civic.petitions.web_shared_pages import anonymous_page
+from civic.responses import queries_timeline
 
 
 def _list_params(request: Request) -> tuple[str, str, int]:
@@ -104,6 +105,8 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
         "response": response,
         "debate": debate,
         "events": timeline(petition, response, debate),
+        # the steps it led on to in other features: a panel's decision, an answer, a commitment
+        "ask_timeline": await queries_timeline.timeline(session, KIND, row_id(petition), now(request)),
         "reason": REASONS_BY_CODE.get(petition.rejection_code or ""),
         "policy": policy(request),
         "channels": await _channels(session, petition) if count else [],

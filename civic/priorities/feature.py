@@ -5,6 +5,7 @@ from civic.core.home import staff_link
 from civic.core.telemetry import StoredCount
 from civic.priorities import (
     answers,
+    answers_commitments,
     cli,
     demo,
     jobs,
@@ -29,6 +30,7 @@ FEATURE = Feature(
     open_now=(queries.open_rounds, queries_meetings.open_meetings),
     jobs=jobs.JOBS,
     target_kinds=(answers.TARGET_KIND,),
+    commitment_sources=(answers_commitments.COMMITMENTS,),
     metrics=(metrics.priorities_updated,),
     datasets=opendata.DATASETS,
     demo=(demo.load_priorities_demo,),

@@ -23,7 +23,7 @@ from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
-from civic.priorities import forms, service_count, summary
+from civic.priorities import answers, forms, service_count, summary
 from civic.priorities.models import Priority, PriorityRound, RoundState
 from civic.priorities.queries import all_views, neighbourhood_view, tracked
 from civic.priorities.queries_meetings import combined, upcoming_meetings
@@ -39,6 +39,7 @@ from civic.priorities.service_voting import (
 )
 from civic.priorities.settings import PrioritySettings
 from civic.priorities.web_maps import load_map
+from civic.responses import queries_timeline
 
 
 async def index(request: Request) -> Response:
@@ -103,7 +104,11 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
 
 async def round_page(request: Request) -> Response:
     item = await load_round(request)
-    return render_page(request, "priorities/round.html", await round_context(request, item))
+    async with reading(request) as session:
+        # the steps the round led on to: the team's answer, its priorities, what they fed into
+        steps = await queries_timeline.timeline(session, answers.KIND, row_id(item), now(request))
+    context = {**(await round_context(request, item)), "timeline": steps}
+    return render_page(request, "priorities/round.html", context)
 
 
 async def vote_form(request: Request) -> Response:

@@ -18,7 +18,15 @@ FEATURE = Feature(
         staff_link(
             "Responses to write", "/responses/queue", "councillor", "police", "youth_worker", "panel_clerk"
         ),
-        staff_link("Rating comments to moderate", "/responses/comments", "moderator"),
+        staff_link(
+            "Link the steps of an ask",
+            "/responses/links",
+            "councillor",
+            "police",
+            "youth_worker",
+            "panel_clerk",
+        ),
+        staff_link("Comments to moderate", "/responses/comments", "moderator"),
         staff_link("Bodies that answer asks", "/responses/bodies", "admin"),
     ),
     datasets=opendata.DATASETS,

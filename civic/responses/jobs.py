@@ -1,4 +1,5 @@
-"""Responses housekeeping: followers' addresses are kept only until a while after the answer."""
+"""Responses jobs: followers' addresses are kept only until a while after the answer, and the people
+who asked are asked "was it done?" once a commitment falls due."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.jobs import Job, JobContext
+from civic.core.outbox import Mail
+from civic.responses import notify_checkback, service_checkback
 from civic.responses.models import Follower, Response
 from civic.responses.settings import ResponseSettings
 
@@ -36,4 +39,27 @@ async def purge_followers_job(ctx: JobContext) -> str:
     return f"deleted {removed} followers' addresses"
 
 
-JOBS = (Job("responses.purge_followers", timedelta(hours=6), purge_followers_job),)
+async def ask_was_it_done(session: AsyncSession, *, mail: Mail, now: datetime) -> int:
+    """Ask about every commitment, of any feature, that fell due (or was marked done) and was not yet
+    asked about. Its check row keeps later runs from asking again; the outbox's dedupe key keeps a
+    retried run from emailing anyone twice."""
+    emailed = 0
+    for item in await service_checkback.due_to_ask(session, now.date()):
+        if await service_checkback.mark_asked(session, item, now):
+            emailed += await notify_checkback.ask_was_it_done(
+                session, item, mail=mail, settings=mail.settings, now=now
+            )
+    return emailed
+
+
+async def ask_was_it_done_job(ctx: JobContext) -> str:
+    assert isinstance(ctx.mail, Mail)
+    async with ctx.db.transaction() as session:
+        emailed = await ask_was_it_done(session, mail=ctx.mail, now=ctx.now)
+    return f"asked {emailed} people whether commitments were done"
+
+
+JOBS = (
+    Job("responses.purge_followers", timedelta(hours=6), purge_followers_job),
+    Job("responses.ask_was_it_done", timedelta(hours=1), ask_was_it_done_job),
+)

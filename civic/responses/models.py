@@ -173,3 +173,59 @@ class CommitmentUpdate(SQLModel, table=True):
     note: str = Field(max_length=UPDATE_MAX)
     author_name: str = Field(max_length=160)
     posted_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WasItDone(StrEnum):
+    """A resident's answer to "was it done?"."""
+
+    DONE = "done"
+    PARTLY = "partly"
+    NOT_DONE = "not_done"
+
+
+class CommitmentCheck(SQLModel, table=True):
+    """The people who asked were asked "was it done?" about this commitment (once: on its date, or
+    when it was marked done). Commitments are any feature's (`civic/core/commitments.py`), so the
+    key is the source's kind and ref rather than a foreign key."""
+
+    __tablename__ = "response_commitment_check"
+    __table_args__ = (UniqueConstraint("commitment_kind", "commitment_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_kind: str = Field(max_length=40)
+    commitment_ref: str = Field(max_length=80)
+    asked_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CommitmentAnswer(SQLModel, table=True):
+    """One person's answer to "was it done?" about one commitment, with an optional comment shown
+    once moderated. Keyed by a keyed hash of the address, like ratings: no account, no address."""
+
+    __tablename__ = "response_commitment_answer"
+    __table_args__ = (UniqueConstraint("commitment_kind", "commitment_ref", "rater_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_kind: str = Field(max_length=40, index=True)
+    commitment_ref: str = Field(max_length=80)
+    rater_hash: str = Field(max_length=64)
+    answer: WasItDone = Field(sa_type=str_enum(WasItDone))
+    comment: str = Field(default="", max_length=COMMENT_MAX)
+    comment_state: CommentState = Field(default=CommentState.NONE, sa_type=str_enum(CommentState), index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class StepLink(SQLModel, table=True):
+    """Staff say one step of an ask led on to another, across features: a petition went to a panel's
+    decision, the decision asked for a response. Steps are generic (kind, ref) pairs, as panels'
+    agenda links are; a response and its commitment are linked to their ask without a row here."""
+
+    __tablename__ = "response_step_link"
+    __table_args__ = (UniqueConstraint("from_kind", "from_ref", "to_kind", "to_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_kind: str = Field(max_length=40, index=True)
+    from_ref: str = Field(max_length=80)
+    to_kind: str = Field(max_length=40, index=True)
+    to_ref: str = Field(max_length=80)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, foreign_key="staff_user.id")

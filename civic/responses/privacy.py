@@ -11,7 +11,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.identity import email_hash
 from civic.core.localtime import format_datetime
 from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
-from civic.responses.models import CommentState, Follower, OptOut, Rating, Response
+from civic.responses.models import (
+    CommentState,
+    CommitmentAnswer,
+    Follower,
+    OptOut,
+    Rating,
+    Response,
+)
 
 PERSONAL_DATA = (
     PersonalData(
@@ -44,6 +51,18 @@ PERSONAL_DATA = (
         basis=Basis.PUBLIC_TASK,
         who_sees="moderators see comments; approved comments are published without your name",
         retention=Retention("kept as part of the answer's public record; erasure removes the comment"),
+    ),
+    PersonalData(
+        table="response_commitment_answer",
+        columns=("rater_hash", "comment"),
+        what=(
+            "your answer to whether a promised action was done, with an optional comment, "
+            "under a keyed hash of your address"
+        ),
+        purpose="to publish whether residents say the council kept its commitments",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="moderators see comments; approved comments are published without your name",
+        retention=Retention("kept as part of the commitment's public record; erasure removes the comment"),
     ),
     PersonalData(
         table="response",
@@ -104,6 +123,20 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
                 "Erasure removes the comment and unlinks the score from you; the score stays counted.",
             )
         )
+    answered = select(CommitmentAnswer).where(CommitmentAnswer.rater_hash == key)
+    for item in (await session.exec(answered)).all():
+        found.append(
+            Held(
+                'Answer to "was it done?"',
+                {
+                    "commitment": f"{item.commitment_kind} {item.commitment_ref}",
+                    "answer": item.answer.value,
+                    "comment": item.comment,
+                    "answered": format_datetime(item.created_at),
+                },
+                "Erasure removes the comment and unlinks the answer from you; the answer stays counted.",
+            )
+        )
     for optout in (await session.exec(select(OptOut).where(OptOut.email_hash == key))).all():
         found.append(
             Held(
@@ -127,10 +160,22 @@ async def erase(session: AsyncSession, subject: Subject, now: datetime) -> Erase
             comment_state=CommentState.NONE,
         )
     )
+    answers = await session.exec(
+        update(CommitmentAnswer)
+        .where(col(CommitmentAnswer.rater_hash) == key)
+        .values(
+            rater_hash=literal("erased-") + cast(CommitmentAnswer.id, String),
+            comment="",
+            comment_state=CommentState.NONE,
+        )
+    )
     await session.flush()
     followed, rated = int(follows.rowcount or 0), int(ratings.rowcount or 0)
+    said = int(answers.rowcount or 0)
     return Erased(
-        followed + rated, f"{followed} follow(s) deleted, {rated} rating(s) unlinked and comments removed"
+        followed + rated + said,
+        f'{followed} follow(s) deleted, {rated} rating(s) and {said} "was it done?" answer(s) '
+        "unlinked and comments removed",
     )
 
 
@@ -140,6 +185,7 @@ SUBJECT_ACCESS = SubjectAccess(
     rules=(
         "Requests to hear about an answer are deleted.",
         "A rating's comment is removed and its score, unlinked from you, stays counted.",
+        'A "was it done?" comment is removed and the answer, unlinked from you, stays counted.',
         "An unsubscribe is kept (as a hash linked to no name) so you are not emailed again.",
         "Published answers from staff are the council's public record and are kept.",
     ),

@@ -8,10 +8,12 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.commitments import CommitmentInfo, Kept
 from civic.core.reportcard import MetricProvider, MetricRow, Scope
 from civic.core.targets import TargetInfo
-from civic.responses import stats
+from civic.responses import service_checkback, stats
 from civic.responses.models import Rating, Response, ResponseState
+from civic.responses.queries_commitments import all_commitments
 from civic.responses.queries_targets import all_awaiting
 
 METRICS: list[MetricProvider] = []
@@ -33,6 +35,10 @@ class Card:
     score: float | None
     grade: str | None
     overdue: list[TargetInfo] = field(default_factory=list)
+    kept: float | None = None  # share of commitments kept, by the people who asked (None below 5 answers)
+    kept_answers: int = 0
+    late_commitments: int = 0  # open past their date, or closed after it: counted against their body
+    disputed: list[CommitmentInfo] = field(default_factory=list)  # marked done; most who answered say not
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class Facts:
     targets: list[TargetInfo]
     published: dict[tuple[str, str], Response]  # (target kind, target id) -> its published response
     scores: dict[int, list[int]]  # response id -> the ratings it was given
+    commitments: list[CommitmentInfo] = field(default_factory=list)  # every feature's
+    tallies: dict[service_checkback.Key, service_checkback.Tally] = field(default_factory=dict)
 
 
 async def read_facts(session: AsyncSession, now: datetime) -> Facts:
@@ -50,7 +58,33 @@ async def read_facts(session: AsyncSession, now: datetime) -> Facts:
     scores: dict[int, list[int]] = {}
     for response_id, score in (await session.exec(select(Rating.response_id, Rating.score))).all():
         scores.setdefault(response_id, []).append(score)
-    return Facts(await all_awaiting(session, now), published, scores)
+    commitments = await all_commitments(session)
+    tallies = await service_checkback.tallies(session)
+    return Facts(await all_awaiting(session, now), published, scores, commitments, tallies)
+
+
+def _holds(scope: Scope, item: CommitmentInfo) -> bool:
+    if scope.key is None:
+        return True
+    return item.body_slug == scope.key if scope.kind == "body" else scope.key in item.ward_codes
+
+
+@dataclass(frozen=True)
+class KeptPart:
+    share: float | None
+    answers: int
+    late: int
+    disputed: list[CommitmentInfo]
+
+
+def commitments_kept(facts: Facts, scope: Scope, now: datetime) -> KeptPart:
+    """What the people who asked say about the scope's commitments, and which are late."""
+    mine = [c for c in facts.commitments if _holds(scope, c)]
+    said = [facts.tallies.get((c.kind, c.ref), service_checkback.Tally()) for c in mine]
+    done, partly, not_done = (sum(getattr(t, part) for t in said) for part in ("done", "partly", "not_done"))
+    disputed = [c for c, t in zip(mine, said, strict=True) if c.state == Kept.DONE and t.disputed]
+    late = sum(1 for c in mine if c.is_late(now.date()))
+    return KeptPart(stats.commitments_kept(done, partly, not_done), done + partly + not_done, late, disputed)
 
 
 def card_for(facts: Facts, scope: Scope, now: datetime) -> Card:
@@ -70,7 +104,8 @@ def card_for(facts: Facts, scope: Scope, now: datetime) -> Card:
             overdue.append(target)
     average = round(sum(scores) / len(scores), 2) if scores else None
     timing = stats.timeliness(due, now)
-    score = stats.grade_score(timing.share_on_time, average)
+    kept = commitments_kept(facts, scope, now)
+    score = stats.grade_score(timing.share_on_time, average, kept.share)
     return Card(
         scope,
         timing,
@@ -79,6 +114,10 @@ def card_for(facts: Facts, scope: Scope, now: datetime) -> Card:
         score,
         stats.letter(score),
         sorted(overdue, key=lambda t: t.due_at or now),
+        kept.share,
+        kept.answers,
+        kept.late,
+        kept.disputed,
     )
 
 

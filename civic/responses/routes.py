@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from civic.responses import opendata, staff, staff_bodies, staff_commitments, web, web_maps, web_residents
+from civic.responses import (
+    opendata,
+    staff,
+    staff_bodies,
+    staff_commitments,
+    staff_links,
+    web,
+    web_checkback,
+    web_maps,
+    web_residents,
+)
 
 routes: list[BaseRoute] = [
     Route("/", web.index, name="index"),
@@ -20,6 +30,17 @@ routes: list[BaseRoute] = [
     Route("/queue", staff.queue, name="queue"),
     Route("/comments", staff.comments, name="comments"),
     Route("/comments/{rating_id:id}", staff.moderate, methods=["POST"], name="moderate"),
+    Route("/comments/done/{answer_id:id}", staff.moderate_done, methods=["POST"], name="moderate_done"),
+    Route("/links", staff_links.links_page, methods=["GET"], name="links"),
+    Route("/links", staff_links.add_link, methods=["POST"]),
+    Route("/commitments/{kind}/{ref:id}", web_checkback.commitment_page, name="commitment_page"),
+    Route(
+        "/commitments/{kind}/{ref:id}/answer/{token}",
+        web_checkback.answer_form,
+        methods=["GET"],
+        name="was_it_done",
+    ),
+    Route("/commitments/{kind}/{ref:id}/answer/{token}", web_checkback.answer, methods=["POST"]),
     Route("/write/{kind}/{target_id:id}", staff.write_form, methods=["GET"], name="write"),
     Route("/write/{kind}/{target_id:id}", staff.save, methods=["POST"]),
     Route("/follow/confirmed", web_residents.follow_confirmed, name="follow_confirmed"),

@@ -45,3 +45,9 @@ def can_rate(actor: StaffUser | None, response: Response | None, *, now: datetim
 def can_moderate(actor: StaffUser | None, obj: object, *, now: datetime) -> bool:
     """Moderators (and admins) decide which rating comments are shown."""
     return actor is not None and actor.has_role(Role.MODERATOR)
+
+
+@rule("responses.link_steps")
+def can_link_steps(actor: StaffUser | None, obj: object, *, now: datetime) -> bool:
+    """Those who answer asks (and admins) say which step of an ask led on to which."""
+    return actor is not None and actor.has_role(*RESPONDERS)

@@ -21,9 +21,10 @@ from civic.core.rules import can, require
 from civic.core.targets import TargetInfo
 from civic.core.templating import render_page
 from civic.core.users import StaffUser
-from civic.responses import queries_members, service, service_ratings
-from civic.responses.models import Rating
+from civic.responses import queries_members, service, service_checkback, service_ratings
+from civic.responses.models import CommitmentAnswer, Rating
 from civic.responses.notify import notify_published
+from civic.responses.queries_commitments import load_commitment
 from civic.responses.queries_targets import KINDS, all_awaiting, load_target
 from civic.responses.rules import RESPONDERS
 
@@ -225,7 +226,11 @@ async def comments(request: Request) -> HttpResponse:
     require("responses.moderate_comments", user, None, now=now(request))
     async with reading(request) as session:
         pending = await service_ratings.comments_awaiting_moderation(session)
-    return render_page(request, "responses/comments.html", {"pending": pending})
+        done_pending = [
+            (answer, await load_commitment(session, answer.commitment_kind, answer.commitment_ref))
+            for answer in await service_checkback.comments_awaiting_moderation(session)
+        ]
+    return render_page(request, "responses/comments.html", {"pending": pending, "done_pending": done_pending})
 
 
 async def moderate(request: Request) -> HttpResponse:
@@ -242,5 +247,24 @@ async def moderate(request: Request) -> HttpResponse:
             raise NotFound()
         await service_ratings.moderate_comment(
             session, rating, actor=user, approve=decision == "approve", now=at
+        )
+    return RedirectResponse("/responses/comments", status_code=303)
+
+
+async def moderate_done(request: Request) -> HttpResponse:
+    """Show or hide a comment left with a "was it done?" answer."""
+    user = staff(request)
+    at = now(request)
+    require("responses.moderate_comments", user, None, now=at)
+    form = await read_form(request)
+    decision = text(form, "decision")
+    if decision not in {"approve", "reject"}:
+        raise HTTPException(400, "Choose to approve or reject the comment.")
+    async with transaction(request) as session:
+        item = await session.get(CommitmentAnswer, path_id(request, "answer_id"))
+        if item is None:
+            raise NotFound()
+        await service_checkback.moderate_comment(
+            session, item, actor=user, approve=decision == "approve", now=at
         )
     return RedirectResponse("/responses/comments", status_code=303)

@@ -1,9 +1,17 @@
-"""Pure report-card arithmetic: timeliness, satisfaction and the letter grade. No IO.
+"""Pure report-card arithmetic: timeliness, satisfaction, commitments kept and the letter grade. No IO.
 
-The grade formula (also stated on every report card):
-    score = 60 x (share of responses published on time) + 40 x (average satisfaction - 1) / 4
-When nobody has rated yet, timeliness counts for the whole score. Grades: A 85+, B 70+, C 55+, D 40+,
-E 25+, F below 25. A body with no responses due yet gets no grade.
+The grade formula (also stated on every report card): the weighted average, out of 100, of the parts
+that have a figure:
+    share of responses published on time        weight 60
+    (average satisfaction - 1) / 4              weight 40
+    share of commitments kept                   weight 20
+When nobody has rated yet, or fewer than 5 people have said whether commitments were done, that part
+is left out and the others share its weight (timeliness alone is the whole score), so a card with no
+commitment answers keeps the grade it had before commitments were counted. Grades: A 85+, B 70+, C 55+,
+D 40+, E 25+, F below 25. A body with no responses due yet gets no grade.
+
+Commitments kept = (answers "done" + half the answers "partly") / all answers, from the people who
+asked, about the card's commitments. Fewer than 5 answers give no figure (the small-number rule).
 """
 
 from __future__ import annotations
@@ -14,9 +22,19 @@ from datetime import datetime
 
 GRADE_BANDS = ((85.0, "A"), (70.0, "B"), (55.0, "C"), (40.0, "D"), (25.0, "E"))
 FORMULA = (
-    "Score = 60 × share of responses on time + 40 × (average satisfaction − 1) ÷ 4; "
-    "when there are no ratings, timeliness is the whole score. A is 85 or more, B 70, C 55, D 40, E 25, F below 25."
+    "Score = the weighted average, out of 100, of: share of responses on time (weight 60), "
+    "(average satisfaction − 1) ÷ 4 (weight 40) and share of commitments kept (weight 20). "
+    "A part with no figure (no ratings, or fewer than 5 answers about commitments) is left out and the "
+    "others share its weight; when there are no ratings, timeliness is the whole score. "
+    "A is 85 or more, B 70, C 55, D 40, E 25, F below 25."
 )
+KEPT_FORMULA = (
+    "Commitments kept = (answers “done” + ½ × answers “partly”) ÷ all answers, from the people who asked, "
+    "about this card's commitments once they were due or marked done. "
+    "With fewer than 5 answers no figure is shown."
+)
+KEPT_MIN_ANSWERS = 5
+WEIGHTS = (60.0, 40.0, 20.0)  # on time, satisfaction, commitments kept
 
 
 @dataclass(frozen=True)
@@ -53,12 +71,26 @@ def timeliness(items: list[Due], now: datetime) -> Timeliness:
     return Timeliness(due=len(counted), on_time=on_time, overdue_open=overdue_open, median_days_late=median)
 
 
-def grade_score(share_on_time: float | None, average_satisfaction: float | None) -> float | None:
+def commitments_kept(done: int, partly: int, not_done: int) -> float | None:
+    """The share of answers saying a commitment was kept, a partly done one counting half."""
+    total = done + partly + not_done
+    if total < KEPT_MIN_ANSWERS:
+        return None
+    return round((done + partly / 2) / total, 3)
+
+
+def grade_score(
+    share_on_time: float | None, average_satisfaction: float | None, kept: float | None = None
+) -> float | None:
     if share_on_time is None:
         return None
-    if average_satisfaction is None:
-        return round(100 * share_on_time, 1)
-    return round(60 * share_on_time + 40 * (average_satisfaction - 1) / 4, 1)
+    satisfaction = None if average_satisfaction is None else (average_satisfaction - 1) / 4
+    parts = [
+        (w, v) for w, v in zip(WEIGHTS, (share_on_time, satisfaction, kept), strict=True) if v is not None
+    ]
+    total = sum(w * v for w, v in parts)
+    weight = sum(w for w, _ in parts)
+    return round(total / (weight / 100), 1)
 
 
 def letter(score: float | None) -> str | None:

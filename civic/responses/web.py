@@ -9,14 +9,25 @@ from starlette.responses import Response as HttpResponse
 from civic.core.areas import Ward, list_wards
 from civic.core.boundaries import map_wards
 from civic.core.clock import now
+from civic.core.commitments import Kept
 from civic.core.db import reading
 from civic.core.deps import path_id
 from civic.core.errors import NotFound
 from civic.core.reportcard import Scope
 from civic.core.templating import render_page
-from civic.responses import queries_report, service, service_commitments, service_ratings, stats
+from civic.responses import (
+    queries_report,
+    queries_timeline,
+    service,
+    service_checkback,
+    service_commitments,
+    service_ratings,
+    stats,
+)
 from civic.responses.models import ResponsibleBody
+from civic.responses.queries_commitments import ANSWER_KIND, all_commitments, labels
 from civic.responses.queries_targets import KINDS, load_target
+from civic.responses.web_checkback import ANSWER_LABELS
 from civic.responses.web_maps import grades_map
 
 
@@ -49,7 +60,15 @@ async def detail(request: Request) -> HttpResponse:
             if commitment and commitment.id
             else []
         )
+        key = (ANSWER_KIND, str(commitment.id)) if commitment else None
+        tally = await service_checkback.tally_of(session, key) if key else service_checkback.Tally()
+        done_comments = await service_checkback.approved_comments(session, key) if key else []
+        timeline = await queries_timeline.timeline(session, "response", response_id, now(request))
     context = {
+        "tally": tally,
+        "done_comments": done_comments,
+        "answer_labels": ANSWER_LABELS,
+        "timeline": timeline,
         "commitment": commitment,
         "updates": updates,
         "commitment_late": commitment is not None
@@ -95,6 +114,7 @@ async def report_cards(request: Request) -> HttpResponse:
         "wards": wards,
         "ward_map": ward_map,
         "formula": stats.FORMULA,
+        "kept_formula": stats.KEPT_FORMULA,
     }
     return render_page(request, "responses/report_cards.html", context)
 
@@ -106,7 +126,14 @@ async def _card_page(request: Request, scope: Scope) -> HttpResponse:
         card = queries_report.card_for(facts, scope, at)
         council = queries_report.card_for(facts, Scope("council", None, "Whole council"), at)
         metrics = await queries_report.extra_metrics(session, scope, at)
-    context = {"card": card, "council": council, "metrics": metrics, "formula": stats.FORMULA, "kinds": KINDS}
+    context = {
+        "card": card,
+        "council": council,
+        "metrics": metrics,
+        "formula": stats.FORMULA,
+        "kept_formula": stats.KEPT_FORMULA,
+        "kinds": KINDS,
+    }
     return render_page(request, "responses/card.html", context)
 
 
@@ -127,20 +154,38 @@ async def ward_card(request: Request) -> HttpResponse:
 
 
 async def commitments(request: Request) -> HttpResponse:
-    """Commitments per body (`/responses/bodies/<slug>/commitments`) or per ward (`/wards/<code>/...`)."""
+    """Every feature's commitments per body (`/responses/bodies/<slug>/commitments`) or per ward
+    (`/wards/<code>/...`), with their status, lateness and what the people who asked say."""
     today = now(request).date()
     async with reading(request) as session:
         if "slug" in request.path_params:
             body = await session.get(ResponsibleBody, request.path_params["slug"])
             if body is None:
                 raise NotFound()
-            name, items = body.name, await service_commitments.for_body(session, body.slug)
+            name, slug, ward_code = body.name, body.slug, None
         else:
             ward = await session.get(Ward, request.path_params["code"].upper())
             if ward is None:
                 raise NotFound()
-            name, items = f"{ward.name} ward", await service_commitments.for_ward(session, ward.code)
-    late = {c.id for c in items if service_commitments.is_late(c, today)}
-    return render_page(
-        request, "responses/commitments.html", {"scope_name": name, "items": items, "late": late}
-    )
+            name, slug, ward_code = f"{ward.name} ward", None, ward.code
+        items = [
+            c
+            for c in await all_commitments(session)
+            if (slug is None or c.body_slug == slug) and (ward_code is None or ward_code in c.ward_codes)
+        ]
+        said = await service_checkback.tallies(session)
+    context = {
+        "scope_name": name,
+        "items": items,
+        "late": {(c.kind, c.ref) for c in items if c.is_late(today)},
+        "disputed": {
+            (c.kind, c.ref)
+            for c in items
+            if c.state == Kept.DONE and said.get((c.kind, c.ref), _NONE).disputed
+        },
+        "labels": labels(),
+    }
+    return render_page(request, "responses/commitments.html", context)
+
+
+_NONE = service_checkback.Tally()

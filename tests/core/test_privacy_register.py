@@ -32,6 +32,7 @@ NOT_PERSONAL: dict[str, str] = {
     "ward_boundary.geometry_json": "a ward's published outline",
     "ward_boundary.path": "a ward's outline drawn as SVG",
     "response_rating.comment_state": "a moderation state",
+    "response_commitment_answer.comment_state": "a moderation state",
     "ward.name": "a ward's name",
     "neighbourhood.name": "a neighbourhood's name",
     "budget_area.name": "an area's name",

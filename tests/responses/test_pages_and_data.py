@@ -34,7 +34,8 @@ async def test_report_cards_grade_bodies_and_wards(
     await publish(web, "1")
     cards = (await web.get("/responses/report-cards")).text
     assert "How the grade is worked out" in cards
-    assert "Score = 60" in cards
+    assert "share of responses on time (weight 60)" in cards
+    assert "How commitments kept is worked out" in cards
     body = (await web.get("/responses/bodies/council")).text
     assert "50% of 2" in body  # one on time, one overdue
     assert "Ask number 2" in body
