@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -22,6 +21,7 @@ from civic.budgets.models import (
 from civic.budgets.service_voting import check_choices, store_ballot
 from civic.core import audit
 from civic.core.db import row_id
+from civic.core.double_entry import SheetState
 from civic.core.users import StaffUser
 
 
@@ -65,31 +65,6 @@ def _numbers(line: str, sheet: int) -> list[int]:
 
 def as_text(numbers: list[int]) -> str:
     return ",".join(str(n) for n in sorted(numbers))
-
-
-@dataclass(frozen=True)
-class SheetState:
-    sheet: int
-    first: str | None
-    second: str | None
-    resolved: str | None
-
-    @property
-    def agreed(self) -> str | None:
-        if self.resolved is not None:
-            return self.resolved
-        if self.first is not None and self.first == self.second:
-            return self.first
-        return None
-
-    @property
-    def mismatch(self) -> bool:
-        return (
-            self.first is not None
-            and self.second is not None
-            and self.first != self.second
-            and self.resolved is None
-        )
 
 
 async def entries_of(session: AsyncSession, batch: BudgetPaperBatch) -> list[BudgetPaperEntry]:

@@ -4,7 +4,6 @@ the live/work/study declaration, the same person online or on another line) and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -12,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.db import row_id
+from civic.core.double_entry import SheetState
 from civic.core.users import StaffUser
 from civic.petitions.models import (
     Channel,
@@ -80,31 +80,6 @@ def parse_bundle(text: str, sheets: int) -> dict[int, str]:
     if missing:
         raise PaperError(f"There is no line for sheet {missing[0]} (write {missing[0]}, - for a blank sheet)")
     return {s: parse_sheet_lines("\n".join(grouped[s]), s) for s in sorted(grouped)}
-
-
-@dataclass(frozen=True)
-class SheetState:
-    sheet: int
-    first: str | None
-    second: str | None
-    resolved: str | None
-
-    @property
-    def agreed(self) -> str | None:
-        if self.resolved is not None:
-            return self.resolved
-        if self.first is not None and self.first == self.second:
-            return self.first
-        return None
-
-    @property
-    def mismatch(self) -> bool:
-        return (
-            self.first is not None
-            and self.second is not None
-            and self.first != self.second
-            and self.resolved is None
-        )
 
 
 async def entries_of(session: AsyncSession, batch: PetitionPaperBatch) -> list[PetitionPaperEntry]:
