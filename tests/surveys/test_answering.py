@@ -42,10 +42,15 @@ async def test_an_emailed_link_counts_once_per_address(
         assert not await service_answering.confirm(session, survey, again, now=clock.now())
         assert await service_answering.response_count(session, survey.id or 0) == 1
         counts = await queries.counts_of(session, survey.id or 0)
-    assert counts == {("influence", CENTRAL, "tend_to_agree"): 1, ("council_satisfaction", CENTRAL, "fairly_satisfied"): 1}
+    assert counts == {
+        ("influence", CENTRAL, "tend_to_agree"): 1,
+        ("council_satisfaction", CENTRAL, "fairly_satisfied"): 1,
+    }
 
 
-async def test_a_link_expires_and_a_forged_one_is_refused(clock: FrozenClock, settings: Settings, survey: Survey) -> None:
+async def test_a_link_expires_and_a_forged_one_is_refused(
+    clock: FrozenClock, settings: Settings, survey: Survey
+) -> None:
     token = service_answering.confirm_token(settings, _pending(survey, "b" * 64, AGREE), clock.now())
     with pytest.raises(BadToken):
         service_answering.read_pending(settings, token, now=clock.now() + timedelta(days=8))
@@ -58,7 +63,9 @@ async def test_a_code_is_used_once_and_an_unknown_code_is_refused(
 ) -> None:
     secret = settings.secret_key
     async with db.transaction() as session:
-        codes = await service_codes.make_codes(session, survey, actor=None, secret=secret, label="Letters", size=3, now=clock.now())
+        codes = await service_codes.make_codes(
+            session, survey, actor=None, secret=secret, label="Letters", size=3, now=clock.now()
+        )
     assert len(set(codes)) == 3
     async with db.transaction() as session:
         first = await service_answering.answer_with_code(
@@ -66,10 +73,22 @@ async def test_a_code_is_used_once_and_an_unknown_code_is_refused(
             secret=secret, now=clock.now(),
         )  # fmt: skip
         reused = await service_answering.answer_with_code(
-            session, survey, raw_code=codes[0], ward_code=ABBEY, answers=DISAGREE, secret=secret, now=clock.now()
+            session,
+            survey,
+            raw_code=codes[0],
+            ward_code=ABBEY,
+            answers=DISAGREE,
+            secret=secret,
+            now=clock.now(),
         )
         unknown = await service_answering.answer_with_code(
-            session, survey, raw_code="22222-22222", ward_code=ABBEY, answers=AGREE, secret=secret, now=clock.now()
+            session,
+            survey,
+            raw_code="22222-22222",
+            ward_code=ABBEY,
+            answers=AGREE,
+            secret=secret,
+            now=clock.now(),
         )
         usage = await service_codes.code_usage(session, survey.id or 0)
         rows = (await session.exec(select(SurveyResponse))).all()
@@ -86,7 +105,9 @@ async def test_answers_are_refused_before_opening_and_after_closing(
         await service.close_survey(session, survey, actor=None, now=clock.now())
     with pytest.raises(Conflict):
         async with db.transaction() as session:
-            await service_answering.confirm(session, survey, _pending(survey, "c" * 64, AGREE), now=clock.now())
+            await service_answering.confirm(
+                session, survey, _pending(survey, "c" * 64, AGREE), now=clock.now()
+            )
     with pytest.raises(Conflict):
         async with db.transaction() as session:
             await service_answering.ask_confirmation(
@@ -104,15 +125,23 @@ async def test_results_count_by_ward_and_the_keys_are_erased_after_the_survey_cl
     async with db.transaction() as session:
         for n in range(12):  # Fernbridge Central: 9 agree of 12; Abbey: 2 answers only
             answers = AGREE if n < 9 else DISAGREE
-            await service_answering.confirm(session, survey, _pending(survey, f"{n:064d}", answers), now=clock.now())
+            await service_answering.confirm(
+                session, survey, _pending(survey, f"{n:064d}", answers), now=clock.now()
+            )
         for n in range(2):
-            await service_answering.confirm(session, survey, _pending(survey, f"a{n:063d}", AGREE, ABBEY), now=clock.now())
+            await service_answering.confirm(
+                session, survey, _pending(survey, f"a{n:063d}", AGREE, ABBEY), now=clock.now()
+            )
         await service.close_survey(session, survey, actor=None, now=clock.now())
         results = await queries.results_of(session, survey)
     influence = results[0]
     assert influence.question.code == "influence"
     assert (influence.overall.estimate.answers, influence.overall.estimate.positive) == (14, 11)
-    assert (influence.overall.estimate.percent, influence.overall.estimate.low, influence.overall.estimate.high) == (78.6, 52.4, 92.4)
+    assert (
+        influence.overall.estimate.percent,
+        influence.overall.estimate.low,
+        influence.overall.estimate.high,
+    ) == (78.6, 52.4, 92.4)
     by_ward = {a.code: a.estimate for a in influence.areas}
     assert by_ward[CENTRAL].percent == 75.0 and by_ward[CENTRAL].low == 46.8 and by_ward[CENTRAL].high == 91.1
     assert by_ward[ABBEY].answers == 2 and by_ward[ABBEY].percent is None

@@ -18,7 +18,9 @@ NEWCOMBE = [
 
 
 @pytest.mark.parametrize(("positive", "total", "low", "high"), NEWCOMBE)
-def test_wilson_matches_newcombes_published_intervals(positive: int, total: int, low: float, high: float) -> None:
+def test_wilson_matches_newcombes_published_intervals(
+    positive: int, total: int, low: float, high: float
+) -> None:
     got_low, got_high = wilson(positive, total)
     assert round(got_low, 4) == low
     assert round(got_high, 4) == high
@@ -34,7 +36,7 @@ def test_wilson_is_symmetric_and_stays_within_zero_and_one() -> None:
 
 @pytest.mark.parametrize(("positive", "total"), [(1, 0), (-1, 5), (6, 5)])
 def test_wilson_refuses_impossible_counts(positive: int, total: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="positive <= total"):
         wilson(positive, total)
 
 
