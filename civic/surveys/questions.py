@@ -3,6 +3,13 @@ a published national figure asked in the same words; the comparator is stored wi
 
 Each question has one answer scale; `positive` names the answers that count towards the headline
 share ("agree" = strongly agree + tend to agree), as the national surveys report them.
+
+The national figures are the published headline shares: Community Life Survey (DCMS) year ending
+March 2020, 27% agree they can influence decisions affecting their local area; LGA resident
+satisfaction polling, February 2021, 67% satisfied with the way their council runs things and 67%
+who say it keeps residents informed; Crime Survey for England and Wales 2013/14 (ONS), 76% agree they
+have overall confidence in the local police. When a newer edition is published, change the figure
+and its period together: every page and dataset reads them from here.
 """
 
 from __future__ import annotations
@@ -59,7 +66,7 @@ QUESTIONS: tuple[Question, ...] = (
         short="Agree they can influence decisions affecting their local area",
         choices=AGREE_SCALE,
         positive=frozenset({"strongly_agree", "tend_to_agree"}),
-        comparator=Comparator(27.0, "Community Life Survey, England", "2021/22"),
+        comparator=Comparator(27.0, "Community Life Survey, England", "2019/20"),
     ),
     Question(
         code="council_satisfaction",
@@ -67,7 +74,9 @@ QUESTIONS: tuple[Question, ...] = (
         short="Satisfied with the way the council runs things",
         choices=SATISFIED_SCALE,
         positive=frozenset({"very_satisfied", "fairly_satisfied"}),
-        comparator=Comparator(56.0, "LGA resident satisfaction polling, Great Britain", "2024"),
+        comparator=Comparator(
+            67.0, "LGA polling on resident satisfaction with councils, Great Britain", "February 2021"
+        ),
     ),
     Question(
         code="police_confidence",
@@ -75,7 +84,7 @@ QUESTIONS: tuple[Question, ...] = (
         short="Agree they have confidence in the police in their area",
         choices=AGREE_SCALE,
         positive=frozenset({"strongly_agree", "tend_to_agree"}),
-        comparator=Comparator(67.0, "Crime Survey for England and Wales", "year ending March 2023"),
+        comparator=Comparator(76.0, "Crime Survey for England and Wales", "2013/14"),
     ),
     Question(
         code="informed",
@@ -89,7 +98,9 @@ QUESTIONS: tuple[Question, ...] = (
             ("dont_know", "Don't know"),
         ),
         positive=frozenset({"very_well", "fairly_well"}),
-        comparator=Comparator(55.0, "LGA resident satisfaction polling, Great Britain", "2024"),
+        comparator=Comparator(
+            67.0, "LGA polling on resident satisfaction with councils, Great Britain", "February 2021"
+        ),
     ),
 )
 

@@ -207,3 +207,17 @@ async def test_small_numbers_show_no_share(
     assert (overall["answers"], overall["positive"], overall["percent"]) == ("fewer than 5", "", "")
     card = await web.get("/responses/wards/E05900006")
     assert "fewer than 5 answers" in card.text
+
+
+async def test_one_address_gets_three_confirmation_emails_an_hour_then_429(
+    web: WebClient, db: Database, clock: FrozenClock, areas: None
+) -> None:
+    await make_survey(db, clock)
+    form = {**ANSWERS, "postcode": CENTRAL_POSTCODE, "email": "pat@example.org"}
+    codes = [(await web.post_form("/surveys/spring-2027", form)).status_code for _ in range(4)]
+    assert codes == [303, 303, 303, 429]
+    async with db.transaction() as session:
+        sent = (
+            await session.exec(select(OutboxMessage).where(OutboxMessage.to_address == "pat@example.org"))
+        ).all()
+    assert len(sent) == 3
