@@ -4,7 +4,7 @@ from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
 from civic.core.telemetry import StoredCount
 from civic.core.users import Role
-from civic.surveys import jobs, metrics, models, opendata, privacy, routes, rules, settings
+from civic.surveys import demo, jobs, metrics, models, opendata, privacy, routes, rules, settings
 
 FEATURE = Feature(
     name="surveys",
@@ -22,6 +22,7 @@ FEATURE = Feature(
     stored_counts=(StoredCount("survey_responses", "survey_response", "residents' survey responses stored"),),
     metrics=(metrics.latest_survey,),
     datasets=opendata.DATASETS,
+    demo=(demo.load_surveys,),
     settings=settings.SETTINGS,
     rules=rules,
     personal_data=privacy.PERSONAL_DATA,
