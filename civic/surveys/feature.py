@@ -4,7 +4,7 @@ from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
 from civic.core.telemetry import StoredCount
 from civic.core.users import Role
-from civic.surveys import demo, jobs, metrics, models, opendata, privacy, routes, rules, settings
+from civic.surveys import demo, jobs, metrics, models, opendata, privacy, queries, routes, rules, settings
 
 FEATURE = Feature(
     name="surveys",
@@ -18,6 +18,7 @@ FEATURE = Feature(
             "Residents' surveys: questions, codes and paper forms", "/surveys/manage", Role.ADMIN.value
         ),
     ),
+    open_now=(queries.open_surveys,),
     jobs=jobs.JOBS,
     stored_counts=(StoredCount("survey_responses", "survey_response", "residents' survey responses stored"),),
     metrics=(metrics.latest_survey,),

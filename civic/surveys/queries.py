@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import Ward, list_wards, wards_of
+from civic.core.home import OpenItem
 from civic.surveys.models import AreaKind, Survey, SurveyAnswer, SurveyResponse, SurveyState
 from civic.surveys.questions import questions_of
 from civic.surveys.results import Counts, QuestionResult, question_results
@@ -51,3 +54,14 @@ async def closed_surveys(session: AsyncSession) -> list[Survey]:
     query = select(Survey).where(Survey.state == SurveyState.CLOSED)
     rows = await session.exec(query.order_by(col(Survey.closed_at).desc(), col(Survey.id).desc()))
     return list(rows.all())
+
+
+async def open_surveys(session: AsyncSession, now: datetime) -> list[OpenItem]:
+    """The home page's "open now": surveys taking answers."""
+    rows = await session.exec(
+        select(Survey).where(Survey.state == SurveyState.OPEN).order_by(col(Survey.opened_at))
+    )
+    return [
+        OpenItem("Residents' surveys", s.title, f"/surveys/{s.slug}", f"For {s.area_name}")
+        for s in rows.all()
+    ]

@@ -29,6 +29,9 @@ async def test_demo_surveys_show_results_and_the_small_number_rule(
         "Residents&#39; survey, spring" in listing and "Policing in Fernbridge Central and Docks" in listing
     )
     assert (await web.get("/surveys/policing-fernbridge-central")).status_code == 200
+    home = (await web.get("/")).text
+    assert 'href="/surveys/policing-fernbridge-central"' in home  # open now
+    assert 'href="/surveys/residents-survey-spring"' not in home  # closed
     rows = (await web.get("/surveys/results.json")).json()["data"]
     assert {r["survey"] for r in rows} == {"residents-survey-spring"}  # the open one is not published
     small = [r for r in rows if r["area_code"] == SMALL_WARD]
