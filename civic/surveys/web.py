@@ -3,6 +3,7 @@ and the published results."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -68,41 +69,65 @@ async def _ward_in(session: AsyncSession, survey: Survey, postcode: str, errors:
     return ward.code
 
 
+@dataclass(frozen=True)
+class Answering:
+    """One resident's post, checked: what they answered, where, and how they prove it is them."""
+
+    survey: Survey
+    answers: dict[str, str]
+    ward_code: str
+    code: str
+    address: str
+
+
+async def _with_code(request: Request, session: AsyncSession, a: Answering, errors: Errors) -> str:
+    recorded = await service_answering.answer_with_code(
+        session, a.survey, raw_code=a.code, ward_code=a.ward_code, answers=a.answers,
+        secret=settings(request).secret_key, now=now(request),
+    )  # fmt: skip
+    if not recorded:
+        errors["code"] = "This code is not valid for this survey, or it has been used already"
+    return "thanks" if recorded else ""
+
+
+async def _by_email(request: Request, session: AsyncSession, a: Answering) -> int:
+    """Queue the confirmation email unless the address has asked too often; the seconds to wait, or 0."""
+    config, at = settings(request), now(request)
+    key = f"surveys:confirm:{a.survey.id}:{email_hash(config.secret_key, a.address)}"
+    retry_after = (await hit(session, key, PER_ADDRESS, now=at)).retry_after
+    if not retry_after:
+        await service_answering.ask_confirmation(
+            session, a.survey, address=a.address, ward_code=a.ward_code, answers=a.answers,
+            settings=config, mail=state(request).mail, now=at,
+        )  # fmt: skip
+    return retry_after
+
+
 @limits_itself("SURVEY_ANSWERS_PER_IP_HOUR")
 async def answer(request: Request) -> Response:
-    form, at, config = await read_form(request), now(request), settings(request)
-    code, address = text(form, "code"), text(form, "email")
+    form = await read_form(request)
     per_ip = [Limit(settings_of(request, SurveySettings).answers_per_ip_hour, 3600)]
     retry_after, outcome = 0, ""
     async with transaction(request) as session:
         survey = await service.get_survey(session, request.path_params["slug"])
+        if survey.state == SurveyState.DRAFT:
+            raise NotFound()
         if survey.state != SurveyState.OPEN:
             return render_page(request, "surveys/not_open.html", {"survey": survey}, status_code=409)
         answers, errors = forms.parse_answers(form, questions_of(survey.questions))
         ward_code = await _ward_in(session, survey, text(form, "postcode"), errors)
-        if not code:
-            check_email(errors, "email", address)
-        if not errors:
-            verdict = await hit(session, f"surveys:answer:ip:{client_ip(request)}", per_ip, now=at)
-            retry_after = verdict.retry_after
-        if not errors and not retry_after and code:
-            recorded = await service_answering.answer_with_code(
-                session, survey, raw_code=code, ward_code=ward_code, answers=answers,
-                secret=config.secret_key, now=at,
-            )  # fmt: skip
-            if recorded:
-                outcome = "thanks"
+        given = Answering(survey, answers, ward_code, text(form, "code"), text(form, "email"))
+        if not given.code:
+            check_email(errors, "email", given.address)
+        if not errors:  # counted only for complete answers, so a typing slip costs nothing
+            key = f"surveys:answer:ip:{client_ip(request)}"
+            retry_after = (await hit(session, key, per_ip, now=now(request))).retry_after
+        if not errors and not retry_after:
+            if given.code:
+                outcome = await _with_code(request, session, given, errors)
             else:
-                errors["code"] = "This code is not valid for this survey, or it has been used already"
-        elif not errors and not retry_after:
-            key = f"surveys:confirm:{survey.id}:{email_hash(config.secret_key, address)}"
-            retry_after = (await hit(session, key, PER_ADDRESS, now=at)).retry_after
-            if not retry_after:
-                await service_answering.ask_confirmation(
-                    session, survey, address=address, ward_code=ward_code, answers=answers,
-                    settings=config, mail=state(request).mail, now=at,
-                )  # fmt: skip
-                outcome = "check"
+                retry_after = await _by_email(request, session, given)
+                outcome = "" if retry_after else "check"
     if retry_after:  # raised outside the transaction so the counts it bumped are kept
         raise TooManyRequests(retry_after)
     if outcome:

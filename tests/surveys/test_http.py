@@ -54,6 +54,7 @@ async def test_staff_set_a_survey_up_and_only_admins_may(
     assert (survey.slug, survey.neighbourhood_slug, survey.questions) == (
         "residents-survey-2027", "fernbridge-central", "influence,police_confidence")  # fmt: skip
     assert (await web.get("/surveys/residents-survey-2027")).status_code == 404  # a draft is not public
+    assert (await web.post_form("/surveys/residents-survey-2027", {})).status_code == 404
     assert (await web.post_form(f"/surveys/manage/{survey.id}/close")).status_code == 409
     assert (await web.post_form(f"/surveys/manage/{survey.id}/open")).status_code == 303
     page = await web.get("/surveys/residents-survey-2027")
@@ -199,6 +200,10 @@ async def test_small_numbers_show_no_share(
     await web.post_form(f"{batch}/enter", {"lines": "1 1\n1 1\n5 5"})
     await web.post_form(f"{batch}/count")
     await web.post_form(f"/surveys/manage/{survey.id}/close")
+    closed = await web.post_form(
+        "/surveys/spring-2027", {**ANSWERS, "postcode": CENTRAL_POSTCODE, "email": "a@example.org"}
+    )
+    assert closed.status_code == 409 and "it has closed" in closed.text
     page = await web.get("/surveys/spring-2027/results")
     assert "66.7%" not in page.text and "No figure" in page.text
     assert 'numeric">fewer than 5</td>' in page.text
