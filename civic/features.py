@@ -38,8 +38,9 @@ from civic.priorities.feature import FEATURE as PRIORITIES
 from civic.responses import queries_commitments, queries_report, queries_targets
 from civic.responses.feature import FEATURE as RESPONSES
 from civic.site import jobs as site_jobs
+from civic.surveys.feature import FEATURE as SURVEYS
 
-FEATURES: tuple[Feature, ...] = (BUDGETS, PANELS, PETITIONS, PRIORITIES, RESPONSES)
+FEATURES: tuple[Feature, ...] = (BUDGETS, PANELS, PETITIONS, PRIORITIES, SURVEYS, RESPONSES)
 
 # What the site (home, sign-in, admin) adds: it is part of the app, not a feature.
 SITE_JOBS: tuple[Job, ...] = site_jobs.JOBS

@@ -93,6 +93,11 @@ def sheet_to_settle(states: list[SheetState], sheet: int, *, counted: bool) -> S
     return found
 
 
+def ready(states: list[SheetState]) -> bool:
+    """Every sheet agreed: the bundle can be counted."""
+    return all(state.agreed is not None for state in states)
+
+
 def agreed_sheets(states: list[SheetState], *, counted: bool) -> list[tuple[int, str]]:
     """(sheet, agreed text) for every sheet, once the bundle may be counted."""
     if counted:

@@ -37,6 +37,8 @@ NOT_PERSONAL: dict[str, str] = {
     "neighbourhood.name": "a neighbourhood's name",
     "budget_area.name": "an area's name",
     "panel.name": "a panel's name",
+    "survey.area_name": "an area's name",
+    "survey_paper_entry.answers": "answer numbers typed from anonymous paper survey forms",
     "panel.area_name": "an area's name",
     "panel.purpose": "written by staff",
     "panel.terms_of_reference": "written by staff",

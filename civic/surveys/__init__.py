@@ -1,0 +1,1 @@
+"""Residents' satisfaction surveys: a short, fixed set of questions with national comparators, for the council, a ward or a policing neighbourhood, answered once per person, with results by area and their 95% confidence intervals."""

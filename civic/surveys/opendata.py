@@ -1,0 +1,84 @@
+"""Open data: the results of every closed survey, as JSON and CSV, under the Open Government Licence.
+
+Only counts and shares leave: no response, no code, no hash. Counts follow the small-count rule, and a
+share and its interval are given only for 5 answers or more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civic.core.db import reading
+from civic.core.opendata import Dataset
+from civic.core.publish import SMALL_COUNT_NOTE, csv_of_records, json_response, shown_value
+from civic.surveys import queries
+from civic.surveys.models import Survey
+from civic.surveys.results import AreaResult, QuestionResult
+
+FIELDS = (
+    ("survey", "the survey's short name, as in its web address"),
+    ("survey_title", "the survey's title"),
+    ("survey_area", "the area the survey covered: the council, a ward or a policing neighbourhood"),
+    ("closed_at", "when the survey closed (UTC)"),
+    ("question", "the question's code"),
+    ("question_text", "the question as asked"),
+    ("area_code", "the ward's ONS code; empty for the whole survey area"),
+    ("area_name", "the ward, or the survey area"),
+    ("answers", f"how many people answered the question; {SMALL_COUNT_NOTE}"),
+    ("positive", f"how many gave a positive answer (agree, satisfied or well informed); {SMALL_COUNT_NOTE}"),
+    ("percent", "positive answers as a share of all answers, %; empty below 5 answers"),
+    ("ci_low", "lower end of the 95% confidence interval (Wilson score), %"),
+    ("ci_high", "upper end of the 95% confidence interval (Wilson score), %"),
+    ("national_percent", "the published national figure for the same question, %"),
+    ("national_source", "where the national figure comes from, and its period"),
+)
+DATASETS = (
+    Dataset(
+        "Residents' survey results",
+        "Every closed residents' survey: for each question, the whole survey area and each ward, with the number "
+        "of answers, the share giving a positive answer, its 95% confidence interval and the national figure.",
+        (("JSON", "/surveys/results.json"), ("CSV", "/surveys/results.csv")),
+        FIELDS,
+        "Residents' surveys",
+    ),
+)
+
+
+def _record(survey: Survey, result: QuestionResult, area: AreaResult) -> dict[str, Any]:
+    e, national = area.estimate, result.question.comparator
+    return {
+        "survey": survey.slug,
+        "survey_title": survey.title,
+        "survey_area": survey.area_name,
+        "closed_at": survey.closed_at.isoformat() if survey.closed_at else None,
+        "question": result.question.code,
+        "question_text": result.question.text,
+        "area_code": area.code,
+        "area_name": area.name,
+        "answers": shown_value(e.answers),
+        "positive": shown_value(e.positive) if e.shown else None,
+        "percent": e.percent,
+        "ci_low": e.low,
+        "ci_high": e.high,
+        "national_percent": national.percent,
+        "national_source": f"{national.source}, {national.period}",
+    }
+
+
+async def records(request: Request) -> list[dict[str, Any]]:
+    async with reading(request) as session:
+        out: list[dict[str, Any]] = []
+        for survey in await queries.closed_surveys(session):
+            for result in await queries.results_of(session, survey):
+                out.extend(_record(survey, result, area) for area in (result.overall, *result.areas))
+    return out
+
+
+async def results_json(request: Request) -> Response:
+    return json_response(await records(request))
+
+
+async def results_csv(request: Request) -> Response:
+    return csv_of_records([name for name, _ in FIELDS], await records(request), "survey-results.csv")
