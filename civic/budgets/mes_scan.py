@@ -75,6 +75,7 @@ class _Run:
         self.at = np.zeros(m)
         self.cap = np.full(m, np.inf)  # an upper bound of all its supporters hold (never stale either)
         self.free = self.votes.copy()  # the weight of supporters who held more than `at` x cost then
+        self.gathered: tuple[int, FloatArray, FloatArray] | None = None  # the last priced project's rows
 
     def go(self, live: Sequence[int]) -> list[int]:
         e = self.e
@@ -156,7 +157,11 @@ class _Run:
         float money stays at or below that from then on: spent only grows); the others' error grows
         by delta and that rounding (spent stays below 2 x share + price while money is positive)."""
         rows = self.e.supporters[p]
-        spent, err = self.spent[rows], self.err[rows]
+        if self.gathered is not None and self.gathered[0] == p:
+            spent, err = self.gathered[1], self.gathered[2]  # nothing was charged since p was priced
+        else:
+            spent, err = self.spent[rows], self.err[rows]
+        self.gathered = None
         keep = self.share - spent + err >= price - delta
         rounding = 4 * EPS * (2 * abs(self.share) + price)
         self.err[rows] = np.where(keep, err + (delta + rounding), rounding)
@@ -170,9 +175,10 @@ class _Run:
         """p's float price and its error bound, None if it is certainly unaffordable; `rho` is a
         lower bound of its rate, where the search for the price starts."""
         rows, w, cost = self.e.supporters[p], self.scan.w[p], self.scan.costs[p]
-        money = self.share - self.spent[rows]
+        spent, err = self.spent[rows], self.err[rows]
+        self.gathered = (p, spent, err)  # for `_charge` if p wins the round
+        money = self.share - spent
         np.maximum(money, 0.0, out=money)
-        err = self.err[rows]
         held = float(np.dot(w, money))
         margin = self._margin(p, held, err)
         self.cap[p] = held + margin
@@ -182,6 +188,7 @@ class _Run:
             raise Unsure
         votes = float(self.e.votes[p])
         paying, capsum, count = votes, 0.0, -1
+        weighted = w * money  # sums over a set of supporters as dot products with its mask: no copies
         # from below the price, each estimate is at least the one before (a classic fixed point): the
         # first is the larger of cost / votes and rho x cost, both at most the price
         price = max(cost / votes, rho * cost)
@@ -193,9 +200,8 @@ class _Run:
             if grown == count:
                 break
             count = grown
-            wc = w[capped]
-            paying = votes - float(wc.sum())
-            capsum = float(np.dot(wc, money[capped]))
+            paying = votes - float(np.dot(w, capped))
+            capsum = float(np.dot(weighted, capped))
             if paying <= 0:
                 raise Unsure
             price = (cost - capsum) / paying
@@ -230,5 +236,5 @@ class _Run:
         if bound >= cost:
             return False
         self.bound[p], self.at[p] = bound, rate
-        self.free[p] = float(w[money + err >= rate * cost * (1 - 4 * EPS)].sum())
+        self.free[p] = float(np.dot(w, money + err >= rate * cost * (1 - 4 * EPS)))
         return True
