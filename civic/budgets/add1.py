@@ -98,6 +98,7 @@ def scanning(
         return engine.run(share, live).funded if found is None else found
 
     steps = unaffordable_from(engine, budget, base, increment, live)
+    engine.runs["steps without a run"] += steps
     kept = funded(base + steps * increment, [])
     while set(kept) != supported:
         trial = funded(base + (steps + 1) * increment, kept)
@@ -147,6 +148,7 @@ def jumping(
     """Add1 with jumps over the shares certified to give the outcome already computed (same result)."""
     supported = set(live)
     k = unaffordable_from(engine, budget, base, increment, live)
+    engine.runs["steps without a run"] += k
     current = engine.run(base + k * increment, live)
     guess = 1
     while set(current.funded) != supported:
@@ -197,6 +199,7 @@ def _certified_until(
 def certificate(engine: EqualShares, run: MesRun, share: Fraction, later: Fraction, live: list[int]) -> Probe:
     """Whether MES is certified to give `run`'s outcome (computed at `share`) at every share up to
     `later` (see the module docstring), with a lower bound of the relative slack."""
+    engine.runs["certificates"] += 1
     state = State(later, np.zeros(len(engine.weights), dtype=np.float64))
     before = State(share, np.zeros(len(engine.weights), dtype=np.float64))  # the run itself, for ties
     for p in run.funded:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -71,6 +72,7 @@ class EqualShares:
             local, cols = np.nonzero(self.approves[rows])
             self.pairs.append((local.astype(np.int64), cols.astype(np.int64)))
         self.force_exact = False  # tests switch the fast path off to compare the two
+        self.runs: Counter[str] = Counter()  # MES runs made, by kind (the benchmark prints them)
 
     # --- money --------------------------------------------------------------------------------------
 
@@ -181,6 +183,7 @@ class EqualShares:
         given, holds the first rounds of this very run already decided (exact prices at `share`, from
         `civic.budgets.add1`), and the run resumes after them. `hint` is the order of a run at a nearby
         share: it only decides which project is priced first in a round, never the outcome."""
+        self.runs["exact runs"] += 1
         result = MesRun([], {}, {})
         if start is None:
             state = State(share, np.zeros(len(self.weights), dtype=np.float64))

@@ -52,9 +52,11 @@ class ScanShares:
 
     def funded(self, share: Fraction, live: Sequence[int], hint: Sequence[int] = ()) -> list[int] | None:
         """The projects MES funds at `share`, in order, or None when the floats cannot tell."""
+        self.engine.runs["float runs"] += 1
         try:
             return _Run(self, share, hint).go(live)
         except Unsure:
+            self.engine.runs["float runs refused"] += 1
             return None
 
 
