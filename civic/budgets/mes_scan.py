@@ -32,6 +32,7 @@ import numpy.typing as npt
 from civic.budgets.mes import EqualShares
 
 EPS = 2.0**-53
+STEPS = 60  # Newton steps before a price search gives up (it takes 2 or 3)
 AHEAD = 1.05  # a rival is ruled out at 5% above the rate it must beat when it can be
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -49,6 +50,7 @@ class ScanShares:
         self.costs = [float(c) for c in engine.costs]
         self.w = [engine.weights[rows].astype(np.float64) for rows in engine.supporters]
         self.gamma = [(rows.size + 8) * EPS * 4 for rows in engine.supporters]
+        self.guess: dict[int, float] = {}  # each project's price in the last run that funded it
 
     def funded(self, share: Fraction, live: Sequence[int], hint: Sequence[int] = ()) -> list[int] | None:
         """The projects MES funds at `share`, in order, or None when the floats cannot tell."""
@@ -94,6 +96,7 @@ class _Run:
             active[p] = False
             funded.append(p)
             self._charge(p, price, delta)
+            self.scan.guess[p] = price
         return funded
 
     def _round(self, active: BoolArray, lower: FloatArray) -> tuple[int, float, float] | None:
@@ -191,13 +194,16 @@ class _Run:
         votes = float(self.e.votes[p])
         paying, capsum, count = votes, 0.0, -1
         weighted = w * money  # sums over a set of supporters as dot products with its mask: no copies
-        # from below the price, each estimate is at least the one before (a classic fixed point): the
-        # first is the larger of cost / votes and rho x cost, both at most the price
-        price = max(cost / votes, rho * cost)
-        while True:
+        # Newton's method on the concave function x -> sum min(money, x): from below the price each
+        # estimate is at least the one before and at most the price (the first is the larger of cost /
+        # votes and rho x cost); from above, one step lands below it. Its price in the run at the share
+        # before (which moves little from one share to the next) is tried first. Sets of the form
+        # {money < x} are nested, so the same count means the same set: the price is found.
+        lowest = max(cost / votes, rho * cost)
+        guess = self.scan.guess.get(p, lowest)
+        price = guess if guess > lowest else lowest
+        for _ in range(STEPS):
             capped = money < price
-            # the capped set only grows from one estimate to the next (each estimate is at least the
-            # one before), so the same count means the same set: the price is found
             grown = int(np.count_nonzero(capped))
             if grown == count:
                 break
@@ -205,8 +211,13 @@ class _Run:
             paying = votes - float(np.dot(w, capped))
             capsum = float(np.dot(weighted, capped))
             if paying <= 0:
-                raise Unsure
+                if price == lowest:
+                    raise Unsure
+                price, count = lowest, -1  # the guess was above what everyone holds: start from below
+                continue
             price = (cost - capsum) / paying
+        else:
+            raise Unsure
         reach = 1e-9 * max(abs(self.share), 1.0)
         above = money - err > price + reach
         steep = float(np.dot(w, above))
