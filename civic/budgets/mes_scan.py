@@ -79,7 +79,9 @@ class _Run:
         self.at = np.zeros(m)
         self.cap = np.full(m, np.inf)  # an upper bound of all its supporters hold (never stale either)
         self.free = self.votes.copy()  # the weight of supporters who held more than `at` x cost then
-        self.gathered: tuple[int, FloatArray, FloatArray] | None = None  # the last priced project's rows
+        self.gathered: tuple[int, FloatArray, FloatArray, FloatArray] | None = (
+            None  # the last priced project's rows
+        )
 
     def go(self, live: Sequence[int]) -> list[int]:
         e = self.e
@@ -163,11 +165,14 @@ class _Run:
         by delta and that rounding (spent stays below 2 x share + price while money is positive)."""
         rows = self.e.supporters[p]
         if self.gathered is not None and self.gathered[0] == p:
-            spent, err = self.gathered[1], self.gathered[2]  # nothing was charged since p was priced
+            # nothing was charged since p was priced; its money there is at least 0, which can only
+            # keep a supporter among those whose error grows (a bound valid for anyone)
+            spent, err, money = self.gathered[1], self.gathered[2], self.gathered[3]
         else:
             spent, err = self.spent[rows], self.err[rows]
+            money = self.share - spent
         self.gathered = None
-        keep = self.share - spent + err >= price - delta
+        keep = money + err >= price - delta
         rounding = 4 * EPS * (2 * abs(self.share) + price)
         self.err[rows] = np.where(keep, err + (delta + rounding), rounding)
         self.spent[rows] = spent + price
@@ -181,9 +186,9 @@ class _Run:
         lower bound of its rate, where the search for the price starts."""
         rows, w, cost = self.e.supporters[p], self.scan.w[p], self.scan.costs[p]
         spent, err = self.spent[rows], self.err[rows]
-        self.gathered = (p, spent, err)  # for `_charge` if p wins the round
         money = self.share - spent
         np.maximum(money, 0.0, out=money)
+        self.gathered = (p, spent, err, money)  # for `_charge` if p wins the round
         held = float(np.dot(w, money))
         margin = self._margin(p, held, err)
         self.cap[p] = held + margin
@@ -233,19 +238,21 @@ class _Run:
         money = np.maximum(self.share - self.spent[rows], 0.0)
         err = self.err[rows]
         held = float(np.dot(w, money))
-        self.cap[p] = held + self._margin(p, held, err)  # below the cost: out of this run for good
+        spread = float(np.dot(w, err))  # what the float money's errors add up to
+        self.cap[p] = held + spread + self.scan.gamma[p] * (held + self.scan.costs[p])  # see `_margin`
         for tried in (rate * AHEAD, rate):
-            if self._capped(p, tried, money, err):
+            if self._capped(p, tried, money, err, spread):
                 return tried
         return 0.0
 
-    def _capped(self, p: int, rate: float, money: FloatArray, err: FloatArray) -> bool:
+    def _capped(self, p: int, rate: float, money: FloatArray, err: FloatArray, spread: float) -> bool:
         """Whether sum min(money, rate x cost) is certainly below the cost; kept as p's cached bound:
         at a higher rate r the sum grows by at most (r - rate) x cost for each supporter holding more
         than rate x cost now (money only falls, so never for the others), and at a lower one not."""
         cost, w = self.scan.costs[p], self.scan.w[p]
         total = float(np.dot(w, np.minimum(money, rate * cost)))
-        bound = total + self._margin(p, total, err) + self.e.votes[p] * rate * cost * 4 * EPS
+        margin = spread + self.scan.gamma[p] * (total + cost)  # `_margin`, its sum of errors known
+        bound = total + margin + self.e.votes[p] * rate * cost * 4 * EPS
         if bound >= cost:
             return False
         self.bound[p], self.at[p] = bound, rate
