@@ -106,7 +106,7 @@ def scanning(
             break
         steps, kept = steps + 1, trial
     share = base + steps * increment
-    return engine.run(share, live), share, steps
+    return engine.run(share, live, hint=kept), share, steps
 
 
 def unaffordable_from(
