@@ -41,6 +41,7 @@ stays the same, and then the jumps are short: a certificate on the set alone wou
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -96,14 +97,40 @@ def scanning(
         found = scan.funded(share, live, hint)
         return engine.run(share, live).funded if found is None else found
 
-    steps, kept = 0, funded(base, [])
+    steps = unaffordable_from(engine, budget, base, increment, live)
+    engine.runs["steps without a run"] += steps
+    kept = funded(base + steps * increment, [])
     while set(kept) != supported:
         trial = funded(base + (steps + 1) * increment, kept)
         if sum(engine.costs[p] for p in trial) > budget:
             break
         steps, kept = steps + 1, trial
     share = base + steps * increment
-    return engine.run(share, live), share, steps
+    return engine.run(share, live, hint=kept), share, steps
+
+
+def unaffordable_from(
+    engine: EqualShares, budget: int, base: Fraction, increment: int, live: list[int]
+) -> int:
+    """A number of unit steps that Add1 certainly takes: every share up to base + that x increment funds
+    projects costing at most the budget between them, and not every supported project (whose total
+    cost is over the budget), so no step before it stops the raising and no run is needed there.
+
+    Why: MES can fund a project only if its supporters hold its cost when they start, votes x share >=
+    cost, so what it funds at a share costs at most the total of the projects affordable in that sense,
+    and that total grows with the share. It is at most the budget for every share below the threshold
+    cost / votes of the project whose turn, in order of thresholds, first takes the total over it."""
+    if sum(engine.costs[p] for p in live) <= budget:
+        return 0
+    total = 0
+    for threshold, cost in sorted(
+        (Fraction(engine.costs[p], engine.votes[p]), engine.costs[p]) for p in live
+    ):
+        total += cost
+        if total > budget:
+            # the largest k with base + k x increment < threshold (shares at the threshold may not fit)
+            return max(0, math.ceil((threshold - base) / increment) - 1)
+    return 0  # not reached: the total of every project is over the budget
 
 
 @dataclass
@@ -120,7 +147,9 @@ def jumping(
 ) -> tuple[MesRun, Fraction, int]:
     """Add1 with jumps over the shares certified to give the outcome already computed (same result)."""
     supported = set(live)
-    k, current = 0, engine.run(base, live)
+    k = unaffordable_from(engine, budget, base, increment, live)
+    engine.runs["steps without a run"] += k
+    current = engine.run(base + k * increment, live)
     guess = 1
     while set(current.funded) != supported:
         share = base + k * increment
@@ -170,6 +199,7 @@ def _certified_until(
 def certificate(engine: EqualShares, run: MesRun, share: Fraction, later: Fraction, live: list[int]) -> Probe:
     """Whether MES is certified to give `run`'s outcome (computed at `share`) at every share up to
     `later` (see the module docstring), with a lower bound of the relative slack."""
+    engine.runs["certificates"] += 1
     state = State(later, np.zeros(len(engine.weights), dtype=np.float64))
     before = State(share, np.zeros(len(engine.weights), dtype=np.float64))  # the run itself, for ties
     for p in run.funded:

