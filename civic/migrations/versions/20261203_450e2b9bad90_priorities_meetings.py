@@ -1,7 +1,7 @@
 """priorities meetings: advertised meetings (venue, access, online link, agenda), notes, and replies
 
 Revision ID: 450e2b9bad90
-Revises: 9c4e2b7a1d58
+Revises: 809c3ea26dd3
 Create Date: 2026-12-03 08:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import civic.core.db
 
 revision: str = "450e2b9bad90"
-down_revision: str | None = "9c4e2b7a1d58"
+down_revision: str | None = "809c3ea26dd3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

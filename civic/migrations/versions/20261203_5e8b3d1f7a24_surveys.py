@@ -1,7 +1,7 @@
 """surveys: residents' surveys, one-time codes, responses and answers, paper bundles typed in twice
 
 Revision ID: 5e8b3d1f7a24
-Revises: 9c4e2b7a1d58
+Revises: fc0f597ddf1a
 Create Date: 2026-12-03 07:45:16.422590
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import civic.core.db
 
 revision: str = "5e8b3d1f7a24"
-down_revision: str | None = "9c4e2b7a1d58"
+down_revision: str | None = "fc0f597ddf1a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """count records: the published ballots, result and digests of each count, for anyone to recount
 
 Revision ID: 809c3ea26dd3
-Revises: 9c4e2b7a1d58
+Revises: 5e81c2d94a17
 Create Date: 2026-12-03 08:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import civic.core.db
 
 revision: str = "809c3ea26dd3"
-down_revision: str | None = "9c4e2b7a1d58"
+down_revision: str | None = "5e81c2d94a17"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

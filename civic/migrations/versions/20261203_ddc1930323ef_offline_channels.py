@@ -2,7 +2,7 @@
 petitions: petitions handed in on paper (the date received, who recorded them)
 
 Revision ID: ddc1930323ef
-Revises: 9c4e2b7a1d58
+Revises: 450e2b9bad90
 Create Date: 2026-12-03 08:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import civic.core.db
 
 revision: str = "ddc1930323ef"
-down_revision: str | None = "9c4e2b7a1d58"
+down_revision: str | None = "450e2b9bad90"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

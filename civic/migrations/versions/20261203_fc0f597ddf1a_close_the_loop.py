@@ -2,7 +2,7 @@
 between the steps of an ask
 
 Revision ID: fc0f597ddf1a
-Revises: 9c4e2b7a1d58
+Revises: ddc1930323ef
 Create Date: 2026-12-03 08:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import civic.core.db
 
 revision: str = "fc0f597ddf1a"
-down_revision: str | None = "9c4e2b7a1d58"
+down_revision: str | None = "ddc1930323ef"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
