@@ -20,7 +20,7 @@ from civic.config import Settings
 from civic.core import assets, localtime, rules
 from civic.core.choices import options
 from civic.core.csrf_tokens import page_token
-from civic.core.publish import OGL, OGL_URL, SMALL_COUNT_SENTENCE, shown_count
+from civic.core.publish import FEWER, OGL, OGL_URL, SMALL_COUNT_SENTENCE, shown_count
 from civic.core.state import state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,6 +118,7 @@ def make_environment() -> Environment:
     env.globals.update(
         shown_count=shown_count,
         small_count_rule=SMALL_COUNT_SENTENCE,
+        fewer_than_shown=FEWER,  # "fewer than 5": the small-number rule's words, from one place
         licence=OGL,
         licence_url=OGL_URL,
         static_url=static_url,

@@ -20,6 +20,8 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
+from civic.core.publish import SMALL_BELOW
+
 GRADE_BANDS = ((85.0, "A"), (70.0, "B"), (55.0, "C"), (40.0, "D"), (25.0, "E"))
 FORMULA = (
     "Score = the weighted average, out of 100, of: share of responses on time (weight 60), "
@@ -33,7 +35,7 @@ KEPT_FORMULA = (
     "about this card's commitments once they were due or marked done. "
     "With fewer than 5 answers no figure is shown."
 )
-KEPT_MIN_ANSWERS = 5
+KEPT_MIN_ANSWERS = SMALL_BELOW  # the one small-number threshold of civic.core.publish
 WEIGHTS = (60.0, 40.0, 20.0)  # on time, satisfaction, commitments kept
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from civic.core.publish import SMALL_BELOW  # the one threshold: fewer than 5 answers show no figure
+
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
-SMALL_BELOW = 5  # the same threshold as civic.core.publish: fewer than 5 answers show no figure
 
 
 def wilson(positive: int, total: int, z: float = Z95) -> tuple[float, float]:

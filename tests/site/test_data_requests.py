@@ -33,6 +33,8 @@ from civic.petitions.models import Petition, Signature, SignatureState, State
 from civic.priorities.models import Ballot, Contact, PriorityRound, RoundState
 from civic.responses import service
 from civic.responses.models import BodyKind, CommentState, Follower, Rating, Response, ResponseState
+from civic.surveys.models import AreaKind as SurveyArea
+from civic.surveys.models import Channel, Survey, SurveyResponse, SurveyState
 from tests.conftest import PASSWORD, SECRET, StaffFactory
 from tests.support.web import WebClient
 
@@ -76,7 +78,11 @@ async def _others(session: Any, at: Any, petition: Petition) -> None:
         area_name="Riverside", purpose="Residents meet monthly.", meeting_frequency="Monthly", quorum_rule="3",
     )  # fmt: skip
     await service.ensure_body(session, "council", "Fernbridge Borough Council", BodyKind.DEPARTMENT)
-    session.add_all([round_, process])
+    survey = Survey(
+        slug="residents-2026", title="Residents survey 2026", area_kind=SurveyArea.COUNCIL,
+        area_name="Fernbridge", questions="influence", state=SurveyState.OPEN, created_at=at, opened_at=at,
+    )  # fmt: skip
+    session.add_all([round_, process, survey])
     await session.flush()
     answer = Response(
         target_kind="petition", target_id=str(petition.id), target_title=petition.action, body_slug="council",
@@ -99,6 +105,8 @@ async def _others(session: Any, at: Any, petition: Petition) -> None:
                      created_at=at, confirmed_at=at),
             Rating(response_id=row_id(answer), version=1, rater_hash=key, score=2, comment="Too slow, Rita",
                    comment_state=CommentState.PENDING, created_at=at),
+            SurveyResponse(survey_id=row_id(survey), ward_code="E05900006", channel=Channel.EMAIL, voter_key=key,
+                           created_at=at),
         ]
     )  # fmt: skip
 
@@ -220,7 +228,7 @@ async def test_a_resident_sees_and_downloads_everything_held_in_every_feature(
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     for text in ("Reopen the Castle Street toilets", "Petition you created", "Priorities ballot",
                  "Priorities updates", "Skate park", "Music room", "Riverside Panel", "Following an answer",
-                 "Too slow, Rita", "Email sent to you", "10 records"):  # fmt: skip
+                 "Too slow, Rita", "Email sent to you", "Residents survey 2026", "11 records"):  # fmt: skip
         assert text in page.text, text
     assert "Sam Else" not in page.text and OTHER not in page.text
     assert BALLOTS_UNLINKABLE in html.unescape(
@@ -231,7 +239,9 @@ async def test_a_resident_sees_and_downloads_everything_held_in_every_feature(
     data = json.loads(download.text)
     assert data["email"] == ADDRESS
     counts = {name: len(f["records"]) for name, f in data["features"].items()}
-    assert counts == {"site": 1, "petitions": 2, "priorities": 2, "budgets": 2, "panels": 1, "responses": 2}
+    assert counts == {
+        "site": 1, "petitions": 2, "priorities": 2, "budgets": 2, "panels": 1, "responses": 2, "surveys": 1,
+    }  # fmt: skip
     assert data["features"]["site"]["records"][0]["fields"]["subject"].startswith("See the data")
     assert data["features"]["budgets"]["notes"] == [BALLOTS_UNLINKABLE]
     # Opening the link again finds the same request, not a second one.
@@ -247,7 +257,7 @@ async def _rows(db: Database) -> dict[str, list[Any]]:
             for name, model in (
                 ("signatures", Signature), ("petitions", Petition), ("ballots", Ballot), ("contacts", Contact),
                 ("ideas", BudgetIdea), ("subscriptions", PanelSubscription), ("followers", Follower),
-                ("ratings", Rating), ("responses", Response),
+                ("ratings", Rating), ("responses", Response), ("surveys", SurveyResponse),
             )
         }  # fmt: skip
 
@@ -285,6 +295,7 @@ async def test_erasure_across_every_feature_keeps_counts_and_the_public_record(
     assert rows["ratings"][0].score == 2 and rows["ratings"][0].comment == ""
     assert rows["ratings"][0].rater_hash.startswith("erased-")
     assert rows["responses"][0].author_name == "Wendy Writer"  # a published answer stays
+    assert [(r.voter_key, r.ward_code) for r in rows["surveys"]] == [(None, "E05900006")]  # still counted
     async with db.reading() as session:
         mail = list((await session.exec(select(OutboxMessage))).all())
     assert [m.to_address for m in mail if ADDRESS in m.to_address.lower()] == []

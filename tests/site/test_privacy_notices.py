@@ -111,6 +111,8 @@ RESIDENT_FORMS = {
     "petitions/new.html": "petitions",
     "priorities/vote.html": "priorities",
     "priorities/suggest.html": "priorities",
+    "priorities/rsvp.html": "priorities",
+    "surveys/survey.html": "surveys",
     "budgets/idea_form.html": "budgets",
     "panels/subscribe.html": "panels",
     "responses/follow.html": "responses",
