@@ -233,38 +233,34 @@ async def comments(request: Request) -> HttpResponse:
     return render_page(request, "responses/comments.html", {"pending": pending, "done_pending": done_pending})
 
 
-async def moderate(request: Request) -> HttpResponse:
+async def _comment_decision(request: Request, at: datetime) -> tuple[StaffUser, bool]:
+    """Who is moderating, and whether they chose to show the comment (400 for anything else)."""
     user = staff(request)
-    at = now(request)
     require("responses.moderate_comments", user, None, now=at)
-    form = await read_form(request)
-    decision = text(form, "decision")
+    decision = text(await read_form(request), "decision")
     if decision not in {"approve", "reject"}:
         raise HTTPException(400, "Choose to approve or reject the comment.")
+    return user, decision == "approve"
+
+
+async def moderate(request: Request) -> HttpResponse:
+    at = now(request)
+    user, approve = await _comment_decision(request, at)
     async with transaction(request) as session:
         rating = await session.get(Rating, path_id(request, "rating_id"))
         if rating is None:
             raise NotFound()
-        await service_ratings.moderate_comment(
-            session, rating, actor=user, approve=decision == "approve", now=at
-        )
+        await service_ratings.moderate_comment(session, rating, actor=user, approve=approve, now=at)
     return RedirectResponse("/responses/comments", status_code=303)
 
 
 async def moderate_done(request: Request) -> HttpResponse:
     """Show or hide a comment left with a "was it done?" answer."""
-    user = staff(request)
     at = now(request)
-    require("responses.moderate_comments", user, None, now=at)
-    form = await read_form(request)
-    decision = text(form, "decision")
-    if decision not in {"approve", "reject"}:
-        raise HTTPException(400, "Choose to approve or reject the comment.")
+    user, approve = await _comment_decision(request, at)
     async with transaction(request) as session:
         item = await session.get(CommitmentAnswer, path_id(request, "answer_id"))
         if item is None:
             raise NotFound()
-        await service_checkback.moderate_comment(
-            session, item, actor=user, approve=decision == "approve", now=at
-        )
+        await service_checkback.moderate_comment(session, item, actor=user, approve=approve, now=at)
     return RedirectResponse("/responses/comments", status_code=303)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from civic.budgets import add1
 from civic.budgets.tally import Project, _engine, _prepare, _supported, tally
-from tests.budgets.test_add1 import skewed
+from tests.budgets.test_add1 import build, skewed
 
 # Budgets large against the costs, so that the base share is often below what the dear projects need
 # and the start without runs passes over several shares; free projects and ties included.
@@ -29,15 +29,6 @@ elections = st.integers(min_value=1, max_value=7).flatmap(
         ),
     )
 )
-
-
-def build(
-    data: tuple[list[int], int, list[tuple[set[int], int]]],
-) -> tuple[list[Project], int, list[set[str]]]:
-    costs, budget, counted = data
-    projects = [Project(str(i + 1), c) for i, c in enumerate(costs)]
-    ballots = [{str(i) for i in chosen} for chosen, count in counted for _ in range(count)]
-    return projects, budget, ballots
 
 
 @settings(max_examples=150, deadline=None)
