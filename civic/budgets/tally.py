@@ -92,9 +92,10 @@ class Outcome:
     voters: int
     voter_share: Fraction | None = None  # MES: the starting share of the run that was kept
     add1_steps: int = 0
+    shares: ShareBook | None = None  # MES: what one voter's share paid for follows from it
 
     def as_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "rule": self.rule,
             "budget": self.budget,
             "selected": list(self.selected),
@@ -113,6 +114,28 @@ class Outcome:
                 }
                 for p in self.projects
             ],
+        }
+        if self.shares is not None:
+            data["shares"] = self.shares.as_json()
+        return data
+
+
+@dataclass(frozen=True)
+class ShareBook:
+    """What the Method of Equal Shares did with the voters' shares, kept with the result so that one
+    voter's own payments follow from their own choices alone (`civic.budgets.shares`): every voter
+    starts with `voter_share`, and for each project in `prices`, in that order, each of its supporters
+    pays the price or, if they have less left, all they have left."""
+
+    prices: tuple[tuple[str, Fraction], ...]  # projects funded from shares, in order: the most one paid
+    held: Mapping[str, Fraction]  # projects not funded from shares: their supporters' money at the end
+    left_at_turn: Mapping[str, int]  # projects the completion step tried: the budget left at their turn
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "prices": [[pid, str(price)] for pid, price in self.prices],
+            "held_at_end": {pid: str(held) for pid, held in self.held.items()},
+            "left_at_turn": dict(self.left_at_turn),
         }
 
 
@@ -321,6 +344,7 @@ def _outcome(
     rows: list[ProjectOutcome],
     share: Fraction | None = None,
     steps: int = 0,
+    shares: ShareBook | None = None,
 ) -> Outcome:
     return Outcome(
         rule=rule,
@@ -331,6 +355,7 @@ def _outcome(
         voters=e.voters,
         voter_share=share,
         add1_steps=steps,
+        shares=shares,
     )
 
 
@@ -424,4 +449,10 @@ def _mes_outcome(
             else:
                 text = f"Not funded. {first}, and in the completion step {money(left)} was left when its turn came."
                 rows.append(_row(e, i, False, "not funded", text, None, held))
-    return _outcome(e, "mes", funded, rows, share, steps)
+    ids = [p.id for p in e.projects]
+    book = ShareBook(
+        prices=tuple((ids[i], run.price[i]) for i in run.funded),
+        held={ids[i]: held for i, held in sorted(run.left.items()) if ids[i] not in e.excluded},
+        left_at_turn={ids[i]: left for i, left in sorted(left_at.items())},
+    )
+    return _outcome(e, "mes", funded, rows, share, steps, book)

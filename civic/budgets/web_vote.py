@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from civic.budgets import forms, service, service_voting
+from civic.budgets import forms, queries, service, service_voting
 from civic.budgets.models import BudgetProcess, BudgetProposal, Channel
 from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
@@ -326,6 +326,8 @@ async def check_receipt(request: Request) -> Response:
             }
             return render_page(request, "budgets/receipt.html", context, status_code=422)
         proposals = [p for p in await service.proposals_of(session, row_id(process)) if p.id in choices]
+        # shown to the receipt holder only, on this no-store page; worked out now, never stored
+        share = await queries.your_share(session, process, ballot_row, choices)
     if text(form, "action") == "change":
         _require_open(request, process)
         found = service_voting.VotingPass(
@@ -347,6 +349,7 @@ async def check_receipt(request: Request) -> Response:
         "chosen": proposals,
         "receipt": raw,
         "phase": process.phase(at),
+        "share": share,
     }
     response = render_page(request, "budgets/receipt.html", context)
     response.headers["Cache-Control"] = "no-store"
