@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import AsyncIterator
 
 import anyio
@@ -26,7 +27,7 @@ from civic.core.inputs import QueryRuleMiddleware
 from civic.core.logs import configure_logging
 from civic.core.outbox import Mail
 from civic.core.request_context import RequestContextMiddleware
-from civic.core.security import BodyLimitMiddleware, SecurityHeadersMiddleware, security_headers
+from civic.core.security import Allowance, BodyLimitMiddleware, SecurityHeadersMiddleware, security_headers
 from civic.core.sessions import cookie_name
 from civic.core.state import AppState
 from civic.core.templating import make_templates, static_manifest
@@ -50,6 +51,15 @@ def build_routes() -> list[BaseRoute]:
     static = Mount("/static", app=static_app(static_manifest()), name="static")
     top_level = [route for f in FEATURES for route in f.top_level]
     return [busiest, static, *others, *top_level, *site.routes]
+
+
+def upload_allowances(settings: Settings) -> list[Allowance]:
+    """The features' upload routes (full paths) and the largest file each setting allows."""
+    return [
+        (re.compile(re.escape(feature.mount) + upload.path), settings.int_value(upload.setting))
+        for feature in FEATURES
+        for upload in feature.uploads
+    ]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
@@ -108,7 +118,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             # compresses in well under half the time of level 6 for about a kilobyte more, and pages
             # are compressed on every request (the hot petition page halved its rate at level 6).
             Middleware(GZipMiddleware, minimum_size=500, compresslevel=1),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodyLimitMiddleware, max_bytes=settings.max_body_bytes, allowances=upload_allowances(settings)
+            ),
             Middleware(AuthMiddleware),
             Middleware(CSRFMiddleware, exempt_prefixes=CSRF_EXEMPT_PREFIXES),
             # The input rule for query strings; forms get it in read_form (civic/core/inputs.py).

@@ -24,6 +24,7 @@ from civic.core.jobs import Job
 from civic.core.opendata import Dataset
 from civic.core.privacy import Cookie, PersonalData, SubjectAccess
 from civic.core.reportcard import MetricProvider
+from civic.core.security import Upload
 from civic.core.state import PartFactory
 from civic.core.targets import TargetKind
 from civic.core.telemetry import StoredCount
@@ -77,3 +78,4 @@ class Feature:
     personal_data: tuple[PersonalData, ...] = ()  # its retention register entries (its `privacy.py`)
     subject_access: SubjectAccess | None = None  # search, export and erase one email address's data
     cookies: tuple[Cookie, ...] = ()  # the cookies it sets, for the cookies page
+    uploads: tuple[Upload, ...] = ()  # routes taking files over MAX_BODY_BYTES, and their size settings

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -78,19 +82,46 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413)
 
 
-class BodyLimitMiddleware:
-    """Refuses bodies over the limit: at once from Content-Length, or while streaming without one."""
+# What a multipart form adds to its file: the boundaries, part headers and the other fields.
+UPLOAD_OVERHEAD = 64 * 1024
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+
+@dataclass(frozen=True)
+class Upload:
+    """A route of a feature that takes files larger than MAX_BODY_BYTES: its path under the feature's
+    mount as a regular expression (POSTs only), and the setting holding the largest file it takes."""
+
+    path: str
+    setting: str
+
+
+Allowance = tuple[re.Pattern[str], int]
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over the limit: at once from Content-Length, or while streaming without one.
+    An upload route's POSTs may be as large as its file setting allows (plus the form around it);
+    every other request keeps MAX_BODY_BYTES."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, allowances: Sequence[Allowance] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.allowances = tuple(allowances)
+
+    def _limit(self, scope: Scope) -> int:
+        if scope.get("method") == "POST":
+            for pattern, most in self.allowances:
+                if pattern.fullmatch(scope["path"]):
+                    return max(self.max_bytes, most + UPLOAD_OVERHEAD)
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
+        if declared is not None and declared > limit:
             await error_response(scope, 413)(scope, receive, send)
             return
         if not _declares_body(scope):
@@ -105,7 +136,7 @@ class BodyLimitMiddleware:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise BodyTooLarge
             return message
 

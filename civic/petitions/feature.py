@@ -48,4 +48,5 @@ FEATURE = Feature(
     stored_counts=(StoredCount("signatures", models.Signature.__tablename__, "Petition signatures stored"),),
     personal_data=privacy.PERSONAL_DATA,
     subject_access=privacy.SUBJECT_ACCESS,
+    uploads=routes.UPLOADS,
 )

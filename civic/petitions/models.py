@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel, col
 
 from civic.core.db import UTCDateTime, str_enum
@@ -238,6 +238,23 @@ class PetitionPaperBatch(SQLModel, table=True):
     created_by: int = Field(foreign_key="staff_user.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
     counted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PetitionPaperScan(SQLModel, table=True):
+    """A scan of paper sheets: of a petition handed in on paper (no bundle) or of one bundle. It shows
+    signers' names and addresses, so only moderators download it, and it goes with their signatures."""
+
+    __tablename__ = "petition_paper_scan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    petition_id: int = Field(foreign_key="petition.id", index=True)
+    batch_id: int | None = Field(default=None, foreign_key="petition_paper_batch.id", index=True)
+    content_type: str = Field(max_length=40)  # from the file's first bytes, never from the browser
+    size: int
+    sha256: str = Field(max_length=64)
+    data: bytes = Field(sa_type=LargeBinary)
+    uploaded_by: int = Field(foreign_key="staff_user.id")
+    uploaded_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class PetitionPaperEntry(SQLModel, table=True):

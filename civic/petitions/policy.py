@@ -32,6 +32,7 @@ class Policy(FeatureSettings):
     assisted_limit: Limit
     count_cache_seconds: float
     notify_batch: int
+    scan_max_bytes: int
     secret: str
 
     @classmethod
@@ -54,6 +55,7 @@ class Policy(FeatureSettings):
             assisted_limit=_limit(settings, "PETITION_ASSISTED_PER_STAFF"),
             count_cache_seconds=float(days("PETITION_COUNT_CACHE_SECONDS")),
             notify_batch=max(1, days("PETITION_NOTIFY_BATCH")),
+            scan_max_bytes=max(1, days("PETITION_SCAN_MAX_BYTES")),
             secret=settings.secret_key,
         )
 

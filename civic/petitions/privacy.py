@@ -62,6 +62,21 @@ PERSONAL_DATA = (
         who_sees="moderators",
         retention=ANONYMISE,
     ),
+    PersonalData(
+        table="petition_paper_scan",
+        columns=("data",),
+        what="scans of paper petitions and sheets, showing signers' names, addresses and signatures",
+        purpose="to keep the paper as handed in, so the typed signatures can be checked against it",
+        basis=Basis.PUBLIC_TASK,
+        who_sees="moderators only, as downloads that are each recorded in the audit log; never published",
+        retention=Retention(
+            "deleted {period} after the petition closes (or is rejected or removed), with the paper "
+            "signatures. A scan is an image, so it cannot be found by email address: a request about "
+            "one is met by a moderator deleting the scan",
+            setting="PETITION_ANONYMISE_DAYS",
+            job="petitions.anonymise",
+        ),
+    ),
 )
 
 
@@ -140,5 +155,7 @@ SUBJECT_ACCESS = SubjectAccess(
         "A signature that was counted is anonymised: your name, email, postcode and IP address are removed, "
         "and the signature stays in the count.",
         "If you created a petition, your name and email are removed; the published petition text stays.",
+        "Paper signatures and scans of paper sheets hold no email address, so they are not found by this "
+        "search; ask the council and a moderator can find and delete them by hand.",
     ),
 )

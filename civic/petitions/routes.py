@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
+from civic.core.security import Upload
 from civic.petitions import (
     opendata,
     staff,
     staff_assisted,
     staff_paper,
     staff_paper_petition,
+    staff_scans,
     web,
     web_create,
     web_maps,
@@ -19,6 +21,11 @@ from civic.petitions import (
 )
 
 P = "/{petition_id:id}"
+# The POSTs that carry a scan of paper sheets, whose bodies may reach PETITION_SCAN_MAX_BYTES.
+UPLOADS = (
+    Upload(r"/paper/new", "PETITION_SCAN_MAX_BYTES"),
+    Upload(r"/[0-9]+/paper/scans", "PETITION_SCAN_MAX_BYTES"),
+)
 
 # The paths every visitor and every open petition page's poll hit come first: Starlette tries routes in
 # order, and none of the others can match "/<number>..." paths.
@@ -60,6 +67,11 @@ routes: list[BaseRoute] = [
     Route(P + "/paper", staff_paper.paper_page, methods=["GET"], name="paper"),
     Route(P + "/paper", staff_paper.add_batch, methods=["POST"]),
     Route(P + "/paper/decide", staff_paper.decide, methods=["POST"], name="paper_decide"),
+    Route(P + "/paper/scans", staff_scans.upload, methods=["POST"], name="paper_scans"),
+    Route(P + "/paper/scans/{scan_id:id}", staff_scans.download, methods=["GET"], name="paper_scan"),
+    Route(
+        P + "/paper/scans/{scan_id:id}/delete", staff_scans.delete, methods=["POST"], name="paper_scan_delete"
+    ),
     Route(P + "/paper/{batch_id:id}", staff_paper.batch_page, name="paper_batch"),
     Route(P + "/paper/{batch_id:id}/entry", staff_paper.enter, methods=["POST"], name="paper_entry"),
     Route(P + "/paper/{batch_id:id}/resolve", staff_paper.resolve, methods=["POST"], name="paper_resolve"),

@@ -104,3 +104,10 @@ def can_sign_assisted(actor: StaffUser | None, petition: Petition, *, now: datet
 def can_record_paper_petition(actor: StaffUser | None, obj: Any, *, now: datetime) -> bool:
     """Moderators record a petition handed in on paper (recording it is its moderation)."""
     return _moderator(actor)
+
+
+@rule("petitions.download_scan")
+def can_download_scan(actor: StaffUser | None, petition: Petition, *, now: datetime) -> bool:
+    """Scans of paper sheets show signers' names and addresses: only moderators download them (or
+    remove one), whatever the petition's state, until they are deleted with the paper signatures."""
+    return _moderator(actor)

@@ -25,6 +25,7 @@ from civic.petitions.models import (
     State,
 )
 from civic.petitions.policy import Policy
+from civic.petitions.service_scans import delete_scans_of
 
 
 @dataclass(frozen=True)
@@ -152,8 +153,8 @@ async def anonymise_due(session: AsyncSession, *, now: datetime, policy: Policy)
 
 
 async def _anonymise_offline(session: AsyncSession, *, petition_id: int) -> None:
-    """Paper and assisted signatures, and the typed lines of the paper sheets, follow the online
-    signatures: names and postcodes go, the counted outcome and ward stay."""
+    """Paper and assisted signatures, the typed lines of the paper sheets and the sheets' scans follow
+    the online signatures: names and postcodes go, the counted outcome and ward stay."""
     await session.exec(
         update(OfflineSignature)
         .where(col(OfflineSignature.petition_id) == petition_id)
@@ -163,3 +164,5 @@ async def _anonymise_offline(session: AsyncSession, *, petition_id: int) -> None
     await session.exec(
         update(PetitionPaperEntry).where(col(PetitionPaperEntry.batch_id).in_(batches)).values(lines="")
     )
+    # A scan shows the same names and addresses, and cannot be blanked a field at a time: it goes.
+    await delete_scans_of(session, petition_id)

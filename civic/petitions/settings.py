@@ -34,4 +34,9 @@ SETTINGS = (
         "how long a process reuses a derived signature count and the public petition page and count built from it (`0` turns this off)",
     ),
     Setting("PETITION_NOTIFY_BATCH", "500", "debate emails queued per batch"),
+    Setting(
+        "PETITION_SCAN_MAX_BYTES",
+        "10000000",
+        "largest scan of a paper petition or bundle of sheets a moderator may upload (PDF, PNG or JPEG; the upload's request may be this plus 64 KB)",
+    ),
 )

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from civic.core.choices import options
 from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff
@@ -19,7 +20,7 @@ from civic.core.forms import check_length, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
 from civic.core.users import Role, StaffUser
-from civic.petitions import service_assisted, service_matching, service_paper
+from civic.petitions import service_assisted, service_matching, service_paper, service_scans
 from civic.petitions.models import Petition, PetitionPaperBatch
 from civic.petitions.service_counting import channel_counts
 from civic.petitions.web_common import forget, form_page, load
@@ -27,20 +28,24 @@ from civic.petitions.web_common import forget, form_page, load
 MESSAGE = "Paper sheets are typed in for open and closed petitions, by moderators."
 
 
-async def _list_context(session: AsyncSession, petition: Petition) -> dict[str, Any]:
+async def list_context(session: AsyncSession, petition: Petition, *, scan_of: str = "") -> dict[str, Any]:
     rows = await session.exec(
         select(PetitionPaperBatch)
         .where(PetitionPaperBatch.petition_id == petition.id)
         .order_by(col(PetitionPaperBatch.id))
     )
+    batches = list(rows.all())
     counts = await channel_counts(session, [row_id(petition)])
+    sheets = [("", "The petition as handed in, or sheets of no one bundle")]
     return {
         "petition": petition,
-        "batches": list(rows.all()),
+        "batches": batches,
+        "scan_options": options(sheets + [(str(b.id), f"Bundle: {b.label}") for b in batches], scan_of),
         "doubtful": await service_matching.doubtful_of(session, row_id(petition)),
         "assisted": await service_assisted.assisted_of(session, row_id(petition)),
         "staff_names": await _staff_names(session),
         "channels": {ch: n for (_pid, ch), n in counts.items()},
+        "scans": await service_scans.scans_of(session, row_id(petition)),
         "values": {},
     }
 
@@ -55,7 +60,7 @@ async def paper_page(request: Request) -> Response:
     async with reading(request) as session:
         petition = await load(session, request)
         require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
-        context = await _list_context(session, petition)
+        context = await list_context(session, petition)
     return form_page(request, "petitions/staff/paper.html", context, {})
 
 
@@ -72,7 +77,7 @@ async def add_batch(request: Request) -> Response:
         petition = await load(session, request)
         require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
         if errors or received is None:
-            context = await _list_context(session, petition) | {"values": dict(form)}
+            context = await list_context(session, petition) | {"values": dict(form)}
             return form_page(request, "petitions/staff/paper.html", context, errors)
         batch = await service_paper.add_batch(
             session, petition, label=label, sheets=int(raw), received_on=received.isoformat(),
@@ -169,7 +174,7 @@ async def decide(request: Request) -> Response:
         require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
         raw, decision = text(form, "signature_id"), text(form, "decision")
         if not raw.isdigit() or decision not in {"count", "duplicate"}:
-            context = await _list_context(session, petition)
+            context = await list_context(session, petition)
             return form_page(
                 request, "petitions/staff/paper.html", context, {"doubtful": "Choose a decision"}
             )

@@ -1,5 +1,5 @@
-"""The staff page for a petition handed in on paper: its text, the lead petitioner and the date it
-arrived. Its signatures are then typed in bundles on the petition's paper page."""
+"""The staff page for a petition handed in on paper: its text, the lead petitioner, the date it
+arrived and, if there is one, a scan of its sheets. Its signatures are then typed in bundles on the petition's paper page."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from civic.core.forms import check_length, check_no_formula, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import require
 from civic.core.users import Role
-from civic.petitions import service_paper
+from civic.petitions import service_paper, service_scans
 from civic.petitions.staff_paper import received_day
+from civic.petitions.staff_scans import FIELD, chosen_file, scan_error
 from civic.petitions.web_common import form_page, policy
 
 FIELDS = (
@@ -38,6 +39,9 @@ async def new_post(request: Request) -> Response:
         check_length(errors, name, values[name], label, maximum=most)
         check_no_formula(errors, name, values[name], label)
     received = received_day(errors, values["received"], at.date())
+    scan, most = chosen_file(form), policy(request).scan_max_bytes
+    if message := scan_error(scan, most, required=False):
+        errors[FIELD] = message
     if errors or received is None:
         return form_page(request, "petitions/staff/paper_new.html", {"values": values}, errors)
     async with transaction(request) as session:
@@ -45,4 +49,8 @@ async def new_post(request: Request) -> Response:
             session, action=values["action"], background=values["background"], lead=values["lead"],
             received_on=received.isoformat(), actor=actor, now=at, policy=policy(request),
         )  # fmt: skip
+        if scan is not None:
+            await service_scans.add_scan(
+                session, petition, scan, batch_id=None, max_bytes=most, actor=actor, now=at
+            )
     return redirect_after_post(request, f"/petitions/{petition.id}/paper")

@@ -106,6 +106,9 @@ async def test_staff_sign_for_a_resident_and_give_a_reference(page: Any, live_se
     assert reference.startswith("A") and len(reference) == 8
 
 
+SMALL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
 async def test_a_moderator_records_a_petition_handed_in_on_paper(page: Any, live_server: LiveServer) -> None:
     page.set_default_timeout(20_000)
     await sign_in(page, live_server.staff[Role.MODERATOR])
@@ -120,9 +123,25 @@ async def test_a_moderator_records_a_petition_handed_in_on_paper(page: Any, live
     assert await page.locator(".govuk-error-summary").is_visible()
     await assert_accessible(page)
     await page.fill("#received", "2026-01-05")
+    # A scan that is not a PDF, PNG or JPEG is refused with the field's message; the typed text stays.
+    await page.set_input_files(
+        "#scan", files=[{"name": "sheets.pdf", "mimeType": "application/pdf", "buffer": b"not a pdf"}]
+    )
+    await page.click("button:has-text('Record the petition')")
+    assert "must be a PDF, PNG or JPEG file" in await page.locator("#scan-error").inner_text()
+    assert await page.input_value("#lead") == "Lena Lead"
+    await assert_accessible(page)
+    await page.set_input_files(
+        "#scan", files=[{"name": "sheets.pdf", "mimeType": "application/pdf", "buffer": SMALL_PDF}]
+    )
     await page.click("button:has-text('Record the petition')")
     await page.wait_for_url("**/petitions/*/paper")
+    assert "Download scan" in await page.locator("#scans ~ table").first.inner_text()
     await assert_accessible(page)
-    await page.goto(page.url.removesuffix("/paper"))
+    async with page.expect_download() as download_info:
+        await page.click("a:has-text('Download scan')")
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    await page.goto(page.url.split("#")[0].removesuffix("/paper"))
     assert "Handed in on paper on 2026-01-05" in await page.locator("main").inner_text()
     await assert_accessible(page)
