@@ -20,7 +20,9 @@ from civic.core.csrf import CSRFMiddleware
 from civic.core.db import Database
 from civic.core.errors import BadInput, ServiceError, bad_input, http_exception, server_error, service_error
 from civic.core.heap import freeze_startup_objects
+from civic.core.i18n import check_languages
 from civic.core.inputs import QueryRuleMiddleware
+from civic.core.languages import LocaleMiddleware
 from civic.core.logs import configure_logging
 from civic.core.outbox import Mail
 from civic.core.request_context import RequestContextMiddleware
@@ -52,6 +54,7 @@ def build_routes() -> list[BaseRoute]:
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
+    check_languages(settings.languages)
     templates = make_templates()
     # Outside development, templates do not change under a running process: skip the stat() of every
     # template file (and of each one it extends or imports) that Jinja makes on every render.
@@ -88,6 +91,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             # Outermost: the request id and route name are in every log line, and every answer
             # (even an error page made further in) is counted and timed.
             Middleware(RequestContextMiddleware),
+            # The reader's language, before anything that can answer with a page (413, CSRF's 403).
+            Middleware(LocaleMiddleware),
             Middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
             # Pages, fragments and downloads leave gzipped for clients that accept it (streamed
             # responses chunk by chunk); static files are sent from their pre-compressed brotli or

@@ -15,6 +15,7 @@ from civic.core.db import reading, row_id
 from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
 from civic.core.htmx import is_htmx
+from civic.core.i18n import current as current_language
 from civic.core.publish import (
     SMALL_BELOW,
     csv_of_records,
@@ -138,7 +139,7 @@ async def count_fragment(request: Request) -> Response:
     seconds = max(1, int(policy(request).count_cache_seconds) or 1)
     shared = has_csrf_cookie(request)
     if is_htmx(request):
-        cached = kept(request).fragments.get(path_id(request, "petition_id"))
+        cached = kept(request).fragments.get((path_id(request, "petition_id"), current_language()))
         if cached is not None:
             return cached.response(shared=shared)
     petition = await load_cached(request)
@@ -159,7 +160,7 @@ async def count_fragment(request: Request) -> Response:
     if can("petitions.view", None, petition, now=now(request)):
         # Shared with every visitor for a moment, so only what anyone may see (a moderator's view of
         # a petition awaiting moderation is rendered for them alone).
-        kept(request).fragments.put(pid, fragment)
+        kept(request).fragments.put((pid, current_language()), fragment)
     return fragment.response(shared=shared)
 
 

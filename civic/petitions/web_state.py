@@ -29,20 +29,27 @@ class PetitionState:
 
     counts: CountCache
     petitions: TTLCache[int, Petition]  # recently read petitions, for the hot public paths
-    fragments: TTLCache[int, PreparedFragment]
+    # Rendered text is kept per language: the key is (petition id, language).
+    fragments: TTLCache[tuple[int, str], PreparedFragment]
     pages: TTLCache[int, dict[str, Any]]
-    rendered_pages: TTLCache[int, str]  # pages as anonymous visitors see them (web_shared_pages.py)
+    rendered_pages: TTLCache[
+        tuple[int, str], str
+    ]  # pages as anonymous visitors see them (web_shared_pages.py)
     fragment_counts: TTLCache[int, int]
     postcodes: TTLCache[str, str]  # postcode -> ward code ('' outside); postcodes rarely change
     signer: GroupCommit[SignRequest, bool]
     confirmer: GroupCommit[int, Confirmation | None]
     drafts: ConfirmationDrafts  # confirmation email drafts (notify_sign.py)
+    languages: tuple[str, ...]  # the languages offered, so every language's copy can be forgotten
 
     def forget(self, petition_id: int) -> None:
         """Called after this process changes a petition, so its own next read is fresh."""
         self.counts.forget(petition_id)
-        for cache in (self.petitions, self.fragments, self.pages, self.rendered_pages, self.fragment_counts):
+        for cache in (self.petitions, self.pages, self.fragment_counts):
             cache.forget(petition_id)
+        for lang in self.languages:
+            self.fragments.forget((petition_id, lang))
+            self.rendered_pages.forget((petition_id, lang))
 
 
 def build(app: AppState) -> PetitionState:
@@ -66,4 +73,5 @@ def build(app: AppState) -> PetitionState:
         signer=GroupCommit(app.db, sign),
         confirmer=GroupCommit(app.db, confirm),
         drafts=ConfirmationDrafts(app.mail),
+        languages=app.settings.languages,
     )

@@ -124,9 +124,11 @@ async def enqueue_unsubscribable(
     context: dict[str, Any],
     dedupe_key: str,
     now: datetime,
+    lang: str | None = None,
 ) -> bool:
     """Queue an email that lets its reader stop emails about `scope` in one click: the link in the
-    text (`unsubscribe_url`) and the RFC 8058 headers. False if the dedupe key was already used."""
+    text (`unsubscribe_url`) and the RFC 8058 headers, in the reader's language `lang`. False if the
+    dedupe key was already used."""
     link = unsubscribe_link(mail.settings, rater, scope, now)
     return await mail.enqueue(
         session,
@@ -136,6 +138,7 @@ async def enqueue_unsubscribable(
         now=now,
         dedupe_key=dedupe_key,
         headers=unsubscribe_headers(link),
+        lang=lang,
     )
 
 
