@@ -205,6 +205,10 @@ class LazyString:
         return str(self).capitalize()
 
 
+# Text a template or message shows: a plain str, or a lazy string translated when it is shown.
+Text = str | LazyString
+
+
 def lazy_gettext(message: str, **variables: Any) -> LazyString:
     return LazyString(message, variables=variables)
 

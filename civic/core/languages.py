@@ -66,18 +66,20 @@ class LocaleMiddleware:
         )
         scope[SCOPE_KEY] = lang
         remember = lang if asked == lang and cookie != lang else None
+        # With one language offered, pages do not vary by language and shared caches keep one copy.
+        varies = len(settings.languages) > 1
         token = i18n.set_current(lang)
         try:
-            await self.app(scope, receive, self._sender(send, remember, settings.secure_cookies))
+            await self.app(scope, receive, self._sender(send, remember, settings.secure_cookies, varies))
         finally:
             i18n.reset(token)
 
     @staticmethod
-    def _sender(send: Send, remember: str | None, secure: bool) -> Send:
+    def _sender(send: Send, remember: str | None, secure: bool, varies: bool) -> Send:
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                if headers.get("content-type", "").startswith("text/html"):
+                if varies and headers.get("content-type", "").startswith("text/html"):
                     headers.add_vary_header("Accept-Language")
                     headers.add_vary_header("Cookie")
                 if remember:

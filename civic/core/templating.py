@@ -20,6 +20,7 @@ from civic.config import Settings
 from civic.core import assets, i18n, localtime, rules
 from civic.core.choices import options
 from civic.core.csrf_tokens import page_token
+from civic.core.govuk_texts import govuk_texts
 from civic.core.languages import lang_of, links
 from civic.core.publish import OGL, OGL_URL, SMALL_COUNT_SENTENCE, shown_count
 from civic.core.state import state
@@ -150,6 +151,7 @@ def make_environment() -> Environment:
         licence=OGL,
         licence_url=OGL_URL,
         static_url=static_url,
+        govuk_texts=govuk_texts,
     )
     # Option lists are built in Python; templates only say which value is chosen.
     env.globals["options"] = options

@@ -16,6 +16,7 @@ from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
 from civic.core.htmx import is_htmx
 from civic.core.i18n import current as current_language
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.publish import (
     SMALL_BELOW,
     csv_of_records,
@@ -110,13 +111,16 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
     }
 
 
+CHANNEL_LABELS = {"online": _l("Online"), "paper": _l("Paper"), "assisted": _l("Assisted")}
+
+
 async def _channels(session: AsyncSession, petition: Petition) -> list[tuple[str, str]]:
     """Counts by channel under the small-count rule; none when every signature came online."""
     found = {ch: n for (_pid, ch), n in (await channel_counts(session, [row_id(petition)])).items()}
     if set(found) <= {"online"}:
         return []
     shown = shown_breakdown([found.get(name, 0) for name in CHANNELS])
-    return list(zip([n.capitalize() for n in CHANNELS], shown, strict=True))
+    return list(zip([str(CHANNEL_LABELS.get(n, n)) for n in CHANNELS], shown, strict=True))
 
 
 async def petition_page(request: Request) -> Response:

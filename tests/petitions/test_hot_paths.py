@@ -71,7 +71,7 @@ async def test_an_open_petitions_fragment_is_shared_and_keeps_its_headers(
         two = await second.get(f"/petitions/{petition.id}/count", headers=HX)
     assert one.text == two.text
     for response in (one, two):
-        assert response.headers["vary"] == "HX-Request"
+        assert response.headers["vary"] == "HX-Request, Accept-Language, Cookie"
         assert response.headers["x-frame-options"] == "DENY"
         # A first-time visitor is given a cookie, so only their browser may keep the response.
         assert response.headers["cache-control"].startswith("private, max-age=")
