@@ -131,6 +131,8 @@ class Signature(SQLModel, table=True):
     invalidated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     invalidation_reason: str = Field(default="", max_length=500)
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The language the signer used on the site: every later email to them is in it.
+    lang: str = Field(default="en", max_length=12, sa_column_kwargs={"server_default": "en"})
 
 
 def counted() -> tuple[Any, Any]:

@@ -19,6 +19,7 @@ from civic.core.db import reading, transaction
 from civic.core.deps import path_id, state
 from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import Errors, read_form, text
+from civic.core.languages import lang_of
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, hit, rate_limited
 from civic.core.templating import render_page
@@ -111,6 +112,7 @@ async def _check_or_create(request: Request, stage: str, values: dict[str, str])
             now=at,
             policy=policy(request),
             mail=state(request).mail,
+            lang=lang_of(request.scope),
         )
     return RedirectResponse("/petitions/new/check-email", status_code=303)
 

@@ -15,6 +15,7 @@ from civic.core.db import reading
 from civic.core.deps import path_id, state
 from civic.core.errors import Conflict, NotFound
 from civic.core.forms import Errors, read_form, text
+from civic.core.languages import lang_of
 from civic.core.net import client_ip
 from civic.core.ratelimit import limits_itself, rate_limited
 from civic.core.rules import require
@@ -101,7 +102,8 @@ async def sign_post(request: Request) -> Response:
         ward_code=ward,
         notify=values["notify"] == "yes",
         ip=client_ip(request),
-        draft=kept(request).drafts.draft(petition, values["name"]),
+        draft=kept(request).drafts.draft(petition, values["name"], lang_of(request.scope)),
+        lang=lang_of(request.scope),
     )
     await kept(request).signer.submit(item)
     return RedirectResponse(signed_page, status_code=303)

@@ -127,7 +127,7 @@ def test_a_drafted_email_is_the_email_a_full_render_makes(name: str) -> None:
     petition = Petition(id=7, action="Reopen the library on Mill Road")
     drafts = ConfirmationDrafts(mail)
     for _ in range(2):  # the first builds the petition's skeleton, the second reuses it
-        assert drafts.draft(petition, name) == draft_confirmation(mail, petition, name)
+        assert drafts.draft(petition, name, "en") == draft_confirmation(mail, petition, name, "en")
 
 
 def test_a_template_that_does_not_name_the_signer_once_in_the_body_is_rendered_in_full() -> None:
@@ -138,8 +138,8 @@ def test_a_template_that_does_not_name_the_signer_once_in_the_body_is_rendered_i
     )
     mail = Mail(env, make_settings("sqlite+aiosqlite:///unused.db"))
     petition = Petition(id=8, action="Fix the lights")
-    draft = ConfirmationDrafts(mail).draft(petition, "Sam")
-    assert draft == draft_confirmation(mail, petition, "Sam")
+    draft = ConfirmationDrafts(mail).draft(petition, "Sam", "en")
+    assert draft == draft_confirmation(mail, petition, "Sam", "en")
     assert draft.subject == "For Sam"
 
 

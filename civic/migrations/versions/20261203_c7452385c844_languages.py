@@ -1,0 +1,30 @@
+"""languages: the language a signature was made in (a creator's too), so later emails to the signer use it too
+
+Revision ID: c7452385c844
+Revises: 9c4e2b7a1d58
+Create Date: 2026-12-03 08:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "c7452385c844"
+down_revision: str | None = "9c4e2b7a1d58"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Signatures made before languages were offered were made in English.
+    op.add_column(
+        "petition_signature",
+        sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default="en"),
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("petition_signature") as batch:
+        batch.drop_column("lang")
