@@ -37,7 +37,7 @@ $(VENV)/.dev-deps: pyproject.toml | $(PY)
 # says. The app reads a .po itself when its .mo is missing or older (a fresh clone without make).
 PYBABEL := $(BIN)/pybabel
 POT := civic/translations/messages.pot
-BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k lazy_ngettext:1,2 -k raw_gettext -k raw_ngettext:1,2
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k lazy_ngettext:1,2 -k raw_gettext -k raw_ngettext:1,2 -k _plural:1,2
 
 ## translations: compile every catalogue (.po) to the .mo the app reads
 translations: $(VENV)/.run-deps

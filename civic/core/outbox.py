@@ -7,6 +7,7 @@ A `dedupe_key` makes "email each signer once" hold even if the code that queues 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -61,6 +62,19 @@ class OutboxMessage(SQLModel, table=True):
         return loaded
 
 
+def email_url(settings: Settings, lang: str) -> Callable[[str], str]:
+    """`url()` in an email: an absolute link from BASE_URL that opens the page in the email's language
+    (a reader of a Welsh email gets the Welsh page, whatever browser they open it in)."""
+
+    def url(path: str) -> str:
+        link = settings.url(path)
+        if lang == settings.default_language:
+            return link
+        return f"{link}{'&' if '?' in link else '?'}{i18n.QUERY_PARAMETER}={lang}"
+
+    return url
+
+
 class Mail:
     """Renders email templates and queues them. Lives in the app's `AppState`; services take it as `mail=`.
 
@@ -106,7 +120,7 @@ class Mail:
     ) -> tuple[str, str, str | None]:
         """Subject, text and HTML in `lang` (the recipient's; None: the language of the moment)."""
         lang = lang or i18n.current()
-        full = {"settings": self.settings, "url": self.settings.url, "lang": lang, **context}
+        full = {"settings": self.settings, "url": email_url(self.settings, lang), "lang": lang, **context}
         with i18n.using(lang):
             subject, body = (part.render(full) for part in self._text_parts(template))
             html = None

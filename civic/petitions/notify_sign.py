@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from civic.core import i18n
-from civic.core.outbox import Mail, OutboxStatus
+from civic.core.outbox import Mail, OutboxStatus, email_url
 from civic.petitions.models import Petition
 
 # Random per process, so no one can type them into a name and have something else written in their place.
@@ -90,7 +90,7 @@ def outbox_row(to: str, subject: str, body: str, now: datetime, dedupe_key: str 
 def render_text(mail: Mail, template: str, context: dict[str, Any], *, lang: str) -> tuple[str, str, None]:
     """Mail.render for a text-only email in `lang`, without its per-message search for an HTML
     alternative (that search lists the whole template folder; a hot path cannot afford it)."""
-    full = {"settings": mail.settings, "url": mail.settings.url, "lang": lang, **context}
+    full = {"settings": mail.settings, "url": email_url(mail.settings, lang), "lang": lang, **context}
     with i18n.using(lang):
         text = mail.env.get_template(f"emails/{template}.txt").render(full)
     first, _, body = text.lstrip().partition("\n")
