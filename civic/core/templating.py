@@ -22,7 +22,7 @@ from civic.core.choices import options
 from civic.core.csrf_tokens import page_token
 from civic.core.govuk_texts import govuk_texts
 from civic.core.languages import lang_of, links
-from civic.core.publish import OGL, OGL_URL, SMALL_COUNT_SENTENCE, shown_count
+from civic.core.publish import OGL, OGL_URL, SMALL_COUNT_WORDS, shown_count_text
 from civic.core.state import state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,12 +142,12 @@ def make_environment() -> Environment:
         money=format_money,
         local_input=localtime.input_value,
         local_date_input=localtime.date_input_value,
-        shown_count=shown_count,  # the small-count rule, the same as open data's
+        shown_count=shown_count_text,  # the small-count rule, the same as open data's, in words
         label_lines=label_lines,
     )
     env.globals.update(
-        shown_count=shown_count,
-        small_count_rule=SMALL_COUNT_SENTENCE,
+        shown_count=shown_count_text,
+        small_count_rule=SMALL_COUNT_WORDS,
         licence=OGL,
         licence_url=OGL_URL,
         static_url=static_url,

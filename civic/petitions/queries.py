@@ -182,12 +182,12 @@ def timeline(petition: Petition, response: Answer | None, debate: PetitionDebate
     add(petition.rejected_at if petition.state == State.REJECTED else None, _l("Rejected"))
     add(
         petition.response_threshold_reached_at,
-        _l("Reached %(count)s signatures", count=f"{petition.response_threshold or 0:,}"),
+        _l("Reached %(count)s signatures", count=format(petition.response_threshold or 0, ",")),
         _l("The council will respond"),
     )
     add(
         petition.debate_threshold_reached_at,
-        _l("Reached %(count)s signatures", count=f"{petition.debate_threshold or 0:,}"),
+        _l("Reached %(count)s signatures", count=format(petition.debate_threshold or 0, ",")),
         _l("The council will debate this petition"),
     )
     add(response.published_at if response else None, _l("The council responded"))

@@ -16,6 +16,7 @@ from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
 from civic.core.htmx import is_htmx
 from civic.core.i18n import current as current_language
+from civic.core.i18n import gettext
 from civic.core.i18n import lazy_gettext as _l
 from civic.core.publish import (
     SMALL_BELOW,
@@ -54,7 +55,7 @@ def _list_params(request: Request) -> tuple[str, str, int]:
         state = "all"
     raw_page = request.query_params.get("page", "1")
     if not raw_page.isdigit() or not 1 <= int(raw_page) <= 10_000:
-        raise HTTPException(400, "The page number must be a whole number from 1.")
+        raise HTTPException(400, gettext("The page number must be a whole number from 1."))
     return state, request.query_params.get("q", "").strip()[:100], int(raw_page)
 
 
@@ -130,7 +131,8 @@ async def petition_page(request: Request) -> Response:
         async with reading(request) as session:
             return await _page_context(session, request, await load(session, request))
 
-    context = await kept(request).pages.get_or_load(path_id(request, "petition_id"), read)
+    key = (path_id(request, "petition_id"), current_language())  # its words are in the reader's language
+    context = await kept(request).pages.get_or_load(key, read)
     user = current_user(request)
     require("petitions.view", user, context["petition"], now=now(request), otherwise=NotFound())
     if user is not None:  # staff see their actions on the page: never shared

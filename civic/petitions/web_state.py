@@ -31,7 +31,7 @@ class PetitionState:
     petitions: TTLCache[int, Petition]  # recently read petitions, for the hot public paths
     # Rendered text is kept per language: the key is (petition id, language).
     fragments: TTLCache[tuple[int, str], PreparedFragment]
-    pages: TTLCache[int, dict[str, Any]]
+    pages: TTLCache[tuple[int, str], dict[str, Any]]  # what a page shows, in its language
     rendered_pages: TTLCache[
         tuple[int, str], str
     ]  # pages as anonymous visitors see them (web_shared_pages.py)
@@ -45,9 +45,10 @@ class PetitionState:
     def forget(self, petition_id: int) -> None:
         """Called after this process changes a petition, so its own next read is fresh."""
         self.counts.forget(petition_id)
-        for cache in (self.petitions, self.pages, self.fragment_counts):
+        for cache in (self.petitions, self.fragment_counts):
             cache.forget(petition_id)
         for lang in self.languages:
+            self.pages.forget((petition_id, lang))
             self.fragments.forget((petition_id, lang))
             self.rendered_pages.forget((petition_id, lang))
 
