@@ -167,6 +167,11 @@ class LazyString:
         self._message, self._context, self._plural, self._n = message, context, plural, n
         self._variables = variables or {}
 
+    @property
+    def message(self) -> str:
+        """The untranslated message (its msgid)."""
+        return self._message
+
     def __str__(self) -> str:
         if self._plural is not None:
             return ngettext(self._message, self._plural, self._n, **self._variables)

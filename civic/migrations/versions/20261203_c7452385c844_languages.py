@@ -1,4 +1,4 @@
-"""languages: the language a signature was made in (a creator's too), so later emails to the signer use it too
+"""languages: the language a signature was made in (a creator's too) and an idea was shared in, so later emails to them use it too
 
 Revision ID: c7452385c844
 Revises: 9c4e2b7a1d58
@@ -23,8 +23,15 @@ def upgrade() -> None:
         "petition_signature",
         sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default="en"),
     )
+    # Ideas shared before languages were offered were shared in English.
+    op.add_column(
+        "budget_idea",
+        sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default="en"),
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("budget_idea") as batch:
+        batch.drop_column("lang")
     with op.batch_alter_table("petition_signature") as batch:
         batch.drop_column("lang")
