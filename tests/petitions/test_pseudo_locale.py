@@ -8,10 +8,7 @@ Covered: the layout, the home page, error pages, every public petition page and 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from datetime import timedelta
-from html.parser import HTMLParser
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,60 +22,11 @@ from civic.core.state import app_state
 from civic.petitions.models import REASONS_BY_CODE, PetitionDebate, State
 from tests.conftest import make_settings
 from tests.petitions.conftest import NO_CACHE, PetitionMaker, sign_form
-from tests.support.catalogues import PSEUDO, pseudo_translations
+from tests.support.catalogues import PSEUDO
+from tests.support.pseudo_pages import english_words, page_words, pseudo_locale  # noqa: F401
 from tests.support.web import WebClient
 
-# Words that are right in any language: names of formats and of the software, the language switch
-# (each language named in itself), and English month names (the pseudo-locale dates like English).
-ALLOWED = {
-    "JSON", "CSV", "GeoJSON", "Civic", "English", "Cymraeg", "midday", "midnight",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-}  # fmt: skip
-WORD = re.compile(r"[A-Za-z]{3,}")
-SHOWN_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
-URL = re.compile(r"https?://\S+")
-
-
-class VisibleText(HTMLParser):
-    """What a reader sees or hears: text outside scripts and styles, and the labelling attributes."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style"}:
-            self._hidden += 1
-        self.parts.extend(value for name, value in attrs if name in SHOWN_ATTRIBUTES and value)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style"}:
-            self._hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
-
-
-def english_words(text: str, *, data: tuple[str, ...] = ()) -> list[str]:
-    for value in sorted(data, key=len, reverse=True):  # what people wrote stays as they wrote it
-        text = text.replace(value, " ")
-    return [word for word in WORD.findall(URL.sub(" ", text)) if word not in ALLOWED]
-
-
-def page_words(html: str, data: tuple[str, ...]) -> list[str]:
-    parser = VisibleText()
-    parser.feed(html)
-    return english_words(" ".join(parser.parts), data=data)
-
-
-@pytest.fixture(autouse=True)
-def pseudo_locale() -> Iterator[None]:
-    i18n.register(PSEUDO, pseudo_translations())
-    yield
-    i18n.forget(PSEUDO)
+pytestmark = pytest.mark.usefixtures("pseudo_locale")
 
 
 @pytest.fixture
@@ -180,3 +128,4 @@ def test_the_guard_itself_finds_english() -> None:
     """A page with one string that bypassed translation is caught (so the guard can fail)."""
     html = "<p>⟦Šíĝñ ţĥíš⟧</p><p>Continue</p><button aria-label='Close'>⟦x⟧</button><script>var a</script>"
     assert page_words(html, ()) == ["Continue", "Close"]
+    assert page_words(html, ("", "⟦x⟧")) == ["Continue", "Close"]  # an empty value hides nothing
