@@ -9,6 +9,8 @@ from starlette.datastructures import FormData
 
 from civic.core.areas import PostcodeError, normalise_postcode
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+from civic.core.i18n import gettext, ngettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.localtime import LocalTimeError, MissingLocalTime, from_local, parse_local
 
 __all__ = ["BallotForm", "RoundForm", "text"]
@@ -21,8 +23,8 @@ from civic.priorities.models import (
 )
 
 # Option lists as (value, text) pairs; templates pick the chosen one with civic.core.choices.options.
-Pairs = list[tuple[object, str]]
-CATEGORY_PAIRS: Pairs = [("", "Choose a type"), *CATEGORY_LABELS.items()]
+Pairs = list[tuple[object, object]]
+CATEGORY_PAIRS: Pairs = [("", _l("Choose a type")), *CATEGORY_LABELS.items()]
 CANDIDATE_CATEGORY_PAIRS: Pairs = [("", "Choose a category"), *CATEGORY_LABELS.items()]
 STATUS_PAIRS: Pairs = [(s.value, s.label) for s in PriorityStatus]
 METHOD_PAIRS: Pairs = [
@@ -76,7 +78,7 @@ def parse_category(errors: Errors, form: FormData, name: str = "category") -> Ca
     try:
         return Category(text(form, name))
     except ValueError:
-        errors.setdefault(name, "Choose a category")
+        errors.setdefault(name, gettext("Choose a category"))
         return Category.OTHER
 
 
@@ -108,22 +110,27 @@ def parse_ballot(form: FormData, item: PriorityRound) -> BallotForm:
         raw = [text(form, f"rank_{n}") for n in range(1, item.choices + 1)]
         picked = [r for r in raw if r]
         if any(raw[i] == "" and raw[i + 1] != "" for i in range(len(raw) - 1)):
-            ballot.errors["choices"] = "Fill your preferences in order, starting with your first choice"
+            ballot.errors["choices"] = gettext(
+                "Fill your preferences in order, starting with your first choice"
+            )
     else:
         picked = [str(v) for v in form.getlist("choices")]
     if not all(p.isdigit() for p in picked):
-        ballot.errors.setdefault("choices", "Choose from the list")
+        ballot.errors.setdefault("choices", gettext("Choose from the list"))
     else:
         ballot.choices = [int(p) for p in picked]
     if not ballot.choices:
-        ballot.errors.setdefault("choices", "Choose at least one issue")
+        ballot.errors.setdefault("choices", gettext("Choose at least one issue"))
     elif len(set(ballot.choices)) != len(ballot.choices):
-        ballot.errors.setdefault("choices", "Choose each issue only once")
+        ballot.errors.setdefault("choices", gettext("Choose each issue only once"))
     elif len(ballot.choices) > item.choices:
-        ballot.errors.setdefault("choices", f"Choose no more than {item.choices} issues")
+        ballot.errors.setdefault(
+            "choices",
+            ngettext("Choose no more than %(num)s issue", "Choose no more than %(num)s issues", item.choices),
+        )
     check_email(ballot.errors, "email", ballot.email)
     if not ballot.postcode:
-        ballot.errors.setdefault("postcode", "Enter your postcode")
+        ballot.errors.setdefault("postcode", gettext("Enter your postcode"))
     else:
         try:
             normalise_postcode(ballot.postcode)
@@ -195,8 +202,8 @@ def parse_suggestion(form: FormData) -> tuple[dict[str, object], Errors]:
     errors: Errors = {}
     category = parse_category(errors, form)
     body = text(form, "text")
-    check_text(errors, "text", body, "the issue and where it happens", maximum=600)
-    check_no_link(errors, "text", body, "Your suggestion")
+    check_text(errors, "text", body, gettext("the issue and where it happens"), maximum=600)
+    check_no_link(errors, "text", body, gettext("Your suggestion"))
     return {"category": category, "text": body}, errors
 
 

@@ -1,4 +1,4 @@
-"""languages: the language a signature was made in (a creator's too) and an idea was shared in, so later emails to them use it too
+"""languages: the language a signature, idea or police priorities vote was made in, so later emails use it
 
 Revision ID: c7452385c844
 Revises: 9c4e2b7a1d58
@@ -23,6 +23,14 @@ def upgrade() -> None:
         "petition_signature",
         sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default="en"),
     )
+    # Votes and contacts from before languages were offered were in English.
+    for table in ("priorities_pending_ballot", "priorities_contact"):
+        op.add_column(
+            table,
+            sa.Column(
+                "lang", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default="en"
+            ),
+        )
     # Ideas shared before languages were offered were shared in English.
     op.add_column(
         "budget_idea",
@@ -31,6 +39,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("priorities_pending_ballot", "priorities_contact"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("lang")
     with op.batch_alter_table("budget_idea") as batch:
         batch.drop_column("lang")
     with op.batch_alter_table("petition_signature") as batch:
