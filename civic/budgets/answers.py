@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.budgets.models import BudgetProcess, BudgetResult
 from civic.budgets.service import follower_emails
 from civic.core.db import row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.targets import TargetInfo, TargetKind
 
 KIND = "youth_budget"
@@ -61,4 +62,4 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return await follower_emails(session, int(target_id)) if target_id.isdigit() else []
 
 
-TARGET_KIND = TargetKind(KIND, "Youth budget", load, awaiting, audience)
+TARGET_KIND = TargetKind(KIND, _l("Youth budget"), load, awaiting, audience)

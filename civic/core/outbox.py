@@ -67,12 +67,18 @@ def email_url(settings: Settings, lang: str) -> Callable[[str], str]:
     (a reader of a Welsh email gets the Welsh page, whatever browser they open it in)."""
 
     def url(path: str) -> str:
-        link = settings.url(path)
-        if lang == settings.default_language:
-            return link
-        return f"{link}{'&' if '?' in link else '?'}{i18n.QUERY_PARAMETER}={lang}"
+        return in_language(settings, settings.url(path), lang)
 
     return url
+
+
+def in_language(settings: Settings, link: str, lang: str | None) -> str:
+    """An absolute link made elsewhere (a signed rate or unsubscribe link) that opens in `lang`
+    (None: the language of the moment)."""
+    lang = lang or i18n.current()
+    if lang == settings.default_language:
+        return link
+    return f"{link}{'&' if '?' in link else '?'}{i18n.QUERY_PARAMETER}={lang}"
 
 
 class Mail:

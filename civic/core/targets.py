@@ -10,6 +10,8 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import Text
+
 
 @dataclass(frozen=True)
 class TargetInfo:
@@ -36,7 +38,7 @@ async def _nobody(session: AsyncSession, target_id: str) -> list[str]:
 @dataclass(frozen=True)
 class TargetKind:
     kind: str  # e.g. "petition"
-    label: str  # e.g. "Petition"
+    label: Text  # e.g. "Petition", in the reader's language when shown
     load: Loader
     awaiting: Lister  # targets that need (or have) a response, newest first
     audience: Audience = field(default=_nobody)  # emails of everyone who asked to hear (opted in)

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import wards_of
 from civic.core.db import row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.targets import TargetInfo, TargetKind
 from civic.panels.models import Decision, Panel, PanelAction, PanelSubscription, SubscriptionStatus
 from civic.responses.models import BodyKind
@@ -83,4 +84,4 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return [email for email in rows.all() if email]
 
 
-TARGET_KIND = TargetKind(KIND, "Community panel decision", load, awaiting, audience)
+TARGET_KIND = TargetKind(KIND, _l("Community panel decision"), load, awaiting, audience)

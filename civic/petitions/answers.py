@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.targets import TargetInfo, TargetKind
 from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, counted
 from civic.responses.models import Response, ResponseState, ResponseVersion
@@ -135,4 +136,4 @@ def _answer(response: Response, version: ResponseVersion) -> Answer:
     )
 
 
-TARGET_KIND = TargetKind(KIND, "Petition", load, awaiting, audience)
+TARGET_KIND = TargetKind(KIND, _l("Petition"), load, awaiting, audience)

@@ -1,4 +1,4 @@
-"""languages: the language a signature, idea or police priorities vote was made in, so later emails use it
+"""languages: the language a signature, idea, police priorities vote or follow was made in, so later emails use it
 
 Revision ID: c7452385c844
 Revises: 9c4e2b7a1d58
@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default="en"),
     )
     # Votes and contacts from before languages were offered were in English.
-    for table in ("priorities_pending_ballot", "priorities_contact"):
+    for table in ("priorities_pending_ballot", "priorities_contact", "response_follower"):
         op.add_column(
             table,
             sa.Column(
@@ -39,7 +39,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("priorities_pending_ballot", "priorities_contact"):
+    for table in ("priorities_pending_ballot", "priorities_contact", "response_follower"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("lang")
     with op.batch_alter_table("budget_idea") as batch:
