@@ -1,4 +1,4 @@
-"""languages: the language a signature, idea, police priorities vote or follow was made in, so later emails use it
+"""languages: the language a signature, idea, vote, follow or subscription was made in, so later emails use it
 
 Revision ID: c7452385c844
 Revises: 9c4e2b7a1d58
@@ -24,7 +24,12 @@ def upgrade() -> None:
         sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default="en"),
     )
     # Votes and contacts from before languages were offered were in English.
-    for table in ("priorities_pending_ballot", "priorities_contact", "response_follower"):
+    for table in (
+        "priorities_pending_ballot",
+        "priorities_contact",
+        "response_follower",
+        "panel_subscription",
+    ):
         op.add_column(
             table,
             sa.Column(
@@ -39,7 +44,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("priorities_pending_ballot", "priorities_contact", "response_follower"):
+    for table in (
+        "priorities_pending_ballot",
+        "priorities_contact",
+        "response_follower",
+        "panel_subscription",
+    ):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("lang")
     with op.batch_alter_table("budget_idea") as batch:
