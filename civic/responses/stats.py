@@ -12,8 +12,10 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
+from civic.core.i18n import lazy_gettext
+
 GRADE_BANDS = ((85.0, "A"), (70.0, "B"), (55.0, "C"), (40.0, "D"), (25.0, "E"))
-FORMULA = (
+FORMULA = lazy_gettext(
     "Score = 60 × share of responses on time + 40 × (average satisfaction − 1) ÷ 4; "
     "when there are no ratings, timeliness is the whole score. A is 85 or more, B 70, C 55, D 40, E 25, F below 25."
 )

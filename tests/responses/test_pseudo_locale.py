@@ -7,6 +7,7 @@ default language, whatever language the councillor who publishes uses.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,13 +15,14 @@ import pytest
 from sqlmodel import col, select
 
 from civic.config import Settings
+from civic.core.areas import Ward
 from civic.core.db import Database
 from civic.core.identity import email_hash
 from civic.core.outbox import OutboxMessage
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.responses import notify
-from civic.responses.models import Follower, Response
+from civic.responses.models import Follower, Response, ResponsibleBody
 from tests.conftest import PASSWORD, SECRET, StaffFactory, make_settings
 from tests.responses.conftest import Asks
 from tests.support.catalogues import PSEUDO
@@ -121,3 +123,51 @@ async def test_a_welsh_follower_hears_in_welsh_and_the_askers_in_the_default_lan
     assert "lang=cy" in published["gwyn@example.org"].body_text  # the rate and unsubscribe links too
     assert published["ann@example.org"].subject == "Answer published: Ask number 8"
     assert "lang=" not in published["ann@example.org"].body_text
+
+
+async def test_the_public_answers_pages_have_no_untranslated_english(
+    pseudo_locale: None,  # noqa: F811 - first, so the app offers the pseudo-locale
+    bodies: None,
+    areas: None,
+    web: WebClient,
+    asks: Asks,
+    make_staff: StaffFactory,
+    settings: Settings,
+    clock: Any,
+    db: Database,
+) -> None:
+    """The list of answers, overdue answers, report cards (a body's and a ward's), commitments, the open
+    data hub's page, the accessibility statement and the public record of actions."""
+    asks.add(
+        "9", due_at=clock.now() - timedelta(days=3), asked_at=clock.now() - timedelta(days=30), askers=[]
+    )
+    asks.add(
+        "10", due_at=clock.now() - timedelta(days=1), asked_at=clock.now() - timedelta(days=20), askers=[]
+    )
+    await publish(web, make_staff, "10")
+    async with db.reading() as session:
+        names = [b.name for b in (await session.exec(select(ResponsibleBody))).all()]
+        names += [w.name for w in (await session.exec(select(Ward))).all()]
+        answer = (await session.exec(select(Response))).one()
+    data = (
+        settings.council_name,
+        settings.council_short_name,
+        "Ask number 9",
+        "Ask number 10",
+        "Test ask",
+        "Yes.",
+        answer.author_name,
+        answer.author_role,
+        answer.author_wards or "",
+        *names,
+        "responses.publish",
+        "response",
+    )  # fmt: skip - the record of actions names them by their codes, which are data
+    await web.get(f"/?lang={PSEUDO}")
+    paths = ["/responses/", "/responses/?kind=ask", "/responses/overdue", "/responses/report-cards",
+             "/responses/bodies/council", "/responses/wards/E05900006", "/responses/bodies/council/commitments",
+             "/responses/wards/E05900006/commitments", "/accessibility", "/audit"]  # fmt: skip
+    for path in paths:
+        response = await web.get(path)
+        assert response.status_code == 200, path
+        check(response.text, data, path)
