@@ -29,10 +29,17 @@ class TargetInfo:
 Loader = Callable[[AsyncSession, str], Awaitable[TargetInfo | None]]
 Lister = Callable[[AsyncSession, datetime], Awaitable[list[TargetInfo]]]
 Audience = Callable[[AsyncSession, str], Awaitable[list[str]]]
+# email -> the language that person used when they asked (signed, voted, subscribed); one not listed
+# hears in the council's default language.
+Languages = Callable[[AsyncSession, str], Awaitable[dict[str, str]]]
 
 
 async def _nobody(session: AsyncSession, target_id: str) -> list[str]:
     return []
+
+
+async def _no_languages(session: AsyncSession, target_id: str) -> dict[str, str]:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -42,3 +49,4 @@ class TargetKind:
     load: Loader
     awaiting: Lister  # targets that need (or have) a response, newest first
     audience: Audience = field(default=_nobody)  # emails of everyone who asked to hear (opted in)
+    languages: Languages = field(default=_no_languages)  # the language each of them used

@@ -54,4 +54,11 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return [c.email for c in await contacts_of(session, int(target_id))] if target_id.isdigit() else []
 
 
-TARGET_KIND = TargetKind(KIND, _l("Police priority round"), load, awaiting, audience)
+async def languages(session: AsyncSession, target_id: str) -> dict[str, str]:
+    """The language each contact voted in."""
+    return (
+        {c.email: c.lang for c in await contacts_of(session, int(target_id))} if target_id.isdigit() else {}
+    )
+
+
+TARGET_KIND = TargetKind(KIND, _l("Police priority round"), load, awaiting, audience, languages)

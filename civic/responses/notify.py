@@ -79,11 +79,14 @@ async def audience(session: AsyncSession, settings: Settings, kind: str, target_
 async def _audience(
     session: AsyncSession, settings: Settings, kind: str, target_id: str
 ) -> dict[str, tuple[str, str]]:
-    """email hash -> (address, language): the feature's own audience in the council's default language
-    (it does not say which language each used), followers in the language they followed in."""
+    """email hash -> (address, language): the feature's own audience in the language each used when
+    they asked (the council's default where the feature does not say), followers in the language they
+    followed in."""
     target = get_kind(kind)
+    languages = await target.languages(session, target_id) if target else {}
     addresses = [
-        (a, settings.default_language) for a in (await target.audience(session, target_id) if target else [])
+        (a, languages.get(a, settings.default_language))
+        for a in (await target.audience(session, target_id) if target else [])
     ]
     followers = await session.exec(
         select(Follower.email, Follower.lang).where(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import select
+
 from civic.core.db import Database, row_id
 from civic.core.users import Role
+from civic.petitions.models import Signature
 from tests.conftest import PASSWORD
 from tests.petitions.conftest import (
     PetitionMaker,
@@ -101,3 +104,23 @@ async def test_the_creator_hears_about_moderation_in_the_language_they_wrote_in(
     assert mail.subject == "Cadarnhewch eich e-bost i greu eich deiseb"
     (creator,) = [s for s in await stored_signatures(db, 1) if s.is_creator]
     assert creator.lang == "cy"
+
+
+async def test_the_answer_to_a_petition_reaches_each_signer_in_the_language_they_signed_in(
+    db: Any, make_petition: Any
+) -> None:
+    from civic.petitions import answers
+
+    petition = await make_petition()
+    await make_petition.signatures(petition, 2, ward="E05900001")
+    async with db.transaction() as session:
+        signers = (await session.exec(select(Signature).where(Signature.petition_id == petition.id))).all()
+        for signer in signers:
+            signer.notify = True
+            session.add(signer)
+        signers[0].lang = "cy"
+    async with db.reading() as session:
+        found = await answers.languages(session, str(petition.id))
+        heard = set(await answers.audience(session, str(petition.id)))
+    assert heard == {s.email for s in signers}
+    assert found[signers[0].email] == "cy" and found[signers[1].email] == "en"

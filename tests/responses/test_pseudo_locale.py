@@ -100,10 +100,11 @@ async def test_the_residents_emails_have_no_untranslated_english(app: Any, setti
         assert english_words(f"{subject}\n{body}", data=data) == [], template
 
 
-async def test_a_welsh_follower_hears_in_welsh_and_the_askers_in_the_default_language(
+async def test_followers_and_askers_hear_in_the_language_they_asked_in_else_the_default(
     web: WebClient, asks: Asks, make_staff: StaffFactory, db: Database, clock: Any
 ) -> None:
-    asks.add("8", due_at=None, asked_at=clock.now(), askers=["ann@example.org"])
+    asks.add("8", due_at=None, asked_at=clock.now(), askers=["ann@example.org", "cai@example.org"])
+    asks.asked_in["cai@example.org"] = "cy"  # the feature says Cai asked in Welsh
     await web.get("/?lang=cy")
     sent = await web.post_form("/responses/follow/ask/8", {"email": "gwyn@example.org"})
     assert sent.status_code == 200 and "Gwiriwch eich e-bost" in sent.text
@@ -122,6 +123,7 @@ async def test_a_welsh_follower_hears_in_welsh_and_the_askers_in_the_default_lan
     assert published["gwyn@example.org"].subject == "Ateb wedi'i gyhoeddi: Ask number 8"
     assert "lang=cy" in published["gwyn@example.org"].body_text  # the rate and unsubscribe links too
     assert published["ann@example.org"].subject == "Answer published: Ask number 8"
+    assert published["cai@example.org"].subject == "Ateb wedi'i gyhoeddi: Ask number 8"
     assert "lang=" not in published["ann@example.org"].body_text
 
 
