@@ -53,7 +53,14 @@ def check(html: str, data: tuple[str, ...], where: str) -> None:
 
 
 async def test_the_residents_pages_have_no_untranslated_english(
-    web: WebClient, asks: Asks, make_staff: StaffFactory, settings: Settings, clock: Any, db: Database
+    pseudo_locale: None,  # noqa: F811 - first, so the app offers the pseudo-locale
+    bodies: None,
+    web: WebClient,
+    asks: Asks,
+    make_staff: StaffFactory,
+    settings: Settings,
+    clock: Any,
+    db: Database,
 ) -> None:
     asks.add("7", due_at=clock.now(), asked_at=clock.now(), askers=["ann@example.org"])
     response_id = await publish(web, make_staff, "7")
@@ -101,7 +108,13 @@ async def test_the_residents_emails_have_no_untranslated_english(app: Any, setti
 
 
 async def test_followers_and_askers_hear_in_the_language_they_asked_in_else_the_default(
-    web: WebClient, asks: Asks, make_staff: StaffFactory, db: Database, clock: Any
+    pseudo_locale: None,  # noqa: F811 - first, so the app offers the pseudo-locale
+    bodies: None,
+    web: WebClient,
+    asks: Asks,
+    make_staff: StaffFactory,
+    db: Database,
+    clock: Any,
 ) -> None:
     asks.add("8", due_at=None, asked_at=clock.now(), askers=["ann@example.org", "cai@example.org"])
     asks.asked_in["cai@example.org"] = "cy"  # the feature says Cai asked in Welsh
