@@ -18,7 +18,7 @@ else
 COVERED_PYTEST := $(PYTEST)
 endif
 
-.PHONY: run test lint typecheck coverage-erase test-sqlite test-postgresql test-browser system-deps assets bench bench-signing bench-tally bench-pageweight bench-deps clean
+.PHONY: run test lint translations messages typecheck coverage-erase test-sqlite test-postgresql test-browser system-deps assets bench bench-signing bench-tally bench-pageweight bench-deps clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -32,8 +32,24 @@ $(VENV)/.dev-deps: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.run-deps
 
+# Message catalogues: civic/translations/<lang>/LC_MESSAGES/messages.po are kept in git; their compiled
+# .mo files are built here (and ignored by git), so `make run` and `make test` always use what the .po
+# says. The app reads a .po itself when its .mo is missing or older (a fresh clone without make).
+PYBABEL := $(BIN)/pybabel
+POT := civic/translations/messages.pot
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k lazy_ngettext:1,2 -k raw_gettext -k raw_ngettext:1,2 -k _plural:1,2
+
+## translations: compile every catalogue (.po) to the .mo the app reads
+translations: $(VENV)/.run-deps
+	$(PYBABEL) compile --statistics -d civic/translations -D messages
+
+## messages: extract every string into the template and update each catalogue (then translate, see README)
+messages: $(VENV)/.run-deps
+	$(PYBABEL) extract --no-location --sort-output --ignore-dirs='.* __pycache__ node_modules var' -F babel.cfg $(BABEL_KEYWORDS) --project=Civic -o $(POT) .
+	$(PYBABEL) update --no-wrap --ignore-obsolete -i $(POT) -d civic/translations -D messages
+
 ## run: install, migrate, load demo data on first start, serve on http://127.0.0.1:8000
-run: $(VENV)/.run-deps
+run: $(VENV)/.run-deps translations
 	$(BIN)/civic migrate
 	$(BIN)/civic demo load --if-empty
 	$(BIN)/civic serve --host 127.0.0.1 --port 8000
@@ -55,15 +71,15 @@ lint: $(VENV)/.dev-deps
 typecheck: $(VENV)/.dev-deps
 	$(BIN)/mypy
 
-test-sqlite: $(VENV)/.dev-deps
+test-sqlite: $(VENV)/.dev-deps translations
 	@mkdir -p $(REPORTS) var/coverage
 	CIVIC_TEST_ENGINE=sqlite $(COVERED_PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/sqlite.xml
 
-test-postgresql: $(VENV)/.dev-deps system-deps
+test-postgresql: $(VENV)/.dev-deps system-deps translations
 	@mkdir -p $(REPORTS)
 	CIVIC_TEST_ENGINE=postgresql $(PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/postgresql.xml
 
-test-browser: $(VENV)/.dev-deps system-deps node_modules/.package-lock.json
+test-browser: $(VENV)/.dev-deps system-deps node_modules/.package-lock.json translations
 	@mkdir -p $(REPORTS)
 	CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m browser -q --junitxml=$(REPORTS)/browser.xml
 

@@ -23,7 +23,9 @@ from civic.core.db import Database
 from civic.core.errors import BadInput, ServiceError, bad_input, http_exception, server_error, service_error
 from civic.core.fastpath_serve import FastPathMiddleware
 from civic.core.heap import freeze_startup_objects
+from civic.core.i18n import check_languages
 from civic.core.inputs import QueryRuleMiddleware
+from civic.core.languages import LocaleMiddleware
 from civic.core.logs import configure_logging
 from civic.core.outbox import Mail
 from civic.core.request_context import RequestContextMiddleware
@@ -65,6 +67,7 @@ def upload_allowances(settings: Settings) -> list[Allowance]:
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
+    check_languages(settings.languages)
     templates = make_templates()
     # Outside development, templates do not change under a running process: skip the stat() of every
     # template file (and of each one it extends or imports) that Jinja makes on every render.
@@ -108,8 +111,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 security=security_headers(hsts=settings.secure_cookies),
                 csrf_cookie=CSRF_COOKIE,
                 session_cookie=cookie_name(settings),
+                languages=settings.languages,
+                default_language=settings.default_language,
             ),
             Middleware(RequestContextMiddleware),
+            # The reader's language, before anything that can answer with a page (413, CSRF's 403).
+            Middleware(LocaleMiddleware),
             Middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
             # Pages, fragments and downloads leave gzipped for clients that accept it (streamed
             # responses chunk by chunk); static files are sent from their pre-compressed brotli or

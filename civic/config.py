@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Self, cast
 
 DEV_SECRET: Final = "development-only-secret-change-me"  # noqa: S105 - the refused default
+# A catalogue's language code: cy, en, pt_BR, en_XA (the tests' pseudo-locale).
+LANGUAGE_CODE: Final = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 
 
 class ConfigError(ValueError):
@@ -98,6 +101,16 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("BACKUP_DIR", "", "SQLite only: a folder for scheduled backups; empty turns them off"),
     Setting("BACKUP_EVERY_HOURS", "24", "how often the scheduled SQLite backup runs"),
     Setting("BACKUP_KEEP", "7", "how many scheduled backups to keep; older ones are deleted"),
+    Setting(
+        "LANGUAGES",
+        "en,cy",
+        "languages offered, comma-separated (`en` and any with a catalogue in `civic/translations/`)",
+    ),
+    Setting(
+        "DEFAULT_LANGUAGE",
+        "en",
+        "the language of a reader whose browser asks for none of LANGUAGES; one of LANGUAGES",
+    ),
 )
 _DEFAULTS: Final = {s.name: s.default for s in SETTINGS}
 _FEATURE_SETTINGS: dict[str, Setting] = {}
@@ -166,6 +179,8 @@ class Settings:
     backup_dir: str = ""
     backup_every_hours: int = 24
     backup_keep: int = 7
+    languages: tuple[str, ...] = ("en", "cy")
+    default_language: str = "en"
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -191,6 +206,14 @@ class Settings:
             raise ConfigError("SIGNIN_HISTORY_DAYS must be at least 1")
         if self.backup_keep < 1 or self.backup_every_hours < 1:
             raise ConfigError("BACKUP_KEEP and BACKUP_EVERY_HOURS must be at least 1")
+        self._check_languages()
+
+    def _check_languages(self) -> None:
+        bad = [lang for lang in self.languages if not LANGUAGE_CODE.fullmatch(lang)]
+        if not self.languages or bad:
+            raise ConfigError(f"LANGUAGES must be language codes such as en,cy, not {','.join(bad)!r}")
+        if self.default_language not in self.languages:
+            raise ConfigError(f"DEFAULT_LANGUAGE {self.default_language!r} must be one of LANGUAGES")
 
     def value(self, name: str) -> str:
         if name not in _FEATURE_SETTINGS:
@@ -257,6 +280,8 @@ class Settings:
             backup_dir=get("BACKUP_DIR"),
             backup_every_hours=_as_int("BACKUP_EVERY_HOURS", get("BACKUP_EVERY_HOURS")),
             backup_keep=_as_int("BACKUP_KEEP", get("BACKUP_KEEP")),
+            languages=tuple(lang.strip() for lang in get("LANGUAGES").split(",") if lang.strip()),
+            default_language=get("DEFAULT_LANGUAGE").strip(),
             extra={k: v for k, v in source.items() if k.isupper() and k not in _DEFAULTS},
         )
 

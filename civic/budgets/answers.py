@@ -10,8 +10,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.budgets.models import BudgetProcess, BudgetResult
-from civic.budgets.service import follower_emails
+from civic.budgets.service import follower_emails, follower_languages
 from civic.core.db import row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.targets import TargetInfo, TargetKind
 
 KIND = "youth_budget"
@@ -61,4 +62,9 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return await follower_emails(session, int(target_id)) if target_id.isdigit() else []
 
 
-TARGET_KIND = TargetKind(KIND, "Youth budget", load, awaiting, audience)
+async def languages(session: AsyncSession, target_id: str) -> dict[str, str]:
+    """The language each follower shared their idea in."""
+    return await follower_languages(session, int(target_id)) if target_id.isdigit() else {}
+
+
+TARGET_KIND = TargetKind(KIND, _l("Youth budget"), load, awaiting, audience, languages)

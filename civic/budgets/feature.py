@@ -16,6 +16,7 @@ from civic.budgets import (
 )
 from civic.core.features import Commands, Feature, NavEntry
 from civic.core.home import staff_link
+from civic.core.i18n import lazy_gettext
 from civic.core.telemetry import StoredCount
 
 FEATURE = Feature(
@@ -23,7 +24,7 @@ FEATURE = Feature(
     models=models,
     mount="/budgets",
     routes=tuple(routes.routes),
-    nav=NavEntry("Youth budgets", "/budgets/", position=3),
+    nav=NavEntry(lazy_gettext("Youth budgets"), "/budgets/", position=3),
     staff_links=(staff_link("Youth budgets", "/budgets/staff", "youth_worker"),),
     open_now=(queries.open_budgets,),
     commands=Commands(cli.add_parser, cli.HANDLERS),

@@ -20,13 +20,16 @@ from civic.budgets.models import (
 )
 from civic.core.areas import Ward
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+from civic.core.i18n import current as current_language
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.localtime import LocalTimeError, MissingLocalTime, parse_local
 from civic.core.templating import format_date
 
 # Option lists as (value, text) pairs; templates pick the chosen one with civic.core.choices.options.
-Pairs = list[tuple[object, str]]
+Pairs = list[tuple[object, object]]
 BAND_PAIRS: Pairs = [("", "Mixed"), *((band, band) for band in AGE_BANDS)]
-OWN_AGE_PAIRS: Pairs = [("", "Prefer not to say"), *((band, band) for band in AGE_BANDS)]
+OWN_AGE_PAIRS: Pairs = [("", _l("Prefer not to say")), *((band, band) for band in AGE_BANDS)]
 BALLOT_TYPE_PAIRS: Pairs = [(b.value, b.label) for b in BallotType]
 RULE_PAIRS: Pairs = [(r.value, r.label) for r in TallyRule]
 FEASIBILITY_PAIRS: Pairs = [(f.value, f.value.capitalize()) for f in Feasibility]
@@ -49,8 +52,14 @@ def idea_pairs(ideas: list[BudgetIdea]) -> Pairs:
 
 def eligible_pairs(process: BudgetProcess, council_short_name: str) -> Pairs:
     """The one box a voter ticks to say they may vote in this process."""
-    age = f"I am aged {process.age_min} to {process.age_max} on {format_date(process.age_as_of)}"
-    return [("yes", f"{age}, and I live, study or work in {council_short_name}")]
+    label = gettext(
+        "I am aged %(low)s to %(high)s on %(date)s, and I live, study or work in %(place)s",
+        low=process.age_min,
+        high=process.age_max,
+        date=format_date(process.age_as_of),
+        place=council_short_name,
+    )
+    return [("yes", label)]
 
 
 PHASE_FIELDS = (
@@ -103,18 +112,18 @@ def parse_idea(form: FormData, process_id: int, now: datetime) -> tuple[BudgetId
         text(form, "age_band"),
         text(form, "email").lower(),
     )
-    check_length(errors, "title", title, "a short name for your idea", maximum=120)
-    check_length(errors, "body", body, "what your idea is and where", maximum=2000)
-    check_length(errors, "first_name", first_name, "your first name", maximum=60, required=False)
+    check_length(errors, "title", title, gettext("a short name for your idea"), maximum=120)
+    check_length(errors, "body", body, gettext("what your idea is and where"), maximum=2000)
+    check_length(errors, "first_name", first_name, gettext("your first name"), maximum=60, required=False)
     for field, value, label in (
-        ("title", title, "the name"),
-        ("body", body, "the description"),
-        ("first_name", first_name, "your first name"),
+        ("title", title, gettext("the name")),
+        ("body", body, gettext("the description")),
+        ("first_name", first_name, gettext("your first name")),
     ):
         check_no_formula(errors, field, value, label)
-    check_no_link(errors, "title", title, "the name")
+    check_no_link(errors, "title", title, gettext("the name"))
     if age_band and age_band not in AGE_BANDS:
-        errors["age_band"] = "Choose an age group from the list"
+        errors["age_band"] = gettext("Choose an age group from the list")
     if email:
         check_email(errors, "email", email)
     idea = BudgetIdea(
@@ -124,6 +133,7 @@ def parse_idea(form: FormData, process_id: int, now: datetime) -> tuple[BudgetId
         first_name=first_name,
         age_band=age_band,
         email=email or None,
+        lang=current_language(),
         created_at=now,
     )
     return idea, errors

@@ -15,6 +15,7 @@ from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime, str_enum
+from civic.core.i18n import lazy_gettext as _l
 
 
 class BallotType(StrEnum):
@@ -24,11 +25,8 @@ class BallotType(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "approval": "Pick your favourite projects",
-            "knapsack": "Spend the budget",
-            "choose_one": "Choose one project",
-        }[self.value]
+        """In the language of the moment (the reader's, on a page)."""
+        return str(BALLOT_TYPE_LABELS[self.value])
 
 
 class Phase(StrEnum):
@@ -41,14 +39,7 @@ class Phase(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "upcoming": "Starting soon",
-            "ideas": "Sharing ideas",
-            "review": "Checking and costing ideas",
-            "voting": "Voting",
-            "results": "Results",
-            "delivery": "Delivering the projects",
-        }[self.value]
+        return str(PHASE_LABELS[self.value])
 
 
 class TallyRule(StrEnum):
@@ -57,7 +48,9 @@ class TallyRule(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Most votes first (greedy)" if self == TallyRule.GREEDY else "Method of Equal Shares"
+        return str(
+            _l("Most votes first (greedy)") if self == TallyRule.GREEDY else _l("Method of Equal Shares")
+        )
 
 
 class IdeaStatus(StrEnum):
@@ -76,6 +69,10 @@ class Channel(StrEnum):
     ONLINE = "online"
     PAPER = "paper"
 
+    @property
+    def label(self) -> str:
+        return str(CHANNEL_LABELS[self.value])
+
 
 class PaperStatus(StrEnum):
     ENTERING = "entering"
@@ -90,8 +87,29 @@ class DeliveryStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return str(DELIVERY_STATUS_LABELS[self.value])
 
+
+BALLOT_TYPE_LABELS = {
+    "approval": _l("Pick your favourite projects"),
+    "knapsack": _l("Spend the budget"),
+    "choose_one": _l("Choose one project"),
+}
+PHASE_LABELS = {
+    "upcoming": _l("Starting soon"),
+    "ideas": _l("Sharing ideas"),
+    "review": _l("Checking and costing ideas"),
+    "voting": _l("Voting"),
+    "results": _l("Results"),
+    "delivery": _l("Delivering the projects"),
+}
+DELIVERY_STATUS_LABELS = {
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "stopped": _l("Stopped"),
+}
+CHANNEL_LABELS = {"online": _l("Online"), "paper": _l("Paper")}
 
 AGE_BANDS = ("11-13", "14-16", "17-19", "20-25")
 
@@ -165,6 +183,8 @@ class BudgetIdea(SQLModel, table=True):
     first_name: str = Field(default="", max_length=60)
     age_band: str = Field(default="", max_length=10)
     email: str | None = Field(default=None, max_length=254)  # only to send updates; never shown
+    # The language the idea was shared in: the emails to its address are in it.
+    lang: str = Field(default="en", max_length=12, sa_column_kwargs={"server_default": "en"})
     status: IdeaStatus = Field(default=IdeaStatus.PENDING, sa_type=str_enum(IdeaStatus), index=True)
     moderation_reason: str = Field(default="", max_length=500)
     proposal_id: int | None = Field(default=None, foreign_key="budget_proposal.id", index=True)

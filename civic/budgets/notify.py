@@ -66,9 +66,10 @@ async def _to_followers(
 ) -> int:
     """One email per follower of the process; `key` names the news, so each hears of it once."""
     queued = 0
+    languages = await service.follower_languages(session, row_id(process))
     for email in await service.follower_emails(session, row_id(process)):
         queued += await mail.enqueue(
             session, to=email, template=template, now=now, context=context,
-            dedupe_key=f"budgets:{key}:{email}",
+            dedupe_key=f"budgets:{key}:{email}", lang=languages.get(email),
         )  # fmt: skip
     return queued

@@ -354,6 +354,16 @@ async def post_delivery_update(
     return update
 
 
+async def follower_languages(session: AsyncSession, process_id: int) -> dict[str, str]:
+    """Each follower's language: the one their latest idea was shared in."""
+    query = (
+        select(BudgetIdea.email, BudgetIdea.lang)
+        .where(BudgetIdea.process_id == process_id, col(BudgetIdea.email).is_not(None))
+        .order_by(col(BudgetIdea.id))
+    )
+    return {email: lang for email, lang in (await session.exec(query)).all() if email}
+
+
 async def follower_emails(
     session: AsyncSession, process_id: int, proposal_id: int | None = None
 ) -> list[str]:

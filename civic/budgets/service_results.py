@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, Final
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.budgets import pabulib, service_count, service_mixing, summary, tally
 from civic.budgets.models import (
     AGE_BANDS,
+    CHANNEL_LABELS,
     BudgetArea,
     BudgetBallot,
     BudgetBallotChoice,
@@ -29,7 +32,8 @@ from civic.budgets.models import (
 from civic.budgets.service import areas_of, overrides_of, proposals_of
 from civic.core import audit, countrecord
 from civic.core.db import row_id
-from civic.core.publish import OGL, shown_breakdown, shown_count
+from civic.core.i18n import LazyString, gettext, lazy_gettext
+from civic.core.publish import OGL, shown_breakdown, shown_count_text, shown_text
 from civic.core.users import StaffUser
 
 
@@ -137,7 +141,7 @@ async def plain_summary(
 ) -> list[summary.AreaSummary]:
     """The plain summary (`civic.budgets.summary`) of a stored count, with the projects' titles."""
     titles = {str(p.number): p.title for p in await proposals_of(session, row_id(process))}
-    return summary.summary(json.loads(result.outcome_json), titles, shown_count)
+    return summary.summary(json.loads(result.outcome_json), titles, shown_count_text)
 
 
 def excluded_numbers(result: BudgetResult) -> set[int]:
@@ -186,11 +190,11 @@ class Turnout:
 
     @property
     def total(self) -> str:
-        return shown_count(self.ballots)
+        return shown_count_text(self.ballots)
 
     @property
     def codes_used_percent(self) -> int | None:
-        online = next(count for dimension, label, count in self.rows if label == "Online")
+        online = next(count for dimension, label, count in self.rows if label == CHANNEL_LABELS["online"])
         if not self.codes_issued or not online.replace(",", "").isdigit():
             return None
         return round(100 * self.codes_used / self.codes_issued)
@@ -198,19 +202,22 @@ class Turnout:
 
 def _breakdown(dimension: str, labelled: list[tuple[str, int]]) -> list[tuple[str, str, str]]:
     shown = shown_breakdown([count for _, count in labelled])
-    return [(dimension, label, text) for (label, _), text in zip(labelled, shown, strict=True)]
+    # words in the reader's language (turnout is worked out for each page it is shown on)
+    return [(dimension, label, shown_text(text)) for (label, _), text in zip(labelled, shown, strict=True)]
 
 
 async def turnout(session: AsyncSession, process: BudgetProcess) -> Turnout:
     rows = (await session.exec(select(BudgetBallot).where(BudgetBallot.process_id == process.id))).all()
     areas = {a.id: a.name for a in await areas_of(session, row_id(process))}
     channels = Counter(b.channel for b in rows)
-    table = _breakdown("Channel", [(c.value.capitalize(), channels[c]) for c in Channel])
+    table = _breakdown(gettext("Channel"), [(str(CHANNEL_LABELS[c.value]), channels[c]) for c in Channel])
     if areas:
         by_area = Counter(b.area_id for b in rows)
-        table += _breakdown("Area", [(name, by_area[area_id]) for area_id, name in areas.items()])
+        table += _breakdown(gettext("Area"), [(name, by_area[area_id]) for area_id, name in areas.items()])
     bands = Counter(b.age_band if b.age_band in AGE_BANDS else "" for b in rows)
-    ages = _breakdown("Age", [*((band, bands[band]) for band in AGE_BANDS), ("Not recorded", bands[""])])
+    ages = _breakdown(
+        gettext("Age"), [*((band, bands[band]) for band in AGE_BANDS), (gettext("Not recorded"), bands[""])]
+    )
     table += ages if bands[""] else ages[:-1]
     issued, used = await _code_counts(session, row_id(process))
     return Turnout(len(rows), table, issued, used)
@@ -281,3 +288,49 @@ def pabulib_text(
     }
     projects = [pabulib.PbProject(str(p.number), p.cost, p.title) for p in proposals]
     return pabulib.write(meta, projects, chosen)
+
+
+# What tally writes to explain each project's result, as messages: the stored result keeps the English
+# (open data's words), and a page shows it in the reader's language by matching the English back to its
+# message. Each must read exactly as tally.py's f-strings do (the pseudo-locale test shows a miss).
+EXPLANATIONS: Final = (
+    lazy_gettext(
+        "Funded with %(votes)s votes: %(left)s was left when its turn came, enough for its cost of %(cost)s."
+    ),
+    lazy_gettext(
+        "Not funded: %(left)s was left when its turn came (its %(votes)s votes placed it there), "
+        "less than its cost of %(cost)s."
+    ),
+    lazy_gettext(
+        "Funded by equal shares with %(votes)s votes: its supporters paid its cost of %(cost)s between "
+        "them, none paying more than %(price)s."
+    ),
+    lazy_gettext(
+        "Its %(votes)s supporters had %(held)s of their shares left, less than its cost of %(cost)s; "
+        "funded in the completion step: %(left)s of the budget was left when its turn came."
+    ),
+    lazy_gettext(
+        "Not funded. Its %(votes)s supporters had %(held)s of their shares left, less than its cost of "
+        "%(cost)s, and in the completion step %(left)s was left when its turn came."
+    ),
+    lazy_gettext("Not counted: the council removed it from the count. Reason: %(reason)s"),
+)
+
+
+@cache
+def _explanation_patterns() -> tuple[tuple[re.Pattern[str], LazyString], ...]:
+    def pattern(message: LazyString) -> re.Pattern[str]:
+        parts = re.split(r"%\((\w+)\)s", message.message)
+        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+        return re.compile(f"{regex}$", re.DOTALL)
+
+    return tuple((pattern(m), m) for m in EXPLANATIONS)
+
+
+def explanation(english: str) -> str:
+    """A stored explanation in the reader's language (as stored when no message matches it)."""
+    for pattern, message in _explanation_patterns():
+        found = pattern.match(english)
+        if found:
+            return gettext(message.message, **found.groupdict())
+    return english

@@ -46,6 +46,8 @@ from civic.budgets.models import (
 )
 from civic.budgets.service_codes import code_hash, new_receipt, receipt_hash
 from civic.core.db import row_id
+from civic.core.i18n import gettext, ngettext
+from civic.core.templating import format_money
 from civic.core.tokens import BadToken, make_token, read_token
 
 PASS_PURPOSE = "budgets.vote-pass"  # noqa: S105 - a token purpose, not a password
@@ -78,7 +80,7 @@ class VotingPass:
                 int(pid), int(seed), str(code), str(ballot), area, str(band), [int(c) for c in choices]
             )
         except (ValueError, TypeError) as exc:
-            raise BadToken("Your voting session has ended. Enter your code again.") from exc
+            raise BadToken(gettext("Your voting session has ended. Enter your code again.")) from exc
 
 
 class VoteError(ValueError):
@@ -95,13 +97,13 @@ async def start_with_code(
     )
     found = rows.first()
     if found is None:
-        raise VoteError("That code is not right. Check it against your card and try again.")
+        raise VoteError(gettext("That code is not right. Check it against your card and try again."))
     code, batch = found
     if code.voided or batch.voided_at is not None:
-        raise VoteError("That code has been cancelled. Ask your youth worker for a new one.")
+        raise VoteError(gettext("That code has been cancelled. Ask your youth worker for a new one."))
     if code.used:
         raise VoteError(
-            "That code has already been used. If you voted, use your receipt to change your vote."
+            gettext("That code has already been used. If you voted, use your receipt to change your vote.")
         )
     return VotingPass(
         row_id(process),
@@ -122,7 +124,7 @@ async def start_with_receipt(
     )
     ballot = rows.first()
     if ballot is None:
-        raise VoteError("We could not find a ballot with that receipt. Check it and try again.")
+        raise VoteError(gettext("We could not find a ballot with that receipt. Check it and try again."))
     return ballot, await choices_of(session, ballot.id)
 
 
@@ -158,24 +160,43 @@ def check_choices(
     errors: list[str] = []
     n = len(picked)
     if len(set(chosen)) != len(chosen) or len(picked) != len(chosen):
-        errors.append("Choose only from the projects listed")
+        errors.append(gettext("Choose only from the projects listed"))
     if process.ballot_type == BallotType.CHOOSE_ONE and n != 1:
-        errors.append("Choose one project")
+        errors.append(gettext("Choose one project"))
     elif process.ballot_type == BallotType.APPROVAL:
         if n < process.min_choices:
+            least = process.min_choices
             errors.append(
-                f"Choose at least {process.min_choices} project{'s' if process.min_choices > 1 else ''}"
+                ngettext("Choose at least %(num)s project", "Choose at least %(num)s projects", least)
             )
         if n > process.max_choices:
-            errors.append(f"Choose no more than {process.max_choices} projects")
+            errors.append(
+                ngettext(
+                    "Choose no more than %(num)s project",
+                    "Choose no more than %(num)s projects",
+                    process.max_choices,
+                )
+            )
     elif process.ballot_type == BallotType.KNAPSACK:
         if n == 0:
-            errors.append("Choose at least one project")
+            errors.append(gettext("Choose at least one project"))
         if spent > budget:
-            errors.append(f"Your choices cost £{spent:,}, more than the £{budget:,} budget. Remove a project")
+            errors.append(
+                gettext(
+                    "Your choices cost %(spent)s, more than the %(budget)s budget. Remove a project",
+                    spent=format_money(spent),
+                    budget=format_money(budget),
+                )
+            )
         minimum = budget * process.min_share_percent // 100
         if process.min_share_percent and spent < minimum:
-            errors.append(f"Spend at least £{minimum:,} ({process.min_share_percent}% of the budget)")
+            errors.append(
+                gettext(
+                    "Spend at least %(minimum)s (%(percent)s%% of the budget)",
+                    minimum=format_money(minimum),
+                    percent=process.min_share_percent,
+                )
+            )
     return BallotCheck(errors, spent, budget - spent, budget)
 
 

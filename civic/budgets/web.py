@@ -19,6 +19,7 @@ from civic.core.clock import now
 from civic.core.db import reading, row_id, transaction
 from civic.core.errors import NotFound
 from civic.core.forms import form_context, read_form
+from civic.core.i18n import gettext
 from civic.core.paths import parse_id
 from civic.core.publish import OGL, csv_of_records, json_response, shown_count
 from civic.core.ratelimit import rate_limited
@@ -78,7 +79,7 @@ async def idea_form(request: Request) -> Response:
         current_user(request),
         process,
         now=now(request),
-        message="Ideas are not open now.",
+        message=gettext("Ideas are not open now."),
     )
     return render_page(
         request,
@@ -97,7 +98,7 @@ async def submit_idea(request: Request) -> Response:
             current_user(request),
             process,
             now=now(request),
-            message="Ideas are not open now.",
+            message=gettext("Ideas are not open now."),
         )
         idea, errors = forms.parse_idea(form, row_id(process), now(request))
         if errors:
@@ -158,7 +159,7 @@ async def proposals_data(request: Request) -> Response:
 async def _published(session: AsyncSession, process: BudgetProcess) -> Any:
     result = await service_results.latest_result(session, row_id(process), published=True)
     if result is None:
-        raise NotFound("The results have not been published yet.")
+        raise NotFound(gettext("The results have not been published yet."))
     return result
 
 
@@ -189,6 +190,7 @@ async def results_page(request: Request) -> Response:
         "ward_map": loaded[0] if loaded else None,
         "count_record": record,
         "timeline": steps,
+        "explanation": service_results.explanation,  # a stored explanation in the reader's language
     }
     return render_page(request, "budgets/results.html", context)
 

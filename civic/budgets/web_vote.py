@@ -23,6 +23,7 @@ from civic.core.deps import settings_of, state
 from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import form_context, read_form, text
 from civic.core.htmx import render
+from civic.core.i18n import gettext
 from civic.core.net import client_ip
 from civic.core.paths import parse_id
 from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
@@ -56,7 +57,11 @@ def _set_cookie(request: Request, response: Response, name: str, value: str, slu
 
 def _require_open(request: Request, process: BudgetProcess) -> None:
     require(
-        "budgets.vote", current_user(request), process, now=now(request), message="Voting is not open now."
+        "budgets.vote",
+        current_user(request),
+        process,
+        now=now(request),
+        message=gettext("Voting is not open now."),
     )
 
 
@@ -105,9 +110,11 @@ async def enter_code(request: Request) -> Response:
                 session, process, secret=_secret(request), raw=text(form, "code")
             )
         except service_voting.VoteError as exc:
-            errors["code"] = str(exc) if text(form, "code") else "Enter the code from your card"
+            errors["code"] = str(exc) if text(form, "code") else gettext("Enter the code from your card")
         if text(form, "eligible") != "yes":
-            errors["eligible"] = f"Confirm you are aged {process.age_min} to {process.age_max}"
+            errors["eligible"] = gettext(
+                "Confirm you are aged %(low)s to %(high)s", low=process.age_min, high=process.age_max
+            )
         if errors or found is None:
             context = {
                 "process": process,
@@ -260,7 +267,7 @@ async def cast(request: Request) -> Response:
         # Two transactions on purpose: the code is marked used in one, the ballot stored in another.
         async with transaction(request) as session:
             if not await service_voting.use_code(session, found.code):
-                raise Conflict("That code has already been used or was cancelled.")
+                raise Conflict(gettext("That code has already been used or was cancelled."))
         async with transaction(request) as session:
             _, receipt = await service_voting.store_ballot(
                 session,
@@ -318,7 +325,8 @@ async def check_receipt(request: Request) -> Response:
                 session, process, secret=_secret(request), raw=raw
             )
         except service_voting.VoteError as exc:
-            errors = {"receipt": str(exc) if raw else "Enter the receipt you were given when you voted"}
+            blank = gettext("Enter the receipt you were given when you voted")
+            errors = {"receipt": str(exc) if raw else blank}
             context = {
                 "process": process,
                 **form_context(errors),

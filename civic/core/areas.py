@@ -15,6 +15,8 @@ from sqlalchemy import func
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import gettext
+
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}$")
 OUTSIDE_WARDS = "outside"  # the ward code recorded for people who only work or study here
 
@@ -50,7 +52,7 @@ def normalise_postcode(raw: str) -> str:
     """'fb12ab', ' FB1  2AB ' -> 'FB1 2AB'; raises PostcodeError for anything that is not a postcode."""
     compact = re.sub(r"\s+", "", raw or "").upper()
     if not POSTCODE_RE.match(compact):
-        raise PostcodeError("Enter a real postcode, like FB1 2AB")
+        raise PostcodeError(gettext("Enter a real postcode, like FB1 2AB"))
     return f"{compact[:-3]} {compact[-3:]}"
 
 
@@ -78,7 +80,7 @@ async def lookup_postcode(session: AsyncSession, raw: str) -> PostcodeMatch:
 async def ward_for_postcode(session: AsyncSession, raw: str) -> Ward:
     match = await lookup_postcode(session, raw)
     if match.ward is None:
-        raise PostcodeError(f"{match.postcode} is not in this council area")
+        raise PostcodeError(gettext("%(postcode)s is not in this council area", postcode=match.postcode))
     return match.ward
 
 

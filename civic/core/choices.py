@@ -23,7 +23,7 @@ class Option(TypedDict, total=False):
 
 
 # (value, text) or (value, text, hint): a hint is shown under that one radio or checkbox.
-Pair = tuple[object, object] | tuple[object, object, str]
+Pair = tuple[object, object] | tuple[object, object, object]
 
 
 def options(
@@ -45,7 +45,7 @@ def options(
         key = "" if value is None else str(value)
         item: Option = {"value": key, "text": str(label), "selected": key in chosen, "checked": key in chosen}
         if len(pair) == 3 and pair[2]:
-            item["hint"] = {"text": pair[2]}
+            item["hint"] = {"text": str(pair[2])}
         if id_prefix is not None:
             item["id"] = f"{id_prefix}-{key}" if items else id_prefix
         items.append(item)

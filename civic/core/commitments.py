@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import lazy_gettext
+
 
 class Kept(StrEnum):
     """Where a commitment stands, in the words every source maps its own statuses onto."""
@@ -20,6 +22,15 @@ class Kept(StrEnum):
     OPEN = "open"
     DONE = "done"
     DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
+        return str(
+            {"open": lazy_gettext("open"), "done": lazy_gettext("done"), "dropped": lazy_gettext("dropped")}[
+                self
+            ]
+        )
 
 
 @dataclass(frozen=True)

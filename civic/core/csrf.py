@@ -24,6 +24,7 @@ from civic.core.csrf_tokens import STATE_COOKIE
 from civic.core.csrf_tokens import token_for as token_for  # re-exported: clients sign forms with it
 from civic.core.errors import error_response
 from civic.core.forms import PARSED_FORM, parse_urlencoded
+from civic.core.i18n import gettext
 from civic.core.state import app_state
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -92,17 +93,19 @@ class CSRFMiddleware:
     ) -> tuple[str | None, Receive]:
         site = _header(scope, b"sec-fetch-site")
         if site in {"cross-site", "same-site"}:
-            return "This form was sent from another website, so it was not accepted.", receive
+            return gettext("This form was sent from another website, so it was not accepted."), receive
         origin = _header(scope, b"origin")
         if origin and origin != "null" and origin not in _allowed_origins(scope, settings):
-            return "This form was sent from another website, so it was not accepted.", receive
+            return gettext("This form was sent from another website, so it was not accepted."), receive
         body, receive = await _buffer(receive)
         sent = _header(scope, HEADER) or _form_token(scope, _header(scope, b"content-type") or "", body)
         expected = token_for(settings.secret_key, cookie) if cookie else None
         # As bytes: compare_digest refuses str with non-ASCII characters, which a forged token may hold.
         if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             return (
-                "Your form had expired or came from somewhere else. Go back, reload the page and try again.",
+                gettext(
+                    "Your form had expired or came from somewhere else. Go back, reload the page and try again."
+                ),
                 receive,
             )
         return None, receive

@@ -11,29 +11,33 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Scope
 
 from civic.core.htmx import is_htmx
+from civic.core.i18n import LazyString
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.state import state
 from civic.core.templating import render_page
 
 log = logging.getLogger("civic.errors")
 
-TITLES = {
-    400: "There is a problem with your request",
-    403: "You cannot do that",
-    404: "Page not found",
-    405: "Page not found",
-    409: "That cannot be done now",
-    410: "This page has been removed",
-    413: "What you sent is too large",
-    422: "There is a problem",
-    429: "Too many requests",
-    500: "Sorry, there is a problem with the service",
+TITLES: dict[int, LazyString] = {
+    400: _l("There is a problem with your request"),
+    403: _l("You cannot do that"),
+    404: _l("Page not found"),
+    405: _l("Page not found"),
+    409: _l("That cannot be done now"),
+    410: _l("This page has been removed"),
+    413: _l("What you sent is too large"),
+    422: _l("There is a problem"),
+    429: _l("Too many requests"),
+    500: _l("Sorry, there is a problem with the service"),
 }
-DEFAULT_MESSAGES = {
-    404: "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
-    405: "If you typed the web address, check it is correct.",
-    413: "Send a smaller file or shorter text.",
-    429: "You have made too many requests in a short time. Wait a few minutes and try again.",
-    500: "Try again later. Nothing you sent has been lost if you saw a confirmation page.",
+DEFAULT_MESSAGES: dict[int, LazyString] = {
+    404: _l(
+        "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."
+    ),
+    405: _l("If you typed the web address, check it is correct."),
+    413: _l("Send a smaller file or shorter text."),
+    429: _l("You have made too many requests in a short time. Wait a few minutes and try again."),
+    500: _l("Try again later. Nothing you sent has been lost if you saw a confirmation page."),
 }
 
 
@@ -98,10 +102,10 @@ def error_response(scope: Scope, status: int, message: str | None = None) -> ASG
 def _render(
     request: Request, status: int, message: str | None, headers: dict[str, str] | None = None
 ) -> Response:
-    title = TITLES.get(status) or HTTPStatus(status).phrase
+    title = str(TITLES.get(status) or HTTPStatus(status).phrase)
     context = {
         "title": title,
-        "message": message or DEFAULT_MESSAGES.get(status, ""),
+        "message": message or str(DEFAULT_MESSAGES.get(status, "")),
         "status": status,
     }
     try:

@@ -10,6 +10,10 @@ Only requests that would get exactly those bytes through the full stack are answ
 with no query string from htmx (`HX-Request: true`), from a visitor who already holds the CSRF cookie
 (so no cookie would be set) and no staff session cookie (staff requests go the long way, where the
 session is checked and kept alive). Everything else, and any path not prepared, passes through.
+
+A prepared answer is in one language, so it is kept under its path and that language
+(`language_key`); the middleware works out the poll's language as the locale middleware would (a poll
+has no query string, so from the language cookie, then Accept-Language, then the default).
 """
 
 from __future__ import annotations
@@ -19,6 +23,11 @@ from dataclasses import dataclass
 
 RawHeaders = list[tuple[bytes, bytes]]
 MAX_ENTRIES = 10_000  # one per open petition at most; cleared whole if ever exceeded
+
+
+def language_key(path: str, lang: str) -> str:
+    """Where the answer to `path` in `lang` is kept."""
+    return f"{path}|{lang}"
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import time
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from civic.core import telemetry
+from civic.core import i18n, telemetry
 from civic.core.cookies import request_cookies
-from civic.core.fastpath import FastPaths, Prepared, RawHeaders
+from civic.core.fastpath import FastPaths, Prepared, RawHeaders, language_key
 from civic.core.request_context import HEADER, log_access, request_id
 
 # A poll answered here is one of the same few every open page sends every few seconds: the metrics
@@ -27,10 +27,19 @@ def _is_poll(scope: Scope) -> bool:
 
 class FastPathMiddleware:
     def __init__(
-        self, app: ASGIApp, *, paths: FastPaths, security: RawHeaders, csrf_cookie: str, session_cookie: str
+        self,
+        app: ASGIApp,
+        *,
+        paths: FastPaths,
+        security: RawHeaders,
+        csrf_cookie: str,
+        session_cookie: str,
+        languages: tuple[str, ...] = (i18n.SOURCE_LANGUAGE,),
+        default_language: str = i18n.SOURCE_LANGUAGE,
     ) -> None:
         self.app, self.paths, self.security = app, paths, security
         self.csrf_cookie, self.session_cookie = csrf_cookie, session_cookie
+        self.languages, self.default_language = languages, default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         prepared = self._prepared(scope) if scope["type"] == "http" else None
@@ -46,10 +55,22 @@ class FastPathMiddleware:
         log_access(rid, prepared.route, "GET", 200, seconds, POLL_LOG_LEVEL)
 
     def _prepared(self, scope: Scope) -> Prepared | None:
-        prepared = self.paths.get(scope["path"])
-        if prepared is None or not _is_poll(scope):
+        if not _is_poll(scope):
             return None
         cookies = request_cookies(scope)
         if not cookies.get(self.csrf_cookie) or cookies.get(self.session_cookie):
             return None
-        return prepared
+        return self.paths.get(language_key(scope["path"], self._language(scope, cookies)))
+
+    def _language(self, scope: Scope, cookies: dict[str, str]) -> str:
+        """The poll's language, chosen as LocaleMiddleware chooses it (a poll has no `?lang=`)."""
+        if len(self.languages) == 1:
+            return self.default_language
+        accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), "")
+        return i18n.choose(
+            asked=None,
+            cookie=cookies.get(i18n.COOKIE),
+            accept_language=accept,
+            languages=self.languages,
+            default=self.default_language,
+        )

@@ -20,6 +20,7 @@ from civic.config import Setting, Settings
 from civic.core.commitments import CommitmentSource
 from civic.core.demo import DemoLoader
 from civic.core.home import Provider, StaffLink
+from civic.core.i18n import LazyString
 from civic.core.jobs import Job
 from civic.core.opendata import Dataset
 from civic.core.privacy import Cookie, PersonalData, SubjectAccess
@@ -37,7 +38,7 @@ class NavEntry:
     """The feature's link in the main navigation. `position` orders the navigation, the home page's
     "open now" list and the mounts (the busiest public feature, petitions, is first)."""
 
-    label: str
+    label: str | LazyString  # lazy: translated in the reader's language when a page shows it
     href: str
     position: int
 

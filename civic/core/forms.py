@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
+from civic.core.i18n import Text, gettext
 from civic.core.inputs import clean_fields
 from civic.core.publish import FORMULA_START
 
@@ -81,25 +82,33 @@ def text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def sentence(text: str) -> str:
+    """A message whose first word is a field's label ("your name must ..."), begun with a capital."""
+    return text[:1].upper() + text[1:]
+
+
+# Messages name a field by its label ("your name"), translated (labels are lazy strings) and put in a
+# sentence written whole in each language, so Welsh can order and mutate it as Welsh needs.
 def check_length(
-    errors: Errors, field: str, value: str, label: str, *, maximum: int, required: bool = True
+    errors: Errors, field: str, value: str, label: Text, *, maximum: int, required: bool = True
 ) -> None:
     if required and not value:
-        errors.setdefault(field, f"Enter {label}")
+        errors.setdefault(field, gettext("Enter %(label)s", label=label))
     elif len(value) > maximum:
-        errors.setdefault(field, f"{label[0].upper()}{label[1:]} must be {maximum} characters or fewer")
+        message = gettext("%(label)s must be %(maximum)s characters or fewer", label=label, maximum=maximum)
+        errors.setdefault(field, sentence(message))
 
 
-def check_no_formula(errors: Errors, field: str, value: str, label: str) -> None:
+def check_no_formula(errors: Errors, field: str, value: str, label: Text) -> None:
     """Refuse values a spreadsheet would run as a formula when our CSV exports are opened (the exports
     defuse them anyway; refusing here keeps names readable in every spreadsheet)."""
     if value.startswith(FORMULA_START):
-        errors.setdefault(field, f"{label[0].upper()}{label[1:]} must not start with = + - or @")
+        errors.setdefault(field, sentence(gettext("%(label)s must not start with = + - or @", label=label)))
 
 
-def check_no_link(errors: Errors, field: str, value: str, label: str) -> None:
+def check_no_link(errors: Errors, field: str, value: str, label: Text) -> None:
     if LINK_RE.search(value):
-        errors.setdefault(field, f"{label[0].upper()}{label[1:]} must not contain a web link")
+        errors.setdefault(field, sentence(gettext("%(label)s must not contain a web link", label=label)))
 
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -107,9 +116,11 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def check_email(errors: Errors, field: str, value: str) -> None:
     if not value:
-        errors.setdefault(field, "Enter your email address")
+        errors.setdefault(field, gettext("Enter your email address"))
     elif len(value) > 254 or not EMAIL_RE.match(value):
-        errors.setdefault(field, "Enter an email address in the correct format, like name@example.com")
+        errors.setdefault(
+            field, gettext("Enter an email address in the correct format, like name@example.com")
+        )
 
 
 def error_list(errors: Errors) -> list[dict[str, str]]:

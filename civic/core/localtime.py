@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
+
 LONDON = ZoneInfo("Europe/London")
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and expects
 
@@ -70,22 +72,40 @@ def date_input_value(moment: datetime | None) -> str:
     return "" if moment is None else local_date(moment).isoformat()
 
 
-def format_time(moment: datetime) -> str:
-    """GOV.UK style: "7pm", "5:30pm", "midday", "midnight"."""
+# GOV.UK style in each language: Welsh keeps "7pm" and "5:30pm" (as Welsh-language GOV.UK pages do),
+# with its own words for the hours that have names and for "at".
+_NAMED_HOURS = {
+    "en": ("midnight", "midday"),
+    "cy": ("canol nos", "canol dydd"),
+}
+_AT = {"en": "at", "cy": "am"}
+
+
+def _base(lang: str) -> str:
+    return lang.split("_")[0]
+
+
+def format_time(moment: datetime, lang: str = "en") -> str:
+    """GOV.UK style: "7pm", "5:30pm", "midday", "midnight" (Welsh: "canol dydd", "canol nos")."""
     local = to_local(moment)
     if local.minute == 0 and local.hour in (0, 12):
-        return "midnight" if local.hour == 0 else "midday"
+        midnight, midday = _NAMED_HOURS.get(_base(lang), _NAMED_HOURS["en"])
+        return midnight if local.hour == 0 else midday
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
 
 
-def format_date(value: date | datetime) -> str:
-    """Like 3 June 2027: a moment is shown by its UK date, a plain date as it is."""
+def format_date(value: date | datetime, lang: str = "en") -> str:
+    """Like 3 June 2027 (Welsh: 3 Mehefin 2027): a moment is shown by its UK date, a plain date as it
+    is. Month names come from Babel's locale data (CLDR)."""
     day = local_date(value) if isinstance(value, datetime) else value
-    return f"{day.day} {day:%B %Y}"
+    if _base(lang) == "en":
+        return f"{day.day} {day:%B %Y}"
+    return babel_dates.format_date(day, "d MMMM y", locale=_base(lang))
 
 
-def format_datetime(moment: datetime) -> str:
-    """Like 3 June 2027 at 7pm, in UK local time."""
-    return f"{format_date(moment)} at {format_time(moment)}"
+def format_datetime(moment: datetime, lang: str = "en") -> str:
+    """Like 3 June 2027 at 7pm (Welsh: 3 Mehefin 2027 am 7pm), in UK local time."""
+    at = _AT.get(_base(lang), "at")
+    return f"{format_date(moment, lang)} {at} {format_time(moment, lang)}"

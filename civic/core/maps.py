@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from civic.core.publish import FEWER, HIDDEN, shown_breakdown
+from civic.core.i18n import gettext
+from civic.core.publish import FEWER, HIDDEN, shown_breakdown, shown_text
 
 CLASSES = 5
 WARD_PAGE = "/responses/wards/{code}"  # a ward's report card: what each ward on a map links to
@@ -90,8 +91,10 @@ def numeric_scale(values: Sequence[float], fmt: Callable[[float], str], *, integ
     def label(i: int) -> str:
         low, high = fmt(step * i), fmt(step * (i + 1))
         if i == 0:
-            return f"under {high}"
-        return f"{low} or more" if i == CLASSES - 1 else f"{low} to under {high}"
+            return gettext("under %(high)s", high=high)
+        if i == CLASSES - 1:
+            return gettext("%(low)s or more", low=low)
+        return gettext("%(low)s to under %(high)s", low=low, high=high)
 
     bands = tuple(Band(band_css(i), label(i)) for i in range(CLASSES))
     return Scale(bands, lambda v: max(0, min(CLASSES - 1, math.floor(v / step))))
@@ -134,8 +137,14 @@ class Choropleth:
         """The legend's entries beyond the scale, only those the map uses."""
         used = {r.figure.state for r in self.rows}
         entries = (
-            (SMALL, f"Not shown: {FEWER}, or hidden so a small count cannot be worked out"),
-            (NONE, "No data"),
+            (
+                SMALL,
+                gettext(
+                    "Not shown: %(fewer)s, or hidden so a small count cannot be worked out",
+                    fewer=shown_text(FEWER),
+                ),
+            ),
+            (NONE, gettext("No data")),
         )
         return tuple((STATE_CSS[s], text) for s, text in entries if s in used)
 
@@ -161,11 +170,11 @@ def choropleth(
     href: str = WARD_PAGE,
 ) -> Choropleth:
     """A map of `wards`: each coloured by its figure (a ward with none says "No data")."""
-    empty = Figure(None, "No data", NONE, tuple("" for _ in columns))
+    empty = Figure(None, gettext("No data"), NONE, tuple("" for _ in columns))
     rows = []
     for ward in wards:
         figure = figures.get(ward.code, empty)
-        label = f"{ward.name}: {figure.spoken or figure.text}"
+        label = gettext("%(ward)s: %(figure)s", ward=ward.name, figure=figure.spoken or figure.text)
         rows.append(
             MapRow(
                 ward.code,
@@ -220,10 +229,13 @@ def count_figures(
     figures = {}
     for code, text in zip(codes, shown_counts(codes, counts, others), strict=True):
         if text in (FEWER, HIDDEN):
-            figures[code] = Figure(None, text, SMALL, data={key: text}, spoken=hidden_words(text, noun))
+            figures[code] = Figure(
+                None, shown_text(text), SMALL, data={key: text}, spoken=hidden_words(text, noun)
+            )
         else:
             n = counts.get(code, 0)
-            figures[code] = Figure(n, text, data={key: n}, spoken=f"{text} {noun}")
+            spoken = gettext("%(count)s %(noun)s", count=text, noun=noun)
+            figures[code] = Figure(n, text, data={key: n}, spoken=spoken)
     return figures
 
 
@@ -246,14 +258,22 @@ def rate_figures(
         if text in (FEWER, HIDDEN):
             spoken = hidden_words(text, noun)
             figures[ward.code] = Figure(
-                None, "not shown", SMALL, (text,), {key: text, rate_key: None}, spoken
+                None, shown_text(HIDDEN), SMALL, (shown_text(text),), {key: text, rate_key: None}, spoken
             )
         elif ward.population <= 0:
-            spoken = f"{text} {noun}, no population figure"
-            figures[ward.code] = Figure(None, "No data", NONE, (text,), {key: n, rate_key: None}, spoken)
+            spoken = gettext("%(count)s %(noun)s, no population figure", count=text, noun=noun)
+            figures[ward.code] = Figure(
+                None, gettext("No data"), NONE, (text,), {key: n, rate_key: None}, spoken
+            )
         else:
             rate = round(per * n / ward.population, 1)
-            spoken = f"{rate:,.1f} {noun} per {per:,} residents ({text} in all)"
+            spoken = gettext(
+                "%(rate)s %(noun)s per %(per)s residents (%(count)s in all)",
+                rate=f"{rate:,.1f}",
+                noun=noun,
+                per=f"{per:,}",
+                count=text,
+            )
             figures[ward.code] = Figure(
                 rate, f"{rate:,.1f}", VALUE, (text,), {key: n, rate_key: rate}, spoken
             )
@@ -263,7 +283,9 @@ def rate_figures(
 def hidden_words(text: str, noun: str) -> str:
     """How a hidden figure is read out: "fewer than 5 signatures", or "number of signatures not
     shown" for one hidden only so that a small count elsewhere cannot be worked out."""
-    return f"{FEWER} {noun}" if text == FEWER else f"number of {noun} not shown"
+    if text == FEWER:
+        return gettext("%(count)s %(noun)s", count=shown_text(FEWER), noun=noun)
+    return gettext("number of %(noun)s not shown", noun=noun)
 
 
 def one_decimal(value: float) -> str:

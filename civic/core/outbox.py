@@ -7,6 +7,7 @@ A `dedupe_key` makes "email each signer once" hold even if the code that queues 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -17,6 +18,7 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
+from civic.core import i18n
 from civic.core.db import UTCDateTime, insert_or_ignore, str_enum
 from civic.core.headers import MAX_SUBJECT, header_safe, safe_headers
 
@@ -60,6 +62,25 @@ class OutboxMessage(SQLModel, table=True):
         return loaded
 
 
+def email_url(settings: Settings, lang: str) -> Callable[[str], str]:
+    """`url()` in an email: an absolute link from BASE_URL that opens the page in the email's language
+    (a reader of a Welsh email gets the Welsh page, whatever browser they open it in)."""
+
+    def url(path: str) -> str:
+        return in_language(settings, settings.url(path), lang)
+
+    return url
+
+
+def in_language(settings: Settings, link: str, lang: str | None) -> str:
+    """An absolute link made elsewhere (a signed rate or unsubscribe link) that opens in `lang`
+    (None: the language of the moment)."""
+    lang = lang or i18n.current()
+    if lang == settings.default_language:
+        return link
+    return f"{link}{'&' if '?' in link else '?'}{i18n.QUERY_PARAMETER}={lang}"
+
+
 class Mail:
     """Renders email templates and queues them. Lives in the app's `AppState`; services take it as `mail=`.
 
@@ -100,12 +121,17 @@ class Mail:
             )
         return self._parts[template]
 
-    def render(self, template: str, context: dict[str, Any]) -> tuple[str, str, str | None]:
-        full = {"settings": self.settings, "url": self.settings.url, **context}
-        subject, body = (part.render(full) for part in self._text_parts(template))
-        html = None
-        if self._has_html(template):
-            html = self.env.get_template(f"emails/{template}.html").render(full)
+    def render(
+        self, template: str, context: dict[str, Any], *, lang: str | None = None
+    ) -> tuple[str, str, str | None]:
+        """Subject, text and HTML in `lang` (the recipient's; None: the language of the moment)."""
+        lang = lang or i18n.current()
+        full = {"settings": self.settings, "url": email_url(self.settings, lang), "lang": lang, **context}
+        with i18n.using(lang):
+            subject, body = (part.render(full) for part in self._text_parts(template))
+            html = None
+            if self._has_html(template):
+                html = self.env.get_template(f"emails/{template}.html").render(full)
         return header_safe(subject), body.strip() + "\n", html
 
     async def enqueue(
@@ -118,9 +144,12 @@ class Mail:
         now: datetime,
         dedupe_key: str | None = None,
         headers: dict[str, str] | None = None,
+        lang: str | None = None,
     ) -> bool:
-        """Queue one message; False when a message with the same dedupe key was already queued."""
-        subject, text, html = self.render(template, context)
+        """Queue one message, rendered in `lang`: the language the recipient used when they signed,
+        voted or subscribed (None: the language of the moment, which is the reader's in a request).
+        False when a message with the same dedupe key was already queued."""
+        subject, text, html = self.render(template, context, lang=lang)
         values = {
             "created_at": now,
             "to_address": header_safe(to),

@@ -10,12 +10,13 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 from xml.sax.saxutils import escape
 
 from starlette.responses import Response
 
 from civic.config import Settings
+from civic.core.i18n import lazy_gettext
 
 OGL = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -174,6 +175,31 @@ SMALL_COUNT_SENTENCE = (
     f"To protect people's privacy, counts from 1 to {SMALL_BELOW - 1} are shown as “{FEWER}”. "
     "A count of 0 is shown as 0: it says nobody did something, which points to no one."
 )
+
+
+# The rule's words on pages, in the reader's language (open data keeps FEWER and HIDDEN in English:
+# they are values that programs compare).
+SHOWN_TEXT: Final = {
+    FEWER: lazy_gettext("fewer than %(n)s", n=SMALL_BELOW),
+    HIDDEN: lazy_gettext("not shown"),
+}
+SMALL_COUNT_WORDS = lazy_gettext(
+    "To protect people's privacy, counts from 1 to %(top)s are shown as “%(fewer)s”. "
+    "A count of 0 is shown as 0: it says nobody did something, which points to no one.",
+    top=SMALL_BELOW - 1,
+    fewer=SHOWN_TEXT[FEWER],
+)
+
+
+def shown_text(text: str) -> str:
+    """A published figure as a page says it: "fewer than 5" and "not shown" translated."""
+    found = SHOWN_TEXT.get(text)
+    return text if found is None else str(found)
+
+
+def shown_count_text(count: int) -> str:
+    """`shown_count` as a page says it, in the reader's language (the template filter)."""
+    return shown_text(shown_count(count))
 
 
 def is_small(count: int) -> bool:

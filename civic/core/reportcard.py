@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import Text, gettext
 from civic.core.targets import TargetInfo
 
 
@@ -28,10 +29,10 @@ class Scope:
 
 @dataclass(frozen=True)
 class MetricRow:
-    label: str
+    label: Text  # in the reader's language when shown
     value: float | None
     council: float | None
-    unit: str  # "%", "per 1,000 residents", "days", "" (a count)
+    unit: Text  # "%", "per 1,000 residents", "days", "" (a count)
 
     @property
     def comparison(self) -> str | None:
@@ -39,8 +40,8 @@ class MetricRow:
         if self.value is None or self.council is None:
             return None
         if self.value == self.council:
-            return "Same"
-        return "Higher" if self.value > self.council else "Lower"
+            return gettext("Same")
+        return gettext("Higher") if self.value > self.council else gettext("Lower")
 
 
 MetricProvider = Callable[[AsyncSession, Scope, datetime], Awaitable[list[MetricRow]]]

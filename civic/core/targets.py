@@ -10,6 +10,8 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import Text
+
 
 @dataclass(frozen=True)
 class TargetInfo:
@@ -27,16 +29,24 @@ class TargetInfo:
 Loader = Callable[[AsyncSession, str], Awaitable[TargetInfo | None]]
 Lister = Callable[[AsyncSession, datetime], Awaitable[list[TargetInfo]]]
 Audience = Callable[[AsyncSession, str], Awaitable[list[str]]]
+# email -> the language that person used when they asked (signed, voted, subscribed); one not listed
+# hears in the council's default language.
+Languages = Callable[[AsyncSession, str], Awaitable[dict[str, str]]]
 
 
 async def _nobody(session: AsyncSession, target_id: str) -> list[str]:
     return []
 
 
+async def _no_languages(session: AsyncSession, target_id: str) -> dict[str, str]:
+    return {}
+
+
 @dataclass(frozen=True)
 class TargetKind:
     kind: str  # e.g. "petition"
-    label: str  # e.g. "Petition"
+    label: Text  # e.g. "Petition", in the reader's language when shown
     load: Loader
     awaiting: Lister  # targets that need (or have) a response, newest first
     audience: Audience = field(default=_nobody)  # emails of everyone who asked to hear (opted in)
+    languages: Languages = field(default=_no_languages)  # the language each of them used

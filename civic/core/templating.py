@@ -17,10 +17,12 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from civic.config import Settings
-from civic.core import assets, localtime, rules
+from civic.core import assets, i18n, localtime, rules
 from civic.core.choices import options
 from civic.core.csrf_tokens import page_token
-from civic.core.publish import FEWER, OGL, OGL_URL, SMALL_COUNT_SENTENCE, shown_count
+from civic.core.govuk_texts import govuk_texts
+from civic.core.languages import lang_of, links
+from civic.core.publish import FEWER, OGL, OGL_URL, SHOWN_TEXT, SMALL_COUNT_WORDS, shown_count_text
 from civic.core.state import state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,24 +34,25 @@ HTMX_FILE = "js/htmx-2.0.11.min.js"
 GOVUK_FRONTEND_FILE = "js/govuk-frontend-6.3.0.min.js"
 
 # The main navigation as (label, href), in order; civic/features.py fills it from each feature's contract.
-NAVIGATION: list[tuple[str, str]] = []
+NAVIGATION: list[tuple[str | i18n.LazyString, str]] = []
 
 
 def format_date(value: date | None) -> str:
-    """A date, or a moment's date in UK local time."""
-    return "" if value is None else localtime.format_date(value)
+    """A date, or a moment's date in UK local time, in the language of the page."""
+    return "" if value is None else localtime.format_date(value, i18n.current())
 
 
 def format_datetime(value: datetime | None) -> str:
-    """A moment in UK local time, GOV.UK style: "3 June 2027 at 7pm"."""
-    return "" if value is None else localtime.format_datetime(value)
+    """A moment in UK local time, GOV.UK style: "3 June 2027 at 7pm", "3 Mehefin 2027 am 7pm"."""
+    return "" if value is None else localtime.format_datetime(value, i18n.current())
 
 
 def format_time(value: datetime | None) -> str:
-    return "" if value is None else localtime.format_time(value)
+    return "" if value is None else localtime.format_time(value, i18n.current())
 
 
 def format_number(value: int | float | None) -> str:
+    # English and Welsh both group thousands with commas; other languages would use Babel's numbers.
     return "" if value is None else f"{value:,}"
 
 
@@ -88,11 +91,23 @@ def _context(request: Request) -> dict[str, Any]:
         "can": can,
         "csrf_token": page_token(request.scope.setdefault("state", {}), settings.secret_key),
         "navigation": [
-            {"text": text, "href": href, "active": request.url.path.startswith(href)}
+            {"text": str(text), "href": href, "active": request.url.path.startswith(href)}
             for text, href in NAVIGATION
         ],
         "htmx_file": HTMX_FILE,
         "govuk_frontend_file": GOVUK_FRONTEND_FILE,
+        **_language_context(request, settings),
+    }
+
+
+def _language_context(request: Request, settings: Settings) -> dict[str, Any]:
+    """The page's language (`lang` on <html>), the switch's links and the hreflang alternates."""
+    lang = lang_of(request.scope)
+    return {
+        "lang": lang,
+        "html_lang": i18n.html_lang(lang),
+        "language_links": links(request.scope, settings.languages),
+        "language_alternates": links(request.scope, settings.languages, settings.base_url.rstrip("/")),
     }
 
 
@@ -103,7 +118,22 @@ def make_environment() -> Environment:
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
-    env = Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=loader,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # Translated in the language of the moment (civic/core/i18n.py): render_page sets it to the page's,
+    # the outbox to the recipient's. New-style gettext: `_("Signed by %(name)s", name=x)` escapes x.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.raw_gettext,
+        i18n.raw_ngettext,
+        newstyle=True,
+        pgettext=i18n.raw_pgettext,
+        npgettext=i18n.raw_npgettext,
+    )
     env.filters.update(
         date=format_date,
         datetime=format_datetime,
@@ -112,16 +142,17 @@ def make_environment() -> Environment:
         money=format_money,
         local_input=localtime.input_value,
         local_date_input=localtime.date_input_value,
-        shown_count=shown_count,  # the small-count rule, the same as open data's
+        shown_count=shown_count_text,  # the small-count rule, the same as open data's, in words
         label_lines=label_lines,
     )
     env.globals.update(
-        shown_count=shown_count,
-        small_count_rule=SMALL_COUNT_SENTENCE,
-        fewer_than_shown=FEWER,  # "fewer than 5": the small-number rule's words, from one place
+        shown_count=shown_count_text,
+        small_count_rule=SMALL_COUNT_WORDS,
+        fewer_than_shown=SHOWN_TEXT[FEWER],  # "fewer than 5", the small-number rule's words, translated
         licence=OGL,
         licence_url=OGL_URL,
         static_url=static_url,
+        govuk_texts=govuk_texts,
     )
     # Option lists are built in Python; templates only say which value is chosen.
     env.globals["options"] = options
@@ -141,9 +172,10 @@ def render_page(
     headers: dict[str, str] | None = None,
 ) -> Response:
     templates = state(request).templates
-    return templates.TemplateResponse(
-        request, template, context or {}, status_code=status_code, headers=headers
-    )
+    with i18n.using(lang_of(request.scope)):  # also for error pages made outside the locale middleware
+        return templates.TemplateResponse(
+            request, template, context or {}, status_code=status_code, headers=headers
+        )
 
 
 def render_shared(request: Request, template: str, context: dict[str, Any], *, token_stand_in: str) -> str:
@@ -151,7 +183,8 @@ def render_shared(request: Request, template: str, context: dict[str, Any], *, t
     goes, so one rendering can be shared by every anonymous visitor with their own token swapped in."""
     templates = state(request).templates
     full = {**context, "request": request, **_context(request), "csrf_token": token_stand_in}
-    return templates.env.get_template(template).render(full)
+    with i18n.using(lang_of(request.scope)):
+        return templates.env.get_template(template).render(full)
 
 
 def make_templates() -> Jinja2Templates:

@@ -12,6 +12,8 @@ import hashlib
 import hmac
 from datetime import datetime
 
+from civic.core.i18n import gettext
+
 
 class BadToken(ValueError):
     """The link is malformed, altered, for something else, or expired; the message says which."""
@@ -35,16 +37,16 @@ def make_token(secret: str, purpose: str, payload: str, *, expires: datetime) ->
 
 
 def read_token(secret: str, purpose: str, token: str, *, now: datetime) -> str:
-    """The payload of a valid token; BadToken otherwise."""
+    """The payload of a valid token; BadToken otherwise (its message in the reader's language)."""
     parts = token.split(".")
     if len(parts) != 3 or not parts[1].isdigit():
-        raise BadToken("This link is not complete. Check you copied all of it from the email.")
+        raise BadToken(gettext("This link is not complete. Check you copied all of it from the email."))
     body = f"{parts[0]}.{parts[1]}"
     if not hmac.compare_digest(parts[2], _sign(secret, purpose, body)):
-        raise BadToken("This link is not valid. Check you copied all of it from the email.")
+        raise BadToken(gettext("This link is not valid. Check you copied all of it from the email."))
     if int(parts[1]) < now.timestamp():
-        raise BadToken("This link has expired.")
+        raise BadToken(gettext("This link has expired."))
     try:
         return _unb64(parts[0]).decode()
     except (ValueError, UnicodeDecodeError):
-        raise BadToken("This link is not valid.") from None
+        raise BadToken(gettext("This link is not valid.")) from None

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import wards_of
 from civic.core.db import row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.targets import TargetInfo, TargetKind
 from civic.panels.models import Decision, Panel, PanelAction, PanelSubscription, SubscriptionStatus
 from civic.responses.models import BodyKind
@@ -83,4 +84,18 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return [email for email in rows.all() if email]
 
 
-TARGET_KIND = TargetKind(KIND, "Community panel decision", load, awaiting, audience)
+async def languages(session: AsyncSession, target_id: str) -> dict[str, str]:
+    """The language each subscriber subscribed in."""
+    decision = await session.get(Decision, int(target_id)) if target_id.isdigit() else None
+    if decision is None:
+        return {}
+    rows = await session.exec(
+        select(PanelSubscription.email, PanelSubscription.lang).where(
+            PanelSubscription.panel_id == decision.panel_id,
+            PanelSubscription.status == SubscriptionStatus.CONFIRMED,
+        )
+    )
+    return {email: lang for email, lang in rows.all() if email}
+
+
+TARGET_KIND = TargetKind(KIND, _l("Community panel decision"), load, awaiting, audience, languages)

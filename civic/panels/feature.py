@@ -2,6 +2,7 @@
 
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
+from civic.core.i18n import lazy_gettext
 from civic.core.users import Role
 from civic.panels import (
     answers,
@@ -24,7 +25,7 @@ FEATURE = Feature(
     mount="/panels",
     routes=tuple(routes.routes),
     top_level=tuple(routes.top_level),
-    nav=NavEntry("Panels", "/panels/", position=4),
+    nav=NavEntry(lazy_gettext("Panels"), "/panels/", position=4),
     staff_links=(
         staff_link("Community panels: meetings and records", "/panels/manage", Role.PANEL_CLERK.value),
     ),

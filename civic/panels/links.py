@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from civic.core.i18n import Text
+from civic.core.i18n import lazy_gettext as _l
+
 MINUTES_KIND = "panel_minutes"  # an item approving the minutes of an earlier meeting of the panel
 REF_RE = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 
@@ -17,7 +20,7 @@ REF_RE = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 @dataclass(frozen=True)
 class LinkKind:
     kind: str
-    label: str
+    label: Text  # in the reader's language when shown
     href_pattern: str  # "{ref}" is replaced by the reference
 
     def href(self, ref: str) -> str:
@@ -27,24 +30,24 @@ class LinkKind:
 KINDS: dict[str, LinkKind] = {}
 
 
-def register_kind(kind: str, label: str, href_pattern: str) -> None:
+def register_kind(kind: str, label: Text, href_pattern: str) -> None:
     KINDS[kind] = LinkKind(kind, label, href_pattern)
 
 
 for _kind, _label, _pattern in (
-    ("petition", "Petition", "/petitions/{ref}"),
-    ("police_priority", "Police priority", "/priorities/priority/{ref}"),
-    ("police_round", "Police priorities round", "/priorities/rounds/{ref}"),
-    ("youth_budget", "Youth budget", "/budgets/{ref}"),
-    ("youth_project", "Projects of a youth budget", "/budgets/{ref}/proposals"),
-    (MINUTES_KIND, "Minutes of an earlier meeting", "/panels/meetings/{ref}"),
+    ("petition", _l("Petition"), "/petitions/{ref}"),
+    ("police_priority", _l("Police priority"), "/priorities/priority/{ref}"),
+    ("police_round", _l("Police priorities round"), "/priorities/rounds/{ref}"),
+    ("youth_budget", _l("Youth budget"), "/budgets/{ref}"),
+    ("youth_project", _l("Projects of a youth budget"), "/budgets/{ref}/proposals"),
+    (MINUTES_KIND, _l("Minutes of an earlier meeting"), "/panels/meetings/{ref}"),
 ):
     register_kind(_kind, _label, _pattern)
 
 
 def kind_label(kind: str) -> str:
     found = KINDS.get(kind)
-    return found.label if found else kind.replace("_", " ").capitalize()
+    return str(found.label) if found else kind.replace("_", " ").capitalize()
 
 
 def href_for(kind: str, ref: str) -> str | None:

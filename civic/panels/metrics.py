@@ -15,14 +15,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import neighbourhood_of_ward
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.reportcard import MetricRow, Scope
 from civic.panels.models import Panel, PanelAction
 from civic.panels.procedure import ACTIVE_ACTIONS, ActionStatus, is_overdue, london_date
 from civic.responses.queries_members import COUNCIL_BODY, panel_body
 from civic.responses.stats import percent
 
-COUNT_LABEL = "Open panel actions past their due date"
-SHARE_LABEL = "Share of open panel actions past their due date"
+COUNT_LABEL = _l("Open panel actions past their due date")
+SHARE_LABEL = _l("Share of open panel actions past their due date")
 
 OpenAction = tuple[int, ActionStatus, date | None]  # panel id, status, due date
 

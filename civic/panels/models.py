@@ -12,6 +12,7 @@ from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime, str_enum
+from civic.core.i18n import lazy_gettext as _l
 from civic.panels.procedure import (
     ActionStatus,
     AttendanceStatus,
@@ -40,11 +41,16 @@ class MemberRole(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "vice_chair": "Vice-chair",
-            "co_opted": "Co-opted member",
-            "adviser": "Non-voting adviser",
-        }.get(self.value, self.value.capitalize())
+        return str(
+            {
+                "chair": _l("Chair"),
+                "vice_chair": _l("Vice-chair"),
+                "secretary": _l("Secretary"),
+                "member": _l("Member"),
+                "co_opted": _l("Co-opted member"),
+                "adviser": _l("Non-voting adviser"),
+            }[self.value]
+        )
 
 
 class Panel(SQLModel, table=True):
@@ -282,6 +288,8 @@ class PanelSubscription(SQLModel, table=True):
     status: SubscriptionStatus = Field(
         default=SubscriptionStatus.PENDING, sa_type=str_enum(SubscriptionStatus)
     )
+    # The language they subscribed in: the agenda and decision emails are in it.
+    lang: str = Field(default="en", max_length=12, sa_column_kwargs={"server_default": "en"})
     created_at: datetime = Field(sa_type=UTCDateTime)
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

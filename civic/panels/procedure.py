@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.localtime import local_date
 
 NOTICE_CLEAR_DAYS = 5  # Local Government Act 1972 s.100B(3): five clear days' notice in England
@@ -70,8 +71,19 @@ class MeetingState(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In the language of the moment (the reader's, on a page)."""
+        return str(MEETING_STATE_LABELS[self.value])
 
+
+MEETING_STATE_LABELS = {
+    "scheduled": _l("Scheduled"),
+    "agenda_published": _l("Agenda published"),
+    "held": _l("Held"),
+    "minutes_draft": _l("Minutes draft"),
+    "minutes_approved": _l("Minutes approved"),
+    "published": _l("Published"),
+    "cancelled": _l("Cancelled"),
+}
 
 TRANSITIONS: Mapping[MeetingState, frozenset[MeetingState]] = {
     MeetingState.SCHEDULED: frozenset({MeetingState.AGENDA_PUBLISHED, MeetingState.CANCELLED}),
@@ -108,8 +120,13 @@ class AttendanceStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"apologies": "Sent apologies", "substitute": "Represented by a substitute"}.get(
-            self.value, self.value.capitalize()
+        return str(
+            {
+                "present": _l("Present"),
+                "apologies": _l("Sent apologies"),
+                "absent": _l("Absent"),
+                "substitute": _l("Represented by a substitute"),
+            }[self.value]
         )
 
 
@@ -121,10 +138,18 @@ class Choice(StrEnum):
     AGAINST = "against"
     ABSTAIN = "abstain"
 
+    @property
+    def label(self) -> str:
+        return str({"for": _l("For"), "against": _l("Against"), "abstain": _l("Abstained")}[self.value])
+
 
 class Outcome(StrEnum):
     CARRIED = "carried"
     LOST = "lost"
+
+    @property
+    def label(self) -> str:
+        return str(_l("Carried") if self is Outcome.CARRIED else _l("Lost"))
 
 
 class DeclarationAction(StrEnum):
@@ -135,12 +160,14 @@ class DeclarationAction(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "left_room": "Left the room",
-            "did_not_vote": "Stayed but did not vote",
-            "dispensation": "Took part under a dispensation",
-            "stayed": "Took part (interest does not prevent it)",
-        }[self.value]
+        return str(
+            {
+                "left_room": _l("Left the room"),
+                "did_not_vote": _l("Stayed but did not vote"),
+                "dispensation": _l("Took part under a dispensation"),
+                "stayed": _l("Took part (interest does not prevent it)"),
+            }[self.value]
+        )
 
 
 WITHDRAWING = frozenset({DeclarationAction.LEFT_ROOM, DeclarationAction.DID_NOT_VOTE})
@@ -323,7 +350,14 @@ class ActionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return str(
+            {
+                "open": _l("Open"),
+                "in_progress": _l("In progress"),
+                "done": _l("Done"),
+                "dropped": _l("Dropped"),
+            }[self.value]
+        )
 
 
 ACTIVE_ACTIONS = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})

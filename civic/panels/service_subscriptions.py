@@ -16,9 +16,10 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
+from civic.core import i18n
 from civic.core.db import insert_or_ignore, row_id
 from civic.core.identity import email_hash
-from civic.core.outbox import Mail, OutboxMessage
+from civic.core.outbox import Mail, OutboxMessage, email_url
 from civic.core.paths import parse_id
 from civic.core.tokens import make_token, read_token
 from civic.panels.models import (
@@ -72,6 +73,7 @@ async def request_subscription(
         SubscriptionStatus.PENDING,
         None,
     )
+    subscription.lang = i18n.current()  # the language they asked in; their emails are in it
     session.add(subscription)
     await session.flush()
     await mail.enqueue(
@@ -233,7 +235,7 @@ async def _send(
 ) -> int:
     queued = 0
     for subscription in recipients:
-        link = settings.url(
+        link = email_url(settings, subscription.lang)(
             f"/panels/subscriptions/unsubscribe?token={unsubscribe_token(settings, subscription, now)}"
         )
         context = {
@@ -250,6 +252,7 @@ async def _send(
             now=now,
             dedupe_key=_dedupe_key(letter.key, letter.meeting, row_id(subscription)),
             headers={"List-Unsubscribe": f"<{link}>"},
+            lang=subscription.lang,
         )
     return queued
 

@@ -95,7 +95,7 @@ def _choices(rec: MeetingRecord, approvable: list[PanelMeeting]) -> dict[str, li
     carried = [
         (m.id, do_truncate(_TRUNCATE, m.text, 80)) for m in rec.motions if m.tally.outcome.value == "carried"
     ]
-    kinds = [(k.kind, k.label) for k in KINDS.values() if k.kind != MINUTES_KIND]
+    kinds = [(k.kind, str(k.label)) for k in KINDS.values() if k.kind != MINUTES_KIND]
     return {
         "item_pairs": items,
         "member_pairs": members,

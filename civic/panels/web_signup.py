@@ -11,6 +11,7 @@ from civic.core.db import reading, transaction
 from civic.core.deps import state
 from civic.core.errors import TooManyRequests
 from civic.core.forms import Errors, check_email, form_context, read_form, text
+from civic.core.i18n import gettext
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
@@ -79,7 +80,10 @@ async def _token_page(request: Request, purpose: str, template: str) -> Response
         return render_page(request, "panels/link_problem.html", {"message": str(exc)}, status_code=400)
     if subscription is None:
         return render_page(
-            request, "panels/link_problem.html", {"message": "This link is not valid."}, status_code=400
+            request,
+            "panels/link_problem.html",
+            {"message": gettext("This link is not valid.")},
+            status_code=400,
         )
     context = {"panel": panel, "subscription": subscription, "token": token}
     return render_page(request, template, context)
@@ -105,7 +109,10 @@ async def confirm(request: Request) -> Response:
         return render_page(request, "panels/link_problem.html", {"message": str(exc)}, status_code=400)
     if subscription is None or panel is None:
         return render_page(
-            request, "panels/link_problem.html", {"message": "This link is not valid."}, status_code=400
+            request,
+            "panels/link_problem.html",
+            {"message": gettext("This link is not valid.")},
+            status_code=400,
         )
     return RedirectResponse(f"/panels/{panel.slug}?subscribed={subscription.status.value}", status_code=303)
 
@@ -122,6 +129,9 @@ async def unsubscribe(request: Request) -> Response:
         return render_page(request, "panels/link_problem.html", {"message": str(exc)}, status_code=400)
     if subscription is None or panel is None:
         return render_page(
-            request, "panels/link_problem.html", {"message": "This link is not valid."}, status_code=400
+            request,
+            "panels/link_problem.html",
+            {"message": gettext("This link is not valid.")},
+            status_code=400,
         )
     return render_page(request, "panels/unsubscribed.html", {"panel": panel})

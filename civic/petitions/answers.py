@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.targets import TargetInfo, TargetKind
 from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, counted
 from civic.responses.models import Response, ResponseState, ResponseVersion
@@ -92,6 +93,18 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return list(rows.all())
 
 
+async def languages(session: AsyncSession, target_id: str) -> dict[str, str]:
+    """The language each signer signed in, so the answer reaches them in it."""
+    if not target_id.isdigit():
+        return {}
+    rows = await session.exec(
+        select(Signature.email, Signature.lang).where(
+            Signature.petition_id == int(target_id), col(Signature.notify).is_(True), *counted()
+        )
+    )
+    return dict(rows.all())
+
+
 def has_published_answer() -> Any:
     """SQL: the petition in the enclosing query has a published response."""
     return exists().where(
@@ -135,4 +148,4 @@ def _answer(response: Response, version: ResponseVersion) -> Answer:
     )
 
 
-TARGET_KIND = TargetKind(KIND, "Petition", load, awaiting, audience)
+TARGET_KIND = TargetKind(KIND, _l("Petition"), load, awaiting, audience, languages)

@@ -2,6 +2,7 @@
 
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
+from civic.core.i18n import lazy_gettext
 from civic.core.telemetry import StoredCount
 from civic.core.users import Role
 from civic.petitions import (
@@ -25,7 +26,7 @@ FEATURE = Feature(
     mount="/petitions",
     routes=tuple(routes.routes),
     top_level=tuple(routes.top_level),
-    nav=NavEntry("Petitions", "/petitions/", position=1),
+    nav=NavEntry(lazy_gettext("Petitions"), "/petitions/", position=1),
     staff_links=(
         staff_link("Petitions waiting for moderation", "/petitions/moderation", Role.MODERATOR.value),
         staff_link("Record a petition handed in on paper", "/petitions/paper/new", Role.MODERATOR.value),

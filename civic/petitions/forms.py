@@ -10,35 +10,38 @@ from starlette.datastructures import FormData
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, lookup_postcode
 from civic.core.choices import Pair
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.identity import canonical_email
 from civic.core.localtime import from_local
 from civic.petitions.models import REASONS_BY_CODE, REJECTION_REASONS
 
 # Moderators' choices, as pairs for civic.core.choices.options; a rejection reason carries its hint.
 DECISION_PAIRS: list[Pair] = [
-    ("approve", "Approve and open for signatures"),
-    ("reject", "Reject (choose a reason below)"),
-    ("flag", "Flag for a second opinion"),
+    ("approve", _l("Approve and open for signatures")),
+    ("reject", _l("Reject (choose a reason below)")),
+    ("flag", _l("Flag for a second opinion")),
 ]
 REASON_PAIRS: list[Pair] = [
-    (r.code, r.label + (" (not published)" if r.hidden else ""), r.description) for r in REJECTION_REASONS
+    (r.code, _l("%(reason)s (not published)", reason=r.label) if r.hidden else r.label, r.description)
+    for r in REJECTION_REASONS
 ]
 
 # Residents' choices; those naming the council are built with its short name from the settings.
-NOTIFY_PAIRS: list[Pair] = [("yes", "Email me when the council responds or debates this petition")]
+NOTIFY_PAIRS: list[Pair] = [("yes", _l("Email me when the council responds or debates this petition"))]
 
 
 def residency_pairs(council_short_name: str) -> list[Pair]:
     """How a signer is connected to the area (checked in web_sign: live or work_study)."""
     return [
-        ("live", f"I live in {council_short_name}"),
-        ("work_study", f"I work or study in {council_short_name} but live elsewhere"),
+        ("live", gettext("I live in %(place)s", place=council_short_name)),
+        ("work_study", gettext("I work or study in %(place)s but live elsewhere", place=council_short_name)),
     ]
 
 
 def works_here_pairs(council_short_name: str) -> list[Pair]:
     """The creator's box for living outside the area but working or studying in it."""
-    return [("yes", f"I work or study in {council_short_name}")]
+    return [("yes", gettext("I work or study in %(place)s", place=council_short_name))]
 
 
 PETITION_FIELDS = ("action", "background", "additional_details")
@@ -46,12 +49,12 @@ CREATOR_FIELDS = ("name", "email", "postcode")
 DEBATE_TIME = time(18)  # the stored time of a debate entered as a date only
 LIMITS = {"action": 80, "background": 300, "additional_details": 800, "name": 120}
 LABELS = {
-    "action": "what you want the council to do",
-    "background": "why you want the council to do it",
-    "additional_details": "more details",
-    "name": "your name",
-    "email": "your email address",
-    "postcode": "your postcode",
+    "action": _l("what you want the council to do"),
+    "background": _l("why you want the council to do it"),
+    "additional_details": _l("more details"),
+    "name": _l("your name"),
+    "email": _l("your email address"),
+    "postcode": _l("your postcode"),
 }
 
 
@@ -76,7 +79,7 @@ def check_person(values: dict[str, str]) -> Errors:
     check_email(errors, "email", values["email"])
     check_no_formula(errors, "email", values["email"], LABELS["email"])
     if not values["postcode"]:
-        errors["postcode"] = "Enter your postcode"
+        errors["postcode"] = gettext("Enter your postcode")
     return errors
 
 
@@ -96,8 +99,9 @@ async def resolve_ward(
         return match.ward.code
     if outside_allowed:
         return OUTSIDE_WARDS
-    errors["postcode"] = (
-        f"{match.postcode} is not in the council's area. If you work or study here, say so below."
+    errors["postcode"] = gettext(
+        "%(postcode)s is not in the council's area. If you work or study here, say so below.",
+        postcode=match.postcode,
     )
     return ""
 
@@ -109,10 +113,10 @@ def canonical(values: dict[str, str]) -> str:
 def check_rejection(decision: str, code: str, details: str) -> Errors:
     errors: Errors = {}
     if decision not in {"approve", "reject", "flag"}:
-        errors["decision"] = "Choose approve, reject or flag"
+        errors["decision"] = gettext("Choose approve, reject or flag")
     elif decision == "reject" and code not in REASONS_BY_CODE:
-        errors["reason_code"] = "Choose a reason for rejecting the petition"
-    check_length(errors, "details", details, "details", maximum=2000, required=False)
+        errors["reason_code"] = gettext("Choose a reason for rejecting the petition")
+    check_length(errors, "details", details, _l("details"), maximum=2000, required=False)
     return errors
 
 
@@ -123,12 +127,12 @@ def parse_day(raw: str, errors: Errors, field: str) -> datetime | None:
         # Debates are held in the evening; 6pm UK time keeps the stored moment on the typed date.
         return from_local(date.fromisoformat(raw), DEBATE_TIME)
     except ValueError:
-        errors[field] = "Enter a date like 2027-03-14"
+        errors[field] = gettext("Enter a date like 2027-03-14")
         return None
 
 
 def check_link(errors: Errors, field: str, value: str) -> None:
     if value and not value.startswith(("https://", "http://")):
-        errors[field] = "Enter a web address starting with https://"
+        errors[field] = gettext("Enter a web address starting with https://")
     elif len(value) > 500:
-        errors[field] = "The web address must be 500 characters or fewer"
+        errors[field] = gettext("The web address must be 500 characters or fewer")

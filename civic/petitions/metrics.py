@@ -17,14 +17,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import OUTSIDE_WARDS, Ward, council_population
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.reportcard import MetricRow, Scope
 from civic.petitions.models import PUBLISHED_STATES, Petition, Signature
 from civic.petitions.service_counting import public_ward_counts
 from civic.responses.stats import per_thousand
 
-PETITIONS_LABEL = "Published petitions started by residents"
-SIGNATURES_LABEL = "Petition signatures"
-UNIT = "per 1,000 residents"
+PETITIONS_LABEL = _l("Published petitions started by residents")
+SIGNATURES_LABEL = _l("Petition signatures")
+UNIT = _l("per 1,000 residents")
 
 
 def _published() -> ColumnElement[bool]:

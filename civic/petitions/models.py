@@ -10,6 +10,8 @@ from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel, col
 
 from civic.core.db import UTCDateTime, str_enum
+from civic.core.i18n import LazyString
+from civic.core.i18n import lazy_gettext as _l
 
 
 class State(StrEnum):
@@ -24,18 +26,19 @@ class State(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self]
+        """In the language of the moment (the reader's, on a page)."""
+        return str(STATE_LABELS[self])
 
 
 STATE_LABELS: Final = {
-    State.PENDING: "waiting for the creator to confirm their email",
-    State.COLLECTING: "collecting supporters",
-    State.MODERATION: "awaiting moderation",
-    State.OPEN: "open",
-    State.CLOSED: "closed",
-    State.REJECTED: "rejected",
-    State.HIDDEN: "rejected",
-    State.REMOVED: "removed",
+    State.PENDING: _l("waiting for the creator to confirm their email"),
+    State.COLLECTING: _l("collecting supporters"),
+    State.MODERATION: _l("awaiting moderation"),
+    State.OPEN: _l("open"),
+    State.CLOSED: _l("closed"),
+    State.REJECTED: _l("rejected"),
+    State.HIDDEN: _l("rejected"),
+    State.REMOVED: _l("removed"),
 }
 
 # Named sets, as in alphagov/e-petitions: code asks "is it published?", never lists states inline.
@@ -128,6 +131,8 @@ class Signature(SQLModel, table=True):
     invalidated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     invalidation_reason: str = Field(default="", max_length=500)
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The language the signer used on the site: every later email to them is in it.
+    lang: str = Field(default="en", max_length=12, sa_column_kwargs={"server_default": "en"})
 
 
 def counted() -> tuple[Any, Any]:
@@ -164,27 +169,40 @@ class PetitionNotification(SQLModel, table=True):
 
 
 class RejectionReason:
-    def __init__(self, code: str, label: str, description: str, *, hidden: bool) -> None:
+    def __init__(self, code: str, label: LazyString, description: LazyString, *, hidden: bool) -> None:
         self.code, self.label, self.description, self.hidden = code, label, description, hidden
 
 
 # The table of reasons: hidden ones reject without publishing the petition or the reason.
 REJECTION_REASONS: Final[tuple[RejectionReason, ...]] = (
-    RejectionReason("duplicate", "Duplicate", "There is already a petition about this.", hidden=False),
     RejectionReason(
-        "no-action", "No action", "It did not ask the council to do something specific.", hidden=False
+        "duplicate", _l("Duplicate"), _l("There is already a petition about this."), hidden=False
     ),
     RejectionReason(
-        "not-council", "Not the council's responsibility", "The council cannot decide this.", hidden=False
+        "no-action", _l("No action"), _l("It did not ask the council to do something specific."), hidden=False
     ),
-    RejectionReason("irrelevant", "Nonsense or a joke", "It was not a serious request.", hidden=False),
     RejectionReason(
-        "honours", "About honours or appointments", "The council cannot act on it.", hidden=False
+        "not-council",
+        _l("Not the council's responsibility"),
+        _l("The council cannot decide this."),
+        hidden=False,
     ),
-    RejectionReason("offensive", "Offensive", "It contained offensive or abusive language.", hidden=True),
-    RejectionReason("libellous", "Libellous", "It could be defamatory.", hidden=True),
-    RejectionReason("personal", "Personal data", "It included someone's personal information.", hidden=True),
-    RejectionReason("advert", "Advertising", "It promoted a product, service or website.", hidden=True),
+    RejectionReason(
+        "irrelevant", _l("Nonsense or a joke"), _l("It was not a serious request."), hidden=False
+    ),
+    RejectionReason(
+        "honours", _l("About honours or appointments"), _l("The council cannot act on it."), hidden=False
+    ),
+    RejectionReason(
+        "offensive", _l("Offensive"), _l("It contained offensive or abusive language."), hidden=True
+    ),
+    RejectionReason("libellous", _l("Libellous"), _l("It could be defamatory."), hidden=True),
+    RejectionReason(
+        "personal", _l("Personal data"), _l("It included someone's personal information."), hidden=True
+    ),
+    RejectionReason(
+        "advert", _l("Advertising"), _l("It promoted a product, service or website."), hidden=True
+    ),
 )
 REASONS_BY_CODE: Final = {reason.code: reason for reason in REJECTION_REASONS}
 

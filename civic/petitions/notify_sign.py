@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from civic.core.outbox import Mail, OutboxStatus
+from civic.core import i18n
+from civic.core.outbox import Mail, OutboxStatus, email_url
 from civic.petitions.models import Petition
 
 # Random per process, so no one can type them into a name and have something else written in their place.
@@ -34,9 +35,9 @@ class Draft:
         return self.subject, self.body.replace(TOKEN_STAND_IN, token)
 
 
-def draft_confirmation(mail: Mail, petition: Petition, name: str) -> Draft:
+def draft_confirmation(mail: Mail, petition: Petition, name: str, lang: str) -> Draft:
     context = {"petition": petition, "name": name, "token": TOKEN_STAND_IN}
-    subject, body, _ = render_text(mail, CONFIRM_TEMPLATE, context)
+    subject, body, _ = render_text(mail, CONFIRM_TEMPLATE, context, lang=lang)
     return Draft(subject, body)
 
 
@@ -48,20 +49,21 @@ class ConfirmationDrafts:
 
     def __init__(self, mail: Mail, max_items: int = 1000) -> None:
         self.mail, self.max_items = mail, max_items
-        self._skeletons: dict[tuple[int | None, str], Draft | None] = {}
+        self._skeletons: dict[tuple[int | None, str, str], Draft | None] = {}
 
-    def draft(self, petition: Petition, name: str) -> Draft:
-        skeleton = self._skeleton(petition)
+    def draft(self, petition: Petition, name: str, lang: str) -> Draft:
+        """The signer's confirmation email, in the language they signed in."""
+        skeleton = self._skeleton(petition, lang)
         if skeleton is None:
-            return draft_confirmation(self.mail, petition, name)
+            return draft_confirmation(self.mail, petition, name, lang)
         return Draft(skeleton.subject, skeleton.body.replace(NAME_STAND_IN, name))
 
-    def _skeleton(self, petition: Petition) -> Draft | None:
-        key = (petition.id, petition.action)
+    def _skeleton(self, petition: Petition, lang: str) -> Draft | None:
+        key = (petition.id, petition.action, lang)
         if key not in self._skeletons:
             if len(self._skeletons) >= self.max_items:
                 self._skeletons.clear()
-            draft = draft_confirmation(self.mail, petition, NAME_STAND_IN)
+            draft = draft_confirmation(self.mail, petition, NAME_STAND_IN, lang)
             # Only a template that puts the name in the body, once, and nowhere else can be reused.
             usable = draft.body.count(NAME_STAND_IN) == 1 and NAME_STAND_IN not in draft.subject
             self._skeletons[key] = draft if usable else None
@@ -85,10 +87,11 @@ def outbox_row(to: str, subject: str, body: str, now: datetime, dedupe_key: str 
     }
 
 
-def render_text(mail: Mail, template: str, context: dict[str, Any]) -> tuple[str, str, None]:
-    """Mail.render for a text-only email, without its per-message search for an HTML alternative
-    (that search lists the whole template folder; a hot path cannot afford it)."""
-    full = {"settings": mail.settings, "url": mail.settings.url, **context}
-    text = mail.env.get_template(f"emails/{template}.txt").render(full)
+def render_text(mail: Mail, template: str, context: dict[str, Any], *, lang: str) -> tuple[str, str, None]:
+    """Mail.render for a text-only email in `lang`, without its per-message search for an HTML
+    alternative (that search lists the whole template folder; a hot path cannot afford it)."""
+    full = {"settings": mail.settings, "url": email_url(mail.settings, lang), "lang": lang, **context}
+    with i18n.using(lang):
+        text = mail.env.get_template(f"emails/{template}.txt").render(full)
     first, _, body = text.lstrip().partition("\n")
     return first.removeprefix("Subject:").strip(), body.strip() + "\n", None

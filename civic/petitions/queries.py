@@ -12,6 +12,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import row_id
+from civic.core.i18n import Text
+from civic.core.i18n import lazy_gettext as _l
 from civic.petitions.answers import Answer, has_published_answer
 from civic.petitions.models import (
     VISIBLE_STATES,
@@ -21,14 +23,14 @@ from civic.petitions.models import (
 )
 
 FILTERS: Final = {
-    "all": "All petitions",
-    "open": "Open",
-    "awaiting_response": "Awaiting a response",
-    "responded": "Responded to",
-    "awaiting_debate": "On the debate list",
-    "debated": "Debated",
-    "closed": "Closed",
-    "rejected": "Rejected",
+    "all": _l("All petitions"),
+    "open": _l("Open"),
+    "awaiting_response": _l("Awaiting a response"),
+    "responded": _l("Responded to"),
+    "awaiting_debate": _l("On the debate list"),
+    "debated": _l("Debated"),
+    "closed": _l("Closed"),
+    "rejected": _l("Rejected"),
 }
 STOPWORDS: Final = frozenset(
     [
@@ -163,33 +165,34 @@ async def similar(session: AsyncSession, text: str, *, limit: int = 5) -> list[P
 @dataclass(frozen=True)
 class Event:
     at: datetime
-    title: str
-    detail: str = ""
+    title: Text
+    detail: Text = ""
 
 
 def timeline(petition: Petition, response: Answer | None, debate: PetitionDebate | None) -> list[Event]:
     events: list[Event] = []
 
-    def add(at: datetime | None, title: str, detail: str = "") -> None:
+    def add(at: datetime | None, title: Text, detail: Text = "") -> None:
         if at is not None:
             events.append(Event(at, title, detail))
 
-    add(petition.created_at, "Petition created")
-    add(petition.opened_at, "Opened for signatures")
-    add(petition.rejected_at if petition.state == State.REJECTED else None, "Rejected")
+    # Lazy: the page's context is cached and shared by readers of every language.
+    add(petition.created_at, _l("Petition created"))
+    add(petition.opened_at, _l("Opened for signatures"))
+    add(petition.rejected_at if petition.state == State.REJECTED else None, _l("Rejected"))
     add(
         petition.response_threshold_reached_at,
-        f"Reached {petition.response_threshold or 0:,} signatures",
-        "The council will respond",
+        _l("Reached %(count)s signatures", count=format(petition.response_threshold or 0, ",")),
+        _l("The council will respond"),
     )
     add(
         petition.debate_threshold_reached_at,
-        f"Reached {petition.debate_threshold or 0:,} signatures",
-        "The council will debate this petition",
+        _l("Reached %(count)s signatures", count=format(petition.debate_threshold or 0, ",")),
+        _l("The council will debate this petition"),
     )
-    add(response.published_at if response else None, "The council responded")
+    add(response.published_at if response else None, _l("The council responded"))
     if debate is not None:
-        add(debate.scheduled_for, "Debate scheduled" if debate.debated_at is None else "Debated")
-        add(debate.debated_at, "Debate outcome published")
-    add(petition.closed_at, "Closed")
+        add(debate.scheduled_for, _l("Debate scheduled") if debate.debated_at is None else _l("Debated"))
+        add(debate.debated_at, _l("Debate outcome published"))
+    add(petition.closed_at, _l("Closed"))
     return sorted(events, key=lambda e: e.at)

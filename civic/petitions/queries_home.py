@@ -8,6 +8,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.home import OpenItem
+from civic.core.i18n import gettext
 from civic.core.templating import format_date
 from civic.petitions.models import Petition, State
 
@@ -17,6 +18,11 @@ async def open_petitions(session: AsyncSession, now: datetime) -> list[OpenItem]
         select(Petition).where(Petition.state == State.OPEN).order_by(col(Petition.opened_at).desc()).limit(5)
     )
     return [
-        OpenItem("Petitions", p.action, f"/petitions/{p.id}", f"Closes {format_date(p.closes_at)}")
+        OpenItem(
+            gettext("Petitions"),
+            p.action,
+            f"/petitions/{p.id}",
+            gettext("Closes %(date)s", date=format_date(p.closes_at)),
+        )
         for p in rows.all()
     ]

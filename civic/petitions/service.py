@@ -166,9 +166,10 @@ async def create_petition(
     now: datetime,
     policy: Policy,
     mail: Mail,
+    lang: str = "en",
 ) -> Petition:
     """A new petition waits for its creator to confirm their email; the creator's own signature
-    carries that confirmation."""
+    carries that confirmation. `lang` is the creator's language, kept for every email to them."""
     petition = Petition(
         action=draft.action,
         background=draft.background,
@@ -192,6 +193,7 @@ async def create_petition(
         is_creator=True,
         ip_address=ip,
         created_at=now,
+        lang=lang,
     )
     session.add(signature)
     await session.flush()
@@ -202,8 +204,19 @@ async def create_petition(
         context={"petition": petition, "token": confirm_token(policy, row_id(signature), now)},
         now=now,
         dedupe_key=f"petitions:creator:{row_id(petition)}",
+        lang=lang,
     )
     return petition
+
+
+async def creator_lang(session: AsyncSession, petition_id: int) -> str:
+    """The language the creator used (their own signature keeps it): emails to them are in it."""
+    rows = await session.exec(
+        select(Signature.lang).where(
+            Signature.petition_id == petition_id, col(Signature.is_creator).is_(True)
+        )
+    )
+    return rows.first() or "en"
 
 
 async def supporters_count(session: AsyncSession, petition_id: int) -> int:
@@ -236,6 +249,7 @@ async def after_confirmation(
             context={"petition": petition, "needed": policy.supporters_needed},
             now=now,
             dedupe_key=f"petitions:supporters:{petition.id}",
+            lang=signature.lang,
         )
     elif (
         petition.state == State.COLLECTING
@@ -250,6 +264,7 @@ async def after_confirmation(
             context={"petition": petition},
             now=now,
             dedupe_key=f"petitions:in-moderation:{petition.id}:{petition.rejection_count}",
+            lang=await creator_lang(session, row_id(petition)),
         )
 
 
@@ -317,6 +332,7 @@ async def moderate(
         context={"petition": petition, "reason": REASONS_BY_CODE.get(reason_code), "resubmit_token": token},
         now=now,
         dedupe_key=f"petitions:outcome:{petition.id}:{petition.state.value}:{petition.rejection_count}",
+        lang=await creator_lang(session, row_id(petition)),
     )
 
 

@@ -57,6 +57,7 @@ class SignRequest:
     # The confirmation email, rendered before the request joins a batch (see notify_sign.py); drafted
     # inside the transaction when missing.
     draft: Draft | None = None
+    lang: str = "en"  # the language the signer used: their signature keeps it for later emails
 
     @property
     def key(self) -> tuple[int, str]:
@@ -171,7 +172,7 @@ async def _already_signed_many(
             "token": confirm_token(policy, signature.id, now) if pending else "",
         }
         if key not in messages:
-            subject, body, _ = render_text(mail, "petitions_already_signed", context)
+            subject, body, _ = render_text(mail, "petitions_already_signed", context, lang=item.lang)
             messages[key] = outbox_row(item.email, subject, body, now, key)
     if messages:
         insert = pg_insert if await dialect_name(session) == "postgresql" else sqlite_insert
@@ -194,13 +195,14 @@ def _signature_row(item: SignRequest, suspect: bool, now: datetime) -> dict[str,
         "ip_address": item.ip[:45],
         "created_at": now,
         "invalidation_reason": "",
+        "lang": item.lang,
     }
 
 
 def _confirmation(
     mail: Mail, item: SignRequest, signature_id: int, now: datetime, policy: Policy
 ) -> dict[str, Any]:
-    draft = item.draft or draft_confirmation(mail, item.petition, item.name)
+    draft = item.draft or draft_confirmation(mail, item.petition, item.name, item.lang)
     subject, body = draft.with_token(confirm_token(policy, signature_id, now))
     return outbox_row(item.email, subject, body, now, None)
 

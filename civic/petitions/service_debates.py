@@ -117,6 +117,7 @@ async def send_batch(
             session, mail, to=signer.email, rater=rater, scope=scope, template=f"petitions_{mailing.kind}",
             context={"petition": petition, "response": response, "debate": debate, "name": signer.name},
             dedupe_key=f"petitions:{mailing.kind}:{mailing.petition_id}:{signer.id}", now=now,
+            lang=signer.lang,
         )  # fmt: skip
         mailing.queued += int(queued)
     if len(signers) < batch:

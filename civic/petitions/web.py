@@ -14,7 +14,11 @@ from civic.core.clock import now
 from civic.core.db import reading, row_id
 from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
+from civic.core.fastpath import language_key
 from civic.core.htmx import is_htmx
+from civic.core.i18n import current as current_language
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.publish import (
     SMALL_BELOW,
     csv_of_records,
@@ -53,7 +57,7 @@ def _list_params(request: Request) -> tuple[str, str, int]:
         state = "all"
     raw_page = request.query_params.get("page", "1")
     if not raw_page.isdigit() or not 1 <= int(raw_page) <= 10_000:
-        raise HTTPException(400, "The page number must be a whole number from 1.")
+        raise HTTPException(400, gettext("The page number must be a whole number from 1."))
     return state, request.query_params.get("q", "").strip()[:100], int(raw_page)
 
 
@@ -113,13 +117,16 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
     }
 
 
+CHANNEL_LABELS = {"online": _l("Online"), "paper": _l("Paper"), "assisted": _l("Assisted")}
+
+
 async def _channels(session: AsyncSession, petition: Petition) -> list[tuple[str, str]]:
     """Counts by channel under the small-count rule; none when every signature came online."""
     found = {ch: n for (_pid, ch), n in (await channel_counts(session, [row_id(petition)])).items()}
     if set(found) <= {"online"}:
         return []
     shown = shown_breakdown([found.get(name, 0) for name in CHANNELS])
-    return list(zip([n.capitalize() for n in CHANNELS], shown, strict=True))
+    return list(zip([str(CHANNEL_LABELS.get(n, n)) for n in CHANNELS], shown, strict=True))
 
 
 async def petition_page(request: Request) -> Response:
@@ -129,7 +136,8 @@ async def petition_page(request: Request) -> Response:
         async with reading(request) as session:
             return await _page_context(session, request, await load(session, request))
 
-    context = await kept(request).pages.get_or_load(path_id(request, "petition_id"), read)
+    key = (path_id(request, "petition_id"), current_language())  # its words are in the reader's language
+    context = await kept(request).pages.get_or_load(key, read)
     user = current_user(request)
     require("petitions.view", user, context["petition"], now=now(request), otherwise=NotFound())
     if user is not None:  # staff see their actions on the page: never shared
@@ -142,7 +150,7 @@ async def count_fragment(request: Request) -> Response:
     seconds = max(1, int(policy(request).count_cache_seconds) or 1)
     shared = has_csrf_cookie(request)
     if is_htmx(request):
-        cached = kept(request).fragments.get(path_id(request, "petition_id"))
+        cached = kept(request).fragments.get((path_id(request, "petition_id"), current_language()))
         if cached is not None:
             return cached.response(shared=shared)
     petition = await load_cached(request)
@@ -163,8 +171,11 @@ async def count_fragment(request: Request) -> Response:
     if can("petitions.view", None, petition, now=now(request)):
         # Shared with every visitor for a moment, so only what anyone may see (a moderator's view of
         # a petition awaiting moderation is rendered for them alone).
-        kept(request).fragments.put(pid, fragment)
-        fragment.share(state(request).fast_paths, count_path(pid), kept(request).fragments.ttl)
+        lang = current_language()
+        kept(request).fragments.put((pid, lang), fragment)
+        fragment.share(
+            state(request).fast_paths, language_key(count_path(pid), lang), kept(request).fragments.ttl
+        )
     return fragment.response(shared=shared)
 
 

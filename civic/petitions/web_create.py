@@ -19,6 +19,8 @@ from civic.core.db import reading, transaction
 from civic.core.deps import path_id, state
 from civic.core.errors import Conflict, TooManyRequests
 from civic.core.forms import Errors, read_form, text
+from civic.core.i18n import gettext
+from civic.core.languages import lang_of
 from civic.core.net import client_ip
 from civic.core.ratelimit import Limit, hit, rate_limited
 from civic.core.templating import render_page
@@ -83,7 +85,7 @@ async def new_step(request: Request) -> Response:
         return _stage_page(request, "creator", values, {})
     if stage in {"creator", "replay"}:
         return await _check_or_create(request, stage, values)
-    raise HTTPException(400, "That form step is not known. Start again.")
+    raise HTTPException(400, gettext("That form step is not known. Start again."))
 
 
 async def _check_or_create(request: Request, stage: str, values: dict[str, str]) -> Response:
@@ -111,6 +113,7 @@ async def _check_or_create(request: Request, stage: str, values: dict[str, str])
             now=at,
             policy=policy(request),
             mail=state(request).mail,
+            lang=lang_of(request.scope),
         )
     return RedirectResponse("/petitions/new/check-email", status_code=303)
 
@@ -132,9 +135,9 @@ async def resubmit_form(request: Request) -> Response:
     async with reading(request) as session:
         petition = await load(session, request)
     if petition.id != target:
-        raise HTTPException(400, "This link is for another petition.")
+        raise HTTPException(400, gettext("This link is for another petition."))
     if petition.state != State.REJECTED or petition.rejection_count > 1:
-        raise Conflict("This petition cannot be edited and resubmitted.")
+        raise Conflict(gettext("This petition cannot be edited and resubmitted."))
     values = {k: getattr(petition, k) for k in PETITION_FIELDS}
     return form_page(
         request, "petitions/resubmit.html", {"petition": petition, "values": values, "token": token}, {}

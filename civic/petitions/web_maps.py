@@ -8,12 +8,15 @@ from starlette.responses import Response
 
 from civic.core.boundaries import map_wards
 from civic.core.db import reading, row_id
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import Choropleth, MapWard, choropleth, geojson, numeric_scale, one_decimal, rate_figures
 from civic.core.publish import geojson_document
 from civic.petitions.web_common import cacheable, kept, load_visible
 
-TITLE = "Signatures per 1,000 residents by ward"
-NOTE = (
+# Translated when the map is built, in the reader's language (the page's data is cached per language).
+TITLE = _l("Signatures per 1,000 residents by ward")
+NOTE = _l(
     "Rates use each ward's population. Where a ward has fewer than 5 signatures its count and rate are "
     "not shown; where only one ward would be hidden, the next smallest is hidden too, so that it cannot "
     "be worked out from the total."
@@ -25,17 +28,22 @@ def signatures_map(wards: list[MapWard], counts: list[tuple[str, int]]) -> Choro
     codes = {w.code for w in wards}
     others = [n for code, n in counts if code not in codes]  # people who work or study here
     figures = rate_figures(
-        wards, by_ward, key="signatures", rate_key="per_1000_residents", noun="signatures", others=others
+        wards,
+        by_ward,
+        key="signatures",
+        rate_key="per_1000_residents",
+        noun=gettext("signatures"),
+        others=others,
     )
     rates = [f.value for f in figures.values() if f.value is not None]
     return choropleth(
         wards,
         figures,
         numeric_scale(rates, one_decimal),
-        title=TITLE,
-        measure="Per 1,000 residents",
-        columns=("Signatures",),
-        note=NOTE,
+        title=str(TITLE),
+        measure=gettext("Per 1,000 residents"),
+        columns=(gettext("Signatures"),),
+        note=str(NOTE),
     )
 
 

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 
 from civic.core.csrf_tokens import page_token
 from civic.core.deps import state
+from civic.core.languages import lang_of
 from civic.core.templating import render_shared
 from civic.petitions.web_common import kept
 
@@ -25,10 +26,9 @@ TOKEN_STAND_IN = "csrf" + secrets.token_hex(16)
 
 def anonymous_page(request: Request, petition_id: int, template: str, context: dict[str, Any]) -> Response:
     cache = kept(request).rendered_pages
-    html = cache.get(petition_id)
+    key = (petition_id, lang_of(request.scope))  # one copy per language
+    html = cache.get(key)
     if html is None:
-        html = cache.put(
-            petition_id, render_shared(request, template, context, token_stand_in=TOKEN_STAND_IN)
-        )
+        html = cache.put(key, render_shared(request, template, context, token_stand_in=TOKEN_STAND_IN))
     token = page_token(request.scope.setdefault("state", {}), state(request).settings.secret_key)
     return HTMLResponse(html.replace(TOKEN_STAND_IN, token))

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from civic.core.db import reading
 from civic.core.deps import settings
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.qr import qr_svg
 from civic.core.templating import render_page
 from civic.petitions.models import State
@@ -26,7 +27,7 @@ async def blank_sheet(request: Request) -> Response:
     context = {
         "petition": petition,
         "url": url,
-        "qr": qr_svg(url, f"QR code for the petition's page, {url}"),
+        "qr": qr_svg(url, gettext("QR code for the petition's page, %(url)s", url=url)),
         "rows": range(1, ROWS + 1),
     }
     return render_page(request, "petitions/sheet.html", context)

@@ -15,6 +15,8 @@ from civic.core.db import reading
 from civic.core.deps import path_id, state
 from civic.core.errors import Conflict, NotFound
 from civic.core.forms import Errors, read_form, text
+from civic.core.i18n import gettext
+from civic.core.languages import lang_of
 from civic.core.net import client_ip
 from civic.core.ratelimit import limits_itself, rate_limited
 from civic.core.rules import require
@@ -47,8 +49,10 @@ def _check_signable(request: Request, petition: Petition, key: str) -> None:
     if petition.state not in {State.OPEN, State.COLLECTING}:
         if petition.state in {State.PENDING, State.MODERATION}:
             raise HTTPException(404)
-        raise Conflict(f"This petition is {petition.state.label}, so it cannot be signed.")
-    closed = Conflict("This petition has closed, so it cannot be signed.")
+        raise Conflict(
+            gettext("This petition is %(state)s, so it cannot be signed.", state=petition.state.label)
+        )
+    closed = Conflict(gettext("This petition has closed, so it cannot be signed."))
     require("petitions.sign", None, petition, now=now(request), otherwise=closed)
 
 
@@ -86,7 +90,7 @@ async def sign_post(request: Request) -> Response:
     _check_signable(request, petition, key)
     errors = check_person(values)
     if values["residency"] not in {"live", "work_study"}:
-        errors["residency"] = "Confirm that you live, work or study here"
+        errors["residency"] = gettext("Confirm that you live, work or study here")
     ward = await _ward(request, values, errors, outside_allowed=values["residency"] == "work_study")
     if errors:
         return form_page(
@@ -101,7 +105,8 @@ async def sign_post(request: Request) -> Response:
         ward_code=ward,
         notify=values["notify"] == "yes",
         ip=client_ip(request),
-        draft=kept(request).drafts.draft(petition, values["name"]),
+        draft=kept(request).drafts.draft(petition, values["name"], lang_of(request.scope)),
+        lang=lang_of(request.scope),
     )
     await kept(request).signer.submit(item)
     return RedirectResponse(signed_page, status_code=303)
@@ -133,8 +138,9 @@ async def _ward(request: Request, values: dict[str, str], errors: Errors, *, out
 def _outside(values: dict[str, str], errors: Errors, *, outside_allowed: bool) -> str:
     if outside_allowed:
         return OUTSIDE_WARDS
-    errors["postcode"] = (
-        f"{values['postcode']} is not in the council's area. If you work or study here, say so below."
+    errors["postcode"] = gettext(
+        "%(postcode)s is not in the council's area. If you work or study here, say so below.",
+        postcode=values["postcode"],
     )
     return ""
 
@@ -165,7 +171,7 @@ def _signature_id(request: Request, token: str) -> int:
     except BadToken as exc:
         raise HTTPException(400, str(exc)) from None
     except ValueError:
-        raise HTTPException(400, "This link is not valid.") from None
+        raise HTTPException(400, gettext("This link is not valid.")) from None
 
 
 async def confirm_page(request: Request) -> Response:
@@ -181,7 +187,7 @@ async def confirm_post(request: Request) -> Response:
     signature_id = _signature_id(request, text(form, "token"))
     result = await kept(request).confirmer.submit(signature_id)
     if result is None:
-        raise NotFound("We could not find this signature. It may have been removed.")
+        raise NotFound(gettext("We could not find this signature. It may have been removed."))
     forget(request, result.signature.petition_id)
     target = f"/petitions/{result.petition.id}/thanks?result={result.outcome}"
     if result.signature.is_creator and result.outcome == "confirmed":

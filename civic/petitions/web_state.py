@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.fastpath import FastPaths
+from civic.core.fastpath import FastPaths, language_key
 from civic.core.state import AppState
 from civic.petitions.cache import TTLCache
 from civic.petitions.models import Petition
@@ -30,22 +30,30 @@ class PetitionState:
 
     counts: CountCache
     petitions: TTLCache[int, Petition]  # recently read petitions, for the hot public paths
-    fragments: TTLCache[int, PreparedFragment]
-    pages: TTLCache[int, dict[str, Any]]
-    rendered_pages: TTLCache[int, str]  # pages as anonymous visitors see them (web_shared_pages.py)
+    # Rendered text is kept per language: the key is (petition id, language).
+    fragments: TTLCache[tuple[int, str], PreparedFragment]
+    pages: TTLCache[tuple[int, str], dict[str, Any]]  # what a page shows, in its language
+    rendered_pages: TTLCache[
+        tuple[int, str], str
+    ]  # pages as anonymous visitors see them (web_shared_pages.py)
     fragment_counts: TTLCache[int, int]
     postcodes: TTLCache[str, str]  # postcode -> ward code ('' outside); postcodes rarely change
     signer: GroupCommit[SignRequest, bool]
     confirmer: GroupCommit[int, Confirmation | None]
     drafts: ConfirmationDrafts  # confirmation email drafts (notify_sign.py)
     fast_paths: FastPaths  # the app's; the count fragment is offered there too (web_fragments.py)
+    languages: tuple[str, ...]  # the languages offered, so every language's copy can be forgotten
 
     def forget(self, petition_id: int) -> None:
         """Called after this process changes a petition, so its own next read is fresh."""
         self.counts.forget(petition_id)
-        self.fast_paths.forget(count_path(petition_id))
-        for cache in (self.petitions, self.fragments, self.pages, self.rendered_pages, self.fragment_counts):
+        for cache in (self.petitions, self.fragment_counts):
             cache.forget(petition_id)
+        for lang in self.languages:
+            self.fast_paths.forget(language_key(count_path(petition_id), lang))
+            self.pages.forget((petition_id, lang))
+            self.fragments.forget((petition_id, lang))
+            self.rendered_pages.forget((petition_id, lang))
 
 
 def build(app: AppState) -> PetitionState:
@@ -70,4 +78,5 @@ def build(app: AppState) -> PetitionState:
         confirmer=GroupCommit(app.db, confirm),
         drafts=ConfirmationDrafts(app.mail),
         fast_paths=app.fast_paths,
+        languages=app.settings.languages,
     )

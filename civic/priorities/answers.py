@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import Neighbourhood
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.targets import TargetInfo, TargetKind
 from civic.priorities.models import PriorityRound, RoundState
 from civic.priorities.service_voting import contacts_of
@@ -53,4 +54,11 @@ async def audience(session: AsyncSession, target_id: str) -> list[str]:
     return [c.email for c in await contacts_of(session, int(target_id))] if target_id.isdigit() else []
 
 
-TARGET_KIND = TargetKind(KIND, "Police priority round", load, awaiting, audience)
+async def languages(session: AsyncSession, target_id: str) -> dict[str, str]:
+    """The language each contact voted in."""
+    return (
+        {c.email: c.lang for c in await contacts_of(session, int(target_id))} if target_id.isdigit() else {}
+    )
+
+
+TARGET_KIND = TargetKind(KIND, _l("Police priority round"), load, awaiting, audience, languages)

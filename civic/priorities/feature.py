@@ -2,6 +2,7 @@
 
 from civic.core.features import Commands, Feature, NavEntry
 from civic.core.home import staff_link
+from civic.core.i18n import lazy_gettext
 from civic.core.telemetry import StoredCount
 from civic.priorities import (
     answers,
@@ -25,7 +26,7 @@ FEATURE = Feature(
     models=models,
     mount="/priorities",
     routes=tuple(routes.routes),
-    nav=NavEntry("Police priorities", "/priorities/", position=2),
+    nav=NavEntry(lazy_gettext("Police priorities"), "/priorities/", position=2),
     staff_links=(staff_link("Police priorities: rounds and progress", "/priorities/manage", "police"),),
     open_now=(queries.open_rounds, queries_meetings.open_meetings),
     jobs=jobs.JOBS,

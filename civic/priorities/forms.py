@@ -9,6 +9,8 @@ from starlette.datastructures import FormData
 
 from civic.core.areas import PostcodeError, normalise_postcode
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, check_no_link, text
+from civic.core.i18n import gettext, ngettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.localtime import LocalTimeError, MissingLocalTime, from_local, parse_local
 
 __all__ = ["BallotForm", "RoundForm", "text"]
@@ -21,8 +23,8 @@ from civic.priorities.models import (
 )
 
 # Option lists as (value, text) pairs; templates pick the chosen one with civic.core.choices.options.
-Pairs = list[tuple[object, str]]
-CATEGORY_PAIRS: Pairs = [("", "Choose a type"), *CATEGORY_LABELS.items()]
+Pairs = list[tuple[object, object]]
+CATEGORY_PAIRS: Pairs = [("", _l("Choose a type")), *CATEGORY_LABELS.items()]
 CANDIDATE_CATEGORY_PAIRS: Pairs = [("", "Choose a category"), *CATEGORY_LABELS.items()]
 STATUS_PAIRS: Pairs = [(s.value, s.label) for s in PriorityStatus]
 METHOD_PAIRS: Pairs = [
@@ -76,7 +78,7 @@ def parse_category(errors: Errors, form: FormData, name: str = "category") -> Ca
     try:
         return Category(text(form, name))
     except ValueError:
-        errors.setdefault(name, "Choose a category")
+        errors.setdefault(name, gettext("Choose a category"))
         return Category.OTHER
 
 
@@ -106,7 +108,7 @@ def parse_ballot(form: FormData, item: PriorityRound) -> BallotForm:
     )
     ballot.choices = parse_choices(ballot.errors, form, item)
     check_email(ballot.errors, "email", ballot.email)
-    check_postcode(ballot.errors, ballot.postcode, "Enter your postcode")
+    check_postcode(ballot.errors, ballot.postcode, gettext("Enter your postcode"))
     return ballot
 
 
@@ -116,19 +118,22 @@ def parse_choices(errors: Errors, form: FormData, item: PriorityRound) -> list[i
         raw = [text(form, f"rank_{n}") for n in range(1, item.choices + 1)]
         picked = [r for r in raw if r]
         if any(raw[i] == "" and raw[i + 1] != "" for i in range(len(raw) - 1)):
-            errors["choices"] = "Fill your preferences in order, starting with your first choice"
+            errors["choices"] = gettext("Fill your preferences in order, starting with your first choice")
     else:
         picked = [str(v) for v in form.getlist("choices")]
     if not all(p.isdigit() and len(p) < 11 for p in picked):
-        errors.setdefault("choices", "Choose from the list")
+        errors.setdefault("choices", gettext("Choose from the list"))
         return []
     choices = [int(p) for p in picked]
     if not choices:
-        errors.setdefault("choices", "Choose at least one issue")
+        errors.setdefault("choices", gettext("Choose at least one issue"))
     elif len(set(choices)) != len(choices):
-        errors.setdefault("choices", "Choose each issue only once")
+        errors.setdefault("choices", gettext("Choose each issue only once"))
     elif len(choices) > item.choices:
-        errors.setdefault("choices", f"Choose no more than {item.choices} issues")
+        errors.setdefault(
+            "choices",
+            ngettext("Choose no more than %(num)s issue", "Choose no more than %(num)s issues", item.choices),
+        )
     return choices
 
 
@@ -232,8 +237,8 @@ def parse_suggestion(form: FormData) -> tuple[dict[str, object], Errors]:
     errors: Errors = {}
     category = parse_category(errors, form)
     body = text(form, "text")
-    check_text(errors, "text", body, "the issue and where it happens", maximum=600)
-    check_no_link(errors, "text", body, "Your suggestion")
+    check_text(errors, "text", body, gettext("the issue and where it happens"), maximum=600)
+    check_no_link(errors, "text", body, gettext("Your suggestion"))
     return {"category": category, "text": body}, errors
 
 

@@ -13,12 +13,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import list_neighbourhoods, neighbourhood_of_ward
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.reportcard import MetricRow, Scope
 from civic.priorities.models import ACTIVE_STATUSES, STALE_AFTER, Priority
 from civic.responses.queries_members import police_body
 from civic.responses.stats import percent
 
-LABEL = "Current police priorities with a public update in the last 90 days"
+LABEL = _l("Current police priorities with a public update in the last 90 days")
 
 
 async def _neighbourhood_of(session: AsyncSession, scope: Scope) -> str | None:

@@ -17,6 +17,7 @@ from sqlalchemy import Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime, str_enum
+from civic.core.i18n import lazy_gettext as _l
 from civic.priorities.models_meetings import (
     ACCESS_LABELS,
     MAX_PARTY,
@@ -49,13 +50,17 @@ class RoundState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "draft": "Draft",
-            "suggestions_open": "Suggestions open",
-            "voting_open": "Voting open",
-            "closed": "Closed, results being checked",
-            "published": "Results published",
-        }[self.value]
+        """In the language of the moment (the reader's, on a page)."""
+        return str(ROUND_STATE_LABELS[self.value])
+
+
+ROUND_STATE_LABELS = {
+    "draft": _l("Draft"),
+    "suggestions_open": _l("Suggestions open"),
+    "voting_open": _l("Voting open"),
+    "closed": _l("Closed, results being checked"),
+    "published": _l("Results published"),
+}
 
 
 PUBLIC_STATES = frozenset(
@@ -83,7 +88,7 @@ class Method(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Pick up to the number of choices" if self is Method.APPROVAL else "Rank in order"
+        return str(_l("Pick up to the number of choices") if self is Method.APPROVAL else _l("Rank in order"))
 
 
 class Category(StrEnum):
@@ -102,22 +107,22 @@ class Category(StrEnum):
 
     @property
     def label(self) -> str:
-        return CATEGORY_LABELS[self.value]
+        return str(CATEGORY_LABELS[self.value])
 
 
 CATEGORY_LABELS = {
-    "anti_social_behaviour": "Anti-social behaviour",
-    "drug_dealing": "Drug dealing",
-    "speeding": "Speeding",
-    "burglary": "Burglary",
-    "vehicle_crime": "Vehicle crime",
-    "street_drinking": "Street drinking",
-    "shoplifting": "Shoplifting",
-    "violence": "Violence and intimidation",
-    "criminal_damage": "Criminal damage and graffiti",
-    "bike_theft": "Bicycle theft",
-    "parking": "Dangerous or obstructive parking",
-    "other": "Other",
+    "anti_social_behaviour": _l("Anti-social behaviour"),
+    "drug_dealing": _l("Drug dealing"),
+    "speeding": _l("Speeding"),
+    "burglary": _l("Burglary"),
+    "vehicle_crime": _l("Vehicle crime"),
+    "street_drinking": _l("Street drinking"),
+    "shoplifting": _l("Shoplifting"),
+    "violence": _l("Violence and intimidation"),
+    "criminal_damage": _l("Criminal damage and graffiti"),
+    "bike_theft": _l("Bicycle theft"),
+    "parking": _l("Dangerous or obstructive parking"),
+    "other": _l("Other"),
 }
 
 
@@ -137,8 +142,17 @@ class PriorityStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return str(PRIORITY_STATUS_LABELS[self.value])
 
+
+PRIORITY_STATUS_LABELS = {
+    "adopted": _l("Adopted"),
+    "in_progress": _l("In progress"),
+    "dealt_with": _l("Dealt with"),
+    "not_dealt_with": _l("Not dealt with"),
+    "passed_to_partner": _l("Passed to partner"),
+    "carried_over": _l("Carried over"),
+}
 
 # Priorities still being worked on: these must be updated at least every 90 days.
 ACTIVE_STATUSES = frozenset({PriorityStatus.ADOPTED, PriorityStatus.IN_PROGRESS})
@@ -232,6 +246,8 @@ class PendingBallot(SQLModel, table=True):
     works_here: bool = False
     choices_json: str = Field(max_length=200)
     contact_email: str | None = Field(default=None, max_length=254)  # only if they opted in
+    # The language the vote was made in: the contact made from it gets its emails in it.
+    lang: str = Field(default="en", max_length=12, sa_column_kwargs={"server_default": "en"})
     created_at: datetime = Field(sa_type=UTCDateTime, index=True)
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # single-use marker
 
@@ -268,6 +284,7 @@ class Contact(SQLModel, table=True):
     round_id: int = Field(foreign_key="priorities_round.id", index=True)
     email_hash: str = Field(max_length=64)
     email: str = Field(max_length=254)
+    lang: str = Field(default="en", max_length=12, sa_column_kwargs={"server_default": "en"})  # of the vote
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -42,6 +42,6 @@ async def email_voters(
             continue
         queued += await notify.enqueue_unsubscribable(
             session, mail, to=contact.email, rater=contact.email_hash, scope=scope, template=template,
-            context=context, dedupe_key=f"{dedupe_key}:{contact.id}", now=now,
+            context=context, dedupe_key=f"{dedupe_key}:{contact.id}", now=now, lang=contact.lang,
         )  # fmt: skip
     return queued

@@ -21,6 +21,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, lookup_postcode, wards_of
 from civic.core.db import dialect_name, row_id, run_sql
 from civic.core.errors import Conflict, Gone
+from civic.core.i18n import current as current_language
+from civic.core.i18n import gettext
 from civic.core.identity import email_hash
 from civic.core.tokens import make_token, read_token
 from civic.priorities.counting import valid_choices
@@ -68,11 +70,13 @@ async def start_ballot(
 ) -> PendingBallot:
     """Check eligibility and store a pending ballot; the caller emails the confirmation link."""
     if not item.voting_is_open(now):
-        raise Conflict("Voting in this round is not open.")
+        raise Conflict(gettext("Voting in this round is not open."))
     candidate_ids = [row_id(c) for c in await candidates_of(session, row_id(item))]
     kept = valid_choices(choices, candidate_ids, item.choices)
     if not kept or len(kept) != len(choices):
-        raise BallotError("choices", f"Choose between 1 and {item.choices} different issues")
+        raise BallotError(
+            "choices", gettext("Choose between 1 and %(most)s different issues", most=item.choices)
+        )
     ward_code = await voter_ward(session, item, postcode, works_here)
     pending = PendingBallot(
         round_id=row_id(item),
@@ -81,6 +85,7 @@ async def start_ballot(
         works_here=ward_code == OUTSIDE_WARDS,
         choices_json=json.dumps(kept),
         contact_email=email.strip() if opt_in else None,
+        lang=current_language(),
         created_at=now,
     )
     session.add(pending)
@@ -101,7 +106,10 @@ async def voter_ward(session: AsyncSession, item: PriorityRound, postcode: str, 
         return OUTSIDE_WARDS
     raise BallotError(
         "postcode",
-        f"{match.postcode} is not in this neighbourhood. If you work here, tick 'I work in this neighbourhood'",
+        gettext(
+            "%(postcode)s is not in this neighbourhood. If you work here, tick ‘I work in this neighbourhood’",
+            postcode=match.postcode,
+        ),
     )
 
 
@@ -112,20 +120,20 @@ def confirm_token(secret: str, pending: PendingBallot, *, now: datetime, hours: 
 def read_confirm_token(secret: str, token: str, *, now: datetime) -> int:
     payload = read_token(secret, CONFIRM_PURPOSE, token, now=now)
     if not payload.isdigit():
-        raise Gone("This link is not valid.")
+        raise Gone(gettext("This link is not valid."))
     return int(payload)
 
 
 async def confirm_ballot(session: AsyncSession, pending_id: int, *, now: datetime) -> Confirmation:
     pending = await session.get(PendingBallot, pending_id)
     if pending is None:
-        raise Gone("This ballot has expired. Vote again to get a new link.")
+        raise Gone(gettext("This ballot has expired. Vote again to get a new link."))
     item = await session.get(PriorityRound, pending.round_id)
     assert item is not None
     already = pending.confirmed_at is not None
     if not already:
         if not item.voting_is_open(now):
-            raise Conflict("Voting in this round has closed, so this ballot cannot be counted.")
+            raise Conflict(gettext("Voting in this round has closed, so this ballot cannot be counted."))
         await _upsert_ballot(session, pending, now)
         if pending.contact_email:
             await _add_contact(session, pending, now)
@@ -172,6 +180,7 @@ async def _add_contact(session: AsyncSession, pending: PendingBallot, now: datet
         round_id=pending.round_id,
         email_hash=pending.email_hash,
         email=pending.contact_email,
+        lang=pending.lang,
         created_at=now,
     )
     await run_sql(session, statement.on_conflict_do_nothing(index_elements=["round_id", "email_hash"]))

@@ -16,6 +16,7 @@ from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, settings_of, state
 from civic.core.errors import NotFound, TooManyRequests
 from civic.core.forms import form_context, read_form
+from civic.core.i18n import gettext
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
 from civic.core.publish import shown_count
@@ -113,7 +114,9 @@ async def round_page(request: Request) -> Response:
 
 async def vote_form(request: Request) -> Response:
     item = await load_round(request)
-    require("priorities.vote", None, item, now=now(request), message="Voting in this round is not open.")
+    require(
+        "priorities.vote", None, item, now=now(request), message=gettext("Voting in this round is not open.")
+    )
     context = {**(await round_context(request, item)), "ballot": forms.BallotForm(), "errors": {}}
     return render_page(request, "priorities/vote.html", context)
 
@@ -122,7 +125,7 @@ async def vote_form(request: Request) -> Response:
 async def vote(request: Request) -> Response:
     item = await load_round(request)
     at, settings, own = now(request), state(request).settings, settings_of(request, PrioritySettings)
-    require("priorities.vote", None, item, now=at, message="Voting in this round is not open.")
+    require("priorities.vote", None, item, now=at, message=gettext("Voting in this round is not open."))
     form = await read_form(request)
     if forms.text(form, "website"):  # the honeypot: people never see it, bots fill it in
         return RedirectResponse(f"/priorities/rounds/{item.id}/check-email", status_code=303)
@@ -207,7 +210,11 @@ async def confirm(request: Request) -> Response:
 async def suggest_form(request: Request) -> Response:
     item = await load_round(request)
     require(
-        "priorities.suggest", None, item, now=now(request), message="This round is not taking suggestions."
+        "priorities.suggest",
+        None,
+        item,
+        now=now(request),
+        message=gettext("This round is not taking suggestions."),
     )
     context = {**(await round_context(request, item)), "values": {}, "errors": {}}
     return render_page(request, "priorities/suggest.html", context)
@@ -217,7 +224,9 @@ async def suggest_form(request: Request) -> Response:
 async def suggest(request: Request) -> Response:
     item = await load_round(request)
     at = now(request)
-    require("priorities.suggest", None, item, now=at, message="This round is not taking suggestions.")
+    require(
+        "priorities.suggest", None, item, now=at, message=gettext("This round is not taking suggestions.")
+    )
     form = await read_form(request)
     if forms.text(form, "website"):
         return RedirectResponse(f"/priorities/rounds/{item.id}?suggested=1", status_code=303)

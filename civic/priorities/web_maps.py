@@ -11,12 +11,14 @@ from civic.core.areas import wards_of
 from civic.core.boundaries import map_wards
 from civic.core.db import reading
 from civic.core.errors import NotFound
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import Choropleth, MapWard, choropleth, count_figures, geojson, numeric_scale, whole
 from civic.core.publish import geojson_document
 from civic.priorities.models import PriorityRound, RoundState
 
-TITLE = "Online voters by ward"
-NOTE = (
+TITLE = _l("Online voters by ward")
+NOTE = _l(
     "People who work in the neighbourhood but live elsewhere are counted in the total, not on the map. "
     "Where a ward has fewer than 5 voters the number is not shown; where only one number would be "
     "hidden, the next smallest is hidden too, so that it cannot be worked out from the total."
@@ -26,10 +28,10 @@ NOTE = (
 def voters_map(wards: list[MapWard], counts: dict[str, int]) -> Choropleth:
     codes = [w.code for w in wards]
     others = [n for code, n in counts.items() if code not in set(codes)]  # workers, not a ward
-    figures = count_figures(codes, counts, key="voters", noun="voters", others=others)
+    figures = count_figures(codes, counts, key="voters", noun=gettext("voters"), others=others)
     values = [f.value for f in figures.values() if f.value is not None]
     scale = numeric_scale(values, whole, integer=True)
-    return choropleth(wards, figures, scale, title=TITLE, measure="Voters", note=NOTE)
+    return choropleth(wards, figures, scale, title=str(TITLE), measure=gettext("Voters"), note=str(NOTE))
 
 
 async def load_map(session: AsyncSession, item: PriorityRound) -> tuple[Choropleth, list[MapWard]] | None:

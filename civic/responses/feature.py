@@ -5,6 +5,7 @@ feature's demo, whose asks they answer."""
 
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
+from civic.core.i18n import lazy_gettext
 from civic.responses import demo, demo_answers, jobs, models, opendata, privacy, routes, rules, settings
 
 FEATURE = Feature(
@@ -13,7 +14,7 @@ FEATURE = Feature(
     mount="/responses",
     routes=tuple(routes.routes),
     top_level=tuple(routes.top_level),
-    nav=NavEntry("Responses", "/responses/", position=5),
+    nav=NavEntry(lazy_gettext("Responses"), "/responses/", position=5),
     staff_links=(
         staff_link(
             "Responses to write", "/responses/queue", "councillor", "police", "youth_worker", "panel_clerk"

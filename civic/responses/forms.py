@@ -8,6 +8,7 @@ import re
 from starlette.datastructures import FormData
 
 from civic.core.forms import Errors, text
+from civic.core.i18n import gettext
 from civic.responses.models import BodyKind
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -39,4 +40,6 @@ def parse_body(form: FormData) -> tuple[dict[str, str], Errors]:
 
 def everything_pairs(council_name: str) -> list[tuple[object, str]]:
     """The unsubscribe page's one box: stop every update email, not just this one."""
-    return [("yes", f"Stop all update emails from {council_name}, not just this one")]
+    return [
+        ("yes", gettext("Stop all update emails from %(council)s, not just this one", council=council_name))
+    ]

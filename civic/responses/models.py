@@ -9,6 +9,7 @@ from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime, str_enum
+from civic.core.i18n import lazy_gettext as _l
 
 SUMMARY_MAX = 200
 DETAILS_MAX = 6000
@@ -98,6 +99,8 @@ class Follower(SQLModel, table=True):
     target_id: str = Field(max_length=80)
     email: str = Field(max_length=254)
     email_hash: str = Field(max_length=64)
+    # The language they followed in: the emails about the answer are in it.
+    lang: str = Field(default="en", max_length=12, sa_column_kwargs={"server_default": "en"})
     created_at: datetime = Field(sa_type=UTCDateTime)
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # double opt-in
 
@@ -138,6 +141,11 @@ class CommitmentState(StrEnum):
     OPEN = "open"
     DONE = "done"
     DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
+        return str({"open": _l("open"), "done": _l("done"), "dropped": _l("dropped")}[self.value])
 
 
 class Commitment(SQLModel, table=True):

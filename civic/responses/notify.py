@@ -10,9 +10,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
+from civic.core import i18n
 from civic.core.db import insert_or_ignore, row_id
 from civic.core.identity import canonical_email, email_hash
-from civic.core.outbox import Mail
+from civic.core.outbox import Mail, in_language
 from civic.core.tokens import make_token
 from civic.responses.models import Follower, OptOut, Response, ResponseVersion
 from civic.responses.queries_targets import get_kind
@@ -69,17 +70,33 @@ async def opted_out(session: AsyncSession, hashes: list[str], scope: str) -> set
 
 async def audience(session: AsyncSession, settings: Settings, kind: str, target_id: str) -> dict[str, str]:
     """email hash -> address for everyone who asked to hear and has not opted out."""
+    return {
+        rater: address
+        for rater, (address, _) in (await _audience(session, settings, kind, target_id)).items()
+    }
+
+
+async def _audience(
+    session: AsyncSession, settings: Settings, kind: str, target_id: str
+) -> dict[str, tuple[str, str]]:
+    """email hash -> (address, language): the feature's own audience in the language each used when
+    they asked (the council's default where the feature does not say), followers in the language they
+    followed in."""
     target = get_kind(kind)
-    addresses = list(await target.audience(session, target_id)) if target else []
+    languages = await target.languages(session, target_id) if target else {}
+    addresses = [
+        (a, languages.get(a, settings.default_language))
+        for a in (await target.audience(session, target_id) if target else [])
+    ]
     followers = await session.exec(
-        select(Follower.email).where(
+        select(Follower.email, Follower.lang).where(
             Follower.target_kind == kind,
             Follower.target_id == target_id,
             col(Follower.confirmed_at).is_not(None),
         )
     )
-    addresses.extend(followers.all())
-    people = {email_hash(settings.secret_key, a): a for a in addresses}
+    addresses.extend((email, lang) for email, lang in followers.all())
+    people = {email_hash(settings.secret_key, a): (a, lang) for a, lang in addresses}
     for gone in await opted_out(session, list(people), scope_of(kind, target_id)):
         people.pop(gone, None)
     return people
@@ -98,17 +115,17 @@ async def notify_published(
     the page but not emailed again. Returns how many were queued now."""
     scope = scope_of(response.target_kind, response.target_id)
     queued = 0
-    for rater, address in (
-        await audience(session, settings, response.target_kind, response.target_id)
+    for rater, (address, lang) in (
+        await _audience(session, settings, response.target_kind, response.target_id)
     ).items():
         context = {
             "response": response,
             "version": version,
-            "rate_url": rate_link(settings, row_id(response), rater, now),
+            "rate_url": in_language(settings, rate_link(settings, row_id(response), rater, now), lang),
         }
         queued += await enqueue_unsubscribable(
             session, mail, to=address, rater=rater, scope=scope, template="response_published",
-            context=context, dedupe_key=f"response:{row_id(response)}:{rater}", now=now,
+            context=context, dedupe_key=f"response:{row_id(response)}:{rater}", now=now, lang=lang,
         )  # fmt: skip
     return queued
 
@@ -124,10 +141,12 @@ async def enqueue_unsubscribable(
     context: dict[str, Any],
     dedupe_key: str,
     now: datetime,
+    lang: str | None = None,
 ) -> bool:
     """Queue an email that lets its reader stop emails about `scope` in one click: the link in the
-    text (`unsubscribe_url`) and the RFC 8058 headers. False if the dedupe key was already used."""
-    link = unsubscribe_link(mail.settings, rater, scope, now)
+    text (`unsubscribe_url`) and the RFC 8058 headers, in the reader's language `lang`. False if the
+    dedupe key was already used."""
+    link = in_language(mail.settings, unsubscribe_link(mail.settings, rater, scope, now), lang)
     return await mail.enqueue(
         session,
         to=to,
@@ -136,6 +155,7 @@ async def enqueue_unsubscribable(
         now=now,
         dedupe_key=dedupe_key,
         headers=unsubscribe_headers(link),
+        lang=lang,
     )
 
 
@@ -149,6 +169,7 @@ async def add_follower(
         "target_id": target_id,
         "email": canonical_email(email),
         "email_hash": rater,
+        "lang": i18n.current(),
         "created_at": now,
     }
     await insert_or_ignore(session, Follower, values)

@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import gettext
 from civic.core.paths import parse_id
 from civic.responses import service_commitments
 from civic.responses.models import Commitment, Response, ResponseState, ResponsibleBody, StepLink
@@ -33,7 +34,7 @@ Node = tuple[str, str]
 
 def step_kinds() -> dict[str, str]:
     """kind -> label, for the staff form and for checking a link."""
-    return {**{k: t.label for k, t in KINDS.items()}, RESPONSE: "Answer", **commitment_labels()}
+    return {**{k: str(t.label) for k, t in KINDS.items()}, RESPONSE: gettext("Answer"), **commitment_labels()}
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,8 @@ async def step(session: AsyncSession, node: Node, now: datetime) -> Step | None:
     )
     is_answered = answered.first() is not None
     return Step(
-        kind, ref, KINDS[kind].label, target.title, target.href, await _body_name(session, target.body_slug),
-        target.asked_at, target.due_at, "answered" if is_answered else "awaiting an answer",
+        kind, ref, str(KINDS[kind].label), target.title, target.href, await _body_name(session, target.body_slug),
+        target.asked_at, target.due_at, gettext("answered") if is_answered else gettext("awaiting an answer"),
         not is_answered and target.due_at is not None and target.due_at < now,
     )  # fmt: skip
 
@@ -133,9 +134,9 @@ async def _response_step(session: AsyncSession, response_id: int) -> Step | None
         return None  # a draft is not public
     late = response.due_at is not None and response.first_published_at > response.due_at
     return Step(
-        RESPONSE, str(response_id), "Answer", f"Answer to {response.target_title}",
+        RESPONSE, str(response_id), gettext("Answer"), gettext("Answer to %(title)s", title=response.target_title),
         f"/responses/{response_id}", await _body_name(session, response.body_slug),
-        response.first_published_at, response.due_at, "published", late,
+        response.first_published_at, response.due_at, gettext("published"), late,
     )  # fmt: skip
 
 
@@ -144,8 +145,8 @@ async def _commitment_step(session: AsyncSession, commitment_id: int, now: datet
     if item is None:
         return None
     return Step(
-        COMMITMENT, str(commitment_id), "Commitment", item.what, page_path(COMMITMENT, str(commitment_id)),
-        await _body_name(session, item.body_slug), item.created_at, item.due_on, item.state.value,
+        COMMITMENT, str(commitment_id), gettext("Commitment"), item.what, page_path(COMMITMENT, str(commitment_id)),
+        await _body_name(session, item.body_slug), item.created_at, item.due_on, str(item.state.label),
         service_commitments.is_late(item, now.date()),
     )  # fmt: skip
 
@@ -156,7 +157,7 @@ async def _promise_step(session: AsyncSession, node: Node, now: datetime) -> Ste
         return None
     return Step(
         item.kind, item.ref, commitment_labels()[item.kind], item.what, page_path(item.kind, item.ref),
-        await _body_name(session, item.body_slug), item.closed_on, item.due_on, item.state.value,
+        await _body_name(session, item.body_slug), item.closed_on, item.due_on, str(item.state.label),
         item.is_late(now.date()),
     )  # fmt: skip
 

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.db import insert_or_ignore
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.responses.models import COMMENT_MAX, CommentState, Rating, Response
 
@@ -17,9 +18,9 @@ def check_rating(score_raw: str, comment: str) -> tuple[int | None, dict[str, st
     errors: dict[str, str] = {}
     score = int(score_raw) if score_raw in {"1", "2", "3", "4", "5"} else None
     if score is None:
-        errors["score"] = "Choose how satisfied you are, from 1 to 5"
+        errors["score"] = gettext("Choose how satisfied you are, from 1 to 5")
     if len(comment) > COMMENT_MAX:
-        errors["comment"] = f"Comment must be {COMMENT_MAX:,} characters or fewer"
+        errors["comment"] = gettext("Comment must be %(most)s characters or fewer", most=f"{COMMENT_MAX:,}")
     return score, errors
 
 

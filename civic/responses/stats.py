@@ -20,17 +20,18 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
+from civic.core.i18n import lazy_gettext
 from civic.core.publish import SMALL_BELOW
 
 GRADE_BANDS = ((85.0, "A"), (70.0, "B"), (55.0, "C"), (40.0, "D"), (25.0, "E"))
-FORMULA = (
+FORMULA = lazy_gettext(
     "Score = the weighted average, out of 100, of: share of responses on time (weight 60), "
     "(average satisfaction − 1) ÷ 4 (weight 40) and share of commitments kept (weight 20). "
     "A part with no figure (no ratings, or fewer than 5 answers about commitments) is left out and the "
     "others share its weight; when there are no ratings, timeliness is the whole score. "
     "A is 85 or more, B 70, C 55, D 40, E 25, F below 25."
 )
-KEPT_FORMULA = (
+KEPT_FORMULA = lazy_gettext(
     "Commitments kept = (answers “done” + ½ × answers “partly”) ÷ all answers, from the people who asked, "
     "about this card's commitments once they were due or marked done. "
     "With fewer than 5 answers no figure is shown."

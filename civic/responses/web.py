@@ -13,6 +13,7 @@ from civic.core.commitments import Kept
 from civic.core.db import reading
 from civic.core.deps import path_id
 from civic.core.errors import NotFound
+from civic.core.i18n import gettext
 from civic.core.reportcard import Scope
 from civic.core.templating import render_page
 from civic.responses import (
@@ -38,7 +39,7 @@ async def index(request: Request) -> HttpResponse:
     async with reading(request) as session:
         items = await service.published_responses(session, kind=kind, limit=100)
         bodies = {b.slug: b for b in await service.list_bodies(session)}
-    kind_pairs = [("", "Everything"), *((key, item.label) for key, item in KINDS.items())]
+    kind_pairs = [("", gettext("Everything")), *((key, item.label) for key, item in KINDS.items())]
     context = {"items": items, "bodies": bodies, "kinds": KINDS, "kind": kind, "kind_pairs": kind_pairs}
     return render_page(request, "responses/index.html", context)
 
@@ -150,7 +151,7 @@ async def ward_card(request: Request) -> HttpResponse:
         ward = await session.get(Ward, request.path_params["code"].upper())
     if ward is None:
         raise NotFound()
-    return await _card_page(request, Scope("ward", ward.code, f"{ward.name} ward"))
+    return await _card_page(request, Scope("ward", ward.code, gettext("%(ward)s ward", ward=ward.name)))
 
 
 async def commitments(request: Request) -> HttpResponse:
@@ -167,7 +168,7 @@ async def commitments(request: Request) -> HttpResponse:
             ward = await session.get(Ward, request.path_params["code"].upper())
             if ward is None:
                 raise NotFound()
-            name, slug, ward_code = f"{ward.name} ward", None, ward.code
+            name, slug, ward_code = gettext("%(ward)s ward", ward=ward.name), None, ward.code
         items = [
             c
             for c in await all_commitments(session)

@@ -12,24 +12,27 @@ from starlette.responses import Response
 from civic.core.boundaries import map_wards
 from civic.core.clock import now
 from civic.core.db import reading
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import NONE, Choropleth, Figure, MapWard, choropleth, geojson, ordered_scale
 from civic.core.publish import geojson_document
 from civic.core.reportcard import Scope
 from civic.responses import queries_report
 from civic.responses.queries_report import Card
 
-TITLE = "Report card grades by ward"
+TITLE = _l("Report card grades by ward")
 LABELS = ("E or F", "D", "C", "B", "A")  # five classes, best darkest: E and F share the lightest
 PLACE = {"F": 0, "E": 0, "D": 1, "C": 2, "B": 3, "A": 4}
-NOTE = "A ward has no grade until asks from it have come due or been rated."
+NOTE = _l("A ward has no grade until asks from it have come due or been rated.")
 
 
 def grade_figure(card: Card) -> Figure:
     cells = (str(card.timeliness.due), str(card.timeliness.overdue_open))
     data = {"grade": card.grade, "due": card.timeliness.due, "overdue_now": card.timeliness.overdue_open}
     if card.grade is None:
-        return Figure(None, "No data", NONE, cells, data, "no grade yet")
-    return Figure(PLACE[card.grade], card.grade, cells=cells, data=data, spoken=f"grade {card.grade}")
+        return Figure(None, gettext("No data"), NONE, cells, data, gettext("no grade yet"))
+    spoken = gettext("grade %(grade)s", grade=card.grade)
+    return Figure(PLACE[card.grade], card.grade, cells=cells, data=data, spoken=spoken)
 
 
 def grades_map(wards: Sequence[MapWard], cards: Sequence[Card]) -> Choropleth:
@@ -38,10 +41,10 @@ def grades_map(wards: Sequence[MapWard], cards: Sequence[Card]) -> Choropleth:
         wards,
         figures,
         ordered_scale(LABELS),
-        title=TITLE,
-        measure="Grade",
-        columns=("Due", "Overdue now"),
-        note=NOTE,
+        title=str(TITLE),
+        measure=gettext("Grade"),
+        columns=(gettext("Due"), gettext("Overdue now")),
+        note=str(NOTE),
     )
 
 

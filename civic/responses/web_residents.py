@@ -17,7 +17,11 @@ from civic.core.db import reading, transaction
 from civic.core.deps import path_id, settings_of, state
 from civic.core.errors import NotFound
 from civic.core.forms import check_email, form_context, read_form, text
+from civic.core.i18n import current as current_language
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.net import client_ip
+from civic.core.outbox import email_url
 from civic.core.ratelimit import Limit, enforce, limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -41,7 +45,9 @@ async def _rating_context(request: Request) -> dict[str, object]:
     payload = _read(request, notify.RATE_PURPOSE)
     response_id, _, rater = payload.partition(":")
     if str(path_id(request, "response_id")) != response_id:
-        raise HTTPException(400, "This link is not valid. Check you copied all of it from the email.")
+        raise HTTPException(
+            400, gettext("This link is not valid. Check you copied all of it from the email.")
+        )
     async with reading(request) as session:
         response = await service.get_response(session, int(response_id))
         if response is None:
@@ -53,11 +59,11 @@ async def _rating_context(request: Request) -> dict[str, object]:
 
 # The satisfaction scale, most satisfied first, as (value, text) pairs for civic.core.choices.options.
 SCORE_PAIRS = [
-    ("5", "Very satisfied"),
-    ("4", "Satisfied"),
-    ("3", "Neither satisfied nor dissatisfied"),
-    ("2", "Dissatisfied"),
-    ("1", "Very dissatisfied"),
+    ("5", _l("Very satisfied")),
+    ("4", _l("Satisfied")),
+    ("3", _l("Neither satisfied nor dissatisfied")),
+    ("2", _l("Dissatisfied")),
+    ("1", _l("Very dissatisfied")),
 ]
 
 
@@ -117,7 +123,7 @@ async def follow(request: Request) -> HttpResponse:
             session, state(request).settings, kind=kind, target_id=target_id, email=email, now=at
         )
         if follower.confirmed_at is None and follower.id is not None:
-            link = state(request).settings.url(
+            link = email_url(state(request).settings, current_language())(
                 f"/responses/follow/confirm/{notify.follow_token(state(request).settings, follower.id, at)}"
             )
             await state(request).mail.enqueue(

@@ -11,7 +11,7 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from civic.core import telemetry
-from civic.core.fastpath import FastPaths
+from civic.core.fastpath import FastPaths, language_key
 from civic.core.fastpath_serve import FastPathMiddleware
 from civic.core.security import security_headers
 
@@ -61,7 +61,13 @@ def middleware(paths: FastPaths, inner: Inner) -> FastPathMiddleware:
 @pytest.fixture
 def prepared() -> FastPaths:
     paths = FastPaths()
-    paths.put(PATH, "petitions:count", BODY, [(b"content-type", b"text/html; charset=utf-8")], 60)
+    paths.put(
+        language_key(PATH, "en"),
+        "petitions:count",
+        BODY,
+        [(b"content-type", b"text/html; charset=utf-8")],
+        60,
+    )
     return paths
 
 
@@ -123,3 +129,25 @@ def test_the_fast_answer_writes_its_access_line_at_debug(
     (line,) = [r for r in caplog.records if r.name == "civic.access"]
     assert line.getMessage().startswith("GET petitions:count 200 ") and line.levelno == logging.DEBUG
     assert getattr(line, "status") == 200  # noqa: B009 (set through `extra`)
+
+
+def test_a_poll_in_another_language_gets_only_an_answer_prepared_in_that_language() -> None:
+    paths = FastPaths()
+    paths.put(language_key(PATH, "en"), "petitions:count", BODY, [], 60)
+    inner = Inner()
+    bilingual = FastPathMiddleware(
+        inner, paths=paths, security=security_headers(hsts=False), csrf_cookie=CSRF, session_cookie=SESSION,
+        languages=("en", "cy"), default_language="en",
+    )  # fmt: skip
+    welsh_cookie = [(b"hx-request", b"true"), (b"cookie", f"{CSRF}=t; civic_lang=cy".encode())]
+    welsh_browser = [
+        (b"hx-request", b"true"),
+        (b"cookie", f"{CSRF}=t".encode()),
+        (b"accept-language", b"cy-GB"),
+    ]
+    for headers in (welsh_cookie, welsh_browser):
+        asyncio.run(run(bilingual, scope(headers)))
+    assert inner.calls == 2  # both went the long way, to be answered in Welsh
+    paths.put(language_key(PATH, "cy"), "petitions:count", b"cy", [], 60)
+    _, body = asyncio.run(run(bilingual, scope(welsh_cookie)))
+    assert body["body"] == b"cy" and inner.calls == 2

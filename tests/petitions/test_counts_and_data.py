@@ -101,7 +101,12 @@ async def test_the_count_fragment_is_small_and_cacheable(
     petition = await make_petition()
     fragment = await web.get(f"/petitions/{petition.id}/count", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<div id="petition-count"')
-    assert fragment.headers["vary"] == "HX-Request"
+    # The fragment is in the reader's language, chosen by cookie or Accept-Language.
+    assert [v.strip() for v in fragment.headers["vary"].split(",")] == [
+        "HX-Request",
+        "Accept-Language",
+        "Cookie",
+    ]
     assert fragment.headers["cache-control"].startswith(("public, max-age=", "private, max-age="))
     whole = await web.get(f"/petitions/{petition.id}/count")
     assert "<html" in whole.text  # works without JavaScript

@@ -16,6 +16,7 @@ from jinja2 import DictLoader, Environment
 from civic.app import create_app
 from civic.core.clock import FrozenClock
 from civic.core.csrf import COOKIE, token_for
+from civic.core.fastpath import language_key
 from civic.core.outbox import Mail
 from civic.core.state import app_state
 from civic.core.templating import make_templates
@@ -71,7 +72,7 @@ async def test_an_open_petitions_fragment_is_shared_and_keeps_its_headers(
         two = await second.get(f"/petitions/{petition.id}/count", headers=HX)
     assert one.text == two.text
     for response in (one, two):
-        assert response.headers["vary"] == "HX-Request"
+        assert response.headers["vary"] == "HX-Request, Accept-Language, Cookie"
         assert response.headers["x-frame-options"] == "DENY"
         # A first-time visitor is given a cookie, so only their browser may keep the response.
         assert response.headers["cache-control"].startswith("private, max-age=")
@@ -127,7 +128,7 @@ def test_a_drafted_email_is_the_email_a_full_render_makes(name: str) -> None:
     petition = Petition(id=7, action="Reopen the library on Mill Road")
     drafts = ConfirmationDrafts(mail)
     for _ in range(2):  # the first builds the petition's skeleton, the second reuses it
-        assert drafts.draft(petition, name) == draft_confirmation(mail, petition, name)
+        assert drafts.draft(petition, name, "en") == draft_confirmation(mail, petition, name, "en")
 
 
 def test_a_template_that_does_not_name_the_signer_once_in_the_body_is_rendered_in_full() -> None:
@@ -138,8 +139,8 @@ def test_a_template_that_does_not_name_the_signer_once_in_the_body_is_rendered_i
     )
     mail = Mail(env, make_settings("sqlite+aiosqlite:///unused.db"))
     petition = Petition(id=8, action="Fix the lights")
-    draft = ConfirmationDrafts(mail).draft(petition, "Sam")
-    assert draft == draft_confirmation(mail, petition, "Sam")
+    draft = ConfirmationDrafts(mail).draft(petition, "Sam", "en")
+    assert draft == draft_confirmation(mail, petition, "Sam", "en")
     assert draft.subject == "For Sam"
 
 
@@ -191,7 +192,7 @@ async def test_a_repeat_poll_is_answered_from_the_fast_path_with_the_same_bytes_
         await first.get(f"/petitions/{petition.id}")  # the page visit gives the CSRF cookie
         await other.get(f"/petitions/{petition.id}")
         long_way = await first.get(path, headers=HX)  # prepares it
-        assert app_state(cached_app).fast_paths.get(path) is not None
+        assert app_state(cached_app).fast_paths.get(language_key(path, "en")) is not None
         fast = await other.get(path, headers=HX)
         plain = await other.get(path)  # not htmx: the full page, the long way
     assert fast.content == long_way.content and fast.status_code == 200
@@ -213,6 +214,6 @@ async def test_a_petition_this_process_changes_is_not_answered_from_an_old_fast_
     async with visitor(cached_app, "203.0.113.26") as client:
         await client.get(f"/petitions/{petition.id}")
         await client.get(path, headers=HX)
-        assert app_state(cached_app).fast_paths.get(path) is not None
+        assert app_state(cached_app).fast_paths.get(language_key(path, "en")) is not None
         app_state(cached_app).part(PetitionState).forget(petition.id or 0)
-        assert app_state(cached_app).fast_paths.get(path) is None
+        assert app_state(cached_app).fast_paths.get(language_key(path, "en")) is None

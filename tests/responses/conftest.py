@@ -24,6 +24,7 @@ class Asks:
 
     items: dict[str, TargetInfo] = field(default_factory=dict)
     askers: dict[str, list[str]] = field(default_factory=dict)
+    asked_in: dict[str, str] = field(default_factory=dict)  # asker -> the language they asked in
 
     def add(
         self,
@@ -59,12 +60,15 @@ class Asks:
     async def audience(self, session: AsyncSession, target_id: str) -> list[str]:
         return self.askers.get(target_id, [])
 
+    async def languages(self, session: AsyncSession, target_id: str) -> dict[str, str]:
+        return {a: self.asked_in[a] for a in self.askers.get(target_id, []) if a in self.asked_in}
+
 
 @pytest.fixture
 def asks(clock: FrozenClock) -> Iterator[Asks]:
     store = Asks()
     saved = dict(KINDS)
-    register_kind(TargetKind("ask", "Test ask", store.load, store.awaiting, store.audience))
+    register_kind(TargetKind("ask", "Test ask", store.load, store.awaiting, store.audience, store.languages))
     yield store
     KINDS.clear()
     KINDS.update(saved)
