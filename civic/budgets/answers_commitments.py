@@ -18,6 +18,7 @@ from civic.budgets.models import (
     DeliveryStatus,
 )
 from civic.core.commitments import CommitmentInfo, CommitmentSource, Kept
+from civic.core.i18n import gettext, lazy_gettext
 
 KIND = "budget_delivery"
 KEPT = {
@@ -48,7 +49,7 @@ async def _info(
     return CommitmentInfo(
         kind=KIND,
         ref=str(delivery.proposal_id),
-        what=f"Deliver project {proposal.number}: {proposal.title}",
+        what=gettext("Deliver project %(number)s: %(title)s", number=proposal.number, title=proposal.title),
         owner=delivery.owner,
         body_slug=BODY,
         due_on=None,
@@ -86,4 +87,6 @@ async def for_budget(session: AsyncSession, process_ref: str) -> list[Commitment
     return [await _info(session, *row) for row in rows.all()]
 
 
-COMMITMENTS = CommitmentSource(KIND, "Youth budget project delivery", load, listing, BUDGET_KIND, for_budget)
+COMMITMENTS = CommitmentSource(
+    KIND, lazy_gettext("Youth budget project delivery"), load, listing, BUDGET_KIND, for_budget
+)

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from civic.budgets.tally import money
+from civic.core.i18n import gettext, lazy_gettext, ngettext
 
 LISTED = 5  # not-funded projects given a reason each; beyond this the table says why
 
 HOW = {
-    "greedy": (
+    "greedy": lazy_gettext(
         "We put the projects in order, starting with the one with the most votes. "
         "We paid for each one if there was enough money left."
     ),
-    "mes": (
+    "mes": lazy_gettext(
         "Everyone who voted got the same share of the money. "
         "The people who chose a project shared its cost between them. "
         "A project was paid for if the people who chose it had enough money between them. "
@@ -44,51 +45,72 @@ def names(items: Sequence[str]) -> str:
     """A, B and C."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return gettext("%(first)s and %(last)s", first=", ".join(items[:-1]), last=items[-1])
 
 
 def _why_not(project: Mapping[str, Any], rule: str) -> str:
     if project["stage"] == "excluded":
-        return "the council took it out of the count"
+        return gettext("the council took it out of the count")
     if not project["votes"]:
-        return "nobody voted for it"
+        return gettext("nobody voted for it")
     if rule == "mes":
-        return "the people who chose it could not pay for it, and too little was left at the end"
-    return "there was not enough money left when its turn came"
+        return gettext("the people who chose it could not pay for it, and too little was left at the end")
+    return gettext("there was not enough money left when its turn came")
 
 
 def _not_funded(area: Mapping[str, Any], title: Callable[[str], str], rule: str) -> list[str]:
     missed = [p for p in area["projects"] if not p["funded"]]
     if len(missed) > LISTED:
-        return [f"{len(missed)} other projects were not funded. The table below says why for each one."]
-    return [f"{title(p['id'])} was not funded: {_why_not(p, rule)}." for p in missed]
+        return [
+            gettext(
+                "%(num)s other projects were not funded. The table below says why for each one.",
+                num=len(missed),
+            )
+        ]
+    return [
+        gettext("%(title)s was not funded: %(why)s.", title=title(p["id"]), why=_why_not(p, rule))
+        for p in missed
+    ]
 
 
 def area_summary(
     area: Mapping[str, Any], titles: Mapping[str, str], shown: Callable[[int], str], *, heading: str = ""
 ) -> AreaSummary:
     def title(pid: str) -> str:
-        return titles.get(pid) or f"Project {pid}"
+        return titles.get(pid) or gettext("Project %(number)s", number=pid)
 
     rule = str(area["rule"])
     voters = shown(int(area["voters"]))
     funded = [title(str(pid)) for pid in area["selected"]]
     left = int(area["budget"]) - int(area["spent"])
+    voted = gettext("%(voters)s young people voted.", voters=voters)
     sentences = [
-        f"{voters[:1].upper()}{voters[1:]} young people voted.",
-        f"There was {money(area['budget'])} to spend.",
+        voted[:1].upper() + voted[1:],
+        gettext("There was %(money)s to spend.", money=money(area["budget"])),
     ]
     if funded:
-        plural = "project" if len(funded) == 1 else f"{len(funded)} projects"
-        sentences.append(f"We will pay for {'this ' if len(funded) == 1 else ''}{plural}: {names(funded)}.")
         sentences.append(
-            f"That uses {money(area['spent'])}, and {money(left)} is left over."
+            gettext("We will pay for this project: %(names)s.", names=names(funded))
+            if len(funded) == 1
+            else ngettext(
+                "We will pay for %(num)s project: %(names)s.",
+                "We will pay for %(num)s projects: %(names)s.",
+                len(funded),
+                names=names(funded),
+            )
+        )
+        sentences.append(
+            gettext(
+                "That uses %(spent)s, and %(left)s is left over.",
+                spent=money(area["spent"]),
+                left=money(left),
+            )
             if left
-            else "That uses all the money."
+            else gettext("That uses all the money.")
         )
     else:
-        sentences.append("We could not pay for any project this time.")
-    sentences.append(HOW.get(rule, ""))
+        sentences.append(gettext("We could not pay for any project this time."))
+    sentences.append(str(HOW.get(rule, "")))
     sentences += _not_funded(area, title, rule)
     return AreaSummary(heading, [s for s in sentences if s])
 

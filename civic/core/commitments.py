@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.core.i18n import lazy_gettext
+from civic.core.i18n import LazyString, lazy_gettext
 
 
 class Kept(StrEnum):
@@ -69,7 +69,7 @@ async def _none(session: AsyncSession, ask_ref: str) -> list[CommitmentInfo]:
 @dataclass(frozen=True)
 class CommitmentSource:
     kind: str  # e.g. "panel_action"
-    label: str  # e.g. "Panel action"
+    label: str | LazyString  # e.g. "Panel action", in the reader's language when shown
     load: Loader  # one commitment by its ref, or None
     listing: Lister  # every commitment it tracks
     asks: str = ""  # the target kind its commitments answer, e.g. "panel_decision"

@@ -47,7 +47,7 @@ class FastPathMiddleware:
             await self.app(scope, receive, send)
             return
         started, rid = time.perf_counter(), request_id(scope)
-        headers = [*prepared.headers, *self.security, (HEADER, rid.encode())]
+        headers = [*self._varied(prepared.headers), *self.security, (HEADER, rid.encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": prepared.body})
         seconds = time.perf_counter() - started
@@ -61,6 +61,14 @@ class FastPathMiddleware:
         if not cookies.get(self.csrf_cookie) or cookies.get(self.session_cookie):
             return None
         return self.paths.get(language_key(scope["path"], self._language(scope, cookies)))
+
+    def _varied(self, headers: RawHeaders) -> RawHeaders:
+        """With several languages offered, the answer varies as LocaleMiddleware says pages do."""
+        if len(self.languages) == 1:
+            return headers
+        others = [(k, v) for k, v in headers if k != b"vary"]
+        vary = [v for k, v in headers if k == b"vary"]
+        return [*others, (b"vary", b", ".join([*vary, b"Accept-Language", b"Cookie"]))]
 
     def _language(self, scope: Scope, cookies: dict[str, str]) -> str:
         """The poll's language, chosen as LocaleMiddleware chooses it (a poll has no `?lang=`)."""

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.commitments import CommitmentInfo, CommitmentSource, Kept
+from civic.core.i18n import lazy_gettext
 from civic.panels.answers import KIND as DECISION_KIND
 from civic.panels.answers import panel_wards
 from civic.panels.models import ActionUpdate, Panel, PanelAction
@@ -76,4 +77,4 @@ async def for_decision(session: AsyncSession, decision_ref: str) -> list[Commitm
     return [await _info(session, action, panel) for action, panel in rows.all()]
 
 
-COMMITMENTS = CommitmentSource(KIND, "Panel action", load, listing, DECISION_KIND, for_decision)
+COMMITMENTS = CommitmentSource(KIND, lazy_gettext("Panel action"), load, listing, DECISION_KIND, for_decision)

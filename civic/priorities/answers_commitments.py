@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import wards_of
 from civic.core.commitments import CommitmentInfo, CommitmentSource, Kept
+from civic.core.i18n import lazy_gettext
 from civic.priorities.answers import KIND as ROUND_KIND
 from civic.priorities.models import Priority, PriorityStatus, PriorityUpdate
 from civic.responses.queries_members import police_body
@@ -69,4 +70,4 @@ async def for_round(session: AsyncSession, round_ref: str) -> list[CommitmentInf
     return [await _info(session, item) for item in rows.all()]
 
 
-COMMITMENTS = CommitmentSource(KIND, "Police priority", load, listing, ROUND_KIND, for_round)
+COMMITMENTS = CommitmentSource(KIND, lazy_gettext("Police priority"), load, listing, ROUND_KIND, for_round)

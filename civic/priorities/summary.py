@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from civic.core.i18n import gettext
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -23,20 +25,21 @@ class Issue:
 def names(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return gettext("%(first)s and %(last)s", first=", ".join(items[:-1]), last=items[-1])
 
 
-def _people(count: str) -> str:
-    return f"{count} {'person' if count == '1' else 'people'}"
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
 
 
 def how_counted(method: str, choices: int) -> str:
     if method == "ranked":
-        return (
-            f"A first choice was worth {choices} points, a second choice one point less, and so on. "
-            f"A raised hand at a meeting was worth {choices} points."
+        return gettext(
+            "A first choice was worth %(points)s points, a second choice one point less, and so on. "
+            "A raised hand at a meeting was worth %(points)s points.",
+            points=choices,
         )
-    return "Each issue picked on a ballot got one vote. A raised hand at a meeting was one vote too."
+    return gettext("Each issue picked on a ballot got one vote. A raised hand at a meeting was one vote too.")
 
 
 def of_round(item: Any, candidates: Sequence[Any], shown: Callable[[int], str]) -> list[str]:
@@ -63,18 +66,37 @@ def summary(
     shown: Callable[[int], str],
 ) -> list[str]:
     online = shown(online_voters)
-    sentences = [f"{_people(online)[:1].upper()}{_people(online)[1:]} voted online."]
+    one = online == "1"
+    sentences = [
+        _capital(
+            gettext("1 person voted online.")
+            if one
+            else gettext("%(count)s people voted online.", count=online)
+        )
+    ]
     if meeting_attendance:
-        sentences.append(f"{_people(shown(meeting_attendance)).capitalize()} came to public meetings.")
+        came = shown(meeting_attendance)
+        sentences.append(
+            _capital(
+                gettext("1 person came to public meetings.")
+                if came == "1"
+                else gettext("%(count)s people came to public meetings.", count=came)
+            )
+        )
     chosen = [i.title for i in sorted(issues, key=lambda i: i.position) if i.chosen]
     if overridden:
-        sentences.append(f"The team chose these priorities: {names(chosen)}.")
-        sentences.append("This is not the same as the count. The team's reason is below.")
+        sentences.append(gettext("The team chose these priorities: %(names)s.", names=names(chosen)))
+        sentences.append(gettext("This is not the same as the count. The team's reason is below."))
     elif chosen:
-        sentences.append(f"The issues with the most support are now the team's priorities: {names(chosen)}.")
+        sentences.append(
+            gettext(
+                "The issues with the most support are now the team's priorities: %(names)s.",
+                names=names(chosen),
+            )
+        )
     sentences.append(how_counted(method, choices))
     ordered = sorted(issues, key=lambda i: i.position)
     cut = sum(1 for i in ordered if i.chosen)
     if 0 < cut < len(ordered) and ordered[cut - 1].total == ordered[cut].total and not overridden:
-        sentences.append("Two issues had the same total, so a fixed rule decided which came first.")
+        sentences.append(gettext("Two issues had the same total, so a fixed rule decided which came first."))
     return sentences

@@ -10,6 +10,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.commitments import CommitmentInfo, CommitmentSource, Kept
+from civic.core.i18n import lazy_gettext
 from civic.core.paths import parse_id
 from civic.responses.models import Commitment, CommitmentState, Response
 
@@ -61,7 +62,9 @@ async def _answers_listing(session: AsyncSession) -> list[CommitmentInfo]:
     return [_info(item, response) for item, response in rows.all()]
 
 
-ANSWERS_SOURCE = CommitmentSource(ANSWER_KIND, "Commitment in an answer", _answers_load, _answers_listing)
+ANSWERS_SOURCE = CommitmentSource(
+    ANSWER_KIND, lazy_gettext("Commitment in an answer"), _answers_load, _answers_listing
+)
 
 
 def sources() -> list[CommitmentSource]:
@@ -69,7 +72,7 @@ def sources() -> list[CommitmentSource]:
 
 
 def labels() -> dict[str, str]:
-    return {s.kind: s.label for s in sources()}
+    return {s.kind: str(s.label) for s in sources()}
 
 
 async def load_commitment(session: AsyncSession, kind: str, ref: str | int) -> CommitmentInfo | None:

@@ -2,6 +2,7 @@
 
 from civic.core.features import Feature, NavEntry
 from civic.core.home import staff_link
+from civic.core.i18n import lazy_gettext
 from civic.core.telemetry import StoredCount
 from civic.core.users import Role
 from civic.surveys import demo, jobs, metrics, models, opendata, privacy, queries, routes, rules, settings
@@ -12,7 +13,7 @@ FEATURE = Feature(
     mount="/surveys",
     routes=tuple(routes.routes),
     top_level=tuple(routes.top_level),
-    nav=NavEntry("Surveys", "/surveys/", position=6),
+    nav=NavEntry(lazy_gettext("Surveys"), "/surveys/", position=6),
     staff_links=(
         staff_link(
             "Residents' surveys: questions, codes and paper forms", "/surveys/manage", Role.ADMIN.value

@@ -112,7 +112,7 @@ async def test_the_results_and_delivery_pages_have_no_untranslated_english(
 ) -> None:
     ballots = [(Channel.ONLINE, "14-16")] * 6 + [(Channel.PAPER, "11-13")] * 6
     await publish(db, make_staff, "counted-fund", ballots)
-    data = data_of(settings, "Counted Fund", "14-16", "11-13", "17-19", "20-25")
+    data = data_of(settings, "Counted Fund", "14-16", "11-13", "17-19", "20-25", "youth-service")
     await web.get(f"/?lang={PSEUDO}")
     for path in ("/budgets/counted-fund/results", "/budgets/counted-fund/delivery", "/budgets/counted-fund"):
         response = await web.get(path)

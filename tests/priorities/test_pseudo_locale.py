@@ -58,7 +58,9 @@ async def test_every_public_priorities_page_has_no_untranslated_english(
     async with db.reading() as session:
         priority = (await session.exec(select(Priority))).first()
     assert priority is not None
-    data = await names(db, settings, "fb6", "nope")
+    data = await names(
+        db, settings, "fb6", "nope", "police-fernbridge-north"
+    )  # an answering body not set up here shows its slug
     await web.get(f"/?lang={PSEUDO}")
     paths = ["/priorities/", "/priorities/fernbridge-central", "/priorities/fernbridge-north",
              *(f"/priorities/rounds/{r.id}" for r in (suggesting, voting, closed, published)),
