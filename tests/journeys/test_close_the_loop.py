@@ -94,7 +94,7 @@ async def test_petition_to_panel_decision_to_committed_answer_to_was_it_done(
         assert any("Community panel decision:" in r and "Grant £2,000 to the youth club" in r for r in rows)
         assert any("Answer: Answer to" in r and "Fernbridge Borough Council" in r for r in rows)
         [promise] = [r for r in rows if "Commitment:" in r]
-        assert "Replace the twelve lights on Mill Road" in promise and due.strftime("%-d %b %Y") in promise
+        assert "Replace the twelve lights on Mill Road" in promise and due.strftime("%-d %B %Y") in promise
         assert "Late" not in promise
         # the panel's own action on its decision is a commitment too, read from the panel's tables
         assert any(

@@ -33,8 +33,8 @@ def test_the_grade_takes_kept_at_weight_20_and_is_unchanged_without_it() -> None
     assert stats.grade_score(1.0, 5.0, 0.0) == round(100 * 100 / 120, 1)
     assert stats.grade_score(1.0, None, 0.5) == round(100 * 70 / 80, 1)
     assert stats.grade_score(None, 5.0, 1.0) is None  # nothing due yet: no grade
-    assert "commitments kept (weight 20)" in stats.FORMULA
-    assert "fewer than 5 answers no figure" in stats.KEPT_FORMULA.lower()
+    assert "commitments kept (weight 20)" in str(stats.FORMULA)
+    assert "fewer than 5 answers no figure" in str(stats.KEPT_FORMULA).lower()
 
 
 def summary(page: str, key: str) -> str:
