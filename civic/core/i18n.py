@@ -18,7 +18,7 @@ import contextlib
 import io
 from collections.abc import Iterator
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -249,6 +249,10 @@ def html_lang(lang: str) -> str:
     return lang.replace("_", "-")
 
 
+# Every request asks this, and browsers send a few Accept-Language values over and over: remembering
+# the answers keeps the parsing and Babel's negotiation off the hot paths (the count poll's fast path
+# and every page). Bounded, since the header is whatever a client sends.
+@lru_cache(maxsize=1024)
 def choose(
     *,
     asked: str | None,
