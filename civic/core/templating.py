@@ -11,7 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2.bccache import Bucket
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -187,8 +188,30 @@ def render_shared(request: Request, template: str, context: dict[str, Any], *, t
         return templates.env.get_template(template).render(full)
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept in memory for the whole process. Every environment make_templates builds
+    is configured alike, so a second app (the demo loader beside the server, or each test's own app)
+    reuses the first one's compiled code instead of lexing, parsing and compiling every template again.
+    Jinja checks each entry against its template's source, so an edited template is still recompiled."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = SharedBytecode()
+
+
 def make_templates() -> Jinja2Templates:
     env = make_environment()
     # Emails (.txt) share the environment, so autoescape is decided per template name.
     env.autoescape = _autoescape
+    env.bytecode_cache = _COMPILED
     return Jinja2Templates(env=env, context_processors=[_context])
