@@ -111,6 +111,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "en",
         "the language of a reader whose browser asks for none of LANGUAGES; one of LANGUAGES",
     ),
+    Setting(
+        "PUBLISH_IN_ALL_LANGUAGES",
+        "0",
+        "`1`: staff cannot publish a petition, response, priority, proposal or panel decision until its "
+        "text has a version in every one of LANGUAGES",
+    ),
 )
 _DEFAULTS: Final = {s.name: s.default for s in SETTINGS}
 _FEATURE_SETTINGS: dict[str, Setting] = {}
@@ -181,6 +187,7 @@ class Settings:
     backup_keep: int = 7
     languages: tuple[str, ...] = ("en", "cy")
     default_language: str = "en"
+    publish_in_all_languages: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -282,6 +289,7 @@ class Settings:
             backup_keep=_as_int("BACKUP_KEEP", get("BACKUP_KEEP")),
             languages=tuple(lang.strip() for lang in get("LANGUAGES").split(",") if lang.strip()),
             default_language=get("DEFAULT_LANGUAGE").strip(),
+            publish_in_all_languages=get("PUBLISH_IN_ALL_LANGUAGES") == "1",
             extra={k: v for k, v in source.items() if k.isupper() and k not in _DEFAULTS},
         )
 

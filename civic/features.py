@@ -15,6 +15,7 @@ from dataclasses import replace
 import civic.core.areas
 import civic.core.audit
 import civic.core.boundaries
+import civic.core.content_languages
 import civic.core.countrecord
 import civic.core.data_requests
 import civic.core.duties

@@ -20,6 +20,7 @@ from starlette.templating import Jinja2Templates
 from civic.config import Settings
 from civic.core import assets, i18n, localtime, rules
 from civic.core.choices import options
+from civic.core.content_languages import language_version_legend, only_in_notice
 from civic.core.csrf_tokens import page_token
 from civic.core.govuk_texts import govuk_texts
 from civic.core.languages import lang_of, links
@@ -154,6 +155,8 @@ def make_environment() -> Environment:
         licence_url=OGL_URL,
         static_url=static_url,
         govuk_texts=govuk_texts,
+        only_in_notice=only_in_notice,
+        language_version_legend=language_version_legend,
     )
     # Option lists are built in Python; templates only say which value is chosen.
     env.globals["options"] = options

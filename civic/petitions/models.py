@@ -77,6 +77,8 @@ class Petition(SQLModel, table=True):
     action: str = Field(max_length=80)
     background: str = Field(max_length=300)
     additional_details: str = Field(default="", max_length=800)
+    # The language the petitioner wrote it in; versions in the others are in content_version.
+    lang: str = Field(default="en", max_length=12, sa_column_kwargs={"server_default": "en"})
     state: State = Field(default=State.PENDING, sa_type=str_enum(State), index=True)
     creator_name: str = Field(max_length=120)
     creator_email: str = Field(max_length=254)
