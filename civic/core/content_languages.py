@@ -175,7 +175,7 @@ def missing(
     ]
 
 
-def version_form_values(form: Mapping[str, str], fields: Iterable[str], lang: str) -> dict[str, str]:
+def version_form_values(form: Mapping[str, Any], fields: Iterable[str], lang: str) -> dict[str, str]:
     """The version boxes of a staff form: each is named `<field>__<lang>`, such as `summary__cy`."""
     return {field: str(form.get(f"{field}__{lang}", "")) for field in fields}
 
