@@ -35,6 +35,7 @@ from civic.petitions.web_common import (
     load,
     load_cached,
     policy,
+    texts_cached,
 )
 
 HONEYPOT = "website"  # hidden from people; bots fill it in
@@ -108,7 +109,9 @@ async def sign_post(request: Request) -> Response:
         ward_code=ward,
         notify=values["notify"] == "yes",
         ip=client_ip(request),
-        draft=kept(request).drafts.draft(petition, values["name"], lang_of(request.scope)),
+        draft=kept(request).drafts.draft(
+            await texts_cached(request, petition), values["name"], lang_of(request.scope)
+        ),
         lang=lang_of(request.scope),
     )
     await kept(request).signer.submit(item)

@@ -13,11 +13,11 @@ from sqlmodel import col, select
 
 from civic.config import Settings
 from civic.core.audit import AuditEntry
-from civic.core.db import Database
+from civic.core.db import Database, row_id
 from civic.core.users import Role
 from civic.petitions.models import State
 from tests.conftest import PASSWORD, StaffFactory, make_settings
-from tests.petitions.conftest import PetitionMaker, reload
+from tests.petitions.conftest import PetitionMaker, outbox_to, reload, sign_form, stored_signatures
 from tests.support.web import WebClient
 
 WELSH = {"action__cy": "Trwsio goleuadau'r stryd", "background__cy": "Mae Heol y Felin yn dywyll."}
@@ -139,3 +139,53 @@ async def test_open_data_gives_the_language_written_in_and_the_welsh_text(
         by_id[petition.id or 0]["action_cy"] == WELSH["action__cy"]
         and by_id[petition.id or 0]["lang"] == "en"
     )
+
+
+WELSH_READER = {"Accept-Language": "cy-GB,cy;q=0.9"}
+
+
+async def test_a_welsh_signer_is_emailed_the_welsh_text_and_an_english_signer_the_original(
+    web: WebClient,
+    another_web: WebClient,
+    db: Database,
+    make_staff: StaffFactory,
+    make_petition: PetitionMaker,
+) -> None:
+    petition = await make_petition(State.OPEN)
+    await as_moderator(web, make_staff)
+    await web.post_form(f"/petitions/{petition.id}/versions", WELSH)
+    await web.logout()
+    await another_web.post_form(
+        f"/petitions/{petition.id}/sign", sign_form(email="sian@example.org"), headers=WELSH_READER
+    )
+    await another_web.post_form(
+        f"/petitions/{petition.id}/sign",
+        sign_form(email="sam@example.org"),
+        headers={"Accept-Language": "en"},
+    )
+    (welsh,) = await outbox_to(db, "sian@example.org")
+    assert "Trwsio goleuadau'r stryd" in welsh.body_text and petition.action not in welsh.body_text
+    (english,) = await outbox_to(db, "sam@example.org")
+    assert petition.action in english.body_text and "Trwsio" not in english.body_text
+
+
+async def test_a_debate_email_gives_each_signer_the_petition_in_their_language(
+    web: WebClient, db: Database, make_staff: StaffFactory, make_petition: PetitionMaker
+) -> None:
+    petition = await make_petition(State.OPEN)
+    await make_petition.signatures(petition, 2, notify=True)
+    welsh_signer, english_signer = await stored_signatures(db, row_id(petition))
+    async with db.transaction() as session:
+        welsh_signer.lang = "cy"
+        session.add(welsh_signer)
+    await as_moderator(web, make_staff)
+    await web.post_form(f"/petitions/{petition.id}/versions", WELSH)
+    await web.logout()
+    councillor = await make_staff(Role.COUNCILLOR)
+    await web.login(councillor.email, PASSWORD)
+    outcome = {"scheduled_for": "2026-12-10", "outcome": "Agreed to act."}
+    assert (await web.post_form(f"/petitions/{petition.id}/debate", outcome)).status_code == 303
+    (cy,) = await outbox_to(db, welsh_signer.email)
+    assert "Trwsio goleuadau'r stryd" in cy.body_text
+    (en,) = await outbox_to(db, english_signer.email)
+    assert petition.action in en.body_text and "Trwsio" not in en.body_text
