@@ -75,7 +75,7 @@ async def test_every_public_survey_page_has_no_untranslated_english(
     await make_survey(db, clock, slug="later", title="Next year's survey", opened=False)
     data = (settings.council_name, settings.council_short_name, TITLE)
     await web.get(f"/?lang={PSEUDO}")
-    for path in ("/surveys/", "/surveys/spring-2027", "/surveys/spring-2027/check",
+    for path in ("/", "/surveys/", "/surveys/spring-2027", "/surveys/spring-2027/check",
                  "/surveys/spring-2027/thanks", "/surveys/spring-2027/results",
                  "/surveys/confirm?token=nonsense"):  # fmt: skip
         response = await web.get(path)
@@ -110,6 +110,9 @@ async def test_every_public_survey_page_has_no_untranslated_english(
         assert response.status_code == 200, path
         check(response.text, data, f"{path} closed")
     assert "<svg" in (await web.get("/surveys/spring-2027/results")).text
+    card = await web.get(f"/responses/wards/{CENTRAL}")  # the survey's rows on the ward's report card
+    assert card.status_code == 200 and "⟦šúŕṽéý: " in html.unescape(card.text)
+    check(card.text, data, "report card")
     closed = await web.post_form("/surveys/spring-2027", {**ANSWERS, "postcode": CENTRAL_POSTCODE})
     assert closed.status_code == 409
     check(closed.text, data, "not open")
