@@ -267,3 +267,32 @@ async def test_was_it_done_pages_and_email_have_no_untranslated_english(
 async def bodies_of(db: Database) -> list[ResponsibleBody]:
     async with db.reading() as session:
         return list((await session.exec(select(ResponsibleBody))).all())
+
+
+async def test_each_person_who_asked_is_asked_was_it_done_in_their_language(
+    app: Any, bodies: None, web: WebClient, asks: Asks, make_staff: StaffFactory, settings: Settings,
+    clock: Any, db: Database,
+) -> None:  # fmt: skip
+    asks.add("12", due_at=clock.now(), asked_at=clock.now(), askers=["ann@example.org", "cai@example.org"])
+    asks.asked_in["cai@example.org"] = "cy"
+    response_id = await publish(web, make_staff, "12")
+    admin = await make_staff(Role.ADMIN)
+    async with db.transaction() as session:
+        response = await session.get(Response, response_id)
+        assert response is not None
+        item = await service_commitments.commit(
+            session, response, what="Mend the lights", due_on=clock.now().date(), ward_codes=(),
+            actor=admin, now=clock.now(),
+        )  # fmt: skip
+        [info] = [c for c in await all_commitments(session) if c.ref == str(item.id)]
+        queued = await notify_checkback.ask_was_it_done(
+            session, info, mail=app_state(app).mail, settings=settings, now=clock.now()
+        )
+    assert queued == 2
+    async with db.reading() as session:
+        rows = (await session.exec(select(OutboxMessage))).all()
+    asked = {m.to_address: m for m in rows if m.subject.endswith("Mend the lights")}
+    assert asked["cai@example.org"].subject == "A gafodd ei wneud? Mend the lights"
+    assert "?lang=cy" in asked["cai@example.org"].body_text
+    assert asked["ann@example.org"].subject == "Was it done? Mend the lights"
+    assert "lang=" not in asked["ann@example.org"].body_text

@@ -10,10 +10,12 @@ import html
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from civic.config import Settings
 from civic.core.db import Database
 from civic.core.notices import cookies, features_with_notices
+from civic.core.outbox import OutboxMessage
 from civic.core.state import app_state
 from tests.conftest import make_settings
 from tests.site.test_data_requests import ADDRESS, RITA, emailed_link, held  # noqa: F401
@@ -92,8 +94,12 @@ async def test_the_data_request_email_has_no_untranslated_english(app: Any, sett
     assert english_words(f"{subject}\n{body}", data=(settings.council_name,)) == []
 
 
-async def test_the_notices_read_in_welsh(web: WebClient) -> None:
+async def test_the_notices_and_a_data_request_read_in_welsh(web: WebClient, db: Database) -> None:
     await web.get("/?lang=cy")
+    await web.post_form("/privacy/your-data", {"email": RITA})
+    async with db.reading() as session:
+        [sent] = (await session.exec(select(OutboxMessage))).all()
+    assert sent.subject.startswith("Gweld y data sydd gan") and "?lang=cy" in sent.body_text
     page = html.unescape((await web.get("/privacy/petitions")).text)
     assert "Eich hawliau" in page and "diwrnod ar ôl i'r ddeiseb gau" in page
     cookies = html.unescape((await web.get("/cookies")).text)
