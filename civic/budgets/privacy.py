@@ -11,6 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.budgets.models import BudgetIdea, BudgetProcess, IdeaStatus
 from civic.budgets.web_vote import PASS_COOKIE, RECEIPT_COOKIE
 from civic.config import Settings
+from civic.core.i18n import gettext, ngettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.localtime import format_datetime
 from civic.core.privacy import Basis, Cookie, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
 
@@ -18,12 +20,12 @@ PERSONAL_DATA = (
     PersonalData(
         table="budget_idea",
         columns=("email",),
-        what="the email address of young people who asked for updates on their idea",
-        purpose="to tell you what happened to your idea",
+        what=_l("the email address of young people who asked for updates on their idea"),
+        purpose=_l("to tell you what happened to your idea"),
         basis=Basis.CONSENT,
-        who_sees="no one; youth workers see only that you asked for updates",
+        who_sees=_l("no one; youth workers see only that you asked for updates"),
         retention=Retention(
-            "deleted {period} after the budget's delivery starts",
+            _l("deleted %(period)s after the budget's delivery starts"),
             setting="BUDGET_IDEA_EMAIL_KEEP_DAYS",
             job="budgets.forget_emails",
         ),
@@ -31,17 +33,17 @@ PERSONAL_DATA = (
     PersonalData(
         table="budget_idea",
         columns=("first_name", "title", "body"),
-        what="ideas young people write, with a first name if they give one",
-        purpose="to build the projects young people vote on",
+        what=_l("ideas young people write, with a first name if they give one"),
+        purpose=_l("to build the projects young people vote on"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="youth workers; published ideas (and the first name, if given) are public",
+        who_sees=_l("youth workers; published ideas (and the first name, if given) are public"),
         retention=Retention(
-            "kept as the budget's public record; please do not write contact details in an idea"
+            _l("kept as the budget's public record; please do not write contact details in an idea")
         ),
     ),
 )
 
-BALLOTS_UNLINKABLE = (
+BALLOTS_UNLINKABLE = _l(
     "Youth budget votes are secret: a ballot is stored under a random id with no code, time or address, "
     "so Civic cannot find or erase a ballot by anyone's email address."
 )
@@ -55,18 +57,20 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
     )
     return [
         Held(
-            "Youth budget idea",
+            gettext("Youth budget idea"),
             {
-                "budget": title,
-                "idea": idea.title,
-                "text": idea.body,
-                "first name": idea.first_name,
-                "age": idea.age_band,
-                "email": idea.email or "",
-                "sent": format_datetime(idea.created_at),
-                "status": idea.status.value,
+                gettext("budget"): title,
+                gettext("idea"): idea.title,
+                gettext("text"): idea.body,
+                gettext("first name"): idea.first_name,
+                gettext("age"): idea.age_band,
+                gettext("email"): idea.email or "",
+                gettext("sent"): format_datetime(idea.created_at),
+                gettext("status"): idea.status.value,
             },
-            "Erasure removes your name and email; a published idea's text stays, an unpublished one is deleted.",
+            gettext(
+                "Erasure removes your name and email; a published idea's text stays, an unpublished one is deleted."
+            ),
         )
         for idea, title in (await session.exec(ideas)).all()
     ]
@@ -91,8 +95,10 @@ SUBJECT_ACCESS = SubjectAccess(
     search=search,
     erase=erase,
     rules=(
-        "An idea that was published (or became part of a project) keeps its text; your first name and email are removed.",
-        "An idea that was not published is deleted.",
+        _l(
+            "An idea that was published (or became part of a project) keeps its text; your first name and email are removed."
+        ),
+        _l("An idea that was not published is deleted."),
         BALLOTS_UNLINKABLE,
     ),
     notes=(BALLOTS_UNLINKABLE,),
@@ -100,20 +106,20 @@ SUBJECT_ACCESS = SubjectAccess(
 
 
 def _vote_minutes(settings: Settings) -> str:
-    return f"{settings.int_value('BUDGET_VOTE_MINUTES')} minutes"
+    return ngettext("%(num)s minute", "%(num)s minutes", settings.int_value("BUDGET_VOTE_MINUTES"))
 
 
 COOKIES = (
     Cookie(
         PASS_COOKIE,
-        "lets a young person who entered a voting code finish their ballot; it does not say who they are",
+        _l("lets a young person who entered a voting code finish their ballot; it does not say who they are"),
         _vote_minutes,
-        "young people voting in a youth budget",
+        _l("young people voting in a youth budget"),
     ),
     Cookie(
         RECEIPT_COOKIE,
-        "shows a voter the receipt of the ballot they just cast",
+        _l("shows a voter the receipt of the ballot they just cast"),
         _vote_minutes,
-        "young people who have just voted",
+        _l("young people who have just voted"),
     ),
 )

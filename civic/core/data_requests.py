@@ -68,7 +68,8 @@ async def search_all(session: AsyncSession, subject: Subject) -> list[FeatureHol
     found = []
     for entry in ACCESS:
         items = await entry.access.search(session, subject)
-        found.append(FeatureHolding(entry.feature, items, entry.access.notes))
+        notes = tuple(str(note) for note in entry.access.notes)  # in the language of the moment
+        found.append(FeatureHolding(entry.feature, items, notes))
     return found
 
 

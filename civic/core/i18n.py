@@ -172,6 +172,11 @@ class LazyString:
         """The untranslated message (its msgid)."""
         return self._message
 
+    @property
+    def variables(self) -> dict[str, Any]:
+        """The values it is formatted with (a copy)."""
+        return dict(self._variables)
+
     def __str__(self) -> str:
         if self._plural is not None:
             return ngettext(self._message, self._plural, self._n, **self._variables)

@@ -13,22 +13,29 @@ from typing import Any
 
 from civic.config import Settings
 from civic.core import csrf, sessions, signins
+from civic.core.i18n import SOURCE_LANGUAGE, Text, gettext, ngettext, using
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.privacy import ACCESS, COOKIES, REGISTER, Cookie, PersonalData, entries_of
 
-TITLES = {
-    "site": "Staff accounts, email and the service itself",
-    "petitions": "Petitions",
-    "priorities": "Neighbourhood police priorities",
-    "budgets": "Youth budgets",
-    "panels": "Community panels",
-    "responses": "Answers, follows and ratings",
+# Shown in the reader's language (lazy strings, translated when a page shows them).
+TITLES: dict[str, Text] = {
+    "site": _l("Staff accounts, email and the service itself"),
+    "petitions": _l("Petitions"),
+    "priorities": _l("Neighbourhood police priorities"),
+    "budgets": _l("Youth budgets"),
+    "panels": _l("Community panels"),
+    "responses": _l("Answers, follows and ratings"),
+    "surveys": _l("Residents' surveys"),
 }
 
-RIGHTS = (
-    "ask for a copy of the personal data Civic holds about you (a subject access request)",
-    "ask for it to be corrected or erased",
-    "withdraw consent to updates at any time, with the link in every email",
-    "complain to the Information Commissioner's Office (ico.org.uk) if you are unhappy with how your data is used",
+RIGHTS: tuple[Text, ...] = (
+    _l("ask for a copy of the personal data Civic holds about you (a subject access request)"),
+    _l("ask for it to be corrected or erased"),
+    _l("withdraw consent to updates at any time, with the link in every email"),
+    _l(
+        "complain to the Information Commissioner's Office (ico.org.uk) if you are unhappy with how your "
+        "data is used"
+    ),
 )
 
 
@@ -46,17 +53,18 @@ class Notice:
     feature: str
     title: str
     rows: list[NoticeRow]
-    erasure: tuple[str, ...]
+    erasure: tuple[Text, ...]
 
 
 def title_of(feature: str) -> str:
-    return TITLES.get(feature, feature.replace("_", " ").capitalize())
+    return str(TITLES.get(feature, feature.replace("_", " ").capitalize()))
 
 
-def sentence(text: str) -> str:
-    """The text with its first letter capitalised and the rest untouched (Jinja's `capitalize`
-    would lower "UK GDPR" and "IP")."""
-    return text[:1].upper() + text[1:]
+def sentence(text: Text) -> str:
+    """The text (in the language of the moment) with its first letter capitalised and the rest
+    untouched (Jinja's `capitalize` would lower "UK GDPR" and "IP")."""
+    shown = str(text)
+    return shown[:1].upper() + shown[1:]
 
 
 def titles(holdings: Iterable[Any]) -> dict[str, str]:
@@ -100,30 +108,33 @@ def controller(settings: Settings) -> dict[str, str]:
 
 
 def _session_lifetime(settings: Settings) -> str:
-    return (
-        f"{settings.session_max_hours} hours at most; it stops working after "
-        f"{settings.session_idle_minutes} minutes without use"
+    return gettext(
+        "%(hours)s at most; it stops working after %(minutes)s without use",
+        hours=ngettext("%(num)s hour", "%(num)s hours", settings.session_max_hours),
+        minutes=ngettext("%(num)s minute", "%(num)s minutes", settings.session_idle_minutes),
     )
 
 
 CORE_COOKIES = (
     Cookie(
         csrf.COOKIE,
-        "protects every form from being sent by another website (cross-site request forgery)",
-        lambda _settings: "until you close your browser",
+        _l("protects every form from being sent by another website (cross-site request forgery)"),
+        lambda _settings: gettext("until you close your browser"),
     ),
     Cookie(
         signins.PENDING_COOKIE,
-        "remembers, for a few minutes, that a staff member gave their password and must give a second factor"
-        " (named __Host-civic_signin on a secure site)",
-        lambda _settings: f"{signins.PENDING_MINUTES} minutes",
-        "staff who sign in",
+        _l(
+            "remembers, for a few minutes, that a staff member gave their password and must give a second factor"
+            " (named __Host-civic_signin on a secure site)"
+        ),
+        lambda _settings: ngettext("%(num)s minute", "%(num)s minutes", signins.PENDING_MINUTES),
+        _l("staff who sign in"),
     ),
     Cookie(
         sessions.COOKIE_NAME,
-        "keeps a staff member signed in (named __Host-civic_staff on a secure site)",
+        _l("keeps a staff member signed in (named __Host-civic_staff on a secure site)"),
         _session_lifetime,
-        "staff who sign in",
+        _l("staff who sign in"),
     ),
 )
 
@@ -146,10 +157,11 @@ def data_map(settings: Settings) -> str:
         "| where | personal data | purpose | lawful basis | kept |",
         "|---|---|---|---|---|",
     ]
-    for entry in REGISTER:
-        columns = ", ".join(f"`{c}`" for c in entry.columns)
-        lines.append(
-            f"| `{entry.table}` ({columns}) | {entry.what} | {entry.purpose} | {entry.basis.value} | "
-            f"{entry.retention.describe(settings)} |"
-        )
+    with using(SOURCE_LANGUAGE):  # the README is in English
+        for entry in REGISTER:
+            columns = ", ".join(f"`{c}`" for c in entry.columns)
+            lines.append(
+                f"| `{entry.table}` ({columns}) | {entry.what} | {entry.purpose} | {entry.basis.value} | "
+                f"{entry.retention.describe(settings)} |"
+            )
     return "\n".join(lines) + "\n"

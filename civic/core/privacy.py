@@ -22,6 +22,7 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import ConfigError, Settings
+from civic.core.i18n import LazyString, Text, gettext, lazy_gettext, ngettext
 
 
 class Basis(StrEnum):
@@ -33,10 +34,15 @@ class Basis(StrEnum):
 
     @property
     def explained(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
         return {
-            Basis.PUBLIC_TASK: "a task the council carries out in the public interest (UK GDPR article 6(1)(e))",
-            Basis.CONSENT: "your consent, which you can withdraw at any time (UK GDPR article 6(1)(a))",
-            Basis.LEGAL_OBLIGATION: "a legal obligation the council has (UK GDPR article 6(1)(c))",
+            Basis.PUBLIC_TASK: gettext(
+                "a task the council carries out in the public interest (UK GDPR article 6(1)(e))"
+            ),
+            Basis.CONSENT: gettext(
+                "your consent, which you can withdraw at any time (UK GDPR article 6(1)(a))"
+            ),
+            Basis.LEGAL_OBLIGATION: gettext("a legal obligation the council has (UK GDPR article 6(1)(c))"),
         }[self]
 
 
@@ -44,11 +50,12 @@ class Basis(StrEnum):
 class Retention:
     """How long a piece of personal data is kept, and what removes it.
 
-    `rule` is a sentence with `{period}` where the period goes, e.g. "deleted {period} after the
-    petition closes". The period is read from `setting` (a whole number of `unit`), the very setting
-    the deletion job `job` reads. A rule with no setting is fixed in the code (`period` is then unused)."""
+    `rule` is a sentence with `%(period)s` where the period goes, e.g. "deleted %(period)s after the
+    petition closes" (a lazy string, so a notice shows it in the reader's language). The period is
+    read from `setting` (a whole number of `unit`), the very setting the deletion job `job` reads. A
+    rule with no setting is fixed in the code (`period` is then unused)."""
 
-    rule: str
+    rule: Text
     setting: str | None = None
     unit: str = "days"
     job: str | None = None
@@ -57,11 +64,15 @@ class Retention:
         if self.setting is None:
             return ""
         amount = _setting_int(settings, self.setting)
-        unit = self.unit if amount != 1 else self.unit.removesuffix("s")
-        return f"{amount} {unit}"
+        if self.unit == "hours":
+            return ngettext("%(num)s hour", "%(num)s hours", amount)
+        return ngettext("%(num)s day", "%(num)s days", amount)
 
     def describe(self, settings: Settings) -> str:
-        return self.rule.replace("{period}", self.period(settings))
+        """The rule in the language of the moment, with its period."""
+        if isinstance(self.rule, LazyString):  # its own values too ("deleted after %(days)s days")
+            return gettext(self.rule.message, **self.rule.variables, period=self.period(settings))
+        return self.rule % {"period": self.period(settings)}
 
 
 def _setting_int(settings: Settings, name: str) -> int:
@@ -81,10 +92,10 @@ class PersonalData:
 
     table: str
     columns: tuple[str, ...]
-    what: str  # "your name, email address and postcode"
-    purpose: str
+    what: Text  # "your name, email address and postcode"
+    purpose: Text
     basis: Basis
-    who_sees: str
+    who_sees: Text
     retention: Retention
     feature: str = "site"  # whose notice lists it; filled from the contract by civic/features.py
 
@@ -128,8 +139,8 @@ class SubjectAccess:
 
     search: SearchFunc
     erase: EraseFunc
-    rules: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())  # things the export always says (e.g. secret ballots)
+    rules: tuple[Text, ...] = ()
+    notes: tuple[Text, ...] = field(default=())  # things the export always says (e.g. secret ballots)
 
 
 @dataclass(frozen=True)
@@ -140,15 +151,18 @@ class FeatureAccess:
     access: SubjectAccess
 
 
+EVERYONE = lazy_gettext("everyone")
+
+
 @dataclass(frozen=True)
 class Cookie:
     """A cookie Civic sets. All are essential (none tracks anyone), so none needs consent; the cookies
     page lists each with its lifetime, read from the code or the setting that sets it."""
 
     name: str
-    purpose: str
+    purpose: Text
     lifetime: Callable[[Settings], str]
-    who: str = "everyone"
+    who: Text = EVERYONE
 
 
 REGISTER: list[PersonalData] = []  # filled by civic/features.py install()

@@ -13,6 +13,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Setting
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.localtime import format_datetime
 from civic.core.outbox import REDACTED_ADDRESS, OutboxMessage, OutboxStatus
 from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
@@ -70,21 +72,21 @@ CORE_PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData(
         table="staff_user",
         columns=("email", "name", "party"),
-        what="staff members' names, work email addresses and (councillors) party",
-        purpose="to let staff sign in and to show who answered or acted in the council's name",
+        what=_l("staff members' names, work email addresses and (councillors) party"),
+        purpose=_l("to let staff sign in and to show who answered or acted in the council's name"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="administrators; names and parties are public on published answers",
-        retention=Retention("kept while the account exists; an administrator disables or removes it"),
+        who_sees=_l("administrators; names and parties are public on published answers"),
+        retention=Retention(_l("kept while the account exists; an administrator disables or removes it")),
     ),
     PersonalData(
         table="outbox_message",
         columns=("to_address", "subject", "body_text", "body_html", "headers_json"),
-        what="the address and text of every email Civic sends",
-        purpose="to send email reliably, retrying when the mail server is unavailable",
+        what=_l("the address and text of every email Civic sends"),
+        purpose=_l("to send email reliably, retrying when the mail server is unavailable"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="administrators, on the outbox page",
+        who_sees=_l("administrators, on the outbox page"),
         retention=Retention(
-            "address and text removed {period} after the email is sent or fails",
+            _l("address and text removed %(period)s after the email is sent or fails"),
             setting="OUTBOX_KEEP_DAYS",
             job="site.redact_outbox",
         ),
@@ -92,12 +94,12 @@ CORE_PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData(
         table="rate_counter",
         columns=("key",),
-        what="IP addresses and email addresses counted against rate limits and failed sign-ins",
-        purpose="to protect the service from abuse and staff accounts from password guessing",
+        what=_l("IP addresses and email addresses counted against rate limits and failed sign-ins"),
+        purpose=_l("to protect the service from abuse and staff accounts from password guessing"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="no one: only the code reads it",
+        who_sees=_l("no one: only the code reads it"),
         retention=Retention(
-            "deleted {period} after the counting window starts",
+            _l("deleted %(period)s after the counting window starts"),
             setting="RATE_LIMIT_KEEP_HOURS",
             unit="hours",
             job="site.purge_rate_counters",
@@ -106,12 +108,14 @@ CORE_PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData(
         table="audit_entry",
         columns=("actor_label", "reason"),
-        what="the name of the staff member who acted, and details that may name a person",
-        purpose="an accountable record of what staff and the system did",
+        what=_l("the name of the staff member who acted, and details that may name a person"),
+        purpose=_l("an accountable record of what staff and the system did"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="administrators; entries marked public appear on the public record",
+        who_sees=_l("administrators; entries marked public appear on the public record"),
         retention=Retention(
-            "details that name a person are redacted after {period}; the rest is kept as the council's record",
+            _l(
+                "details that name a person are redacted after %(period)s; the rest is kept as the council's record"
+            ),
             setting="AUDIT_PERSONAL_DETAILS_DAYS",
             job="site.redact_audit",
         ),
@@ -119,12 +123,12 @@ CORE_PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData(
         table="data_request",
         columns=("email",),
-        what="the email address a subject access or erasure request was made for",
-        purpose="to answer the request and to show it was answered in time",
+        what=_l("the email address a subject access or erasure request was made for"),
+        purpose=_l("to answer the request and to show it was answered in time"),
         basis=Basis.LEGAL_OBLIGATION,
-        who_sees="staff with the data protection duty",
+        who_sees=_l("staff with the data protection duty"),
         retention=Retention(
-            "deleted {period} after the request is closed",
+            _l("deleted %(period)s after the request is closed"),
             setting="DATA_REQUEST_KEEP_DAYS",
             job="site.purge_data_requests",
         ),
@@ -132,22 +136,24 @@ CORE_PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData(
         table="signin_event",
         columns=("ip_address", "user_agent"),
-        what="the IP address and browser of each staff sign-in, and which factor was used",
-        purpose="to let staff see their recent sign-ins and spot one that was not theirs",
+        what=_l("the IP address and browser of each staff sign-in, and which factor was used"),
+        purpose=_l("to let staff see their recent sign-ins and spot one that was not theirs"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="the staff member themselves",
+        who_sees=_l("the staff member themselves"),
         retention=Retention(
-            "deleted {period} after the sign-in", setting="SIGNIN_HISTORY_DAYS", job="site.purge_signins"
+            _l("deleted %(period)s after the sign-in"),
+            setting="SIGNIN_HISTORY_DAYS",
+            job="site.purge_signins",
         ),
     ),
     PersonalData(
         table="staff_passkey",
         columns=("name",),
-        what="the label a staff member gives a passkey (for example the device it is on)",
-        purpose="to let staff tell their passkeys apart and remove one",
+        what=_l("the label a staff member gives a passkey (for example the device it is on)"),
+        purpose=_l("to let staff tell their passkeys apart and remove one"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="the staff member themselves",
-        retention=Retention("kept until the member removes the passkey or an administrator resets it"),
+        who_sees=_l("the staff member themselves"),
+        retention=Retention(_l("kept until the member removes the passkey or an administrator resets it")),
     ),
 )
 
@@ -162,22 +168,26 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
     for message in (await session.exec(mail.order_by(col(OutboxMessage.id)))).all():
         found.append(
             Held(
-                "Email sent to you",
+                gettext("Email sent to you"),
                 {
-                    "subject": message.subject,
-                    "queued": format_datetime(message.created_at),
-                    "status": message.status.value,
+                    gettext("subject"): message.subject,
+                    gettext("queued"): format_datetime(message.created_at),
+                    gettext("status"): message.status.value,
                 },
-                "Erasure removes the address and text; an email not yet sent is not sent.",
+                gettext("Erasure removes the address and text; an email not yet sent is not sent."),
             )
         )
     account = (await session.exec(select(StaffUser).where(StaffUser.email == subject.email))).first()
     if account is not None:
         found.append(
             Held(
-                "Staff account",
-                {"name": account.name, "email": account.email, "role": account.role.label},
-                "Kept: an administrator disables or removes staff accounts.",
+                gettext("Staff account"),
+                {
+                    gettext("name"): account.name,
+                    gettext("email"): account.email,
+                    gettext("role"): account.role.label,
+                },
+                gettext("Kept: an administrator disables or removes staff accounts."),
             )
         )
     return found
@@ -209,7 +219,9 @@ SUBJECT_ACCESS = SubjectAccess(
     search=search,
     erase=erase,
     rules=(
-        "The address and text of every email sent to you are removed, and an email not yet sent is not sent.",
-        "Staff accounts are not erased this way: an administrator disables or removes them.",
+        _l(
+            "The address and text of every email sent to you are removed, and an email not yet sent is not sent."
+        ),
+        _l("Staff accounts are not erased this way: an administrator disables or removes them."),
     ),
 )

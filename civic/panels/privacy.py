@@ -8,6 +8,8 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.identity import email_hash
 from civic.core.localtime import format_datetime
 from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
@@ -18,13 +20,16 @@ PERSONAL_DATA = (
     PersonalData(
         table="panel_subscription",
         columns=("email", "email_hash"),
-        what="the email address of residents who subscribe to a panel's agendas and decisions",
-        purpose="to email you each agenda and decision of the panel",
+        what=_l("the email address of residents who subscribe to a panel's agendas and decisions"),
+        purpose=_l("to email you each agenda and decision of the panel"),
         basis=Basis.CONSENT,
-        who_sees="no one; the system emails you",
+        who_sees=_l("no one; the system emails you"),
         retention=Retention(
-            f"never confirmed: deleted after {CONFIRM_FOR.days} days; on unsubscribing the address is erased "
-            "at once and the rest deleted {period} later",
+            _l(
+                "never confirmed: deleted after %(days)s days; on unsubscribing the address is erased "
+                "at once and the rest deleted %(period)s later",
+                days=CONFIRM_FOR.days,
+            ),
             setting="PANEL_ENDED_SUBSCRIPTION_KEEP_DAYS",
             job="panels.purge_ended_subscriptions",
         ),
@@ -32,20 +37,20 @@ PERSONAL_DATA = (
     PersonalData(
         table="panel_member",
         columns=("name",),
-        what="the names of panel members",
-        purpose="to publish who sits on a panel and how they voted, as the record of its decisions",
+        what=_l("the names of panel members"),
+        purpose=_l("to publish who sits on a panel and how they voted, as the record of its decisions"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="everyone: members' names are published",
-        retention=Retention("kept as the panel's public record"),
+        who_sees=_l("everyone: members' names are published"),
+        retention=Retention(_l("kept as the panel's public record")),
     ),
     PersonalData(
         table="panel_attendance",
         columns=("substitute_name",),
-        what="the name of a substitute who attended a meeting",
-        purpose="to publish who attended a meeting",
+        what=_l("the name of a substitute who attended a meeting"),
+        purpose=_l("to publish who attended a meeting"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="everyone: attendance is published",
-        retention=Retention("kept as the panel's public record"),
+        who_sees=_l("everyone: attendance is published"),
+        retention=Retention(_l("kept as the panel's public record")),
     ),
 )
 
@@ -59,14 +64,14 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
     )
     return [
         Held(
-            "Panel email subscription",
+            gettext("Panel email subscription"),
             {
-                "panel": name,
-                "email": item.email,
-                "status": item.status.value,
-                "since": format_datetime(item.created_at),
+                gettext("panel"): name,
+                gettext("email"): item.email,
+                gettext("status"): item.status.value,
+                gettext("since"): format_datetime(item.created_at),
             },
-            "Erasure deletes it.",
+            gettext("Erasure deletes it."),
         )
         for item, name in (await session.exec(rows)).all()
     ]
@@ -84,7 +89,7 @@ SUBJECT_ACCESS = SubjectAccess(
     search=search,
     erase=erase,
     rules=(
-        "Panel subscriptions are deleted.",
-        "Panel members' names and attendance are the published record of the panel and are kept.",
+        _l("Panel subscriptions are deleted."),
+        _l("Panel members' names and attendance are the published record of the panel and are kept."),
     ),
 )

@@ -10,6 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
 from civic.core.db import row_id
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.identity import canonical_email, email_hash
 from civic.core.localtime import format_datetime
 from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
@@ -19,12 +21,12 @@ PERSONAL_DATA = (
     PersonalData(
         table="priorities_ballot",
         columns=("email_hash",),
-        what="a keyed hash of each voter's email address, beside their ballot",
-        purpose="to count one ballot per person (a newer ballot replaces an older one)",
+        what=_l("a keyed hash of each voter's email address, beside their ballot"),
+        purpose=_l("to count one ballot per person (a newer ballot replaces an older one)"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="no one: the hash cannot be turned back into an address without the council's key",
+        who_sees=_l("no one: the hash cannot be turned back into an address without the council's key"),
         retention=Retention(
-            "replaced by a value linked to no one {period} after the round's results are published",
+            _l("replaced by a value linked to no one %(period)s after the round's results are published"),
             setting="PRIORITIES_CONTACT_RETENTION_DAYS",
             job="priorities.purge",
         ),
@@ -32,12 +34,12 @@ PERSONAL_DATA = (
     PersonalData(
         table="priorities_pending_ballot",
         columns=("email_hash", "contact_email"),
-        what="a ballot waiting for its emailed confirmation, with the address if you asked for updates",
-        purpose="to confirm the ballot came from the owner of the address",
+        what=_l("a ballot waiting for its emailed confirmation, with the address if you asked for updates"),
+        purpose=_l("to confirm the ballot came from the owner of the address"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="no one",
+        who_sees=_l("no one"),
         retention=Retention(
-            "deleted {period} after it was made, once its confirmation link has expired",
+            _l("deleted %(period)s after it was made, once its confirmation link has expired"),
             setting="PRIORITIES_CONFIRM_HOURS",
             unit="hours",
             job="priorities.purge",
@@ -46,12 +48,12 @@ PERSONAL_DATA = (
     PersonalData(
         table="priorities_contact",
         columns=("email", "email_hash"),
-        what="the email address of voters who asked to hear about the results",
-        purpose="to email you the results and what the policing team did",
+        what=_l("the email address of voters who asked to hear about the results"),
+        purpose=_l("to email you the results and what the policing team did"),
         basis=Basis.CONSENT,
-        who_sees="no one; the system emails you",
+        who_sees=_l("no one; the system emails you"),
         retention=Retention(
-            "deleted {period} after the round's results are published",
+            _l("deleted %(period)s after the round's results are published"),
             setting="PRIORITIES_CONTACT_RETENTION_DAYS",
             job="priorities.purge",
         ),
@@ -59,12 +61,12 @@ PERSONAL_DATA = (
     PersonalData(
         table="priorities_meeting_rsvp",
         columns=("name", "email"),
-        what="your name and email address, if you gave them when saying you are coming to a meeting",
-        purpose="to tell the policing team who to expect, and to email you if the meeting is cancelled",
+        what=_l("your name and email address, if you gave them when saying you are coming to a meeting"),
+        purpose=_l("to tell the policing team who to expect, and to email you if the meeting is cancelled"),
         basis=Basis.CONSENT,
-        who_sees="the neighbourhood's policing team; the public sees only how many are coming",
+        who_sees=_l("the neighbourhood's policing team; the public sees only how many are coming"),
         retention=Retention(
-            "deleted {period} after the meeting",
+            _l("deleted %(period)s after the meeting"),
             setting="PRIORITIES_RSVP_RETENTION_DAYS",
             job="priorities.purge",
         ),
@@ -72,12 +74,12 @@ PERSONAL_DATA = (
     PersonalData(
         table="priorities_offline_ballot",
         columns=("person_hash",),
-        what="for a vote a member of staff recorded for you, a keyed hash of your name and postcode",
-        purpose="to count one vote per resident when staff vote for residents who ask (no email is used)",
+        what=_l("for a vote a member of staff recorded for you, a keyed hash of your name and postcode"),
+        purpose=_l("to count one vote per resident when staff vote for residents who ask (no email is used)"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="no one: the hash cannot be turned back into a name without the council's key",
+        who_sees=_l("no one: the hash cannot be turned back into a name without the council's key"),
         retention=Retention(
-            "removed {period} after the round's results are published",
+            _l("removed %(period)s after the round's results are published"),
             setting="PRIORITIES_CONTACT_RETENTION_DAYS",
             job="priorities.purge",
         ),
@@ -85,12 +87,16 @@ PERSONAL_DATA = (
     PersonalData(
         table="priorities_paper_entry",
         columns=("text",),
-        what="what a paper ballot says, as typed in by staff: the numbers chosen and the postcode written on it",
-        purpose="to check the ballot twice and count it in the voter's ward",
+        what=_l(
+            "what a paper ballot says, as typed in by staff: the numbers chosen and the postcode written on it"
+        ),
+        purpose=_l("to check the ballot twice and count it in the voter's ward"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="the neighbourhood policing team",
+        who_sees=_l("the neighbourhood policing team"),
         retention=Retention(
-            "deleted {period} after the round's results are published (the counted ballot keeps only the ward)",
+            _l(
+                "deleted %(period)s after the round's results are published (the counted ballot keeps only the ward)"
+            ),
             setting="PRIORITIES_CONTACT_RETENTION_DAYS",
             job="priorities.purge",
         ),
@@ -98,11 +104,11 @@ PERSONAL_DATA = (
     PersonalData(
         table="priorities_suggestion",
         columns=("text",),
-        what="suggestions residents write (not linked to who wrote them)",
-        purpose="to let residents propose priorities for the vote",
+        what=_l("suggestions residents write (not linked to who wrote them)"),
+        purpose=_l("to let residents propose priorities for the vote"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="the policing team; accepted suggestions are published as candidates",
-        retention=Retention("kept with the round's record; please do not write personal details in it"),
+        who_sees=_l("the policing team; accepted suggestions are published as candidates"),
+        retention=Retention(_l("kept with the round's record; please do not write personal details in it")),
     ),
 )
 
@@ -126,23 +132,26 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
     for ballot, title in (await session.exec(ballots.where(Ballot.email_hash == key))).all():
         found.append(
             Held(
-                "Priorities ballot",
+                gettext("Priorities ballot"),
                 {
-                    "round": title,
-                    "ward": ballot.ward_code,
-                    "choices": ballot.choices_json,
-                    "cast": format_datetime(ballot.cast_on),
+                    gettext("round"): title,
+                    gettext("ward"): ballot.ward_code,
+                    gettext("choices"): ballot.choices_json,
+                    gettext("cast"): format_datetime(ballot.cast_on),
                 },
-                "Erasure unlinks the ballot from your address; it stays counted.",
+                gettext("Erasure unlinks the ballot from your address; it stays counted."),
             )
         )
     pending = select(PendingBallot).where(PendingBallot.email_hash == key)
     for item in (await session.exec(pending)).all():
         found.append(
             Held(
-                "Unconfirmed priorities ballot",
-                {"made": format_datetime(item.created_at), "updates address": item.contact_email or ""},
-                "Erasure deletes it.",
+                gettext("Unconfirmed priorities ballot"),
+                {
+                    gettext("made"): format_datetime(item.created_at),
+                    gettext("updates address"): item.contact_email or "",
+                },
+                gettext("Erasure deletes it."),
             )
         )
     contacts = select(Contact, PriorityRound.title).join(
@@ -151,23 +160,27 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
     for contact, title in (await session.exec(contacts.where(Contact.email_hash == key))).all():
         found.append(
             Held(
-                "Priorities updates",
-                {"round": title, "email": contact.email, "asked": format_datetime(contact.created_at)},
-                "Erasure deletes it.",
+                gettext("Priorities updates"),
+                {
+                    gettext("round"): title,
+                    gettext("email"): contact.email,
+                    gettext("asked"): format_datetime(contact.created_at),
+                },
+                gettext("Erasure deletes it."),
             )
         )
     replies = select(MeetingRsvp, Meeting).join(Meeting, col(Meeting.id) == col(MeetingRsvp.meeting_id))
     for reply, meeting in await _replies_of(session, subject, replies):
         found.append(
             Held(
-                "Reply to a priorities meeting",
+                gettext("Reply to a priorities meeting"),
                 {
-                    "meeting": f"{meeting.place}, {format_datetime(meeting.held_on)}",
-                    "name": reply.name,
-                    "email": reply.email or "",
-                    "people": str(reply.party),
+                    gettext("meeting"): f"{meeting.place}, {format_datetime(meeting.held_on)}",
+                    gettext("name"): reply.name,
+                    gettext("email"): reply.email or "",
+                    gettext("people"): str(reply.party),
                 },
-                "Erasure deletes it.",
+                gettext("Erasure deletes it."),
             )
         )
     return found
@@ -197,8 +210,8 @@ SUBJECT_ACCESS = SubjectAccess(
     search=search,
     erase=erase,
     rules=(
-        "A counted ballot is unlinked from your address and stays in the count.",
-        "Unconfirmed ballots, requests for updates and replies to meetings are deleted.",
-        "Suggestions are not linked to who made them, so they cannot be found or erased by address.",
+        _l("A counted ballot is unlinked from your address and stays in the count."),
+        _l("Unconfirmed ballots, requests for updates and replies to meetings are deleted."),
+        _l("Suggestions are not linked to who made them, so they cannot be found or erased by address."),
     ),
 )

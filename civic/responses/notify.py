@@ -76,6 +76,13 @@ async def audience(session: AsyncSession, settings: Settings, kind: str, target_
     }
 
 
+async def audience_in_languages(
+    session: AsyncSession, settings: Settings, kind: str, target_id: str
+) -> dict[str, tuple[str, str]]:
+    """email hash -> (address, language) for everyone who asked to hear and has not opted out."""
+    return await _audience(session, settings, kind, target_id)
+
+
 async def _audience(
     session: AsyncSession, settings: Settings, kind: str, target_id: str
 ) -> dict[str, tuple[str, str]]:

@@ -10,9 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
 from civic.core.commitments import CommitmentInfo
-from civic.core.outbox import Mail
+from civic.core.outbox import Mail, in_language
 from civic.core.tokens import make_token
-from civic.responses.notify import audience, enqueue_unsubscribable, scope_of
+from civic.responses.notify import audience_in_languages, enqueue_unsubscribable, scope_of
 from civic.responses.queries_commitments import page_path
 from civic.responses.queries_targets import load_target
 
@@ -41,17 +41,17 @@ async def ask_was_it_done(
     """Queue the one "was it done?" email to each person who asked; returns how many were new."""
     scope = scope_of(item.asked_kind, item.asked_ref)
     ask = await load_target(session, item.asked_kind, item.asked_ref)
-    people = await audience(session, settings, item.asked_kind, item.asked_ref)
+    people = await audience_in_languages(session, settings, item.asked_kind, item.asked_ref)
     queued = 0
-    for rater, address in people.items():
+    for rater, (address, lang) in people.items():  # each in the language they asked or followed in
         context = {
             "commitment": item,
             "ask_title": ask.title if ask else "",
-            "page_url": settings.url(page_path(item.kind, item.ref)),
-            "answer_url": check_link(settings, item, rater, now),
+            "page_url": in_language(settings, settings.url(page_path(item.kind, item.ref)), lang),
+            "answer_url": in_language(settings, check_link(settings, item, rater, now), lang),
         }
         queued += await enqueue_unsubscribable(
             session, mail, to=address, rater=rater, scope=scope, template="response_was_it_done",
-            context=context, dedupe_key=dedupe_key(item, rater), now=now,
+            context=context, dedupe_key=dedupe_key(item, rater), now=now, lang=lang,
         )  # fmt: skip
     return queued

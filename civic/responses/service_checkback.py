@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core import audit
 from civic.core.commitments import CommitmentInfo, Kept
 from civic.core.db import insert_or_ignore
+from civic.core.i18n import gettext
 from civic.core.publish import SMALL_BELOW
 from civic.core.users import StaffUser
 from civic.responses.models import COMMENT_MAX, CommentState, CommitmentAnswer, CommitmentCheck, WasItDone
@@ -25,9 +26,9 @@ def check_answer(raw: str, comment: str) -> tuple[WasItDone | None, dict[str, st
     errors: dict[str, str] = {}
     answer = WasItDone(raw) if raw in {a.value for a in WasItDone} else None
     if answer is None:
-        errors["answer"] = "Choose whether it was done, partly done or not done"
+        errors["answer"] = gettext("Choose whether it was done, partly done or not done")
     if len(comment) > COMMENT_MAX:
-        errors["comment"] = f"Comment must be {COMMENT_MAX:,} characters or fewer"
+        errors["comment"] = gettext("Comment must be %(most)s characters or fewer", most=f"{COMMENT_MAX:,}")
     return answer, errors
 
 

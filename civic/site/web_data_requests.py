@@ -24,6 +24,7 @@ from civic.core.deps import settings, state
 from civic.core.forms import check_email, form_context, read_form, text
 from civic.core.net import client_ip
 from civic.core.notices import titles
+from civic.core.outbox import in_language
 from civic.core.privacy import Subject
 from civic.core.ratelimit import Limit, enforce, hit, limits_itself, rate_limited
 from civic.core.templating import render_page
@@ -85,7 +86,10 @@ async def ask(request: Request) -> Response:
                 to=address,
                 template="privacy_data_request",
                 context={
-                    "link": config.url(f"{BASE}/{link_token(request, address, at)}"),
+                    # opens in the language the resident asked in
+                    "link": in_language(
+                        config, config.url(f"{BASE}/{link_token(request, address, at)}"), None
+                    ),
                     "hours": _link_hours(request),
                 },
                 now=at,

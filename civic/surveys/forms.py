@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from civic.core.areas import Neighbourhood, Ward
 from civic.core.choices import Pair
 from civic.core.forms import Errors, check_length, check_no_formula, text
+from civic.core.i18n import gettext
 from civic.surveys.models import AreaKind
 from civic.surveys.questions import BY_CODE, QUESTIONS, Question
 
@@ -93,7 +94,9 @@ def parse_answers(form: FormData, questions: list[Question]) -> tuple[dict[str, 
         if value in question.choice_codes():
             answers[question.code] = value
         else:
-            errors[answer_field(question)] = f"Choose an answer to: {question.text}"
+            errors[answer_field(question)] = gettext(
+                "Choose an answer to: %(question)s", question=question.text
+            )
     return answers, errors
 
 

@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import neighbourhood_of_ward
+from civic.core.i18n import current, gettext
 from civic.core.localtime import format_date
-from civic.core.publish import shown_count
+from civic.core.publish import shown_count_text
 from civic.core.reportcard import MetricRow, Scope
 from civic.responses.queries_members import COUNCIL_BODY, police_body
 from civic.surveys import queries
@@ -44,9 +45,26 @@ async def _latest_for(session: AsyncSession, scope: Scope) -> Survey | None:
 
 
 def _label(result: QuestionResult, survey: Survey, mine: Estimate) -> str:
-    closed = f", closed {format_date(survey.closed_at)}" if survey.closed_at else ""
-    interval = f"; 95% interval {mine.low}% to {mine.high}%" if mine.shown else ""
-    return f"{result.question.short} (survey: {survey.title}{closed}; {shown_count(mine.answers)} answers{interval})"
+    """The row's words, in the reader's language."""
+    answers = gettext("%(count)s answers", count=shown_count_text(mine.answers))
+    if mine.shown:
+        answers = gettext(
+            "%(answers)s; 95%% interval %(low)s%% to %(high)s%%",
+            answers=answers,
+            low=mine.low,
+            high=mine.high,
+        )
+    if survey.closed_at:
+        where = gettext(
+            "survey: %(title)s, closed %(date)s",
+            title=survey.title,
+            date=format_date(survey.closed_at, current()),
+        )
+    else:
+        where = gettext("survey: %(title)s", title=survey.title)
+    return gettext(
+        "%(share)s (%(survey)s; %(answers)s)", share=result.question.short, survey=where, answers=answers
+    )
 
 
 def _mine(result: QuestionResult, scope: Scope) -> Estimate:

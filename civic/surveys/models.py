@@ -10,6 +10,7 @@ from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime, str_enum
+from civic.core.i18n import gettext
 
 
 class AreaKind(StrEnum):
@@ -50,6 +51,12 @@ class Survey(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def shown_area(self) -> str:
+        """The area as pages name it, in the reader's language (a ward's or neighbourhood's name as
+        stored; the whole council area in words; open data keeps `area_name`)."""
+        return gettext("the whole council area") if self.area_kind == AreaKind.COUNCIL else self.area_name
 
 
 class SurveyCode(SQLModel, table=True):

@@ -15,6 +15,7 @@ from civic.core.opendata import Dataset
 from civic.core.publish import SMALL_COUNT_NOTE, csv_of_records, json_response, shown_value
 from civic.surveys import queries
 from civic.surveys.models import Survey
+from civic.surveys.questions import in_english
 from civic.surveys.results import AreaResult, QuestionResult
 
 FIELDS = (
@@ -54,7 +55,7 @@ def _record(survey: Survey, result: QuestionResult, area: AreaResult) -> dict[st
         "survey_area": survey.area_name,
         "closed_at": survey.closed_at.isoformat() if survey.closed_at else None,
         "question": result.question.code,
-        "question_text": result.question.text,
+        "question_text": in_english(result.question.text),
         "area_code": area.code,
         "area_name": area.name,
         "answers": shown_value(e.answers),
@@ -63,7 +64,7 @@ def _record(survey: Survey, result: QuestionResult, area: AreaResult) -> dict[st
         "ci_low": e.low,
         "ci_high": e.high,
         "national_percent": national.percent,
-        "national_source": f"{national.source}, {national.period}",
+        "national_source": f"{in_english(national.source)}, {in_english(national.period)}",
     }
 
 

@@ -14,6 +14,8 @@ from datetime import datetime
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.identity import email_hash
 from civic.core.localtime import format_datetime
 from civic.core.privacy import Basis, Erased, Held, PersonalData, Retention, Subject, SubjectAccess
@@ -23,12 +25,16 @@ PERSONAL_DATA = (
     PersonalData(
         table="survey_response",
         columns=("voter_key", "ward_code"),
-        what="a keyed hash of the email address (or one-time code) you answered a survey with, and your ward",
-        purpose="to let each person answer a survey once, and to count the answers by ward",
+        what=_l(
+            "a keyed hash of the email address (or one-time code) you answered a survey with, and your ward"
+        ),
+        purpose=_l("to let each person answer a survey once, and to count the answers by ward"),
         basis=Basis.PUBLIC_TASK,
-        who_sees="no one; results are published only as counts by ward, with fewer than 5 shown as such",
+        who_sees=_l("no one; results are published only as counts by ward, with fewer than 5 shown as such"),
         retention=Retention(
-            "the hash is erased {period} after the survey closes; the anonymous answers are kept as its result",
+            _l(
+                "the hash is erased %(period)s after the survey closes; the anonymous answers are kept as its result"
+            ),
             setting="SURVEY_KEY_KEEP_DAYS",
             job="surveys.erase_respondent_keys",
         ),
@@ -48,9 +54,15 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
     )
     return [
         Held(
-            "Survey response",
-            {"survey": title, "ward": item.ward_code, "answered": format_datetime(item.created_at)},
-            "Erasure removes the link to your address; your anonymous answers stay in the survey's counts.",
+            gettext("Survey response"),
+            {
+                gettext("survey"): title,
+                gettext("ward"): item.ward_code,
+                gettext("answered"): format_datetime(item.created_at),
+            },
+            gettext(
+                "Erasure removes the link to your address; your anonymous answers stay in the survey's counts."
+            ),
         )
         for item, title in rows.all()
     ]
@@ -68,5 +80,5 @@ async def erase(session: AsyncSession, subject: Subject, now: datetime) -> Erase
 SUBJECT_ACCESS = SubjectAccess(
     search=search,
     erase=erase,
-    rules=("Survey responses are unlinked from the address; the anonymous answers stay in the results.",),
+    rules=(_l("Survey responses are unlinked from the address; the anonymous answers stay in the results."),),
 )

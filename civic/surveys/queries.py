@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.areas import Ward, list_wards, wards_of
 from civic.core.home import OpenItem
+from civic.core.i18n import gettext
 from civic.surveys.models import AreaKind, Survey, SurveyAnswer, SurveyResponse, SurveyState
 from civic.surveys.questions import questions_of
 from civic.surveys.results import Counts, QuestionResult, question_results
@@ -62,6 +63,11 @@ async def open_surveys(session: AsyncSession, now: datetime) -> list[OpenItem]:
         select(Survey).where(Survey.state == SurveyState.OPEN).order_by(col(Survey.opened_at))
     )
     return [
-        OpenItem("Residents' surveys", s.title, f"/surveys/{s.slug}", f"For {s.area_name}")
+        OpenItem(
+            gettext("Residents' surveys"),
+            s.title,
+            f"/surveys/{s.slug}",
+            gettext("For %(area)s", area=s.shown_area),
+        )
         for s in rows.all()
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civic.core.publish import shown_breakdown
+from civic.core.publish import shown_breakdown, shown_text
 from civic.surveys.estimates import Estimate, estimate
 from civic.surveys.questions import Question, positive_count
 
@@ -19,7 +19,7 @@ class AreaResult:
     code: str  # a ward's code, or "" for the whole survey area
     name: str
     estimate: Estimate
-    breakdown: list[tuple[str, str]]  # (answer label, count as published)
+    breakdown: list[tuple[str, str]]  # (answer label, count as published), in the reader's language
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,10 @@ def _area(question: Question, code: str, name: str, counts: dict[str, int]) -> A
         code,
         name,
         estimate(positive_count(question, counts), total),
-        list(zip(labels, shown_breakdown(per_choice), strict=True)),
+        [
+            (str(label), shown_text(shown))
+            for label, shown in zip(labels, shown_breakdown(per_choice), strict=True)
+        ],
     )
 
 

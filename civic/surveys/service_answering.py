@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.config import Settings
 from civic.core.db import insert_or_ignore, row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail
 from civic.core.tokens import BadToken, make_token, read_token
@@ -53,7 +54,7 @@ def read_pending(settings: Settings, token: str, *, now: datetime) -> Pending:
             int(survey_id), str(ward_code), str(voter_key), {str(k): str(v) for k, v in answers.items()}
         )
     except (ValueError, TypeError, AttributeError) as exc:
-        raise BadToken("This link is not valid.") from exc
+        raise BadToken(gettext("This link is not valid.")) from exc
 
 
 def _require_open(survey: Survey) -> None:

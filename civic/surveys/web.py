@@ -17,9 +17,9 @@ from civic.core.deps import now, settings, settings_of, state
 from civic.core.errors import NotFound, TooManyRequests
 from civic.core.forms import Errors, check_email, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.identity import email_hash
 from civic.core.net import client_ip
-from civic.core.publish import SMALL_COUNT_SENTENCE
 from civic.core.ratelimit import Limit, hit, limits_itself
 from civic.core.templating import render_page
 from civic.surveys import forms, queries, service, service_answering
@@ -56,7 +56,7 @@ async def survey_page(request: Request) -> Response:
 
 async def _ward_in(session: AsyncSession, survey: Survey, postcode: str, errors: Errors) -> str:
     if not postcode:
-        errors["postcode"] = "Enter your postcode"
+        errors["postcode"] = gettext("Enter your postcode")
         return ""
     try:
         ward = await ward_for_postcode(session, postcode)
@@ -64,7 +64,9 @@ async def _ward_in(session: AsyncSession, survey: Survey, postcode: str, errors:
         errors["postcode"] = str(exc)
         return ""
     if ward.code not in {w.code for w in await queries.wards_covered(session, survey)}:
-        errors["postcode"] = f"This survey is for {survey.area_name}; your postcode is in {ward.name}"
+        errors["postcode"] = gettext(
+            "This survey is for %(area)s; your postcode is in %(ward)s", area=survey.area_name, ward=ward.name
+        )
         return ""
     return ward.code
 
@@ -86,7 +88,7 @@ async def _with_code(request: Request, session: AsyncSession, a: Answering, erro
         secret=settings(request).secret_key, now=now(request),
     )  # fmt: skip
     if not recorded:
-        errors["code"] = "This code is not valid for this survey, or it has been used already"
+        errors["code"] = gettext("This code is not valid for this survey, or it has been used already")
     return "thanks" if recorded else ""
 
 
@@ -154,5 +156,5 @@ async def results_page(request: Request) -> Response:
         if survey.state == SurveyState.DRAFT:
             raise NotFound()
         results = await queries.results_of(session, survey) if survey.state == SurveyState.CLOSED else []
-    context = {"survey": survey, "results": results, "small_sentence": SMALL_COUNT_SENTENCE}
+    context = {"survey": survey, "results": results}
     return render_page(request, "surveys/results.html", context)

@@ -10,6 +10,7 @@ from civic.core.db import reading, transaction
 from civic.core.deps import now, settings
 from civic.core.errors import NotFound
 from civic.core.forms import read_form, text
+from civic.core.i18n import gettext
 from civic.core.ratelimit import rate_limited
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
@@ -30,9 +31,11 @@ async def confirm_page(request: Request) -> Response:
     except BadToken as exc:
         return _problem(request, str(exc))
     except NotFound:
-        return _problem(request, "This link is not valid.")
+        return _problem(request, gettext("This link is not valid."))
     if survey.state != SurveyState.OPEN:
-        return _problem(request, "This survey has closed, so answers can no longer be recorded.", 409)
+        return _problem(
+            request, gettext("This survey has closed, so answers can no longer be recorded."), 409
+        )
     return render_page(request, "surveys/confirm.html", {"survey": survey, "token": token})
 
 
@@ -47,8 +50,10 @@ async def confirm(request: Request) -> Response:
         try:
             survey = await service.get_survey_by_id(session, pending.survey_id)
         except NotFound:
-            return _problem(request, "This link is not valid.")
+            return _problem(request, gettext("This link is not valid."))
         if survey.state != SurveyState.OPEN:
-            return _problem(request, "This survey has closed, so answers can no longer be recorded.", 409)
+            return _problem(
+                request, gettext("This survey has closed, so answers can no longer be recorded."), 409
+            )
         recorded = await service_answering.confirm(session, survey, pending, now=now(request))
     return render_page(request, "surveys/thanks.html", {"survey": survey, "already": not recorded})

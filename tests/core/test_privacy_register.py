@@ -128,7 +128,7 @@ def test_every_personal_data_column_has_a_retention_rule() -> None:
         "These columns look like personal data but the retention register does not declare them: "
         + ", ".join(missing)
         + ".\nAdd a PersonalData(table=..., columns=(...), what=..., purpose=..., basis=Basis..., who_sees=..., "
-        "retention=Retention('deleted {period} after ...', setting='<A_DAYS_SETTING>', job='<the job that deletes it>')) "
+        "retention=Retention(_l('deleted %(period)s after ...'), setting='<A_DAYS_SETTING>', job='<the job that deletes it>')) "
         "entry to the feature's privacy.py PERSONAL_DATA (named by its Feature(personal_data=...)), or for a core "
         "table to CORE_PERSONAL_DATA in civic/core/privacy_core.py. If a column holds no personal data, add "
         "'table.column': 'why' to NOT_PERSONAL in tests/core/test_privacy_register.py."
@@ -152,7 +152,9 @@ def test_every_rule_names_a_real_setting_and_job() -> None:
     names = {s.name for s in all_settings()}
     for entry in privacy.REGISTER:
         rule = entry.retention
-        assert (rule.setting is None) == ("{period}" not in rule.rule), entry.table
+        assert (rule.setting is None) == ("%(period)s" not in getattr(rule.rule, "message", rule.rule)), (
+            entry.table
+        )
         if rule.setting is not None:
             assert rule.setting in names, f"{entry.table}: {rule.setting} is not a setting"
             assert rule.job in REGISTRY, f"{entry.table}: no job called {rule.job}"

@@ -21,8 +21,16 @@ from civic.core.identity import email_hash
 from civic.core.outbox import OutboxMessage
 from civic.core.state import app_state
 from civic.core.users import Role
-from civic.responses import notify
-from civic.responses.models import Follower, Response, ResponsibleBody
+from civic.responses import notify, notify_checkback, service_checkback, service_commitments
+from civic.responses.models import (
+    Commitment,
+    CommitmentState,
+    Follower,
+    Response,
+    ResponsibleBody,
+    WasItDone,
+)
+from civic.responses.queries_commitments import all_commitments, page_path
 from tests.conftest import PASSWORD, SECRET, StaffFactory, make_settings
 from tests.responses.conftest import Asks
 from tests.support.catalogues import PSEUDO
@@ -186,3 +194,105 @@ async def test_the_public_answers_pages_have_no_untranslated_english(
         response = await web.get(path)
         assert response.status_code == 200, path
         check(response.text, data, path)
+
+
+async def test_was_it_done_pages_and_email_have_no_untranslated_english(
+    pseudo_locale: None,  # noqa: F811 - first, so the app offers the pseudo-locale
+    app: Any,
+    bodies: None,
+    web: WebClient,
+    asks: Asks,
+    make_staff: StaffFactory,
+    settings: Settings,
+    clock: Any,
+    db: Database,
+) -> None:
+    """The emailed link's form, its errors and thanks, the commitment's page and the answer's page with
+    the tally (too few answers, then a disputed "done"), and the email that asks."""
+    asks.add("11", due_at=clock.now(), asked_at=clock.now(), askers=[])
+    response_id = await publish(web, make_staff, "11")
+    admin = await make_staff(Role.ADMIN)
+    async with db.transaction() as session:
+        response = await session.get(Response, response_id)
+        assert response is not None
+        item = await service_commitments.commit(
+            session, response, what="Mend the lights", due_on=clock.now().date() + timedelta(days=5),
+            ward_codes=(), actor=admin, now=clock.now(),
+        )  # fmt: skip
+        [info] = [c for c in await all_commitments(session) if c.ref == str(item.id)]
+        written = (await session.exec(select(Response))).one()
+    data = (settings.council_name, "Ask number 11", "Test ask", "Yes.", "Soon.", "Mend the lights",
+            "It is half done", written.author_name, written.author_role, written.author_wards or "",
+            *[b.name for b in await bodies_of(db)])  # fmt: skip
+    await web.get(f"/?lang={PSEUDO}")
+    link = notify_checkback.check_link(settings, info, "r1", clock.now()).removeprefix(settings.base_url)
+    page = page_path(info.kind, info.ref)
+    check((await web.get(link)).text, data, "was it done")
+    refused = await web.post_form(link, {"answer": "maybe", "comment": "x" * 3000})
+    assert refused.status_code == 422
+    check(refused.text, (*data, "x" * 3000), "was it done errors")
+    check((await web.post_form(link, {"answer": "partly", "comment": "It is half done"})).text, data, "sent")
+    check((await web.post_form(link, {"answer": "done"})).text, data, "already sent")
+    check((await web.get(link)).text, data, "already answered")
+    check((await web.get(page)).text, data, "commitment, few answers")
+    async with db.transaction() as session:
+        fresh = await session.get(Commitment, item.id)
+        assert fresh is not None
+        await service_commitments.post_update(
+            session, fresh, state=CommitmentState.DONE, note="Done", actor=admin, now=clock.now()
+        )
+        for n in range(5):
+            await service_checkback.answer(
+                session, (info.kind, info.ref), rater=f"n{n}", was_it_done=WasItDone.NOT_DONE,
+                comment="", now=clock.now(),
+            )  # fmt: skip
+    for path in (page, f"/responses/{response_id}"):
+        shown = await web.get(path)
+        assert "</table>" in shown.text, path
+        check(
+            shown.text, (*data, "Done", admin.name), f"{path} disputed"
+        )  # the update and its author are data
+    subject, body, _ = app_state(app).mail.render(
+        "response_was_it_done",
+        {"commitment": info, "ask_title": "Ask number 11", "page_url": "https://x.invalid/p",
+         "answer_url": "https://x.invalid/a", "unsubscribe_url": "https://x.invalid/u"},
+        lang=PSEUDO,
+    )  # fmt: skip
+    assert (
+        english_words(f"{subject}\n{body}", data=("Ask number 11", "Mend the lights", settings.council_name))
+        == []
+    )
+
+
+async def bodies_of(db: Database) -> list[ResponsibleBody]:
+    async with db.reading() as session:
+        return list((await session.exec(select(ResponsibleBody))).all())
+
+
+async def test_each_person_who_asked_is_asked_was_it_done_in_their_language(
+    app: Any, bodies: None, web: WebClient, asks: Asks, make_staff: StaffFactory, settings: Settings,
+    clock: Any, db: Database,
+) -> None:  # fmt: skip
+    asks.add("12", due_at=clock.now(), asked_at=clock.now(), askers=["ann@example.org", "cai@example.org"])
+    asks.asked_in["cai@example.org"] = "cy"
+    response_id = await publish(web, make_staff, "12")
+    admin = await make_staff(Role.ADMIN)
+    async with db.transaction() as session:
+        response = await session.get(Response, response_id)
+        assert response is not None
+        item = await service_commitments.commit(
+            session, response, what="Mend the lights", due_on=clock.now().date(), ward_codes=(),
+            actor=admin, now=clock.now(),
+        )  # fmt: skip
+        [info] = [c for c in await all_commitments(session) if c.ref == str(item.id)]
+        queued = await notify_checkback.ask_was_it_done(
+            session, info, mail=app_state(app).mail, settings=settings, now=clock.now()
+        )
+    assert queued == 2
+    async with db.reading() as session:
+        rows = (await session.exec(select(OutboxMessage))).all()
+    asked = {m.to_address: m for m in rows if m.subject.endswith("Mend the lights")}
+    assert asked["cai@example.org"].subject == "A gafodd ei wneud? Mend the lights"
+    assert "?lang=cy" in asked["cai@example.org"].body_text
+    assert asked["ann@example.org"].subject == "Was it done? Mend the lights"
+    assert "lang=" not in asked["ann@example.org"].body_text

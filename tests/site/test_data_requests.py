@@ -231,7 +231,7 @@ async def test_a_resident_sees_and_downloads_everything_held_in_every_feature(
                  "Too slow, Rita", "Email sent to you", "Residents survey 2026", "11 records"):  # fmt: skip
         assert text in page.text, text
     assert "Sam Else" not in page.text and OTHER not in page.text
-    assert BALLOTS_UNLINKABLE in html.unescape(
+    assert str(BALLOTS_UNLINKABLE) in html.unescape(
         page.text
     )  # a secret ballot is never found, and the page says why
     download = await web.get(f"{link}/data.json")
