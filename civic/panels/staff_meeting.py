@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
-from civic.core.db import reading, transaction
+from civic.core.content_languages import load as load_versions
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, form_context, read_form, text
@@ -32,6 +33,7 @@ from civic.panels import (
     service_rescheduling,
     service_subscriptions,
 )
+from civic.panels import versions as content
 from civic.panels.links import KINDS, MINUTES_KIND
 from civic.panels.models import PanelMeeting
 from civic.panels.procedure import (
@@ -77,6 +79,8 @@ async def meeting_page(
         "notice_now": clear_days(clock_now(request), meeting.starts_at),
         "changes": changes,
         "arrangements": forms.meeting_values(meeting),
+        "version_languages": content.other_languages(state(request).settings),
+        "version_labels": content.labels(),
         **form_context(errors or {}, values or {}),
     }
     return render_page(request, "panels/manage_meeting.html", context, status_code=422 if errors else 200)
@@ -151,8 +155,22 @@ async def notify(
     decisions (`what`), once each."""
     context = {"items": rec.items, "decisions": rec.decisions}
     shared = state(request)
+    stored = await load_versions(session, content.KIND, [row_id(d) for d in rec.decisions])
+    # Each subscriber reads the decisions in their language when they have a version in it.
+    by_lang = {
+        lang: {"decisions": content.localise_all(stored, rec.decisions, shared.settings, lang)}
+        for lang in shared.settings.languages
+    }
     await service_subscriptions.notify(
-        session, rec.panel, rec.meeting, what, context, settings=shared.settings, mail=shared.mail, now=now
+        session,
+        rec.panel,
+        rec.meeting,
+        what,
+        context,
+        settings=shared.settings,
+        mail=shared.mail,
+        now=now,
+        by_lang=by_lang,
     )
 
 
@@ -212,11 +230,15 @@ async def record_motion(request: Request) -> Response:
 
 
 async def record_decision(request: Request) -> Response:
-    values, errors = forms.decision_form(await read_form(request))
+    form = await read_form(request)
+    values, errors = forms.decision_form(form)
+    settings = state(request).settings
+    versions = content.form_versions(settings, {k: text(form, k) for k in form})
+    errors.update(content.check(versions))
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
         raw = values["raw"]
-        await service_record.record_decision(
+        decision = await service_record.record_decision(
             session,
             rec,
             actor=actor,
@@ -228,8 +250,11 @@ async def record_decision(request: Request) -> Response:
             alternatives=raw["alternatives"],
             actions=values["actions"],
         )
+        await content.save_versions(session, decision, versions, actor=actor, now=now)
+        await content.require_all(session, settings, [decision])  # it is public once recorded
 
-    return await perform(request, "panels.record", "decision-text", work, {"decision": values["raw"]}, errors)
+    shown = {"decision": values["raw"], "decision_versions": versions}
+    return await perform(request, "panels.record", "decision-text", work, shown, errors)
 
 
 async def draft_minutes(request: Request) -> Response:
@@ -250,6 +275,7 @@ async def edit_minutes(request: Request) -> Response:
 
 async def publish_minutes(request: Request) -> Response:
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        await content.require_all(session, state(request).settings, rec.decisions, on_box=False)
         await service_minutes.publish_minutes(session, rec.meeting, actor=actor, now=now)
         await notify(request, session, rec, "decisions", now)
 
