@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from civic.core import content_languages
 from civic.core.audit import AuditEntry
 from civic.core.clock import FrozenClock
 from civic.core.db import Database, row_id
@@ -18,7 +19,7 @@ from civic.core.outbox import OutboxMessage
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels import service, service_record
-from civic.panels.models import Decision, PanelSubscription, SubscriptionStatus
+from civic.panels.models import Decision, PanelMember, PanelSubscription, SubscriptionStatus
 from civic.panels.procedure import AttendanceStatus, Tally
 from tests.conftest import PASSWORD, StaffFactory
 from tests.panels import steps
@@ -177,3 +178,28 @@ async def test_subscribers_read_the_decisions_in_their_language_once_the_minutes
     assert WELSH["text__cy"] in mails["cy@example.org"] and "Grant £2,000" not in mails["cy@example.org"]
     assert "Grant £2,000 to the youth club" in mails["en@example.org"]
     assert WELSH["text__cy"] not in mails["en@example.org"]
+
+
+async def test_the_chair_cannot_sign_and_so_publish_minutes_whose_decisions_lack_a_welsh_version(
+    app: Any, web: WebClient, db: Database, clock: FrozenClock, setup: PanelSetup, make_staff: StaffFactory
+) -> None:
+    chair = await make_staff(Role.COUNCILLOR, name="Cllr Joan Okafor")
+    async with db.transaction() as session:
+        seat = await session.get(PanelMember, setup.id("Joan Okafor"))
+        assert seat is not None
+        seat.user_id = chair.id
+        session.add(seat)
+    await steps.approve(db, clock, setup)
+    state = app_state(app)
+    state.settings = replace(state.settings, publish_in_all_languages=True)
+    await web.login(chair.email, PASSWORD)
+    sign = f"/panels/meetings/{setup.meeting.id}/sign"
+    refused = await web.post_form(sign)
+    assert refused.status_code == 409
+    assert "Add the Welsh version of the decision before publishing it." in refused.text
+    async with db.transaction() as session:
+        decision = (await session.exec(select(Decision))).one()
+        await content_languages.save(session, "panel_decision", row_id(decision), "cy", {
+            "text": WELSH["text__cy"], "reasons": WELSH["reasons__cy"], "alternatives": WELSH["alternatives__cy"],
+        }, at=clock.now())  # fmt: skip
+    assert (await web.post_form(sign)).status_code == 303
