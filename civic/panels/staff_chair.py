@@ -40,7 +40,11 @@ async def sign_minutes(request: Request) -> Response:
         )
         rec = await service_record.load(session, meeting, panel)
         try:  # publishing the minutes announces the decisions: in every language, where required
-            await content.require_all(session, state(request).settings, rec.decisions, on_box=False)
+            settings = state(request).settings
+            await content.require_all(session, settings, rec.decisions, on_box=False)
+            await content.require_minutes(
+                session, settings, (await service_minutes.versions_of(session, meeting))[-1]
+            )
         except ProcedureError as exc:
             raise Conflict(str(exc)) from None
         await service_minutes.publish_minutes(session, meeting, actor=actor, now=now)

@@ -66,6 +66,9 @@ async def meeting_page(
         meeting, panel = await service.get_meeting(session, meeting_id)
         rec = await service_record.load(session, meeting, panel)
         versions = await service_minutes.versions_of(session, meeting)
+        minutes_versions = await content.minutes_versions(
+            session, state(request).settings, versions[-1] if versions else None
+        )
         approvable = await _approvable(session, meeting)
         changes = await service_rescheduling.changes_of(session, meeting)
     context = {
@@ -81,6 +84,8 @@ async def meeting_page(
         "arrangements": forms.meeting_values(meeting),
         "version_languages": content.other_languages(state(request).settings),
         "version_labels": content.labels(),
+        "minutes_labels": content.minutes_labels(),
+        "minutes_versions": minutes_versions,
         **form_context(errors or {}, values or {}),
     }
     return render_page(request, "panels/manage_meeting.html", context, status_code=422 if errors else 200)
@@ -264,31 +269,53 @@ async def draft_minutes(request: Request) -> Response:
     return await perform(request, "panels.draft_minutes", "minutes", work)
 
 
+def _minutes_versions(request: Request, form: Any) -> dict[str, dict[str, str]]:
+    """The minutes' version boxes the form has (a form without them changes no version)."""
+    fields = content.MINUTES_FIELDS
+    found = content.form_versions(state(request).settings, {k: text(form, k) for k in form}, fields)
+    return {lang: texts for lang, texts in found.items() if any(f"{f}__{lang}" in form for f in fields)}
+
+
 async def edit_minutes(request: Request) -> Response:
-    body = text(await read_form(request), "body")
+    form = await read_form(request)
+    body, versions = text(form, "body"), _minutes_versions(request, form)
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service_minutes.edit_draft(session, rec.meeting, body, actor=actor, now=now)
+        draft = await service_minutes.edit_draft(session, rec.meeting, body, actor=actor, now=now)
+        await content.save_versions(session, draft, versions, actor=actor, now=now)
 
-    return await perform(request, "panels.edit_minutes", "minutes", work, {"body": body})
+    shown = {"body": body, "minutes_versions": versions}
+    return await perform(request, "panels.edit_minutes", "minutes", work, shown)
 
 
 async def publish_minutes(request: Request) -> Response:
+    """Publish approved minutes; the form also carries their versions, which may still be added."""
+    versions = _minutes_versions(request, await read_form(request))
+
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await content.require_all(session, state(request).settings, rec.decisions, on_box=False)
+        settings = state(request).settings
+        approved = (await service_minutes.versions_of(session, rec.meeting))[-1]
+        await content.save_versions(session, approved, versions, actor=actor, now=now)
+        await content.require_all(session, settings, rec.decisions, on_box=False)
+        await content.require_minutes(session, settings, approved)
         await service_minutes.publish_minutes(session, rec.meeting, actor=actor, now=now)
         await notify(request, session, rec, "decisions", now)
 
-    return await perform(request, "panels.publish_minutes", "minutes", work)
+    shown = {"minutes_versions": versions}
+    return await perform(request, "panels.publish_minutes", "minutes", work, shown)
 
 
 async def correct_minutes(request: Request) -> Response:
     form = await read_form(request)
     body, note = text(form, "body"), text(form, "correction_note")
+    versions = _minutes_versions(request, form)
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service_minutes.publish_correction(session, rec.meeting, body, note, actor=actor, now=now)
+        fixed = await service_minutes.publish_correction(
+            session, rec.meeting, body, note, actor=actor, now=now
+        )
+        await content.save_versions(session, fixed, versions, actor=actor, now=now)  # its own versions
+        await content.require_minutes(session, state(request).settings, fixed)
 
-    return await perform(
-        request, "panels.correct_minutes", "correction_note", work, {"body": body, "note": note}
-    )
+    shown = {"body": body, "note": note, "correction_versions": versions}
+    return await perform(request, "panels.correct_minutes", "correction_note", work, shown)

@@ -1,8 +1,10 @@
-"""A panel decision in the other offered languages (civic/core/content_languages.py).
+"""Panel decisions and minutes in the other offered languages (civic/core/content_languages.py).
 
-What the clerk records is in the council's default language; its versions hang off the decision's row.
-A decision is public as soon as it is recorded, so a council that publishes in every language needs
-them when it is recorded, and again before the minutes announce the meeting's decisions."""
+What the clerk records is in the council's default language; its versions hang off the row that holds
+the text: the decision's, or the minutes version's (so a correction, a new row, needs its own). A
+decision is public as soon as it is recorded, so a council that publishes in every language needs its
+versions when it is recorded, and again before the minutes announce the meeting's decisions; the
+minutes need theirs before they are published."""
 
 from __future__ import annotations
 
@@ -19,13 +21,15 @@ from civic.core.i18n import LazyString, gettext
 from civic.core.i18n import lazy_gettext as _l
 from civic.core.users import StaffUser
 from civic.panels import service_journal
-from civic.panels.models import Decision
+from civic.panels.models import Decision, MinutesVersion
 from civic.panels.procedure import ProcedureError
 
 KIND = "panel_decision"
 FIELDS = ("text", "reasons", "alternatives")
 MAXIMUM = 4000  # as the decision's own fields (civic/panels/forms.py)
 OPEN_DATA_NAMES = {"text": "decision", "reasons": "reasons", "alternatives": "alternatives"}
+MINUTES_KIND = "panel_minutes_version"
+MINUTES_FIELDS = ("body",)
 
 MISSING: dict[tuple[str, str], LazyString] = {
     ("text", "cy"): _l("Add the Welsh version of the decision before publishing it."),
@@ -36,6 +40,8 @@ MISSING: dict[tuple[str, str], LazyString] = {
     ("alternatives", "en"): _l(
         "Add the English version of the alternatives considered before publishing it."
     ),
+    ("body", "cy"): _l("Add the Welsh version of the minutes before publishing them."),
+    ("body", "en"): _l("Add the English version of the minutes before publishing them."),
 }
 
 
@@ -52,10 +58,17 @@ def labels() -> list[tuple[str, str, int]]:
     ]
 
 
-def form_versions(settings: Settings, form: Mapping[str, str]) -> dict[str, dict[str, str]]:
+def minutes_labels() -> list[tuple[str, str, int]]:
+    return [("body", gettext("Minutes"), 20)]
+
+
+def form_versions(
+    settings: Settings, form: Mapping[str, str], fields: Iterable[str] = FIELDS
+) -> dict[str, dict[str, str]]:
     """The version boxes of a form, by language then field."""
+    fields = tuple(fields)
     return {
-        lang: content_languages.version_form_values(form, FIELDS, lang) for lang in other_languages(settings)
+        lang: content_languages.version_form_values(form, fields, lang) for lang in other_languages(settings)
     }
 
 
@@ -71,22 +84,43 @@ def check(texts: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
 
 async def save_versions(
     session: AsyncSession,
-    decision: Decision,
+    item: Decision | MinutesVersion,
     texts: Mapping[str, Mapping[str, str]],
     *,
     actor: StaffUser | None,
     now: datetime,
 ) -> None:
-    """Store the decision's versions (lang -> field -> text) and note a real change in the log."""
+    """Store a decision's or a minutes version's versions (lang -> field -> text) and note a real
+    change in the log."""
+    kind = KIND if isinstance(item, Decision) else MINUTES_KIND
     changed = [
         lang
         for lang, fields in texts.items()
-        if await content_languages.save(session, KIND, row_id(decision), lang, dict(fields), at=now)
+        if await content_languages.save(session, kind, row_id(item), lang, dict(fields), at=now)
     ]
     if changed:
-        await service_journal.log(
-            session, actor, "versions_saved", decision, now=now, reason=", ".join(changed)
-        )
+        await service_journal.log(session, actor, "versions_saved", item, now=now, reason=", ".join(changed))
+
+
+async def minutes_versions(
+    session: AsyncSession, settings: Settings, minutes: MinutesVersion | None
+) -> dict[str, dict[str, str]]:
+    """A minutes version's versions, by language: what the clerk's boxes show."""
+    if minutes is None:
+        return {}
+    stored = await content_languages.load(session, MINUTES_KIND, [row_id(minutes)])
+    return {lang: stored.of_item(row_id(minutes), MINUTES_FIELDS, lang) for lang in other_languages(settings)}
+
+
+async def require_minutes(session: AsyncSession, settings: Settings, minutes: MinutesVersion) -> None:
+    """When the council publishes in every language: refuse while the minutes lack a version."""
+    if not settings.publish_in_all_languages:
+        return
+    stored = await content_languages.load(session, MINUTES_KIND, [row_id(minutes)])
+    sources = {"body": minutes.body}
+    found = content_languages.missing(settings, stored, row_id(minutes), sources, settings.default_language)
+    if found:
+        raise ProcedureError(" ".join(_missing(field, lang) for field, lang in found))
 
 
 async def require_all(

@@ -86,12 +86,14 @@ async def meeting_page(request: Request) -> Response:
         versions = [
             v for v in await service_minutes.versions_of(session, meeting) if v.published_at is not None
         ]
+        minutes = await load_versions(session, content.MINUTES_KIND, [row_id(v) for v in versions])
         approved_by = await queries.approving_meeting(session, meeting)
         changes = await service_rescheduling.changes_of(session, meeting)
         chair_account = await service_membership.chair_account(
             session, meeting.panel_id, london_date(clock_now(request))
         )
-    shown = content.localise_all(stored, rec.decisions, state(request).settings, lang_of(request.scope))
+    settings, lang = state(request).settings, lang_of(request.scope)
+    shown = content.localise_all(stored, rec.decisions, settings, lang)
     context: dict[str, Any] = {
         "rec": rec,
         "decisions": shown,  # in the reader's language
@@ -99,7 +101,10 @@ async def meeting_page(request: Request) -> Response:
         "panel": panel,
         "show_agenda": meeting.state in AGENDA_PUBLIC,
         "show_record": meeting.state in RECORD_PUBLIC,
-        "versions": list(reversed(versions)),
+        "versions": [  # in the reader's language
+            minutes.localise(v, content.MINUTES_FIELDS, settings.default_language, lang)
+            for v in reversed(versions)
+        ],
         "approved_by": approved_by,
         "changes": changes,
         "signoff": SignOff(meeting, chair_account),

@@ -19,7 +19,7 @@ from civic.core.outbox import OutboxMessage
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels import service, service_record
-from civic.panels.models import Decision, PanelMember, PanelSubscription, SubscriptionStatus
+from civic.panels.models import Decision, MinutesVersion, PanelMember, PanelSubscription, SubscriptionStatus
 from civic.panels.procedure import AttendanceStatus, Tally
 from tests.conftest import PASSWORD, StaffFactory
 from tests.panels import steps
@@ -31,6 +31,7 @@ WELSH = {
     "reasons__cy": "Y cais mwyaf poblogaidd",
     "alternatives__cy": "Rhannu'r gronfa",
 }
+MINUTES_CY = "Cofnodion y cyfarfod: rhoi grant i'r clwb ieuenctid."
 ONLY_ENGLISH = "Mae'r testun hwn ar gael yn Saesneg yn unig."
 
 
@@ -172,7 +173,7 @@ async def test_subscribers_read_the_decisions_in_their_language_once_the_minutes
     async with db.reading() as session:
         decision = (await session.exec(select(Decision))).one()
     await web.post_form(f"/panels/manage/decisions/{decision.id}/versions", WELSH)
-    assert (await web.post_form(publish)).status_code == 303
+    assert (await web.post_form(publish, {"body__cy": MINUTES_CY})).status_code == 303
     async with db.reading() as session:
         mails = {m.to_address: m.body_text for m in (await session.exec(select(OutboxMessage))).all()}
     assert WELSH["text__cy"] in mails["cy@example.org"] and "Grant £2,000" not in mails["cy@example.org"]
@@ -202,4 +203,60 @@ async def test_the_chair_cannot_sign_and_so_publish_minutes_whose_decisions_lack
         await content_languages.save(session, "panel_decision", row_id(decision), "cy", {
             "text": WELSH["text__cy"], "reasons": WELSH["reasons__cy"], "alternatives": WELSH["alternatives__cy"],
         }, at=clock.now())  # fmt: skip
+    refused = await web.post_form(sign)
+    assert refused.status_code == 409 and "Add the Welsh version of the minutes" in refused.text
+    async with db.transaction() as session:
+        (minutes,) = (await session.exec(select(MinutesVersion))).all()
+        await content_languages.save(
+            session, "panel_minutes_version", row_id(minutes), "cy", {"body": MINUTES_CY}, at=clock.now()
+        )
     assert (await web.post_form(sign)).status_code == 303
+
+
+async def test_the_clerk_writes_welsh_minutes_in_the_draft_and_a_reader_sees_their_language(
+    web: WebClient, db: Database, clock: FrozenClock, setup: PanelSetup, make_staff: StaffFactory
+) -> None:
+    await steps.decide(db, clock, setup)
+    await _clerk(web, make_staff)
+    base = f"/panels/manage/meetings/{setup.meeting.id}"
+    assert (await web.post_form(f"{base}/draft-minutes")).status_code == 303
+    assert 'name="body__cy"' in (await web.get(base)).text
+    saved = await web.post_form(f"{base}/minutes", {"body": "The minutes.", "body__cy": MINUTES_CY})
+    assert saved.status_code == 303
+    assert MINUTES_CY in _text(await web.get(base))  # the box shows it again
+    (entry,) = await _versions_saved(db)
+    assert entry.object_type == "MinutesVersion"
+
+
+async def test_published_minutes_and_each_correction_carry_their_own_welsh_version(
+    app: Any, web: WebClient, db: Database, clock: FrozenClock, setup: PanelSetup, make_staff: StaffFactory
+) -> None:
+    await steps.approve(db, clock, setup)
+    async with db.transaction() as session:  # the decision has its Welsh version already
+        decision = (await session.exec(select(Decision))).one()
+        fields = {k.removesuffix("__cy"): v for k, v in WELSH.items()}
+        await content_languages.save(
+            session, "panel_decision", row_id(decision), "cy", fields, at=clock.now()
+        )
+    state = app_state(app)
+    state.settings = replace(state.settings, publish_in_all_languages=True)
+    await _clerk(web, make_staff)
+    base = f"/panels/manage/meetings/{setup.meeting.id}"
+    refused = await web.post_form(f"{base}/publish-minutes", {"body__cy": ""})
+    assert refused.status_code == 422
+    assert "Add the Welsh version of the minutes before publishing them." in refused.text
+    assert (await web.post_form(f"{base}/publish-minutes", {"body__cy": MINUTES_CY})).status_code == 303
+    meeting = f"/panels/meetings/{setup.meeting.id}"
+    welsh = _text(await web.get(f"{meeting}?lang=cy"))
+    assert MINUTES_CY in welsh and ONLY_ENGLISH not in welsh
+    assert MINUTES_CY not in _text(await web.get(f"{meeting}?lang=en"))
+
+    correction = {"body": "The corrected minutes.", "correction_note": "A name was wrong."}
+    refused = await web.post_form(f"{base}/corrections", correction)
+    assert refused.status_code == 422 and "Add the Welsh version of the minutes" in refused.text
+    fixed = await web.post_form(
+        f"{base}/corrections", {**correction, "body__cy": "Y cofnodion wedi'u cywiro."}
+    )
+    assert fixed.status_code == 303
+    welsh = _text(await web.get(f"{meeting}?lang=cy"))
+    assert "Y cofnodion wedi'u cywiro." in welsh and MINUTES_CY in welsh  # the earlier version keeps its own
