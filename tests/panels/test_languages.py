@@ -58,7 +58,13 @@ async def test_the_clerk_adds_a_welsh_version_and_each_reader_sees_their_languag
     web: WebClient, db: Database, clock: FrozenClock, setup: PanelSetup, make_staff: StaffFactory
 ) -> None:
     decision = await steps.decide(db, clock, setup)
+    councillor = await make_staff(Role.COUNCILLOR)
+    await web.login(councillor.email, PASSWORD)
+    assert (await web.get(f"/panels/manage/decisions/{decision.id}/versions")).status_code == 403
+    assert (await web.post_form(f"/panels/manage/decisions/{decision.id}/versions", WELSH)).status_code == 403
+    await web.logout()
     await _clerk(web, make_staff)
+    assert "Versions in other languages" in (await web.get(f"/panels/decisions/{decision.id}")).text
     form = await web.get(f"/panels/manage/decisions/{decision.id}/versions")
     assert form.status_code == 200 and 'name="reasons__cy"' in form.text and 'lang="cy"' in form.text
     too_long = await web.post_form(
