@@ -14,13 +14,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from civic.config import Settings
 from civic.core.clock import now as clock_now
+from civic.core.content_languages import load as load_versions
 from civic.core.db import reading, row_id
 from civic.core.deps import state
 from civic.core.localtime import format_date, format_datetime
 from civic.core.opendata import Dataset
 from civic.core.publish import PUBLIC_CACHE, FeedEntry, atom_response, csv_of_records, json_response
 from civic.panels import service, service_membership, service_rescheduling
+from civic.panels import versions as content
 from civic.panels.models import Decision, MeetingChange, Motion, Panel, PanelMeeting
 from civic.panels.procedure import AGENDA_PUBLIC, MeetingState
 
@@ -50,6 +53,9 @@ DECISION_FIELDS = (
     ("decision", "what was decided"),
     ("reasons", "the reasons given"),
     ("alternatives", "alternatives considered"),
+    ("decision_cy", "what was decided, in Welsh, if it has a Welsh version"),
+    ("reasons_cy", "the reasons given, in Welsh, if they have a Welsh version"),
+    ("alternatives_cy", "alternatives considered, in Welsh, if they have a Welsh version"),
     ("votes_for", "votes for the motion, if there was a vote"),
     ("votes_against", "votes against"),
     ("abstentions", "abstentions"),
@@ -128,10 +134,19 @@ async def decision_rows(session: AsyncSession, request: Request) -> list[dict[st
     )
     if (only := _panel_filter(request, panels)) is not None:
         query = query.where(Decision.panel_id == only)
-    rows = await session.exec(query)
+    found = list((await session.exec(query)).all())
+    stored = await load_versions(session, content.KIND, [row_id(d) for d, _ in found])
+    settings = state(request).settings
+    langs = _version_languages(settings)
     result = []
-    for d, motion in rows.all():
+    for d, motion in found:
         tally = motion.tally if motion else None
+        # Named after the open data's own columns (`decision_cy`), None when there is no version.
+        versions = {
+            f"{content.OPEN_DATA_NAMES[field]}_{lang}": stored.get(row_id(d), field, lang) or None
+            for lang in langs
+            for field in content.FIELDS
+        }
         result.append(
             {
                 "id": d.id,
@@ -148,6 +163,7 @@ async def decision_rows(session: AsyncSession, request: Request) -> list[dict[st
                 "casting_vote": tally.casting.value if tally and tally.casting else None,
                 "outcome": tally.outcome.value if tally else "agreed without a vote",
                 "url": f"{base_url}/panels/decisions/{d.id}",
+                **versions,
             }
         )
     return result
@@ -176,7 +192,16 @@ async def decisions_json(request: Request) -> Response:
 async def decisions_csv(request: Request) -> Response:
     async with reading(request) as session:
         rows = await decision_rows(session, request)
-    return _csv(rows, DECISION_FIELDS, "panel-decisions.csv")
+    langs = _version_languages(state(request).settings)
+    versions = {f"{name}_" for name in content.OPEN_DATA_NAMES.values()}
+    names = [n for n, _ in DECISION_FIELDS if not n.startswith(tuple(versions))]  # documented as `_cy`
+    names += [f"{content.OPEN_DATA_NAMES[f]}_{lang}" for lang in langs for f in content.FIELDS]
+    return csv_of_records(names, rows, "panel-decisions.csv")
+
+
+def _version_languages(settings: Settings) -> list[str]:
+    """The offered languages besides the default: each gives the versions' columns (`decision_cy`)."""
+    return [lang for lang in settings.languages if lang != settings.default_language]
 
 
 async def feed(request: Request) -> Response:

@@ -8,7 +8,7 @@ same thing whether or not it was already subscribed, so it reveals nobody's subs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -137,15 +137,17 @@ async def notify(
     settings: Settings,
     mail: Mail,
     now: datetime,
+    by_lang: dict[str, dict[str, Any]] | None = None,
 ) -> int:
     """Queue one email per subscriber about `what`: "agenda" or "decisions" go to every confirmed
     subscriber; "cancelled" only to those who were sent the agenda (a later subscriber never heard of
-    the meeting). Returns how many were queued."""
+    the meeting). `by_lang` gives what differs with the subscriber's language (what was written, in
+    their language's version). Returns how many were queued."""
     if what == "cancelled":
         recipients = await agenda_recipients(session, meeting)
     else:
         recipients = await confirmed_subscribers(session, panel)
-    letter = Letter(panel, meeting, f"panels_{what}", what, context)
+    letter = Letter(panel, meeting, f"panels_{what}", what, context, by_lang or {})
     return await _send(session, recipients, letter, settings=settings, mail=mail, now=now)
 
 
@@ -222,6 +224,7 @@ class Letter:
     template: str
     key: str
     context: dict[str, Any]
+    by_lang: dict[str, dict[str, Any]] = field(default_factory=dict)  # lang -> context in that language
 
 
 async def _send(
@@ -240,6 +243,7 @@ async def _send(
         )
         context = {
             **letter.context,
+            **letter.by_lang.get(subscription.lang, {}),
             "panel": letter.panel,
             "meeting": letter.meeting,
             "unsubscribe_url": link,

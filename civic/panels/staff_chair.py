@@ -7,12 +7,13 @@ from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
 from civic.core.db import row_id, transaction
-from civic.core.deps import path_id, staff
+from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import can, require
 from civic.panels import service, service_membership, service_minutes, service_record
-from civic.panels.procedure import MeetingState, london_date
+from civic.panels import versions as content
+from civic.panels.procedure import MeetingState, ProcedureError, london_date
 from civic.panels.rules import SignOff
 from civic.panels.staff_meeting import notify
 
@@ -37,6 +38,15 @@ async def sign_minutes(request: Request) -> Response:
             now=now,
             message="Only the panel's chair can sign the minutes.",
         )
+        rec = await service_record.load(session, meeting, panel)
+        try:  # publishing the minutes announces the decisions: in every language, where required
+            settings = state(request).settings
+            await content.require_all(session, settings, rec.decisions, on_box=False)
+            await content.require_minutes(
+                session, settings, (await service_minutes.versions_of(session, meeting))[-1]
+            )
+        except ProcedureError as exc:
+            raise Conflict(str(exc)) from None
         await service_minutes.publish_minutes(session, meeting, actor=actor, now=now)
-        await notify(request, session, await service_record.load(session, meeting, panel), "decisions", now)
+        await notify(request, session, rec, "decisions", now)
     return redirect_after_post(request, f"/panels/meetings/{meeting_id}#minutes")

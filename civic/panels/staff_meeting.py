@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
-from civic.core.db import reading, transaction
+from civic.core.content_languages import load as load_versions
+from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, form_context, read_form, text
@@ -32,6 +33,7 @@ from civic.panels import (
     service_rescheduling,
     service_subscriptions,
 )
+from civic.panels import versions as content
 from civic.panels.links import KINDS, MINUTES_KIND
 from civic.panels.models import PanelMeeting
 from civic.panels.procedure import (
@@ -64,6 +66,9 @@ async def meeting_page(
         meeting, panel = await service.get_meeting(session, meeting_id)
         rec = await service_record.load(session, meeting, panel)
         versions = await service_minutes.versions_of(session, meeting)
+        minutes_versions = await content.minutes_versions(
+            session, state(request).settings, versions[-1] if versions else None
+        )
         approvable = await _approvable(session, meeting)
         changes = await service_rescheduling.changes_of(session, meeting)
     context = {
@@ -77,6 +82,10 @@ async def meeting_page(
         "notice_now": clear_days(clock_now(request), meeting.starts_at),
         "changes": changes,
         "arrangements": forms.meeting_values(meeting),
+        "version_languages": content.other_languages(state(request).settings),
+        "version_labels": content.labels(),
+        "minutes_labels": content.minutes_labels(),
+        "minutes_versions": minutes_versions,
         **form_context(errors or {}, values or {}),
     }
     return render_page(request, "panels/manage_meeting.html", context, status_code=422 if errors else 200)
@@ -151,8 +160,22 @@ async def notify(
     decisions (`what`), once each."""
     context = {"items": rec.items, "decisions": rec.decisions}
     shared = state(request)
+    stored = await load_versions(session, content.KIND, [row_id(d) for d in rec.decisions])
+    # Each subscriber reads the decisions in their language when they have a version in it.
+    by_lang = {
+        lang: {"decisions": content.localise_all(stored, rec.decisions, shared.settings, lang)}
+        for lang in shared.settings.languages
+    }
     await service_subscriptions.notify(
-        session, rec.panel, rec.meeting, what, context, settings=shared.settings, mail=shared.mail, now=now
+        session,
+        rec.panel,
+        rec.meeting,
+        what,
+        context,
+        settings=shared.settings,
+        mail=shared.mail,
+        now=now,
+        by_lang=by_lang,
     )
 
 
@@ -212,11 +235,15 @@ async def record_motion(request: Request) -> Response:
 
 
 async def record_decision(request: Request) -> Response:
-    values, errors = forms.decision_form(await read_form(request))
+    form = await read_form(request)
+    values, errors = forms.decision_form(form)
+    settings = state(request).settings
+    versions = content.form_versions(settings, {k: text(form, k) for k in form})
+    errors.update(content.check(versions))
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
         raw = values["raw"]
-        await service_record.record_decision(
+        decision = await service_record.record_decision(
             session,
             rec,
             actor=actor,
@@ -228,8 +255,11 @@ async def record_decision(request: Request) -> Response:
             alternatives=raw["alternatives"],
             actions=values["actions"],
         )
+        await content.save_versions(session, decision, versions, actor=actor, now=now)
+        await content.require_all(session, settings, [decision])  # it is public once recorded
 
-    return await perform(request, "panels.record", "decision-text", work, {"decision": values["raw"]}, errors)
+    shown = {"decision": values["raw"], "decision_versions": versions}
+    return await perform(request, "panels.record", "decision-text", work, shown, errors)
 
 
 async def draft_minutes(request: Request) -> Response:
@@ -239,30 +269,53 @@ async def draft_minutes(request: Request) -> Response:
     return await perform(request, "panels.draft_minutes", "minutes", work)
 
 
+def _minutes_versions(request: Request, form: Any) -> dict[str, dict[str, str]]:
+    """The minutes' version boxes the form has (a form without them changes no version)."""
+    fields = content.MINUTES_FIELDS
+    found = content.form_versions(state(request).settings, {k: text(form, k) for k in form}, fields)
+    return {lang: texts for lang, texts in found.items() if any(f"{f}__{lang}" in form for f in fields)}
+
+
 async def edit_minutes(request: Request) -> Response:
-    body = text(await read_form(request), "body")
+    form = await read_form(request)
+    body, versions = text(form, "body"), _minutes_versions(request, form)
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service_minutes.edit_draft(session, rec.meeting, body, actor=actor, now=now)
+        draft = await service_minutes.edit_draft(session, rec.meeting, body, actor=actor, now=now)
+        await content.save_versions(session, draft, versions, actor=actor, now=now)
 
-    return await perform(request, "panels.edit_minutes", "minutes", work, {"body": body})
+    shown = {"body": body, "minutes_versions": versions}
+    return await perform(request, "panels.edit_minutes", "minutes", work, shown)
 
 
 async def publish_minutes(request: Request) -> Response:
+    """Publish approved minutes; the form also carries their versions, which may still be added."""
+    versions = _minutes_versions(request, await read_form(request))
+
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
+        settings = state(request).settings
+        approved = (await service_minutes.versions_of(session, rec.meeting))[-1]
+        await content.save_versions(session, approved, versions, actor=actor, now=now)
+        await content.require_all(session, settings, rec.decisions, on_box=False)
+        await content.require_minutes(session, settings, approved)
         await service_minutes.publish_minutes(session, rec.meeting, actor=actor, now=now)
         await notify(request, session, rec, "decisions", now)
 
-    return await perform(request, "panels.publish_minutes", "minutes", work)
+    shown = {"minutes_versions": versions}
+    return await perform(request, "panels.publish_minutes", "minutes", work, shown)
 
 
 async def correct_minutes(request: Request) -> Response:
     form = await read_form(request)
     body, note = text(form, "body"), text(form, "correction_note")
+    versions = _minutes_versions(request, form)
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
-        await service_minutes.publish_correction(session, rec.meeting, body, note, actor=actor, now=now)
+        fixed = await service_minutes.publish_correction(
+            session, rec.meeting, body, note, actor=actor, now=now
+        )
+        await content.save_versions(session, fixed, versions, actor=actor, now=now)  # its own versions
+        await content.require_minutes(session, state(request).settings, fixed)
 
-    return await perform(
-        request, "panels.correct_minutes", "correction_note", work, {"body": body, "note": note}
-    )
+    shown = {"body": body, "note": note, "correction_versions": versions}
+    return await perform(request, "panels.correct_minutes", "correction_note", work, shown)

@@ -9,9 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.clock import now as clock_now
+from civic.core.content_languages import load as load_versions
 from civic.core.db import reading, row_id
-from civic.core.deps import path_id
+from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
+from civic.core.languages import lang_of
 from civic.core.templating import render_page
 from civic.panels import (
     answers,
@@ -23,6 +25,7 @@ from civic.panels import (
     service_record,
     service_rescheduling,
 )
+from civic.panels import versions as content
 from civic.panels.links import href_for, kind_label
 from civic.panels.models import PanelAction
 from civic.panels.procedure import AGENDA_PUBLIC, RECORD_PUBLIC, MeetingState, is_overdue, london_date
@@ -55,6 +58,7 @@ async def panel_page(request: Request) -> Response:
         )
         meetings = await service.meetings_of(session, row_id(panel))
         decisions = await queries.recent_decisions(session, row_id(panel))
+        stored = await load_versions(session, content.KIND, [row_id(d) for d in decisions])
         open_actions = await queries.open_actions(session, row_id(panel))
     upcoming = [m for m in meetings if m.starts_at > now and m.state != MeetingState.CANCELLED]
     context = {
@@ -65,7 +69,7 @@ async def panel_page(request: Request) -> Response:
             m for m in reversed(meetings) if m.starts_at <= now or m.state == MeetingState.CANCELLED
         ],
         "later_meetings": upcoming[1:],
-        "decisions": decisions,
+        "decisions": content.localise_all(stored, decisions, state(request).settings, lang_of(request.scope)),
         "actions": open_actions,
         "overdue": overdue_ids(open_actions, london_date(now)),
         "subscribed": request.query_params.get("subscribed"),
@@ -78,21 +82,29 @@ async def meeting_page(request: Request) -> Response:
     async with reading(request) as session:
         meeting, panel = await service.get_meeting(session, meeting_id)
         rec = await service_record.load(session, meeting, panel)
+        stored = await load_versions(session, content.KIND, [row_id(d) for d in rec.decisions])
         versions = [
             v for v in await service_minutes.versions_of(session, meeting) if v.published_at is not None
         ]
+        minutes = await load_versions(session, content.MINUTES_KIND, [row_id(v) for v in versions])
         approved_by = await queries.approving_meeting(session, meeting)
         changes = await service_rescheduling.changes_of(session, meeting)
         chair_account = await service_membership.chair_account(
             session, meeting.panel_id, london_date(clock_now(request))
         )
+    settings, lang = state(request).settings, lang_of(request.scope)
+    shown = content.localise_all(stored, rec.decisions, settings, lang)
     context: dict[str, Any] = {
         "rec": rec,
+        "decisions": shown,  # in the reader's language
         "meeting": meeting,
         "panel": panel,
         "show_agenda": meeting.state in AGENDA_PUBLIC,
         "show_record": meeting.state in RECORD_PUBLIC,
-        "versions": list(reversed(versions)),
+        "versions": [  # in the reader's language
+            minutes.localise(v, content.MINUTES_FIELDS, settings.default_language, lang)
+            for v in reversed(versions)
+        ],
         "approved_by": approved_by,
         "changes": changes,
         "signoff": SignOff(meeting, chair_account),
@@ -114,9 +126,13 @@ async def decision_page(request: Request) -> Response:
         updates = await service_actions.updates_for(session, [a.id for a in asked if a.id is not None])
         answer = await response_for(session, answers.KIND, str(decision.id))
         steps = await queries_timeline.timeline(session, answers.KIND, row_id(decision), now)
+        stored = await load_versions(session, content.KIND, [decision_id])
+    settings = state(request).settings
     context = {
         "timeline": steps,
-        "decision": decision,
+        "decision": stored.localise(
+            decision, content.FIELDS, settings.default_language, lang_of(request.scope)
+        ),
         "rec": rec,
         "meeting": meeting,
         "panel": panel,

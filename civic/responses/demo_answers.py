@@ -66,7 +66,7 @@ async def _publish(
     await service.save_draft(
         session, response, actor=author, summary=answer.summary, details=details, reason="", now=at
     )
-    await service.publish(session, response, actor=author, now=at)
+    await service.publish(session, response, actor=author, settings=ctx.settings, now=at)
     for n, score in enumerate(answer.scores):
         rater = email_hash(ctx.settings.secret_key, f"rater{n}.{response.id}@example.invalid")
         await service_ratings.rate(

@@ -11,12 +11,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
 from civic.core import i18n
+from civic.core.content_languages import load as load_versions
 from civic.core.db import insert_or_ignore, row_id
 from civic.core.identity import canonical_email, email_hash
 from civic.core.outbox import Mail, in_language
 from civic.core.tokens import make_token
 from civic.responses.models import Follower, OptOut, Response, ResponseVersion
 from civic.responses.queries_targets import get_kind
+from civic.responses.versions import FIELDS, KIND
 
 RATE_PURPOSE = "rate-response"
 UNSUBSCRIBE_PURPOSE = "unsubscribe"
@@ -121,13 +123,15 @@ async def notify_published(
     """Queue one email per person for the response's first publication; later versions are shown on
     the page but not emailed again. Returns how many were queued now."""
     scope = scope_of(response.target_kind, response.target_id)
+    texts = await load_versions(session, KIND, [row_id(version)])
     queued = 0
     for rater, (address, lang) in (
         await _audience(session, settings, response.target_kind, response.target_id)
     ).items():
         context = {
             "response": response,
-            "version": version,
+            # The text in the recipient's language when it has a version in it.
+            "version": texts.localise(version, FIELDS, settings.default_language, lang),
             "rate_url": in_language(settings, rate_link(settings, row_id(response), rater, now), lang),
         }
         queued += await enqueue_unsubscribable(

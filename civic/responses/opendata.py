@@ -7,7 +7,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response as HttpResponse
 
+from civic.config import Settings
 from civic.core import opendata as catalogue
+from civic.core.content_languages import Versions, open_data_fields
+from civic.core.content_languages import load as load_versions
 from civic.core.db import reading, row_id
 from civic.core.deps import state
 from civic.core.maps import GEOJSON_FIELDS
@@ -15,7 +18,8 @@ from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
 from civic.core.templating import render_page
 from civic.responses import service
-from civic.responses.models import Rating, Response
+from civic.responses import versions as content
+from civic.responses.models import Rating, Response, ResponseVersion
 
 FIELDS = (
     ("id", "Civic's number for the response"),
@@ -27,6 +31,8 @@ FIELDS = (
     ("author_role", "their role, e.g. Councillor"),
     ("version", "number of the current published version (changes are new versions)"),
     ("summary", "the current version's summary"),
+    ("summary_cy", "the current version's summary in Welsh, if it has a Welsh version"),
+    ("details_cy", "the current version's full text in Welsh, if it has a Welsh version"),
     ("due_at", "when the response was due (UTC), if it had a deadline"),
     ("first_published_at", "when the first version was published (UTC)"),
     ("url", "the response's page"),
@@ -57,12 +63,31 @@ DATASETS = (
 )
 
 
-async def _rows(request: Request) -> list[tuple[Response, str, tuple[float | None, int]]]:
+Row = tuple[Response, ResponseVersion | None, tuple[float | None, int]]
+
+
+async def _rows(request: Request) -> tuple[list[Row], Versions]:
     async with reading(request) as session:
         items = await service.published_responses(session, limit=10_000)
-        summaries = await service.current_summaries(session, [i.id for i in items if i.id is not None])
+        current = await service.current_versions(session, [row_id(i) for i in items])
+        texts = await load_versions(session, content.KIND, [row_id(v) for v in current.values()])
         scores = await _rating_aggregates(session)
-    return [(i, summaries.get(row_id(i), ""), scores.get(row_id(i), (None, 0))) for i in items]
+    rows = [(i, current.get(row_id(i)), scores.get(row_id(i), (None, 0))) for i in items]
+    return rows, texts
+
+
+def _languages(settings: Settings) -> list[str]:
+    """The offered languages besides the default: each gives the versions' columns (`summary_cy`)."""
+    return [lang for lang in settings.languages if lang != settings.default_language]
+
+
+def _columns(settings: Settings) -> list[str]:
+    extra = [f"{field}_{lang}" for lang in _languages(settings) for field in content.FIELDS]
+    return [name for name, _ in FIELDS if not _is_version_column(name)] + extra
+
+
+def _is_version_column(name: str) -> bool:
+    return any(name.startswith(f"{field}_") for field in content.FIELDS)
 
 
 async def _rating_aggregates(session: AsyncSession) -> dict[int, tuple[float | None, int]]:
@@ -72,9 +97,15 @@ async def _rating_aggregates(session: AsyncSession) -> dict[int, tuple[float | N
     return {int(rid): (round(float(avg), 2), int(n)) for rid, avg, n in rows.all()}
 
 
-def _record(
-    request: Request, item: Response, summary: str, rating: tuple[float | None, int]
-) -> dict[str, object]:
+def _record(request: Request, row: Row, texts: Versions) -> dict[str, object]:
+    item, version, rating = row
+    settings = state(request).settings
+    summary = version.summary if version else ""
+    versions = (
+        open_data_fields(texts, row_id(version), content.FIELDS, _languages(settings))
+        if version
+        else {f"{field}_{lang}": None for lang in _languages(settings) for field in content.FIELDS}
+    )
     return {
         "id": item.id,
         "target_kind": item.target_kind,
@@ -90,18 +121,19 @@ def _record(
         "url": state(request).settings.url(f"/responses/{item.id}"),
         "rating_average": rating[0],
         "ratings": rating[1],
+        **versions,
     }
 
 
 async def as_json(request: Request) -> HttpResponse:
-    return json_response(
-        [_record(request, item, summary, rating) for item, summary, rating in await _rows(request)]
-    )
+    rows, texts = await _rows(request)
+    return json_response([_record(request, row, texts) for row in rows])
 
 
 async def as_csv(request: Request) -> HttpResponse:
-    records = [_record(request, item, summary, rating) for item, summary, rating in await _rows(request)]
-    return csv_of_records([name for name, _ in FIELDS], records, "responses.csv")
+    rows, texts = await _rows(request)
+    records = [_record(request, row, texts) for row in rows]
+    return csv_of_records(_columns(state(request).settings), records, "responses.csv")
 
 
 async def as_atom(request: Request) -> HttpResponse:
@@ -110,10 +142,10 @@ async def as_atom(request: Request) -> HttpResponse:
             f"/responses/{item.id}",
             f"Response: {item.target_title}",
             item.first_published_at,
-            summary,
+            version.summary if version else "",
             item.author_name,
         )
-        for item, summary, _ in await _rows(request)
+        for item, version, _ in (await _rows(request))[0]
         if item.first_published_at is not None
     ]
     return atom_response(state(request).settings, path="/responses.atom", title="responses", entries=entries)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.config import Settings
 from civic.core import audit
 from civic.core.areas import Ward
 from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.targets import TargetInfo
 from civic.core.users import Role, StaffUser, ward_codes_of
+from civic.responses import versions as content
 from civic.responses.models import (
     DETAILS_MAX,
     SUMMARY_MAX,
@@ -123,29 +126,52 @@ async def save_draft(
     details: str,
     reason: str,
     now: datetime,
+    versions: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
+    """Save the draft and, when given, its versions in the other languages (lang -> field -> text)."""
     errors = check_text(summary, details, reason, republishing=False)
     errors.pop("reason", None)
     if len(summary) > SUMMARY_MAX or len(details) > DETAILS_MAX:
         raise ResponseError(errors)
+    if versions and (version_errors := content.check(versions)):
+        raise ResponseError(version_errors)
     response.draft_summary, response.draft_details, response.draft_reason = summary, details, reason
     response.author_id = actor.id
     for key, value in (await _author_fields(session, actor)).items():
         setattr(response, key, value)
     session.add(response)
     await session.flush()
+    if versions and await content.save_draft_versions(session, row_id(response), versions, at=now):
+        await audit.record(
+            session,
+            actor=actor,
+            action="responses.versions_saved",
+            object_type="response",
+            object_id=row_id(response),
+            now=now,
+            reason=", ".join(sorted(lang for lang, texts in versions.items() if any(texts.values()))),
+        )
 
 
 async def publish(
-    session: AsyncSession, response: Response, *, actor: StaffUser, now: datetime
+    session: AsyncSession,
+    response: Response,
+    *,
+    actor: StaffUser,
+    now: datetime,
+    settings: Settings | None = None,
 ) -> ResponseVersion:
-    """Publish the draft as the next version. A change to a published response needs a reason."""
+    """Publish the draft as the next version, with the draft's versions in the other languages. A
+    change to a published response needs a reason; a council that publishes in every language needs
+    every version first (the handlers pass `settings`, which says whether it does)."""
     republishing = response.version > 0
     errors = check_text(
         response.draft_summary, response.draft_details, response.draft_reason, republishing=republishing
     )
     if errors:
         raise ResponseError(errors)
+    if refused := await content.refusal(session, settings, response):
+        raise ResponseError(refused)
     version = ResponseVersion(
         response_id=row_id(response),
         version=response.version + 1,
@@ -162,6 +188,7 @@ async def publish(
     response.draft_reason = ""
     session.add(response)
     await session.flush()
+    await content.publish_versions(session, row_id(response), row_id(version), at=now)
     action = "responses.publish" if version.version == 1 else "responses.republish"
     await audit.record(
         session,
@@ -183,6 +210,22 @@ async def versions_of(session: AsyncSession, response_id: int) -> list[ResponseV
         .order_by(col(ResponseVersion.version).desc())
     )
     return list(rows.all())
+
+
+async def current_versions(session: AsyncSession, response_ids: list[int]) -> dict[int, ResponseVersion]:
+    """Each response's current published version, in one query per 500 responses."""
+    found: dict[int, ResponseVersion] = {}
+    for start in range(0, len(response_ids), 500):
+        rows = await session.exec(
+            select(ResponseVersion)
+            .join(Response, col(Response.id) == col(ResponseVersion.response_id))
+            .where(
+                col(Response.id).in_(response_ids[start : start + 500]),
+                col(ResponseVersion.version) == col(Response.version),
+            )
+        )
+        found.update((v.response_id, v) for v in rows.all())
+    return found
 
 
 async def current_summaries(session: AsyncSession, response_ids: list[int]) -> dict[int, str]:

@@ -22,6 +22,7 @@ from civic.core.targets import TargetInfo
 from civic.core.templating import render_page
 from civic.core.users import StaffUser
 from civic.responses import queries_members, service, service_checkback, service_ratings
+from civic.responses import versions as content
 from civic.responses.models import CommitmentAnswer, Rating
 from civic.responses.notify import notify_published
 from civic.responses.queries_commitments import load_commitment
@@ -125,12 +126,15 @@ def _write_page(
     owing: queries_members.Owed,
     values: dict[str, str],
     errors: dict[str, str],
+    versions: dict[str, dict[str, str]],
 ) -> HttpResponse:
     context: dict[str, object] = {
         "target": target,
         "response": owing.response,
         "owing": owing,
         "values": values,
+        "version_languages": content.other_languages(state(request).settings),
+        "versions": versions,
         **form_context(errors),
     }
     return render_page(request, "responses/write.html", context, status_code=422 if errors else 200)
@@ -146,7 +150,11 @@ async def write_form(request: Request) -> HttpResponse:
         "details": existing.draft_details if existing else "",
         "reason": "",
     }
-    return _write_page(request, target, owing, values, {})
+    async with reading(request) as session:
+        versions = await content.draft_versions(
+            session, state(request).settings, existing.id if existing else None
+        )
+    return _write_page(request, target, owing, values, {}, versions)
 
 
 async def save(request: Request) -> HttpResponse:
@@ -157,14 +165,16 @@ async def save(request: Request) -> HttpResponse:
     existing = owing.response
     form = await read_form(request)
     values = {key: text(form, key) for key in ("summary", "details", "reason")}
+    versions = content.form_versions(state(request).settings, {k: text(form, k) for k in form})
     errors = service.check_text(
         values["summary"],
         values["details"],
         values["reason"],
         republishing=bool(existing and existing.version),
     )
+    errors.update(content.check(versions))
     if errors:
-        return _write_page(request, target, owing, values, errors)
+        return _write_page(request, target, owing, values, errors, versions)
     async with transaction(request) as session:
         response = await service.start_response(session, target, actor=user, now=at)
         await service.save_draft(
@@ -175,6 +185,7 @@ async def save(request: Request) -> HttpResponse:
             details=values["details"],
             reason=values["reason"],
             now=at,
+            versions=versions,
         )
         await _as_admin(session, user, owing, "drafted", response.id, at)
     return RedirectResponse(f"/responses/{response.id}/preview", status_code=303)
@@ -192,7 +203,11 @@ async def preview(request: Request) -> HttpResponse:
     user = staff(request)
     owing = await _own(request)
     _require("responses.draft", user, owing, now(request))
-    return render_page(request, "responses/preview.html", {"response": owing.response, "owing": owing})
+    assert owing.response is not None
+    async with reading(request) as session:
+        versions = await content.draft_versions(session, state(request).settings, owing.response.id)
+    context = {"response": owing.response, "owing": owing, "versions": versions}
+    return render_page(request, "responses/preview.html", context)
 
 
 async def publish(request: Request) -> HttpResponse:
@@ -205,7 +220,9 @@ async def publish(request: Request) -> HttpResponse:
         fresh = await service.get_response(session, path_id(request, "response_id"))
         assert fresh is not None
         try:
-            version = await service.publish(session, fresh, actor=user, now=at)
+            version = await service.publish(
+                session, fresh, actor=user, settings=state(request).settings, now=at
+            )
         except service.ResponseError as exc:
             raise Conflict(" ".join(exc.errors.values())) from None
         await _as_admin(session, user, owing, f"published version {version.version}", fresh.id, at)

@@ -10,10 +10,12 @@ from civic.core.areas import Ward, list_wards
 from civic.core.boundaries import map_wards
 from civic.core.clock import now
 from civic.core.commitments import Kept
-from civic.core.db import reading
-from civic.core.deps import path_id
+from civic.core.content_languages import load as load_versions
+from civic.core.db import reading, row_id
+from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
 from civic.core.i18n import gettext
+from civic.core.languages import lang_of
 from civic.core.reportcard import Scope
 from civic.core.templating import render_page
 from civic.responses import (
@@ -25,6 +27,7 @@ from civic.responses import (
     service_ratings,
     stats,
 )
+from civic.responses import versions as content
 from civic.responses.models import ResponsibleBody
 from civic.responses.queries_commitments import ANSWER_KIND, all_commitments, labels
 from civic.responses.queries_targets import KINDS, load_target
@@ -39,8 +42,22 @@ async def index(request: Request) -> HttpResponse:
     async with reading(request) as session:
         items = await service.published_responses(session, kind=kind, limit=100)
         bodies = {b.slug: b for b in await service.list_bodies(session)}
+        current = await service.current_versions(session, [row_id(i) for i in items])
+        texts = await load_versions(session, content.KIND, [row_id(v) for v in current.values()])
+    settings, lang = state(request).settings, lang_of(request.scope)
+    summaries = {
+        response_id: texts.localise(version, content.FIELDS, settings.default_language, lang)
+        for response_id, version in current.items()
+    }
     kind_pairs = [("", gettext("Everything")), *((key, item.label) for key, item in KINDS.items())]
-    context = {"items": items, "bodies": bodies, "kinds": KINDS, "kind": kind, "kind_pairs": kind_pairs}
+    context = {
+        "items": items,
+        "summaries": summaries,
+        "bodies": bodies,
+        "kinds": KINDS,
+        "kind": kind,
+        "kind_pairs": kind_pairs,
+    }
     return render_page(request, "responses/index.html", context)
 
 
@@ -50,7 +67,8 @@ async def detail(request: Request) -> HttpResponse:
         response = await service.get_response(session, response_id)
         if response is None or response.version == 0:
             raise NotFound()
-        versions = await service.versions_of(session, response_id)
+        published = await service.versions_of(session, response_id)
+        texts = await load_versions(session, content.KIND, [row_id(v) for v in published])
         average, count = await service.rating_summary(session, response_id)
         comments = await service_ratings.approved_comments(session, response_id)
         body = await session.get(ResponsibleBody, response.body_slug)
@@ -65,6 +83,8 @@ async def detail(request: Request) -> HttpResponse:
         tally = await service_checkback.tally_of(session, key) if key else service_checkback.Tally()
         done_comments = await service_checkback.approved_comments(session, key) if key else []
         timeline = await queries_timeline.timeline(session, "response", response_id, now(request))
+    settings, lang = state(request).settings, lang_of(request.scope)
+    versions = [texts.localise(v, content.FIELDS, settings.default_language, lang) for v in published]
     context = {
         "tally": tally,
         "done_comments": done_comments,

@@ -22,7 +22,7 @@ from civic.core.outbox import OutboxMessage
 from civic.core.state import app_state
 from civic.core.users import Role
 from civic.panels.demo import load_panels
-from tests.conftest import StaffFactory, make_settings
+from tests.conftest import PASSWORD, StaffFactory, make_settings
 from tests.support.catalogues import PSEUDO
 from tests.support.pseudo_pages import english_words, page_words, pseudo_locale  # noqa: F401
 from tests.support.web import WebClient
@@ -113,11 +113,17 @@ async def test_the_subscribers_emails_have_no_untranslated_english(app: Any, set
         "panels_agenda_changed": {**base, "item": item, "change": "withdrawn"},
         "panels_cancelled": base,
         "panels_decisions": {**base, "decisions": [SimpleNamespace(id=5, text="Fund the bins.")]},
+        # A decision with no version in the reader's language says it is only in English.
+        "panels_decisions only in English": {
+            **base,
+            "decisions": [SimpleNamespace(id=5, text="Fund the bins.", only_in="en")],
+        },
         "panels_moved": {**base, "change": change},
     }
     data = ("Ward Forum", "The Hall", "The Library", "Flooding.", "Snow.", "Bins", "Sorted.", "Clash.", "Storm.",
             "Fund the bins.", settings.council_name)  # fmt: skip
-    for template, context in contexts.items():
+    for name, context in contexts.items():
+        template = name.split(" ")[0]
         subject, body, _ = app_state(app).mail.render(template, context, lang=PSEUDO)
         assert english_words(f"{subject}\n{body}", data=data) == [], template
     added = app_state(app).mail.render("panels_agenda_changed", {**contexts["panels_agenda_changed"],
@@ -152,3 +158,29 @@ async def test_a_welsh_subscriber_gets_the_confirmation_in_welsh(
     assert subscription.lang == "cy"
     assert message.subject.startswith("Cadarnhewch eich bod eisiau e-byst gan")
     assert "lang=cy" in message.body_text
+
+
+async def test_the_clerks_page_for_a_decisions_versions_has_no_untranslated_english(
+    pseudo_locale: None,  # noqa: F811 - first, so the app offers the pseudo-locale
+    areas: None,
+    app: Any,
+    db: Database,
+    web: WebClient,
+    make_staff: StaffFactory,
+    clock: FrozenClock,
+    settings: Settings,
+) -> None:
+    await load_demo(app, db, make_staff, clock)
+    clerk = await make_staff(Role.PANEL_CLERK)
+    await web.login(clerk.email, PASSWORD)
+    data = (*(await written(db, settings)), clerk.name, clerk.email)
+    await web.get(f"/?lang={PSEUDO}")
+    decision_id = (await web.get("/panels/decisions.json")).json()["data"][0]["id"]
+    page = await web.get(f"/panels/manage/decisions/{decision_id}/versions")
+    assert page.status_code == 200 and 'name="text__cy"' in page.text
+    check(page.text, data, "versions form")
+    refused = await web.post_form(
+        f"/panels/manage/decisions/{decision_id}/versions", {"text__cy": "x" * 4001}
+    )
+    assert refused.status_code == 422
+    check(refused.text, (*data, "x" * 4001), "versions form errors")

@@ -33,7 +33,7 @@ from civic.responses.models import (
 from civic.responses.queries_commitments import all_commitments, page_path
 from tests.conftest import PASSWORD, SECRET, StaffFactory, make_settings
 from tests.responses.conftest import Asks
-from tests.support.catalogues import PSEUDO
+from tests.support.catalogues import PSEUDO, pseudo
 from tests.support.pseudo_pages import english_words, page_words, pseudo_locale  # noqa: F401
 from tests.support.web import WebClient
 
@@ -113,6 +113,14 @@ async def test_the_residents_emails_have_no_untranslated_english(app: Any, setti
     for template, context in contexts.items():
         subject, body, _ = app_state(app).mail.render(template, context, lang=PSEUDO)
         assert english_words(f"{subject}\n{body}", data=data) == [], template
+    # The answer has no version in the reader's language: the email says it is only in English.
+    only_english = {
+        **contexts["response_published"],
+        "version": SimpleNamespace(summary="Yes.", only_in="en"),
+    }
+    subject, body, _ = app_state(app).mail.render("response_published", only_english, lang=PSEUDO)
+    assert "Yes." in body and english_words(f"{subject}\n{body}", data=data) == []
+    assert pseudo("This text is only available in English.") in body
 
 
 async def test_followers_and_askers_hear_in_the_language_they_asked_in_else_the_default(
