@@ -23,7 +23,7 @@ from civic.core.localtime import format_date, format_datetime
 from civic.core.opendata import Dataset
 from civic.core.publish import PUBLIC_CACHE, FeedEntry, atom_response, csv_of_records, json_response
 from civic.panels import service, service_membership, service_rescheduling
-from civic.panels import versions as content
+from civic.panels import service_versions as content
 from civic.panels.models import Decision, MeetingChange, Motion, Panel, PanelMeeting
 from civic.panels.procedure import AGENDA_PUBLIC, MeetingState
 

@@ -12,7 +12,7 @@ from civic.core.errors import Conflict
 from civic.core.htmx import redirect_after_post
 from civic.core.rules import can, require
 from civic.panels import service, service_membership, service_minutes, service_record
-from civic.panels import versions as content
+from civic.panels import service_versions as content
 from civic.panels.procedure import MeetingState, ProcedureError, london_date
 from civic.panels.rules import SignOff
 from civic.panels.staff_meeting import notify

@@ -14,7 +14,7 @@ from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
 from civic.core.templating import render_page
-from civic.panels import versions as content
+from civic.panels import service_versions as content
 from civic.panels.models import Decision, Panel
 from civic.panels.staff import require_clerk
 

@@ -33,7 +33,7 @@ from civic.panels import (
     service_rescheduling,
     service_subscriptions,
 )
-from civic.panels import versions as content
+from civic.panels import service_versions as content
 from civic.panels.links import KINDS, MINUTES_KIND
 from civic.panels.models import PanelMeeting
 from civic.panels.procedure import (

@@ -25,7 +25,7 @@ from civic.panels import (
     service_record,
     service_rescheduling,
 )
-from civic.panels import versions as content
+from civic.panels import service_versions as content
 from civic.panels.links import href_for, kind_label
 from civic.panels.models import PanelAction
 from civic.panels.procedure import AGENDA_PUBLIC, RECORD_PUBLIC, MeetingState, is_overdue, london_date

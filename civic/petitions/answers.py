@@ -13,10 +13,13 @@ from sqlalchemy import String, cast, exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core import content_languages
+from civic.core.content_languages import Versions
 from civic.core.db import row_id
 from civic.core.i18n import lazy_gettext as _l
 from civic.core.targets import TargetInfo, TargetKind
 from civic.petitions.models import RESPONDABLE_STATES, Petition, Signature, counted
+from civic.responses import service_versions as response_versions
 from civic.responses.models import Response, ResponseState, ResponseVersion
 
 KIND = "petition"
@@ -34,6 +37,12 @@ class Answer:
     updated_at: datetime  # publication of the current version
     version: int
     author_label: str
+    version_id: int  # the response_version row holding the text (and its other languages)
+
+    @property
+    def id(self) -> int:
+        """What the versions of the text are keyed on (civic/core/content_languages.py)."""
+        return self.version_id
 
 
 async def _creator_wards(session: AsyncSession, petition_ids: list[int]) -> dict[int, str]:
@@ -145,7 +154,14 @@ def _answer(response: Response, version: ResponseVersion) -> Answer:
         updated_at=version.published_at,
         version=version.version,
         author_label=", ".join(part for part in (version.author_name, response.author_role) if part),
+        version_id=row_id(version),
     )
+
+
+async def answer_texts(session: AsyncSession, answer: Answer | None) -> Versions:
+    """The published answer's summary and details in the other languages (responses/versions.py)."""
+    ids = [answer.version_id] if answer else []
+    return await content_languages.load(session, response_versions.KIND, ids)
 
 
 TARGET_KIND = TargetKind(KIND, _l("Petition"), load, awaiting, audience, languages)

@@ -11,7 +11,7 @@ from civic.core.home import OpenItem
 from civic.core.i18n import current as current_language
 from civic.core.i18n import gettext
 from civic.core.templating import format_date
-from civic.petitions import versions
+from civic.petitions import service_versions as versions
 from civic.petitions.models import Petition, State
 
 

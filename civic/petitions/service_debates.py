@@ -24,7 +24,8 @@ from civic.core.errors import Conflict
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail
 from civic.core.users import StaffUser
-from civic.petitions import versions
+from civic.petitions import answers
+from civic.petitions import service_versions as versions
 from civic.petitions.answers import KIND, published_answer
 from civic.petitions.models import (
     RESPONDABLE_STATES,
@@ -35,6 +36,7 @@ from civic.petitions.models import (
     counted,
 )
 from civic.responses.notify import enqueue_unsubscribable, opted_out, scope_of
+from civic.responses.service_versions import FIELDS
 
 
 async def debates_for(session: AsyncSession, petition_ids: list[int]) -> dict[int, PetitionDebate]:
@@ -109,6 +111,9 @@ async def send_batch(
     debate = await session.get(PetitionDebate, mailing.petition_id)
     texts = await content_languages.load(session, versions.KIND, [mailing.petition_id])
     shown = texts.in_every_language(petition, versions.FIELDS, petition.lang)  # each signer's language
+    answer_texts = await answers.answer_texts(session, response)
+    default = mail.settings.default_language
+    response_shown = answer_texts.in_every_language(response, FIELDS, default) if response else None
     scope = scope_of(KIND, str(mailing.petition_id))
     raters = {signer.id: email_hash(mail.settings.secret_key, signer.email) for signer in signers}
     stopped = await opted_out(session, list(raters.values()), scope)
@@ -119,7 +124,7 @@ async def send_batch(
             continue
         queued = await enqueue_unsubscribable(
             session, mail, to=signer.email, rater=rater, scope=scope, template=f"petitions_{mailing.kind}",
-            context={"petition": shown, "response": response, "debate": debate, "name": signer.name},
+            context={"petition": shown, "response": response_shown, "debate": debate, "name": signer.name},
             dedupe_key=f"petitions:{mailing.kind}:{mailing.petition_id}:{signer.id}", now=now,
             lang=signer.lang,
         )  # fmt: skip

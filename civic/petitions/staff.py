@@ -17,7 +17,8 @@ from civic.core.localtime import LocalTimeError, date_input_value, parse_local
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, get_user
-from civic.petitions import answers, service_debates, service_fraud, versions
+from civic.petitions import answers, service_debates, service_fraud
+from civic.petitions import service_versions as versions
 from civic.petitions.forms import DECISION_PAIRS, REASON_PAIRS, check_link, check_rejection, parse_day
 from civic.petitions.models import PetitionDebate, State
 from civic.petitions.service import (

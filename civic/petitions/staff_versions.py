@@ -13,7 +13,7 @@ from civic.core.db import reading, row_id, transaction
 from civic.core.deps import path_id, staff, state
 from civic.core.forms import read_form
 from civic.core.users import Role
-from civic.petitions import versions
+from civic.petitions import service_versions as versions
 from civic.petitions.models import Petition
 from civic.petitions.web_common import forget, form_page, load
 

@@ -31,7 +31,8 @@ from civic.core.publish import (
 )
 from civic.core.rules import can, require
 from civic.core.templating import label_lines, render_page
-from civic.petitions import versions
+from civic.petitions import answers
+from civic.petitions import service_versions as versions
 from civic.petitions.answers import KIND, Answer, published_answer, published_answers
 from civic.petitions.models import REASONS_BY_CODE, PaperPetition, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
@@ -51,6 +52,7 @@ from civic.petitions.web_fragments import PreparedFragment, count_headers, count
 from civic.petitions.web_maps import load_map
 from civic.petitions.web_shared_pages import anonymous_page
 from civic.responses import queries_timeline
+from civic.responses.service_versions import FIELDS
 
 
 def _list_params(request: Request) -> tuple[str, str, int]:
@@ -103,6 +105,9 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
     ward_map, _ = await load_map(session, wards)
     response = await published_answer(session, row_id(petition))
     debate = await session.get(PetitionDebate, row_id(petition))
+    answer_texts = await answers.answer_texts(session, response)
+    default = app_settings(request).default_language
+    shown_answer = answer_texts.localise(response, FIELDS, default, current_language()) if response else None
     return {
         "petition": await versions.localise_one(session, petition, current_language()),
         "paper_origin": await session.get(PaperPetition, row_id(petition)),
@@ -110,7 +115,7 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
         "wards": [(names.get(code, code), n) for code, n in wards],
         "chart": ward_chart(wards, names),
         "ward_map": ward_map,
-        "response": response,
+        "response": shown_answer,
         "debate": debate,
         "events": timeline(petition, response, debate),
         # the steps it led on to in other features: a panel's decision, an answer, a commitment

@@ -21,7 +21,7 @@ from civic.core.forms import Errors, form_context
 from civic.core.languages import lang_of
 from civic.core.rules import require
 from civic.core.templating import render_page
-from civic.petitions import versions
+from civic.petitions import service_versions as versions
 from civic.petitions.models import Petition, State
 from civic.petitions.policy import Policy
 from civic.petitions.service import get_petition

@@ -13,7 +13,7 @@ from civic.core.i18n import gettext
 from civic.core.languages import lang_of
 from civic.core.qr import qr_svg
 from civic.core.templating import render_page
-from civic.petitions import versions
+from civic.petitions import service_versions as versions
 from civic.petitions.models import State
 from civic.petitions.web_common import load_visible
 

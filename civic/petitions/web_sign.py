@@ -23,7 +23,8 @@ from civic.core.ratelimit import limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
-from civic.petitions import forms, versions
+from civic.petitions import forms
+from civic.petitions import service_versions as versions
 from civic.petitions.forms import CREATOR_FIELDS, canonical, check_person, resolve_ward, values_of
 from civic.petitions.models import Petition, State
 from civic.petitions.service import supporters_count

@@ -18,7 +18,7 @@ from civic.core.outbox import Mail, in_language
 from civic.core.tokens import make_token
 from civic.responses.models import Follower, OptOut, Response, ResponseVersion
 from civic.responses.queries_targets import get_kind
-from civic.responses.versions import FIELDS, KIND
+from civic.responses.service_versions import FIELDS, KIND
 
 RATE_PURPOSE = "rate-response"
 UNSUBSCRIBE_PURPOSE = "unsubscribe"

@@ -18,7 +18,7 @@ from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
 from civic.core.templating import render_page
 from civic.responses import service
-from civic.responses import versions as content
+from civic.responses import service_versions as content
 from civic.responses.models import Rating, Response, ResponseVersion
 
 FIELDS = (

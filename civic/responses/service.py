@@ -15,7 +15,7 @@ from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.targets import TargetInfo
 from civic.core.users import Role, StaffUser, ward_codes_of
-from civic.responses import versions as content
+from civic.responses import service_versions as content
 from civic.responses.models import (
     DETAILS_MAX,
     SUMMARY_MAX,

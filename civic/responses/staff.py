@@ -22,7 +22,7 @@ from civic.core.targets import TargetInfo
 from civic.core.templating import render_page
 from civic.core.users import StaffUser
 from civic.responses import queries_members, service, service_checkback, service_ratings
-from civic.responses import versions as content
+from civic.responses import service_versions as content
 from civic.responses.models import CommitmentAnswer, Rating
 from civic.responses.notify import notify_published
 from civic.responses.queries_commitments import load_commitment

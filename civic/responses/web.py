@@ -27,7 +27,7 @@ from civic.responses import (
     service_ratings,
     stats,
 )
-from civic.responses import versions as content
+from civic.responses import service_versions as content
 from civic.responses.models import ResponsibleBody
 from civic.responses.queries_commitments import ANSWER_KIND, all_commitments, labels
 from civic.responses.queries_targets import KINDS, load_target

@@ -189,3 +189,27 @@ async def test_a_debate_email_gives_each_signer_the_petition_in_their_language(
     assert "Trwsio goleuadau'r stryd" in cy.body_text
     (en,) = await outbox_to(db, english_signer.email)
     assert petition.action in en.body_text and "Trwsio" not in en.body_text
+
+
+async def test_the_council_s_answer_on_the_petition_page_is_in_the_reader_s_language(
+    web: WebClient,
+    another_web: WebClient,
+    make_staff: StaffFactory,
+    make_petition: PetitionMaker,
+    council_body: None,
+) -> None:
+    petition = await make_petition(State.OPEN)
+    councillor = await make_staff(Role.COUNCILLOR)
+    await web.login(councillor.email, PASSWORD)
+    answer = {"summary": "We will fix the lights.", "details": "Work starts in March."}
+    welsh = {
+        "summary__cy": "Byddwn yn trwsio'r goleuadau.",
+        "details__cy": "Mae'r gwaith yn dechrau ym mis Mawrth.",
+    }
+    saved = await web.post_form(f"/responses/write/petition/{petition.id}", {**answer, **welsh})
+    response_id = int(saved.headers["location"].split("/")[2])
+    assert (await web.post_form(f"/responses/{response_id}/publish")).status_code == 303
+    cy = await another_web.get(f"/petitions/{petition.id}?lang=cy")
+    assert "Byddwn yn trwsio&#39;r goleuadau." in cy.text and "We will fix the lights." not in cy.text
+    en = await another_web.get(f"/petitions/{petition.id}?lang=en")
+    assert "We will fix the lights." in en.text and "Byddwn" not in en.text
