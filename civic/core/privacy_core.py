@@ -176,7 +176,7 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
         found.append(
             Held(
                 "Staff account",
-                {"name": account.name, "email": account.email, "role": account.role.label},
+                {"name": account.name, "email": account.email, "role": account.role.record_label},
                 "Kept: an administrator disables or removes staff accounts.",
             )
         )

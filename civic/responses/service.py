@@ -60,7 +60,7 @@ async def _author_fields(session: AsyncSession, actor: StaffUser) -> dict[str, s
         wards = ", ".join(sorted(names))
     return {
         "author_name": actor.name,
-        "author_role": actor.role.label,
+        "author_role": actor.role.record_label,
         "author_wards": wards,
         "author_party": actor.party or "",
     }
