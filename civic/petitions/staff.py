@@ -13,6 +13,7 @@ from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
+from civic.core.i18n import gettext
 from civic.core.localtime import LocalTimeError, date_input_value, parse_local
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -32,7 +33,7 @@ from civic.petitions.web_common import forget, form_page, load, policy
 
 async def queue(request: Request) -> Response:
     actor, at = staff(request), now(request)
-    require("petitions.moderation_queue", actor, now=at, message="Your role does not allow this.")
+    require("petitions.moderation_queue", actor, now=at, message=gettext("Your role does not allow this."))
     async with reading(request) as session:
         petitions = await moderation_queue(session)
     rows = [{"petition": p, "overdue": is_overdue(p, policy(request), at)} for p in petitions]
@@ -76,13 +77,17 @@ async def moderate_post(request: Request) -> Response:
             }
             return form_page(request, "petitions/moderate.html", context, errors)
         if petition.state != State.MODERATION:
-            raise Conflict(f"This petition is {petition.state.label}, so it cannot be moderated now.")
+            raise Conflict(
+                gettext(
+                    "This petition is %(state)s, so it cannot be moderated now.", state=petition.state.label
+                )
+            )
         require(
             "petitions.moderate",
             actor,
             petition,
             now=at,
-            message="Another moderator is deciding this petition.",
+            message=gettext("Another moderator is deciding this petition."),
         )
         await moderate(
             session, petition, actor=actor, decision=values["decision"], reason_code=values["reason_code"],
