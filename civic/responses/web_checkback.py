@@ -15,6 +15,7 @@ from civic.core.db import reading, transaction
 from civic.core.deps import path_id, state
 from civic.core.errors import NotFound
 from civic.core.forms import form_context, read_form, text
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.ratelimit import rate_limited
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
@@ -25,14 +26,14 @@ from civic.responses.queries_targets import load_target
 
 # The answers, as (value, text) pairs for civic.core.choices.options.
 ANSWER_PAIRS = [
-    (WasItDone.DONE.value, "Yes, it was done"),
-    (WasItDone.PARTLY.value, "Partly"),
-    (WasItDone.NOT_DONE.value, "No, it was not done"),
+    (WasItDone.DONE.value, _l("Yes, it was done")),
+    (WasItDone.PARTLY.value, _l("Partly")),
+    (WasItDone.NOT_DONE.value, _l("No, it was not done")),
 ]
 ANSWER_LABELS = {
-    WasItDone.DONE.value: "Done",
-    WasItDone.PARTLY.value: "Partly done",
-    WasItDone.NOT_DONE.value: "Not done",
+    WasItDone.DONE.value: _l("Done"),
+    WasItDone.PARTLY.value: _l("Partly done"),
+    WasItDone.NOT_DONE.value: _l("Not done"),
 }
 
 

@@ -15,6 +15,7 @@ from sqlmodel import select
 from civic.config import Settings
 from civic.core.db import Database
 from civic.core.users import Role
+from civic.petitions import service_paper
 from civic.petitions.models import OfflineSignature, State
 from tests.conftest import PASSWORD, StaffFactory, make_settings
 from tests.petitions.conftest import NO_CACHE, PetitionMaker
@@ -176,3 +177,8 @@ async def test_paper_and_assisted_pages_have_no_untranslated_english(
     refused = await web.post_form(f"{paper}/decide", {"signature_id": str(rows[0].id)})
     assert refused.status_code == 422
     check(refused.text, recorded_data, "decide without a decision")
+
+
+def test_sheet_lines_take_the_welsh_words_the_welsh_page_asks_for() -> None:
+    sheets = service_paper.parse_bundle("1, Ann Lee, FB1 1AA, ie\n1, Bo Li, FB1 2BE, na\n2, cyfrif 12", 2)
+    assert sheets == {1: "Ann Lee|FB1 1AA|yes\nBo Li|FB1 2BE|no", 2: "#12"}
