@@ -69,6 +69,18 @@ class SignatureState(StrEnum):
     VALIDATED = "validated"
     INVALIDATED = "invalidated"
 
+    @property
+    def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
+        return str(SIGNATURE_STATE_LABELS[self])
+
+
+SIGNATURE_STATE_LABELS: Final = {
+    SignatureState.PENDING: _l("not confirmed yet"),
+    SignatureState.VALIDATED: _l("confirmed"),
+    SignatureState.INVALIDATED: _l("invalidated"),
+}
+
 
 class Petition(SQLModel, table=True):
     __tablename__ = "petition"

@@ -155,9 +155,9 @@ async def debate_post(request: Request) -> Response:
     check_link(errors, "minutes_url", values["minutes_url"])
     check_link(errors, "video_url", values["video_url"])
     if len(values["outcome"]) > 6000:
-        errors["outcome"] = "The outcome must be 6000 characters or fewer"
+        errors["outcome"] = gettext("The outcome must be 6000 characters or fewer")
     if values["outcome"] and day is None:
-        errors.setdefault("scheduled_for", "Enter the date of the debate")
+        errors.setdefault("scheduled_for", gettext("Enter the date of the debate"))
     at = now(request)
     async with transaction(request) as session:
         petition = await load(session, request)
@@ -183,7 +183,7 @@ def _filter(params: Any, errors: Errors) -> service_fraud.SignatureFilter:
         try:
             return parse_local(raw)
         except LocalTimeError:
-            errors[name] = "Enter a UK time like 2026-11-22T10:00"
+            errors[name] = gettext("Enter a UK time like 2026-11-22T10:00")
             return None
 
     since, until = day("since"), day("until")
@@ -208,8 +208,10 @@ async def signatures(request: Request) -> Response:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
         total, rows = await service_fraud.search(session, path_id(request, "petition_id"), where)
+    invalidated = request.query_params.get("invalidated", "")
     context = {"petition": petition, "where": where, "total": total, "rows": rows,
-               "query": dict(request.query_params)}  # fmt: skip
+               "query": dict(request.query_params),
+               "invalidated": int(invalidated) if invalidated.isdigit() else None}  # fmt: skip
     return form_page(request, "petitions/signatures.html", context, errors)
 
 
@@ -221,7 +223,7 @@ async def invalidate(request: Request) -> Response:
     expected = text(form, "expected")
     reason = text(form, "reason")
     if not reason:
-        errors["reason"] = "Say why these signatures are invalid"
+        errors["reason"] = gettext("Say why these signatures are invalid")
     async with transaction(request) as session:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
@@ -230,7 +232,7 @@ async def invalidate(request: Request) -> Response:
             context = {"petition": petition, "where": where, "total": total, "rows": rows,
                        "query": {k: text(form, k) for k in form}}  # fmt: skip
             return form_page(
-                request, "petitions/signatures.html", context, errors or {"reason": "Search again"}
+                request, "petitions/signatures.html", context, errors or {"reason": gettext("Search again")}
             )
         done = await service_fraud.invalidate(
             session, petition, where, expected=int(expected), reason=reason, actor=actor, now=now(request)

@@ -28,6 +28,7 @@ from civic.responses.notify import notify_published
 from civic.responses.queries_commitments import load_commitment
 from civic.responses.queries_targets import KINDS, all_awaiting, load_target
 from civic.responses.rules import RESPONDERS
+from civic.responses.web_checkback import ANSWER_LABELS
 
 
 async def queue(request: Request) -> HttpResponse:
@@ -234,7 +235,8 @@ async def comments(request: Request) -> HttpResponse:
             (answer, await load_commitment(session, answer.commitment_kind, answer.commitment_ref))
             for answer in await service_checkback.comments_awaiting_moderation(session)
         ]
-    return render_page(request, "responses/comments.html", {"pending": pending, "done_pending": done_pending})
+    context = {"pending": pending, "done_pending": done_pending, "answer_labels": ANSWER_LABELS}
+    return render_page(request, "responses/comments.html", context)
 
 
 async def _comment_decision(request: Request, at: datetime) -> tuple[StaffUser, bool]:

@@ -182,3 +182,46 @@ async def test_paper_and_assisted_pages_have_no_untranslated_english(
 def test_sheet_lines_take_the_welsh_words_the_welsh_page_asks_for() -> None:
     sheets = service_paper.parse_bundle("1, Ann Lee, FB1 1AA, ie\n1, Bo Li, FB1 2BE, na\n2, cyfrif 12", 2)
     assert sheets == {1: "Ann Lee|FB1 1AA|yes\nBo Li|FB1 2BE|no", 2: "#12"}
+
+
+async def test_debate_and_signature_search_pages_have_no_untranslated_english(
+    pseudo_locale: None,  # noqa: F811 - first, so the app offers the pseudo-locale
+    web: WebClient,
+    another_web: WebClient,
+    make_staff: StaffFactory,
+    make_petition: PetitionMaker,
+) -> None:
+    me = await signed_in(web, make_staff)
+    councillor = await signed_in(another_web, make_staff, Role.COUNCILLOR)
+    petition = await make_petition()
+    await make_petition.signatures(petition, 3, suspect=True)
+    data = (
+        *me,
+        *councillor,
+        petition.action,
+        "Bulk",
+        "bulk",
+        "example.net",
+        "192.0.2.50",
+        "spam",
+        "nonsense",
+    )
+    debate = f"/petitions/{petition.id}/debate"
+    check((await another_web.get(debate)).text, data, "debate")
+    for form in ({"scheduled_for": "soon", "outcome": "1" * 6001, "minutes_url": "nonsense"},
+                 {"outcome": "Agreed"}):  # fmt: skip
+        refused = await another_web.post_form(debate, form)
+        assert refused.status_code == 422, form
+        check(refused.text, (*data, "soon", "Agreed"), f"debate {form}")
+    search = f"/petitions/{petition.id}/signatures"
+    for path in (search, f"{search}?domain=example.net&suspect=yes", f"{search}?since=soon",
+                 f"{search}?email=nobody@example.org", f"{search}?invalidated=1", f"{search}?invalidated=3"):  # fmt: skip
+        response = await web.get(path)
+        check(response.text, (*data, "soon", "nobody@example.org"), path)
+    refused = await web.post_form(search, {"domain": "example.net", "expected": "3", "reason": ""})
+    assert refused.status_code == 422
+    check(refused.text, data, "invalidate without a reason")
+    stale = await web.post_form(search, {"domain": "example.net", "expected": "x", "reason": "spam"})
+    check(stale.text, data, "invalidate from a stale page")
+    done = await web.post_form(search, {"domain": "example.net", "expected": "3", "reason": "spam"})
+    check((await web.get(done.headers["location"])).text, data, "invalidated")

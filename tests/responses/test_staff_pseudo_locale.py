@@ -15,7 +15,15 @@ from civic.config import Settings
 from civic.core.areas import Ward
 from civic.core.db import Database
 from civic.core.users import Role
-from civic.responses.models import Commitment, Response, ResponsibleBody
+from civic.responses.models import (
+    CommentState,
+    Commitment,
+    CommitmentAnswer,
+    Rating,
+    Response,
+    ResponsibleBody,
+    WasItDone,
+)
 from tests.conftest import PASSWORD, StaffFactory, make_settings
 from tests.responses.conftest import Asks
 from tests.support.catalogues import PSEUDO
@@ -173,3 +181,64 @@ async def test_commitments_and_bodies_have_no_untranslated_english(
         )
     await web.post_form("/responses/bodies", body)
     check((await web.get("/responses/bodies")).text, (*data, "Parks Team", "parks"), "bodies with a new one")
+
+
+async def test_comment_moderation_and_linking_steps_have_no_untranslated_english(
+    pseudo_locale: None,  # noqa: F811 - first, so the app offers the pseudo-locale
+    web: WebClient,
+    another_web: WebClient,
+    asks: Asks,
+    make_staff: StaffFactory,
+    db: Database,
+    clock: Any,
+) -> None:
+    asks.add("7", due_at=clock.now(), asked_at=clock.now(), askers=[])
+    councillor = await make_staff(Role.COUNCILLOR)
+    await another_web.login(councillor.email, PASSWORD)
+    await another_web.get(f"/?lang={PSEUDO}")
+    await another_web.post_form("/responses/write/ask/7", {"summary": "Yes.", "details": "Soon."})
+    async with db.reading() as session:
+        response = (await session.exec(select(Response))).one()
+    await another_web.post_form(f"/responses/{response.id}/publish")
+    await another_web.post_form(
+        f"/responses/{response.id}/commit",
+        {"what": "Repair the lights", **dated(clock.now().date() + timedelta(days=9))},
+    )
+    async with db.transaction() as session:
+        item = (await session.exec(select(Commitment))).one()
+        session.add(
+            Rating(
+                response_id=response.id or 0,
+                version=1,
+                rater_hash="a" * 64,
+                score=2,
+                comment="Too slow",
+                comment_state=CommentState.PENDING,
+                created_at=clock.now(),
+            )
+        )
+        for n, ref in enumerate((str(item.id), "999")):
+            session.add(CommitmentAnswer(commitment_kind="commitment", commitment_ref=ref, rater_hash=f"{n}" * 64,
+                                         answer=WasItDone.PARTLY, comment="Half of them",
+                                         comment_state=CommentState.PENDING, created_at=clock.now()))  # fmt: skip
+    moderator = await make_staff(Role.MODERATOR)
+    await web.login(moderator.email, PASSWORD)
+    await web.get(f"/?lang={PSEUDO}")
+    data = (moderator.name, councillor.name, *(await names(db)), "Ask number 7", "Repair the lights", "Too slow",
+            "Half of them")  # fmt: skip
+    check((await web.get("/responses/comments")).text, data, "comments to moderate")
+    refused = await web.post_form("/responses/comments/1", {"decision": "maybe"})
+    assert refused.status_code == 400
+    check(refused.text, data, "neither approve nor reject")
+    await web.post_form("/responses/comments/1", {"decision": "approve"})
+    for answer in (1, 2):
+        await web.post_form(f"/responses/comments/done/{answer}", {"decision": "reject"})
+    check((await web.get("/responses/comments")).text, data, "no comments waiting")
+    check((await another_web.get("/responses/links")).text, data, "link steps")
+    check((await another_web.get("/responses/links?saved=1")).text, data, "steps linked")
+    for form in ({"from_kind": "", "from_ref": "", "to_kind": "ask", "to_ref": ""},
+                 {"from_kind": "ask", "from_ref": "404", "to_kind": "ask", "to_ref": "7"},
+                 {"from_kind": "ask", "from_ref": "7", "to_kind": "ask", "to_ref": "7"}):  # fmt: skip
+        refused = await another_web.post_form("/responses/links", form)
+        assert refused.status_code == 422, form
+        check(refused.text, (*data, "404", "test ask"), f"link {form}")
