@@ -32,6 +32,7 @@ from civic.budgets.feature import FEATURE as BUDGETS
 from civic.core import demo, home, opendata, privacy, privacy_core, telemetry, templating
 from civic.core.features import Feature
 from civic.core.home import staff_link
+from civic.core.i18n import lazy_gettext
 from civic.core.jobs import REGISTRY, Job
 from civic.panels.feature import FEATURE as PANELS
 from civic.petitions.feature import FEATURE as PETITIONS
@@ -45,7 +46,7 @@ FEATURES: tuple[Feature, ...] = (BUDGETS, PANELS, PETITIONS, PRIORITIES, SURVEYS
 
 # What the site (home, sign-in, admin) adds: it is part of the app, not a feature.
 SITE_JOBS: tuple[Job, ...] = site_jobs.JOBS
-SITE_STAFF_LINKS = (staff_link("Outbox: email delivery", "/admin/outbox"),)
+SITE_STAFF_LINKS = (staff_link(lazy_gettext("Outbox: email delivery"), "/admin/outbox"),)
 
 
 def by_position() -> list[Feature]:

@@ -25,7 +25,7 @@ FEATURE = Feature(
     mount="/budgets",
     routes=tuple(routes.routes),
     nav=NavEntry(lazy_gettext("Youth budgets"), "/budgets/", position=3),
-    staff_links=(staff_link("Youth budgets", "/budgets/staff", "youth_worker"),),
+    staff_links=(staff_link(lazy_gettext("Youth budgets"), "/budgets/staff", "youth_worker"),),
     open_now=(queries.open_budgets,),
     commands=Commands(cli.add_parser, cli.HANDLERS),
     jobs=jobs.JOBS,

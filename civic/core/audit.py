@@ -66,7 +66,7 @@ def entry_hash(entry: AuditEntry) -> str:
 
 
 def actor_label(actor: StaffUser | None) -> str:
-    return "system" if actor is None else f"{actor.name} ({actor.role.label})"
+    return "system" if actor is None else f"{actor.name} ({actor.role.record_label})"
 
 
 async def record(

@@ -7,6 +7,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from civic.core.cookies import read_cookie
+from civic.core.i18n import gettext
 from civic.core.paths import login_location
 from civic.core.sessions import (
     TOUCH_EVERY,
@@ -78,5 +79,5 @@ def require_user(conn: HTTPConnection) -> StaffUser:
 def require_role(conn: HTTPConnection, *roles: Role) -> StaffUser:
     user = require_user(conn)
     if not user.has_role(*roles):
-        raise HTTPException(status_code=403, detail="Your role does not allow this.")
+        raise HTTPException(status_code=403, detail=gettext("Your role does not allow this."))
     return user

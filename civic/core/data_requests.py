@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.db import UTCDateTime, row_id, str_enum
+from civic.core.i18n import gettext
 from civic.core.privacy import ACCESS, Erased, Held, Subject, email_digest
 from civic.core.users import StaffUser, normalise_email
 
@@ -27,6 +28,11 @@ from civic.core.users import StaffUser, normalise_email
 class Channel(StrEnum):
     ONLINE = "online"
     LETTER = "letter"
+
+    @property
+    def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
+        return gettext("online") if self == Channel.ONLINE else gettext("by letter or in person")
 
 
 class DataRequest(SQLModel, table=True):

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.db import row_id, str_enum
+from civic.core.i18n import gettext
 from civic.core.users import Role, StaffUser, UserError
 
 
@@ -46,7 +47,7 @@ async def set_duty(
     session: AsyncSession, user: StaffUser, duty: Duty, *, held: bool, actor: StaffUser | None, now: datetime
 ) -> None:
     if held and user.role != Role.ADMIN:
-        raise UserError(f"Only an administrator can hold the {duty.label} duty")
+        raise UserError(gettext("Only an administrator can hold the data protection duty"))
     await session.exec(delete(StaffDuty).where(StaffDuty.user_id == row_id(user), StaffDuty.duty == duty))  # type: ignore[arg-type]
     if held:
         session.add(StaffDuty(user_id=row_id(user), duty=duty))

@@ -9,6 +9,8 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import Text
+
 
 @dataclass(frozen=True)
 class OpenItem:
@@ -33,7 +35,7 @@ async def collect_open_items(session: AsyncSession, now: datetime) -> list[OpenI
 class StaffLink:
     """A link on the staff dashboard, shown to the roles that can use it (admins see every link)."""
 
-    text: str
+    text: Text  # a lazy string, shown in the reader's language
     href: str
     roles: frozenset[str]
 
@@ -41,7 +43,7 @@ class StaffLink:
 STAFF_LINKS: list[StaffLink] = []
 
 
-def staff_link(text: str, href: str, *roles: str) -> StaffLink:
+def staff_link(text: Text, href: str, *roles: str) -> StaffLink:
     return StaffLink(text, href, frozenset(roles))
 
 

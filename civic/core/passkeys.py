@@ -32,6 +32,7 @@ from webauthn.helpers.structs import (
 
 from civic.config import Settings
 from civic.core.db import UTCDateTime, row_id
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 
 CHALLENGE_MINUTES = 5
@@ -103,14 +104,16 @@ async def _take(
         client_data = json.loads(_b64(credential["response"]["clientDataJSON"]))
         sent = str(client_data["challenge"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise PasskeyError("The passkey response could not be read. Try again.") from exc
+        raise PasskeyError(gettext("The passkey response could not be read. Try again.")) from exc
     row = await session.get(WebauthnChallenge, sent)
     if row is None or row.purpose != purpose or row.user_id != user_id:
-        raise PasskeyError("That passkey request has already been used or was never made. Try again.")
+        raise PasskeyError(
+            gettext("That passkey request has already been used or was never made. Try again.")
+        )
     await session.delete(row)
     await session.flush()
     if now - row.created_at > timedelta(minutes=CHALLENGE_MINUTES):
-        raise PasskeyError("That passkey request has expired. Try again.")
+        raise PasskeyError(gettext("That passkey request has expired. Try again."))
     return _b64(sent)
 
 
@@ -157,7 +160,7 @@ async def register(
             require_user_verification=True,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
-        raise PasskeyError("The passkey could not be registered. Try again.") from exc
+        raise PasskeyError(gettext("The passkey could not be registered. Try again.")) from exc
     passkey = StaffPasskey(
         user_id=row_id(user),
         credential_id=bytes_to_base64url(verified.credential_id),
@@ -207,7 +210,7 @@ async def authenticate(
     )
     passkey = rows.first()
     if passkey is None or (user is not None and passkey.user_id != row_id(user)):
-        raise PasskeyError("That passkey is not registered here.")
+        raise PasskeyError(gettext("That passkey is not registered here."))
     try:
         verified = webauthn.verify_authentication_response(
             credential=credential,
@@ -219,7 +222,7 @@ async def authenticate(
             require_user_verification=True,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
-        raise PasskeyError("The passkey could not be checked. Try again.") from exc
+        raise PasskeyError(gettext("The passkey could not be checked. Try again.")) from exc
     passkey.sign_count, passkey.last_used_at = verified.new_sign_count, now
     session.add(passkey)
     await session.flush()

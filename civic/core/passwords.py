@@ -11,6 +11,8 @@ from typing import Any
 import anyio.to_thread
 from passlib.hash import argon2
 
+from civic.core.i18n import gettext
+
 MIN_LENGTH = 12
 _HASHERS: dict[str, Any] = {
     "standard": argon2,
@@ -24,9 +26,9 @@ _DUMMY_HASHES: dict[str, str] = {}
 
 def password_problem(password: str) -> str | None:
     if len(password) < MIN_LENGTH:
-        return f"Password must be at least {MIN_LENGTH} characters"
+        return gettext("Password must be at least %(length)s characters", length=MIN_LENGTH)
     if len(password) > 256:
-        return "Password must be 256 characters or fewer"
+        return gettext("Password must be 256 characters or fewer")
     return None
 
 

@@ -185,7 +185,7 @@ async def search(session: AsyncSession, subject: Subject) -> list[Held]:
                 {
                     gettext("name"): account.name,
                     gettext("email"): account.email,
-                    gettext("role"): account.role.label,
+                    gettext("role"): str(account.role.label),
                 },
                 gettext("Kept: an administrator disables or removes staff accounts."),
             )

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.config import Settings
 from civic.core.db import UTCDateTime, row_id, str_enum
+from civic.core.i18n import gettext
 from civic.core.sessions import StaffSession, hash_token, sign_in
 from civic.core.users import Role, StaffUser
 
@@ -44,11 +45,12 @@ class Factor(StrEnum):
 
     @property
     def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
         return {
-            "password": "Password only",
-            "totp": "Password and authenticator app",
-            "recovery": "Password and recovery code",
-            "passkey": "Passkey",
+            "password": gettext("Password only"),
+            "totp": gettext("Password and authenticator app"),
+            "recovery": gettext("Password and recovery code"),
+            "passkey": gettext("Passkey"),
         }[self.value]
 
 

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core import audit
 from civic.core.areas import Neighbourhood, Ward
 from civic.core.db import row_id
+from civic.core.i18n import gettext
 from civic.core.passwords import hash_password, password_problem
 from civic.core.sessions import end_all_sessions
 from civic.core.users import (
@@ -25,8 +26,8 @@ def parse_role(raw: str) -> Role:
     try:
         return Role(raw.strip().lower().replace(" ", "_").replace("-", "_"))
     except ValueError:
-        choices = ", ".join(r.value for r in Role)
-        raise UserError(f"Role must be one of: {choices}") from None
+        choices = ", ".join(r.label for r in Role)
+        raise UserError(gettext("Role must be one of: %(choices)s", choices=choices)) from None
 
 
 async def _check_scope(
@@ -34,13 +35,13 @@ async def _check_scope(
 ) -> None:
     for code in wards:
         if await session.get(Ward, code) is None:
-            raise UserError(f"There is no ward with code {code}")
+            raise UserError(gettext("There is no ward with code %(code)s", code=code))
     if neighbourhood and await session.get(Neighbourhood, neighbourhood) is None:
-        raise UserError(f"There is no neighbourhood called {neighbourhood}")
+        raise UserError(gettext("There is no neighbourhood called %(name)s", name=neighbourhood))
     if role == Role.POLICE and not neighbourhood:
-        raise UserError("A police user needs a neighbourhood")
+        raise UserError(gettext("A police user needs a neighbourhood"))
     if role == Role.COUNCILLOR and not wards:
-        raise UserError("A councillor needs at least one ward")
+        raise UserError(gettext("A councillor needs at least one ward"))
 
 
 async def create_staff(
@@ -59,11 +60,11 @@ async def create_staff(
 ) -> StaffUser:
     email = normalise_email(email)
     if "@" not in email or not name.strip():
-        raise UserError("Enter a name and a valid email address")
+        raise UserError(gettext("Enter a name and a valid email address"))
     if problem := password_problem(password):
         raise UserError(problem)
     if await get_user_by_email(session, email) is not None:
-        raise UserError(f"There is already an account for {email}")
+        raise UserError(gettext("There is already an account for %(email)s", email=email))
     await _check_scope(session, role, wards or [], neighbourhood)
     user = StaffUser(
         email=email,
@@ -126,7 +127,7 @@ async def set_disabled(
     reason: str = "",
 ) -> None:
     if actor is not None and actor.id == user.id and disabled:
-        raise UserError("You cannot disable your own account")
+        raise UserError(gettext("You cannot disable your own account"))
     user.disabled = disabled
     session.add(user)
     if disabled:

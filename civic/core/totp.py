@@ -24,6 +24,7 @@ from sqlmodel import Field, SQLModel, col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import UTCDateTime, row_id
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 
 STEP_SECONDS = 30
@@ -80,7 +81,7 @@ def provisioning_uri(secret: str, email: str, issuer: str) -> str:
 def qr_svg(uri: str) -> str:
     """Inline SVG markup: a path with presentation attributes only, so the strict CSP allows it."""
     qr = segno.make(uri, error="m")
-    return str(qr.svg_inline(scale=4, title="QR code for your authenticator app", dark="#0b0c0c"))
+    return str(qr.svg_inline(scale=4, title=gettext("QR code for your authenticator app"), dark="#0b0c0c"))
 
 
 def format_secret(secret: str) -> str:

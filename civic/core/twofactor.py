@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.db import row_id
+from civic.core.i18n import gettext
 from civic.core.outbox import Mail
 from civic.core.passkeys import passkeys_of, remove_all
 from civic.core.sessions import end_all_sessions
@@ -25,7 +26,7 @@ async def reset_second_factor(
     """Remove the member's app, recovery codes and passkeys and end their sessions, so their next
     sign-in enrols afresh. An admin resets someone else's: their own goes through their own page."""
     if actor.id == user.id:
-        raise UserError("You cannot reset your own second factor; ask another administrator")
+        raise UserError(gettext("You cannot reset your own second factor; ask another administrator"))
     user_id = row_id(user)
     await remove_totp(session, user_id)
     await remove_all(session, user_id)
@@ -42,6 +43,6 @@ async def reset_second_factor(
         session,
         to=user.email,
         template="staff_second_factor_reset",
-        context={"name": user.name, "actor": actor.name, "when": now.strftime("%d %B %Y at %H:%M UTC")},
+        context={"name": user.name, "actor": actor.name, "when": now},
         now=now,
     )

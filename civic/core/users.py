@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import UTCDateTime, row_id, str_enum
+from civic.core.i18n import lazy_gettext as _l
 
 
 class Role(StrEnum):
@@ -21,7 +22,23 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
+        return str(ROLE_LABELS[self])
+
+    @property
+    def record_label(self) -> str:
+        """In English, as records keep it (the audit log, a response's author, an export)."""
         return self.value.replace("_", " ").capitalize()
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Admin"),
+    Role.MODERATOR: _l("Moderator"),
+    Role.COUNCILLOR: _l("Councillor"),
+    Role.POLICE: _l("Police"),
+    Role.YOUTH_WORKER: _l("Youth worker"),
+    Role.PANEL_CLERK: _l("Panel clerk"),
+}
 
 
 class StaffUser(SQLModel, table=True):

@@ -27,7 +27,9 @@ FEATURE = Feature(
     top_level=tuple(routes.top_level),
     nav=NavEntry(lazy_gettext("Panels"), "/panels/", position=4),
     staff_links=(
-        staff_link("Community panels: meetings and records", "/panels/manage", Role.PANEL_CLERK.value),
+        staff_link(
+            lazy_gettext("Community panels: meetings and records"), "/panels/manage", Role.PANEL_CLERK.value
+        ),
     ),
     open_now=(queries.upcoming_meetings,),
     jobs=jobs.JOBS,

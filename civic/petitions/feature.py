@@ -28,14 +28,22 @@ FEATURE = Feature(
     top_level=tuple(routes.top_level),
     nav=NavEntry(lazy_gettext("Petitions"), "/petitions/", position=1),
     staff_links=(
-        staff_link("Petitions waiting for moderation", "/petitions/moderation", Role.MODERATOR.value),
-        staff_link("Record a petition handed in on paper", "/petitions/paper/new", Role.MODERATOR.value),
         staff_link(
-            "Petitions awaiting the council's response",
+            lazy_gettext("Petitions waiting for moderation"), "/petitions/moderation", Role.MODERATOR.value
+        ),
+        staff_link(
+            lazy_gettext("Record a petition handed in on paper"), "/petitions/paper/new", Role.MODERATOR.value
+        ),
+        staff_link(
+            lazy_gettext("Petitions awaiting the council's response"),
             "/petitions?state=awaiting_response",
             Role.COUNCILLOR.value,
         ),
-        staff_link("Petitions on the debate list", "/petitions?state=awaiting_debate", Role.COUNCILLOR.value),
+        staff_link(
+            lazy_gettext("Petitions on the debate list"),
+            "/petitions?state=awaiting_debate",
+            Role.COUNCILLOR.value,
+        ),
     ),
     open_now=(queries_home.open_petitions,),
     jobs=jobs.JOBS,

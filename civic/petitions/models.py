@@ -69,6 +69,18 @@ class SignatureState(StrEnum):
     VALIDATED = "validated"
     INVALIDATED = "invalidated"
 
+    @property
+    def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
+        return str(SIGNATURE_STATE_LABELS[self])
+
+
+SIGNATURE_STATE_LABELS: Final = {
+    SignatureState.PENDING: _l("not confirmed yet"),
+    SignatureState.VALIDATED: _l("confirmed"),
+    SignatureState.INVALIDATED: _l("invalidated"),
+}
+
 
 class Petition(SQLModel, table=True):
     __tablename__ = "petition"
@@ -221,6 +233,14 @@ class PaperStatus(StrEnum):
     ENTERING = "entering"
     COUNTED = "counted"
 
+    @property
+    def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
+        return str(PAPER_STATUS_LABELS[self])
+
+
+PAPER_STATUS_LABELS: Final = {PaperStatus.ENTERING: _l("Being typed in"), PaperStatus.COUNTED: _l("Counted")}
+
 
 class OfflineCheck(StrEnum):
     """What the checks made of a signature that came on paper or through a member of staff."""
@@ -230,6 +250,20 @@ class OfflineCheck(StrEnum):
     DOUBTFUL = "doubtful"  # perhaps the same person: a moderator decides
     OUTSIDE = "outside"  # the postcode is not in the council's area, or not a postcode
     NO_DECLARATION = "no-declaration"  # did not declare they live, work or study here
+
+    @property
+    def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
+        return str(OFFLINE_CHECK_LABELS[self])
+
+
+OFFLINE_CHECK_LABELS: Final = {
+    OfflineCheck.COUNTED: _l("Counted"),
+    OfflineCheck.DUPLICATE: _l("Duplicate"),
+    OfflineCheck.DOUBTFUL: _l("Doubtful"),
+    OfflineCheck.OUTSIDE: _l("Postcode outside the area"),
+    OfflineCheck.NO_DECLARATION: _l("No declaration"),
+}
 
 
 class PaperPetition(SQLModel, table=True):

@@ -15,6 +15,7 @@ from civic.core import audit, double_entry
 from civic.core.db import row_id
 from civic.core.double_entry import PaperError as PaperError
 from civic.core.double_entry import SheetState
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.petitions.models import (
     Channel,
@@ -29,22 +30,34 @@ from civic.petitions.policy import Policy
 from civic.petitions.service import transition
 from civic.petitions.service_matching import BY_HAND, Line, add_hand_counted, check_lines
 
-YES = {"yes", "y"}
-NO = {"no", "n"}
+YES = {"yes", "y", "ie"}  # English or Welsh, whichever language the typist reads the page in
+NO = {"no", "n", "na"}
 
 
-def _canonical(name: str, postcode: str, declared: str, where: str) -> str:
+def _canonical(name: str, postcode: str, declared: str, sheet: int, line: int) -> str:
     name = " ".join(name.split())
+    where = {"sheet": sheet, "line": line}
     if not name:
-        raise PaperError(f"{where}: enter the name as written on the sheet")
+        raise PaperError(
+            gettext("Sheet %(sheet)s, line %(line)s: enter the name as written on the sheet", **where)
+        )
     if len(name) > 120:
-        raise PaperError(f"{where}: a name can be at most 120 characters")
+        raise PaperError(
+            gettext("Sheet %(sheet)s, line %(line)s: a name can be at most 120 characters", **where)
+        )
     answer = declared.strip().lower()
     if answer not in YES | NO:
-        raise PaperError(f"{where}: end the line with yes or no (did they tick live, work or study here)")
+        raise PaperError(
+            gettext(
+                "Sheet %(sheet)s, line %(line)s: end the line with yes or no (did they tick live, work or study here)",
+                **where,
+            )
+        )
     code = "".join(postcode.split()).upper()
     if len(code) > 8:
-        raise PaperError(f"{where}: a postcode has at most 8 characters")
+        raise PaperError(
+            gettext("Sheet %(sheet)s, line %(line)s: a postcode has at most 8 characters", **where)
+        )
     if len(code) > 3:
         code = f"{code[:-3]} {code[-3:]}"
     return f"{name.replace('|', ' ')}|{code}|{'yes' if answer in YES else 'no'}"
@@ -52,7 +65,7 @@ def _canonical(name: str, postcode: str, declared: str, where: str) -> str:
 
 HAND_COUNT = "#"  # a sheet whose signatures were counted by hand, not typed by name: "#12"
 MOST_BY_HAND = 5000
-HAND_COUNTED = re.compile(r"count\s+(\d{1,6})", re.IGNORECASE)
+HAND_COUNTED = re.compile(r"(?:count|cyfrif)\s+(\d{1,6})", re.IGNORECASE)  # English or Welsh
 
 
 def parse_sheet_lines(text: str, sheet: int) -> str:
@@ -66,17 +79,25 @@ def parse_sheet_lines(text: str, sheet: int) -> str:
         number = int(counted.group(1))
         if not 1 <= number <= MOST_BY_HAND:
             raise PaperError(
-                f"Sheet {sheet}: a sheet counted by hand has from 1 to {MOST_BY_HAND} signatures"
+                gettext(
+                    "Sheet %(sheet)s: a sheet counted by hand has from 1 to %(most)s signatures",
+                    sheet=sheet,
+                    most=MOST_BY_HAND,
+                )
             )
         return f"{HAND_COUNT}{number}"
     if not lines:
-        raise PaperError(f"Sheet {sheet}: type its lines, or - if it has no names")
+        raise PaperError(gettext("Sheet %(sheet)s: type its lines, or - if it has no names", sheet=sheet))
     out = []
     for n, line in enumerate(lines, start=1):
         parts = [p.strip() for p in line.rsplit(",", 2)]
         if len(parts) != 3:
-            raise PaperError(f"Sheet {sheet}, line {n}: write name, postcode, yes or no")
-        out.append(_canonical(parts[0], parts[1], parts[2], f"Sheet {sheet}, line {n}"))
+            raise PaperError(
+                gettext(
+                    "Sheet %(sheet)s, line %(line)s: write name, postcode, yes or no", sheet=sheet, line=n
+                )
+            )
+        out.append(_canonical(parts[0], parts[1], parts[2], sheet, n))
     return "\n".join(out)
 
 
@@ -90,11 +111,20 @@ def parse_bundle(text: str, sheets: int) -> dict[int, str]:
             continue
         first, _, rest = line.partition(",")
         if not first.strip().isdigit() or not 1 <= int(first) <= sheets:
-            raise PaperError(f"Line {n}: start with the sheet number, from 1 to {sheets}")
+            raise PaperError(
+                gettext(
+                    "Line %(line)s: start with the sheet number, from 1 to %(sheets)s", line=n, sheets=sheets
+                )
+            )
         grouped.setdefault(int(first), []).append(rest.strip())
     missing = [s for s in range(1, sheets + 1) if s not in grouped]
     if missing:
-        raise PaperError(f"There is no line for sheet {missing[0]} (write {missing[0]}, - for a blank sheet)")
+        raise PaperError(
+            gettext(
+                "There is no line for sheet %(sheet)s (write %(sheet)s, - for a blank sheet)",
+                sheet=missing[0],
+            )
+        )
     return {s: parse_sheet_lines("\n".join(grouped[s]), s) for s in sorted(grouped)}
 
 

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core.audit import record
 from civic.core.db import row_id
 from civic.core.errors import NotFound
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.petitions.models import Petition, PetitionPaperScan
 
@@ -25,7 +26,6 @@ MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
 )
 EXTENSIONS = {kind: ext for _magic, kind, ext in MAGIC}
-TYPES_SENTENCE = "a PDF, PNG or JPEG file"
 
 
 class ScanError(Exception):
@@ -40,12 +40,12 @@ def scan_type(data: bytes) -> str | None:
 def check_scan(data: bytes, *, max_bytes: int) -> str:
     """The scan's content type, or ScanError saying what is wrong with the file."""
     if not data:
-        raise ScanError("The selected file is empty")
+        raise ScanError(gettext("The selected file is empty"))
     if len(data) > max_bytes:
-        raise ScanError(f"The selected file must be smaller than {_size(max_bytes)}")
+        raise ScanError(gettext("The selected file must be smaller than %(size)s", size=_size(max_bytes)))
     kind = scan_type(data)
     if kind is None:
-        raise ScanError(f"The selected file must be {TYPES_SENTENCE}")
+        raise ScanError(gettext("The selected file must be a PDF, PNG or JPEG file"))
     return kind
 
 

@@ -13,6 +13,7 @@ from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, read_form, text
+from civic.core.i18n import gettext
 from civic.core.localtime import LocalTimeError, date_input_value, parse_local
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -33,7 +34,7 @@ from civic.petitions.web_common import forget, form_page, load, policy
 
 async def queue(request: Request) -> Response:
     actor, at = staff(request), now(request)
-    require("petitions.moderation_queue", actor, now=at, message="Your role does not allow this.")
+    require("petitions.moderation_queue", actor, now=at, message=gettext("Your role does not allow this."))
     async with reading(request) as session:
         petitions = await moderation_queue(session)
     rows = [{"petition": p, "overdue": is_overdue(p, policy(request), at)} for p in petitions]
@@ -80,13 +81,17 @@ async def moderate_post(request: Request) -> Response:
             }
             return form_page(request, "petitions/moderate.html", context, errors)
         if petition.state != State.MODERATION:
-            raise Conflict(f"This petition is {petition.state.label}, so it cannot be moderated now.")
+            raise Conflict(
+                gettext(
+                    "This petition is %(state)s, so it cannot be moderated now.", state=petition.state.label
+                )
+            )
         require(
             "petitions.moderate",
             actor,
             petition,
             now=at,
-            message="Another moderator is deciding this petition.",
+            message=gettext("Another moderator is deciding this petition."),
         )
         await moderate(
             session, petition, actor=actor, decision=values["decision"], reason_code=values["reason_code"],
@@ -154,9 +159,9 @@ async def debate_post(request: Request) -> Response:
     check_link(errors, "minutes_url", values["minutes_url"])
     check_link(errors, "video_url", values["video_url"])
     if len(values["outcome"]) > 6000:
-        errors["outcome"] = "The outcome must be 6000 characters or fewer"
+        errors["outcome"] = gettext("The outcome must be 6000 characters or fewer")
     if values["outcome"] and day is None:
-        errors.setdefault("scheduled_for", "Enter the date of the debate")
+        errors.setdefault("scheduled_for", gettext("Enter the date of the debate"))
     at = now(request)
     async with transaction(request) as session:
         petition = await load(session, request)
@@ -182,7 +187,7 @@ def _filter(params: Any, errors: Errors) -> service_fraud.SignatureFilter:
         try:
             return parse_local(raw)
         except LocalTimeError:
-            errors[name] = "Enter a UK time like 2026-11-22T10:00"
+            errors[name] = gettext("Enter a UK time like 2026-11-22T10:00")
             return None
 
     since, until = day("since"), day("until")
@@ -207,8 +212,10 @@ async def signatures(request: Request) -> Response:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
         total, rows = await service_fraud.search(session, path_id(request, "petition_id"), where)
+    invalidated = request.query_params.get("invalidated", "")
     context = {"petition": petition, "where": where, "total": total, "rows": rows,
-               "query": dict(request.query_params)}  # fmt: skip
+               "query": dict(request.query_params),
+               "invalidated": int(invalidated) if invalidated.isdigit() else None}  # fmt: skip
     return form_page(request, "petitions/signatures.html", context, errors)
 
 
@@ -220,7 +227,7 @@ async def invalidate(request: Request) -> Response:
     expected = text(form, "expected")
     reason = text(form, "reason")
     if not reason:
-        errors["reason"] = "Say why these signatures are invalid"
+        errors["reason"] = gettext("Say why these signatures are invalid")
     async with transaction(request) as session:
         petition = await load(session, request)
         require("petitions.audit_signatures", actor, petition, now=now(request))
@@ -229,7 +236,7 @@ async def invalidate(request: Request) -> Response:
             context = {"petition": petition, "where": where, "total": total, "rows": rows,
                        "query": {k: text(form, k) for k in form}}  # fmt: skip
             return form_page(
-                request, "petitions/signatures.html", context, errors or {"reason": "Search again"}
+                request, "petitions/signatures.html", context, errors or {"reason": gettext("Search again")}
             )
         done = await service_fraud.invalidate(
             session, petition, where, expected=int(expected), reason=reason, actor=actor, now=now(request)

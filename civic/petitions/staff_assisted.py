@@ -14,6 +14,8 @@ from civic.core.deps import path_id, staff
 from civic.core.errors import NotFound
 from civic.core.forms import check_length, check_no_formula, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role
@@ -21,9 +23,11 @@ from civic.petitions import service_assisted
 from civic.petitions.models import Channel, OfflineSignature
 from civic.petitions.web_common import forget, form_page, load, policy
 
-MESSAGE = "Staff sign only open petitions for residents."
-DECLARED = [("yes", "The resident lives, works or studies in the council's area")]
-CONSENT = [("yes", "The resident asked me to sign for them and agreed to their name and postcode being kept")]
+MESSAGE = _l("Staff sign only open petitions for residents.")
+DECLARED = [("yes", _l("The resident lives, works or studies in the council's area"))]
+CONSENT = [
+    ("yes", _l("The resident asked me to sign for them and agreed to their name and postcode being kept"))
+]
 
 
 def _context(petition: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -34,7 +38,7 @@ async def assisted_form(request: Request) -> Response:
     actor, at = staff(request), now(request)
     async with reading(request) as session:
         petition = await load(session, request)
-    require("petitions.sign_assisted", actor, petition, now=at, message=MESSAGE)
+    require("petitions.sign_assisted", actor, petition, now=at, message=str(MESSAGE))
     return form_page(request, "petitions/staff/assisted.html", _context(petition, {}), {})
 
 
@@ -42,15 +46,15 @@ async def assisted_post(request: Request) -> Response:
     actor, form, at = staff(request), await read_form(request), now(request)
     values = {k: text(form, k) for k in ("name", "postcode", "declared", "consent")}
     errors: dict[str, str] = {}
-    check_length(errors, "name", values["name"], "the resident's name", maximum=120)
-    check_no_formula(errors, "name", values["name"], "the resident's name")
+    check_length(errors, "name", values["name"], _l("the resident's name"), maximum=120)
+    check_no_formula(errors, "name", values["name"], _l("the resident's name"))
     if not values["postcode"]:
-        errors["postcode"] = "Enter the resident's postcode"
+        errors["postcode"] = gettext("Enter the resident's postcode")
     if values["consent"] != "yes":
-        errors["consent"] = "Confirm the resident asked you to sign and agreed"
+        errors["consent"] = gettext("Confirm the resident asked you to sign and agreed")
     async with transaction(request) as session:
         petition = await load(session, request)
-        require("petitions.sign_assisted", actor, petition, now=at, message=MESSAGE)
+        require("petitions.sign_assisted", actor, petition, now=at, message=str(MESSAGE))
         if errors:
             return form_page(request, "petitions/staff/assisted.html", _context(petition, values), errors)
         row = await service_assisted.sign_assisted(

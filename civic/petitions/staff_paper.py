@@ -18,6 +18,8 @@ from civic.core.deps import path_id, staff
 from civic.core.errors import NotFound
 from civic.core.forms import check_length, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.rules import require
 from civic.core.users import Role, StaffUser
 from civic.petitions import service_assisted, service_matching, service_paper, service_scans
@@ -25,7 +27,7 @@ from civic.petitions.models import Petition, PetitionPaperBatch
 from civic.petitions.service_counting import channel_counts
 from civic.petitions.web_common import forget, form_page, load
 
-MESSAGE = "Paper sheets are typed in for open and closed petitions, by moderators."
+MESSAGE = _l("Paper sheets are typed in for open and closed petitions, by moderators.")
 
 
 async def list_context(session: AsyncSession, petition: Petition, *, scan_of: str = "") -> dict[str, Any]:
@@ -36,11 +38,13 @@ async def list_context(session: AsyncSession, petition: Petition, *, scan_of: st
     )
     batches = list(rows.all())
     counts = await channel_counts(session, [row_id(petition)])
-    sheets = [("", "The petition as handed in, or sheets of no one bundle")]
+    sheets = [("", gettext("The petition as handed in, or sheets of no one bundle"))]
     return {
         "petition": petition,
         "batches": batches,
-        "scan_options": options(sheets + [(str(b.id), f"Bundle: {b.label}") for b in batches], scan_of),
+        "scan_options": options(
+            sheets + [(str(b.id), gettext("Bundle: %(label)s", label=b.label)) for b in batches], scan_of
+        ),
         "doubtful": await service_matching.doubtful_of(session, row_id(petition)),
         "assisted": await service_assisted.assisted_of(session, row_id(petition)),
         "staff_names": await _staff_names(session),
@@ -59,7 +63,7 @@ async def paper_page(request: Request) -> Response:
     actor, at = staff(request, Role.MODERATOR), now(request)
     async with reading(request) as session:
         petition = await load(session, request)
-        require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
+        require("petitions.enter_paper", actor, petition, now=at, message=str(MESSAGE))
         context = await list_context(session, petition)
     return form_page(request, "petitions/staff/paper.html", context, {})
 
@@ -68,14 +72,14 @@ async def add_batch(request: Request) -> Response:
     actor, form, at = staff(request, Role.MODERATOR), await read_form(request), now(request)
     errors: dict[str, str] = {}
     label = text(form, "label")
-    check_length(errors, "label", label, "where the sheets came from", maximum=120)
+    check_length(errors, "label", label, _l("where the sheets came from"), maximum=120)
     raw = text(form, "sheets")
     if not raw.isdigit() or not 1 <= int(raw) <= 200:
-        errors["sheets"] = "Enter the number of sheets, a whole number from 1 to 200"
+        errors["sheets"] = gettext("Enter the number of sheets, a whole number from 1 to 200")
     received = received_day(errors, text(form, "received"), at.date())
     async with transaction(request) as session:
         petition = await load(session, request)
-        require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
+        require("petitions.enter_paper", actor, petition, now=at, message=str(MESSAGE))
         if errors or received is None:
             context = await list_context(session, petition) | {"values": dict(form)}
             return form_page(request, "petitions/staff/paper.html", context, errors)
@@ -90,10 +94,10 @@ def received_day(errors: dict[str, str], raw: str, today: date) -> date | None:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        errors["received"] = "Enter the date the sheets were handed in, like 2026-12-01"
+        errors["received"] = gettext("Enter the date the sheets were handed in, like 2026-12-01")
         return None
     if day > today:
-        errors["received"] = "The date the sheets were handed in must be today or in the past"
+        errors["received"] = gettext("The date the sheets were handed in must be today or in the past")
         return None
     return day
 
@@ -125,7 +129,7 @@ async def batch_page(request: Request) -> Response:
     actor, at = staff(request, Role.MODERATOR), now(request)
     async with reading(request) as session:
         petition, batch = await _load_batch(session, request)
-        require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
+        require("petitions.enter_paper", actor, petition, now=at, message=str(MESSAGE))
         context = await _batch_context(session, petition, batch)
     return form_page(request, "petitions/staff/paper_batch.html", context, {})
 
@@ -135,7 +139,7 @@ async def _batch_step(request: Request, step: str) -> Response:
     actor, form, at = staff(request, Role.MODERATOR), await read_form(request), now(request)
     async with transaction(request) as session:
         petition, batch = await _load_batch(session, request)
-        require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
+        require("petitions.enter_paper", actor, petition, now=at, message=str(MESSAGE))
         field = {"entry": "lines", "count": "count"}.get(step, f"sheet-{text(form, 'sheet')}")
         try:
             if step == "entry":
@@ -171,12 +175,12 @@ async def decide(request: Request) -> Response:
     actor, form, at = staff(request, Role.MODERATOR), await read_form(request), now(request)
     async with transaction(request) as session:
         petition = await load(session, request)
-        require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
+        require("petitions.enter_paper", actor, petition, now=at, message=str(MESSAGE))
         raw, decision = text(form, "signature_id"), text(form, "decision")
         if not raw.isdigit() or decision not in {"count", "duplicate"}:
             context = await list_context(session, petition)
             return form_page(
-                request, "petitions/staff/paper.html", context, {"doubtful": "Choose a decision"}
+                request, "petitions/staff/paper.html", context, {"doubtful": gettext("Choose a decision")}
             )
         await service_matching.decide_doubtful(
             session, row_id(petition), int(raw), count=decision == "count", actor=actor, now=at

@@ -11,6 +11,7 @@ from civic.core.db import transaction
 from civic.core.deps import staff
 from civic.core.forms import check_length, check_no_formula, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.rules import require
 from civic.core.users import Role
 from civic.petitions import service_paper, service_scans
@@ -19,9 +20,9 @@ from civic.petitions.staff_scans import FIELD, chosen_file, scan_error
 from civic.petitions.web_common import form_page, policy
 
 FIELDS = (
-    ("action", "what the petition asks for", 80),
-    ("background", "the petition's background", 300),
-    ("lead", "the lead petitioner's name", 120),
+    ("action", _l("what the petition asks for"), 80),
+    ("background", _l("the petition's background"), 300),
+    ("lead", _l("the lead petitioner's name"), 120),
 )
 
 

@@ -14,6 +14,7 @@ from civic.core.deps import path_id, staff
 from civic.core.errors import NotFound
 from civic.core.forms import UploadedFile, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.rules import require
 from civic.core.users import Role
 from civic.petitions import service_scans
@@ -36,7 +37,7 @@ def chosen_file(form: FormData) -> bytes | None:
 def scan_error(data: bytes | None, max_bytes: int, *, required: bool) -> str | None:
     """The message for the scan field, or None when the file (or its absence) is fine."""
     if data is None:
-        return "Select a scan of the paper sheets" if required else None
+        return gettext("Select a scan of the paper sheets") if required else None
     try:
         service_scans.check_scan(data, max_bytes=max_bytes)
     except service_scans.ScanError as exc:
@@ -49,7 +50,7 @@ async def upload(request: Request) -> Response:
     data, most = chosen_file(form), policy(request).scan_max_bytes
     async with transaction(request) as session:
         petition = await load(session, request)
-        require("petitions.enter_paper", actor, petition, now=at, message=MESSAGE)
+        require("petitions.enter_paper", actor, petition, now=at, message=str(MESSAGE))
         errors = {FIELD: message} if (message := scan_error(data, most, required=True)) else {}
         raw, batch_id = text(form, "batch"), None
         if raw:
@@ -57,7 +58,7 @@ async def upload(request: Request) -> Response:
                 await session.get(PetitionPaperBatch, int(raw)) if raw.isdigit() and len(raw) < 10 else None
             )
             if batch is None or batch.petition_id != petition.id:
-                errors["batch"] = "Choose which sheets the scan shows"
+                errors["batch"] = gettext("Choose which sheets the scan shows")
             batch_id = batch.id if batch else None
         if errors or data is None:
             context = await list_context(session, petition, scan_of=raw)

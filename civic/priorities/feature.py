@@ -27,7 +27,9 @@ FEATURE = Feature(
     mount="/priorities",
     routes=tuple(routes.routes),
     nav=NavEntry(lazy_gettext("Police priorities"), "/priorities/", position=2),
-    staff_links=(staff_link("Police priorities: rounds and progress", "/priorities/manage", "police"),),
+    staff_links=(
+        staff_link(lazy_gettext("Police priorities: rounds and progress"), "/priorities/manage", "police"),
+    ),
     open_now=(queries.open_rounds, queries_meetings.open_meetings),
     jobs=jobs.JOBS,
     target_kinds=(answers.TARGET_KIND,),

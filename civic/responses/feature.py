@@ -17,18 +17,23 @@ FEATURE = Feature(
     nav=NavEntry(lazy_gettext("Responses"), "/responses/", position=5),
     staff_links=(
         staff_link(
-            "Responses to write", "/responses/queue", "councillor", "police", "youth_worker", "panel_clerk"
+            lazy_gettext("Responses to write"),
+            "/responses/queue",
+            "councillor",
+            "police",
+            "youth_worker",
+            "panel_clerk",
         ),
         staff_link(
-            "Link the steps of an ask",
+            lazy_gettext("Link the steps of an ask"),
             "/responses/links",
             "councillor",
             "police",
             "youth_worker",
             "panel_clerk",
         ),
-        staff_link("Comments to moderate", "/responses/comments", "moderator"),
-        staff_link("Bodies that answer asks", "/responses/bodies", "admin"),
+        staff_link(lazy_gettext("Comments to moderate"), "/responses/comments", "moderator"),
+        staff_link(lazy_gettext("Bodies that answer asks"), "/responses/bodies", "admin"),
     ),
     datasets=opendata.DATASETS,
     demo=(demo.load_bodies, demo_answers.load_answers),

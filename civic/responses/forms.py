@@ -18,13 +18,13 @@ BODY_FIELDS = ("slug", "name", "kind", "description")
 def check_body(slug: str, name: str, kind: str) -> Errors:
     errors: Errors = {}
     if not SLUG_RE.match(slug) or len(slug) > 60:
-        errors["slug"] = (
+        errors["slug"] = gettext(
             "Enter a short identifier of lower-case letters, numbers and hyphens, like police-fernbridge-north"
         )
     if not name or len(name) > 160:
-        errors["name"] = "Enter the body's name (160 characters or fewer)"
+        errors["name"] = gettext("Enter the body's name (160 characters or fewer)")
     if kind not in {k.value for k in BodyKind}:
-        errors["kind"] = "Choose what kind of body it is"
+        errors["kind"] = gettext("Choose what kind of body it is")
     return errors
 
 
@@ -34,7 +34,7 @@ def parse_body(form: FormData) -> tuple[dict[str, str], Errors]:
     values = {key: text(form, key) for key in BODY_FIELDS}
     errors = check_body(values["slug"], values["name"], values["kind"])
     if len(values["description"]) > 500:
-        errors["description"] = "Description must be 500 characters or fewer"
+        errors["description"] = gettext("Description must be 500 characters or fewer")
     return values, errors
 
 

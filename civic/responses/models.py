@@ -27,6 +27,18 @@ class BodyKind(StrEnum):
     YOUTH = "youth"
     PANEL = "panel"
 
+    @property
+    def label(self) -> str:
+        """In the language of the moment (the reader's, on a page)."""
+        return str(
+            {
+                "department": _l("Department"),
+                "police": _l("Police"),
+                "youth": _l("Youth"),
+                "panel": _l("Panel"),
+            }[self.value]
+        )
+
 
 class CommentState(StrEnum):
     NONE = "none"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.i18n import gettext
 from civic.core.users import Role, StaffUser
 from civic.responses.models import BodyKind, Response, ResponsibleBody
 
@@ -51,14 +52,17 @@ def is_natural_member(user: StaffUser, body: ResponsibleBody) -> bool:
 def answered_by(body: ResponsibleBody) -> str:
     """Who answers for `body`, in words, for the admin page: the same rule as `is_natural_member`."""
     if body.slug == COUNCIL_BODY:
-        return "Councillors"
+        return gettext("Councillors")
     if body.kind == BodyKind.POLICE and body.slug.startswith("police-"):
-        return f"Police officers of the {body.slug.removeprefix('police-')} neighbourhood"
+        return gettext(
+            "Police officers of the %(neighbourhood)s neighbourhood",
+            neighbourhood=body.slug.removeprefix("police-"),
+        )
     if body.kind == BodyKind.YOUTH:
-        return "Youth workers"
+        return gettext("Youth workers")
     if body.kind == BodyKind.PANEL:
-        return "Panel clerks"
-    return "Admins only"
+        return gettext("Panel clerks")
+    return gettext("Admins only")
 
 
 def may_answer_for(user: StaffUser | None, body: ResponsibleBody | None) -> bool:
@@ -101,7 +105,8 @@ async def bodies_of(session: AsyncSession, user: StaffUser) -> list[ResponsibleB
 
 def refusal(owing: Owed) -> str:
     """The 403 message for someone who is not a member of the body that owes the answer."""
-    return (
-        f"This answer is owed by {owing.body_name}. Only its members (and admins) "
-        "can write or publish it, and you do not answer for it."
+    return gettext(
+        "This answer is owed by %(body)s. Only its members (and admins) can write or publish it, and you do "
+        "not answer for it.",
+        body=owing.body_name,
     )

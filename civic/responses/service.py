@@ -13,6 +13,7 @@ from civic.core import audit
 from civic.core.areas import Ward
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.targets import TargetInfo
 from civic.core.users import Role, StaffUser, ward_codes_of
 from civic.responses import service_versions as content
@@ -39,17 +40,21 @@ class ResponseError(ValueError):
 def check_text(summary: str, details: str, reason: str, *, republishing: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not summary:
-        errors["summary"] = "Enter a summary of the response"
+        errors["summary"] = gettext("Enter a summary of the response")
     elif len(summary) > SUMMARY_MAX:
-        errors["summary"] = f"Summary must be {SUMMARY_MAX} characters or fewer"
+        errors["summary"] = gettext("Summary must be %(most)s characters or fewer", most=SUMMARY_MAX)
     if not details:
-        errors["details"] = "Enter the response in full"
+        errors["details"] = gettext("Enter the response in full")
     elif len(details) > DETAILS_MAX:
-        errors["details"] = f"The full response must be {DETAILS_MAX:,} characters or fewer"
+        errors["details"] = gettext(
+            "The full response must be %(most)s characters or fewer", most=f"{DETAILS_MAX:,}"
+        )
     if republishing and not reason:
-        errors["reason"] = "Say why the published response is being changed; the reason is shown with it"
+        errors["reason"] = gettext(
+            "Say why the published response is being changed; the reason is shown with it"
+        )
     elif len(reason) > 500:
-        errors["reason"] = "Reason must be 500 characters or fewer"
+        errors["reason"] = gettext("Reason must be 500 characters or fewer")
     return errors
 
 
@@ -63,7 +68,7 @@ async def _author_fields(session: AsyncSession, actor: StaffUser) -> dict[str, s
         wards = ", ".join(sorted(names))
     return {
         "author_name": actor.name,
-        "author_role": actor.role.label,
+        "author_role": actor.role.record_label,
         "author_wards": wards,
         "author_party": actor.party or "",
     }
@@ -89,7 +94,10 @@ async def start_response(
         return existing
     if await session.get(ResponsibleBody, target.body_slug) is None:
         raise Conflict(
-            f"The responsible body {target.body_slug!r} is not set up; an admin must add it first."
+            gettext(
+                "The responsible body %(body)s is not set up; an admin must add it first.",
+                body=repr(target.body_slug),
+            )
         )
     response = Response(
         target_kind=target.kind,

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.responses.models import BodyKind, ResponsibleBody
 from civic.responses.service import ResponseError
@@ -18,7 +19,7 @@ async def add_body(
 ) -> ResponsibleBody:
     """Insert a body from checked form values; ResponseError (keyed by field) if the slug is taken."""
     if await session.get(ResponsibleBody, values["slug"]) is not None:
-        raise ResponseError({"slug": "There is already a body with that identifier"})
+        raise ResponseError({"slug": gettext("There is already a body with that identifier")})
     body = ResponsibleBody(
         slug=values["slug"],
         name=values["name"],

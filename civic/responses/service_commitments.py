@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core import audit
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.responses.models import (
     UPDATE_MAX,
@@ -30,13 +31,13 @@ def check_commitment(what: str, due_on: date | None, *, today: date) -> dict[str
     """The form's rules: say what will be done, by a date that has not passed."""
     errors: dict[str, str] = {}
     if not what:
-        errors["what"] = "Enter what the answer commits to doing"
+        errors["what"] = gettext("Enter what the answer commits to doing")
     elif len(what) > WHAT_MAX:
-        errors["what"] = f"What will be done must be {WHAT_MAX} characters or fewer"
+        errors["what"] = gettext("What will be done must be %(most)s characters or fewer", most=WHAT_MAX)
     if due_on is None:
-        errors["due_on"] = "Enter the date it will be done by"
+        errors["due_on"] = gettext("Enter the date it will be done by")
     elif due_on < today:
-        errors["due_on"] = "The date it will be done by must be today or in the future"
+        errors["due_on"] = gettext("The date it will be done by must be today or in the future")
     return errors
 
 
@@ -57,9 +58,9 @@ async def commit(
 ) -> Commitment:
     """Tick "this answer commits us to an action" on a published response (once per response)."""
     if response.state != ResponseState.PUBLISHED:
-        raise Conflict("Publish the response before recording what it commits to")
+        raise Conflict(gettext("Publish the response before recording what it commits to"))
     if await commitment_for(session, row_id(response)) is not None:
-        raise Conflict("This response already records a commitment; post an update to it instead")
+        raise Conflict(gettext("This response already records a commitment; post an update to it instead"))
     what = what.strip()
     errors = check_commitment(what, due_on, today=now.date())
     if errors or due_on is None:
@@ -98,12 +99,14 @@ async def post_update(
 ) -> CommitmentUpdate:
     """A dated public note; it may also close the commitment as done or dropped."""
     if item.state != CommitmentState.OPEN:
-        raise Conflict("This commitment is closed; its updates are final")
+        raise Conflict(gettext("This commitment is closed; its updates are final"))
     note = note.strip()
     if not note:
-        raise ResponseError({"note": "Enter what has happened"})
+        raise ResponseError({"note": gettext("Enter what has happened")})
     if len(note) > UPDATE_MAX:
-        raise ResponseError({"note": f"The update must be {UPDATE_MAX} characters or fewer"})
+        raise ResponseError(
+            {"note": gettext("The update must be %(most)s characters or fewer", most=UPDATE_MAX)}
+        )
     update = CommitmentUpdate(
         commitment_id=row_id(item), state=state, note=note, author_name=actor.name, posted_at=now
     )

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core import audit
 from civic.core.db import insert_or_ignore
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.responses.models import StepLink
 from civic.responses.queries_timeline import Node, step, step_kinds
@@ -20,13 +21,15 @@ async def check_link(session: AsyncSession, start: Node, end: Node, now: datetim
     kinds = step_kinds()
     for prefix, (kind, ref) in (("from", start), ("to", end)):
         if kind not in kinds:
-            errors[f"{prefix}_kind"] = "Choose what kind of step it is"
+            errors[f"{prefix}_kind"] = gettext("Choose what kind of step it is")
         elif not ref:
-            errors[f"{prefix}_ref"] = "Enter the step's number, as in its web address"
+            errors[f"{prefix}_ref"] = gettext("Enter the step's number, as in its web address")
         elif await step(session, (kind, ref), now) is None:
-            errors[f"{prefix}_ref"] = f"There is no published {kinds[kind].lower()} with that number"
+            errors[f"{prefix}_ref"] = gettext(
+                "There is no published %(kind)s with that number", kind=kinds[kind].lower()
+            )
     if not errors and start == end:
-        errors["to_ref"] = "A step cannot lead on to itself"
+        errors["to_ref"] = gettext("A step cannot lead on to itself")
     return errors
 
 

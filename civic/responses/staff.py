@@ -17,6 +17,7 @@ from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict, NotFound
 from civic.core.forms import form_context, read_form, text
+from civic.core.i18n import gettext
 from civic.core.rules import can, require
 from civic.core.targets import TargetInfo
 from civic.core.templating import render_page
@@ -28,6 +29,7 @@ from civic.responses.notify import notify_published
 from civic.responses.queries_commitments import load_commitment
 from civic.responses.queries_targets import KINDS, all_awaiting, load_target
 from civic.responses.rules import RESPONDERS
+from civic.responses.web_checkback import ANSWER_LABELS
 
 
 async def queue(request: Request) -> HttpResponse:
@@ -62,8 +64,8 @@ async def queue(request: Request) -> HttpResponse:
         "ward": ward,
         "body": body,
         "kinds": KINDS,
-        "body_pairs": [("", "All your bodies"), *((b.slug, b.name) for b in bodies.values())],
-        "ward_pairs": [("", "All wards"), *sorted(wards.items(), key=lambda pair: pair[1])],
+        "body_pairs": [("", gettext("All your bodies")), *((b.slug, b.name) for b in bodies.values())],
+        "ward_pairs": [("", gettext("All wards")), *sorted(wards.items(), key=lambda pair: pair[1])],
     }
     return render_page(request, "responses/queue.html", context)
 
@@ -89,14 +91,17 @@ def _require(name: str, user: StaffUser, owing: queries_members.Owed, at: dateti
 
 def _why_not(user: StaffUser, owing: queries_members.Owed, at: datetime) -> Exception:
     if not can("responses.answer", user, now=at):
-        return HTTPException(403, "Your role does not answer asks.")
+        return HTTPException(403, gettext("Your role does not answer asks."))
     if owing.body is None:
         return Conflict(
-            f"The responsible body {owing.body_slug!r} is not set up; an admin must add it first."
+            gettext(
+                "The responsible body %(body)s is not set up; an admin must add it first.",
+                body=repr(owing.body_slug),
+            )
         )
     if not can("responses.draft", user, owing, now=at):
         return HTTPException(403, queries_members.refusal(owing))
-    return HTTPException(403, "Only a complete draft can be published.")
+    return HTTPException(403, gettext("Only a complete draft can be published."))
 
 
 async def _as_admin(
@@ -247,7 +252,8 @@ async def comments(request: Request) -> HttpResponse:
             (answer, await load_commitment(session, answer.commitment_kind, answer.commitment_ref))
             for answer in await service_checkback.comments_awaiting_moderation(session)
         ]
-    return render_page(request, "responses/comments.html", {"pending": pending, "done_pending": done_pending})
+    context = {"pending": pending, "done_pending": done_pending, "answer_labels": ANSWER_LABELS}
+    return render_page(request, "responses/comments.html", context)
 
 
 async def _comment_decision(request: Request, at: datetime) -> tuple[StaffUser, bool]:
@@ -256,7 +262,7 @@ async def _comment_decision(request: Request, at: datetime) -> tuple[StaffUser, 
     require("responses.moderate_comments", user, None, now=at)
     decision = text(await read_form(request), "decision")
     if decision not in {"approve", "reject"}:
-        raise HTTPException(400, "Choose to approve or reject the comment.")
+        raise HTTPException(400, gettext("Choose to approve or reject the comment."))
     return user, decision == "approve"
 
 

@@ -28,7 +28,7 @@ async def _page(
         "bodies": bodies,
         **form_context(errors),
         "values": values,
-        "kind_pairs": [(k.value, k.value.capitalize()) for k in BodyKind],
+        "kind_pairs": [(k.value, k.label) for k in BodyKind],
         "answered_by": answered_by,
     }
     return render_page(request, "responses/bodies.html", context, status_code=status)

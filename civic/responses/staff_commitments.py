@@ -15,6 +15,8 @@ from civic.core.db import reading, transaction
 from civic.core.deps import path_id, staff
 from civic.core.errors import NotFound
 from civic.core.forms import form_context, read_form, text
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.responses import queries_members, service, service_commitments
@@ -68,7 +70,7 @@ async def commit(request: Request) -> HttpResponse:
     due_on, garbled = parse_due(form)
     errors = service_commitments.check_commitment(values["what"], due_on, today=at.date())
     if garbled:
-        errors["due_on"] = "The date it will be done by must be a real date, like 31 3 2027"
+        errors["due_on"] = gettext("The date it will be done by must be a real date, like 31 3 2027")
     if errors:
         return _page(request, response, values, errors)
     async with transaction(request) as session:
@@ -91,9 +93,9 @@ async def commit(request: Request) -> HttpResponse:
 
 
 STATE_PAIRS = [
-    (CommitmentState.OPEN.value, "Still in progress"),
-    (CommitmentState.DONE.value, "Done"),
-    (CommitmentState.DROPPED.value, "Dropped", "Say why in the update"),
+    (CommitmentState.OPEN.value, _l("Still in progress")),
+    (CommitmentState.DONE.value, _l("Done")),
+    (CommitmentState.DROPPED.value, _l("Dropped"), _l("Say why in the update")),
 ]
 
 
@@ -136,7 +138,9 @@ async def update(request: Request) -> HttpResponse:
     form = await read_form(request)
     values = {"state": text(form, "state"), "note": text(form, "note")}
     if values["state"] not in {s.value for s in CommitmentState}:
-        return _update_page(request, response, item, values, {"state": "Choose where the commitment stands"})
+        return _update_page(
+            request, response, item, values, {"state": gettext("Choose where the commitment stands")}
+        )
     async with transaction(request) as session:
         fresh = await session.get(Commitment, item.id)
         assert fresh is not None

@@ -11,6 +11,7 @@ from civic.core.clock import now
 from civic.core.db import transaction
 from civic.core.deps import staff
 from civic.core.forms import form_context, read_form, text
+from civic.core.i18n import gettext
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.responses import service_links
@@ -23,7 +24,7 @@ FIELDS = ("from_kind", "from_ref", "to_kind", "to_ref")
 def _page(
     request: Request, values: dict[str, str], errors: dict[str, str], saved: bool = False
 ) -> HttpResponse:
-    kind_pairs = [("", "Choose"), *step_kinds().items()]
+    kind_pairs = [("", gettext("Choose")), *step_kinds().items()]
     context = {"values": values, "kind_pairs": kind_pairs, "saved": saved, **form_context(errors)}
     return render_page(request, "responses/links.html", context, status_code=422 if errors else 200)
 

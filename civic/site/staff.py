@@ -17,6 +17,7 @@ from civic.core.duties import Duty, has_duty, set_duty
 from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.home import links_for
+from civic.core.i18n import gettext
 from civic.core.staff import change_role, create_staff, parse_role, set_disabled, set_password
 from civic.core.templating import render_page
 from civic.core.twofactor import reset_second_factor
@@ -43,7 +44,7 @@ async def _choices(request: Request) -> dict[str, Any]:
         return {
             "ward_pairs": [(w.code, w.name) for w in await list_wards(session)],
             "neighbourhood_pairs": [
-                ("", "None"),
+                ("", gettext("None")),
                 *((n.slug, n.name) for n in await list_neighbourhoods(session)),
             ],
             "role_pairs": [(r.value, r.label) for r in Role],
@@ -165,4 +166,4 @@ async def _apply(
         held = action == "grant_duty"
         await set_duty(session, user, Duty.DATA_PROTECTION, held=held, actor=actor, now=at)
     else:
-        raise UserError("Choose what to change")
+        raise UserError(gettext("Choose what to change"))

@@ -19,6 +19,7 @@ from civic.core.deps import path_id, settings, staff
 from civic.core.duties import Duty, has_duty
 from civic.core.errors import NotFound
 from civic.core.forms import Errors, check_email, form_context, read_form, text
+from civic.core.i18n import gettext
 from civic.core.localtime import from_local, local_date
 from civic.core.notices import titles
 from civic.core.privacy import Subject
@@ -34,7 +35,9 @@ async def officer(request: Request) -> StaffUser:
     async with reading(request) as session:
         allowed = await has_duty(session, user, Duty.DATA_PROTECTION)
     if not allowed:
-        raise HTTPException(403, "Only an administrator with the data protection duty can see data requests")
+        raise HTTPException(
+            403, gettext("Only an administrator with the data protection duty can see data requests")
+        )
     return user
 
 
@@ -49,17 +52,17 @@ async def request_list(request: Request) -> Response:
 def parse_received(form: FormData, errors: Errors, today: date) -> date | None:
     parts = [text(form, f"received-{part}") for part in ("day", "month", "year")]
     if not all(parts):
-        errors["received"] = "Enter the date the letter was received, for example 27 11 2026"
+        errors["received"] = gettext("Enter the date the letter was received, for example 27 11 2026")
         return None
     try:
         day = date(int(parts[2]), int(parts[1]), int(parts[0]))
     except ValueError:
-        errors["received"] = "The date the letter was received must be a real date"
+        errors["received"] = gettext("The date the letter was received must be a real date")
         return None
     if day > today:
-        errors["received"] = "The date the letter was received must be today or in the past"
+        errors["received"] = gettext("The date the letter was received must be today or in the past")
     elif day.year < 2000:
-        errors["received"] = "The date the letter was received must be after the year 2000"
+        errors["received"] = gettext("The date the letter was received must be after the year 2000")
     return None if "received" in errors else day
 
 
@@ -118,7 +121,15 @@ async def _detail_page(
         "overdue": found.overdue(at),
         "titles": titles(holdings),
         "confirm_items": options(
-            [("yes", f"I have checked who is asking, and want to erase the data held about {found.email}")],
+            [
+                (
+                    "yes",
+                    gettext(
+                        "I have checked who is asking, and want to erase the data held about %(email)s",
+                        email=found.email,
+                    ),
+                )
+            ],
             [],
             id_prefix="confirm",
         ),
@@ -148,7 +159,7 @@ async def erase(request: Request) -> Response:
     found, at = await _load(request), now(request)
     form = await read_form(request)
     if text(form, "confirm") != "yes":
-        errors = {"confirm": "Tick the box to confirm you want to erase this person's data"}
+        errors = {"confirm": gettext("Tick the box to confirm you want to erase this person's data")}
         return await _detail_page(request, actor, found, errors, 422)
     async with transaction(request) as session:
         fresh = await data_requests.get_request(session, row_id(found))

@@ -14,6 +14,10 @@ from civic.core.templating import render_page
 from civic.core.users import Role
 
 
+def _count(raw: str) -> int:
+    return int(raw) if raw.isdigit() else 0
+
+
 async def outbox_page(request: Request) -> Response:
     staff(request, Role.ADMIN)
     at = now(request)
@@ -24,7 +28,7 @@ async def outbox_page(request: Request) -> Response:
         "health": health,
         "oldest_age": health.oldest_age(at),
         "failed": [(message, masked_address(message.to_address)) for message in failed],
-        "requeued": request.query_params.get("requeued", ""),
+        "requeued": _count(request.query_params.get("requeued", "")),
     }
     return render_page(request, "site/outbox.html", context)
 

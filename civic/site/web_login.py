@@ -16,6 +16,8 @@ from civic.core.clock import now
 from civic.core.db import row_id, transaction
 from civic.core.deps import staff, state
 from civic.core.forms import Errors, form_context, read_form, safe_next, text
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.net import client_ip
 from civic.core.passwords import verify_password
 from civic.core.ratelimit import Limit, hit, limits_itself, peek
@@ -34,7 +36,7 @@ from civic.core.twofactor import has_second_factor
 from civic.core.users import StaffUser, get_user_by_email
 
 FAILURE_WINDOW = 15 * 60
-LOCKED_MESSAGE = "Too many failed attempts. Wait 15 minutes before trying again."
+LOCKED_MESSAGE = _l("Too many failed attempts. Wait 15 minutes before trying again.")
 
 
 def _page(request: Request, errors: Errors, email: str = "", status: int = 200) -> Response:
@@ -58,14 +60,14 @@ async def login(request: Request) -> Response:
     email, password = text(form, "email").lower(), str(form.get("password", ""))
     errors: Errors = {}
     if not email:
-        errors["email"] = "Enter your email address"
+        errors["email"] = gettext("Enter your email address")
     if not password:
-        errors["password"] = "Enter your password"  # noqa: S105 - a message
+        errors["password"] = gettext("Enter your password")
     if errors:
         return _page(request, errors, email, 422)
     user = await _authenticate(request, email, password)
     if isinstance(user, str):
-        return _page(request, {"email": user}, email, 429 if user == LOCKED_MESSAGE else 422)
+        return _page(request, {"email": user}, email, 429 if user == str(LOCKED_MESSAGE) else 422)
     return await _start(request, user, safe_next(text(form, "next")))
 
 
@@ -79,7 +81,7 @@ async def _authenticate(request: Request, email: str, password: str) -> StaffUse
         if await peek(session, account_key, window, now=at) >= window.count or (
             await peek(session, ip_key, ip_window, now=at) >= ip_window.count
         ):
-            return LOCKED_MESSAGE
+            return str(LOCKED_MESSAGE)
         user = await get_user_by_email(session, email)
     ok = await verify_password(password, user.password_hash if user else None, settings.password_hash_cost)
     if user is not None and ok and not user.disabled:
@@ -98,7 +100,7 @@ async def _authenticate(request: Request, email: str, password: str) -> StaffUse
                 reason=f"{window.count} failed sign-ins from {ip}",
                 names_person=True,  # the IP address
             )
-    return "Enter a correct email address and password"
+    return gettext("Enter a correct email address and password")
 
 
 async def _start(request: Request, user: StaffUser, target: str) -> Response:

@@ -13,6 +13,7 @@ from civic.core import audit
 from civic.core.clock import now
 from civic.core.db import row_id, transaction
 from civic.core.deps import state
+from civic.core.i18n import gettext
 from civic.core.net import client_ip
 from civic.core.passkeys import (
     PasskeyError,
@@ -59,7 +60,7 @@ async def register_passkey(request: Request) -> Response:
     user, pending = await enrolling(request)
     credential = await _credential(request)
     if credential is None:
-        return _problem("The passkey response could not be read. Try again.")
+        return _problem(gettext("The passkey response could not be read. Try again."))
     name = str((await request.json()).get("name", ""))
     problem = ""
     async with transaction(request) as session:  # commits even on failure: the challenge stays used
@@ -98,7 +99,7 @@ async def signin_options(request: Request) -> Response:
     found = await pending_of(request, Stage.VERIFY)
     async with transaction(request) as session:
         if await peek(session, key, limit, now=now(request)) >= limit.count:
-            return _problem(LOCKED_MESSAGE, 429)
+            return _problem(str(LOCKED_MESSAGE), 429)
         user = None if found is None else found[1]
         body = await authentication_options(
             session, RelyingParty.of(state(request).settings), user, now=now(request)
@@ -112,12 +113,12 @@ async def signin(request: Request) -> Response:
     credential = await _credential(request)
     found = await pending_of(request, Stage.VERIFY)
     if credential is None:
-        return _problem("The passkey response could not be read. Try again.")
+        return _problem(gettext("The passkey response could not be read. Try again."))
     user: StaffUser | None = None
     problem = ""
     async with transaction(request) as session:  # commits even on failure: the challenge stays used
         if await peek(session, key, limit, now=now(request)) >= limit.count:
-            return _problem(LOCKED_MESSAGE, 429)
+            return _problem(str(LOCKED_MESSAGE), 429)
         rp = RelyingParty.of(state(request).settings)
         try:
             passkey = await authenticate(
@@ -131,7 +132,7 @@ async def signin(request: Request) -> Response:
     if problem:
         return _problem(problem)
     if user is None or user.disabled:
-        return _problem("That passkey is not registered here.")
+        return _problem(gettext("That passkey is not registered here."))
     response = JSONResponse({"redirect": found[0].next_url if found else "/staff"})
     await set_session(request, response, user, Factor.PASSKEY)
     return response

@@ -22,6 +22,7 @@ from civic.core.cookies import read_cookie
 from civic.core.db import reading, row_id, transaction
 from civic.core.deps import state
 from civic.core.forms import Errors, form_context, read_form, text
+from civic.core.i18n import gettext
 from civic.core.net import client_ip
 from civic.core.passkeys import passkeys_of
 from civic.core.paths import login_location
@@ -118,13 +119,15 @@ async def code(request: Request) -> Response:
     form = await read_form(request)
     entered = text(form, "code")
     if not entered:
-        return await _code_page(request, user, {"code": "Enter the code from your authenticator app"}, 422)
+        return await _code_page(
+            request, user, {"code": gettext("Enter the code from your authenticator app")}, 422
+        )
     if await _locked(request, row_id(user)):
-        return await _code_page(request, user, {"code": LOCKED_MESSAGE}, 429)
+        return await _code_page(request, user, {"code": str(LOCKED_MESSAGE)}, 429)
     factor = await _check(request, user, entered)
     if factor is None:
         await _failed(request, user)
-        return await _code_page(request, user, {"code": "Enter a correct code"}, 422)
+        return await _code_page(request, user, {"code": gettext("Enter a correct code")}, 422)
     return await start_session(request, user, factor, pending.next_url)
 
 
@@ -178,9 +181,11 @@ async def enrol(request: Request) -> Response:
     form = await read_form(request)
     entered = text(form, "code")
     if not entered:
-        return await _enrol_page(request, user, pending, {"code": "Enter the code your app shows"}, 422)
+        return await _enrol_page(
+            request, user, pending, {"code": gettext("Enter the code your app shows")}, 422
+        )
     if await _locked(request, row_id(user)):
-        return await _enrol_page(request, user, pending, {"code": LOCKED_MESSAGE}, 429)
+        return await _enrol_page(request, user, pending, {"code": str(LOCKED_MESSAGE)}, 429)
     settings: Settings = state(request).settings
     async with transaction(request) as session:
         codes = await confirm(session, user, entered, secret_key=settings.secret_key, now=now(request))
@@ -195,7 +200,9 @@ async def enrol(request: Request) -> Response:
             )
     if codes is None:
         await _failed(request, user)
-        return await _enrol_page(request, user, pending, {"code": "Enter the code your app shows now"}, 422)
+        return await _enrol_page(
+            request, user, pending, {"code": gettext("Enter the code your app shows now")}, 422
+        )
     next_url = pending.next_url if pending is not None else "/account"
     response = render_page(request, "site/recovery_codes.html", {"codes": codes, "next_url": next_url})
     response.headers["Cache-Control"] = "no-store"

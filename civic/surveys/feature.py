@@ -16,7 +16,9 @@ FEATURE = Feature(
     nav=NavEntry(lazy_gettext("Surveys"), "/surveys/", position=6),
     staff_links=(
         staff_link(
-            "Residents' surveys: questions, codes and paper forms", "/surveys/manage", Role.ADMIN.value
+            lazy_gettext("Residents' surveys: questions, codes and paper forms"),
+            "/surveys/manage",
+            Role.ADMIN.value,
         ),
     ),
     open_now=(queries.open_surveys,),

@@ -19,7 +19,7 @@ from tests.support.catalogues import PSEUDO, pseudo_translations
 # Words that are right in any language: names of formats and of the software, the language switch
 # (each language named in itself), and English month names (the pseudo-locale dates like English).
 ALLOWED = {
-    "JSON", "CSV", "GeoJSON", "Civic", "English", "Cymraeg", "midday", "midnight",
+    "JSON", "CSV", "GeoJSON", "PDF", "PNG", "JPEG", "Civic", "English", "Cymraeg", "midday", "midnight",
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 }  # fmt: skip
