@@ -48,7 +48,7 @@ def from_local(day: date, at: time = time()) -> datetime:
                 "%(time)s on %(date)s does not exist in UK time because the clocks go forward; "
                 "enter a time from 02:00",
                 time=format(wall, "%H:%M"),
-                date=f"{day.day} " + format(wall, "%B %Y"),
+                date=str(day.day) + " " + format(wall, "%B %Y"),
             )
         )
     return moment
