@@ -10,6 +10,10 @@ from starlette.datastructures import FormData
 
 from civic.budgets.models import (
     AGE_BANDS,
+    BALLOT_TYPE_LABELS,
+    DELIVERY_STATUS_LABELS,
+    FEASIBILITY_LABELS,
+    RULE_LABELS,
     BallotType,
     BudgetArea,
     BudgetIdea,
@@ -28,13 +32,13 @@ from civic.core.templating import format_date
 
 # Option lists as (value, text) pairs; templates pick the chosen one with civic.core.choices.options.
 Pairs = list[tuple[object, object]]
-BAND_PAIRS: Pairs = [("", "Mixed"), *((band, band) for band in AGE_BANDS)]
+BAND_PAIRS: Pairs = [("", _l("Mixed")), *((band, band) for band in AGE_BANDS)]
 OWN_AGE_PAIRS: Pairs = [("", _l("Prefer not to say")), *((band, band) for band in AGE_BANDS)]
-BALLOT_TYPE_PAIRS: Pairs = [(b.value, b.label) for b in BallotType]
-RULE_PAIRS: Pairs = [(r.value, r.label) for r in TallyRule]
-FEASIBILITY_PAIRS: Pairs = [(f.value, f.value.capitalize()) for f in Feasibility]
-DELIVERY_STATUS_PAIRS: Pairs = [(s.value, s.label) for s in DeliveryStatus]
-CODE_FORMAT_PAIRS: Pairs = [("cards", "Cards to print"), ("csv", "CSV file")]
+BALLOT_TYPE_PAIRS: Pairs = [(b.value, BALLOT_TYPE_LABELS[b.value]) for b in BallotType]
+RULE_PAIRS: Pairs = [(r.value, RULE_LABELS[r.value]) for r in TallyRule]
+FEASIBILITY_PAIRS: Pairs = [(f.value, FEASIBILITY_LABELS[f.value]) for f in Feasibility]
+DELIVERY_STATUS_PAIRS: Pairs = [(s.value, DELIVERY_STATUS_LABELS[s.value]) for s in DeliveryStatus]
+CODE_FORMAT_PAIRS: Pairs = [("cards", _l("Cards to print")), ("csv", _l("CSV file"))]
 
 
 def area_pairs(areas: list[BudgetArea]) -> Pairs:
@@ -42,12 +46,15 @@ def area_pairs(areas: list[BudgetArea]) -> Pairs:
     when the process has no areas (the page then asks nothing)."""
     if not areas:
         return []
-    return [("", "Choose an area"), *((area.id, area.name) for area in areas)]
+    return [("", gettext("Choose an area")), *((area.id, area.name) for area in areas)]
 
 
 def idea_pairs(ideas: list[BudgetIdea]) -> Pairs:
     """Published ideas a proposal can come from; one already in a proposal says so."""
-    return [(i.id, i.title + (" (already in a proposal)" if i.proposal_id else "")) for i in ideas]
+    return [
+        (i.id, gettext("%(title)s (already in a proposal)", title=i.title) if i.proposal_id else i.title)
+        for i in ideas
+    ]
 
 
 def eligible_pairs(process: BudgetProcess, council_short_name: str) -> Pairs:
@@ -63,25 +70,31 @@ def eligible_pairs(process: BudgetProcess, council_short_name: str) -> Pairs:
 
 
 PHASE_FIELDS = (
-    ("ideas_open_at", "Ideas open"),
-    ("review_at", "Ideas close and checking starts"),
-    ("voting_opens_at", "Voting opens"),
-    ("voting_closes_at", "Voting closes"),
-    ("delivery_at", "Delivery starts"),
+    ("ideas_open_at", _l("Ideas open")),
+    ("review_at", _l("Ideas close and checking starts")),
+    ("voting_opens_at", _l("Voting opens")),
+    ("voting_closes_at", _l("Voting closes")),
+    ("delivery_at", _l("Delivery starts")),
 )
 
 
 def whole_number(
-    errors: Errors, form: FormData, name: str, label: str, *, low: int = 0, high: int = 10**9
+    errors: Errors, form: FormData, name: str, label: object, *, low: int = 0, high: int = 10**9
 ) -> int:
     raw = text(form, name).replace(",", "").replace("£", "")
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        errors.setdefault(name, f"Enter {label} as a whole number from {low:,} to {high:,}")
+        message = gettext(
+            "Enter %(label)s as a whole number from %(low)s to %(high)s",
+            label=label,
+            low=format(low, ","),
+            high=format(high, ","),
+        )
+        errors.setdefault(name, message)
         return 0
     return int(raw)
 
 
-def parse_datetime(errors: Errors, form: FormData, name: str, label: str) -> datetime:
+def parse_datetime(errors: Errors, form: FormData, name: str, label: object) -> datetime:
     """A phase start typed in UK local time."""
     try:
         return parse_local(text(form, name))
@@ -89,7 +102,11 @@ def parse_datetime(errors: Errors, form: FormData, name: str, label: str) -> dat
         errors.setdefault(name, str(exc))
     except LocalTimeError:
         errors.setdefault(
-            name, f"Enter when {label.lower()} as a date and time in UK time, like 2027-03-01 09:00"
+            name,
+            gettext(
+                "Enter when %(phase)s as a date and time in UK time, like 2027-03-01 09:00",
+                phase=str(label).lower(),
+            ),
         )
     return datetime.min.replace(tzinfo=UTC)
 
@@ -100,7 +117,7 @@ def parse_phases(form: FormData) -> tuple[dict[str, datetime], Errors]:
     if not errors:
         values = list(dates.values())
         if any(a >= b for a, b in itertools.pairwise(values)):
-            errors["review_at"] = "Each phase must start after the one before it"
+            errors["review_at"] = gettext("Each phase must start after the one before it")
     return dates, errors
 
 
@@ -141,7 +158,7 @@ def parse_idea(form: FormData, process_id: int, now: datetime) -> tuple[BudgetId
 
 def parse_assessment(form: FormData) -> tuple[int, Feasibility, str, Errors]:
     errors: Errors = {}
-    cost = whole_number(errors, form, "cost", "the cost in pounds", low=0, high=10_000_000)
+    cost = whole_number(errors, form, "cost", gettext("the cost in pounds"), low=0, high=10_000_000)
     raw = text(form, "feasibility")
     feasibility = Feasibility(raw) if raw in {f.value for f in Feasibility} else Feasibility.PENDING
     reason = text(form, "reason")
@@ -149,12 +166,12 @@ def parse_assessment(form: FormData) -> tuple[int, Feasibility, str, Errors]:
         errors,
         "reason",
         reason,
-        "the public reason",
+        gettext("the public reason"),
         maximum=2000,
         required=feasibility == Feasibility.UNFEASIBLE,
     )
     if feasibility == Feasibility.FEASIBLE and cost == 0 and "cost" not in errors:
-        errors["cost"] = "Enter the cost of a feasible project"
+        errors["cost"] = gettext("Enter the cost of a feasible project")
     return cost, feasibility, reason, errors
 
 
@@ -162,29 +179,33 @@ def parse_ballot_settings(form: FormData) -> tuple[dict[str, object], Errors]:
     errors: Errors = {}
     raw_type = text(form, "ballot_type")
     if raw_type not in {b.value for b in BallotType}:
-        errors["ballot_type"] = "Choose the kind of ballot"
+        errors["ballot_type"] = gettext("Choose the kind of ballot")
     raw_rule = text(form, "rule") or "greedy"
     if raw_rule not in {r.value for r in TallyRule}:
-        errors["rule"] = "Choose how votes are counted"
+        errors["rule"] = gettext("Choose how votes are counted")
     values: dict[str, object] = {
         "ballot_type": BallotType(raw_type) if "ballot_type" not in errors else BallotType.APPROVAL,
         "rule": TallyRule(raw_rule) if "rule" not in errors else TallyRule.GREEDY,
-        "min_choices": whole_number(errors, form, "min_choices", "the fewest projects", low=1, high=50),
-        "max_choices": whole_number(errors, form, "max_choices", "the most projects", low=1, high=50),
-        "min_share_percent": whole_number(
-            errors, form, "min_share_percent", "the minimum share", low=0, high=100
+        "min_choices": whole_number(
+            errors, form, "min_choices", gettext("the fewest projects"), low=1, high=50
         ),
-        "age_min": whole_number(errors, form, "age_min", "the youngest age", low=5, high=30),
-        "age_max": whole_number(errors, form, "age_max", "the oldest age", low=5, high=30),
+        "max_choices": whole_number(
+            errors, form, "max_choices", gettext("the most projects"), low=1, high=50
+        ),
+        "min_share_percent": whole_number(
+            errors, form, "min_share_percent", gettext("the minimum share"), low=0, high=100
+        ),
+        "age_min": whole_number(errors, form, "age_min", gettext("the youngest age"), low=5, high=30),
+        "age_max": whole_number(errors, form, "age_max", gettext("the oldest age"), low=5, high=30),
     }
     if not errors and int(str(values["min_choices"])) > int(str(values["max_choices"])):
-        errors["max_choices"] = "The most projects must be at least the fewest"
+        errors["max_choices"] = gettext("The most projects must be at least the fewest")
     if not errors and int(str(values["age_min"])) > int(str(values["age_max"])):
-        errors["age_max"] = "The oldest age must be at least the youngest"
+        errors["age_max"] = gettext("The oldest age must be at least the youngest")
     return values, errors
 
 
-AREAS_FORMAT = (
+AREAS_FORMAT = _l(
     "Write each area on its own line as Name: budget, like Northgate School: 5000, "
     "or with the wards it covers, like North: 20000: Abbey, Castle"
 )
@@ -206,7 +227,7 @@ def parse_areas(raw: str) -> tuple[list[AreaLine], str | None]:
         if line.strip():
             area = _area_line(line)
             if area is None:
-                return [], AREAS_FORMAT
+                return [], str(AREAS_FORMAT)
             areas.append(area)
     return areas, None
 
@@ -241,10 +262,19 @@ def area_wards(areas: list[AreaLine], wards: list[Ward]) -> tuple[dict[str, list
             if code is None:
                 return (
                     {},
-                    f"{name} is not one of the council's wards: use a ward name from the list under the box",
+                    gettext(
+                        "%(name)s is not one of the council's wards: use a ward name from the list under the box",
+                        name=name,
+                    ),
                 )
             if code in owner and owner[code] != area.name:
-                return {}, f"{name} is in both {owner[code]} and {area.name}; a ward can be in one area only"
+                message = gettext(
+                    "%(name)s is in both %(first)s and %(second)s; a ward can be in one area only",
+                    name=name,
+                    first=owner[code],
+                    second=area.name,
+                )
+                return {}, message
             owner[code] = area.name
             covered.setdefault(area.name, []).append(code)
     return covered, None

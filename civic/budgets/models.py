@@ -48,9 +48,7 @@ class TallyRule(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            _l("Most votes first (greedy)") if self == TallyRule.GREEDY else _l("Method of Equal Shares")
-        )
+        return str(RULE_LABELS[self.value])
 
 
 class IdeaStatus(StrEnum):
@@ -63,6 +61,10 @@ class Feasibility(StrEnum):
     PENDING = "pending"
     FEASIBLE = "feasible"
     UNFEASIBLE = "unfeasible"
+
+    @property
+    def label(self) -> str:
+        return str(FEASIBILITY_LABELS[self.value])
 
 
 class Channel(StrEnum):
@@ -77,6 +79,10 @@ class Channel(StrEnum):
 class PaperStatus(StrEnum):
     ENTERING = "entering"
     COUNTED = "counted"
+
+    @property
+    def label(self) -> str:
+        return str(PAPER_STATUS_LABELS[self.value])
 
 
 class DeliveryStatus(StrEnum):
@@ -109,6 +115,9 @@ DELIVERY_STATUS_LABELS = {
     "done": _l("Done"),
     "stopped": _l("Stopped"),
 }
+RULE_LABELS = {"greedy": _l("Most votes first (greedy)"), "mes": _l("Method of Equal Shares")}
+FEASIBILITY_LABELS = {"pending": _l("Pending"), "feasible": _l("Feasible"), "unfeasible": _l("Unfeasible")}
+PAPER_STATUS_LABELS = {"entering": _l("Entering"), "counted": _l("Counted")}
 CHANNEL_LABELS = {"online": _l("Online"), "paper": _l("Paper")}
 
 AGE_BANDS = ("11-13", "14-16", "17-19", "20-25")

@@ -23,6 +23,7 @@ from civic.core import audit, double_entry
 from civic.core.db import row_id
 from civic.core.double_entry import PaperError as PaperError
 from civic.core.double_entry import SheetState
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 
 
@@ -30,7 +31,13 @@ def parse_lines(text: str, sheets: int) -> dict[int, list[int]]:
     """One line per sheet, in order: project numbers separated by commas or spaces; `-` for a blank sheet."""
     lines = [line.strip() for line in text.strip().splitlines()]
     if len(lines) != sheets:
-        raise PaperError(f"Enter exactly {sheets} lines, one for each sheet (you entered {len(lines)})")
+        raise PaperError(
+            gettext(
+                "Enter exactly %(sheets)s lines, one for each sheet (you entered %(entered)s)",
+                sheets=sheets,
+                entered=len(lines),
+            )
+        )
     return {n: _numbers(line, n) for n, line in enumerate(lines, start=1)}
 
 
@@ -38,16 +45,21 @@ def parse_csv(text: str, sheets: int) -> dict[int, list[int]]:
     """A CSV with a header `sheet,choices` (choices separated by spaces or semicolons)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not reader.fieldnames or {"sheet", "choices"} - {f.strip().lower() for f in reader.fieldnames}:
-        raise PaperError("The CSV must have a header line with the columns sheet and choices")
+        raise PaperError(gettext("The CSV must have a header line with the columns sheet and choices"))
     result: dict[int, list[int]] = {}
     for row in reader:
         clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
         if not clean["sheet"].isdigit() or not 1 <= int(clean["sheet"]) <= sheets:
-            raise PaperError(f"Sheet {clean['sheet']!r} is not a number from 1 to {sheets}")
+            message = gettext(
+                "Sheet %(sheet)s is not a number from 1 to %(sheets)s",
+                sheet=repr(clean["sheet"]),
+                sheets=sheets,
+            )
+            raise PaperError(message)
         result[int(clean["sheet"])] = _numbers(clean["choices"].replace(";", " "), int(clean["sheet"]))
     missing = [n for n in range(1, sheets + 1) if n not in result]
     if missing:
-        raise PaperError(f"The CSV has no line for sheet {missing[0]}")
+        raise PaperError(gettext("The CSV has no line for sheet %(sheet)s", sheet=missing[0]))
     return result
 
 
@@ -56,7 +68,7 @@ def _numbers(line: str, sheet: int) -> list[int]:
         return []
     parts = line.replace(",", " ").split()
     if not all(p.isdigit() for p in parts):
-        raise PaperError(f"Sheet {sheet}: use project numbers only, like 1, 4, 7")
+        raise PaperError(gettext("Sheet %(sheet)s: use project numbers only, like 1, 4, 7", sheet=sheet))
     return sorted({int(p) for p in parts})
 
 

@@ -27,6 +27,7 @@ from civic.core.deps import path_id, staff, state
 from civic.core.errors import NotFound
 from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.localtime import input_value
 from civic.core.paths import parse_id
 from civic.core.rules import require
@@ -73,8 +74,10 @@ async def create_process(request: Request) -> Response:
     user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     errors: dict[str, str] = {}
     title, description = text(form, "title"), text(form, "description")
-    check_length(errors, "title", title, "a title", maximum=160)
-    total = forms.whole_number(errors, form, "total", "the total budget in pounds", low=0, high=100_000_000)
+    check_length(errors, "title", title, gettext("a title"), maximum=160)
+    total = forms.whole_number(
+        errors, form, "total", gettext("the total budget in pounds"), low=0, high=100_000_000
+    )
     settings_, more = forms.parse_ballot_settings(form)
     dates, date_errors = forms.parse_phases(form)
     areas, area_error = forms.parse_areas(text(form, "areas"))
@@ -82,7 +85,7 @@ async def create_process(request: Request) -> Response:
     slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:60] or "budget"
     async with transaction(request) as session:
         if await service.get_process(session, slug) is not None:
-            errors.setdefault("title", "A budget with this title already exists")
+            errors.setdefault("title", gettext("A budget with this title already exists"))
         known = await list_wards(session)
         wards, ward_error = forms.area_wards(areas, known)
         if ward_error:
@@ -197,8 +200,8 @@ async def create_proposal(request: Request) -> Response:
     user, form = staff(request, Role.YOUTH_WORKER), await read_form(request)
     errors: dict[str, str] = {}
     title, summary = text(form, "title"), text(form, "summary")
-    check_length(errors, "title", title, "a title", maximum=120)
-    check_length(errors, "summary", summary, "a summary", maximum=2000)
+    check_length(errors, "title", title, gettext("a title"), maximum=120)
+    check_length(errors, "summary", summary, gettext("a summary"), maximum=2000)
     idea_ids = [key for v in form.getlist("ideas") if (key := parse_id(v)) is not None]
     area = text(form, "area_id")
     async with transaction(request) as session:
@@ -208,11 +211,11 @@ async def create_proposal(request: Request) -> Response:
             user,
             process,
             now=now(request),
-            message="Proposals are fixed once voting opens.",
+            message=gettext("Proposals are fixed once voting opens."),
         )
         areas = await service.areas_of(session, row_id(process))
         if areas and not any(str(a.id) == area for a in areas):
-            errors["area_id"] = "Choose the area this project is in"
+            errors["area_id"] = gettext("Choose the area this project is in")
         if errors:
             context = await _proposals_context(session, process) | {
                 **form_context(errors),
@@ -279,7 +282,7 @@ async def assess(request: Request) -> Response:
             user,
             process,
             now=now(request),
-            message="Proposals are fixed once voting opens.",
+            message=gettext("Proposals are fixed once voting opens."),
         )
         if errors:
             context = await _proposal_context(session, process, found) | {
@@ -299,7 +302,11 @@ async def override(request: Request) -> Response:
     async with transaction(request) as session:
         process, found = await _load_proposal(session, request)
         if not reason:
-            errors = {"override_reason": "Enter the public reason for leaving this project out of the count"}
+            errors = {
+                "override_reason": gettext(
+                    "Enter the public reason for leaving this project out of the count"
+                )
+            }
             context = await _proposal_context(session, process, found) | {
                 **form_context(errors),
             }
@@ -312,14 +319,18 @@ async def delivery_update(request: Request) -> Response:
     user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     errors: dict[str, str] = {}
     update_text, owner = text(form, "text"), text(form, "owner")
-    check_length(errors, "text", update_text, "what has happened", maximum=2000)
-    percent = forms.whole_number(errors, form, "percent", "the progress", low=0, high=100)
+    check_length(errors, "text", update_text, gettext("what has happened"), maximum=2000)
+    percent = forms.whole_number(errors, form, "percent", gettext("the progress"), low=0, high=100)
     raw = text(form, "status")
     status = DeliveryStatus(raw) if raw in {s.value for s in DeliveryStatus} else DeliveryStatus.IN_PROGRESS
     async with transaction(request) as session:
         process, found = await _load_proposal(session, request)
         require(
-            "budgets.update_delivery", user, process, now=at, message="Delivery updates follow the results."
+            "budgets.update_delivery",
+            user,
+            process,
+            now=at,
+            message=gettext("Delivery updates follow the results."),
         )
         if errors:
             context = await _proposal_context(session, process, found) | {

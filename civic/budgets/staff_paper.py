@@ -18,6 +18,7 @@ from civic.core.deps import path_id, staff
 from civic.core.errors import NotFound
 from civic.core.forms import UploadedFile, check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role
@@ -45,8 +46,8 @@ async def create_paper_batch(request: Request) -> Response:
     user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     errors: dict[str, str] = {}
     label = text(form, "label")
-    check_length(errors, "label", label, "where the ballots came from", maximum=120)
-    sheets = forms.whole_number(errors, form, "sheets", "how many sheets", low=1, high=500)
+    check_length(errors, "label", label, gettext("where the ballots came from"), maximum=120)
+    sheets = forms.whole_number(errors, form, "sheets", gettext("how many sheets"), low=1, high=500)
     async with transaction(request) as session:
         process = await load_process(session, request)
         require(
@@ -54,12 +55,12 @@ async def create_paper_batch(request: Request) -> Response:
             user,
             process,
             now=at,
-            message="Paper ballots are entered during and after voting.",
+            message=gettext("Paper ballots are entered during and after voting."),
         )
         areas = await service.areas_of(session, row_id(process))
         area = next((a for a in areas if str(a.id) == text(form, "area_id")), None)
         if areas and area is None:
-            errors["area_id"] = "Choose the area of these ballots"
+            errors["area_id"] = gettext("Choose the area of these ballots")
         if errors:
             context = await _paper_list_context(session, process) | {
                 **form_context(errors),
@@ -142,7 +143,7 @@ async def enter_paper(request: Request) -> Response:
             user,
             process,
             now=at,
-            message="Paper ballots are entered during and after voting.",
+            message=gettext("Paper ballots are entered during and after voting."),
         )
         try:
             if isinstance(upload, UploadedFile) and upload.filename:

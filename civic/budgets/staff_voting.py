@@ -18,6 +18,7 @@ from civic.core.deps import path_id, settings_of, staff, state
 from civic.core.errors import Conflict, NotFound
 from civic.core.forms import check_length, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.publish import csv_text
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -53,12 +54,12 @@ async def create_codes(request: Request) -> Response:
     settings = state(request).settings
     errors: dict[str, str] = {}
     label = text(form, "label")
-    check_length(errors, "label", label, "who the codes are for", maximum=120)
+    check_length(errors, "label", label, gettext("who the codes are for"), maximum=120)
     size = forms.whole_number(
         errors,
         form,
         "size",
-        "how many codes",
+        gettext("how many codes"),
         low=1,
         high=settings_of(request, BudgetSettings).max_codes_per_batch,
     )
@@ -70,12 +71,12 @@ async def create_codes(request: Request) -> Response:
             user,
             process,
             now=at,
-            message="Codes can only be issued until voting closes.",
+            message=gettext("Codes can only be issued until voting closes."),
         )
         areas = await service.areas_of(session, row_id(process))
         area = next((a for a in areas if str(a.id) == text(form, "area_id")), None)
         if areas and area is None:
-            errors["area_id"] = "Choose the area these voters belong to"
+            errors["area_id"] = gettext("Choose the area these voters belong to")
         if errors:
             context = await _codes_context(session, process) | {
                 **form_context(errors),
@@ -124,7 +125,7 @@ async def void_batch(request: Request) -> Response:
         if batch is None or batch.process_id != process.id:
             raise NotFound()
         if batch.voided_at is not None:
-            raise Conflict("This batch is already cancelled.")
+            raise Conflict(gettext("This batch is already cancelled."))
         await service_codes.void_batch(
             session, batch, actor=user, reason=text(form, "reason")[:500] or "Cancelled", now=at
         )
@@ -145,7 +146,7 @@ async def void_code(request: Request) -> Response:
             now=at,
         )
         if not done:
-            errors = {"code": "No unused code like that was found in this budget"}
+            errors = {"code": gettext("No unused code like that was found in this budget")}
             context = await _codes_context(session, process) | {
                 **form_context(errors),
             }
@@ -184,7 +185,9 @@ async def compute_results(request: Request) -> Response:
     user, at = staff(request, Role.YOUTH_WORKER), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
-        require("budgets.count", user, process, now=at, message="Votes are counted after voting closes.")
+        require(
+            "budgets.count", user, process, now=at, message=gettext("Votes are counted after voting closes.")
+        )
         await service_results.compute(session, process, actor=user, now=at)
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/results")
 
@@ -193,15 +196,21 @@ async def publish_results(request: Request) -> Response:
     user, at = staff(request, Role.YOUTH_WORKER), now(request)
     async with transaction(request) as session:
         process = await load_process(session, request)
-        require("budgets.count", user, process, now=at, message="Results are published after voting closes.")
+        require(
+            "budgets.count",
+            user,
+            process,
+            now=at,
+            message=gettext("Results are published after voting closes."),
+        )
         result = await session.get(BudgetResult, path_id(request, "result_id"))
         if result is None or result.process_id != process.id:
             raise NotFound()
         if result.published_at is not None:
-            raise Conflict("This result is already published.")
+            raise Conflict(gettext("This result is already published."))
         latest = await service_results.latest_result(session, row_id(process), published=False)
         if latest is None or latest.id != result.id:
-            raise Conflict("A newer count exists; publish the newest count.")
+            raise Conflict(gettext("A newer count exists; publish the newest count."))
         funded = await service_results.publish(session, result, process, actor=user, now=at)
         plain = await service_results.plain_summary(session, process, result)
         await notify.results_published(session, state(request).mail, process, funded, now=at, summary=plain)

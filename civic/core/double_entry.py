@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from civic.core.i18n import gettext
+
 FIRST, SECOND, SETTLED = 1, 2, 3
 
 
@@ -74,22 +76,22 @@ def next_pass(typed: Iterable[Typed], actor_id: int | None, *, counted: bool) ->
     """The pass a new entry by `actor_id` would be (1, then 2), or PaperError saying why not.
     The second entry must come from someone else, or one person's misreading would agree with itself."""
     if counted:
-        raise PaperError("This bundle has already been counted")
+        raise PaperError(gettext("This bundle has already been counted"))
     done = typists(typed)
     if FIRST in done and SECOND in done:
-        raise PaperError("This bundle has been entered twice already; settle any differences below")
+        raise PaperError(gettext("This bundle has been entered twice already; settle any differences below"))
     if actor_id in done.values():
-        raise PaperError("The second entry must be made by a different person from the first")
+        raise PaperError(gettext("The second entry must be made by a different person from the first"))
     return FIRST if FIRST not in done else SECOND
 
 
 def sheet_to_settle(states: list[SheetState], sheet: int, *, counted: bool) -> SheetState:
     """The sheet a settling entry is for, if it really has a difference."""
     if counted:
-        raise PaperError("This bundle has already been counted")
+        raise PaperError(gettext("This bundle has already been counted"))
     found = next((s for s in states if s.sheet == sheet), None)
     if found is None or not found.mismatch:
-        raise PaperError(f"Sheet {sheet} has no difference to settle")
+        raise PaperError(gettext("Sheet %(sheet)s has no difference to settle", sheet=sheet))
     return found
 
 
@@ -101,7 +103,9 @@ def ready(states: list[SheetState]) -> bool:
 def agreed_sheets(states: list[SheetState], *, counted: bool) -> list[tuple[int, str]]:
     """(sheet, agreed text) for every sheet, once the bundle may be counted."""
     if counted:
-        raise PaperError("This bundle has already been counted")
+        raise PaperError(gettext("This bundle has already been counted"))
     if any(s.agreed is None for s in states):
-        raise PaperError("Every sheet must be entered twice and every difference settled before counting")
+        raise PaperError(
+            gettext("Every sheet must be entered twice and every difference settled before counting")
+        )
     return [(s.sheet, s.agreed or "") for s in states]

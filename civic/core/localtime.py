@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 
+from civic.core.i18n import gettext
+
 LONDON = ZoneInfo("Europe/London")
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and expects
 
@@ -42,8 +44,12 @@ def from_local(day: date, at: time = time()) -> datetime:
     moment = wall.replace(tzinfo=LONDON).astimezone(UTC)
     if to_local(moment).replace(tzinfo=None) != wall:
         raise MissingLocalTime(
-            f"{wall:%H:%M} on {day.day} {wall:%B %Y} does not exist in UK time because the clocks "
-            "go forward; enter a time from 02:00"
+            gettext(
+                "%(time)s on %(date)s does not exist in UK time because the clocks go forward; "
+                "enter a time from 02:00",
+                time=format(wall, "%H:%M"),
+                date=str(day.day) + " " + format(wall, "%B %Y"),
+            )
         )
     return moment
 

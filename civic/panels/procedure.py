@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
+from civic.core.i18n import gettext
 from civic.core.i18n import lazy_gettext as _l
 from civic.core.localtime import local_date
 
@@ -56,7 +57,9 @@ def check_reason(text: str, label: str, maximum: int = 1000) -> str:
     """A reason that goes on the record: stripped, and short enough to store."""
     text = text.strip()
     if len(text) > maximum:
-        raise ProcedureError(f"{label} must be {maximum} characters or fewer.")
+        raise ProcedureError(
+            gettext("%(label)s must be %(maximum)s characters or fewer.", label=label, maximum=maximum)
+        )
     return text
 
 
@@ -108,7 +111,11 @@ RECORD_PUBLIC = frozenset(
 def check_transition(current: MeetingState, target: MeetingState) -> None:
     if target not in TRANSITIONS[current]:
         raise ProcedureError(
-            f"A meeting that is {current.label.lower()} cannot become {target.label.lower()}."
+            gettext(
+                "A meeting that is %(current)s cannot become %(target)s.",
+                current=current.label.lower(),
+                target=target.label.lower(),
+            )
         )
 
 
@@ -184,15 +191,15 @@ def parse_quorum_rule(raw: str) -> str:
             top, _, bottom = text.partition("/")
             value = Fraction(int(top), int(bottom))
             if not 0 < value <= 1:
-                raise ProcedureError("A quorum fraction must be more than 0 and at most 1, like 1/3")
+                raise ProcedureError(gettext("A quorum fraction must be more than 0 and at most 1, like 1/3"))
             return f"{value.numerator}/{value.denominator}"
         number = int(text)
     except (ValueError, ZeroDivisionError):
         raise ProcedureError(
-            "Enter the quorum as a number, like 3, or a fraction of members, like 1/3"
+            gettext("Enter the quorum as a number, like 3, or a fraction of members, like 1/3")
         ) from None
     if number < 1:
-        raise ProcedureError("A quorum must be at least 1")
+        raise ProcedureError(gettext("A quorum must be at least 1"))
     return str(number)
 
 
@@ -275,21 +282,27 @@ def check_vote(
 ) -> None:
     """Refuse a vote the rules do not allow; returns quietly when it stands."""
     if not quorate:
-        raise ProcedureError("The meeting is inquorate, so nothing can be decided.")
+        raise ProcedureError(gettext("The meeting is inquorate, so nothing can be decided."))
     if min(tally.for_, tally.against, tally.abstain) < 0:
-        raise ProcedureError("Vote counts cannot be negative.")
+        raise ProcedureError(gettext("Vote counts cannot be negative."))
     if recorded is not None:
         barred = set(recorded) & withdrawn
         if barred:
             raise ProcedureError(
-                "A member who declared an interest and withdrew cannot be recorded as voting."
+                gettext("A member who declared an interest and withdrew cannot be recorded as voting.")
             )
         if set(recorded) - eligible:
-            raise ProcedureError("Only voting members present at the meeting can be recorded as voting.")
+            raise ProcedureError(
+                gettext("Only voting members present at the meeting can be recorded as voting.")
+            )
         if tally_from_votes(recorded, tally.casting) != tally:
-            raise ProcedureError("The counts must be the totals of the recorded votes.")
+            raise ProcedureError(gettext("The counts must be the totals of the recorded votes."))
     if tally.for_ + tally.against + tally.abstain > len(eligible):
-        raise ProcedureError(f"More votes were counted than the {len(eligible)} members entitled to vote.")
+        raise ProcedureError(
+            gettext(
+                "More votes were counted than the %(count)s members entitled to vote.", count=len(eligible)
+            )
+        )
     _check_casting(tally, casting_by, chair, eligible)
 
 
@@ -297,14 +310,14 @@ def _check_casting(tally: Tally, casting_by: int | None, chair: int | None, elig
     if tally.casting is None:
         return
     if tally.casting == Choice.ABSTAIN:
-        raise ProcedureError("A casting vote is for or against.")
+        raise ProcedureError(gettext("A casting vote is for or against."))
     if not tally.tied:
-        raise ProcedureError("The chair has a casting vote only when the votes are tied.")
+        raise ProcedureError(gettext("The chair has a casting vote only when the votes are tied."))
     if casting_by is None or casting_by != chair:
-        raise ProcedureError("Only the person chairing the meeting can give a casting vote.")
+        raise ProcedureError(gettext("Only the person chairing the meeting can give a casting vote."))
     if casting_by not in eligible:
         raise ProcedureError(
-            "The chair withdrew from this item or is not present, so cannot give a casting vote."
+            gettext("The chair withdrew from this item or is not present, so cannot give a casting vote.")
         )
 
 
@@ -329,12 +342,16 @@ def clear_days(
 def check_notice(published_at: datetime, meeting_at: datetime, urgency_reason: str) -> int:
     """The clear days given; short notice needs a recorded reason of urgency."""
     if published_at >= meeting_at:
-        raise ProcedureError("The agenda must be published before the meeting starts.")
+        raise ProcedureError(gettext("The agenda must be published before the meeting starts."))
     given = clear_days(published_at, meeting_at)
     if given < NOTICE_CLEAR_DAYS and not urgency_reason.strip():
         raise ProcedureError(
-            f"This gives {given} clear days' notice, fewer than {NOTICE_CLEAR_DAYS}. "
-            "Give the reason the meeting is urgent to publish it anyway."
+            gettext(
+                "This gives %(given)s clear days' notice, fewer than %(needed)s. "
+                "Give the reason the meeting is urgent to publish it anyway.",
+                given=given,
+                needed=NOTICE_CLEAR_DAYS,
+            )
         )
     return given
 

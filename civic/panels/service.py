@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import row_id
 from civic.core.errors import Conflict, NotFound
+from civic.core.i18n import gettext
 from civic.core.paths import parse_id
 from civic.core.users import StaffUser
 from civic.panels import service_agenda, service_journal
@@ -41,7 +42,7 @@ async def schedule_meeting(
     online_url: str = "",
 ) -> PanelMeeting:
     if starts_at <= now:
-        raise ProcedureError("A new meeting must be in the future.")
+        raise ProcedureError(gettext("A new meeting must be in the future."))
     meeting = PanelMeeting(
         panel_id=row_id(panel), starts_at=starts_at, place=place, online_url=online_url, created_at=now
     )
@@ -95,10 +96,12 @@ async def publish_agenda(
     urgency_reason: str = "",
 ) -> None:
     if meeting.state != MeetingState.SCHEDULED:
-        raise Conflict("The agenda of this meeting has already been published or the meeting has moved on.")
+        raise Conflict(
+            gettext("The agenda of this meeting has already been published or the meeting has moved on.")
+        )
     if not await items_of(session, meeting):
-        raise ProcedureError("Add at least one item before publishing the agenda.")
-    urgency_reason = check_reason(urgency_reason, "The reason of urgency")
+        raise ProcedureError(gettext("Add at least one item before publishing the agenda."))
+    urgency_reason = check_reason(urgency_reason, gettext("The reason of urgency"))
     days = check_notice(now, meeting.starts_at, urgency_reason)
     meeting.agenda_published_at, meeting.notice_clear_days = now, days
     meeting.urgency_reason = urgency_reason.strip() if days < 5 else ""
@@ -112,15 +115,15 @@ async def hold_meeting(
     session: AsyncSession, meeting: PanelMeeting, *, actor: StaffUser | None, now: datetime
 ) -> None:
     if meeting.state == MeetingState.AGENDA_PUBLISHED and now < meeting.starts_at:
-        raise Conflict("The meeting has not started yet.")
+        raise Conflict(gettext("The meeting has not started yet."))
     await move(session, meeting, MeetingState.HELD, actor=actor, now=now)
 
 
 async def cancel_meeting(
     session: AsyncSession, meeting: PanelMeeting, *, actor: StaffUser | None, now: datetime, reason: str
 ) -> None:
-    if not check_reason(reason, "The reason"):
-        raise ProcedureError("Give the reason the meeting is cancelled.")
+    if not check_reason(reason, gettext("The reason")):
+        raise ProcedureError(gettext("Give the reason the meeting is cancelled."))
     meeting.cancelled_reason = reason.strip()
     await move(session, meeting, MeetingState.CANCELLED, actor=actor, now=now, reason=reason)
 
@@ -150,9 +153,9 @@ async def add_item(
 ) -> AgendaItem:
     """Add an item at the end of the agenda; after publication only with a reason of urgency."""
     late_reason = service_agenda.late_reason_for(meeting, late_reason)
-    exempt_reason = check_reason(exempt_reason, "The reason the item is exempt", 300)
+    exempt_reason = check_reason(exempt_reason, gettext("The reason the item is exempt"), 300)
     if exempt and not exempt_reason:
-        raise ProcedureError("Give the reason the item is exempt from publication.")
+        raise ProcedureError(gettext("Give the reason the item is exempt from publication."))
     for kind, ref, _label in links:
         problem = check_link(kind, ref)
         if problem:
@@ -193,7 +196,7 @@ async def remove_item(
     items = await items_of(session, meeting)
     item = next((i for i in items if i.id == item_id), None)
     if item is None:
-        raise ProcedureError("That item is not on this agenda.")
+        raise ProcedureError(gettext("That item is not on this agenda."))
     for link in (await session.exec(select(AgendaLink).where(AgendaLink.item_id == item_id))).all():
         await session.delete(link)
     await session.flush()  # links first: the unit of work does not know they point at the item
@@ -234,9 +237,11 @@ async def check_minutes_link(session: AsyncSession, meeting: PanelMeeting, ref: 
     """An approval item must name an earlier meeting of the same panel whose minutes are in draft."""
     target = await session.get(PanelMeeting, key) if (key := parse_id(ref)) else None
     if target is None or target.panel_id != meeting.panel_id or target.starts_at >= meeting.starts_at:
-        raise ProcedureError("Minutes can be approved only for an earlier meeting of the same panel.")
+        raise ProcedureError(
+            gettext("Minutes can be approved only for an earlier meeting of the same panel.")
+        )
     if target.state != MeetingState.MINUTES_DRAFT:
-        raise Conflict("That meeting's minutes are not awaiting approval.")
+        raise Conflict(gettext("That meeting's minutes are not awaiting approval."))
     return target
 
 

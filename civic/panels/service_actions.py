@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.panels import service_journal
 from civic.panels.models import ActionUpdate, PanelAction
@@ -38,9 +39,11 @@ async def update_action(
     note: str,
 ) -> ActionUpdate:
     if action.status not in ACTIVE_ACTIONS:
-        raise Conflict(f"This action is {action.status.label.lower()}; it cannot be updated.")
+        raise Conflict(
+            gettext("This action is %(status)s; it cannot be updated.", status=action.status.label.lower())
+        )
     if not note.strip():
-        raise ProcedureError("Say what has happened, for the public update.")
+        raise ProcedureError(gettext("Say what has happened, for the public update."))
     update = ActionUpdate(action_id=row_id(action), at=now, status=status, note=note.strip())
     action.status = status
     session.add_all([action, update])

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.panels import service_journal
 from civic.panels.models import AgendaItem, PanelMeeting
@@ -28,14 +29,14 @@ def late_reason_for(meeting: PanelMeeting, late_reason: str) -> str:
     if meeting.state == MeetingState.SCHEDULED:
         return ""
     if meeting.state != MeetingState.AGENDA_PUBLISHED:
-        raise Conflict("The meeting has been held or cancelled; its agenda can no longer change.")
+        raise Conflict(gettext("The meeting has been held or cancelled; its agenda can no longer change."))
     try:
-        reason = check_reason(late_reason, "The reason the item is urgent")
+        reason = check_reason(late_reason, gettext("The reason the item is urgent"))
     except ProcedureError as exc:
         raise ProcedureError(str(exc), "late_reason") from None
     if not reason:
         raise ProcedureError(
-            "The agenda has been published: give the reason this item is urgent enough to add now.",
+            gettext("The agenda has been published: give the reason this item is urgent enough to add now."),
             "late_reason",
         )
     return reason
@@ -51,15 +52,19 @@ async def withdraw_item(
     reason: str,
 ) -> AgendaItem:
     if meeting.state != MeetingState.AGENDA_PUBLISHED:
-        raise Conflict("Only items on a published agenda of a meeting not yet held can be withdrawn.")
+        raise Conflict(
+            gettext("Only items on a published agenda of a meeting not yet held can be withdrawn.")
+        )
     item = await session.get(AgendaItem, item_id, with_for_update=True)
     if item is None or item.meeting_id != meeting.id:
-        raise ProcedureError("That item is not on this agenda.")
+        raise ProcedureError(gettext("That item is not on this agenda."))
     if item.withdrawn:
-        raise Conflict("That item has already been withdrawn.")
-    reason = check_reason(reason, "The reason the item is withdrawn")
+        raise Conflict(gettext("That item has already been withdrawn."))
+    reason = check_reason(reason, gettext("The reason the item is withdrawn"))
     if not reason:
-        raise ProcedureError("Give the reason the item is withdrawn; it is published with the agenda.")
+        raise ProcedureError(
+            gettext("Give the reason the item is withdrawn; it is published with the agenda.")
+        )
     item.withdrawn_at, item.withdrawn_reason = now, reason
     session.add(item)
     await session.flush()

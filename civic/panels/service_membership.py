@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import row_id
 from civic.core.errors import NotFound
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.panels import answers, service_journal
 from civic.panels.models import MemberRole, Panel, PanelMember
@@ -77,11 +78,11 @@ async def add_member(
     user_id: int | None = None,
 ) -> PanelMember:
     if role == MemberRole.ADVISER and voting:
-        raise ProcedureError("A non-voting adviser cannot have a vote.")
+        raise ProcedureError(gettext("A non-voting adviser cannot have a vote."))
     if ends_on is not None and ends_on < starts_on:
-        raise ProcedureError("The end date must be on or after the start date.")
+        raise ProcedureError(gettext("The end date must be on or after the start date."))
     if user_id is not None and await session.get(StaffUser, user_id) is None:
-        raise ProcedureError("Choose a staff account from the list, or none for a resident member.")
+        raise ProcedureError(gettext("Choose a staff account from the list, or none for a resident member."))
     member = PanelMember(
         panel_id=row_id(panel),
         name=name,
@@ -101,7 +102,7 @@ async def end_membership(
     session: AsyncSession, member: PanelMember, *, actor: StaffUser, now: datetime, ends_on: date
 ) -> None:
     if ends_on < member.starts_on:
-        raise ProcedureError("The end date must be on or after the start date.")
+        raise ProcedureError(gettext("The end date must be on or after the start date."))
     member.ends_on = ends_on
     session.add(member)
     await session.flush()

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.panels import service, service_journal
 from civic.panels.links import kind_label
@@ -122,9 +123,9 @@ async def edit_draft(
     session: AsyncSession, meeting: PanelMeeting, body: str, *, actor: StaffUser | None, now: datetime
 ) -> MinutesVersion:
     if meeting.state != MeetingState.MINUTES_DRAFT:
-        raise Conflict("Only draft minutes can be edited; approved and published minutes are fixed.")
+        raise Conflict(gettext("Only draft minutes can be edited; approved and published minutes are fixed."))
     if not body.strip():
-        raise ProcedureError("The minutes cannot be empty.")
+        raise ProcedureError(gettext("The minutes cannot be empty."))
     version = (await versions_of(session, meeting))[-1]
     version.body = body.strip() + "\n"
     session.add(version)
@@ -137,7 +138,9 @@ async def publish_minutes(
     session: AsyncSession, meeting: PanelMeeting, *, actor: StaffUser | None, now: datetime
 ) -> MinutesVersion:
     if meeting.state != MeetingState.MINUTES_APPROVED:
-        raise Conflict("Minutes are published only after the panel has approved them at a later meeting.")
+        raise Conflict(
+            gettext("Minutes are published only after the panel has approved them at a later meeting.")
+        )
     version = (await versions_of(session, meeting))[-1]
     version.published_at = now
     session.add(version)
@@ -156,9 +159,11 @@ async def publish_correction(
 ) -> MinutesVersion:
     """A correction to published minutes: a new version, published with the reason for it."""
     if meeting.state != MeetingState.PUBLISHED:
-        raise Conflict("Only published minutes are corrected; drafts are edited instead.")
-    if not body.strip() or not check_reason(note, "The note of what was corrected"):
-        raise ProcedureError("A correction needs the corrected minutes and a note of what changed and why.")
+        raise Conflict(gettext("Only published minutes are corrected; drafts are edited instead."))
+    if not body.strip() or not check_reason(note, gettext("The note of what was corrected")):
+        raise ProcedureError(
+            gettext("A correction needs the corrected minutes and a note of what changed and why.")
+        )
     versions = await versions_of(session, meeting)
     version = MinutesVersion(
         meeting_id=row_id(meeting),

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.panels import service, service_actions, service_journal, service_membership
 from civic.panels.links import MINUTES_KIND
@@ -98,20 +99,20 @@ class MeetingRecord:
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise ProcedureError("Choose an item on this meeting's agenda.")
+        raise ProcedureError(gettext("Choose an item on this meeting's agenda."))
 
     def open_item(self, item_id: int) -> AgendaItem:
         """An item the meeting can take: a withdrawn item gets no declarations, votes or decisions."""
         item = self.item(item_id)
         if item.withdrawn:
-            raise ProcedureError("That item was withdrawn, so nothing can be recorded on it.")
+            raise ProcedureError(gettext("That item was withdrawn, so nothing can be recorded on it."))
         return item
 
     def motion(self, motion_id: int) -> Motion:
         for motion in self.motions:
             if motion.id == motion_id:
                 return motion
-        raise ProcedureError("Choose a motion voted on at this meeting.")
+        raise ProcedureError(gettext("Choose a motion voted on at this meeting."))
 
 
 async def load(session: AsyncSession, meeting: PanelMeeting, panel: Panel) -> MeetingRecord:
@@ -165,7 +166,7 @@ async def load(session: AsyncSession, meeting: PanelMeeting, panel: Panel) -> Me
 def _require_held(meeting: PanelMeeting) -> None:
     if meeting.state != MeetingState.HELD:
         raise Conflict(
-            "Records can be changed only while the meeting is held, before the minutes are drafted."
+            gettext("Records can be changed only while the meeting is held, before the minutes are drafted.")
         )
 
 
@@ -183,10 +184,14 @@ async def record_attendance(
     assert meeting_id is not None
     known = set(record.member_names)
     if set(entries) - known:
-        raise ProcedureError("Attendance can be recorded only for members serving on the day of the meeting.")
+        raise ProcedureError(
+            gettext("Attendance can be recorded only for members serving on the day of the meeting.")
+        )
     for member_id, (status, substitute) in entries.items():
         if status == AttendanceStatus.SUBSTITUTE and not substitute.strip():
-            raise ProcedureError(f"Give the name of the substitute for {record.member_names[member_id]}.")
+            raise ProcedureError(
+                gettext("Give the name of the substitute for %(name)s.", name=record.member_names[member_id])
+            )
     await session.exec(delete(Attendance).where(col(Attendance.meeting_id) == meeting_id))
     record.attendance = {}
     for member_id, (status, substitute) in entries.items():
@@ -219,12 +224,14 @@ async def declare_interest(
     _require_held(record.meeting)
     record.open_item(item_id)
     if member_id not in record.member_names:
-        raise ProcedureError("Choose a member of the panel.")
+        raise ProcedureError(gettext("Choose a member of the panel."))
     if not nature.strip():
-        raise ProcedureError("Describe the nature of the interest.")
+        raise ProcedureError(gettext("Describe the nature of the interest."))
     voted = any(member_id in record.votes.get(row_id(m), {}) for m in record.motions if m.item_id == item_id)
     if voted and action in WITHDRAWING:
-        raise ProcedureError("This member is recorded as voting on the item; a withdrawal must come first.")
+        raise ProcedureError(
+            gettext("This member is recorded as voting on the item; a withdrawal must come first.")
+        )
     declaration = Declaration(
         meeting_id=row_id(record.meeting),
         item_id=item_id,
@@ -258,12 +265,12 @@ async def record_motion(
     _require_held(record.meeting)
     record.open_item(item_id)
     if not record.quorum.quorate:
-        raise Conflict("The meeting is inquorate, so nothing can be decided.")
+        raise Conflict(gettext("The meeting is inquorate, so nothing can be decided."))
     for who in (proposer_id, seconder_id):
         if who is not None and who not in record.attending:
-            raise ProcedureError("The proposer and seconder must be members attending the meeting.")
+            raise ProcedureError(gettext("The proposer and seconder must be members attending the meeting."))
     if proposer_id == seconder_id:
-        raise ProcedureError("A motion needs a seconder other than its proposer.")
+        raise ProcedureError(gettext("A motion needs a seconder other than its proposer."))
     chair = record.chair
     check_vote(
         tally,
@@ -324,15 +331,15 @@ async def record_decision(
     _require_held(record.meeting)
     item = record.open_item(item_id)
     if not record.quorum.quorate:
-        raise Conflict("The meeting is inquorate, so nothing can be decided.")
+        raise Conflict(gettext("The meeting is inquorate, so nothing can be decided."))
     if motion_id is not None:
         motion = record.motion(motion_id)
         if motion.item_id != item_id:
-            raise ProcedureError("The motion was on a different item.")
+            raise ProcedureError(gettext("The motion was on a different item."))
         if motion.tally.outcome != Outcome.CARRIED:
-            raise ProcedureError("A motion that was lost cannot be recorded as a decision.")
+            raise ProcedureError(gettext("A motion that was lost cannot be recorded as a decision."))
     if not text.strip() or not reasons.strip():
-        raise ProcedureError("A decision needs its text and the reasons for it.")
+        raise ProcedureError(gettext("A decision needs its text and the reasons for it."))
     decision = Decision(
         panel_id=row_id(record.panel),
         meeting_id=row_id(record.meeting),

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.localtime import format_datetime
 from civic.core.users import StaffUser
 from civic.panels import service_journal
@@ -43,7 +44,7 @@ async def reschedule_meeting(
     now: datetime,
 ) -> MeetingChange:
     if meeting.state not in MOVABLE:
-        raise Conflict("Only a meeting that has not been held or cancelled can be moved.")
+        raise Conflict(gettext("Only a meeting that has not been held or cancelled can be moved."))
     reason = _check_change(meeting, new, now)
     change = MeetingChange(
         meeting_id=row_id(meeting), changed_at=now, reason=reason,
@@ -64,24 +65,24 @@ async def reschedule_meeting(
 def _check_change(meeting: PanelMeeting, new: NewArrangements, now: datetime) -> str:
     if (new.starts_at, new.place, new.online_url) == (meeting.starts_at, meeting.place, meeting.online_url):
         raise ProcedureError(
-            "Change the date, time, place or online link, or leave the meeting as it is.", "day"
+            gettext("Change the date, time, place or online link, or leave the meeting as it is."), "day"
         )
     if new.starts_at <= now:
-        raise ProcedureError("The meeting's new date and time must be in the future.", "day")
+        raise ProcedureError(gettext("The meeting's new date and time must be in the future."), "day")
     try:
-        reason = check_reason(new.reason, "The reason for the change")
+        reason = check_reason(new.reason, gettext("The reason for the change"))
     except ProcedureError as exc:
         raise ProcedureError(str(exc), "reason") from None
     if not reason:
         raise ProcedureError(
-            "Give the reason the meeting is changing; it is published with the change.", "reason"
+            gettext("Give the reason the meeting is changing; it is published with the change."), "reason"
         )
     return reason
 
 
 def _renew_notice(meeting: PanelMeeting, change: MeetingChange, urgency_reason: str, now: datetime) -> None:
     try:
-        urgency = check_reason(urgency_reason, "The reason of urgency")
+        urgency = check_reason(urgency_reason, gettext("The reason of urgency"))
         days = check_notice(now, change.new_starts_at, urgency)
     except ProcedureError as exc:
         raise ProcedureError(str(exc), "urgency_reason") from None

@@ -22,6 +22,8 @@ from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict, NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import StaffUser, list_users
@@ -39,14 +41,14 @@ Work = Callable[[AsyncSession, MeetingRecord, StaffUser, datetime], Awaitable[No
 def require_clerk(request: Request) -> StaffUser:
     """A panel clerk (or admin), by the same rule that shows the pages' "Manage" links."""
     actor = staff(request)
-    require("panels.manage", actor, now=clock_now(request), message="Your role does not allow this.")
+    require("panels.manage", actor, now=clock_now(request), message=gettext("Your role does not allow this."))
     return actor
 
 
 AREA_KIND_PAIRS = [
-    ("council", "The whole council area"),
-    ("neighbourhood", "A police neighbourhood"),
-    ("ward", "A ward"),
+    ("council", _l("The whole council area")),
+    ("neighbourhood", _l("A police neighbourhood")),
+    ("ward", _l("A ward")),
 ]
 
 
@@ -55,11 +57,13 @@ AREA_KIND_PAIRS = [
 
 async def _area_choices(session: AsyncSession) -> dict[str, Any]:
     """The panel form's choices of area, as (value, text) pairs for civic.core.forms.options."""
-    wards = [(w.code, f"Ward: {w.name}") for w in await list_wards(session)]
-    hoods = [(n.slug, f"Neighbourhood: {n.name}") for n in await list_neighbourhoods(session)]
+    wards = [(w.code, gettext("Ward: %(name)s", name=w.name)) for w in await list_wards(session)]
+    hoods = [
+        (n.slug, gettext("Neighbourhood: %(name)s", name=n.name)) for n in await list_neighbourhoods(session)
+    ]
     return {
         "area_kind_pairs": AREA_KIND_PAIRS,
-        "area_pairs": [("", "Not needed for the whole council"), *wards, *hoods],
+        "area_pairs": [("", gettext("Not needed for the whole council")), *wards, *hoods],
     }
 
 
@@ -79,13 +83,13 @@ async def _area(
     if kind == AreaKind.WARD:
         ward = await session.get(Ward, code) if code else None
         if ward is None:
-            errors.setdefault("area_code", "Choose a ward of the council")
+            errors.setdefault("area_code", gettext("Choose a ward of the council"))
             return {}
         return {"ward_code": ward.code, "neighbourhood_slug": None, "area_name": ward.name}
     if kind == AreaKind.NEIGHBOURHOOD:
         hood = await session.get(Neighbourhood, code) if code else None
         if hood is None:
-            errors.setdefault("area_code", "Choose a neighbourhood")
+            errors.setdefault("area_code", gettext("Choose a neighbourhood"))
             return {}
         return {"ward_code": None, "neighbourhood_slug": hood.slug, "area_name": hood.name}
     return {
@@ -132,7 +136,7 @@ async def _panel_page(
         staff_users = [u for u in await list_users(session) if not u.disabled]
     context = {
         "user_pairs": [
-            ("", "None: a resident member without an account"),
+            ("", gettext("None: a resident member without an account")),
             *((u.id, f"{u.name} ({u.role.label})") for u in staff_users),
         ],
         "panel": panel,
@@ -256,7 +260,9 @@ async def update_action(request: Request) -> Response:
 
 
 def _fixed(action: PanelAction) -> Conflict:
-    return Conflict(f"This action is {action.status.label.lower()}; it cannot be updated.")
+    return Conflict(
+        gettext("This action is %(status)s; it cannot be updated.", status=action.status.label.lower())
+    )
 
 
 def _action_page(

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from civic.core.deps import path_id, state
 from civic.core.forms import read_form, text
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.panels import forms, service, service_agenda, service_subscriptions
 from civic.panels.links import MINUTES_KIND
@@ -73,7 +74,7 @@ async def withdraw_item(request: Request) -> Response:
         field,
         work,
         {field: reason},
-        refusal="Only items on a published agenda of a meeting not yet held can be withdrawn.",
+        refusal=gettext("Only items on a published agenda of a meeting not yet held can be withdrawn."),
     )
 
 

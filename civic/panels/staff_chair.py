@@ -10,6 +10,7 @@ from civic.core.db import row_id, transaction
 from civic.core.deps import path_id, staff, state
 from civic.core.errors import Conflict
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.rules import can, require
 from civic.panels import service, service_membership, service_minutes, service_record
 from civic.panels import service_versions as content
@@ -30,13 +31,15 @@ async def sign_minutes(request: Request) -> Response:
         if meeting.state != MeetingState.MINUTES_APPROVED and not can(
             "panels.sign_minutes", actor, signoff, now=now
         ):
-            raise Conflict("Only minutes the panel has approved, and not yet published, can be signed.")
+            raise Conflict(
+                gettext("Only minutes the panel has approved, and not yet published, can be signed.")
+            )
         require(
             "panels.sign_minutes",
             actor,
             signoff,
             now=now,
-            message="Only the panel's chair can sign the minutes.",
+            message=gettext("Only the panel's chair can sign the minutes."),
         )
         rec = await service_record.load(session, meeting, panel)
         try:  # publishing the minutes announces the decisions: in every language, where required

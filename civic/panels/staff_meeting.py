@@ -21,6 +21,7 @@ from civic.core.deps import path_id, state
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.paths import parse_id
 from civic.core.rules import require
 from civic.core.templating import format_date, render_page
@@ -95,12 +96,12 @@ async def meeting_page(
 _TRUNCATE = Environment(autoescape=True)
 
 
-def _choices(rec: MeetingRecord, approvable: list[PanelMeeting]) -> dict[str, list[tuple[object, str]]]:
+def _choices(rec: MeetingRecord, approvable: list[PanelMeeting]) -> dict[str, list[tuple[object, object]]]:
     """The meeting page's option lists as (value, text) pairs for civic.core.forms.options."""
-    items: list[tuple[object, str]] = [
+    items: list[tuple[object, object]] = [
         (i.id, f"{i.position}. {i.title}") for i in rec.items if not i.withdrawn
     ]
-    members: list[tuple[object, str]] = [(m.id, f"{m.name} ({m.role.label})") for m in rec.members]
+    members: list[tuple[object, object]] = [(m.id, f"{m.name} ({m.role.label})") for m in rec.members]
     carried = [
         (m.id, do_truncate(_TRUNCATE, m.text, 80)) for m in rec.motions if m.tally.outcome.value == "carried"
     ]
@@ -108,15 +109,18 @@ def _choices(rec: MeetingRecord, approvable: list[PanelMeeting]) -> dict[str, li
     return {
         "item_pairs": items,
         "member_pairs": members,
-        "seconder_pairs": [("", "Not seconded"), *members],
-        "kind_pairs": [("", "Nothing in particular"), *kinds],
+        "seconder_pairs": [("", gettext("Not seconded")), *members],
+        "kind_pairs": [("", gettext("Nothing in particular")), *kinds],
         "approves_pairs": [
-            ("", "No"),
-            *((m.id, f"Yes: the meeting on {format_date(m.starts_at)}") for m in approvable),
+            ("", gettext("No")),
+            *(
+                (m.id, gettext("Yes: the meeting on %(date)s", date=format_date(m.starts_at)))
+                for m in approvable
+            ),
         ],
         "declaration_pairs": [(a.value, a.label) for a in DeclarationAction],
-        "vote_pairs": [("", "Did not vote"), *((c.value, c.value.capitalize()) for c in Choice)],
-        "carried_pairs": [("", "Agreed without a vote"), *carried],
+        "vote_pairs": [("", gettext("Did not vote")), *((c.value, c.label) for c in Choice)],
+        "carried_pairs": [("", gettext("Agreed without a vote")), *carried],
         "exempt_pairs": list(forms.EXEMPT_PAIRS),
         "recorded_pairs": list(forms.RECORDED_PAIRS),
         "casting_pairs": list(forms.CASTING_PAIRS),
@@ -142,7 +146,9 @@ async def perform(
     try:
         async with transaction(request) as session:
             meeting, panel = await service.get_meeting(session, meeting_id, for_update=True)
-            refused = refusal or f"That cannot be done while the meeting is {meeting.state.label.lower()}."
+            refused = refusal or gettext(
+                "That cannot be done while the meeting is %(state)s.", state=meeting.state.label.lower()
+            )
             require(rule_name, actor, meeting, now=now, otherwise=Conflict(refused))
             if not errors:
                 await work(session, await service_record.load(session, meeting, panel), actor, now)

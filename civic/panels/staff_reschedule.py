@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from civic.core.deps import state
 from civic.core.forms import check_length, read_form, text
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.panels import forms, service_rescheduling, service_subscriptions
 from civic.panels.service_record import MeetingRecord
@@ -24,8 +25,10 @@ async def reschedule_meeting(request: Request) -> Response:
     form = await read_form(request)
     values, errors = forms.meeting_form(form)
     reason, urgency = text(form, "reason"), text(form, "urgency_reason")
-    check_length(errors, "reason", reason, "the reason for the change", maximum=1000)
-    check_length(errors, "urgency_reason", urgency, "the reason of urgency", maximum=1000, required=False)
+    check_length(errors, "reason", reason, gettext("the reason for the change"), maximum=1000)
+    check_length(
+        errors, "urgency_reason", urgency, gettext("the reason of urgency"), maximum=1000, required=False
+    )
     shown: dict[str, Any] = {"move": {**values["raw"], "reason": reason, "urgency_reason": urgency}}
 
     async def work(session: AsyncSession, rec: MeetingRecord, actor: StaffUser, now: datetime) -> None:
@@ -49,6 +52,6 @@ async def reschedule_meeting(request: Request) -> Response:
         work,
         shown,
         {f"{PREFIX}{field}": message for field, message in errors.items()},
-        refusal="Only a meeting that has not been held or cancelled can be moved.",
+        refusal=gettext("Only a meeting that has not been held or cancelled can be moved."),
         prefix=PREFIX,
     )

@@ -16,6 +16,7 @@ from civic.core.localtime import LocalTimeError, MissingLocalTime, from_local, p
 __all__ = ["BallotForm", "RoundForm", "text"]
 from civic.priorities.models import (
     CATEGORY_LABELS,
+    PRIORITY_STATUS_LABELS,
     Category,
     Method,
     PriorityRound,
@@ -25,51 +26,60 @@ from civic.priorities.models import (
 # Option lists as (value, text) pairs; templates pick the chosen one with civic.core.choices.options.
 Pairs = list[tuple[object, object]]
 CATEGORY_PAIRS: Pairs = [("", _l("Choose a type")), *CATEGORY_LABELS.items()]
-CANDIDATE_CATEGORY_PAIRS: Pairs = [("", "Choose a category"), *CATEGORY_LABELS.items()]
-STATUS_PAIRS: Pairs = [(s.value, s.label) for s in PriorityStatus]
+CANDIDATE_CATEGORY_PAIRS: Pairs = [("", _l("Choose a category")), *CATEGORY_LABELS.items()]
+STATUS_PAIRS: Pairs = [(s.value, PRIORITY_STATUS_LABELS[s.value]) for s in PriorityStatus]
 METHOD_PAIRS: Pairs = [
-    ("approval", "Pick up to the number of choices (one vote each)"),
-    ("ranked", "Ranked (Borda points)"),
+    ("approval", _l("Pick up to the number of choices (one vote each)")),
+    ("ranked", _l("Ranked (Borda points)")),
 ]
 ROUND_METHOD_PAIRS: Pairs = [
-    ("approval", "Pick up to the number of choices"),
-    ("ranked", "Ranked (Borda points)"),
+    ("approval", _l("Pick up to the number of choices")),
+    ("ranked", _l("Ranked (Borda points)")),
 ]
-OPENS_AUTOMATICALLY_PAIRS: list[tuple[object, str, str]] = [
+OPENS_AUTOMATICALLY_PAIRS: list[tuple[object, object, object]] = [
     (
         "yes",
-        "Open voting by itself at the opening time",
-        "Only if it has at least two candidate issues and no suggestions waiting. "
-        "Voting always closes by itself at the closing time.",
+        _l("Open voting by itself at the opening time"),
+        _l(
+            "Only if it has at least two candidate issues and no suggestions waiting. "
+            "Voting always closes by itself at the closing time."
+        ),
     )
 ]
 
 
-def parse_date(errors: Errors, form: FormData, name: str, label: str) -> datetime | None:
+def parse_date(errors: Errors, form: FormData, name: str, label: object) -> datetime | None:
     """A date field, stored as the start of that day in UK local time so it shows as the same date."""
     raw = text(form, name)
     try:
         return from_local(date.fromisoformat(raw))
     except ValueError:
-        errors.setdefault(name, f"Enter {label} as a date, like 2027-03-31")
+        errors.setdefault(name, gettext("Enter %(label)s as a date, like 2027-03-31", label=label))
         return None
 
 
-def parse_moment(errors: Errors, form: FormData, name: str, label: str) -> datetime | None:
+def parse_moment(errors: Errors, form: FormData, name: str, label: object) -> datetime | None:
     """A date-and-time field in UK local time (a bare date means its start)."""
     try:
         return parse_local(text(form, name))
     except MissingLocalTime as exc:
         errors.setdefault(name, str(exc))
     except LocalTimeError:
-        errors.setdefault(name, f"Enter {label} as a date and time in UK time, like 2027-03-31 23:59")
+        errors.setdefault(
+            name, gettext("Enter %(label)s as a date and time in UK time, like 2027-03-31 23:59", label=label)
+        )
     return None
 
 
-def parse_int(errors: Errors, form: FormData, name: str, label: str, *, low: int, high: int) -> int:
+def parse_int(errors: Errors, form: FormData, name: str, label: object, *, low: int, high: int) -> int:
     raw = text(form, name) or "0"
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        errors.setdefault(name, f"{label} must be a whole number from {low} to {high}")
+        errors.setdefault(
+            name,
+            gettext(
+                "%(label)s must be a whole number from %(low)s to %(high)s", label=label, low=low, high=high
+            ),
+        )
         return low
     return int(raw)
 
@@ -167,10 +177,10 @@ def parse_assisted(form: FormData, item: PriorityRound) -> AssistedForm:
         consent=text(form, "consent") == "yes",
     )
     ballot.choices = parse_choices(ballot.errors, form, item)
-    check_length(ballot.errors, "name", ballot.name, "the resident's name", maximum=120)
-    check_postcode(ballot.errors, ballot.postcode, "Enter the resident's postcode")
+    check_length(ballot.errors, "name", ballot.name, gettext("the resident's name"), maximum=120)
+    check_postcode(ballot.errors, ballot.postcode, gettext("Enter the resident's postcode"))
     if not ballot.consent:
-        ballot.errors["consent"] = "Confirm the resident asked you to vote for them and agreed"
+        ballot.errors["consent"] = gettext("Confirm the resident asked you to vote for them and agreed")
     return ballot
 
 
@@ -202,21 +212,21 @@ def parse_round(form: FormData, *, choose_neighbourhood: bool) -> tuple[RoundFor
             "opens_automatically",
         )
     }
-    check_text(errors, "title", raw["title"], "a title", maximum=160)
+    check_text(errors, "title", raw["title"], gettext("a title"), maximum=160)
     if choose_neighbourhood and not raw["neighbourhood"]:
-        errors["neighbourhood"] = "Choose a neighbourhood"
+        errors["neighbourhood"] = gettext("Choose a neighbourhood")
     try:
         method = Method(raw["method"] or "approval")
     except ValueError:
-        errors["method"] = "Choose how votes are counted"
+        errors["method"] = gettext("Choose how votes are counted")
         method = Method.APPROVAL
     values = RoundForm(
         title=raw["title"],
         neighbourhood=raw["neighbourhood"],
-        opens_at=parse_moment(errors, form, "opens_at", "when voting opens"),
-        closes_at=parse_moment(errors, form, "closes_at", "when voting closes"),
-        choices=parse_int(errors, form, "choices", "Choices per voter", low=1, high=10),
-        top_n=parse_int(errors, form, "top_n", "Number of priorities", low=1, high=10),
+        opens_at=parse_moment(errors, form, "opens_at", gettext("when voting opens")),
+        closes_at=parse_moment(errors, form, "closes_at", gettext("when voting closes")),
+        choices=parse_int(errors, form, "choices", gettext("Choices per voter"), low=1, high=10),
+        top_n=parse_int(errors, form, "top_n", gettext("Number of priorities"), low=1, high=10),
         method=method,
         opens_automatically=raw["opens_automatically"] == "yes",
         raw=raw,
@@ -228,8 +238,8 @@ def parse_candidate(form: FormData) -> tuple[dict[str, object], Errors]:
     errors: Errors = {}
     category = parse_category(errors, form)
     title, description = text(form, "title"), text(form, "description")
-    check_text(errors, "title", title, "the issue", maximum=120)
-    check_text(errors, "description", description, "where and when", maximum=600, required=False)
+    check_text(errors, "title", title, gettext("the issue"), maximum=120)
+    check_text(errors, "description", description, gettext("where and when"), maximum=600, required=False)
     return {"category": category, "title": title, "description": description}, errors
 
 
@@ -245,12 +255,12 @@ def parse_suggestion(form: FormData) -> tuple[dict[str, object], Errors]:
 def parse_priority(form: FormData) -> tuple[dict[str, object], Errors]:
     errors: Errors = {}
     values: dict[str, object] = {k: text(form, k) for k in ("owner", "target", "text")}
-    check_text(errors, "owner", str(values["owner"]), "who owns this priority", maximum=120)
-    check_text(errors, "target", str(values["target"]), "the target", maximum=600, required=False)
-    check_text(errors, "text", str(values["text"]), "the update", maximum=2000, required=False)
-    values["review_on"] = parse_date(errors, form, "review_on", "the review date")
+    check_text(errors, "owner", str(values["owner"]), gettext("who owns this priority"), maximum=120)
+    check_text(errors, "target", str(values["target"]), gettext("the target"), maximum=600, required=False)
+    check_text(errors, "text", str(values["text"]), gettext("the update"), maximum=2000, required=False)
+    values["review_on"] = parse_date(errors, form, "review_on", gettext("the review date"))
     try:
         values["status"] = PriorityStatus(text(form, "status"))
     except ValueError:
-        errors["status"] = "Choose a status"
+        errors["status"] = gettext("Choose a status")
     return values, errors

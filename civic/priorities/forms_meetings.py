@@ -9,11 +9,12 @@ from datetime import timedelta
 from starlette.datastructures import FormData
 
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, text
+from civic.core.i18n import gettext
 from civic.priorities.forms import parse_int, parse_moment
 from civic.priorities.models import ACCESS_LABELS, MAX_PARTY, Access, Candidate
 from civic.priorities.service_meetings import MeetingDetails
 
-ACCESS_PAIRS: list[tuple[object, str]] = list(ACCESS_LABELS.items())
+ACCESS_PAIRS: list[tuple[object, object]] = list(ACCESS_LABELS.items())
 LONGEST_MEETING = timedelta(hours=8)
 AGENDA_MAX = 4000
 NOTES_MAX = 4000
@@ -21,28 +22,28 @@ NOTES_MAX = 4000
 
 def _check_url(errors: Errors, field: str, value: str) -> None:
     if value and (not value.startswith("https://") or any(c.isspace() for c in value) or len(value) > 500):
-        errors.setdefault(field, "Enter the joining link as a web address starting https://")
+        errors.setdefault(field, gettext("Enter the joining link as a web address starting https://"))
 
 
 def parse_details(form: FormData) -> tuple[MeetingDetails | None, Errors]:
     errors: Errors = {}
-    starts = parse_moment(errors, form, "starts_at", "when the meeting starts")
-    ends = parse_moment(errors, form, "ends_at", "when the meeting ends")
+    starts = parse_moment(errors, form, "starts_at", gettext("when the meeting starts"))
+    ends = parse_moment(errors, form, "ends_at", gettext("when the meeting ends"))
     if starts and ends and not starts < ends <= starts + LONGEST_MEETING:
-        errors["ends_at"] = "The meeting must end after it starts, and within 8 hours"
+        errors["ends_at"] = gettext("The meeting must end after it starts, and within 8 hours")
     values = {
         name: text(form, name) for name in ("place", "address", "access_notes", "online_url", "details")
     }
-    check_length(errors, "place", values["place"], "the venue", maximum=160)
-    check_length(errors, "address", values["address"], "the venue's address", maximum=300)
+    check_length(errors, "place", values["place"], gettext("the venue"), maximum=160)
+    check_length(errors, "address", values["address"], gettext("the venue's address"), maximum=300)
     check_length(
-        errors, "access_notes", values["access_notes"], "access details", maximum=600, required=False
+        errors, "access_notes", values["access_notes"], gettext("access details"), maximum=600, required=False
     )
-    check_length(errors, "details", values["details"], "what will be discussed", maximum=AGENDA_MAX)
+    check_length(errors, "details", values["details"], gettext("what will be discussed"), maximum=AGENDA_MAX)
     _check_url(errors, "online_url", values["online_url"])
     access = [Access(v) for v in form.getlist("access") if isinstance(v, str) and v in ACCESS_LABELS]
     if len(access) != len(form.getlist("access")):
-        errors["access"] = "Choose access details from the list"
+        errors["access"] = gettext("Choose access details from the list")
     if errors or starts is None or ends is None:
         return None, errors
     details = MeetingDetails(
@@ -72,7 +73,7 @@ def parse_rsvp(form: FormData) -> tuple[Rsvp, Errors]:
     check_no_formula(errors, "name", name, "your name")
     if email:
         check_email(errors, "email", email)
-    party = parse_int(errors, form, "party", "How many people are coming", low=1, high=MAX_PARTY)
+    party = parse_int(errors, form, "party", gettext("How many people are coming"), low=1, high=MAX_PARTY)
     return Rsvp(name, email, party), errors
 
 
@@ -85,12 +86,14 @@ class Tally:
 
 def parse_tally(form: FormData, candidates: list[Candidate]) -> tuple[Tally, Errors]:
     errors: Errors = {}
-    attendance = parse_int(errors, form, "attendance", "Attendance", low=0, high=100_000)
+    attendance = parse_int(errors, form, "attendance", gettext("Attendance"), low=0, high=100_000)
     hands = {
-        c.id: parse_int(errors, form, f"hands_{c.id}", f"Hands for {c.title}", low=0, high=100_000)
+        c.id: parse_int(
+            errors, form, f"hands_{c.id}", gettext("Hands for %(issue)s", issue=c.title), low=0, high=100_000
+        )
         for c in candidates
         if c.id is not None  # always so for a stored row
     }
     notes = text(form, "note")
-    check_length(errors, "note", notes, "notes", maximum=NOTES_MAX, required=False)
+    check_length(errors, "note", notes, gettext("notes"), maximum=NOTES_MAX, required=False)
     return Tally(attendance, hands, notes), errors

@@ -16,6 +16,7 @@ from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime
+from civic.core.i18n import lazy_gettext as _l
 
 MAX_PARTY = 20  # people one reply may bring: more is a group booking, and the team should be called
 
@@ -32,16 +33,16 @@ class Access(StrEnum):
 
     @property
     def label(self) -> str:
-        return ACCESS_LABELS[self.value]
+        return str(ACCESS_LABELS[self.value])
 
 
 ACCESS_LABELS = {
-    "step_free": "Step-free access",
-    "hearing_loop": "Hearing loop",
-    "accessible_toilet": "Accessible toilet",
-    "bsl": "British Sign Language interpreter",
-    "blue_badge_parking": "Blue badge parking",
-    "quiet_space": "Quiet space",
+    "step_free": _l("Step-free access"),
+    "hearing_loop": _l("Hearing loop"),
+    "accessible_toilet": _l("Accessible toilet"),
+    "bsl": _l("British Sign Language interpreter"),
+    "blue_badge_parking": _l("Blue badge parking"),
+    "quiet_space": _l("Quiet space"),
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime, str_enum
+from civic.core.i18n import lazy_gettext as _l
 
 
 class BallotChannel(StrEnum):
@@ -28,6 +29,10 @@ class BallotChannel(StrEnum):
 class PaperStatus(StrEnum):
     ENTERING = "entering"
     COUNTED = "counted"
+
+    @property
+    def label(self) -> str:
+        return str(_l("Entering") if self is PaperStatus.ENTERING else _l("Counted"))
 
 
 class PaperBatch(SQLModel, table=True):

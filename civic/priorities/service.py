@@ -12,6 +12,7 @@ from civic.core import audit
 from civic.core.areas import Neighbourhood
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.localtime import format_datetime
 from civic.core.users import StaffUser
 from civic.priorities.models import (
@@ -31,7 +32,12 @@ from civic.priorities.models import (
 
 
 class PrioritiesError(ValueError):
-    """Input that cannot be accepted; the message is for the person who sent it."""
+    """Input that cannot be accepted; the message is for the person who sent it, in their language,
+    and `field` names the form field it is about when the caller cannot tell."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 async def get_round(session: AsyncSession, round_id: int) -> PriorityRound | None:
@@ -69,11 +75,11 @@ async def create_round(
     now: datetime,
 ) -> PriorityRound:
     if await session.get(Neighbourhood, neighbourhood_slug) is None:
-        raise PrioritiesError("Choose a neighbourhood")
+        raise PrioritiesError(gettext("Choose a neighbourhood"))
     if closes_at <= opens_at:
-        raise PrioritiesError("The closing date must be after the opening date")
+        raise PrioritiesError(gettext("The closing date must be after the opening date"))
     if not 1 <= choices <= 10 or not 1 <= top_n <= 10:
-        raise PrioritiesError("Choices and priorities must each be between 1 and 10")
+        raise PrioritiesError(gettext("Choices and priorities must each be between 1 and 10"))
     item = PriorityRound(
         neighbourhood_slug=neighbourhood_slug,
         title=title.strip(),
@@ -116,9 +122,9 @@ async def change_round(
 ) -> PriorityRound:
     """Settings change only before voting opens: every voter must vote under the same rules."""
     if item.state not in CANDIDATE_EDIT_STATES:
-        raise Conflict("A round's settings cannot change once voting has opened.")
+        raise Conflict(gettext("A round's settings cannot change once voting has opened."))
     if closes_at <= opens_at:
-        raise PrioritiesError("The closing date must be after the opening date")
+        raise PrioritiesError(gettext("The closing date must be after the opening date"))
     item.title, item.opens_at, item.closes_at = title.strip(), opens_at, closes_at
     item.choices, item.top_n, item.method = choices, top_n, method
     item.opens_automatically = opens_automatically
@@ -148,7 +154,7 @@ async def add_candidate(
     now: datetime,
 ) -> Candidate:
     if item.state not in CANDIDATE_EDIT_STATES:
-        raise Conflict("Candidates cannot change once voting has opened.")
+        raise Conflict(gettext("Candidates cannot change once voting has opened."))
     candidate = Candidate(
         round_id=row_id(item),
         category=category,
@@ -181,9 +187,9 @@ async def remove_candidate(
 ) -> None:
     """Before voting opens a mistaken candidate can go; suggestions merged into it wait for moderation again."""
     if item.state not in CANDIDATE_EDIT_STATES:
-        raise Conflict("Candidates cannot change once voting has opened.")
+        raise Conflict(gettext("Candidates cannot change once voting has opened."))
     if candidate.round_id != item.id:
-        raise PrioritiesError("That candidate belongs to another round")
+        raise PrioritiesError(gettext("That candidate belongs to another round"))
     merged = await session.exec(select(Suggestion).where(Suggestion.merged_into == candidate.id))
     for suggestion in merged.all():
         suggestion.status, suggestion.merged_into, suggestion.moderated_at = (
@@ -218,11 +224,17 @@ async def transition(
 ) -> PriorityRound:
     """Move a round to `to`, refusing (409) any move the state machine does not allow."""
     if to not in TRANSITIONS[item.state]:
-        raise Conflict(f"A round that is '{item.state.label}' cannot become '{to.label}'.")
+        raise Conflict(
+            gettext(
+                "A round that is ‘%(state)s’ cannot become ‘%(target)s’.",
+                state=item.state.label,
+                target=to.label,
+            )
+        )
     if to == RoundState.VOTING_OPEN:
         await _check_ready_for_voting(session, item)
         if item.closes_at <= now:
-            raise Conflict("The closing date has passed; change it before opening voting.")
+            raise Conflict(gettext("The closing date has passed; change it before opening voting."))
         item.opens_at = min(item.opens_at, now)  # opening by hand opens it now
     if to == RoundState.CLOSED:
         item.closed_at = now
@@ -245,21 +257,21 @@ async def transition(
 async def _check_ready_for_voting(session: AsyncSession, item: PriorityRound) -> None:
     candidates = await candidates_of(session, row_id(item))
     if len(candidates) < 2:
-        raise Conflict("Add at least two candidate issues before opening voting.")
+        raise Conflict(gettext("Add at least two candidate issues before opening voting."))
     pending = await session.exec(
         select(Suggestion.id).where(
             Suggestion.round_id == item.id, Suggestion.status == SuggestionStatus.PENDING
         )
     )
     if pending.first() is not None:
-        raise Conflict("Merge or decline every suggestion before opening voting.")
+        raise Conflict(gettext("Merge or decline every suggestion before opening voting."))
 
 
 async def suggest(
     session: AsyncSession, item: PriorityRound, *, category: Category, text: str, now: datetime
 ) -> Suggestion:
     if item.state != RoundState.SUGGESTIONS_OPEN:
-        raise Conflict("This round is not taking suggestions.")
+        raise Conflict(gettext("This round is not taking suggestions."))
     suggestion = Suggestion(round_id=row_id(item), category=category, text=text.strip(), created_at=now)
     session.add(suggestion)
     await session.flush()
@@ -295,7 +307,7 @@ async def merge_suggestion(
             now=now,
         )
     elif into.round_id != item.id:
-        raise PrioritiesError("Choose a candidate from this round")
+        raise PrioritiesError(gettext("Choose a candidate from this round"))
     suggestion.status, suggestion.merged_into, suggestion.moderated_at = SuggestionStatus.MERGED, into.id, now
     session.add(suggestion)
     await session.flush()
@@ -323,7 +335,7 @@ async def decline_suggestion(
 ) -> None:
     _check_moderatable(suggestion, item)
     if not reason.strip():
-        raise PrioritiesError("Give a reason for declining the suggestion")
+        raise PrioritiesError(gettext("Give a reason for declining the suggestion"))
     suggestion.status, suggestion.decline_reason = SuggestionStatus.DECLINED, reason.strip()
     suggestion.moderated_at = now
     session.add(suggestion)
@@ -342,11 +354,11 @@ async def decline_suggestion(
 
 def _check_moderatable(suggestion: Suggestion, item: PriorityRound) -> None:
     if suggestion.round_id != item.id:
-        raise PrioritiesError("That suggestion belongs to another round")
+        raise PrioritiesError(gettext("That suggestion belongs to another round"))
     if item.state != RoundState.SUGGESTIONS_OPEN:
-        raise Conflict("Suggestions can only be moderated while the suggestion window is open.")
+        raise Conflict(gettext("Suggestions can only be moderated while the suggestion window is open."))
     if suggestion.status != SuggestionStatus.PENDING:
-        raise Conflict("That suggestion has already been moderated.")
+        raise Conflict(gettext("That suggestion has already been moderated."))
 
 
 async def record_meeting(
@@ -361,13 +373,15 @@ async def record_meeting(
     now: datetime,
 ) -> Meeting:
     if item.state not in MEETING_STATES:
-        raise Conflict("Meeting tallies are entered while voting is open or before results are published.")
+        raise Conflict(
+            gettext("Meeting tallies are entered while voting is open or before results are published.")
+        )
     if attendance < 0 or any(v < 0 for v in hands.values()):
-        raise PrioritiesError("Counts cannot be negative")
+        raise PrioritiesError(gettext("Counts cannot be negative"))
     if any(v > attendance for v in hands.values()):
-        raise PrioritiesError("No candidate can have more hands than people at the meeting")
+        raise PrioritiesError(gettext("No candidate can have more hands than people at the meeting"))
     if held_on > now + timedelta(days=1):
-        raise PrioritiesError("The meeting date cannot be in the future")
+        raise PrioritiesError(gettext("The meeting date cannot be in the future"))
     known = {c.id for c in await candidates_of(session, row_id(item))}
     meeting = Meeting(
         round_id=row_id(item), held_on=held_on, place=place.strip(), attendance=attendance, recorded_at=now

@@ -20,6 +20,7 @@ from civic.core import audit
 from civic.core.areas import OUTSIDE_WARDS
 from civic.core.db import insert_or_ignore, row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.identity import person_hash
 from civic.core.ratelimit import Limit, enforce
 from civic.core.users import StaffUser
@@ -52,12 +53,14 @@ async def record_assisted(
     """Store the resident's vote (the form checks consent). Over the staff member's limit this is a
     429 and nothing is stored; a second vote for the same resident is refused (BallotError)."""
     if not item.voting_is_open(now):
-        raise Conflict("Voting in this round is not open.")
+        raise Conflict(gettext("Voting in this round is not open."))
     await enforce(session, f"priorities.assisted|{actor.id}", [limit], now=now)
     candidate_ids = [row_id(c) for c in await candidates_of(session, row_id(item))]
     kept = valid_choices(choices, candidate_ids, item.choices)
     if not kept or len(kept) != len(choices):
-        raise BallotError("choices", f"Choose between 1 and {item.choices} different issues")
+        raise BallotError(
+            "choices", gettext("Choose between 1 and %(most)s different issues", most=item.choices)
+        )
     ward_code = await voter_ward(session, item, postcode, works_here)
     reference = new_reference()
     values = {
@@ -67,7 +70,7 @@ async def record_assisted(
         "entered_by": row_id(actor), "created_at": now,
     }  # fmt: skip
     if not await insert_or_ignore(session, OfflineBallot, values):
-        raise BallotError("name", "A vote for this resident has already been recorded in this round")
+        raise BallotError("name", gettext("A vote for this resident has already been recorded in this round"))
     found = await session.exec(select(OfflineBallot).where(OfflineBallot.reference == reference))
     ballot = found.one()
     await audit.record(

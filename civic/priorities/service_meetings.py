@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core import audit
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.localtime import format_datetime
 from civic.core.outbox import Mail
 from civic.core.users import StaffUser
@@ -51,9 +52,9 @@ async def advertise_meeting(
     now: datetime,
 ) -> Meeting:
     if item.state not in ADVERTISE_STATES:
-        raise Conflict("Meetings are advertised before the round's results are published.")
+        raise Conflict(gettext("Meetings are advertised before the round's results are published."))
     if details.starts_at < now:
-        raise PrioritiesError("An advertised meeting must start in the future")
+        raise PrioritiesError(gettext("An advertised meeting must start in the future"))
     meeting = Meeting(
         round_id=row_id(item),
         held_on=details.starts_at,
@@ -129,9 +130,9 @@ async def cancel_meeting(
 ) -> int:
     """Cancel an advertised meeting and email everyone who left an address; returns how many."""
     if meeting.is_cancelled or meeting.is_recorded:
-        raise Conflict("This meeting has already been cancelled or its tally recorded.")
+        raise Conflict(gettext("This meeting has already been cancelled or its tally recorded."))
     if not reason:
-        raise PrioritiesError("Say why the meeting is cancelled")
+        raise PrioritiesError(gettext("Say why the meeting is cancelled"))
     meeting.cancelled_at, meeting.cancel_reason = now, reason
     meeting.sequence += 1  # calendars replace the event with its cancelled version
     session.add(meeting)
@@ -178,13 +179,15 @@ async def record_tally(
 ) -> Meeting:
     """Record (or correct, until results are published) an advertised meeting's show of hands."""
     if item.state not in MEETING_STATES:
-        raise Conflict("Meeting tallies are entered while voting is open or before results are published.")
+        raise Conflict(
+            gettext("Meeting tallies are entered while voting is open or before results are published.")
+        )
     if meeting.is_cancelled:
-        raise Conflict("This meeting was cancelled, so it has no tally.")
+        raise Conflict(gettext("This meeting was cancelled, so it has no tally."))
     if meeting.held_on > now:
-        raise PrioritiesError("The tally can be recorded once the meeting has started")
+        raise PrioritiesError(gettext("The tally can be recorded once the meeting has started"))
     if any(v > attendance for v in hands.values()):
-        raise PrioritiesError("No candidate can have more hands than people at the meeting")
+        raise PrioritiesError(gettext("No candidate can have more hands than people at the meeting"))
     known = {row_id(c) for c in await candidates_of(session, row_id(item))}
     correcting = meeting.is_recorded
     await session.exec(delete(MeetingCount).where(col(MeetingCount.meeting_id) == row_id(meeting)))

@@ -23,6 +23,7 @@ from civic.core.areas import OUTSIDE_WARDS, PostcodeError, normalise_postcode
 from civic.core.db import row_id
 from civic.core.double_entry import PaperError as PaperError
 from civic.core.double_entry import SheetState
+from civic.core.i18n import gettext
 from civic.core.users import StaffUser
 from civic.priorities.models import (
     BallotChannel,
@@ -46,13 +47,21 @@ def canonical_sheet(line: str, *, method: Method, where: str) -> str:
     if parts[0] in {"-", ""}:
         return ""  # nothing chosen: blank, whatever else is written on it
     if len(parts) > 3 or (len(parts) == 3 and parts[2].lower() != WORK):
-        raise PaperError(f"{where}: write the numbers, then / and the postcode, then / work if ticked")
+        raise PaperError(
+            gettext(
+                "%(where)s: write the numbers, then / and the postcode, then / work if ticked", where=where
+            )
+        )
     numbers = parts[0].replace(",", " ").split()
     if not numbers or not all(n.isdigit() and len(n) <= 3 for n in numbers):
-        raise PaperError(f"{where}: start with the numbers chosen, like 2 5 7")
+        raise PaperError(gettext("%(where)s: start with the numbers chosen, like 2 5 7", where=where))
     if len(numbers) > MOST_NUMBERS:
         raise PaperError(
-            f"{where}: type at most {MOST_NUMBERS} numbers (a sheet with too many is spoilt anyway)"
+            gettext(
+                "%(where)s: type at most %(most)s numbers (a sheet with too many is spoilt anyway)",
+                where=where,
+                most=MOST_NUMBERS,
+            )
         )
     chosen = [int(n) for n in numbers]
     if method is Method.APPROVAL:
@@ -62,7 +71,7 @@ def canonical_sheet(line: str, *, method: Method, where: str) -> str:
         try:
             text += f" / {normalise_postcode(parts[1])}"
         except PostcodeError as exc:
-            raise PaperError(f"{where}: {exc}") from None
+            raise PaperError(gettext("%(where)s: %(problem)s", where=where, problem=exc)) from None
     if len(parts) == 3:
         text += f" / {WORK}"
     return text
@@ -72,9 +81,16 @@ def parse_sheets(text: str, sheets: int, *, method: Method) -> dict[int, str]:
     """A whole bundle: exactly one line per sheet, in order."""
     lines = text.strip().splitlines()
     if len(lines) != sheets:
-        raise PaperError(f"Enter exactly {sheets} lines, one for each sheet (you entered {len(lines)})")
+        raise PaperError(
+            gettext(
+                "Enter exactly %(sheets)s lines, one for each sheet (you entered %(entered)s)",
+                sheets=sheets,
+                entered=len(lines),
+            )
+        )
     return {
-        n: canonical_sheet(line, method=method, where=f"Sheet {n}") for n, line in enumerate(lines, start=1)
+        n: canonical_sheet(line, method=method, where=gettext("Sheet %(sheet)s", sheet=n))
+        for n, line in enumerate(lines, start=1)
     }
 
 

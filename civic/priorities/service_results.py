@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core import audit
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.localtime import local_date
 from civic.core.outbox import Mail
 from civic.core.publish import shown_count
@@ -101,14 +102,14 @@ async def publish_results(
 ) -> list[Priority]:
     """Publish the count; the counted top N (or an override with a public reason) become priorities."""
     if item.state != RoundState.CLOSED:
-        raise Conflict("Only a closed round's results can be published.")
+        raise Conflict(gettext("Only a closed round's results can be published."))
     result = await compute_results(session, item)
     chosen = result.chosen_ids if chosen_ids is None else list(dict.fromkeys(chosen_ids))
     if not chosen or not set(chosen) <= {r.candidate_id for r in result.rows}:
-        raise PrioritiesError("Choose at least one candidate from this round")
+        raise PrioritiesError(gettext("Choose at least one candidate from this round"))
     overridden = counting.needs_reason(result, chosen)
     if overridden and not reason.strip():
-        raise PrioritiesError("Give a public reason for choosing differently from the count")
+        raise PrioritiesError(gettext("Give a public reason for choosing differently from the count"))
     item.override_reason = reason.strip() if overridden else ""
     item.published_at = now
     item.contacts_delete_after = now + timedelta(days=retention_days)
@@ -194,12 +195,12 @@ async def update_priority(
     """Change the plan and/or post a dated public update. A status change needs an update text and
     emails the round's opted-in voters once."""
     if review_on > now + MAX_REVIEW:
-        raise PrioritiesError("The review date must be within 90 days")
+        raise PrioritiesError(gettext("The review date must be within 90 days"))
     if local_date(review_on) < local_date(now):
-        raise PrioritiesError("The review date cannot be in the past")
+        raise PrioritiesError(gettext("The review date cannot be in the past"))
     changed = status != priority.status
     if changed and not text.strip():
-        raise PrioritiesError("Say what was done when you change the status")
+        raise PrioritiesError(gettext("Say what was done when you change the status"), field="text")
     priority.owner, priority.target, priority.review_on = owner.strip(), target.strip(), review_on
     update = None
     if text.strip():

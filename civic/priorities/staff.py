@@ -17,6 +17,7 @@ from civic.core.deps import path_id, settings_of, staff, state
 from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.localtime import input_value, to_local
 from civic.core.paths import parse_id
 from civic.core.rules import can, require
@@ -61,7 +62,7 @@ async def _new_page(request: Request, values: dict[str, Any], errors: Errors, st
     context = {
         "values": values,
         **form_context(errors),
-        "hood_pairs": [("", "Choose"), *((h.slug, h.name) for h in hoods)],
+        "hood_pairs": [("", gettext("Choose")), *((h.slug, h.name) for h in hoods)],
         "method_pairs": forms.METHOD_PAIRS,
         "opens_pairs": forms.OPENS_AUTOMATICALLY_PAIRS,
     }
@@ -74,7 +75,7 @@ async def new_round_form(request: Request) -> Response:
     opens = at.replace(minute=0, second=0, microsecond=0)
     quarter = f"{to_local(at):%B %Y}"
     values = {
-        "title": f"Police priorities from {quarter}",
+        "title": gettext("Police priorities from %(quarter)s", quarter=quarter),
         "choices": 3,
         "top_n": 3,
         "method": "approval",
@@ -120,7 +121,9 @@ async def load_round(request: Request) -> tuple[StaffUser, PriorityRound]:
         item = await service.get_round(session, round_id)
     if item is None:
         raise NotFound()
-    require("priorities.view_manage", user, item, now=now(request), message="This round is not yours.")
+    require(
+        "priorities.view_manage", user, item, now=now(request), message=gettext("This round is not yours.")
+    )
     return user, item
 
 
@@ -149,7 +152,10 @@ async def round_page(
             **form_context(errors or {}),
             "values": values or {},
         }
-    context["merge_pairs"] = [("new", "A new candidate of its own"), *((c.id, c.title) for c in candidates)]
+    context["merge_pairs"] = [
+        ("new", gettext("A new candidate of its own")),
+        *((c.id, c.title) for c in candidates),
+    ]
     return render_page(request, "priorities/manage/round.html", context, status_code=status)
 
 
@@ -261,14 +267,16 @@ async def add_meeting(request: Request) -> Response:
     at = now(request)
     form = await read_form(request)
     errors: Errors = {}
-    held_on = forms.parse_date(errors, form, "held_on", "the meeting date")
+    held_on = forms.parse_date(errors, form, "held_on", gettext("the meeting date"))
     place = text(form, "place")
-    forms.check_text(errors, "place", place, "where the meeting was held", maximum=160)
-    attendance = forms.parse_int(errors, form, "attendance", "Attendance", low=0, high=100_000)
+    forms.check_text(errors, "place", place, gettext("where the meeting was held"), maximum=160)
+    attendance = forms.parse_int(errors, form, "attendance", gettext("Attendance"), low=0, high=100_000)
     async with reading(request) as session:
         candidates = await service.candidates_of(session, path_id(request, "round_id"))
     hands = {
-        c.id: forms.parse_int(errors, form, f"hands_{c.id}", f"Hands for {c.title}", low=0, high=100_000)
+        c.id: forms.parse_int(
+            errors, form, f"hands_{c.id}", gettext("Hands for %(issue)s", issue=c.title), low=0, high=100_000
+        )
         for c in candidates
         if c.id is not None  # always so for a stored row
     }

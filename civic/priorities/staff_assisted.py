@@ -15,6 +15,8 @@ from civic.core.deps import path_id, settings_of, staff, state
 from civic.core.errors import Conflict, NotFound
 from civic.core.forms import form_context, read_form
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.ratelimit import Limit
 from civic.core.rules import can, require
 from civic.core.templating import render_page
@@ -24,9 +26,9 @@ from civic.priorities.models import BallotChannel, OfflineBallot, PriorityRound
 from civic.priorities.service_voting import BallotError
 from civic.priorities.settings import PrioritySettings
 
-CLOSED = "Votes are recorded for residents only while voting is open."
-CONSENT_PAIRS = [("yes", "The resident asked me to record their vote and agreed to what I entered")]
-WORKS_PAIRS = [("yes", "They work in this neighbourhood but live elsewhere")]
+CLOSED = _l("Votes are recorded for residents only while voting is open.")
+CONSENT_PAIRS = [("yes", _l("The resident asked me to record their vote and agreed to what I entered"))]
+WORKS_PAIRS = [("yes", _l("They work in this neighbourhood but live elsewhere"))]
 
 
 async def _round(request: Request) -> PriorityRound:
@@ -57,13 +59,13 @@ async def _form_page(
 
 async def assisted_form(request: Request) -> Response:
     actor, item = staff(request), await _round(request)
-    require("priorities.assist_vote", actor, item, now=now(request), otherwise=Conflict(CLOSED))
+    require("priorities.assist_vote", actor, item, now=now(request), otherwise=Conflict(str(CLOSED)))
     return await _form_page(request, item, forms.AssistedForm())
 
 
 async def assisted_post(request: Request) -> Response:
     actor, item, at = staff(request), await _round(request), now(request)
-    require("priorities.assist_vote", actor, item, now=at, otherwise=Conflict(CLOSED))
+    require("priorities.assist_vote", actor, item, now=at, otherwise=Conflict(str(CLOSED)))
     ballot = forms.parse_assisted(await read_form(request), item)
     if ballot.errors:
         return await _form_page(request, item, ballot, 422)
@@ -99,7 +101,13 @@ async def _may_review(request: Request, item: PriorityRound) -> bool:
 
 async def review(request: Request) -> Response:
     actor, item = staff(request, Role.MODERATOR, Role.POLICE), await _round(request)
-    require("priorities.review_assisted", actor, item, now=now(request), message="This round is not yours.")
+    require(
+        "priorities.review_assisted",
+        actor,
+        item,
+        now=now(request),
+        message=gettext("This round is not yours."),
+    )
     async with reading(request) as session:
         rows = await service_assisted.assisted_of(session, row_id(item))
         titles = {c.id: c.title for c in await service.candidates_of(session, row_id(item))}

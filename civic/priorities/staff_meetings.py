@@ -14,6 +14,7 @@ from civic.core.deps import now, path_id, staff, state
 from civic.core.errors import NotFound
 from civic.core.forms import Errors, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.localtime import input_value
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -38,7 +39,7 @@ async def new_meeting_form(request: Request) -> Response:
         user,
         item,
         now=now(request),
-        message="Meetings can no longer be advertised for this round.",
+        message=gettext("Meetings can no longer be advertised for this round."),
     )
     starts = (now(request) + timedelta(days=14)).replace(minute=0, second=0, microsecond=0)
     values = {
@@ -56,7 +57,7 @@ async def create_meeting(request: Request) -> Response:
         user,
         item,
         now=at,
-        message="Meetings can no longer be advertised for this round.",
+        message=gettext("Meetings can no longer be advertised for this round."),
     )
     form = await read_form(request)
     details, errors = parse_details(form)
@@ -82,7 +83,11 @@ async def load_meeting(request: Request) -> tuple[StaffUser, ListedMeeting]:
     if item is None:
         raise NotFound()
     require(
-        "priorities.view_manage", user, item.round, now=now(request), message="This meeting is not yours."
+        "priorities.view_manage",
+        user,
+        item.round,
+        now=now(request),
+        message=gettext("This meeting is not yours."),
     )
     return user, item
 
@@ -123,7 +128,7 @@ async def record_tally(request: Request) -> Response:
         user,
         item.round,
         now=at,
-        message="Tallies can no longer be entered for this round.",
+        message=gettext("Tallies can no longer be entered for this round."),
     )
     form = await read_form(request)
     async with reading(request) as session:
@@ -156,7 +161,7 @@ async def cancel_meeting(request: Request) -> Response:
         user,
         item.round,
         now=at,
-        message="This meeting can no longer be cancelled.",
+        message=gettext("This meeting can no longer be cancelled."),
     )
     form = await read_form(request)
     try:

@@ -16,13 +16,15 @@ from civic.core.deps import path_id
 from civic.core.errors import NotFound
 from civic.core.forms import Errors, check_length, check_no_formula, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.priorities import forms, service, service_paper, service_results
 from civic.priorities.models import PaperBatch, PriorityRound, RoundState
 from civic.priorities.staff import load_round
 
-MESSAGE = "Paper ballots are typed in while voting is open and until the results are published."
+MESSAGE = _l("Paper ballots are typed in while voting is open and until the results are published.")
 
 
 async def _list_context(session: AsyncSession, item: PriorityRound) -> dict[str, Any]:
@@ -40,12 +42,12 @@ async def paper_batches(request: Request, errors: Errors | None = None, values: 
 async def create_batch(request: Request) -> Response:
     user, item = await load_round(request)
     form, at = await read_form(request), now(request)
-    require("priorities.enter_paper", user, item, now=at, message=MESSAGE)
+    require("priorities.enter_paper", user, item, now=at, message=str(MESSAGE))
     errors: Errors = {}
     label = text(form, "label")
-    check_length(errors, "label", label, "where the ballots came from", maximum=120)
-    check_no_formula(errors, "label", label, "where the ballots came from")
-    sheets = forms.parse_int(errors, form, "sheets", "The number of sheets", low=1, high=500)
+    check_length(errors, "label", label, gettext("where the ballots came from"), maximum=120)
+    check_no_formula(errors, "label", label, gettext("where the ballots came from"))
+    sheets = forms.parse_int(errors, form, "sheets", gettext("The number of sheets"), low=1, high=500)
     if errors:
         return await paper_batches(request, errors, dict(form))
     async with transaction(request) as session:
@@ -86,7 +88,7 @@ async def batch_page(
 async def enter_sheets(request: Request) -> Response:
     user, item = await load_round(request)
     form, at = await read_form(request), now(request)
-    require("priorities.enter_paper", user, item, now=at, message=MESSAGE)
+    require("priorities.enter_paper", user, item, now=at, message=str(MESSAGE))
     try:
         async with transaction(request) as session:
             batch = await _load_batch(session, request, item)
@@ -102,13 +104,13 @@ async def enter_sheets(request: Request) -> Response:
 async def settle_sheet(request: Request) -> Response:
     user, item = await load_round(request)
     form, at = await read_form(request), now(request)
-    require("priorities.enter_paper", user, item, now=at, message=MESSAGE)
+    require("priorities.enter_paper", user, item, now=at, message=str(MESSAGE))
     sheet = text(form, "sheet")
     number = int(sheet) if sheet.isdigit() and len(sheet) < 4 else 0
     try:
         async with transaction(request) as session:
             batch = await _load_batch(session, request, item)
-            where = f"Sheet {number}"
+            where = gettext("Sheet %(sheet)s", sheet=number)
             line = service_paper.canonical_sheet(
                 text(form, "choices") or "-", method=item.method, where=where
             )
@@ -123,7 +125,7 @@ async def settle_sheet(request: Request) -> Response:
 async def count_sheets(request: Request) -> Response:
     user, item = await load_round(request)
     at = now(request)
-    require("priorities.enter_paper", user, item, now=at, message=MESSAGE)
+    require("priorities.enter_paper", user, item, now=at, message=str(MESSAGE))
     try:
         async with transaction(request) as session:
             batch = await _load_batch(session, request, item)

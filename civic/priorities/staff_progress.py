@@ -82,7 +82,7 @@ async def update_priority(request: Request) -> Response:
                     review_on=values["review_on"],  # type: ignore[arg-type]
                 )
         except service.PrioritiesError as exc:
-            errors["text" if "status" in str(exc) else "review_on"] = str(exc)
+            errors[exc.field or "review_on"] = str(exc)
     if errors:
         values = {
             **values,

@@ -11,6 +11,7 @@ from civic.core.areas import Neighbourhood, Ward
 from civic.core.choices import Pair
 from civic.core.forms import Errors, check_length, check_no_formula, text
 from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.surveys.models import AreaKind
 from civic.surveys.questions import BY_CODE, QUESTIONS, Question
 
@@ -19,7 +20,12 @@ QUESTION_PAIRS: list[Pair] = [
     (
         q.code,
         q.text,
-        f"National figure: {q.comparator.percent:g}% ({q.comparator.source}, {q.comparator.period})",
+        _l(
+            "National figure: %(percent)s%% (%(source)s, %(period)s)",
+            percent=format(q.comparator.percent, "g"),
+            source=q.comparator.source,
+            period=q.comparator.period,
+        ),
     )
     for q in QUESTIONS
 ]
@@ -27,9 +33,12 @@ QUESTION_PAIRS: list[Pair] = [
 
 def area_pairs(wards: list[Ward], hoods: list[Neighbourhood]) -> list[Pair]:
     return [
-        ("council", "The whole council area"),
-        *((f"neighbourhood:{h.slug}", f"Policing neighbourhood: {h.name}") for h in hoods),
-        *((f"ward:{w.code}", f"Ward: {w.name}") for w in wards),
+        ("council", gettext("The whole council area")),
+        *(
+            (f"neighbourhood:{h.slug}", gettext("Policing neighbourhood: %(name)s", name=h.name))
+            for h in hoods
+        ),
+        *((f"ward:{w.code}", gettext("Ward: %(name)s", name=w.name)) for w in wards),
     ]
 
 
@@ -52,16 +61,16 @@ def parse_survey(
 ) -> tuple[NewSurvey | None, Errors]:
     errors: Errors = {}
     title = text(form, "title")
-    check_length(errors, "title", title, "the survey's title", maximum=160)
-    check_no_formula(errors, "title", title, "The title")
+    check_length(errors, "title", title, gettext("the survey's title"), maximum=160)
+    check_no_formula(errors, "title", title, gettext("The title"))
     if title and not slug_of(title) and "title" not in errors:
-        errors["title"] = "The title must contain letters or numbers"
+        errors["title"] = gettext("The title must contain letters or numbers")
     chosen = [code for code in form.getlist("questions") if isinstance(code, str)]
     if not chosen or any(code not in BY_CODE for code in chosen):
-        errors["questions"] = "Choose at least one question from the list"
+        errors["questions"] = gettext("Choose at least one question from the list")
     area = _area(text(form, "area"), wards, hoods)
     if area is None:
-        errors["area"] = "Choose the area the survey covers"
+        errors["area"] = gettext("Choose the area the survey covers")
     if errors or area is None:
         return None, errors
     ordered = [q.code for q in QUESTIONS if q.code in chosen]
@@ -103,6 +112,11 @@ def parse_answers(form: FormData, questions: list[Question]) -> tuple[dict[str, 
 def whole_number(errors: Errors, form: FormData, name: str, what: str, *, low: int, high: int) -> int:
     raw = text(form, name)
     if not raw.isdigit() or not low <= int(raw) <= high:
-        errors[name] = f"Enter {what} as a whole number from {low} to {high:,}"
+        errors[name] = gettext(
+            "Enter %(label)s as a whole number from %(low)s to %(high)s",
+            label=what,
+            low=low,
+            high=format(high, ","),
+        )
         return 0
     return int(raw)

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime, str_enum
 from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 
 
 class AreaKind(StrEnum):
@@ -24,6 +25,10 @@ class SurveyState(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
 
+    @property
+    def label(self) -> str:
+        return str({"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}[self.value])
+
 
 class Channel(StrEnum):
     EMAIL = "email"  # answered online and confirmed by an emailed link
@@ -34,6 +39,10 @@ class Channel(StrEnum):
 class PaperStatus(StrEnum):
     ENTERING = "entering"
     COUNTED = "counted"
+
+    @property
+    def label(self) -> str:
+        return str(_l("Entering") if self is PaperStatus.ENTERING else _l("Counted"))
 
 
 class Survey(SQLModel, table=True):

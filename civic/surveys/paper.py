@@ -4,6 +4,7 @@ them (1 = the first answer printed), `-` for a question left blank. "1 4 -" or "
 from __future__ import annotations
 
 from civic.core.double_entry import PaperError
+from civic.core.i18n import gettext
 from civic.surveys.questions import Question
 
 BLANK = "-"
@@ -14,12 +15,21 @@ def parse_sheet(line: str, questions: list[Question], sheet: int) -> str:
     parts = line.replace(",", " ").split()
     if len(parts) != len(questions):
         raise PaperError(
-            f"Sheet {sheet}: enter {len(questions)} answers, one for each question (you entered {len(parts)})"
+            gettext(
+                "Sheet %(sheet)s: enter %(count)s answers, one for each question (you entered %(entered)s)",
+                sheet=sheet,
+                count=len(questions),
+                entered=len(parts),
+            )
         )
     for part, question in zip(parts, questions, strict=True):
         if part != BLANK and not (part.isdigit() and 1 <= int(part) <= len(question.choices)):
             raise PaperError(
-                f"Sheet {sheet}: answers are numbers from 1 to {len(question.choices)}, or - for none"
+                gettext(
+                    "Sheet %(sheet)s: answers are numbers from 1 to %(most)s, or - for none",
+                    sheet=sheet,
+                    most=len(question.choices),
+                )
             )
     return ",".join(parts)
 
@@ -28,7 +38,13 @@ def parse_lines(text: str, questions: list[Question], sheets: int) -> dict[int, 
     """One line per sheet, in order."""
     lines = [line.strip() for line in text.strip().splitlines()]
     if len(lines) != sheets:
-        raise PaperError(f"Enter exactly {sheets} lines, one for each sheet (you entered {len(lines)})")
+        raise PaperError(
+            gettext(
+                "Enter exactly %(sheets)s lines, one for each sheet (you entered %(entered)s)",
+                sheets=sheets,
+                entered=len(lines),
+            )
+        )
     return {n: parse_sheet(line, questions, n) for n, line in enumerate(lines, start=1)}
 
 

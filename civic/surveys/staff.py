@@ -15,6 +15,7 @@ from civic.core.deps import now, path_id, settings, staff
 from civic.core.errors import Conflict
 from civic.core.forms import Errors, check_length, check_no_formula, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role
@@ -91,7 +92,13 @@ async def open_survey(request: Request) -> Response:
     user, at = staff(request, Role.ADMIN), now(request)
     async with transaction(request) as session:
         survey = await _load(session, request)
-        require("surveys.open", user, survey, now=at, otherwise=Conflict("Only a draft survey can be opened"))
+        require(
+            "surveys.open",
+            user,
+            survey,
+            now=at,
+            otherwise=Conflict(gettext("Only a draft survey can be opened")),
+        )
         await service.open_survey(session, survey, actor=user, now=at)
     return redirect_after_post(request, f"/surveys/manage/{survey.id}")
 
@@ -101,7 +108,11 @@ async def close_survey(request: Request) -> Response:
     async with transaction(request) as session:
         survey = await _load(session, request)
         require(
-            "surveys.close", user, survey, now=at, otherwise=Conflict("Only an open survey can be closed")
+            "surveys.close",
+            user,
+            survey,
+            now=at,
+            otherwise=Conflict(gettext("Only an open survey can be closed")),
         )
         await service.close_survey(session, survey, actor=user, now=at)
     return redirect_after_post(request, f"/surveys/manage/{survey.id}")
@@ -112,13 +123,15 @@ async def make_codes(request: Request) -> Response:
     user, form, at = staff(request, Role.ADMIN), await read_form(request), now(request)
     errors: Errors = {}
     label = text(form, "label")
-    check_length(errors, "label", label, "which mailing or meeting the codes are for", maximum=120)
-    check_no_formula(errors, "label", label, "The label")
-    size = forms.whole_number(errors, form, "size", "how many codes", low=1, high=service_codes.MAX_CODES)
+    check_length(errors, "label", label, gettext("which mailing or meeting the codes are for"), maximum=120)
+    check_no_formula(errors, "label", label, gettext("The label"))
+    size = forms.whole_number(
+        errors, form, "size", gettext("how many codes"), low=1, high=service_codes.MAX_CODES
+    )
     async with transaction(request) as session:
         survey = await _load(session, request)
         require("surveys.make_codes", user, survey, now=at,
-                otherwise=Conflict("Codes cannot be made for a closed survey"))  # fmt: skip
+                otherwise=Conflict(gettext("Codes cannot be made for a closed survey")))  # fmt: skip
         if errors:
             context = await detail_context(session, survey) | {**form_context(errors), "values": dict(form)}
             return render_page(request, "surveys/staff/survey.html", context, status_code=422)

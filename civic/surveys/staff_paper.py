@@ -16,6 +16,8 @@ from civic.core.double_entry import PaperError
 from civic.core.errors import Conflict, NotFound
 from civic.core.forms import Errors, check_length, check_no_formula, form_context, read_form, text
 from civic.core.htmx import redirect_after_post
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
@@ -24,23 +26,23 @@ from civic.surveys.models import Survey, SurveyPaperBatch
 from civic.surveys.questions import questions_of
 from civic.surveys.staff import detail_context
 
-NOT_YET = "Paper forms are typed in once the survey is open."
+NOT_YET = _l("Paper forms are typed in once the survey is open.")
 
 
 async def add_batch(request: Request) -> Response:
     user, form, at = staff(request, Role.ADMIN), await read_form(request), now(request)
     errors: Errors = {}
     label = text(form, "paper_label")
-    check_length(errors, "paper_label", label, "where the forms came from", maximum=120)
-    check_no_formula(errors, "paper_label", label, "The label")
-    sheets = forms.whole_number(errors, form, "sheets", "how many forms", low=1, high=500)
+    check_length(errors, "paper_label", label, gettext("where the forms came from"), maximum=120)
+    check_no_formula(errors, "paper_label", label, gettext("The label"))
+    sheets = forms.whole_number(errors, form, "sheets", gettext("how many forms"), low=1, high=500)
     async with transaction(request) as session:
         survey = await service.get_survey_by_id(session, path_id(request, "survey_id"))
-        require("surveys.enter_paper", user, survey, now=at, otherwise=Conflict(NOT_YET))
+        require("surveys.enter_paper", user, survey, now=at, otherwise=Conflict(str(NOT_YET)))
         wards = {w.code for w in await queries.wards_covered(session, survey)}
         ward = text(form, "ward_code")
         if ward not in wards:
-            errors["ward_code"] = "Choose the ward the forms came from"
+            errors["ward_code"] = gettext("Choose the ward the forms came from")
         if errors:
             context = await detail_context(session, survey) | {**form_context(errors), "values": dict(form)}
             return render_page(request, "surveys/staff/survey.html", context, status_code=422)
@@ -100,7 +102,7 @@ async def enter(request: Request) -> Response:
     at = now(request)
     async with transaction(request) as session:
         survey, batch = await _load(session, request)
-        require("surveys.enter_paper", user, survey, now=at, otherwise=Conflict(NOT_YET))
+        require("surveys.enter_paper", user, survey, now=at, otherwise=Conflict(str(NOT_YET)))
         try:
             sheets = paper.parse_lines(text(form, "lines"), questions_of(survey.questions), batch.sheets)
             await service_paper.enter_pass(session, batch, sheets, actor=user, now=at)
@@ -114,7 +116,7 @@ async def resolve(request: Request) -> Response:
     at = now(request)
     async with transaction(request) as session:
         survey, batch = await _load(session, request)
-        require("surveys.enter_paper", user, survey, now=at, otherwise=Conflict(NOT_YET))
+        require("surveys.enter_paper", user, survey, now=at, otherwise=Conflict(str(NOT_YET)))
         raw_sheet = text(form, "sheet")
         try:
             sheet = int(raw_sheet) if raw_sheet.isdigit() and len(raw_sheet) < 6 else 0
@@ -131,7 +133,7 @@ async def count(request: Request) -> Response:
     at = now(request)
     async with transaction(request) as session:
         survey, batch = await _load(session, request)
-        require("surveys.enter_paper", user, survey, now=at, otherwise=Conflict(NOT_YET))
+        require("surveys.enter_paper", user, survey, now=at, otherwise=Conflict(str(NOT_YET)))
         try:
             await service_paper.count_batch(session, batch, survey, actor=user, now=at)
         except PaperError as exc:

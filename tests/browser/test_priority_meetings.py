@@ -106,7 +106,7 @@ async def test_a_team_advertises_a_meeting_rosa_says_she_is_coming_and_the_tally
         await rosa.close()
 
     await page.reload()
-    assert await page.locator("text=1 replies, 2 people in all").count() == 1
+    assert await page.locator("text=1 reply, 2 people in all").count() == 1
     async with database(live_server) as db, db.transaction() as session:
         meeting = await session.get(Meeting, meeting_id)
         assert meeting is not None
