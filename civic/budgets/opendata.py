@@ -12,6 +12,7 @@ from starlette.responses import Response
 from civic.budgets import service, service_results
 from civic.budgets.models import BudgetDelivery, BudgetDeliveryUpdate, BudgetProposal, Feasibility
 from civic.core.db import reading, row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import FEWER, csv_of_records, json_response
@@ -49,18 +50,23 @@ DELIVERY_FIELDS = (
 
 _DATASETS = (
     (
-        "Youth budget projects",
-        "Every checked project in every youth budget, with its cost and feasibility decision.",
+        _l("Youth budget projects"),
+        _l("Every checked project in every youth budget, with its cost and feasibility decision."),
         "proposals",
         PROPOSAL_FIELDS,
     ),
     (
-        "Youth budget results",
-        "Published results of youth budgets: votes, cost and why each project was or was not funded.",
+        _l("Youth budget results"),
+        _l("Published results of youth budgets: votes, cost and why each project was or was not funded."),
         "results",
         RESULT_FIELDS,
     ),
-    ("Youth budget delivery", "Progress on funded youth budget projects.", "delivery", DELIVERY_FIELDS),
+    (
+        _l("Youth budget delivery"),
+        _l("Progress on funded youth budget projects."),
+        "delivery",
+        DELIVERY_FIELDS,
+    ),
 )
 
 _FILES = tuple(
@@ -69,15 +75,18 @@ _FILES = tuple(
         description,
         (("JSON", f"/budgets/{name}.json"), ("CSV", f"/budgets/{name}.csv")),
         fields,
-        "Youth budgets",
+        _l("Youth budgets"),
     )
     for title, description, name, fields in _DATASETS
 )
 TURNOUT_MAPS = Dataset(
-    "Youth budget turnout by area maps",
-    "Each published youth budget's ballots per 1,000 residents of each budget area, on the wards the "
-    "area covers, as GeoJSON (RFC 7946), at /budgets/NAME/turnout-by-area.geojson (linked under the "
-    f"map on the budget's results page). Counts from 1 to 4 are given as '{FEWER}'.",
+    _l("Youth budget turnout by area maps"),
+    _l(
+        "Each published youth budget's ballots per 1,000 residents of each budget area, on the wards the "
+        "area covers, as GeoJSON (RFC 7946), at /budgets/NAME/turnout-by-area.geojson (linked under the "
+        "map on the budget's results page). Counts from 1 to 4 are given as '%(fewer)s'.",
+        fewer=FEWER,
+    ),
     (),
     (
         *GEOJSON_FIELDS,

@@ -17,6 +17,8 @@ from starlette.responses import Response
 from civic.core.clock import now as clock_now
 from civic.core.db import reading, row_id
 from civic.core.deps import state
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.localtime import format_date, format_datetime
 from civic.core.opendata import Dataset
 from civic.core.publish import PUBLIC_CACHE, FeedEntry, atom_response, csv_of_records, json_response
@@ -59,19 +61,23 @@ DECISION_FIELDS = (
 )
 DATASETS = (
     Dataset(
-        "Community panel meetings",
-        "Every meeting of every community panel: when and where, its state, and how much notice its agenda gave.",
+        _l("Community panel meetings"),
+        _l(
+            "Every meeting of every community panel: when and where, its state, and how much notice its agenda gave."
+        ),
         (("JSON", "/panels/meetings.json"), ("CSV", "/panels/meetings.csv")),
         MEETING_FIELDS,
-        "Community panels",
+        _l("Community panels"),
     ),
     Dataset(
-        "Community panel decisions",
-        "Every decision of every community panel, with its reasons, alternatives considered and the vote. "
-        "Add ?panel=SHORT-NAME for one panel; each panel also has an Atom feed of agendas and decisions.",
+        _l("Community panel decisions"),
+        _l(
+            "Every decision of every community panel, with its reasons, alternatives considered and the vote. "
+            "Add ?panel=SHORT-NAME for one panel; each panel also has an Atom feed of agendas and decisions."
+        ),
         (("JSON", "/panels/decisions.json"), ("CSV", "/panels/decisions.csv")),
         DECISION_FIELDS,
-        "Community panels",
+        _l("Community panels"),
     ),
 )
 
@@ -196,14 +202,19 @@ async def feed(request: Request) -> Response:
             )
         ).all()
     entries = [_meeting_entry(m, changes.get(row_id(m), [])) for m in meetings] + [
-        FeedEntry(f"/panels/decisions/{d.id}", f"Decision: {d.text[:120]}", d.decided_at, d.reasons)
+        FeedEntry(
+            f"/panels/decisions/{d.id}",
+            gettext("Decision: %(text)s", text=d.text[:120]),
+            d.decided_at,
+            d.reasons,
+        )
         for d in decisions
     ]
     entries.sort(key=lambda e: e.updated, reverse=True)
     return atom_response(
         state(request).settings,
         path=f"/panels/{panel.slug}/feed.atom",
-        title=f"{panel.name}: agendas and decisions",
+        title=gettext("%(panel)s: agendas and decisions", panel=panel.name),
         entries=entries[:50],
         page=f"/panels/{panel.slug}",
         empty_since=panel.created_at,
@@ -216,13 +227,17 @@ def _meeting_entry(meeting: PanelMeeting, changes: list[MeetingChange]) -> FeedE
     updated = meeting.agenda_published_at or meeting.created_at
     if changes and changes[-1].agenda_published:
         last = changes[-1]
-        summary += (
-            f". Moved from {format_datetime(last.old_starts_at)}: {last.reason}"
+        summary += ". " + (
+            gettext(
+                "Moved from %(when)s: %(reason)s",
+                when=format_datetime(last.old_starts_at),
+                reason=last.reason,
+            )
             if last.moved
-            else f". Changed: {last.reason}"
+            else gettext("Changed: %(reason)s", reason=last.reason)
         )
         updated = last.changed_at
-    title = f"Agenda: meeting on {format_date(meeting.starts_at)}"
+    title = gettext("Agenda: meeting on %(date)s", date=format_date(meeting.starts_at))
     return FeedEntry(f"/panels/meetings/{meeting.id}", title, updated, summary)
 
 

@@ -12,6 +12,8 @@ from starlette.responses import Response
 
 from civic.core.db import reading
 from civic.core.deps import state
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import (
@@ -50,31 +52,36 @@ WARD_FIELDS = (
 
 DATASETS = (
     Dataset(
-        "Petitions",
-        "Every published petition with its signature count, thresholds, the council's response and debate.",
+        _l("Petitions"),
+        _l(
+            "Every published petition with its signature count, thresholds, the council's response and debate."
+        ),
         (("JSON", "/petitions.json"), ("CSV", "/petitions.csv"), ("Atom", "/petitions.atom")),
         PETITION_FIELDS,
-        "Petitions",
+        _l("Petitions"),
     ),
     Dataset(
-        "Petition signatures by ward",
-        "How many counted signatures each published petition has from each ward.",
+        _l("Petition signatures by ward"),
+        _l("How many counted signatures each published petition has from each ward."),
         (("JSON", "/petitions/signatures-by-ward.json"), ("CSV", "/petitions/signatures-by-ward.csv")),
         WARD_FIELDS,
-        "Petitions",
+        _l("Petitions"),
     ),
     Dataset(
-        "Petition signatures by ward: maps",
-        "Each published petition's ward map as GeoJSON (RFC 7946): the ward outlines with the signatures "
-        "and signatures per 1,000 residents, at /petitions/NUMBER/signatures-by-ward.geojson (linked "
-        f"under the map on the petition's page). Counts from 1 to 4 are given as '{FEWER}'.",
+        _l("Petition signatures by ward: maps"),
+        _l(
+            "Each published petition's ward map as GeoJSON (RFC 7946): the ward outlines with the signatures "
+            "and signatures per 1,000 residents, at /petitions/NUMBER/signatures-by-ward.geojson (linked "
+            "under the map on the petition's page). Counts from 1 to 4 are given as '%(fewer)s'.",
+            fewer=FEWER,
+        ),
         (),
         (
             *GEOJSON_FIELDS,
             ("signatures", "counted signatures from the ward"),
             ("per_1000_residents", "signatures per 1,000 residents (null when not shown)"),
         ),
-        "Petitions",
+        _l("Petitions"),
     ),
 )
 
@@ -114,4 +121,6 @@ async def atom(request: Request) -> Response:
             .limit(FEED_SIZE)
         )
         entries = [_entry(petition) for petition in rows.all()]
-    return atom_response(state(request).settings, path="/petitions.atom", title="petitions", entries=entries)
+    return atom_response(
+        state(request).settings, path="/petitions.atom", title=gettext("petitions"), entries=entries
+    )

@@ -9,11 +9,12 @@ from datetime import timedelta
 from starlette.datastructures import FormData
 
 from civic.core.forms import Errors, check_email, check_length, check_no_formula, text
+from civic.core.i18n import gettext
 from civic.priorities.forms import parse_int, parse_moment
 from civic.priorities.models import ACCESS_LABELS, MAX_PARTY, Access, Candidate
 from civic.priorities.service_meetings import MeetingDetails
 
-ACCESS_PAIRS: list[tuple[object, str]] = list(ACCESS_LABELS.items())
+ACCESS_PAIRS: list[tuple[object, object]] = [*ACCESS_LABELS.items()]
 LONGEST_MEETING = timedelta(hours=8)
 AGENDA_MAX = 4000
 NOTES_MAX = 4000
@@ -68,11 +69,11 @@ class Rsvp:
 def parse_rsvp(form: FormData) -> tuple[Rsvp, Errors]:
     errors: Errors = {}
     name, email = text(form, "name"), text(form, "email")
-    check_length(errors, "name", name, "your name", maximum=120, required=False)
-    check_no_formula(errors, "name", name, "your name")
+    check_length(errors, "name", name, gettext("your name"), maximum=120, required=False)
+    check_no_formula(errors, "name", name, gettext("your name"))
     if email:
         check_email(errors, "email", email)
-    party = parse_int(errors, form, "party", "How many people are coming", low=1, high=MAX_PARTY)
+    party = parse_int(errors, form, "party", gettext("How many people are coming"), low=1, high=MAX_PARTY)
     return Rsvp(name, email, party), errors
 
 

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
 from civic.core.db import reading, row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import FEWER, SMALL_COUNT_NOTE, csv_response, json_bare, json_document
@@ -38,19 +39,24 @@ PRIORITY_FIELDS = (
 )
 DATASETS = (
     Dataset(
-        "Neighbourhood police priorities",
-        "Every neighbourhood's police priorities, who owns them, their status and progress ('You said, we did'). "
-        "Each neighbourhood also has /priorities/NEIGHBOURHOOD.json in the police.uk shape "
-        "(issue, issue-date, action, action-date).",
+        _l("Neighbourhood police priorities"),
+        _l(
+            "Every neighbourhood's police priorities, who owns them, their status and progress ('You said, we did'). "
+            "Each neighbourhood also has /priorities/NEIGHBOURHOOD.json in the police.uk shape "
+            "(issue, issue-date, action, action-date)."
+        ),
         (("JSON", "/priorities/data/priorities.json"), ("CSV", "/priorities/data/priorities.csv")),
         PRIORITY_FIELDS,
-        "Police priorities",
+        _l("Police priorities"),
     ),
     Dataset(
-        "Police priority votes: results",
-        "Results of every published round: online votes from residents and from people who work there, "
-        "paper ballots, votes given with a member of staff, "
-        f"public meeting show-of-hands counts and totals. Counts from 1 to 4 are given as '{FEWER}'.",
+        _l("Police priority votes: results"),
+        _l(
+            "Results of every published round: online votes from residents and from people who work there, "
+            "paper ballots, votes given with a member of staff, "
+            "public meeting show-of-hands counts and totals. Counts from 1 to 4 are given as '%(fewer)s'.",
+            fewer=FEWER,
+        ),
         (("CSV", "/priorities/data/results.csv"),),
         (
             ("neighbourhood", "the police neighbourhood's identifier"),
@@ -65,16 +71,19 @@ DATASETS = (
             ("total", "the sum used to choose priorities"),
             ("became_priority", "whether it became a priority"),
         ),
-        "Police priorities",
+        _l("Police priorities"),
     ),
     Dataset(
-        "Police priority votes: voters by ward maps",
-        "Each published round's map of online voters by ward as GeoJSON (RFC 7946), at "
-        "/priorities/rounds/NUMBER/voters-by-ward.geojson (linked under the map on the round's page). "
-        f"Counts from 1 to 4 are given as '{FEWER}'.",
+        _l("Police priority votes: voters by ward maps"),
+        _l(
+            "Each published round's map of online voters by ward as GeoJSON (RFC 7946), at "
+            "/priorities/rounds/NUMBER/voters-by-ward.geojson (linked under the map on the round's page). "
+            "Counts from 1 to 4 are given as '%(fewer)s'.",
+            fewer=FEWER,
+        ),
         (),
         (*GEOJSON_FIELDS, ("voters", "online voters who live in the ward")),
-        "Police priorities",
+        _l("Police priorities"),
     ),
 )
 

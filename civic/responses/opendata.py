@@ -10,6 +10,8 @@ from starlette.responses import Response as HttpResponse
 from civic.core import opendata as catalogue
 from civic.core.db import reading, row_id
 from civic.core.deps import state
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
@@ -35,16 +37,20 @@ FIELDS = (
 )
 DATASETS = (
     Dataset(
-        "Responses",
-        "Every published response, whoever gave it and whatever it answered, with its due date and publication date.",
+        _l("Responses"),
+        _l(
+            "Every published response, whoever gave it and whatever it answered, with its due date and publication date."
+        ),
         (("JSON", "/responses.json"), ("CSV", "/responses.csv"), ("Atom", "/responses.atom")),
         FIELDS,
-        "Responses",
+        _l("Responses"),
     ),
     Dataset(
-        "Report card grades by ward: map",
-        "Each ward's report card grade (how well its asks are answered on time and to the satisfaction of "
-        "the people who asked) with the ward outlines, as GeoJSON (RFC 7946).",
+        _l("Report card grades by ward: map"),
+        _l(
+            "Each ward's report card grade (how well its asks are answered on time and to the satisfaction of "
+            "the people who asked) with the ward outlines, as GeoJSON (RFC 7946)."
+        ),
         (("GeoJSON", "/responses/report-cards/wards.geojson"),),
         (
             *GEOJSON_FIELDS,
@@ -52,7 +58,7 @@ DATASETS = (
             ("due", "asks from the ward that have come due"),
             ("overdue_now", "asks from the ward past their due date with no published response"),
         ),
-        "Responses",
+        _l("Responses"),
     ),
 )
 
@@ -108,7 +114,7 @@ async def as_atom(request: Request) -> HttpResponse:
     entries = [
         FeedEntry(
             f"/responses/{item.id}",
-            f"Response: {item.target_title}",
+            gettext("Response: %(title)s", title=item.target_title),
             item.first_published_at,
             summary,
             item.author_name,
@@ -116,9 +122,11 @@ async def as_atom(request: Request) -> HttpResponse:
         for item, summary, _ in await _rows(request)
         if item.first_published_at is not None
     ]
-    return atom_response(state(request).settings, path="/responses.atom", title="responses", entries=entries)
+    return atom_response(
+        state(request).settings, path="/responses.atom", title=gettext("responses"), entries=entries
+    )
 
 
 async def hub(request: Request) -> HttpResponse:
-    datasets = sorted(catalogue.DATASETS, key=lambda d: (d.feature, d.title))
+    datasets = sorted(catalogue.DATASETS, key=lambda d: (str(d.feature), str(d.title)))
     return render_page(request, "responses/data_hub.html", {"datasets": datasets})

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.db import reading
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.opendata import Dataset
 from civic.core.publish import SMALL_COUNT_NOTE, csv_of_records, json_response, shown_value
 from civic.surveys import queries
@@ -36,12 +37,15 @@ FIELDS = (
 )
 DATASETS = (
     Dataset(
-        "Residents' survey results",
-        "Every closed residents' survey: for each question, the whole survey area and each ward, with the number "
-        "of answers, the share giving a positive answer, its 95% confidence interval and the national figure.",
+        _l("Residents' survey results"),
+        _l(
+            "Every closed residents' survey: for each question, the whole survey area and each ward, with the number "
+            "of answers, the share giving a positive answer, its %(level)s confidence interval and the national figure.",
+            level="95%",
+        ),
         (("JSON", "/surveys/results.json"), ("CSV", "/surveys/results.csv")),
         FIELDS,
-        "Residents' surveys",
+        _l("Residents' surveys"),
     ),
 )
 
