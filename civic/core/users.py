@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.db import UTCDateTime, row_id, str_enum
+from civic.core.i18n import lazy_gettext as _l
 
 
 class Role(StrEnum):
@@ -21,7 +22,23 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
+        """The role in English, as records and open data keep it."""
         return self.value.replace("_", " ").capitalize()
+
+    @property
+    def shown(self) -> str:
+        """The role in the reader's language, as pages show it."""
+        return str(ROLE_NAMES[self.value])
+
+
+ROLE_NAMES = {
+    "admin": _l("Admin"),
+    "moderator": _l("Moderator"),
+    "councillor": _l("Councillor"),
+    "police": _l("Police"),
+    "youth_worker": _l("Youth worker"),
+    "panel_clerk": _l("Panel clerk"),
+}
 
 
 class StaffUser(SQLModel, table=True):
