@@ -18,34 +18,34 @@ from civic.core.opendata import Dataset
 from civic.core.publish import FEWER, csv_of_records, json_response
 
 PROPOSAL_FIELDS = (
-    ("budget", "the youth budget's short name"),
-    ("number", "the project's number within its budget"),
-    ("title", "the project's title"),
-    ("area", "the area it is in, when the budget has areas"),
-    ("cost", "its cost in whole pounds"),
-    ("feasibility", "feasible (on the ballot) or unfeasible"),
-    ("reason", "the public reason given for the decision"),
+    ("budget", _l("the youth budget's short name")),
+    ("number", _l("the project's number within its budget")),
+    ("title", _l("the project's title")),
+    ("area", _l("the area it is in, when the budget has areas")),
+    ("cost", _l("its cost in whole pounds")),
+    ("feasibility", _l("feasible (on the ballot) or unfeasible")),
+    ("reason", _l("the public reason given for the decision")),
 )
 RESULT_FIELDS = (
-    ("budget", "the youth budget's short name"),
-    ("area", "the area (or the budget's title)"),
-    ("project", "the project's number"),
-    ("title", "the project's title"),
-    ("cost", "its cost in whole pounds"),
-    ("votes", "ballots that chose it, online and paper"),
-    ("funded", "whether it was funded"),
-    ("stage", "greedy, mes (equal shares), completion, not funded or excluded"),
-    ("explanation", "why it was or was not funded"),
+    ("budget", _l("the youth budget's short name")),
+    ("area", _l("the area (or the budget's title)")),
+    ("project", _l("the project's number")),
+    ("title", _l("the project's title")),
+    ("cost", _l("its cost in whole pounds")),
+    ("votes", _l("ballots that chose it, online and paper")),
+    ("funded", _l("whether it was funded")),
+    ("stage", _l("greedy, mes (equal shares), completion, not funded or excluded")),
+    ("explanation", _l("why it was or was not funded")),
 )
 DELIVERY_FIELDS = (
-    ("budget", "the youth budget's short name"),
-    ("project", "the project's number"),
-    ("title", "the project's title"),
-    ("owner", "who is delivering it"),
-    ("status", "planned, in_progress, done or stopped"),
-    ("percent", "progress, 0 to 100"),
-    ("latest_update", "the latest public update"),
-    ("latest_update_at", "when it was posted (UTC)"),
+    ("budget", _l("the youth budget's short name")),
+    ("project", _l("the project's number")),
+    ("title", _l("the project's title")),
+    ("owner", _l("who is delivering it")),
+    ("status", _l("planned, in_progress, done or stopped")),
+    ("percent", _l("progress, 0 to 100")),
+    ("latest_update", _l("the latest public update")),
+    ("latest_update_at", _l("when it was posted (UTC)")),
 )
 
 _DATASETS = (
@@ -90,11 +90,11 @@ TURNOUT_MAPS = Dataset(
     (),
     (
         *GEOJSON_FIELDS,
-        ("area", "the budget area the ward is in"),
-        ("ballots", "ballots cast in that area, online and paper"),
-        ("per_1000", "ballots per 1,000 residents of all the area's wards"),
+        ("area", _l("the budget area the ward is in")),
+        ("ballots", _l("ballots cast in that area, online and paper")),
+        ("per_1000", _l("ballots per 1,000 residents of all the area's wards")),
     ),
-    "Youth budgets",
+    _l("Youth budgets"),
 )
 DATASETS = (*_FILES, TURNOUT_MAPS)
 
@@ -128,7 +128,7 @@ def delivery_record(
     }
 
 
-def _pick(fields: tuple[tuple[str, str], ...], record: dict[str, Any]) -> dict[str, Any]:
+def _pick(fields: tuple[tuple[str, object], ...], record: dict[str, Any]) -> dict[str, Any]:
     return {name: record[name] for name, _ in fields}
 
 

@@ -15,7 +15,7 @@ class Dataset:
     title: Text  # lazy: shown in the reader's language
     description: Text
     formats: tuple[tuple[str, str], ...]  # (format name, URL path), e.g. ("JSON", "/petitions.json")
-    fields: tuple[tuple[str, str], ...]  # (field, meaning)
+    fields: tuple[tuple[str, Text], ...]  # (field, meaning): the name stays English, the meaning is lazy
     feature: Text = ""
 
 

@@ -171,6 +171,12 @@ SMALL_BELOW = 5
 FEWER = f"fewer than {SMALL_BELOW}"
 HIDDEN = "not shown"
 SMALL_COUNT_NOTE = f"counts from 1 to {SMALL_BELOW - 1} are given as the text '{FEWER}'; 0 is given as 0"
+# The same note for people reading the open data page, in their language (the value stays English).
+SMALL_COUNT_NOTE_SHOWN = lazy_gettext(
+    "counts from 1 to %(most)s are given as the text '%(fewer)s'; 0 is given as 0",
+    most=SMALL_BELOW - 1,
+    fewer=FEWER,
+)
 # The same rule in words for pages, next to any table of counts (a page that said "numbers under 5
 # are not shown" above a row showing 0 contradicted its own table).
 SMALL_COUNT_SENTENCE = (

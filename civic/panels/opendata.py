@@ -30,34 +30,37 @@ MEETING_LENGTH = timedelta(hours=2)  # calendars need an end; panels rarely publ
 
 CACHE = {"Cache-Control": PUBLIC_CACHE}
 MEETING_FIELDS = (
-    ("id", "Civic's number for the meeting"),
-    ("panel", "the panel's name"),
-    ("panel_slug", "the panel's short name, as in its web address"),
-    ("starts_at", "when the meeting starts (UTC)"),
-    ("place", "where it is held"),
-    ("online_url", "link to join online, if any"),
-    ("state", "scheduled, agenda_published, held, minutes_draft, minutes_approved, published or cancelled"),
-    ("agenda_published_at", "when the agenda was published (UTC)"),
-    ("notice_clear_days", "clear working days of notice the agenda gave (5 are required)"),
-    ("urgency_reason", "why the agenda was published at shorter notice, if it was"),
-    ("cancelled_reason", "why the meeting was cancelled, if it was"),
-    ("url", "the meeting's page"),
+    ("id", _l("Civic's number for the meeting")),
+    ("panel", _l("the panel's name")),
+    ("panel_slug", _l("the panel's short name, as in its web address")),
+    ("starts_at", _l("when the meeting starts (UTC)")),
+    ("place", _l("where it is held")),
+    ("online_url", _l("link to join online, if any")),
+    (
+        "state",
+        _l("scheduled, agenda_published, held, minutes_draft, minutes_approved, published or cancelled"),
+    ),
+    ("agenda_published_at", _l("when the agenda was published (UTC)")),
+    ("notice_clear_days", _l("clear working days of notice the agenda gave (5 are required)")),
+    ("urgency_reason", _l("why the agenda was published at shorter notice, if it was")),
+    ("cancelled_reason", _l("why the meeting was cancelled, if it was")),
+    ("url", _l("the meeting's page")),
 )
 DECISION_FIELDS = (
-    ("id", "Civic's number for the decision"),
-    ("panel", "the panel's name"),
-    ("panel_slug", "the panel's short name"),
-    ("meeting_id", "the meeting that decided it"),
-    ("decided_at", "when (the meeting's start, UTC)"),
-    ("decision", "what was decided"),
-    ("reasons", "the reasons given"),
-    ("alternatives", "alternatives considered"),
-    ("votes_for", "votes for the motion, if there was a vote"),
-    ("votes_against", "votes against"),
-    ("abstentions", "abstentions"),
-    ("casting_vote", "the chair's casting vote on a tie: for or against"),
-    ("outcome", "carried, or agreed without a vote"),
-    ("url", "the decision's page"),
+    ("id", _l("Civic's number for the decision")),
+    ("panel", _l("the panel's name")),
+    ("panel_slug", _l("the panel's short name")),
+    ("meeting_id", _l("the meeting that decided it")),
+    ("decided_at", _l("when (the meeting's start, UTC)")),
+    ("decision", _l("what was decided")),
+    ("reasons", _l("the reasons given")),
+    ("alternatives", _l("alternatives considered")),
+    ("votes_for", _l("votes for the motion, if there was a vote")),
+    ("votes_against", _l("votes against")),
+    ("abstentions", _l("abstentions")),
+    ("casting_vote", _l("the chair's casting vote on a tie: for or against")),
+    ("outcome", _l("carried, or agreed without a vote")),
+    ("url", _l("the decision's page")),
 )
 DATASETS = (
     Dataset(
@@ -159,7 +162,7 @@ async def decision_rows(session: AsyncSession, request: Request) -> list[dict[st
     return result
 
 
-def _csv(rows: list[dict[str, Any]], fields: tuple[tuple[str, str], ...], filename: str) -> Response:
+def _csv(rows: list[dict[str, Any]], fields: tuple[tuple[str, object], ...], filename: str) -> Response:
     return csv_of_records([name for name, _ in fields], rows, filename)
 
 

@@ -20,20 +20,23 @@ from civic.responses import service
 from civic.responses.models import Rating, Response
 
 FIELDS = (
-    ("id", "Civic's number for the response"),
-    ("target_kind", "what was answered: petition, police priority round, youth budget, panel decision ..."),
-    ("target_id", "the answered item's number within its kind"),
-    ("target_title", "the answered item's title"),
-    ("body", "the responsible body's identifier"),
-    ("author", "name of the person who published it"),
-    ("author_role", "their role, e.g. Councillor"),
-    ("version", "number of the current published version (changes are new versions)"),
-    ("summary", "the current version's summary"),
-    ("due_at", "when the response was due (UTC), if it had a deadline"),
-    ("first_published_at", "when the first version was published (UTC)"),
-    ("url", "the response's page"),
-    ("rating_average", "average satisfaction rating from the people who asked (1 to 5), if any rated it"),
-    ("ratings", "how many people rated the response"),
+    ("id", _l("Civic's number for the response")),
+    (
+        "target_kind",
+        _l("what was answered: petition, police priority round, youth budget, panel decision ..."),
+    ),
+    ("target_id", _l("the answered item's number within its kind")),
+    ("target_title", _l("the answered item's title")),
+    ("body", _l("the responsible body's identifier")),
+    ("author", _l("name of the person who published it")),
+    ("author_role", _l("their role, e.g. Councillor")),
+    ("version", _l("number of the current published version (changes are new versions)")),
+    ("summary", _l("the current version's summary")),
+    ("due_at", _l("when the response was due (UTC), if it had a deadline")),
+    ("first_published_at", _l("when the first version was published (UTC)")),
+    ("url", _l("the response's page")),
+    ("rating_average", _l("average satisfaction rating from the people who asked (1 to 5), if any rated it")),
+    ("ratings", _l("how many people rated the response")),
 )
 DATASETS = (
     Dataset(
@@ -54,9 +57,9 @@ DATASETS = (
         (("GeoJSON", "/responses/report-cards/wards.geojson"),),
         (
             *GEOJSON_FIELDS,
-            ("grade", "A to F, or null while the ward has no asks due or rated"),
-            ("due", "asks from the ward that have come due"),
-            ("overdue_now", "asks from the ward past their due date with no published response"),
+            ("grade", _l("A to F, or null while the ward has no asks due or rated")),
+            ("due", _l("asks from the ward that have come due")),
+            ("overdue_now", _l("asks from the ward past their due date with no published response")),
         ),
         _l("Responses"),
     ),
