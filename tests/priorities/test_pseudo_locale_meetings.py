@@ -105,6 +105,10 @@ async def test_the_meeting_pages_reply_form_poster_and_calendars_have_no_untrans
     no_poster = await web.get(f"/priorities/meetings/{called_off.id}/poster")
     assert no_poster.status_code == 409
     check(no_poster.text, data, "no poster for a cancelled meeting")
+    closed, _ = await rounds.make(RoundState.CLOSED, slug="fernbridge-north")
+    no_ballot = await web.get(f"/priorities/rounds/{closed.id}/ballot")  # ballots print while voting is open
+    assert no_ballot.status_code == 409
+    check(no_ballot.text, data, "no ballot for a closed round")
 
     for path in (
         f"{page}/meeting.ics",
