@@ -1,7 +1,7 @@
 """rsvp language: the language a reply to a police priorities meeting was made in, so a cancellation uses it
 
 Revision ID: 3d6f1b8e2c5a
-Revises: c7452385c844
+Revises: 3f9a1c7e5b20
 Create Date: 2026-12-03 15:30:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "3d6f1b8e2c5a"
-down_revision: str | None = "c7452385c844"
+down_revision: str | None = "3f9a1c7e5b20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
