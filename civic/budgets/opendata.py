@@ -12,55 +12,61 @@ from starlette.responses import Response
 from civic.budgets import service, service_results
 from civic.budgets.models import BudgetDelivery, BudgetDeliveryUpdate, BudgetProposal, Feasibility
 from civic.core.db import reading, row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import FEWER, csv_of_records, json_response
 
 PROPOSAL_FIELDS = (
-    ("budget", "the youth budget's short name"),
-    ("number", "the project's number within its budget"),
-    ("title", "the project's title"),
-    ("area", "the area it is in, when the budget has areas"),
-    ("cost", "its cost in whole pounds"),
-    ("feasibility", "feasible (on the ballot) or unfeasible"),
-    ("reason", "the public reason given for the decision"),
+    ("budget", _l("the youth budget's short name")),
+    ("number", _l("the project's number within its budget")),
+    ("title", _l("the project's title")),
+    ("area", _l("the area it is in, when the budget has areas")),
+    ("cost", _l("its cost in whole pounds")),
+    ("feasibility", _l("feasible (on the ballot) or unfeasible")),
+    ("reason", _l("the public reason given for the decision")),
 )
 RESULT_FIELDS = (
-    ("budget", "the youth budget's short name"),
-    ("area", "the area (or the budget's title)"),
-    ("project", "the project's number"),
-    ("title", "the project's title"),
-    ("cost", "its cost in whole pounds"),
-    ("votes", "ballots that chose it, online and paper"),
-    ("funded", "whether it was funded"),
-    ("stage", "greedy, mes (equal shares), completion, not funded or excluded"),
-    ("explanation", "why it was or was not funded"),
+    ("budget", _l("the youth budget's short name")),
+    ("area", _l("the area (or the budget's title)")),
+    ("project", _l("the project's number")),
+    ("title", _l("the project's title")),
+    ("cost", _l("its cost in whole pounds")),
+    ("votes", _l("ballots that chose it, online and paper")),
+    ("funded", _l("whether it was funded")),
+    ("stage", _l("greedy, mes (equal shares), completion, not funded or excluded")),
+    ("explanation", _l("why it was or was not funded")),
 )
 DELIVERY_FIELDS = (
-    ("budget", "the youth budget's short name"),
-    ("project", "the project's number"),
-    ("title", "the project's title"),
-    ("owner", "who is delivering it"),
-    ("status", "planned, in_progress, done or stopped"),
-    ("percent", "progress, 0 to 100"),
-    ("latest_update", "the latest public update"),
-    ("latest_update_at", "when it was posted (UTC)"),
+    ("budget", _l("the youth budget's short name")),
+    ("project", _l("the project's number")),
+    ("title", _l("the project's title")),
+    ("owner", _l("who is delivering it")),
+    ("status", _l("planned, in_progress, done or stopped")),
+    ("percent", _l("progress, 0 to 100")),
+    ("latest_update", _l("the latest public update")),
+    ("latest_update_at", _l("when it was posted (UTC)")),
 )
 
 _DATASETS = (
     (
-        "Youth budget projects",
-        "Every checked project in every youth budget, with its cost and feasibility decision.",
+        _l("Youth budget projects"),
+        _l("Every checked project in every youth budget, with its cost and feasibility decision."),
         "proposals",
         PROPOSAL_FIELDS,
     ),
     (
-        "Youth budget results",
-        "Published results of youth budgets: votes, cost and why each project was or was not funded.",
+        _l("Youth budget results"),
+        _l("Published results of youth budgets: votes, cost and why each project was or was not funded."),
         "results",
         RESULT_FIELDS,
     ),
-    ("Youth budget delivery", "Progress on funded youth budget projects.", "delivery", DELIVERY_FIELDS),
+    (
+        _l("Youth budget delivery"),
+        _l("Progress on funded youth budget projects."),
+        "delivery",
+        DELIVERY_FIELDS,
+    ),
 )
 
 _FILES = tuple(
@@ -69,23 +75,26 @@ _FILES = tuple(
         description,
         (("JSON", f"/budgets/{name}.json"), ("CSV", f"/budgets/{name}.csv")),
         fields,
-        "Youth budgets",
+        _l("Youth budgets"),
     )
     for title, description, name, fields in _DATASETS
 )
 TURNOUT_MAPS = Dataset(
-    "Youth budget turnout by area maps",
-    "Each published youth budget's ballots per 1,000 residents of each budget area, on the wards the "
-    "area covers, as GeoJSON (RFC 7946), at /budgets/NAME/turnout-by-area.geojson (linked under the "
-    f"map on the budget's results page). Counts from 1 to 4 are given as '{FEWER}'.",
+    _l("Youth budget turnout by area maps"),
+    _l(
+        "Each published youth budget's ballots per 1,000 residents of each budget area, on the wards the "
+        "area covers, as GeoJSON (RFC 7946), at /budgets/NAME/turnout-by-area.geojson (linked under the "
+        "map on the budget's results page). Counts from 1 to 4 are given as '%(fewer)s'.",
+        fewer=FEWER,
+    ),
     (),
     (
         *GEOJSON_FIELDS,
-        ("area", "the budget area the ward is in"),
-        ("ballots", "ballots cast in that area, online and paper"),
-        ("per_1000", "ballots per 1,000 residents of all the area's wards"),
+        ("area", _l("the budget area the ward is in")),
+        ("ballots", _l("ballots cast in that area, online and paper")),
+        ("per_1000", _l("ballots per 1,000 residents of all the area's wards")),
     ),
-    "Youth budgets",
+    _l("Youth budgets"),
 )
 DATASETS = (*_FILES, TURNOUT_MAPS)
 
@@ -119,7 +128,7 @@ def delivery_record(
     }
 
 
-def _pick(fields: tuple[tuple[str, str], ...], record: dict[str, Any]) -> dict[str, Any]:
+def _pick(fields: tuple[tuple[str, object], ...], record: dict[str, Any]) -> dict[str, Any]:
     return {name: record[name] for name, _ in fields}
 
 

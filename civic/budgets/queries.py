@@ -72,7 +72,7 @@ async def your_share(
     areas = json.loads(result.outcome_json)["areas"]
     area = next((a for a in areas if a.get("area_id") == ballot.area_id), None)
     if area is None:  # a count made before this ballot's area existed: say so rather than guess
-        return shares.YourShare(None, [], [shares.NOT_COUNTED])
+        return shares.YourShare(None, [], [str(shares.NOT_COUNTED)])
     proposals = await service.proposals_of(session, row_id(process))
     titles = {str(p.number): p.title for p in proposals}
     number = {p.id: str(p.number) for p in proposals}

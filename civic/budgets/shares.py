@@ -18,13 +18,15 @@ from typing import Any
 
 from civic.budgets.summary import names
 from civic.budgets.tally import money
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 
-NOT_KEPT = (
+NOT_KEPT = _l(
     "We cannot show your own share for this count. It was counted before we started keeping what "
     "each share paid for."
 )
-NOT_COUNTED = "We cannot show your own share: your vote's area is not in the published count."
-NO_SHARES = (
+NOT_COUNTED = _l("We cannot show your own share: your vote's area is not in the published count.")
+NO_SHARES = _l(
     "This vote was counted by putting the projects in order of votes, so nobody had a share of their own."
 )
 
@@ -43,7 +45,7 @@ class Paid:
 class YourShare:
     share: Fraction | None  # None when the count had no shares, or did not keep them
     paid: list[Paid]  # what the share paid towards, in the order the projects were paid for
-    sentences: list[str]
+    sentences: list[str]  # in the language of the moment: worked out for one reader, never stored
 
     @property
     def text(self) -> str:
@@ -77,28 +79,35 @@ def your_share(
     """The share of a voter who chose `chosen` (project ids as the count names them) in `area`."""
 
     def title(pid: str) -> str:
-        return titles.get(pid) or f"Project {pid}"
+        return titles.get(pid) or gettext("Project %(number)s", number=pid)
 
     rows = {str(p["id"]): p for p in area["projects"]}
     mine = [pid for pid in chosen if pid in rows]
     if area["rule"] != "mes":
-        return YourShare(None, [], [NO_SHARES, *_greedy_reasons(area, mine, title, has_areas)])
+        return YourShare(None, [], [str(NO_SHARES), *_greedy_reasons(area, mine, title, has_areas)])
     prices = stored_prices(area)
     if prices is None:
-        return YourShare(None, [], [NOT_KEPT])
+        return YourShare(None, [], [str(NOT_KEPT)])
     share = Fraction(str(area["voter_share"]))
     paid = payments(share, prices, set(mine))
     helped = [(pid, amount) for pid, amount in paid if amount > 0]
-    sentences = [f"Your share was {money(share)}. Everyone who voted had the same share."]
+    sentences = [
+        gettext("Your share was %(amount)s. Everyone who voted had the same share.", amount=money(share))
+    ]
     if helped:
-        sentences.append(f"You helped pay for {names([title(pid) for pid, _ in helped])}.")
-        towards = [f"{money(amount)} towards {title(pid)}" for pid, amount in helped]
-        sentences.append(f"You paid {names(towards)}.")
+        sentences.append(
+            gettext("You helped pay for %(projects)s.", projects=names([title(pid) for pid, _ in helped]))
+        )
+        towards = [
+            gettext("%(amount)s towards %(project)s", amount=money(amount), project=title(pid))
+            for pid, amount in helped
+        ]
+        sentences.append(gettext("You paid %(payments)s.", payments=names(towards)))
         spent = sum((amount for _, amount in helped), Fraction(0))
         if spent < share:
-            sentences.append(f"{money(share - spent)} of your share was not used.")
+            sentences.append(gettext("%(amount)s of your share was not used.", amount=money(share - spent)))
     else:
-        sentences.append("Your share did not pay for any project this time.")
+        sentences.append(gettext("Your share did not pay for any project this time."))
     for pid, amount in paid:
         if amount == 0:
             sentences.append(_paid_by_others(title(pid), rows[pid]))
@@ -111,21 +120,33 @@ def your_share(
 
 def _paid_by_others(name: str, row: Mapping[str, Any]) -> str:
     if int(row["cost"]) == 0:
-        return f"{name}, which you chose, cost nothing."
-    return f"{name}, which you chose, was paid for by the others who chose it, because your share had been used up."
+        return gettext("%(project)s, which you chose, cost nothing.", project=name)
+    return gettext(
+        "%(project)s, which you chose, was paid for by the others who chose it, because your share had been used up.",
+        project=name,
+    )
 
 
 def _excluded(name: str, row: Mapping[str, Any]) -> str:
     reason = str(row.get("explanation", "")).partition("Reason: ")[2].strip()
-    text = f"{name}, which you chose, was not counted, because the council took it out of the count."
-    return f"{text} Their reason: {reason}" if reason else text
+    text = gettext(
+        "%(project)s, which you chose, was not counted, because the council took it out of the count.",
+        project=name,
+    )
+    if not reason:
+        return text
+    return text + " " + gettext("Their reason: %(reason)s", reason=reason)
 
 
 def _too_big(row: Mapping[str, Any], area: Mapping[str, Any], has_areas: bool) -> str | None:
     if int(row["cost"]) <= int(area["budget"]):
         return None
-    whole = "your area's whole budget" if has_areas else "the whole budget"
-    return f"it cost {money(int(row['cost']))}, more than {whole} of {money(int(area['budget']))}"
+    cost, budget = money(int(row["cost"])), money(int(area["budget"]))
+    if has_areas:
+        return gettext(
+            "it cost %(cost)s, more than your area's whole budget of %(budget)s", cost=cost, budget=budget
+        )
+    return gettext("it cost %(cost)s, more than the whole budget of %(budget)s", cost=cost, budget=budget)
 
 
 def _mes_reason(name: str, row: Mapping[str, Any], area: Mapping[str, Any], has_areas: bool) -> str:
@@ -133,28 +154,42 @@ def _mes_reason(name: str, row: Mapping[str, Any], area: Mapping[str, Any], has_
     if row["stage"] == "excluded":
         return _excluded(name, row)
     if row["stage"] == "completion":
-        return (
-            f"{name}, which you chose, was paid for at the end, from the money that was left over, "
-            "not from people's shares."
+        return gettext(
+            "%(project)s, which you chose, was paid for at the end, from the money that was left over, "
+            "not from people's shares.",
+            project=name,
         )
     too_big = _too_big(row, area, has_areas)
     if too_big is not None:
-        return f"{name}, which you chose, was not funded, because {too_big}."
+        return gettext(
+            "%(project)s, which you chose, was not funded, because %(why)s.", project=name, why=too_big
+        )
     cost, pid = int(row["cost"]), str(row["id"])
     held = area["shares"].get("held_at_end", {}).get(pid)
     left = area["shares"].get("left_at_turn", {}).get(pid)
     if int(row["votes"]) * Fraction(str(area["voter_share"])) < cost:
-        why = f"even the shares of everyone who chose it did not add up to its cost of {money(cost)}"
+        why = gettext(
+            "even the shares of everyone who chose it did not add up to its cost of %(cost)s",
+            cost=money(cost),
+        )
     elif held is not None:
-        why = (
-            f"it cost more than the money the people who chose it had left. They had paid for other "
-            f"projects first, and had {money(Fraction(str(held)))} left between them, but it cost {money(cost)}"
+        why = gettext(
+            "it cost more than the money the people who chose it had left. They had paid for other "
+            "projects first, and had %(left)s left between them, but it cost %(cost)s",
+            left=money(Fraction(str(held))),
+            cost=money(cost),
         )
     else:
-        why = f"the people who chose it did not have the {money(cost)} it cost between them"
-    text = f"{name}, which you chose, was not funded, because {why}."
+        why = gettext(
+            "the people who chose it did not have the %(cost)s it cost between them", cost=money(cost)
+        )
+    text = gettext("%(project)s, which you chose, was not funded, because %(why)s.", project=name, why=why)
     if left is not None:
-        text += f" At the end, only {money(int(left))} of the budget was left, not enough to pay for it."
+        end = gettext(
+            "At the end, only %(left)s of the budget was left, not enough to pay for it.",
+            left=money(int(left)),
+        )
+        text += f" {end}"
     return text
 
 
@@ -166,10 +201,18 @@ def _greedy_reasons(
     for pid in mine:
         row = rows[pid]
         if row["funded"]:
-            out.append(f"{title(pid)}, which you chose, was funded.")
+            out.append(gettext("%(project)s, which you chose, was funded.", project=title(pid)))
         elif row["stage"] == "excluded":
             out.append(_excluded(title(pid), row))
         else:
-            why = _too_big(row, area, has_areas) or "there was not enough money left when its turn came"
-            out.append(f"{title(pid)}, which you chose, was not funded, because {why}.")
+            why = _too_big(row, area, has_areas) or gettext(
+                "there was not enough money left when its turn came"
+            )
+            out.append(
+                gettext(
+                    "%(project)s, which you chose, was not funded, because %(why)s.",
+                    project=title(pid),
+                    why=why,
+                )
+            )
     return out

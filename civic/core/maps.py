@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.publish import FEWER, HIDDEN, shown_breakdown, shown_text
 
 CLASSES = 5
@@ -206,10 +207,10 @@ def geojson(chart: Choropleth, wards: Sequence[MapWard]) -> dict[str, Any]:
 
 
 GEOJSON_FIELDS = (
-    ("id", "the ward's ONS code (also ward_code)"),
-    ("geometry", "the ward's outline, simplified for the web, longitude/latitude (WGS84) to 5 decimals"),
-    ("ward_code", "the ward's ONS code"),
-    ("ward", "the ward's name"),
+    ("id", _l("the ward's ONS code (also ward_code)")),
+    ("geometry", _l("the ward's outline, simplified for the web, longitude/latitude (WGS84) to 5 decimals")),
+    ("ward_code", _l("the ward's ONS code")),
+    ("ward", _l("the ward's name")),
 )
 
 

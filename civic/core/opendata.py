@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from civic.core.i18n import Text
+
 
 @dataclass(frozen=True)
 class Dataset:
-    title: str
-    description: str
+    title: Text  # lazy: shown in the reader's language
+    description: Text
     formats: tuple[tuple[str, str], ...]  # (format name, URL path), e.g. ("JSON", "/petitions.json")
-    fields: tuple[tuple[str, str], ...]  # (field, meaning)
-    feature: str = ""
+    fields: tuple[tuple[str, Text], ...]  # (field, meaning): the name stays English, the meaning is lazy
+    feature: Text = ""
 
 
 DATASETS: list[Dataset] = []  # every feature's datasets, filled in by civic.features

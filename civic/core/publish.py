@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from starlette.responses import Response
 
 from civic.config import Settings
-from civic.core.i18n import lazy_gettext
+from civic.core.i18n import current, html_lang, lazy_gettext
 
 OGL = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -146,13 +146,15 @@ def atom_response(
     The title names the council, so a reader who follows several councils can tell them apart. A feed
     that follows one page (`page`, e.g. a panel's) takes that page's address as its id and links to
     it; otherwise its own address is its id. The council is the feed's author (RFC 4287 wants one)
-    unless an entry names its own. `empty_since` dates a feed that has no entries yet."""
+    unless an entry names its own. `empty_since` dates a feed that has no entries yet. The feed's own
+    words (its title, the entries' titles) are in the language of the moment, named by `xml:lang`."""
     self_url = _attr(settings.url(path))
     feed_id = _attr(settings.url(page)) if page else self_url
     alternate = f'<link rel="alternate" href="{feed_id}"/>' if page else ""
     updated = max((entry.updated for entry in entries), default=empty_since)
     feed = (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{html_lang(current())}">'
         f"<id>{feed_id}</id><title>{escape(f'{settings.council_name}: {title}')}</title>"
         f'<updated>{updated.isoformat()}</updated>{alternate}<link rel="self" href="{self_url}"/>'
         f"<author><name>{escape(settings.council_name)}</name></author>"
@@ -169,6 +171,12 @@ SMALL_BELOW = 5
 FEWER = f"fewer than {SMALL_BELOW}"
 HIDDEN = "not shown"
 SMALL_COUNT_NOTE = f"counts from 1 to {SMALL_BELOW - 1} are given as the text '{FEWER}'; 0 is given as 0"
+# The same note for people reading the open data page, in their language (the value stays English).
+SMALL_COUNT_NOTE_SHOWN = lazy_gettext(
+    "counts from 1 to %(most)s are given as the text '%(fewer)s'; 0 is given as 0",
+    most=SMALL_BELOW - 1,
+    fewer=FEWER,
+)
 # The same rule in words for pages, next to any table of counts (a page that said "numbers under 5
 # are not shown" above a row showing 0 contradicted its own table).
 SMALL_COUNT_SENTENCE = (

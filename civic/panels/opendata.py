@@ -19,6 +19,8 @@ from civic.core.clock import now as clock_now
 from civic.core.content_languages import load as load_versions
 from civic.core.db import reading, row_id
 from civic.core.deps import state
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.localtime import format_date, format_datetime
 from civic.core.opendata import Dataset
 from civic.core.publish import PUBLIC_CACHE, FeedEntry, atom_response, csv_of_records, json_response
@@ -31,53 +33,60 @@ MEETING_LENGTH = timedelta(hours=2)  # calendars need an end; panels rarely publ
 
 CACHE = {"Cache-Control": PUBLIC_CACHE}
 MEETING_FIELDS = (
-    ("id", "Civic's number for the meeting"),
-    ("panel", "the panel's name"),
-    ("panel_slug", "the panel's short name, as in its web address"),
-    ("starts_at", "when the meeting starts (UTC)"),
-    ("place", "where it is held"),
-    ("online_url", "link to join online, if any"),
-    ("state", "scheduled, agenda_published, held, minutes_draft, minutes_approved, published or cancelled"),
-    ("agenda_published_at", "when the agenda was published (UTC)"),
-    ("notice_clear_days", "clear working days of notice the agenda gave (5 are required)"),
-    ("urgency_reason", "why the agenda was published at shorter notice, if it was"),
-    ("cancelled_reason", "why the meeting was cancelled, if it was"),
-    ("url", "the meeting's page"),
+    ("id", _l("Civic's number for the meeting")),
+    ("panel", _l("the panel's name")),
+    ("panel_slug", _l("the panel's short name, as in its web address")),
+    ("starts_at", _l("when the meeting starts (UTC)")),
+    ("place", _l("where it is held")),
+    ("online_url", _l("link to join online, if any")),
+    (
+        "state",
+        _l("scheduled, agenda_published, held, minutes_draft, minutes_approved, published or cancelled"),
+    ),
+    ("agenda_published_at", _l("when the agenda was published (UTC)")),
+    ("notice_clear_days", _l("clear working days of notice the agenda gave (5 are required)")),
+    ("urgency_reason", _l("why the agenda was published at shorter notice, if it was")),
+    ("cancelled_reason", _l("why the meeting was cancelled, if it was")),
+    ("url", _l("the meeting's page")),
 )
 DECISION_FIELDS = (
-    ("id", "Civic's number for the decision"),
-    ("panel", "the panel's name"),
-    ("panel_slug", "the panel's short name"),
-    ("meeting_id", "the meeting that decided it"),
-    ("decided_at", "when (the meeting's start, UTC)"),
-    ("decision", "what was decided"),
-    ("reasons", "the reasons given"),
-    ("alternatives", "alternatives considered"),
-    ("decision_cy", "what was decided, in Welsh, if it has a Welsh version"),
-    ("reasons_cy", "the reasons given, in Welsh, if they have a Welsh version"),
-    ("alternatives_cy", "alternatives considered, in Welsh, if they have a Welsh version"),
-    ("votes_for", "votes for the motion, if there was a vote"),
-    ("votes_against", "votes against"),
-    ("abstentions", "abstentions"),
-    ("casting_vote", "the chair's casting vote on a tie: for or against"),
-    ("outcome", "carried, or agreed without a vote"),
-    ("url", "the decision's page"),
+    ("id", _l("Civic's number for the decision")),
+    ("panel", _l("the panel's name")),
+    ("panel_slug", _l("the panel's short name")),
+    ("meeting_id", _l("the meeting that decided it")),
+    ("decided_at", _l("when (the meeting's start, UTC)")),
+    ("decision", _l("what was decided")),
+    ("reasons", _l("the reasons given")),
+    ("alternatives", _l("alternatives considered")),
+    ("decision_cy", _l("what was decided, in Welsh, if it has a Welsh version")),
+    ("reasons_cy", _l("the reasons given, in Welsh, if they have a Welsh version")),
+    ("alternatives_cy", _l("alternatives considered, in Welsh, if they have a Welsh version")),
+    ("votes_for", _l("votes for the motion, if there was a vote")),
+    ("votes_against", _l("votes against")),
+    ("abstentions", _l("abstentions")),
+    ("casting_vote", _l("the chair's casting vote on a tie: for or against")),
+    ("outcome", _l("carried, or agreed without a vote")),
+    ("url", _l("the decision's page")),
 )
 DATASETS = (
     Dataset(
-        "Community panel meetings",
-        "Every meeting of every community panel: when and where, its state, and how much notice its agenda gave.",
+        _l("Community panel meetings"),
+        _l(
+            "Every meeting of every community panel: when and where, its state, and how much notice its agenda gave."
+        ),
         (("JSON", "/panels/meetings.json"), ("CSV", "/panels/meetings.csv")),
         MEETING_FIELDS,
-        "Community panels",
+        _l("Community panels"),
     ),
     Dataset(
-        "Community panel decisions",
-        "Every decision of every community panel, with its reasons, alternatives considered and the vote. "
-        "Add ?panel=SHORT-NAME for one panel; each panel also has an Atom feed of agendas and decisions.",
+        _l("Community panel decisions"),
+        _l(
+            "Every decision of every community panel, with its reasons, alternatives considered and the vote. "
+            "Add ?panel=SHORT-NAME for one panel; each panel also has an Atom feed of agendas and decisions."
+        ),
         (("JSON", "/panels/decisions.json"), ("CSV", "/panels/decisions.csv")),
         DECISION_FIELDS,
-        "Community panels",
+        _l("Community panels"),
     ),
 )
 
@@ -169,7 +178,7 @@ async def decision_rows(session: AsyncSession, request: Request) -> list[dict[st
     return result
 
 
-def _csv(rows: list[dict[str, Any]], fields: tuple[tuple[str, str], ...], filename: str) -> Response:
+def _csv(rows: list[dict[str, Any]], fields: tuple[tuple[str, object], ...], filename: str) -> Response:
     return csv_of_records([name for name, _ in fields], rows, filename)
 
 
@@ -221,14 +230,19 @@ async def feed(request: Request) -> Response:
             )
         ).all()
     entries = [_meeting_entry(m, changes.get(row_id(m), [])) for m in meetings] + [
-        FeedEntry(f"/panels/decisions/{d.id}", f"Decision: {d.text[:120]}", d.decided_at, d.reasons)
+        FeedEntry(
+            f"/panels/decisions/{d.id}",
+            gettext("Decision: %(text)s", text=d.text[:120]),
+            d.decided_at,
+            d.reasons,
+        )
         for d in decisions
     ]
     entries.sort(key=lambda e: e.updated, reverse=True)
     return atom_response(
         state(request).settings,
         path=f"/panels/{panel.slug}/feed.atom",
-        title=f"{panel.name}: agendas and decisions",
+        title=gettext("%(panel)s: agendas and decisions", panel=panel.name),
         entries=entries[:50],
         page=f"/panels/{panel.slug}",
         empty_since=panel.created_at,
@@ -241,13 +255,17 @@ def _meeting_entry(meeting: PanelMeeting, changes: list[MeetingChange]) -> FeedE
     updated = meeting.agenda_published_at or meeting.created_at
     if changes and changes[-1].agenda_published:
         last = changes[-1]
-        summary += (
-            f". Moved from {format_datetime(last.old_starts_at)}: {last.reason}"
+        summary += ". " + (
+            gettext(
+                "Moved from %(when)s: %(reason)s",
+                when=format_datetime(last.old_starts_at),
+                reason=last.reason,
+            )
             if last.moved
-            else f". Changed: {last.reason}"
+            else gettext("Changed: %(reason)s", reason=last.reason)
         )
         updated = last.changed_at
-    title = f"Agenda: meeting on {format_date(meeting.starts_at)}"
+    title = gettext("Agenda: meeting on %(date)s", date=format_date(meeting.starts_at))
     return FeedEntry(f"/panels/meetings/{meeting.id}", title, updated, summary)
 
 

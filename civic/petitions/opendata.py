@@ -12,11 +12,13 @@ from starlette.responses import Response
 
 from civic.core.db import reading
 from civic.core.deps import state
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import (
     FEWER,
-    SMALL_COUNT_NOTE,
+    SMALL_COUNT_NOTE_SHOWN,
     FeedEntry,
     atom_response,
     csv_of_records,
@@ -30,51 +32,56 @@ from civic.petitions.web_common import ward_names
 FEED_SIZE = 50
 
 PETITION_FIELDS = (
-    ("id", "the petition's number"),
-    ("url", "the petition's page"),
-    ("action", "what the council is asked to do"),
-    ("state", "open, closed or rejected"),
-    ("signature_count", "confirmed signatures that count (suspect ones are left out)"),
-    ("opened_at / closes_at / closed_at", "when it opened, closes and closed (UTC, ISO 8601)"),
-    ("response_threshold / debate_threshold", "signatures needed, as recorded when it opened"),
-    ("response_due_at", "when the council's response is due, once the response threshold is reached"),
-    ("response", "the council's current answer: summary, details, first publication, version"),
-    ("debate", "debate date, outcome and links"),
+    ("id", _l("the petition's number")),
+    ("url", _l("the petition's page")),
+    ("action", _l("what the council is asked to do")),
+    ("state", _l("open, closed or rejected")),
+    ("signature_count", _l("confirmed signatures that count (suspect ones are left out)")),
+    ("opened_at / closes_at / closed_at", _l("when it opened, closes and closed (UTC, ISO 8601)")),
+    ("response_threshold / debate_threshold", _l("signatures needed, as recorded when it opened")),
+    ("response_due_at", _l("when the council's response is due, once the response threshold is reached")),
+    ("response", _l("the council's current answer: summary, details, first publication, version")),
+    ("debate", _l("debate date, outcome and links")),
 )
 WARD_FIELDS = (
-    ("petition_id", "the petition's number"),
-    ("ward_code", "ONS ward code, or OUTSIDE for people who work or study here"),
-    ("ward", "ward name"),
-    ("signatures", f"confirmed, counted signatures from that ward; {SMALL_COUNT_NOTE}"),
+    ("petition_id", _l("the petition's number")),
+    ("ward_code", _l("ONS ward code, or OUTSIDE for people who work or study here")),
+    ("ward", _l("ward name")),
+    ("signatures", _l("confirmed, counted signatures from that ward; %(note)s", note=SMALL_COUNT_NOTE_SHOWN)),
 )
 
 DATASETS = (
     Dataset(
-        "Petitions",
-        "Every published petition with its signature count, thresholds, the council's response and debate.",
+        _l("Petitions"),
+        _l(
+            "Every published petition with its signature count, thresholds, the council's response and debate."
+        ),
         (("JSON", "/petitions.json"), ("CSV", "/petitions.csv"), ("Atom", "/petitions.atom")),
         PETITION_FIELDS,
-        "Petitions",
+        _l("Petitions"),
     ),
     Dataset(
-        "Petition signatures by ward",
-        "How many counted signatures each published petition has from each ward.",
+        _l("Petition signatures by ward"),
+        _l("How many counted signatures each published petition has from each ward."),
         (("JSON", "/petitions/signatures-by-ward.json"), ("CSV", "/petitions/signatures-by-ward.csv")),
         WARD_FIELDS,
-        "Petitions",
+        _l("Petitions"),
     ),
     Dataset(
-        "Petition signatures by ward: maps",
-        "Each published petition's ward map as GeoJSON (RFC 7946): the ward outlines with the signatures "
-        "and signatures per 1,000 residents, at /petitions/NUMBER/signatures-by-ward.geojson (linked "
-        f"under the map on the petition's page). Counts from 1 to 4 are given as '{FEWER}'.",
+        _l("Petition signatures by ward: maps"),
+        _l(
+            "Each published petition's ward map as GeoJSON (RFC 7946): the ward outlines with the signatures "
+            "and signatures per 1,000 residents, at /petitions/NUMBER/signatures-by-ward.geojson (linked "
+            "under the map on the petition's page). Counts from 1 to 4 are given as '%(fewer)s'.",
+            fewer=FEWER,
+        ),
         (),
         (
             *GEOJSON_FIELDS,
-            ("signatures", "counted signatures from the ward"),
-            ("per_1000_residents", "signatures per 1,000 residents (null when not shown)"),
+            ("signatures", _l("counted signatures from the ward")),
+            ("per_1000_residents", _l("signatures per 1,000 residents (null when not shown)")),
         ),
-        "Petitions",
+        _l("Petitions"),
     ),
 )
 
@@ -114,4 +121,6 @@ async def atom(request: Request) -> Response:
             .limit(FEED_SIZE)
         )
         entries = [_entry(petition) for petition in rows.all()]
-    return atom_response(state(request).settings, path="/petitions.atom", title="petitions", entries=entries)
+    return atom_response(
+        state(request).settings, path="/petitions.atom", title=gettext("petitions"), entries=entries
+    )

@@ -25,7 +25,7 @@ async def blank_sheet(request: Request) -> Response:
         petition = await load_visible(session, request)
         shown = await versions.localise_one(session, petition, lang_of(request.scope))
     if petition.state != State.OPEN:
-        raise Conflict("Sheets are printed only for open petitions.")
+        raise Conflict(gettext("Sheets are printed only for open petitions."))
     url = settings(request).url(f"/petitions/{petition.id}")
     context = {
         "petition": shown,

@@ -74,12 +74,10 @@ def parse_moment(errors: Errors, form: FormData, name: str, label: object) -> da
 def parse_int(errors: Errors, form: FormData, name: str, label: object, *, low: int, high: int) -> int:
     raw = text(form, name) or "0"
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        errors.setdefault(
-            name,
-            gettext(
-                "%(label)s must be a whole number from %(low)s to %(high)s", label=label, low=low, high=high
-            ),
+        message = gettext(
+            "%(label)s must be a whole number from %(low)s to %(high)s", label=label, low=low, high=high
         )
+        errors.setdefault(name, message)
         return low
     return int(raw)
 

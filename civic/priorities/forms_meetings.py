@@ -69,8 +69,8 @@ class Rsvp:
 def parse_rsvp(form: FormData) -> tuple[Rsvp, Errors]:
     errors: Errors = {}
     name, email = text(form, "name"), text(form, "email")
-    check_length(errors, "name", name, "your name", maximum=120, required=False)
-    check_no_formula(errors, "name", name, "your name")
+    check_length(errors, "name", name, gettext("your name"), maximum=120, required=False)
+    check_no_formula(errors, "name", name, gettext("your name"))
     if email:
         check_email(errors, "email", email)
     party = parse_int(errors, form, "party", gettext("How many people are coming"), low=1, high=MAX_PARTY)

@@ -16,6 +16,7 @@ from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from civic.core.db import UTCDateTime
+from civic.core.i18n import LazyString
 from civic.core.i18n import lazy_gettext as _l
 
 MAX_PARTY = 20  # people one reply may bring: more is a group booking, and the team should be called
@@ -36,7 +37,7 @@ class Access(StrEnum):
         return str(ACCESS_LABELS[self.value])
 
 
-ACCESS_LABELS = {
+ACCESS_LABELS: dict[str, LazyString] = {
     "step_free": _l("Step-free access"),
     "hearing_loop": _l("Hearing loop"),
     "accessible_toilet": _l("Accessible toilet"),
@@ -107,3 +108,5 @@ class MeetingRsvp(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)  # only to tell them of a cancellation
     party: int = Field(default=1, ge=1, le=MAX_PARTY)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # The language the reply was made in: a cancellation email is written in it.
+    lang: str = Field(default="en", max_length=12, sa_column_kwargs={"server_default": "en"})

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from civic.core.areas import Neighbourhood, list_neighbourhoods
 from civic.core.clock import now
 from civic.core.db import reading, row_id
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import FEWER, SMALL_COUNT_NOTE, csv_response, json_bare, json_document
@@ -22,59 +23,67 @@ from civic.priorities.service_results import ranked
 from civic.priorities.web import load_hood
 
 PRIORITY_FIELDS = (
-    ("neighbourhood", "the police neighbourhood's identifier"),
-    ("id", "Civic's number for the priority"),
-    ("round_id", "the round of voting it came from"),
-    ("issue", "the issue residents chose"),
-    ("category", "anti_social_behaviour, drug_dealing, speeding, burglary, vehicle_crime, ..."),
-    ("owner", "who is responsible: the police or a partner"),
-    ("target", "what the owner aims to achieve"),
-    ("status", "adopted, in_progress, dealt_with, not_dealt_with, passed_to_partner or carried_over"),
-    ("adopted", "when it was adopted (UTC)"),
-    ("review_date", "the UK date it will next be reviewed (at most 90 days ahead)"),
-    ("last_update", "when progress was last reported (UTC)"),
-    ("stale", "true when an active priority has had no update for 90 days"),
-    ("latest_action", "the latest progress update"),
+    ("neighbourhood", _l("the police neighbourhood's identifier")),
+    ("id", _l("Civic's number for the priority")),
+    ("round_id", _l("the round of voting it came from")),
+    ("issue", _l("the issue residents chose")),
+    ("category", _l("anti_social_behaviour, drug_dealing, speeding, burglary, vehicle_crime, ...")),
+    ("owner", _l("who is responsible: the police or a partner")),
+    ("target", _l("what the owner aims to achieve")),
+    ("status", _l("adopted, in_progress, dealt_with, not_dealt_with, passed_to_partner or carried_over")),
+    ("adopted", _l("when it was adopted (UTC)")),
+    ("review_date", _l("the UK date it will next be reviewed (at most 90 days ahead)")),
+    ("last_update", _l("when progress was last reported (UTC)")),
+    ("stale", _l("true when an active priority has had no update for 90 days")),
+    ("latest_action", _l("the latest progress update")),
 )
 DATASETS = (
     Dataset(
-        "Neighbourhood police priorities",
-        "Every neighbourhood's police priorities, who owns them, their status and progress ('You said, we did'). "
-        "Each neighbourhood also has /priorities/NEIGHBOURHOOD.json in the police.uk shape "
-        "(issue, issue-date, action, action-date).",
+        _l("Neighbourhood police priorities"),
+        _l(
+            "Every neighbourhood's police priorities, who owns them, their status and progress ('You said, we did'). "
+            "Each neighbourhood also has /priorities/NEIGHBOURHOOD.json in the police.uk shape "
+            "(issue, issue-date, action, action-date)."
+        ),
         (("JSON", "/priorities/data/priorities.json"), ("CSV", "/priorities/data/priorities.csv")),
         PRIORITY_FIELDS,
-        "Police priorities",
+        _l("Police priorities"),
     ),
     Dataset(
-        "Police priority votes: results",
-        "Results of every published round: online votes from residents and from people who work there, "
-        "paper ballots, votes given with a member of staff, "
-        f"public meeting show-of-hands counts and totals. Counts from 1 to 4 are given as '{FEWER}'.",
+        _l("Police priority votes: results"),
+        _l(
+            "Results of every published round: online votes from residents and from people who work there, "
+            "paper ballots, votes given with a member of staff, "
+            "public meeting show-of-hands counts and totals. Counts from 1 to 4 are given as '%(fewer)s'.",
+            fewer=FEWER,
+        ),
         (("CSV", "/priorities/data/results.csv"),),
         (
-            ("neighbourhood", "the police neighbourhood's identifier"),
-            ("round_id", "the round's number"),
-            ("position", "place in the count after the published tie-break"),
-            ("issue", "the candidate issue"),
-            ("online_residents", "votes (ranked rounds: Borda points) from residents"),
-            ("online_workers", "votes from people who work in the neighbourhood"),
-            ("meeting", "show-of-hands votes at public meetings"),
-            ("paper", "votes on paper ballots, typed in twice by two members of staff"),
-            ("assisted", "votes a member of staff recorded for a resident who asked"),
-            ("total", "the sum used to choose priorities"),
-            ("became_priority", "whether it became a priority"),
+            ("neighbourhood", _l("the police neighbourhood's identifier")),
+            ("round_id", _l("the round's number")),
+            ("position", _l("place in the count after the published tie-break")),
+            ("issue", _l("the candidate issue")),
+            ("online_residents", _l("votes (ranked rounds: Borda points) from residents")),
+            ("online_workers", _l("votes from people who work in the neighbourhood")),
+            ("meeting", _l("show-of-hands votes at public meetings")),
+            ("paper", _l("votes on paper ballots, typed in twice by two members of staff")),
+            ("assisted", _l("votes a member of staff recorded for a resident who asked")),
+            ("total", _l("the sum used to choose priorities")),
+            ("became_priority", _l("whether it became a priority")),
         ),
-        "Police priorities",
+        _l("Police priorities"),
     ),
     Dataset(
-        "Police priority votes: voters by ward maps",
-        "Each published round's map of online voters by ward as GeoJSON (RFC 7946), at "
-        "/priorities/rounds/NUMBER/voters-by-ward.geojson (linked under the map on the round's page). "
-        f"Counts from 1 to 4 are given as '{FEWER}'.",
+        _l("Police priority votes: voters by ward maps"),
+        _l(
+            "Each published round's map of online voters by ward as GeoJSON (RFC 7946), at "
+            "/priorities/rounds/NUMBER/voters-by-ward.geojson (linked under the map on the round's page). "
+            "Counts from 1 to 4 are given as '%(fewer)s'.",
+            fewer=FEWER,
+        ),
         (),
-        (*GEOJSON_FIELDS, ("voters", "online voters who live in the ward")),
-        "Police priorities",
+        (*GEOJSON_FIELDS, ("voters", _l("online voters who live in the ward"))),
+        _l("Police priorities"),
     ),
 )
 

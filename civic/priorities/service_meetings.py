@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from civic.core import audit
 from civic.core.db import row_id
 from civic.core.errors import Conflict
+from civic.core.i18n import current as current_language
 from civic.core.i18n import gettext
 from civic.core.localtime import format_datetime
 from civic.core.outbox import Mail
@@ -91,7 +92,12 @@ async def add_rsvp(
 ) -> MeetingRsvp:
     """A resident says they are coming; the rule `priorities.rsvp` has already checked the meeting."""
     reply = MeetingRsvp(
-        meeting_id=row_id(meeting), name=name, email=email or None, party=party, created_at=now
+        meeting_id=row_id(meeting),
+        name=name,
+        email=email or None,
+        party=party,
+        created_at=now,
+        lang=current_language(),
     )
     session.add(reply)
     await session.flush()
@@ -151,6 +157,7 @@ async def cancel_meeting(
             now=now,
             context={"meeting": meeting, "round": item},
             dedupe_key=f"priorities:meeting-cancelled:{reply.id}",
+            lang=reply.lang,
         )
     await session.flush()
     await audit.record(

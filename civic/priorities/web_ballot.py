@@ -12,6 +12,7 @@ from civic.core.clock import now
 from civic.core.db import reading, row_id
 from civic.core.deps import settings
 from civic.core.errors import Conflict
+from civic.core.i18n import gettext
 from civic.core.qr import qr_svg
 from civic.core.rules import require
 from civic.core.templating import render_page
@@ -26,7 +27,7 @@ async def paper_ballot(request: Request) -> Response:
         current_user(request),
         item,
         now=now(request),
-        otherwise=Conflict("Paper ballots are printed only while voting is open."),
+        otherwise=Conflict(gettext("Paper ballots are printed only while voting is open.")),
     )
     async with reading(request) as session:
         hood = await session.get(Neighbourhood, item.neighbourhood_slug)
@@ -37,6 +38,6 @@ async def paper_ballot(request: Request) -> Response:
         "hood": hood,
         "candidates": candidates,
         "url": url,
-        "qr": qr_svg(url, f"QR code for voting online, {url}"),
+        "qr": qr_svg(url, gettext("QR code for voting online, %(url)s", url=url)),
     }
     return render_page(request, "priorities/ballot_paper.html", context)

@@ -15,6 +15,7 @@ from civic.config import Settings
 from civic.core.db import reading
 from civic.core.deps import now, path_id, settings
 from civic.core.errors import NotFound
+from civic.core.i18n import gettext
 from civic.core.publish import PUBLIC_CACHE
 from civic.priorities.models import PUBLIC_STATES
 from civic.priorities.queries_meetings import ListedMeeting, calendar_meetings, listed_meeting
@@ -25,15 +26,17 @@ MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 def _description(item: ListedMeeting, config: Settings) -> str:
     m = item.meeting
-    parts = [f"Police priorities for {item.hood.name}: {item.round.title}."]
+    parts = [
+        gettext("Police priorities for %(place)s: %(title)s.", place=item.hood.name, title=item.round.title)
+    ]
     if m.agenda:
-        parts.append(f"What will be discussed:\n{m.agenda}")
+        parts.append(gettext("What will be discussed:") + "\n" + m.agenda)
     access = [a.label for a in m.access_list] + ([m.access_notes] if m.access_notes else [])
     if access:
-        parts.append("Access: " + "; ".join(access))
+        parts.append(gettext("Access: %(details)s", details="; ".join(access)))
     if m.online_url:
-        parts.append(f"Join online: {m.online_url}")
-    parts.append(f"Details and replies: {config.url(item.href)}")
+        parts.append(gettext("Join online: %(link)s", link=m.online_url))
+    parts.append(gettext("Details and replies: %(url)s", url=config.url(item.href)))
     return "\n\n".join(parts)
 
 
@@ -45,7 +48,7 @@ def event_of(item: ListedMeeting, config: Settings, stamp: datetime) -> Event:
     event.add("sequence", m.sequence)
     event.add("dtstart", m.held_on)
     event.add("dtend", m.ends_at or m.held_on)
-    event.add("summary", f"Police priorities meeting: {item.hood.name}")
+    event.add("summary", gettext("Police priorities meeting: %(place)s", place=item.hood.name))
     event.add("location", ", ".join(part for part in (m.place, m.address) if part))
     event.add("description", _description(item, config))
     event.add("url", config.url(item.href))
@@ -73,7 +76,7 @@ async def all_meetings(request: Request) -> Response:
     at = now(request)
     async with reading(request) as session:
         items = await calendar_meetings(session, at)
-    body = calendar_of(items, settings(request), "Police priorities meetings", at)
+    body = calendar_of(items, settings(request), gettext("Police priorities meetings"), at)
     return _response(body, "priorities-meetings.ics")
 
 
@@ -81,7 +84,9 @@ async def neighbourhood_meetings(request: Request) -> Response:
     hood, at = await load_hood(request), now(request)
     async with reading(request) as session:
         items = await calendar_meetings(session, at, slug=hood.slug)
-    body = calendar_of(items, settings(request), f"Police priorities meetings: {hood.name}", at)
+    body = calendar_of(
+        items, settings(request), gettext("Police priorities meetings: %(place)s", place=hood.name), at
+    )
     return _response(body, f"{hood.slug}-meetings.ics")
 
 
@@ -91,6 +96,9 @@ async def one_meeting(request: Request) -> Response:
     if item is None or item.meeting.advertised_at is None or item.round.state not in PUBLIC_STATES:
         raise NotFound()
     body = calendar_of(
-        [item], settings(request), f"Police priorities meeting: {item.hood.name}", now(request)
+        [item],
+        settings(request),
+        gettext("Police priorities meeting: %(place)s", place=item.hood.name),
+        now(request),
     )
     return _response(body, f"priorities-meeting-{item.meeting.id}.ics")

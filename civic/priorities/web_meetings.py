@@ -13,6 +13,7 @@ from civic.core.db import reading, transaction
 from civic.core.deps import now, path_id, settings, settings_of
 from civic.core.errors import Conflict, NotFound, TooManyRequests
 from civic.core.forms import form_context, read_form, text
+from civic.core.i18n import gettext
 from civic.core.net import client_ip
 from civic.core.qr import qr_svg
 from civic.core.ratelimit import Limit, hit, limits_itself
@@ -62,9 +63,8 @@ async def meeting_page(request: Request) -> Response:
 
 async def rsvp_form(request: Request) -> Response:
     item = await load_meeting(request)
-    require(
-        "priorities.rsvp", None, item.meeting, now=now(request), message="This meeting is not taking replies."
-    )
+    refused = gettext("This meeting is not taking replies.")
+    require("priorities.rsvp", None, item.meeting, now=now(request), message=refused)
     context = {**(await meeting_context(request, item)), **form_context({}, {"party": "1"})}
     return render_page(request, "priorities/rsvp.html", context)
 
@@ -72,7 +72,8 @@ async def rsvp_form(request: Request) -> Response:
 @limits_itself("PRIORITIES_RSVPS_PER_IP_HOUR")
 async def rsvp(request: Request) -> Response:
     item, at = await load_meeting(request), now(request)
-    require("priorities.rsvp", None, item.meeting, now=at, message="This meeting is not taking replies.")
+    refused = gettext("This meeting is not taking replies.")
+    require("priorities.rsvp", None, item.meeting, now=at, message=refused)
     form = await read_form(request)
     done = RedirectResponse(f"{item.href}?replied=1", status_code=303)
     if text(form, "website"):  # the honeypot: people never see it, bots fill it in
@@ -99,12 +100,14 @@ async def rsvp(request: Request) -> Response:
 async def poster(request: Request) -> Response:
     item = await load_meeting(request)
     if item.meeting.is_cancelled:
-        raise Conflict("This meeting is cancelled, so there is no poster to print.")
+        raise Conflict(gettext("This meeting is cancelled, so there is no poster to print."))
     url = settings(request).url(item.href)
     context = {
         **(await meeting_context(request, item)),
         "url": url,
         "vote_url": settings(request).url(f"/priorities/rounds/{item.round.id}"),
-        "qr": qr_svg(url, f"QR code for the meeting's page, where you can also vote online: {url}"),
+        "qr": qr_svg(
+            url, gettext("QR code for the meeting's page, where you can also vote online: %(url)s", url=url)
+        ),
     }
     return render_page(request, "priorities/poster.html", context)

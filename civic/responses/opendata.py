@@ -13,6 +13,8 @@ from civic.core.content_languages import Versions, open_data_fields
 from civic.core.content_languages import load as load_versions
 from civic.core.db import reading, row_id
 from civic.core.deps import state
+from civic.core.i18n import gettext
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import FeedEntry, atom_response, csv_of_records, json_response
@@ -22,43 +24,50 @@ from civic.responses import service_versions as content
 from civic.responses.models import Rating, Response, ResponseVersion
 
 FIELDS = (
-    ("id", "Civic's number for the response"),
-    ("target_kind", "what was answered: petition, police priority round, youth budget, panel decision ..."),
-    ("target_id", "the answered item's number within its kind"),
-    ("target_title", "the answered item's title"),
-    ("body", "the responsible body's identifier"),
-    ("author", "name of the person who published it"),
-    ("author_role", "their role, e.g. Councillor"),
-    ("version", "number of the current published version (changes are new versions)"),
-    ("summary", "the current version's summary"),
-    ("summary_cy", "the current version's summary in Welsh, if it has a Welsh version"),
-    ("details_cy", "the current version's full text in Welsh, if it has a Welsh version"),
-    ("due_at", "when the response was due (UTC), if it had a deadline"),
-    ("first_published_at", "when the first version was published (UTC)"),
-    ("url", "the response's page"),
-    ("rating_average", "average satisfaction rating from the people who asked (1 to 5), if any rated it"),
-    ("ratings", "how many people rated the response"),
+    ("id", _l("Civic's number for the response")),
+    (
+        "target_kind",
+        _l("what was answered: petition, police priority round, youth budget, panel decision ..."),
+    ),
+    ("target_id", _l("the answered item's number within its kind")),
+    ("target_title", _l("the answered item's title")),
+    ("body", _l("the responsible body's identifier")),
+    ("author", _l("name of the person who published it")),
+    ("author_role", _l("their role, e.g. Councillor")),
+    ("version", _l("number of the current published version (changes are new versions)")),
+    ("summary", _l("the current version's summary")),
+    ("summary_cy", _l("the current version's summary in Welsh, if it has a Welsh version")),
+    ("details_cy", _l("the current version's full text in Welsh, if it has a Welsh version")),
+    ("due_at", _l("when the response was due (UTC), if it had a deadline")),
+    ("first_published_at", _l("when the first version was published (UTC)")),
+    ("url", _l("the response's page")),
+    ("rating_average", _l("average satisfaction rating from the people who asked (1 to 5), if any rated it")),
+    ("ratings", _l("how many people rated the response")),
 )
 DATASETS = (
     Dataset(
-        "Responses",
-        "Every published response, whoever gave it and whatever it answered, with its due date and publication date.",
+        _l("Responses"),
+        _l(
+            "Every published response, whoever gave it and whatever it answered, with its due date and publication date."
+        ),
         (("JSON", "/responses.json"), ("CSV", "/responses.csv"), ("Atom", "/responses.atom")),
         FIELDS,
-        "Responses",
+        _l("Responses"),
     ),
     Dataset(
-        "Report card grades by ward: map",
-        "Each ward's report card grade (how well its asks are answered on time and to the satisfaction of "
-        "the people who asked) with the ward outlines, as GeoJSON (RFC 7946).",
+        _l("Report card grades by ward: map"),
+        _l(
+            "Each ward's report card grade (how well its asks are answered on time and to the satisfaction of "
+            "the people who asked) with the ward outlines, as GeoJSON (RFC 7946)."
+        ),
         (("GeoJSON", "/responses/report-cards/wards.geojson"),),
         (
             *GEOJSON_FIELDS,
-            ("grade", "A to F, or null while the ward has no asks due or rated"),
-            ("due", "asks from the ward that have come due"),
-            ("overdue_now", "asks from the ward past their due date with no published response"),
+            ("grade", _l("A to F, or null while the ward has no asks due or rated")),
+            ("due", _l("asks from the ward that have come due")),
+            ("overdue_now", _l("asks from the ward past their due date with no published response")),
         ),
-        "Responses",
+        _l("Responses"),
     ),
 )
 
@@ -140,7 +149,7 @@ async def as_atom(request: Request) -> HttpResponse:
     entries = [
         FeedEntry(
             f"/responses/{item.id}",
-            f"Response: {item.target_title}",
+            gettext("Response: %(title)s", title=item.target_title),
             item.first_published_at,
             version.summary if version else "",
             item.author_name,
@@ -148,9 +157,11 @@ async def as_atom(request: Request) -> HttpResponse:
         for item, version, _ in (await _rows(request))[0]
         if item.first_published_at is not None
     ]
-    return atom_response(state(request).settings, path="/responses.atom", title="responses", entries=entries)
+    return atom_response(
+        state(request).settings, path="/responses.atom", title=gettext("responses"), entries=entries
+    )
 
 
 async def hub(request: Request) -> HttpResponse:
-    datasets = sorted(catalogue.DATASETS, key=lambda d: (d.feature, d.title))
+    datasets = sorted(catalogue.DATASETS, key=lambda d: (str(d.feature), str(d.title)))
     return render_page(request, "responses/data_hub.html", {"datasets": datasets})

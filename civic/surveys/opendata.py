@@ -11,38 +11,48 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from civic.core.db import reading
+from civic.core.i18n import lazy_gettext as _l
 from civic.core.opendata import Dataset
-from civic.core.publish import SMALL_COUNT_NOTE, csv_of_records, json_response, shown_value
+from civic.core.publish import SMALL_COUNT_NOTE_SHOWN, csv_of_records, json_response, shown_value
 from civic.surveys import queries
 from civic.surveys.models import Survey
 from civic.surveys.questions import in_english
 from civic.surveys.results import AreaResult, QuestionResult
 
 FIELDS = (
-    ("survey", "the survey's short name, as in its web address"),
-    ("survey_title", "the survey's title"),
-    ("survey_area", "the area the survey covered: the council, a ward or a policing neighbourhood"),
-    ("closed_at", "when the survey closed (UTC)"),
-    ("question", "the question's code"),
-    ("question_text", "the question as asked"),
-    ("area_code", "the ward's ONS code; empty for the whole survey area"),
-    ("area_name", "the ward, or the survey area"),
-    ("answers", f"how many people answered the question; {SMALL_COUNT_NOTE}"),
-    ("positive", f"how many gave a positive answer (agree, satisfied or well informed); {SMALL_COUNT_NOTE}"),
-    ("percent", "positive answers as a share of all answers, %; empty below 5 answers"),
-    ("ci_low", "lower end of the 95% confidence interval (Wilson score), %"),
-    ("ci_high", "upper end of the 95% confidence interval (Wilson score), %"),
-    ("national_percent", "the published national figure for the same question, %"),
-    ("national_source", "where the national figure comes from, and its period"),
+    ("survey", _l("the survey's short name, as in its web address")),
+    ("survey_title", _l("the survey's title")),
+    ("survey_area", _l("the area the survey covered: the council, a ward or a policing neighbourhood")),
+    ("closed_at", _l("when the survey closed (UTC)")),
+    ("question", _l("the question's code")),
+    ("question_text", _l("the question as asked")),
+    ("area_code", _l("the ward's ONS code; empty for the whole survey area")),
+    ("area_name", _l("the ward, or the survey area")),
+    ("answers", _l("how many people answered the question; %(note)s", note=SMALL_COUNT_NOTE_SHOWN)),
+    (
+        "positive",
+        _l(
+            "how many gave a positive answer (agree, satisfied or well informed); %(note)s",
+            note=SMALL_COUNT_NOTE_SHOWN,
+        ),
+    ),
+    ("percent", _l("positive answers as a share of all answers, %; empty below 5 answers")),
+    ("ci_low", _l("lower end of the %(level)s confidence interval (Wilson score), %%", level="95%")),
+    ("ci_high", _l("upper end of the %(level)s confidence interval (Wilson score), %%", level="95%")),
+    ("national_percent", _l("the published national figure for the same question, %")),
+    ("national_source", _l("where the national figure comes from, and its period")),
 )
 DATASETS = (
     Dataset(
-        "Residents' survey results",
-        "Every closed residents' survey: for each question, the whole survey area and each ward, with the number "
-        "of answers, the share giving a positive answer, its 95% confidence interval and the national figure.",
+        _l("Residents' survey results"),
+        _l(
+            "Every closed residents' survey: for each question, the whole survey area and each ward, with the number "
+            "of answers, the share giving a positive answer, its %(level)s confidence interval and the national figure.",
+            level="95%",
+        ),
         (("JSON", "/surveys/results.json"), ("CSV", "/surveys/results.csv")),
         FIELDS,
-        "Residents' surveys",
+        _l("Residents' surveys"),
     ),
 )
 

@@ -82,6 +82,9 @@ async def test_every_public_petition_page_has_no_untranslated_english(
         response = await pseudo_get(web, path)
         assert response.status_code in {200, 400, 404}, path  # a bad link's page is checked too
         assert page_words(response.text, data) == [], (path, sorted(set(page_words(response.text, data))))
+    no_sheet = await pseudo_get(web, f"/petitions/{closed.id}/sheet")  # sheets print for open petitions only
+    assert no_sheet.status_code == 409
+    assert page_words(no_sheet.text, data) == [], sorted(set(page_words(no_sheet.text, data)))
 
 
 async def test_forms_with_errors_have_no_untranslated_english(
