@@ -273,3 +273,36 @@ def open_data(
     (a priority's `issue` is its `title`)."""
     extra = open_data_fields(versions, item_id, fields.values(), langs)
     return {f"{key}_{lang}": extra[f"{name}_{lang}"] for lang in langs for key, name in fields.items()}
+
+
+# --- open data: the keys stay; each other offered language adds `<key>_<lang>` ----------------------
+
+PRIORITY_DATA = {"issue": "title", "description": "description"}
+RESULT_DATA = {"issue": "title", "description": "description"}
+
+
+async def add_open_data(
+    session: AsyncSession,
+    langs: tuple[str, ...],
+    *,
+    priorities: Iterable[tuple[dict[str, Any], TrackedPriority]] = (),
+    rounds: Iterable[dict[str, Any]] = (),
+) -> None:
+    """Add the versions to open data records in place: (priority_record, its priority) pairs and
+    round_record()s."""
+    pairs, rounds = list(priorities), list(rounds)
+    results = [r for record in rounds for r in record.get("results", [])]
+    texts = Texts(
+        await load(session, ROUND_KIND, [r["id"] for r in rounds]),
+        await load(session, CANDIDATE_KIND, [r["candidate_id"] for r in results]),
+        await load(session, PRIORITY_KIND, [row_id(t.priority) for _r, t in pairs]),
+        await load(session, UPDATE_KIND, [row_id(u) for _r, t in pairs for u in t.updates]),
+    )
+    for record, track in pairs:
+        record |= open_data(texts.priorities, row_id(track.priority), PRIORITY_DATA, langs)
+        for update, said in zip(record["updates"], track.updates, strict=True):
+            update |= open_data(texts.updates, row_id(said), {"text": "text"}, langs)
+    for record in rounds:
+        record |= open_data(texts.rounds, record["id"], {"title": "title"}, langs)
+        for result in record.get("results", []):
+            result |= open_data(texts.candidates, result["candidate_id"], RESULT_DATA, langs)
