@@ -10,7 +10,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import answers, forms, opendata, service, service_count, service_results, summary, web_maps
+from civic.budgets import (
+    answers,
+    content,
+    forms,
+    opendata,
+    service,
+    service_count,
+    service_results,
+    summary,
+    web_maps,
+)
 from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core import countrecord
@@ -45,7 +55,9 @@ async def load_process(session: AsyncSession, request: Request) -> BudgetProcess
 async def index(request: Request) -> Response:
     async with reading(request) as session:
         processes = await service.list_processes(session)
-    return render_page(request, "budgets/index.html", {"processes": processes, "at": now(request)})
+        show = await content.shower(session, request, processes)
+    shown = [show.process(p) for p in processes]
+    return render_page(request, "budgets/index.html", {"processes": shown, "at": now(request)})
 
 
 async def process_page(request: Request) -> Response:
@@ -54,8 +66,10 @@ async def process_page(request: Request) -> Response:
         areas = await service.areas_of(session, row_id(process))
         proposals = await service.proposals_of(session, row_id(process))
         published = await service_results.latest_result(session, row_id(process), published=True)
+        process, proposals = await content.shown(session, request, process, proposals)
     context = {
         "process": process,
+        "notice": content.notice(process),
         "areas": areas,
         "proposals": proposals,
         "phase": process.phase(now(request)),
@@ -118,10 +132,10 @@ async def proposals(request: Request) -> Response:
         process = await load_process(session, request)
         rows = await service.proposals_of(session, row_id(process))
         areas = {a.id: a.name for a in await service.areas_of(session, row_id(process))}
-    shown = [p for p in rows if p.feasibility != Feasibility.PENDING]
-    return render_page(
-        request, "budgets/proposals.html", {"process": process, "proposals": shown, "areas": areas}
-    )
+        checked = [p for p in rows if p.feasibility != Feasibility.PENDING]
+        process, shown = await content.shown(session, request, process, checked)
+    context = {"process": process, "proposals": shown, "areas": areas, "notice": content.notice(*shown)}
+    return render_page(request, "budgets/proposals.html", context)
 
 
 def as_csv(columns: tuple[str, ...], rows: list[dict[str, Any]], name: str) -> Response:
@@ -174,6 +188,7 @@ async def results_page(request: Request) -> Response:
         record = await countrecord.published(session, service_count.KIND, result.id) if result else None
         # the steps the budget led on to: the youth service's answer, each project's delivery
         steps = await queries_timeline.timeline(session, answers.KIND, row_id(process), now(request))
+        process, proposals_ = await content.shown(session, request, process, proposals_)
     data = json.loads(result.outcome_json) if result else None
     titles = {str(p.number): p.title for p in proposals_}
     context = {
@@ -235,6 +250,7 @@ async def delivery(request: Request) -> Response:
         tracked = await service.deliveries_of(session, row_id(process))
         proposals_ = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
         updates = await service.updates_of(session, [row_id(p) for p in proposals_])
+        process, proposals_ = await content.shown(session, request, process, proposals_)
     context = {"process": process, "proposals": proposals_, "tracked": tracked, "updates": updates}
     return render_page(request, "budgets/delivery.html", context)
 

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from civic.budgets import forms, queries, service, service_voting
+from civic.budgets import content, forms, queries, service, service_voting
 from civic.budgets.models import BudgetProcess, BudgetProposal, Channel
 from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
@@ -153,6 +153,7 @@ async def ballot(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await content.shown(session, request, process, proposals)
     check = service_voting.check_choices(process, budget, proposals, found.choices)
     context = {
         "process": process,
@@ -179,6 +180,7 @@ async def submit_ballot(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await content.shown(session, request, process, proposals)
     found.choices = _chosen(form)
     check = service_voting.check_choices(process, budget, proposals, found.choices)
     response: Response
@@ -212,6 +214,7 @@ async def running_total(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await content.shown(session, request, process, proposals)
     found.choices = _chosen(form)
     check = service_voting.check_choices(process, budget, proposals, found.choices)
     context = {
@@ -236,6 +239,7 @@ async def check_page(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await content.shown(session, request, process, proposals)
     check = service_voting.check_choices(process, budget, proposals, found.choices)
     if check.errors:
         return RedirectResponse(f"/budgets/{process.slug}/ballot", status_code=303)
@@ -257,6 +261,7 @@ async def cast(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await content.shown(session, request, process, proposals)
     if service_voting.check_choices(process, budget, proposals, found.choices).errors:
         return RedirectResponse(f"/budgets/{process.slug}/ballot", status_code=303)
     receipt = ""
