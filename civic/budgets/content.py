@@ -226,3 +226,18 @@ async def add_open_data(
     for row, item_id in zip(rows, ids, strict=True):
         row |= open_data_fields(versions, item_id, fields, langs)
     return [f"{field}_{lang}" for lang in langs for field in fields]
+
+
+def ids_of(rows: list[dict[str, Any]], proposals: Iterable[BudgetProposal]) -> list[int]:
+    """The row ids of the projects results rows name by number (`project`)."""
+    by_number = {p.number: row_id(p) for p in proposals}
+    return [by_number.get(int(r["project"]), 0) for r in rows]
+
+
+# The youth budget datasets' `<field>_<lang>` columns, after their own (civic/budgets/opendata.py).
+DATASET_VERSIONS = {"proposals": ("title", "reason"), "results": ("title",), "delivery": ("title",)}
+
+
+def dataset_columns(request: Request, name: str) -> list[str]:
+    langs = languages(state(request).settings)
+    return [f"{field}_{lang}" for lang in langs for field in DATASET_VERSIONS[name]]

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import service, service_results
+from civic.budgets import content, service, service_results
 from civic.budgets.models import BudgetDelivery, BudgetDeliveryUpdate, BudgetProposal, Feasibility
 from civic.core.db import reading, row_id
 from civic.core.maps import GEOJSON_FIELDS
@@ -52,15 +52,20 @@ _DATASETS = (
         "Youth budget projects",
         "Every checked project in every youth budget, with its cost and feasibility decision.",
         "proposals",
-        PROPOSAL_FIELDS,
+        (*PROPOSAL_FIELDS, ("title_cy, reason_cy", "the same in Welsh, where written (empty otherwise)")),
     ),
     (
         "Youth budget results",
         "Published results of youth budgets: votes, cost and why each project was or was not funded.",
         "results",
-        RESULT_FIELDS,
+        (*RESULT_FIELDS, ("title_cy", "the project's title in Welsh, where written")),
     ),
-    ("Youth budget delivery", "Progress on funded youth budget projects.", "delivery", DELIVERY_FIELDS),
+    (
+        "Youth budget delivery",
+        "Progress on funded youth budget projects.",
+        "delivery",
+        (*DELIVERY_FIELDS, ("title_cy", "the project's title in Welsh, where written")),
+    ),
 )
 
 _FILES = tuple(
@@ -128,11 +133,17 @@ async def _proposals(request: Request) -> list[dict[str, Any]]:
     async with reading(request) as session:
         for process in await service.list_processes(session):
             areas = {a.id: a.name for a in await service.areas_of(session, row_id(process))}
-            rows += [
-                _pick(PROPOSAL_FIELDS, {"budget": process.slug, **proposal_record(p, areas)})
+            checked = [
+                p
                 for p in await service.proposals_of(session, row_id(process))
                 if p.feasibility != Feasibility.PENDING
             ]
+            mine = [
+                _pick(PROPOSAL_FIELDS, {"budget": process.slug, **proposal_record(p, areas)}) for p in checked
+            ]
+            ids = [row_id(p) for p in checked]
+            await content.add_open_data(session, request, mine, ids, content.DATASET_VERSIONS["proposals"])
+            rows += mine
     return rows
 
 
@@ -143,9 +154,12 @@ async def _results(request: Request) -> list[dict[str, Any]]:
             result = await service_results.latest_result(session, row_id(process), published=True)
             if result is not None:
                 proposals = await service.proposals_of(session, row_id(process))
-                rows += [
+                mine = [
                     {"budget": process.slug, **row} for row in service_results.result_rows(result, proposals)
                 ]
+                ids = content.ids_of(mine, proposals)
+                await content.add_open_data(session, request, mine, ids, content.DATASET_VERSIONS["results"])
+                rows += mine
     return rows
 
 
@@ -156,7 +170,7 @@ async def _delivery(request: Request) -> list[dict[str, Any]]:
             tracked = await service.deliveries_of(session, row_id(process))
             proposals = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
             updates = await service.updates_of(session, [row_id(p) for p in proposals])
-            rows += [
+            mine = [
                 _pick(
                     DELIVERY_FIELDS,
                     {
@@ -166,6 +180,9 @@ async def _delivery(request: Request) -> list[dict[str, Any]]:
                 )
                 for p in proposals
             ]
+            ids = [row_id(p) for p in proposals]
+            await content.add_open_data(session, request, mine, ids, content.DATASET_VERSIONS["delivery"])
+            rows += mine
     return rows
 
 
@@ -184,4 +201,5 @@ async def dataset(request: Request) -> Response:
     rows = await load(request)
     if fmt == "json":
         return json_response(rows)
-    return csv_of_records([f for f, _ in fields], rows, f"youth-budget-{name}.csv")
+    columns = [f for f, _ in fields] + content.dataset_columns(request, name)
+    return csv_of_records(columns, rows, f"youth-budget-{name}.csv")

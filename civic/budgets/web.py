@@ -160,13 +160,16 @@ async def proposals_data(request: Request) -> Response:
         areas: dict[int | None, str] = {
             a.id: a.name for a in await service.areas_of(session, row_id(process))
         }
-        rows = [
-            opendata.proposal_record(p, areas)
+        checked = [
+            p
             for p in await service.proposals_of(session, row_id(process))
             if p.feasibility != Feasibility.PENDING
         ]
+        rows = [opendata.proposal_record(p, areas) for p in checked]
+        ids = [row_id(p) for p in checked]
+        extra = await content.add_open_data(session, request, rows, ids, ("title", "summary", "reason"))
     if request.path_params["fmt"] == "csv":
-        return as_csv(PROPOSAL_COLUMNS, rows, f"{process.slug}-proposals")
+        return as_csv((*PROPOSAL_COLUMNS, *extra), rows, f"{process.slug}-proposals")
     return as_json(rows)
 
 
@@ -215,9 +218,13 @@ async def results_data(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
         result = await _published(session, process)
-        rows = service_results.result_rows(result, await service.proposals_of(session, row_id(process)))
+        proposals_ = await service.proposals_of(session, row_id(process))
+        rows = service_results.result_rows(result, proposals_)
+        extra = await content.add_open_data(
+            session, request, rows, content.ids_of(rows, proposals_), ("title",)
+        )
     if request.path_params["fmt"] == "csv":
-        return as_csv(RESULT_COLUMNS, rows, f"{process.slug}-results")
+        return as_csv((*RESULT_COLUMNS, *extra), rows, f"{process.slug}-results")
     return as_json(
         {
             "process": process.slug,
@@ -262,9 +269,14 @@ async def delivery_data(request: Request) -> Response:
         tracked = await service.deliveries_of(session, row_id(process))
         proposals_ = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
         updates = await service.updates_of(session, [row_id(p) for p in proposals_])
-    rows = [opendata.delivery_record(p, tracked[row_id(p)], updates.get(row_id(p), [])) for p in proposals_]
+        rows = [
+            opendata.delivery_record(p, tracked[row_id(p)], updates.get(row_id(p), [])) for p in proposals_
+        ]
+        extra = await content.add_open_data(
+            session, request, rows, [row_id(p) for p in proposals_], ("title",)
+        )
     if request.path_params["fmt"] == "csv":
-        return as_csv(DELIVERY_COLUMNS, rows, f"{process.slug}-delivery")
+        return as_csv((*DELIVERY_COLUMNS, *extra), rows, f"{process.slug}-delivery")
     for row, p in zip(rows, proposals_, strict=True):  # JSON can carry every dated update
         row["updates"] = [
             {"at": u.at.isoformat(), "status": u.status.value, "percent": u.percent, "text": u.text}
