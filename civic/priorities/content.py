@@ -250,6 +250,40 @@ async def shown_views(
     ]
 
 
+async def results_contexts(
+    session: AsyncSession, settings: Settings, item: PriorityRound, made: list[Priority]
+) -> dict[str, dict[str, Any]]:
+    """The results email's context per offered language: the round, its priorities and the summary in
+    each (the priorities already hold their issues' versions)."""
+    from civic.core import i18n
+    from civic.core.publish import shown_count
+    from civic.priorities import summary
+    from civic.priorities.service import candidates_of
+
+    candidates = await candidates_of(session, row_id(item))
+    texts = await load_texts(session, rounds=[item], candidates=candidates, priorities=made)
+    contexts: dict[str, dict[str, Any]] = {}
+    for lang in settings.languages:
+        show = Shower(texts, settings.default_language, lang)
+        shown = show.round(item)
+        with i18n.using(lang):
+            plain = summary.of_round(shown, show.candidates(candidates), shown_count)
+        contexts[lang] = {"round": shown, "priorities": [show.priority(p) for p in made], "summary": plain}
+    return contexts
+
+
+async def status_contexts(
+    session: AsyncSession, settings: Settings, priority: Priority, update: PriorityUpdate
+) -> dict[str, dict[str, Any]]:
+    """The status email's context per offered language: the priority and the update in each."""
+    texts = await load_texts(session, priorities=[priority], updates=[update])
+    contexts: dict[str, dict[str, Any]] = {}
+    for lang in settings.languages:
+        show = Shower(texts, settings.default_language, lang)
+        contexts[lang] = {"priority": show.priority(priority), "update": show.update(update)}
+    return contexts
+
+
 async def copy_to_priorities(
     session: AsyncSession, made: list[Priority], langs: Iterable[str], *, now: datetime
 ) -> None:

@@ -29,6 +29,7 @@ from civic.priorities import content, forms, service, service_results
 from civic.priorities.models import (
     CANDIDATE_EDIT_STATES,
     Candidate,
+    Priority,
     PriorityRound,
     RoundState,
     Suggestion,
@@ -429,7 +430,13 @@ async def publish(request: Request) -> Response:
             chosen_missing = [m for key, m in missing.items() if key.startswith(prefixes)]
             if chosen_missing:
                 raise service.PrioritiesError(chosen_missing[0])
-            made = await service_results.publish_results(
+            langs = content.languages(state(request).settings)
+
+            async def in_languages(made: list[Priority]) -> dict[str, dict[str, Any]]:
+                await content.copy_to_priorities(session, made, langs, now=at)
+                return await content.results_contexts(session, state(request).settings, fresh, made)
+
+            await service_results.publish_results(
                 session,
                 fresh,
                 actor=user,
@@ -438,9 +445,8 @@ async def publish(request: Request) -> Response:
                 now=at,
                 mail=state(request).mail,
                 retention_days=settings_of(request, PrioritySettings).contact_retention_days,
+                in_languages=in_languages,
             )
-            langs = content.languages(state(request).settings)
-            await content.copy_to_priorities(session, made, langs, now=at)
     except service.PrioritiesError as exc:
         return await round_page(request, {"reason": str(exc)}, {"reason": text(form, "reason")}, 422)
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}")

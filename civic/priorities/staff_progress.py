@@ -18,7 +18,7 @@ from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
 from civic.priorities import content, forms, service, service_results
-from civic.priorities.models import Priority
+from civic.priorities.models import Priority, PriorityUpdate
 from civic.priorities.queries import tracked
 
 
@@ -89,18 +89,6 @@ async def update_priority(request: Request) -> Response:
             async with transaction(request) as session:
                 fresh = await session.get(Priority, priority.id)
                 assert fresh is not None
-                update = await service_results.update_priority(
-                    session,
-                    fresh,
-                    actor=user,
-                    now=now(request),
-                    mail=state(request).mail,
-                    text=str(values["text"]),
-                    status=values["status"],  # type: ignore[arg-type]
-                    owner=str(values["owner"]),
-                    target=str(values["target"]),
-                    review_on=values["review_on"],  # type: ignore[arg-type]
-                )
                 at = now(request)
                 own = {
                     lang: {f: t for f, t in typed.items() if f != "text"} for lang, typed in versions.items()
@@ -108,11 +96,28 @@ async def update_priority(request: Request) -> Response:
                 await content.save_versions(
                     session, content.PRIORITY_KIND, row_id(fresh), own, actor=user, now=at
                 )
-                if update is not None:
-                    said = {lang: {"text": typed["text"]} for lang, typed in versions.items()}
+                said = {lang: {"text": typed["text"]} for lang, typed in versions.items()}
+
+                async def on_update(update: PriorityUpdate) -> dict[str, dict[str, Any]]:
+                    # the update's versions are stored before the voters are emailed in their language
                     await content.save_versions(
                         session, content.UPDATE_KIND, row_id(update), said, actor=user, now=at
                     )
+                    return await content.status_contexts(session, settings, fresh, update)
+
+                await service_results.update_priority(
+                    session,
+                    fresh,
+                    actor=user,
+                    now=at,
+                    mail=state(request).mail,
+                    text=str(values["text"]),
+                    status=values["status"],  # type: ignore[arg-type]
+                    owner=str(values["owner"]),
+                    target=str(values["target"]),
+                    review_on=values["review_on"],  # type: ignore[arg-type]
+                    on_update=on_update,
+                )
         except service.PrioritiesError as exc:
             errors["text" if "status" in str(exc) else "review_on"] = str(exc)
     if errors:

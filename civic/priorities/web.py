@@ -182,12 +182,13 @@ async def vote(request: Request) -> Response:
                 if not limited.allowed:
                     raise TooManyRequests(limited.retry_after)
                 token = confirm_token(settings.secret_key, pending, now=at, hours=own.confirm_hours)
+                shown = shower(request, await content.load_texts(session, rounds=[item])).round(item)
                 await state(request).mail.enqueue(
                     session,
                     to=ballot.email,
                     template="priorities_confirm",
                     now=at,
-                    context={"round": item, "token": token},
+                    context={"round": shown, "token": token},
                     dedupe_key=f"priorities:confirm:{pending.id}",
                 )
         except BallotError as exc:

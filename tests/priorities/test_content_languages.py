@@ -16,6 +16,7 @@ from civic.core.state import app_state
 from civic.core.users import StaffUser
 from civic.priorities.models import Candidate, Priority, PriorityRound
 from tests.conftest import PASSWORD
+from tests.priorities.conftest import confirm_path, outbox
 from tests.support.web import WebClient
 
 ROUND = {
@@ -135,6 +136,20 @@ async def test_publishing_in_every_language_waits_for_each_version(
     assert (await web.post_form(f"{base}/state", {"action": "open_voting"})).status_code == 303
     # once public, a new issue needs its versions there and then (none can be added after voting opens)
     assert (await newest(db, PriorityRound)).state.value == "voting_open"
+    # a Welsh voter who asks for news: every email gives the team's words in Welsh
+    await another_web.get(f"/priorities/rounds/{speeding.round_id}?lang=cy")
+    ballot = {
+        "email": "nia@example.com",
+        "postcode": "FB6 1UU",
+        "choices": [str(speeding.id)],
+        "opt_in": "yes",
+    }
+    assert (
+        await another_web.post_form(f"/priorities/rounds/{speeding.round_id}/vote", ballot)
+    ).status_code == 303
+    (confirm,) = await outbox(db, "nia@example.com")
+    assert "Y gaeaf" in confirm.subject + confirm.body_text
+    await another_web.post_form(confirm_path(confirm.body_text))
 
     assert (await web.post_form(f"{base}/state", {"action": "close"})).status_code == 303
     published = await web.post_form(f"{base}/publish", {"chosen": [str(speeding.id)], "reason": ""})
@@ -154,6 +169,10 @@ async def test_publishing_in_every_language_waits_for_each_version(
         await web.post_form(manage, update | {"text__cy": "Gwiriadau cyflymder bob bore"})
     ).status_code == 303
 
+    results, status = (await outbox(db, "nia@example.com"))[1:]
+    assert "Y gaeaf" in results.subject and f"Cymraeg {speeding.id}" in results.body_text
+    assert "Speeding" not in results.body_text
+    assert f"Cymraeg {speeding.id}" in status.subject and "Gwiriadau cyflymder bob bore" in status.body_text
     # the reader sees the priority and its update in Welsh
     welsh = (await another_web.get(f"/priorities/priority/{priority.id}?lang=cy")).text
     assert f"Cymraeg {speeding.id}</h1>" in welsh and "Gwiriadau cyflymder bob bore" in welsh
