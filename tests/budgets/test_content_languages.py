@@ -9,12 +9,17 @@ from typing import Any
 
 from sqlmodel import select
 
+from civic.budgets import notify
+from civic.budgets.models import BudgetDeliveryUpdate, BudgetIdea, DeliveryStatus
 from civic.core.audit import AuditEntry
-from civic.core.db import Database
+from civic.core.content_languages import save
+from civic.core.db import Database, row_id
+from civic.core.outbox import OutboxMessage
 from civic.core.state import app_state
 from civic.core.users import Role
+from tests.budgets.conftest import Budget
 from tests.budgets.test_voting_journeys import issue_codes
-from tests.conftest import PASSWORD, StaffFactory
+from tests.conftest import PASSWORD, START, StaffFactory
 from tests.support.web import WebClient
 
 FORM = {
@@ -138,3 +143,35 @@ async def test_voting_opens_only_once_every_project_on_the_ballot_has_its_welsh_
     ballot = (await another_web.get(f"{PUBLIC}/ballot")).text
     assert "Clwb gemau" in ballot and "Parc sglefrio" in ballot and "Rampiau" in ballot
     assert "Gaming club" not in ballot and "civic-only-in" not in ballot
+
+
+async def test_a_follower_who_shared_an_idea_in_welsh_hears_of_a_project_in_welsh(
+    app: Any, budget: Budget, db: Database
+) -> None:
+    skate = budget.proposals[0]
+    async with db.transaction() as session:
+        for lang, email in (("cy", "nia@example.com"), ("en", "tom@example.com")):
+            session.add(
+                BudgetIdea(
+                    process_id=row_id(budget.process), title="Syniad", body="Corff", email=email, lang=lang,
+                    created_at=START,
+                )
+            )  # fmt: skip
+        await save(
+            session, "budget_process", row_id(budget.process), "cy", {"title": "Cronfa Ieuenctid"}, at=START
+        )
+        await save(session, "budget_proposal", row_id(skate), "cy", {"title": "Parc sglefrio"}, at=START)
+        update = BudgetDeliveryUpdate(
+            id=1,
+            proposal_id=row_id(skate),
+            at=START,
+            text="Ordered",
+            percent=10,
+            status=DeliveryStatus.IN_PROGRESS,
+        )
+        await notify.delivery_updated(session, app_state(app).mail, budget.process, skate, update, now=START)
+    async with db.reading() as session:
+        sent = {m.to_address: m for m in (await session.exec(select(OutboxMessage))).all()}
+    assert "Parc sglefrio" in sent["nia@example.com"].subject
+    assert "Cronfa Ieuenctid" in sent["nia@example.com"].body_text
+    assert skate.title in sent["tom@example.com"].subject and "Parc" not in sent["tom@example.com"].body_text
