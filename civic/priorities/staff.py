@@ -181,6 +181,14 @@ async def round_page(
         }
     context["merge_pairs"] = [("new", "A new candidate of its own"), *((c.id, c.title) for c in candidates)]
     context |= _version_context(request, item, candidates, texts, typed or {})
+    settings = state(request).settings
+    # what opening the round still waits for, when the council publishes in every language
+    context["missing_versions"] = (
+        list(content.missing_for_round(settings, item, candidates, texts).values())
+        if settings.publish_in_all_languages
+        and item.state not in PUBLIC_FROM | {RoundState.CLOSED, RoundState.PUBLISHED}
+        else []
+    )
     return render_page(request, "priorities/manage/round.html", context, status_code=status)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from civic.core.audit import AuditEntry
+from civic.core.content_languages import ContentVersion
 from civic.core.db import Database
 from civic.core.state import app_state
 from civic.core.users import StaffUser
@@ -65,6 +66,14 @@ async def test_a_welsh_reader_sees_the_welsh_versions_and_is_told_what_exists_on
             await web.post_form(f"{base}/candidates", {"category": "speeding", **data})
         ).status_code == 303
     speeding, dealing = await candidates(db)
+    removed = {"category": "other", "title": "Mistake", "title__cy": "Camgymeriad"}
+    assert (await web.post_form(f"{base}/candidates", removed)).status_code == 303
+    mistake = (await candidates(db))[-1]
+    assert (await web.post_form(f"{base}/candidates/{mistake.id}/remove")).status_code == 303
+    async with db.reading() as session:
+        left = (await session.exec(select(ContentVersion).where(ContentVersion.item_id == mistake.id,
+                ContentVersion.kind == "priorities_candidate"))).all()  # fmt: skip
+    assert left == []  # a removed candidate's versions go with it
     manage = (await web.get(base)).text
     assert 'name="title__cy"' in manage and "Goryrru ar Heol y Castell" in manage
     assert (await web.post_form(f"{base}/state", {"action": "open_voting"})).status_code == 303
@@ -96,6 +105,7 @@ async def test_a_welsh_reader_sees_the_welsh_versions_and_is_told_what_exists_on
     assert {(a.object_type, a.object_id) for a in audited} == {
         ("priorities_round", str(item.id)),
         ("priorities_candidate", str(speeding.id)),
+        ("priorities_candidate", str(mistake.id)),
     }
 
 
@@ -122,6 +132,8 @@ async def test_publishing_in_every_language_waits_for_each_version(
         assert (await web.post_form(f"{base}/candidates", data)).status_code == 303
     speeding, dealing = await candidates(db)
 
+    waiting = (await web.get(base)).text
+    assert "Add the Welsh version of the title of “Winter priorities” before publishing it" in waiting
     refused = await web.post_form(f"{base}/state", {"action": "open_voting"})
     assert refused.status_code == 422
     assert "Add the Welsh version of the title of “Winter priorities” before publishing it" in refused.text
