@@ -39,11 +39,11 @@ from civic.priorities.queries import NeighbourhoodView, TrackedPriority
 
 ROUND_KIND, ROUND_FIELDS = "priorities_round", ("title",)
 CANDIDATE_KIND, CANDIDATE_FIELDS = "priorities_candidate", ("title", "description")
-PRIORITY_KIND, PRIORITY_FIELDS = "priorities_priority", ("title", "description")
+PRIORITY_KIND, PRIORITY_FIELDS = "priorities_priority", ("title", "description", "target")
 UPDATE_KIND, UPDATE_FIELDS = "priorities_update", ("text",)
 
 # The same limits as the team's own text in each field (civic/priorities/forms.py).
-MAXIMUM = {"title": 120, "description": 600, "text": 2000}
+MAXIMUM = {"title": 120, "description": 600, "target": 600, "text": 2000}
 ROUND_TITLE_MAXIMUM = 160
 
 
@@ -106,6 +106,7 @@ MISSING: dict[tuple[str, str], LazyString] = {
     ("title", "cy"): _l("Add the Welsh version of the title of “%(item)s” before publishing it"),
     ("description", "cy"): _l("Add the Welsh version of the description of “%(item)s” before publishing it"),
     ("text", "cy"): _l("Add the Welsh version of the update before publishing it"),
+    ("target", "cy"): _l("Add the Welsh version of the target before publishing it"),
 }
 MISSING_OTHER = _l("Add the version in %(language)s of “%(item)s” before publishing it")
 
@@ -311,7 +312,7 @@ def open_data(
 
 # --- open data: the keys stay; each other offered language adds `<key>_<lang>` ----------------------
 
-PRIORITY_DATA = {"issue": "title", "description": "description"}
+PRIORITY_DATA = {"issue": "title", "description": "description", "target": "target"}
 RESULT_DATA = {"issue": "title", "description": "description"}
 
 

@@ -79,11 +79,9 @@ async def update_priority(request: Request) -> Response:
     settings = state(request).settings
     fields = (*content.PRIORITY_FIELDS, *content.UPDATE_FIELDS)
     versions = content.read_versions(settings, form, fields, errors)
-    if not errors and str(values["text"]).strip():
-        update_versions = {lang: {"text": typed["text"]} for lang, typed in versions.items()}
-        errors |= content.missing_typed(
-            settings, {"text": str(values["text"])}, update_versions, priority.title
-        )
+    if not errors:  # the target and the update are published as they are saved
+        sources = {"target": str(values["target"]), "text": str(values["text"])}
+        errors |= content.missing_typed(settings, sources, versions, priority.title)
     if not errors:
         try:
             async with transaction(request) as session:

@@ -170,15 +170,19 @@ async def test_publishing_in_every_language_waits_for_each_version(
     manage = f"/priorities/manage/priorities/{priority.id}"
     # the priority took its issue's versions, which its page shows in the boxes the form sends back
     assert f'value="Cymraeg {speeding.id}"' in (await web.get(manage)).text
-    update = {"owner": "PC Shah", "target": "", "review_on": "2026-12-20", "status": "in_progress",
+    update = {"owner": "PC Shah", "target": "Fewer than five reports", "review_on": "2026-12-20", "status": "in_progress",
               "text": "Speed checks every morning", "title__cy": f"Cymraeg {speeding.id}",
               "description__cy": "Gyda'r nos"}  # fmt: skip
     refused = await web.post_form(manage, update)
     assert refused.status_code == 422
     assert "Add the Welsh version of the update before publishing it" in refused.text
+    assert "Add the Welsh version of the target before publishing it" in refused.text
     assert "Speed checks every morning" in refused.text
     assert (
-        await web.post_form(manage, update | {"text__cy": "Gwiriadau cyflymder bob bore"})
+        await web.post_form(
+            manage,
+            update | {"text__cy": "Gwiriadau cyflymder bob bore", "target__cy": "Llai na phum adroddiad"},
+        )
     ).status_code == 303
 
     results, status = (await outbox(db, "nia@example.com"))[1:]
@@ -188,6 +192,7 @@ async def test_publishing_in_every_language_waits_for_each_version(
     # the reader sees the priority and its update in Welsh
     welsh = (await another_web.get(f"/priorities/priority/{priority.id}?lang=cy")).text
     assert f"Cymraeg {speeding.id}</h1>" in welsh and "Gwiriadau cyflymder bob bore" in welsh
+    assert "Llai na phum adroddiad" in welsh and "Fewer than five" not in welsh
     assert "civic-only-in" not in welsh
     english = (await another_web.get(f"/priorities/priority/{priority.id}?lang=en")).text
     assert "Speed checks every morning" in english and "Gwiriadau" not in english
@@ -196,6 +201,7 @@ async def test_publishing_in_every_language_waits_for_each_version(
     current = data["current_priorities"][0]
     assert current["issue_cy"] == f"Cymraeg {speeding.id}" and current["description_cy"] == "Gyda'r nos"
     assert current["updates"][0]["text_cy"] == "Gwiriadau cyflymder bob bore"
+    assert current["target_cy"] == "Llai na phum adroddiad"
     assert data["rounds"][0]["title_cy"] == "Y gaeaf"
     assert {r["issue_cy"] for r in data["rounds"][0]["results"]} == {
         f"Cymraeg {c.id}" for c in (speeding, dealing)

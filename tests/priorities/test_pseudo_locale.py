@@ -138,7 +138,7 @@ def test_the_refusals_for_missing_versions_have_no_untranslated_english() -> Non
     from civic.priorities.content import missing_message
 
     with i18n.using(PSEUDO):
-        for name in ("title", "description", "text"):
+        for name in ("title", "description", "target", "text"):
             for lang in ("cy", "fr"):
                 said = missing_message("Speeding", name, lang)
                 assert english_words(said, data=("Speeding", "fr")) == [], said
