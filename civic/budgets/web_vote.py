@@ -295,6 +295,7 @@ async def cast(request: Request) -> Response:
 async def voted(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
+        process, _none = await content.shown(session, request, process, [])
     try:
         receipt = read_token(
             _secret(request), "budgets.receipt", request.cookies.get(RECEIPT_COOKIE, ""), now=now(request)
@@ -341,6 +342,7 @@ async def check_receipt(request: Request) -> Response:
         proposals = [p for p in await service.proposals_of(session, row_id(process)) if p.id in choices]
         # shown to the receipt holder only, on this no-store page; worked out now, never stored
         share = await queries.your_share(session, process, ballot_row, choices)
+        shown, proposals = await content.shown(session, request, process, proposals)
     if text(form, "action") == "change":
         _require_open(request, process)
         found = service_voting.VotingPass(
@@ -356,7 +358,7 @@ async def check_receipt(request: Request) -> Response:
         )
         return redirect
     context = {
-        "process": process,
+        "process": shown,
         "errors": {},
         "found": ballot_row,
         "chosen": proposals,

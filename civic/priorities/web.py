@@ -226,7 +226,10 @@ async def confirm(request: Request) -> Response:
     pending_id = _pending_id(request)
     async with transaction(request) as session:
         outcome = await confirm_ballot(session, pending_id, now=now(request))
-    return render_page(request, "priorities/confirmed.html", {"outcome": outcome, "round": outcome.round})
+        shown = shower(request, await content.load_texts(session, rounds=[outcome.round])).round(
+            outcome.round
+        )
+    return render_page(request, "priorities/confirmed.html", {"outcome": outcome, "round": shown})
 
 
 async def suggest_form(request: Request) -> Response:
