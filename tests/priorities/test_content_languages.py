@@ -190,6 +190,9 @@ async def test_publishing_in_every_language_waits_for_each_version(
     assert "Speeding" not in results.body_text
     assert f"Cymraeg {speeding.id}" in status.subject and "Gwiriadau cyflymder bob bore" in status.body_text
     # the reader sees the priority and its update in Welsh
+    hood = (await another_web.get("/priorities/fernbridge-central?lang=cy")).text
+    assert f"Cymraeg {speeding.id}" in hood and "Gwiriadau cyflymder bob bore" in hood
+    assert "Speed checks" not in hood
     welsh = (await another_web.get(f"/priorities/priority/{priority.id}?lang=cy")).text
     assert f"Cymraeg {speeding.id}</h1>" in welsh and "Gwiriadau cyflymder bob bore" in welsh
     assert "Llai na phum adroddiad" in welsh and "Fewer than five" not in welsh
@@ -209,3 +212,27 @@ async def test_publishing_in_every_language_waits_for_each_version(
     csv = (await another_web.get("/priorities/fernbridge-central/priorities.csv")).text
     assert csv.splitlines()[0].endswith("latest_action,issue_cy,latest_action_cy")
     assert "Gwiriadau cyflymder bob bore" in csv
+
+
+async def test_a_round_set_to_open_by_itself_waits_for_its_versions(
+    app: Any, db: Database, clock: Any, areas: None
+) -> None:
+    from datetime import timedelta
+
+    from civic.core.content_languages import save
+    from civic.priorities.jobs import open_due_rounds
+    from tests.priorities.test_opening_job import draft, run, state_of
+
+    require_every_language(app)
+    round_id = await draft(db, clock, automatic=True, issues=2)
+    clock.advance(timedelta(days=2, minutes=1))
+    assert await run(open_due_rounds, db, clock, app) == "opened 0 round(s); 1 not ready"
+    assert (await state_of(db, round_id)).value == "draft"
+    async with db.transaction() as session:
+        await save(session, "priorities_round", round_id, "cy", {"title": "Y chwarter nesaf"}, at=clock.now())
+        for c in (await session.exec(select(Candidate).where(Candidate.round_id == round_id))).all():
+            await save(
+                session, "priorities_candidate", c.id or 0, "cy", {"title": f"Mater {c.id}"}, at=clock.now()
+            )
+    assert await run(open_due_rounds, db, clock, app) == "opened 1 round(s); 0 not ready"
+    assert (await state_of(db, round_id)).value == "voting_open"
