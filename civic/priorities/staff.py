@@ -108,7 +108,11 @@ async def create_round(request: Request) -> Response:
     form = await read_form(request)
     values, errors = forms.parse_round(form, choose_neighbourhood=anywhere)
     versions = content.read_versions(
-        state(request).settings, form, content.ROUND_FIELDS, errors, maximum={"title": 160}
+        state(request).settings,
+        form,
+        content.ROUND_FIELDS,
+        errors,
+        maximum={"title": content.ROUND_TITLE_MAXIMUM},
     )
     slug = values.neighbourhood if anywhere else (user.neighbourhood_slug or "")
     if not errors and values.opens_at is not None and values.closes_at is not None:
@@ -254,7 +258,11 @@ async def change_settings(request: Request) -> Response:
     form = await read_form(request)
     values, errors = forms.parse_round(form, choose_neighbourhood=False)
     versions = content.read_versions(
-        state(request).settings, form, content.ROUND_FIELDS, errors, maximum={"title": 160}
+        state(request).settings,
+        form,
+        content.ROUND_FIELDS,
+        errors,
+        maximum={"title": content.ROUND_TITLE_MAXIMUM},
     )
     if item.state in PUBLIC_FROM and not errors:
         errors |= _required(request, {"title": values.title}, versions, item.title)
