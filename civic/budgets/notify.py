@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from civic.budgets import content, service
+from civic.budgets import service, service_versions
 from civic.budgets.models import BudgetDeliveryUpdate, BudgetProcess, BudgetProposal
 from civic.budgets.summary import AreaSummary
 from civic.core.content_languages import load
@@ -84,14 +84,14 @@ async def _in_languages(
 ) -> Callable[[str | None], dict[str, Any]]:
     process: BudgetProcess = context["process"]
     proposals: list[BudgetProposal] = [context["proposal"]] if "proposal" in context else context["funded"]
-    processes = await load(session, content.PROCESS_KIND, [row_id(process)])
-    versions = await load(session, content.PROPOSAL_KIND, [row_id(p) for p in proposals])
+    processes = await load(session, service_versions.PROCESS_KIND, [row_id(process)])
+    versions = await load(session, service_versions.PROPOSAL_KIND, [row_id(p) for p in proposals])
     source = mail.settings.default_language
 
     def in_language(lang: str | None) -> dict[str, Any]:
         if lang is None or lang == source:
             return context
-        show = content.Shower(processes, versions, source, lang)
+        show = service_versions.Shower(processes, versions, source, lang)
         shown: dict[str, Any] = {"process": show.process(process)}
         if "proposal" in context:
             shown["proposal"] = show.proposal(context["proposal"])

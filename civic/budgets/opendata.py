@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import content, service, service_results
+from civic.budgets import service, service_results, service_versions
 from civic.budgets.models import BudgetDelivery, BudgetDeliveryUpdate, BudgetProposal, Feasibility
 from civic.core.db import reading, row_id
 from civic.core.maps import GEOJSON_FIELDS
@@ -142,7 +142,9 @@ async def _proposals(request: Request) -> list[dict[str, Any]]:
                 _pick(PROPOSAL_FIELDS, {"budget": process.slug, **proposal_record(p, areas)}) for p in checked
             ]
             ids = [row_id(p) for p in checked]
-            await content.add_open_data(session, request, mine, ids, content.DATASET_VERSIONS["proposals"])
+            await service_versions.add_open_data(
+                session, request, mine, ids, service_versions.DATASET_VERSIONS["proposals"]
+            )
             rows += mine
     return rows
 
@@ -157,8 +159,10 @@ async def _results(request: Request) -> list[dict[str, Any]]:
                 mine = [
                     {"budget": process.slug, **row} for row in service_results.result_rows(result, proposals)
                 ]
-                ids = content.ids_of(mine, proposals)
-                await content.add_open_data(session, request, mine, ids, content.DATASET_VERSIONS["results"])
+                ids = service_versions.ids_of(mine, proposals)
+                await service_versions.add_open_data(
+                    session, request, mine, ids, service_versions.DATASET_VERSIONS["results"]
+                )
                 rows += mine
     return rows
 
@@ -181,7 +185,9 @@ async def _delivery(request: Request) -> list[dict[str, Any]]:
                 for p in proposals
             ]
             ids = [row_id(p) for p in proposals]
-            await content.add_open_data(session, request, mine, ids, content.DATASET_VERSIONS["delivery"])
+            await service_versions.add_open_data(
+                session, request, mine, ids, service_versions.DATASET_VERSIONS["delivery"]
+            )
             rows += mine
     return rows
 
@@ -201,5 +207,5 @@ async def dataset(request: Request) -> Response:
     rows = await load(request)
     if fmt == "json":
         return json_response(rows)
-    columns = [f for f, _ in fields] + content.dataset_columns(request, name)
+    columns = [f for f, _ in fields] + service_versions.dataset_columns(request, name)
     return csv_of_records(columns, rows, f"youth-budget-{name}.csv")

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import content, forms, notify, service
+from civic.budgets import forms, notify, service, service_versions
 from civic.budgets.models import (
     AGE_BANDS,
     BudgetIdea,
@@ -76,7 +76,7 @@ async def new_process_form(request: Request) -> Response:
         values[name] = input_value(start + timedelta(days=days))
     async with reading(request) as session:
         wards = await list_wards(session)
-    langs = content.languages(state(request).settings)
+    langs = service_versions.languages(state(request).settings)
     return render_page(request, "budgets/staff/new.html", _new_context(values, {}, wards, langs))
 
 
@@ -91,10 +91,12 @@ async def create_process(request: Request) -> Response:
     areas, area_error = forms.parse_areas(text(form, "areas"))
     errors |= more | date_errors | ({"areas": area_error} if area_error else {})
     settings = state(request).settings
-    versions = content.read_versions(settings, form, content.PROCESS_FIELDS, errors, content.MAXIMUM)
+    versions = service_versions.read_versions(
+        settings, form, service_versions.PROCESS_FIELDS, errors, service_versions.MAXIMUM
+    )
     voting = not date_errors and dates["voting_opens_at"] <= at < dates["voting_closes_at"]
     if voting and not errors:  # a process made with voting already open is published there and then
-        errors |= content.missing_typed(
+        errors |= service_versions.missing_typed(
             settings, {"title": title, "description": description}, versions, title
         )
     slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:60] or "budget"
@@ -106,7 +108,7 @@ async def create_process(request: Request) -> Response:
         if ward_error:
             errors.setdefault("areas", ward_error)
         if errors:
-            context = _new_context(dict(form), errors, known, content.languages(settings), versions)
+            context = _new_context(dict(form), errors, known, service_versions.languages(settings), versions)
             return render_page(request, "budgets/staff/new.html", context, status_code=422)
         process = BudgetProcess.model_validate(
             {
@@ -121,8 +123,8 @@ async def create_process(request: Request) -> Response:
             }
         )
         await service.create_process(session, process, areas, actor=user, now=at, wards=wards)
-        await content.save_versions(
-            session, content.PROCESS_KIND, row_id(process), versions, actor=user, now=at
+        await service_versions.save_versions(
+            session, service_versions.PROCESS_KIND, row_id(process), versions, actor=user, now=at
         )
     return redirect_after_post(request, f"/budgets/staff/{slug}")
 
@@ -136,13 +138,14 @@ async def _versions_context(
 ) -> dict[str, Any]:
     """The manage page's boxes for the process's versions and what voting still waits for."""
     settings = state(request).settings
-    langs = content.languages(settings)
-    versions = await load(session, content.PROCESS_KIND, [row_id(process)])
+    langs = service_versions.languages(settings)
+    versions = await load(session, service_versions.PROCESS_KIND, [row_id(process)])
     waiting = process.phase(now(request)) in {Phase.UPCOMING, Phase.IDEAS, Phase.REVIEW}
     return {
         "version_languages": langs,
-        "versions": typed or content.stored(versions, row_id(process), content.PROCESS_FIELDS, langs),
-        "missing_versions": await content.missing_for_voting(session, settings, process, proposals)
+        "versions": typed
+        or service_versions.stored(versions, row_id(process), service_versions.PROCESS_FIELDS, langs),
+        "missing_versions": await service_versions.missing_for_voting(session, settings, process, proposals)
         if waiting
         else [],
     }
@@ -180,7 +183,9 @@ async def change_phases(request: Request) -> Response:
         opening = not errors and dates["voting_opens_at"] <= at < dates["voting_closes_at"]
         if opening and process.phase(at) != Phase.VOTING:
             # these dates open voting now: the ballot must then have every version
-            missing = await content.missing_for_voting(session, state(request).settings, process, proposals)
+            missing = await service_versions.missing_for_voting(
+                session, state(request).settings, process, proposals
+            )
             if missing:
                 errors["voting_opens_at"] = missing[0]
         if errors:
@@ -204,12 +209,14 @@ async def process_versions(request: Request) -> Response:
     user, form, at = staff(request, Role.YOUTH_WORKER), await read_form(request), now(request)
     settings = state(request).settings
     errors: dict[str, str] = {}
-    versions = content.read_versions(settings, form, content.PROCESS_FIELDS, errors, content.MAXIMUM)
+    versions = service_versions.read_versions(
+        settings, form, service_versions.PROCESS_FIELDS, errors, service_versions.MAXIMUM
+    )
     async with transaction(request) as session:
         process = await load_process(session, request)
         if process.phase(at) not in {Phase.UPCOMING, Phase.IDEAS, Phase.REVIEW} and not errors:
             sources = {"title": process.title, "description": process.description}
-            errors |= content.missing_typed(settings, sources, versions, process.title)
+            errors |= service_versions.missing_typed(settings, sources, versions, process.title)
         if errors:
             proposals = await service.proposals_of(session, row_id(process))
             context = await _versions_context(request, session, process, proposals, versions) | {
@@ -223,8 +230,8 @@ async def process_versions(request: Request) -> Response:
                 "phase_fields": forms.PHASE_FIELDS,
             }
             return render_page(request, "budgets/staff/manage.html", context, status_code=422)
-        await content.save_versions(
-            session, content.PROCESS_KIND, row_id(process), versions, actor=user, now=at
+        await service_versions.save_versions(
+            session, service_versions.PROCESS_KIND, row_id(process), versions, actor=user, now=at
         )
     return redirect_after_post(request, f"/budgets/staff/{process.slug}")
 
@@ -266,7 +273,7 @@ async def _proposals_context(
         "area_pairs": forms.area_pairs(await service.areas_of(session, row_id(process))),
         "errors": {},
         "values": {},
-        "version_languages": content.languages(state(request).settings),
+        "version_languages": service_versions.languages(state(request).settings),
         "versions": {},
     }
 
@@ -285,7 +292,9 @@ async def create_proposal(request: Request) -> Response:
     check_length(errors, "title", title, "a title", maximum=120)
     check_length(errors, "summary", summary, "a summary", maximum=2000)
     fields = ("title", "summary")
-    versions = content.read_versions(state(request).settings, form, fields, errors, content.PROPOSAL_MAXIMUM)
+    versions = service_versions.read_versions(
+        state(request).settings, form, fields, errors, service_versions.PROPOSAL_MAXIMUM
+    )
     idea_ids = [key for v in form.getlist("ideas") if (key := parse_id(v)) is not None]
     area = text(form, "area_id")
     async with transaction(request) as session:
@@ -317,8 +326,8 @@ async def create_proposal(request: Request) -> Response:
             actor=user,
             now=now(request),
         )
-        await content.save_versions(
-            session, content.PROPOSAL_KIND, row_id(proposal), versions, actor=user, now=now(request)
+        await service_versions.save_versions(
+            session, service_versions.PROPOSAL_KIND, row_id(proposal), versions, actor=user, now=now(request)
         )
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/proposals/{proposal.number}")
 
@@ -339,11 +348,12 @@ async def _proposal_context(
     typed: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     tracked = await service.deliveries_of(session, row_id(process))
-    langs = content.languages(state(request).settings)
-    versions = await load(session, content.PROPOSAL_KIND, [row_id(proposal)])
+    langs = service_versions.languages(state(request).settings)
+    versions = await load(session, service_versions.PROPOSAL_KIND, [row_id(proposal)])
     return {
         "version_languages": langs,
-        "versions": typed or content.stored(versions, row_id(proposal), content.PROPOSAL_FIELDS, langs),
+        "versions": typed
+        or service_versions.stored(versions, row_id(proposal), service_versions.PROPOSAL_FIELDS, langs),
         "process": process,
         "proposal": proposal,
         "feasibility_pairs": forms.FEASIBILITY_PAIRS,
@@ -372,8 +382,8 @@ async def assess(request: Request) -> Response:
     user, form = staff(request, Role.YOUTH_WORKER), await read_form(request)
     cost, feasibility, reason, errors = forms.parse_assessment(form)
     settings = state(request).settings
-    versions = content.read_versions(
-        settings, form, content.PROPOSAL_FIELDS, errors, content.PROPOSAL_MAXIMUM
+    versions = service_versions.read_versions(
+        settings, form, service_versions.PROPOSAL_FIELDS, errors, service_versions.PROPOSAL_MAXIMUM
     )
     async with transaction(request) as session:
         process, found = await _load_proposal(session, request)
@@ -393,8 +403,8 @@ async def assess(request: Request) -> Response:
         await service.assess_proposal(
             session, found, cost=cost, feasibility=feasibility, reason=reason, actor=user, now=now(request)
         )
-        await content.save_versions(
-            session, content.PROPOSAL_KIND, row_id(found), versions, actor=user, now=now(request)
+        await service_versions.save_versions(
+            session, service_versions.PROPOSAL_KIND, row_id(found), versions, actor=user, now=now(request)
         )
     return redirect_after_post(request, f"/budgets/staff/{process.slug}/proposals/{found.number}")
 

@@ -12,12 +12,12 @@ from starlette.responses import Response
 
 from civic.budgets import (
     answers,
-    content,
     forms,
     opendata,
     service,
     service_count,
     service_results,
+    service_versions,
     summary,
     web_maps,
 )
@@ -55,7 +55,7 @@ async def load_process(session: AsyncSession, request: Request) -> BudgetProcess
 async def index(request: Request) -> Response:
     async with reading(request) as session:
         processes = await service.list_processes(session)
-        show = await content.shower(session, request, processes)
+        show = await service_versions.shower(session, request, processes)
     shown = [show.process(p) for p in processes]
     return render_page(request, "budgets/index.html", {"processes": shown, "at": now(request)})
 
@@ -66,10 +66,10 @@ async def process_page(request: Request) -> Response:
         areas = await service.areas_of(session, row_id(process))
         proposals = await service.proposals_of(session, row_id(process))
         published = await service_results.latest_result(session, row_id(process), published=True)
-        process, proposals = await content.shown(session, request, process, proposals)
+        process, proposals = await service_versions.shown(session, request, process, proposals)
     context = {
         "process": process,
-        "notice": content.notice(process),
+        "notice": service_versions.notice(process),
         "areas": areas,
         "proposals": proposals,
         "phase": process.phase(now(request)),
@@ -133,8 +133,13 @@ async def proposals(request: Request) -> Response:
         rows = await service.proposals_of(session, row_id(process))
         areas = {a.id: a.name for a in await service.areas_of(session, row_id(process))}
         checked = [p for p in rows if p.feasibility != Feasibility.PENDING]
-        process, shown = await content.shown(session, request, process, checked)
-    context = {"process": process, "proposals": shown, "areas": areas, "notice": content.notice(*shown)}
+        process, shown = await service_versions.shown(session, request, process, checked)
+    context = {
+        "process": process,
+        "proposals": shown,
+        "areas": areas,
+        "notice": service_versions.notice(*shown),
+    }
     return render_page(request, "budgets/proposals.html", context)
 
 
@@ -167,7 +172,9 @@ async def proposals_data(request: Request) -> Response:
         ]
         rows = [opendata.proposal_record(p, areas) for p in checked]
         ids = [row_id(p) for p in checked]
-        extra = await content.add_open_data(session, request, rows, ids, ("title", "summary", "reason"))
+        extra = await service_versions.add_open_data(
+            session, request, rows, ids, ("title", "summary", "reason")
+        )
     if request.path_params["fmt"] == "csv":
         return as_csv((*PROPOSAL_COLUMNS, *extra), rows, f"{process.slug}-proposals")
     return as_json(rows)
@@ -191,7 +198,7 @@ async def results_page(request: Request) -> Response:
         record = await countrecord.published(session, service_count.KIND, result.id) if result else None
         # the steps the budget led on to: the youth service's answer, each project's delivery
         steps = await queries_timeline.timeline(session, answers.KIND, row_id(process), now(request))
-        process, proposals_ = await content.shown(session, request, process, proposals_)
+        process, proposals_ = await service_versions.shown(session, request, process, proposals_)
     data = json.loads(result.outcome_json) if result else None
     titles = {str(p.number): p.title for p in proposals_}
     context = {
@@ -220,8 +227,8 @@ async def results_data(request: Request) -> Response:
         result = await _published(session, process)
         proposals_ = await service.proposals_of(session, row_id(process))
         rows = service_results.result_rows(result, proposals_)
-        extra = await content.add_open_data(
-            session, request, rows, content.ids_of(rows, proposals_), ("title",)
+        extra = await service_versions.add_open_data(
+            session, request, rows, service_versions.ids_of(rows, proposals_), ("title",)
         )
     if request.path_params["fmt"] == "csv":
         return as_csv((*RESULT_COLUMNS, *extra), rows, f"{process.slug}-results")
@@ -257,7 +264,7 @@ async def delivery(request: Request) -> Response:
         tracked = await service.deliveries_of(session, row_id(process))
         proposals_ = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
         updates = await service.updates_of(session, [row_id(p) for p in proposals_])
-        process, proposals_ = await content.shown(session, request, process, proposals_)
+        process, proposals_ = await service_versions.shown(session, request, process, proposals_)
     context = {"process": process, "proposals": proposals_, "tracked": tracked, "updates": updates}
     return render_page(request, "budgets/delivery.html", context)
 
@@ -272,7 +279,7 @@ async def delivery_data(request: Request) -> Response:
         rows = [
             opendata.delivery_record(p, tracked[row_id(p)], updates.get(row_id(p), [])) for p in proposals_
         ]
-        extra = await content.add_open_data(
+        extra = await service_versions.add_open_data(
             session, request, rows, [row_id(p) for p in proposals_], ("title",)
         )
     if request.path_params["fmt"] == "csv":

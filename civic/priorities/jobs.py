@@ -9,11 +9,11 @@ from sqlmodel import col, select
 from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.jobs import Job, JobContext
-from civic.priorities.content import load_texts, missing_for_round
 from civic.priorities.models import CANDIDATE_EDIT_STATES, PriorityRound, RoundState
 from civic.priorities.service import candidates_of, transition
 from civic.priorities.service_meetings import purge_rsvps
 from civic.priorities.service_results import close_round
+from civic.priorities.service_versions import load_texts, missing_for_round
 from civic.priorities.service_voting import purge
 from civic.priorities.settings import PrioritySettings
 

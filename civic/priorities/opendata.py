@@ -16,7 +16,7 @@ from civic.core.deps import state
 from civic.core.maps import GEOJSON_FIELDS
 from civic.core.opendata import Dataset
 from civic.core.publish import FEWER, SMALL_COUNT_NOTE, csv_response, json_bare, json_document
-from civic.priorities import content
+from civic.priorities import service_versions
 from civic.priorities.models import RoundState
 from civic.priorities.queries import neighbourhood_view, priority_record, result_record, round_record
 from civic.priorities.service import candidates_of, rounds_of
@@ -102,7 +102,9 @@ async def full_json(request: Request) -> Response:
         records = [await round_record(session, r) for r in rounds]
         current = [(priority_record(t, at), t) for t in view.current]
         past = [(priority_record(t, at), t) for _r, items in view.past for t in items]
-        await content.add_open_data(session, _langs(request), priorities=[*current, *past], rounds=records)
+        await service_versions.add_open_data(
+            session, _langs(request), priorities=[*current, *past], rounds=records
+        )
     data = {
         "neighbourhood": {"slug": hood.slug, "name": hood.name},
         "small_counts": SMALL_COUNT_NOTE,
@@ -115,7 +117,7 @@ async def full_json(request: Request) -> Response:
 
 def _langs(request: Request) -> tuple[str, ...]:
     """The languages open data carries versions in besides the council's own."""
-    return content.languages(state(request).settings)
+    return service_versions.languages(state(request).settings)
 
 
 def _priority_header(langs: tuple[str, ...]) -> list[str]:
@@ -152,7 +154,7 @@ async def _priority_rows(
         view = await neighbourhood_view(session, hood)
         tracks = view.current + [t for _r, ts in view.past for t in ts]
         pairs = [(priority_record(t, at), t) for t in tracks]
-        await content.add_open_data(session, langs, priorities=pairs)
+        await service_versions.add_open_data(session, langs, priorities=pairs)
         for r, t in pairs:
             latest = t.latest.text if t.latest else ""
             extra = []
@@ -171,7 +173,7 @@ async def _result_rows(
         for item in [r for r in await rounds_of(session, hood.slug) if r.state == RoundState.PUBLISHED]:
             results = [result_record(c) for c in ranked(await candidates_of(session, row_id(item)))]
             record = {"id": item.id, "results": results}
-            await content.add_open_data(session, langs, rounds=[record])
+            await service_versions.add_open_data(session, langs, rounds=[record])
             for r in results:
                 extra = [v or "" for lang in langs for v in (record[f"title_{lang}"], r[f"issue_{lang}"])]
                 rows.append(
@@ -230,7 +232,7 @@ async def all_priorities_json(request: Request) -> Response:
         current = [[(priority_record(t, at), t) for t in v.current] for v in views]
         past = [[(priority_record(t, at), t) for _r, ts in v.past for t in ts] for v in views]
         every = [pair for pairs in current + past for pair in pairs]
-        await content.add_open_data(session, _langs(request), priorities=every)
+        await service_versions.add_open_data(session, _langs(request), priorities=every)
     data = {
         "neighbourhoods": [
             {

@@ -25,7 +25,7 @@ from civic.core.paths import parse_id
 from civic.core.rules import can, require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
-from civic.priorities import content, forms, service, service_results
+from civic.priorities import forms, service, service_results, service_versions
 from civic.priorities.models import (
     CANDIDATE_EDIT_STATES,
     Candidate,
@@ -80,7 +80,7 @@ async def _new_page(
         "hood_pairs": [("", "Choose"), *((h.slug, h.name) for h in hoods)],
         "method_pairs": forms.METHOD_PAIRS,
         "opens_pairs": forms.OPENS_AUTOMATICALLY_PAIRS,
-        "version_languages": content.languages(state(request).settings),
+        "version_languages": service_versions.languages(state(request).settings),
         "versions": versions or {},
     }
     return render_page(request, "priorities/manage/new.html", context, status_code=status)
@@ -107,12 +107,12 @@ async def create_round(request: Request) -> Response:
     anywhere = can("priorities.any_neighbourhood", user, now=now(request))
     form = await read_form(request)
     values, errors = forms.parse_round(form, choose_neighbourhood=anywhere)
-    versions = content.read_versions(
+    versions = service_versions.read_versions(
         state(request).settings,
         form,
-        content.ROUND_FIELDS,
+        service_versions.ROUND_FIELDS,
         errors,
-        maximum={"title": content.ROUND_TITLE_MAXIMUM},
+        maximum={"title": service_versions.ROUND_TITLE_MAXIMUM},
     )
     slug = values.neighbourhood if anywhere else (user.neighbourhood_slug or "")
     if not errors and values.opens_at is not None and values.closes_at is not None:
@@ -132,8 +132,8 @@ async def create_round(request: Request) -> Response:
                     opens_automatically=values.opens_automatically,
                     now=now(request),
                 )
-                await content.save_versions(
-                    session, content.ROUND_KIND, row_id(item), versions, actor=user, now=now(request)
+                await service_versions.save_versions(
+                    session, service_versions.ROUND_KIND, row_id(item), versions, actor=user, now=now(request)
                 )
         except service.PrioritiesError as exc:
             errors["closes_at"] = str(exc)
@@ -163,7 +163,7 @@ async def round_page(
     _user, item = await load_round(request)
     async with reading(request) as session:
         candidates = await service.candidates_of(session, path_id(request, "round_id"))
-        texts = await content.load_texts(session, rounds=[item], candidates=candidates)
+        texts = await service_versions.load_texts(session, rounds=[item], candidates=candidates)
         context = {
             "round": item,
             "hood": await session.get(Neighbourhood, item.neighbourhood_slug),
@@ -188,7 +188,7 @@ async def round_page(
     settings = state(request).settings
     # what opening the round still waits for, when the council publishes in every language
     context["missing_versions"] = (
-        list(content.missing_for_round(settings, item, candidates, texts).values())
+        list(service_versions.missing_for_round(settings, item, candidates, texts).values())
         if settings.publish_in_all_languages
         and item.state not in PUBLIC_FROM | {RoundState.CLOSED, RoundState.PUBLISHED}
         else []
@@ -197,21 +197,26 @@ async def round_page(
 
 
 def _version_context(
-    request: Request, item: PriorityRound, candidates: list[Candidate], texts: content.Texts, typed: Typed
+    request: Request,
+    item: PriorityRound,
+    candidates: list[Candidate],
+    texts: service_versions.Texts,
+    typed: Typed,
 ) -> dict[str, Any]:
     """The version boxes of the round page's forms: what is stored, or what was just typed."""
-    langs = content.languages(state(request).settings)
+    langs = service_versions.languages(state(request).settings)
 
     def stored(versions: Versions, item_id: int, fields: tuple[str, ...]) -> dict[str, dict[str, str]]:
         return {lang: versions.of_item(item_id, fields, lang) for lang in langs}
 
     return {
         "version_languages": langs,
-        "round_versions": typed.get("round") or stored(texts.rounds, row_id(item), content.ROUND_FIELDS),
+        "round_versions": typed.get("round")
+        or stored(texts.rounds, row_id(item), service_versions.ROUND_FIELDS),
         "new_candidate_versions": typed.get("new", {}),
         "candidate_versions": {
             c.id: typed.get(f"candidate-{c.id}")
-            or stored(texts.candidates, row_id(c), content.CANDIDATE_FIELDS)
+            or stored(texts.candidates, row_id(c), service_versions.CANDIDATE_FIELDS)
             for c in candidates
         },
     }
@@ -249,20 +254,20 @@ async def _missing_versions(request: Request, session: AsyncSession, item: Prior
     if not settings.publish_in_all_languages:
         return {}
     candidates = await service.candidates_of(session, row_id(item))
-    texts = await content.load_texts(session, rounds=[item], candidates=candidates)
-    return content.missing_for_round(settings, item, candidates, texts)
+    texts = await service_versions.load_texts(session, rounds=[item], candidates=candidates)
+    return service_versions.missing_for_round(settings, item, candidates, texts)
 
 
 async def change_settings(request: Request) -> Response:
     user, item = await load_round(request)
     form = await read_form(request)
     values, errors = forms.parse_round(form, choose_neighbourhood=False)
-    versions = content.read_versions(
+    versions = service_versions.read_versions(
         state(request).settings,
         form,
-        content.ROUND_FIELDS,
+        service_versions.ROUND_FIELDS,
         errors,
-        maximum={"title": content.ROUND_TITLE_MAXIMUM},
+        maximum={"title": service_versions.ROUND_TITLE_MAXIMUM},
     )
     if item.state in PUBLIC_FROM and not errors:
         errors |= _required(request, {"title": values.title}, versions, item.title)
@@ -284,8 +289,13 @@ async def change_settings(request: Request) -> Response:
                     opens_automatically=values.opens_automatically,
                     now=now(request),
                 )
-                await content.save_versions(
-                    session, content.ROUND_KIND, row_id(fresh), versions, actor=user, now=now(request)
+                await service_versions.save_versions(
+                    session,
+                    service_versions.ROUND_KIND,
+                    row_id(fresh),
+                    versions,
+                    actor=user,
+                    now=now(request),
                 )
         except service.PrioritiesError as exc:
             errors["closes_at"] = str(exc)
@@ -300,14 +310,16 @@ def _required(
     request: Request, sources: dict[str, str], versions: dict[str, dict[str, str]], item: str
 ) -> Errors:
     """When the council publishes in every language, what is public now needs each version typed."""
-    return content.missing_typed(state(request).settings, sources, versions, item)
+    return service_versions.missing_typed(state(request).settings, sources, versions, item)
 
 
 async def add_candidate(request: Request) -> Response:
     user, item = await load_round(request)
     form = await read_form(request)
     values, errors = forms.parse_candidate(form)
-    versions = content.read_versions(state(request).settings, form, content.CANDIDATE_FIELDS, errors)
+    versions = service_versions.read_versions(
+        state(request).settings, form, service_versions.CANDIDATE_FIELDS, errors
+    )
     if item.state in PUBLIC_FROM and not errors:
         sources = {"title": str(values["title"]), "description": str(values["description"])}
         errors |= _required(request, sources, versions, sources["title"])
@@ -323,8 +335,13 @@ async def add_candidate(request: Request) -> Response:
             description=str(values["description"]),
             now=now(request),
         )
-        await content.save_versions(
-            session, content.CANDIDATE_KIND, row_id(candidate), versions, actor=user, now=now(request)
+        await service_versions.save_versions(
+            session,
+            service_versions.CANDIDATE_KIND,
+            row_id(candidate),
+            versions,
+            actor=user,
+            now=now(request),
         )
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#candidates")
 
@@ -335,7 +352,9 @@ async def candidate_versions(request: Request) -> Response:
     form = await read_form(request)
     prefix = f"candidate-{path_id(request, 'candidate_id')}-"
     errors: Errors = {}
-    versions = content.read_versions(state(request).settings, form, content.CANDIDATE_FIELDS, errors)
+    versions = service_versions.read_versions(
+        state(request).settings, form, service_versions.CANDIDATE_FIELDS, errors
+    )
     async with transaction(request) as session:
         fresh = await service.get_round(session, path_id(request, "round_id"))
         candidate = await session.get(Candidate, path_id(request, "candidate_id"))
@@ -347,8 +366,13 @@ async def candidate_versions(request: Request) -> Response:
             sources = {"title": candidate.title, "description": candidate.description}
             errors |= _required(request, sources, versions, candidate.title)
         if not errors:
-            await content.save_versions(
-                session, content.CANDIDATE_KIND, row_id(candidate), versions, actor=user, now=now(request)
+            await service_versions.save_versions(
+                session,
+                service_versions.CANDIDATE_KIND,
+                row_id(candidate),
+                versions,
+                actor=user,
+                now=now(request),
             )
     if errors:
         prefixed = {prefix + key: message for key, message in errors.items()}
@@ -365,7 +389,7 @@ async def remove_candidate(request: Request) -> Response:
             raise NotFound()
         try:
             await service.remove_candidate(session, fresh, candidate, actor=user, now=now(request))
-            await content.forget_candidate(session, row_id(candidate))
+            await service_versions.forget_candidate(session, row_id(candidate))
         except service.PrioritiesError:
             raise NotFound() from None
     return redirect_after_post(request, f"/priorities/manage/rounds/{item.id}#candidates")
@@ -446,11 +470,11 @@ async def publish(request: Request) -> Response:
             chosen_missing = [m for key, m in missing.items() if key.startswith(prefixes)]
             if chosen_missing:
                 raise service.PrioritiesError(chosen_missing[0])
-            langs = content.languages(state(request).settings)
+            langs = service_versions.languages(state(request).settings)
 
             async def in_languages(made: list[Priority]) -> dict[str, dict[str, Any]]:
-                await content.copy_to_priorities(session, made, langs, now=at)
-                return await content.results_contexts(session, state(request).settings, fresh, made)
+                await service_versions.copy_to_priorities(session, made, langs, now=at)
+                return await service_versions.results_contexts(session, state(request).settings, fresh, made)
 
             await service_results.publish_results(
                 session,

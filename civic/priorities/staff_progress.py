@@ -17,7 +17,7 @@ from civic.core.localtime import date_input_value
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, StaffUser
-from civic.priorities import content, forms, service, service_results
+from civic.priorities import forms, service, service_results, service_versions
 from civic.priorities.models import Priority, PriorityUpdate
 from civic.priorities.queries import tracked
 
@@ -43,11 +43,12 @@ async def priority_page(
     _user, priority = await load_priority(request)
     async with reading(request) as session:
         track = (await tracked(session, [priority]))[0]
-        texts = await content.load_texts(session, priorities=[priority])
-    langs = content.languages(state(request).settings)
+        texts = await service_versions.load_texts(session, priorities=[priority])
+    langs = service_versions.languages(state(request).settings)
     # the priority's stored versions; the update's boxes start empty (each update is a new text)
     versions = typed or {
-        lang: texts.priorities.of_item(row_id(priority), content.PRIORITY_FIELDS, lang) for lang in langs
+        lang: texts.priorities.of_item(row_id(priority), service_versions.PRIORITY_FIELDS, lang)
+        for lang in langs
     }
     if values is None:
         values = {
@@ -77,11 +78,11 @@ async def update_priority(request: Request) -> Response:
     form = await read_form(request)
     values, errors = forms.parse_priority(form)
     settings = state(request).settings
-    fields = (*content.PRIORITY_FIELDS, *content.UPDATE_FIELDS)
-    versions = content.read_versions(settings, form, fields, errors)
+    fields = (*service_versions.PRIORITY_FIELDS, *service_versions.UPDATE_FIELDS)
+    versions = service_versions.read_versions(settings, form, fields, errors)
     if not errors:  # the target and the update are published as they are saved
         sources = {"target": str(values["target"]), "text": str(values["text"])}
-        errors |= content.missing_typed(settings, sources, versions, priority.title)
+        errors |= service_versions.missing_typed(settings, sources, versions, priority.title)
     if not errors:
         try:
             async with transaction(request) as session:
@@ -91,17 +92,17 @@ async def update_priority(request: Request) -> Response:
                 own = {
                     lang: {f: t for f, t in typed.items() if f != "text"} for lang, typed in versions.items()
                 }
-                await content.save_versions(
-                    session, content.PRIORITY_KIND, row_id(fresh), own, actor=user, now=at
+                await service_versions.save_versions(
+                    session, service_versions.PRIORITY_KIND, row_id(fresh), own, actor=user, now=at
                 )
                 said = {lang: {"text": typed["text"]} for lang, typed in versions.items()}
 
                 async def on_update(update: PriorityUpdate) -> dict[str, dict[str, Any]]:
                     # the update's versions are stored before the voters are emailed in their language
-                    await content.save_versions(
-                        session, content.UPDATE_KIND, row_id(update), said, actor=user, now=at
+                    await service_versions.save_versions(
+                        session, service_versions.UPDATE_KIND, row_id(update), said, actor=user, now=at
                     )
-                    return await content.status_contexts(session, settings, fresh, update)
+                    return await service_versions.status_contexts(session, settings, fresh, update)
 
                 await service_results.update_priority(
                     session,

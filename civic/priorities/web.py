@@ -25,7 +25,7 @@ from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
-from civic.priorities import answers, content, forms, service_count, summary
+from civic.priorities import answers, forms, service_count, service_versions, summary
 from civic.priorities.models import Priority, PriorityRound, RoundState
 from civic.priorities.queries import all_views, neighbourhood_view, tracked
 from civic.priorities.queries_meetings import combined, upcoming_meetings
@@ -44,15 +44,15 @@ from civic.priorities.web_maps import load_map
 from civic.responses import queries_timeline
 
 
-def shower(request: Request, texts: content.Texts) -> content.Shower:
+def shower(request: Request, texts: service_versions.Texts) -> service_versions.Shower:
     """Shows the team's words in the reader's language (the rows hold them in DEFAULT_LANGUAGE)."""
-    return content.Shower(texts, *languages(request))
+    return service_versions.Shower(texts, *languages(request))
 
 
 async def index(request: Request) -> Response:
     async with reading(request) as session:
         views = await all_views(session)
-        views = await content.shown_views(session, views, *languages(request))
+        views = await service_versions.shown_views(session, views, *languages(request))
     return render_page(request, "priorities/index.html", {"views": views})
 
 
@@ -73,7 +73,7 @@ async def neighbourhood(request: Request) -> Response:
     hood = await load_hood(request)
     async with reading(request) as session:
         view = await neighbourhood_view(session, hood)
-        view = (await content.shown_views(session, [view], *languages(request)))[0]
+        view = (await service_versions.shown_views(session, [view], *languages(request)))[0]
         meetings = await upcoming_meetings(session, now(request), slug=hood.slug)
     return render_page(request, "priorities/neighbourhood.html", {"view": view, "meetings": meetings})
 
@@ -98,7 +98,9 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         suggestions = await suggestions_of(session, path_id(request, "round_id"))
         loaded = await load_map(session, item)
         record = await countrecord.published(session, service_count.KIND, row_id(item))
-        show = shower(request, await content.load_texts(session, rounds=[item], candidates=candidates))
+        show = shower(
+            request, await service_versions.load_texts(session, rounds=[item], candidates=candidates)
+        )
     item, candidates = show.round(item), show.candidates(candidates)
     published = item.state == RoundState.PUBLISHED
     # said once: some of the round's words exist only in the language they were written in
@@ -182,7 +184,7 @@ async def vote(request: Request) -> Response:
                 if not limited.allowed:
                     raise TooManyRequests(limited.retry_after)
                 token = confirm_token(settings.secret_key, pending, now=at, hours=own.confirm_hours)
-                shown = shower(request, await content.load_texts(session, rounds=[item])).round(item)
+                shown = shower(request, await service_versions.load_texts(session, rounds=[item])).round(item)
                 await state(request).mail.enqueue(
                     session,
                     to=ballot.email,
@@ -203,7 +205,7 @@ async def vote(request: Request) -> Response:
 async def check_email(request: Request) -> Response:
     item = await load_round(request)
     async with reading(request) as session:
-        item = shower(request, await content.load_texts(session, rounds=[item])).round(item)
+        item = shower(request, await service_versions.load_texts(session, rounds=[item])).round(item)
     return render_page(request, "priorities/check_email.html", {"round": item})
 
 
@@ -226,7 +228,7 @@ async def confirm(request: Request) -> Response:
     pending_id = _pending_id(request)
     async with transaction(request) as session:
         outcome = await confirm_ballot(session, pending_id, now=now(request))
-        shown = shower(request, await content.load_texts(session, rounds=[outcome.round])).round(
+        shown = shower(request, await service_versions.load_texts(session, rounds=[outcome.round])).round(
             outcome.round
         )
     return render_page(request, "priorities/confirmed.html", {"outcome": outcome, "round": shown})
@@ -283,8 +285,8 @@ async def priority_page(request: Request) -> Response:
         hood = await session.get(Neighbourhood, priority.neighbourhood_slug)
         track = (await tracked(session, [priority]))[0]
         if item is not None:
-            item = shower(request, await content.load_texts(session, rounds=[item])).round(item)
-        track = (await content.shown_tracks(session, [track], *languages(request)))[0]
+            item = shower(request, await service_versions.load_texts(session, rounds=[item])).round(item)
+        track = (await service_versions.shown_tracks(session, [track], *languages(request)))[0]
     shown: list[Any] = [track.priority, *track.updates]
     notice = next((s for s in shown if getattr(s, "only_in", None)), track.priority)
     context = {"track": track, "round": item, "hood": hood, "notice": notice}

@@ -183,7 +183,7 @@ async def test_an_idea_remembers_its_language_and_its_follower_emails_use_it(
 
 def test_the_refusals_for_missing_versions_have_no_untranslated_english() -> None:
     """What youth workers are told when the council publishes in every language and a version is missing."""
-    from civic.budgets.content import missing_message
+    from civic.budgets.service_versions import missing_message
     from civic.core import i18n
 
     with i18n.using(PSEUDO):

@@ -135,7 +135,7 @@ async def test_the_voters_emails_have_no_untranslated_english(app: Any, settings
 def test_the_refusals_for_missing_versions_have_no_untranslated_english() -> None:
     """What the team is told when the council publishes in every language and a version is missing."""
     from civic.core import i18n
-    from civic.priorities.content import missing_message
+    from civic.priorities.service_versions import missing_message
 
     with i18n.using(PSEUDO):
         for name in ("title", "description", "target", "text"):
