@@ -18,7 +18,7 @@ else
 COVERED_PYTEST := $(PYTEST)
 endif
 
-.PHONY: run test lint translations messages typecheck coverage-erase test-sqlite test-postgresql test-browser system-deps assets bench bench-signing bench-tally bench-pageweight bench-deps clean
+.PHONY: run test lint translations messages typecheck coverage-erase test-sqlite test-postgresql test-browser suites-sqlite suites-others system-deps assets bench bench-signing bench-tally bench-pageweight bench-deps clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -71,23 +71,42 @@ lint: $(VENV)/.dev-deps
 typecheck: $(VENV)/.dev-deps
 	$(BIN)/mypy
 
+# Each suite's command, shared by its own target and by `make test`, which runs them side by side.
+SQLITE_SUITE = CIVIC_TEST_ENGINE=sqlite $(COVERED_PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/sqlite.xml
+POSTGRESQL_SUITE = CIVIC_TEST_ENGINE=postgresql $(PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/postgresql.xml
+BROWSER_SUITE = CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m browser -q --junitxml=$(REPORTS)/browser.xml
+# A suite's lines carry its name when two run at once; pipefail keeps pytest's exit status.
+LABELLED = set -o pipefail; $(1) 2>&1 | sed -u 's/^/[$(2)] /'
+
 test-sqlite: $(VENV)/.dev-deps translations
 	@mkdir -p $(REPORTS) var/coverage
-	CIVIC_TEST_ENGINE=sqlite $(COVERED_PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/sqlite.xml
+	$(SQLITE_SUITE)
 
 test-postgresql: $(VENV)/.dev-deps system-deps translations
 	@mkdir -p $(REPORTS)
-	CIVIC_TEST_ENGINE=postgresql $(PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/postgresql.xml
+	$(POSTGRESQL_SUITE)
 
 test-browser: $(VENV)/.dev-deps system-deps node_modules/.package-lock.json translations
 	@mkdir -p $(REPORTS)
-	CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m browser -q --junitxml=$(REPORTS)/browser.xml
+	$(BROWSER_SUITE)
 
 coverage-erase: $(VENV)/.dev-deps
 	@rm -rf var/coverage && mkdir -p var/coverage
 
-## test: linters, type checks, the suite on SQLite (under coverage) and on PostgreSQL, and the browser suite
-test: lint typecheck coverage-erase test-sqlite test-postgresql test-browser
+# The two halves of `make test` once everything is installed: the SQLite suite (the longest, under
+# coverage) beside the PostgreSQL suite and then the browser suite, one per core. Each suite has its
+# own databases, servers and ports, so they share nothing but the reports folder.
+suites-sqlite:
+	@$(call LABELLED,$(SQLITE_SUITE),sqlite)
+
+suites-others:
+	@$(call LABELLED,$(POSTGRESQL_SUITE),postgresql)
+	@$(call LABELLED,$(BROWSER_SUITE),browser)
+
+## test: linters, type checks, the suite on SQLite (under coverage) beside the suite on PostgreSQL and the browser suite
+test: lint typecheck coverage-erase system-deps node_modules/.package-lock.json translations
+	@mkdir -p $(REPORTS) var/coverage
+	@$(MAKE) --no-print-directory -j2 suites-sqlite suites-others
 	@if [ "$(COVER)" = 1 ]; then $(COVERAGE) combine --quiet; fi
 	@$(PY) -m tests.support.summary $(if $(filter 1,$(COVER)),--coverage "$$($(COVERAGE) report --format=total)") \
 		$(REPORTS)/sqlite.xml $(REPORTS)/postgresql.xml $(REPORTS)/browser.xml

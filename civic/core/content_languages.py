@@ -79,6 +79,20 @@ class Localised:
         return next((s.only_in for s in self._shown.values() if s.only_in), None)
 
 
+class InEveryLanguage:
+    """An item for an email context: each translatable field is read in the language of the moment,
+    so one context serves every recipient when the outbox renders each in their own language."""
+
+    def __init__(self, item: Any, versions: Versions, fields: tuple[str, ...], source_lang: str) -> None:
+        self._item, self._versions, self._fields, self._source_lang = item, versions, fields, source_lang
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._fields:
+            source = getattr(self._item, name)
+            return self._versions.shown(int(self._item.id), name, source, self._source_lang, i18n.current())
+        return getattr(self._item, name)
+
+
 class Versions:
     """The versions of some items of one kind, loaded in one query for the page that shows them."""
 
@@ -103,6 +117,9 @@ class Versions:
             item,
             {f: self.shown(item_id, f, getattr(item, f), source_lang, reader_lang) for f in fields},
         )
+
+    def in_every_language(self, item: Any, fields: Iterable[str], source_lang: str) -> InEveryLanguage:
+        return InEveryLanguage(item, self, tuple(fields), source_lang)
 
     def of_item(self, item_id: int, fields: Iterable[str], lang: str) -> dict[str, str]:
         """An item's versions in `lang`, by field: what a staff form shows in its version boxes."""
@@ -181,7 +198,7 @@ def missing(
     ]
 
 
-def version_form_values(form: Mapping[str, str], fields: Iterable[str], lang: str) -> dict[str, str]:
+def version_form_values(form: Mapping[str, Any], fields: Iterable[str], lang: str) -> dict[str, str]:
     """The version boxes of a staff form: each is named `<field>__<lang>`, such as `summary__cy`."""
     return {field: str(form.get(f"{field}__{lang}", "")) for field in fields}
 

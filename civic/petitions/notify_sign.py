@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from civic.core import i18n
+from civic.core.content_languages import Localised
 from civic.core.outbox import Mail, OutboxStatus, email_url
 from civic.petitions.models import Petition
 
@@ -35,7 +36,7 @@ class Draft:
         return self.subject, self.body.replace(TOKEN_STAND_IN, token)
 
 
-def draft_confirmation(mail: Mail, petition: Petition, name: str, lang: str) -> Draft:
+def draft_confirmation(mail: Mail, petition: Petition | Localised, name: str, lang: str) -> Draft:
     context = {"petition": petition, "name": name, "token": TOKEN_STAND_IN}
     subject, body, _ = render_text(mail, CONFIRM_TEMPLATE, context, lang=lang)
     return Draft(subject, body)
@@ -51,14 +52,14 @@ class ConfirmationDrafts:
         self.mail, self.max_items = mail, max_items
         self._skeletons: dict[tuple[int | None, str, str], Draft | None] = {}
 
-    def draft(self, petition: Petition, name: str, lang: str) -> Draft:
+    def draft(self, petition: Petition | Localised, name: str, lang: str) -> Draft:
         """The signer's confirmation email, in the language they signed in."""
         skeleton = self._skeleton(petition, lang)
         if skeleton is None:
             return draft_confirmation(self.mail, petition, name, lang)
         return Draft(skeleton.subject, skeleton.body.replace(NAME_STAND_IN, name))
 
-    def _skeleton(self, petition: Petition, lang: str) -> Draft | None:
+    def _skeleton(self, petition: Petition | Localised, lang: str) -> Draft | None:
         key = (petition.id, petition.action, lang)
         if key not in self._skeletons:
             if len(self._skeletons) >= self.max_items:

@@ -8,8 +8,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from civic.core.home import OpenItem
+from civic.core.i18n import current as current_language
 from civic.core.i18n import gettext
 from civic.core.templating import format_date
+from civic.petitions import versions
 from civic.petitions.models import Petition, State
 
 
@@ -17,6 +19,7 @@ async def open_petitions(session: AsyncSession, now: datetime) -> list[OpenItem]
     rows = await session.exec(
         select(Petition).where(Petition.state == State.OPEN).order_by(col(Petition.opened_at).desc()).limit(5)
     )
+    shown = await versions.localise(session, rows.all(), current_language())
     return [
         OpenItem(
             gettext("Petitions"),
@@ -24,5 +27,5 @@ async def open_petitions(session: AsyncSession, now: datetime) -> list[OpenItem]
             f"/petitions/{p.id}",
             gettext("Closes %(date)s", date=format_date(p.closes_at)),
         )
-        for p in rows.all()
+        for p in shown
     ]

@@ -179,6 +179,7 @@ async def create_petition(
         creator_key=secrets.token_urlsafe(24),
         created_at=now,
         updated_at=now,
+        lang=lang,  # the language the petitioner wrote it in: other languages get versions
     )
     session.add(petition)
     await session.flush()

@@ -17,12 +17,14 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core import content_languages
 from civic.core.audit import actor_label, record
 from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.identity import email_hash
 from civic.core.outbox import Mail
 from civic.core.users import StaffUser
+from civic.petitions import versions
 from civic.petitions.answers import KIND, published_answer
 from civic.petitions.models import (
     RESPONDABLE_STATES,
@@ -105,6 +107,8 @@ async def send_batch(
     signers = list(rows.all())
     response = await published_answer(session, mailing.petition_id)
     debate = await session.get(PetitionDebate, mailing.petition_id)
+    texts = await content_languages.load(session, versions.KIND, [mailing.petition_id])
+    shown = texts.in_every_language(petition, versions.FIELDS, petition.lang)  # each signer's language
     scope = scope_of(KIND, str(mailing.petition_id))
     raters = {signer.id: email_hash(mail.settings.secret_key, signer.email) for signer in signers}
     stopped = await opted_out(session, list(raters.values()), scope)
@@ -115,7 +119,7 @@ async def send_batch(
             continue
         queued = await enqueue_unsubscribable(
             session, mail, to=signer.email, rater=rater, scope=scope, template=f"petitions_{mailing.kind}",
-            context={"petition": petition, "response": response, "debate": debate, "name": signer.name},
+            context={"petition": shown, "response": response, "debate": debate, "name": signer.name},
             dedupe_key=f"petitions:{mailing.kind}:{mailing.petition_id}:{signer.id}", now=now,
             lang=signer.lang,
         )  # fmt: skip

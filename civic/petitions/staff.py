@@ -17,7 +17,7 @@ from civic.core.localtime import LocalTimeError, date_input_value, parse_local
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.users import Role, get_user
-from civic.petitions import answers, service_debates, service_fraud
+from civic.petitions import answers, service_debates, service_fraud, versions
 from civic.petitions.forms import DECISION_PAIRS, REASON_PAIRS, check_link, check_rejection, parse_day
 from civic.petitions.models import PetitionDebate, State
 from civic.petitions.service import (
@@ -66,6 +66,9 @@ async def moderate_post(request: Request) -> Response:
     at = now(request)
     async with transaction(request) as session:
         petition = await load(session, request, for_update=True)
+        if values["decision"] == "approve" and not errors:
+            gap = await versions.missing_message(session, state(request).settings, petition)
+            errors = {"decision": gap} if gap else errors
         if errors:
             context = {
                 "petition": petition,

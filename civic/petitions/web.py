@@ -13,6 +13,7 @@ from civic.core.auth import current_user
 from civic.core.clock import now
 from civic.core.db import reading, row_id
 from civic.core.deps import path_id, state
+from civic.core.deps import settings as app_settings
 from civic.core.errors import NotFound
 from civic.core.fastpath import language_key
 from civic.core.htmx import is_htmx
@@ -30,6 +31,7 @@ from civic.core.publish import (
 )
 from civic.core.rules import can, require
 from civic.core.templating import label_lines, render_page
+from civic.petitions import versions
 from civic.petitions.answers import KIND, Answer, published_answer, published_answers
 from civic.petitions.models import REASONS_BY_CODE, PaperPetition, Petition, PetitionDebate, State
 from civic.petitions.queries import FILTERS, list_public, timeline
@@ -66,7 +68,9 @@ async def petition_list(request: Request) -> Response:
     async with reading(request) as session:
         listing = await list_public(session, state=state, query=query, page=page)
         live = await counts_for(session, [p.id for p in listing.petitions if p.id])
-    context = {"listing": listing, "state": state, "query": query, "filters": FILTERS, "counts": live}
+        shown = await versions.localise(session, listing.petitions, current_language())
+    context = {"listing": listing, "petitions": shown, "state": state, "query": query, "filters": FILTERS}
+    context["counts"] = live
     return render_page(request, "petitions/list.html", context)
 
 
@@ -100,7 +104,7 @@ async def _page_context(session: AsyncSession, request: Request, petition: Petit
     response = await published_answer(session, row_id(petition))
     debate = await session.get(PetitionDebate, row_id(petition))
     return {
-        "petition": petition,
+        "petition": await versions.localise_one(session, petition, current_language()),
         "paper_origin": await session.get(PaperPetition, row_id(petition)),
         "progress": progress(petition, count),
         "wards": [(names.get(code, code), n) for code, n in wards],
@@ -235,8 +239,9 @@ def as_data(
     }
 
 
-async def _rows(session: AsyncSession, petitions: list[Petition]) -> list[dict[str, Any]]:
+async def _rows(session: AsyncSession, petitions: list[Petition], request: Request) -> list[dict[str, Any]]:
     ids = [p.id for p in petitions if p.id is not None]
+    texts = await versions.open_data_texts(session, petitions, app_settings(request))
     by_channel = await channel_counts(session, ids)
     answers = await published_answers(session, ids)
     debates = await debates_for(session, ids)
@@ -247,6 +252,7 @@ async def _rows(session: AsyncSession, petitions: list[Petition]) -> list[dict[s
         row = as_data(petition, sum(counts), answers.get(pid), debates.get(pid))
         # Each channel's count keeps the small-count rule (a paper count of 2 could name people).
         row["signatures_by_channel"] = dict(zip(CHANNELS, shown_breakdown(counts), strict=True))
+        row.update(texts[pid])  # the language it was written in, and its text in the other languages
         rows.append(row)
     return rows
 
@@ -258,7 +264,7 @@ async def list_json(request: Request) -> Response:
     state, query, page = _list_params(request)
     async with reading(request) as session:
         listing = await list_public(session, state=state, query=query, page=page, page_size=100)
-        rows = await _rows(session, listing.petitions)
+        rows = await _rows(session, listing.petitions, request)
     body = {"page": page, "total": listing.total, "petitions": rows}
     return json_document(body, cache=cacheable(request, 30)["Cache-Control"])
 
@@ -266,7 +272,7 @@ async def list_json(request: Request) -> Response:
 async def petition_json(request: Request) -> Response:
     async with reading(request) as session:
         petition = await load_visible(session, request)
-        row = (await _rows(session, [petition]))[0]
+        row = (await _rows(session, [petition], request))[0]
         names = await ward_names(session)
         wards = await kept(request).counts.wards(session, row_id(petition))
     row["wards"] = [
@@ -279,7 +285,7 @@ CSV_COLUMNS = (
     "id", "url", "action", "state", "signature_count", "opened_at", "closes_at", "closed_at",
     "response_threshold", "debate_threshold", "response_due_at", "response_summary",
     "response_published_at", "debate_scheduled_for", "debate_outcome",
-    "online_signatures", "paper_signatures", "assisted_signatures",
+    "online_signatures", "paper_signatures", "assisted_signatures", "lang",
 )  # fmt: skip
 
 
@@ -287,9 +293,10 @@ async def list_csv(request: Request) -> Response:
     state, query, _ = _list_params(request)
     async with reading(request) as session:
         listing = await list_public(session, state=state, query=query, page=1, page_size=5000)
-        rows = await _rows(session, listing.petitions)
+        rows = await _rows(session, listing.petitions, request)
+    extra = tuple(f"action_{lang}" for lang in versions.open_data_languages(app_settings(request)))
     return csv_of_records(
-        CSV_COLUMNS,
+        CSV_COLUMNS + extra,
         [_flat(row) for row in rows],
         "petitions.csv",
         cache=cacheable(request, 60)["Cache-Control"],
@@ -314,8 +321,9 @@ async def thanks(request: Request) -> Response:
     result = request.query_params.get("result", "confirmed")
     async with reading(request) as session:
         petition = await load_visible_or_private(session, request)
+        shown = await versions.localise_one(session, petition, current_language()) if petition else None
     return render_page(
-        request, "petitions/thanks.html", {"petition": petition, "result": result, "now": now(request)}
+        request, "petitions/thanks.html", {"petition": shown, "result": result, "now": now(request)}
     )
 
 

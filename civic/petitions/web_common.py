@@ -8,16 +8,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from civic.core import content_languages
 from civic.core.areas import OUTSIDE_WARDS, list_wards
 from civic.core.auth import current_user
 from civic.core.clock import now
+from civic.core.content_languages import Localised, Versions
 from civic.core.cookies import read_cookie
-from civic.core.db import reading
+from civic.core.db import reading, row_id
 from civic.core.deps import part, path_id, settings_of
 from civic.core.errors import Gone, NotFound
 from civic.core.forms import Errors, form_context
+from civic.core.languages import lang_of
 from civic.core.rules import require
 from civic.core.templating import render_page
+from civic.petitions import versions
 from civic.petitions.models import Petition, State
 from civic.petitions.policy import Policy
 from civic.petitions.service import get_petition
@@ -49,6 +53,17 @@ async def load_cached(request: Request) -> Petition:
     if petition.state == State.REMOVED:
         raise Gone("This petition was removed because it broke the petition standards.")
     return petition
+
+
+async def texts_cached(request: Request, petition: Petition) -> Localised:
+    """The cached petition in the reader's language, its versions too reused for the cache period."""
+
+    async def read() -> Versions:
+        async with reading(request) as session:
+            return await content_languages.load(session, versions.KIND, [row_id(petition)])
+
+    found = await kept(request).texts.get_or_load(row_id(petition), read)
+    return found.localise(petition, versions.FIELDS, petition.lang, lang_of(request.scope))
 
 
 async def load(session: AsyncSession, request: Request, *, for_update: bool = False) -> Petition:

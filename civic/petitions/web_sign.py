@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from civic.core.areas import OUTSIDE_WARDS, PostcodeError, normalise_postcode
 from civic.core.clock import now
+from civic.core.content_languages import Localised
 from civic.core.db import reading
 from civic.core.deps import path_id, state
 from civic.core.errors import Conflict, NotFound
@@ -22,7 +23,7 @@ from civic.core.ratelimit import limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken, read_token
-from civic.petitions import forms
+from civic.petitions import forms, versions
 from civic.petitions.forms import CREATOR_FIELDS, canonical, check_person, resolve_ward, values_of
 from civic.petitions.models import Petition, State
 from civic.petitions.service import supporters_count
@@ -34,6 +35,7 @@ from civic.petitions.web_common import (
     load,
     load_cached,
     policy,
+    texts_cached,
 )
 
 HONEYPOT = "website"  # hidden from people; bots fill it in
@@ -56,7 +58,9 @@ def _check_signable(request: Request, petition: Petition, key: str) -> None:
     require("petitions.sign", None, petition, now=now(request), otherwise=closed)
 
 
-def _sign_context(request: Request, petition: Petition, values: dict[str, str], key: str) -> dict[str, Any]:
+def _sign_context(
+    request: Request, petition: Petition | Localised, values: dict[str, str], key: str
+) -> dict[str, Any]:
     return {
         "petition": petition,
         "values": values,
@@ -70,9 +74,10 @@ async def sign_form(request: Request) -> Response:
     key = request.query_params.get("key", "")
     async with reading(request) as session:
         petition = await load(session, request)
+        shown = await versions.localise_one(session, petition, lang_of(request.scope))
     _check_signable(request, petition, key)
     values = dict.fromkeys((*CREATOR_FIELDS, "residency", "notify"), "")
-    return form_page(request, "petitions/sign.html", _sign_context(request, petition, values, key), {})
+    return form_page(request, "petitions/sign.html", _sign_context(request, shown, values, key), {})
 
 
 @limits_itself("PETITION_SIGN_BURST", "PETITION_SIGN_SUSTAINED")  # kept, marked suspect
@@ -93,9 +98,8 @@ async def sign_post(request: Request) -> Response:
         errors["residency"] = gettext("Confirm that you live, work or study here")
     ward = await _ward(request, values, errors, outside_allowed=values["residency"] == "work_study")
     if errors:
-        return form_page(
-            request, "petitions/sign.html", _sign_context(request, petition, values, key), errors
-        )
+        shown = await versions.for_reader(request, petition)
+        return form_page(request, "petitions/sign.html", _sign_context(request, shown, values, key), errors)
     item = SignRequest(
         petition=petition,
         name=values["name"],
@@ -105,7 +109,9 @@ async def sign_post(request: Request) -> Response:
         ward_code=ward,
         notify=values["notify"] == "yes",
         ip=client_ip(request),
-        draft=kept(request).drafts.draft(petition, values["name"], lang_of(request.scope)),
+        draft=kept(request).drafts.draft(
+            await texts_cached(request, petition), values["name"], lang_of(request.scope)
+        ),
         lang=lang_of(request.scope),
     )
     await kept(request).signer.submit(item)
@@ -149,7 +155,8 @@ async def signed(request: Request) -> Response:
     """The same page whether the signature is new or a repeat, so the form never reveals who signed."""
     async with reading(request) as session:
         petition = await load(session, request)
-    return render_page(request, "petitions/check_email.html", {"petition": petition, "creating": False})
+        shown = await versions.localise_one(session, petition, lang_of(request.scope))
+    return render_page(request, "petitions/check_email.html", {"petition": shown, "creating": False})
 
 
 async def supporters(request: Request) -> Response:
@@ -160,8 +167,9 @@ async def supporters(request: Request) -> Response:
         if not _key_ok(petition, key):
             raise HTTPException(404)
         confirmed = await supporters_count(session, path_id(request, "petition_id"))
+        shown = await versions.localise_one(session, petition, lang_of(request.scope))
     share = state(request).settings.url(f"/petitions/{petition.id}/sign?key={key}")
-    context = {"petition": petition, "confirmed": confirmed, "needed": policy(request).supporters_needed}
+    context = {"petition": shown, "confirmed": confirmed, "needed": policy(request).supporters_needed}
     return render_page(request, "petitions/supporters.html", {**context, "share": share, "key": key})
 
 

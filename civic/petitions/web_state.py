@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from civic.core.content_languages import Versions
 from civic.core.fastpath import FastPaths, language_key
 from civic.core.state import AppState
 from civic.petitions.cache import TTLCache
@@ -30,6 +31,7 @@ class PetitionState:
 
     counts: CountCache
     petitions: TTLCache[int, Petition]  # recently read petitions, for the hot public paths
+    texts: TTLCache[int, Versions]  # their text in the other languages (versions.py), for the same
     # Rendered text is kept per language: the key is (petition id, language).
     fragments: TTLCache[tuple[int, str], PreparedFragment]
     pages: TTLCache[tuple[int, str], dict[str, Any]]  # what a page shows, in its language
@@ -47,7 +49,7 @@ class PetitionState:
     def forget(self, petition_id: int) -> None:
         """Called after this process changes a petition, so its own next read is fresh."""
         self.counts.forget(petition_id)
-        for cache in (self.petitions, self.fragment_counts):
+        for cache in (self.petitions, self.texts, self.fragment_counts):
             cache.forget(petition_id)
         for lang in self.languages:
             self.fast_paths.forget(language_key(count_path(petition_id), lang))
@@ -69,6 +71,7 @@ def build(app: AppState) -> PetitionState:
     return PetitionState(
         counts=CountCache(seconds),
         petitions=TTLCache(seconds),
+        texts=TTLCache(seconds),
         fragments=TTLCache(seconds),
         pages=TTLCache(seconds),
         rendered_pages=TTLCache(seconds),

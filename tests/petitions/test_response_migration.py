@@ -24,6 +24,16 @@ from tests.support.postgres import PostgresServer
 BEFORE = "be135cd1a7b9"  # the petitions schema, which still had petition_response
 AFTER = "c4d8e2a17f30"
 
+# The petition table as it was before the response migration (later revisions added columns).
+old_petition = sa.table(
+    "petition",
+    *(sa.column(name, sa.String) for name in ("action", "background", "state", "creator_name")),
+    *(sa.column(name, sa.String) for name in ("creator_email", "creator_key", "additional_details")),
+    *(sa.column(name, UTCDateTime) for name in ("created_at", "updated_at", "response_due_at")),
+    *(sa.column(name, sa.Integer) for name in ("rejection_count", "signature_count")),
+    sa.column("flagged", sa.Boolean),
+    sa.column("rejection_details", sa.String),
+)
 petition_response = sa.table(
     "petition_response",
     sa.column("petition_id", sa.Integer),
@@ -111,20 +121,20 @@ async def test_versions_and_a_draft_become_one_response_with_its_history(scratch
     db = Database(scratch_url)
     try:
         async with db.transaction() as session:
-            petition = Petition(
-                action="Fix the lights on Mill Road", background="Dark.", state=State.OPEN,
-                creator_name="Carla", creator_email="carla@example.org", creator_key="k",
+            await run_sql(session, old_petition.insert().values(
+                action="Fix the lights on Mill Road", background="Dark.", state=State.OPEN.value,
+                creator_name="Carla", creator_email="carla@example.org", creator_key="k", additional_details="",
+                flagged=False, rejection_count=0, signature_count=0, rejection_details="",
                 created_at=day, updated_at=day, response_due_at=day + timedelta(days=30),
-            )  # fmt: skip
-            session.add(petition)
-            await session.flush()
+            ))  # fmt: skip
+            petition = (await session.exec(select(Petition.id))).one()  # type: ignore[call-overload]
             texts = [("First answer", day), ("Second answer", day + timedelta(days=3)), ("Draft", None)]
             for number, (summary, published) in enumerate(texts, start=1):
                 await run_sql(session, petition_response.insert().values(
-                    petition_id=petition.id, version=number, summary=summary, details=f"{summary} in full.",
+                    petition_id=petition, version=number, summary=summary, details=f"{summary} in full.",
                     author_id=None, author_label="Cllr Chris Patel", created_at=day, published_at=published,
                 ))  # fmt: skip
-            petition_id = petition.id
+            petition_id = petition
     finally:
         await db.dispose()
 
