@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import service, service_results
+from civic.budgets import service, service_results, service_versions
 from civic.budgets.models import BudgetDelivery, BudgetDeliveryUpdate, BudgetProposal, Feasibility
 from civic.core.db import reading, row_id
 from civic.core.i18n import lazy_gettext as _l
@@ -53,19 +53,19 @@ _DATASETS = (
         _l("Youth budget projects"),
         _l("Every checked project in every youth budget, with its cost and feasibility decision."),
         "proposals",
-        PROPOSAL_FIELDS,
+        (*PROPOSAL_FIELDS, ("title_cy, reason_cy", _l("the same in Welsh, where written (empty otherwise)"))),
     ),
     (
         _l("Youth budget results"),
         _l("Published results of youth budgets: votes, cost and why each project was or was not funded."),
         "results",
-        RESULT_FIELDS,
+        (*RESULT_FIELDS, ("title_cy", _l("the project's title in Welsh, where written"))),
     ),
     (
         _l("Youth budget delivery"),
         _l("Progress on funded youth budget projects."),
         "delivery",
-        DELIVERY_FIELDS,
+        (*DELIVERY_FIELDS, ("title_cy", _l("the project's title in Welsh, where written"))),
     ),
 )
 
@@ -137,11 +137,19 @@ async def _proposals(request: Request) -> list[dict[str, Any]]:
     async with reading(request) as session:
         for process in await service.list_processes(session):
             areas = {a.id: a.name for a in await service.areas_of(session, row_id(process))}
-            rows += [
-                _pick(PROPOSAL_FIELDS, {"budget": process.slug, **proposal_record(p, areas)})
+            checked = [
+                p
                 for p in await service.proposals_of(session, row_id(process))
                 if p.feasibility != Feasibility.PENDING
             ]
+            mine = [
+                _pick(PROPOSAL_FIELDS, {"budget": process.slug, **proposal_record(p, areas)}) for p in checked
+            ]
+            ids = [row_id(p) for p in checked]
+            await service_versions.add_open_data(
+                session, request, mine, ids, service_versions.DATASET_VERSIONS["proposals"]
+            )
+            rows += mine
     return rows
 
 
@@ -152,9 +160,14 @@ async def _results(request: Request) -> list[dict[str, Any]]:
             result = await service_results.latest_result(session, row_id(process), published=True)
             if result is not None:
                 proposals = await service.proposals_of(session, row_id(process))
-                rows += [
+                mine = [
                     {"budget": process.slug, **row} for row in service_results.result_rows(result, proposals)
                 ]
+                ids = service_versions.ids_of(mine, proposals)
+                await service_versions.add_open_data(
+                    session, request, mine, ids, service_versions.DATASET_VERSIONS["results"]
+                )
+                rows += mine
     return rows
 
 
@@ -165,7 +178,7 @@ async def _delivery(request: Request) -> list[dict[str, Any]]:
             tracked = await service.deliveries_of(session, row_id(process))
             proposals = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
             updates = await service.updates_of(session, [row_id(p) for p in proposals])
-            rows += [
+            mine = [
                 _pick(
                     DELIVERY_FIELDS,
                     {
@@ -175,6 +188,11 @@ async def _delivery(request: Request) -> list[dict[str, Any]]:
                 )
                 for p in proposals
             ]
+            ids = [row_id(p) for p in proposals]
+            await service_versions.add_open_data(
+                session, request, mine, ids, service_versions.DATASET_VERSIONS["delivery"]
+            )
+            rows += mine
     return rows
 
 
@@ -193,4 +211,5 @@ async def dataset(request: Request) -> Response:
     rows = await load(request)
     if fmt == "json":
         return json_response(rows)
-    return csv_of_records([f for f, _ in fields], rows, f"youth-budget-{name}.csv")
+    columns = [f for f, _ in fields] + service_versions.dataset_columns(request, name)
+    return csv_of_records(columns, rows, f"youth-budget-{name}.csv")

@@ -15,6 +15,7 @@ routes: list[BaseRoute] = [
     Route("/staff/new", staff.create_process, methods=["POST"]),
     Route(S, staff.manage, methods=["GET"]),
     Route(S + "/phases", staff.change_phases, methods=["POST"]),
+    Route(S + "/versions", staff.process_versions, methods=["POST"]),
     Route(S + "/ideas", staff.ideas, methods=["GET"]),
     Route(S + "/ideas/{idea_id:id}", staff.moderate, methods=["POST"]),
     Route(S + "/proposals", staff.proposals, methods=["GET"]),

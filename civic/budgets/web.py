@@ -10,7 +10,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from civic.budgets import answers, forms, opendata, service, service_count, service_results, summary, web_maps
+from civic.budgets import (
+    answers,
+    forms,
+    opendata,
+    service,
+    service_count,
+    service_results,
+    service_versions,
+    summary,
+    web_maps,
+)
 from civic.budgets.models import BudgetProcess, Feasibility, IdeaStatus
 from civic.budgets.tally import TIE_BREAK_TEXT
 from civic.core import countrecord
@@ -45,7 +55,9 @@ async def load_process(session: AsyncSession, request: Request) -> BudgetProcess
 async def index(request: Request) -> Response:
     async with reading(request) as session:
         processes = await service.list_processes(session)
-    return render_page(request, "budgets/index.html", {"processes": processes, "at": now(request)})
+        show = await service_versions.shower(session, request, processes)
+    shown = [show.process(p) for p in processes]
+    return render_page(request, "budgets/index.html", {"processes": shown, "at": now(request)})
 
 
 async def process_page(request: Request) -> Response:
@@ -54,8 +66,10 @@ async def process_page(request: Request) -> Response:
         areas = await service.areas_of(session, row_id(process))
         proposals = await service.proposals_of(session, row_id(process))
         published = await service_results.latest_result(session, row_id(process), published=True)
+        process, proposals = await service_versions.shown(session, request, process, proposals)
     context = {
         "process": process,
+        "notice": service_versions.notice(process),
         "areas": areas,
         "proposals": proposals,
         "phase": process.phase(now(request)),
@@ -118,10 +132,15 @@ async def proposals(request: Request) -> Response:
         process = await load_process(session, request)
         rows = await service.proposals_of(session, row_id(process))
         areas = {a.id: a.name for a in await service.areas_of(session, row_id(process))}
-    shown = [p for p in rows if p.feasibility != Feasibility.PENDING]
-    return render_page(
-        request, "budgets/proposals.html", {"process": process, "proposals": shown, "areas": areas}
-    )
+        checked = [p for p in rows if p.feasibility != Feasibility.PENDING]
+        process, shown = await service_versions.shown(session, request, process, checked)
+    context = {
+        "process": process,
+        "proposals": shown,
+        "areas": areas,
+        "notice": service_versions.notice(*shown),
+    }
+    return render_page(request, "budgets/proposals.html", context)
 
 
 def as_csv(columns: tuple[str, ...], rows: list[dict[str, Any]], name: str) -> Response:
@@ -146,13 +165,18 @@ async def proposals_data(request: Request) -> Response:
         areas: dict[int | None, str] = {
             a.id: a.name for a in await service.areas_of(session, row_id(process))
         }
-        rows = [
-            opendata.proposal_record(p, areas)
+        checked = [
+            p
             for p in await service.proposals_of(session, row_id(process))
             if p.feasibility != Feasibility.PENDING
         ]
+        rows = [opendata.proposal_record(p, areas) for p in checked]
+        ids = [row_id(p) for p in checked]
+        extra = await service_versions.add_open_data(
+            session, request, rows, ids, ("title", "summary", "reason")
+        )
     if request.path_params["fmt"] == "csv":
-        return as_csv(PROPOSAL_COLUMNS, rows, f"{process.slug}-proposals")
+        return as_csv((*PROPOSAL_COLUMNS, *extra), rows, f"{process.slug}-proposals")
     return as_json(rows)
 
 
@@ -174,6 +198,7 @@ async def results_page(request: Request) -> Response:
         record = await countrecord.published(session, service_count.KIND, result.id) if result else None
         # the steps the budget led on to: the youth service's answer, each project's delivery
         steps = await queries_timeline.timeline(session, answers.KIND, row_id(process), now(request))
+        process, proposals_ = await service_versions.shown(session, request, process, proposals_)
     data = json.loads(result.outcome_json) if result else None
     titles = {str(p.number): p.title for p in proposals_}
     context = {
@@ -200,9 +225,13 @@ async def results_data(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
         result = await _published(session, process)
-        rows = service_results.result_rows(result, await service.proposals_of(session, row_id(process)))
+        proposals_ = await service.proposals_of(session, row_id(process))
+        rows = service_results.result_rows(result, proposals_)
+        extra = await service_versions.add_open_data(
+            session, request, rows, service_versions.ids_of(rows, proposals_), ("title",)
+        )
     if request.path_params["fmt"] == "csv":
-        return as_csv(RESULT_COLUMNS, rows, f"{process.slug}-results")
+        return as_csv((*RESULT_COLUMNS, *extra), rows, f"{process.slug}-results")
     return as_json(
         {
             "process": process.slug,
@@ -235,6 +264,7 @@ async def delivery(request: Request) -> Response:
         tracked = await service.deliveries_of(session, row_id(process))
         proposals_ = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
         updates = await service.updates_of(session, [row_id(p) for p in proposals_])
+        process, proposals_ = await service_versions.shown(session, request, process, proposals_)
     context = {"process": process, "proposals": proposals_, "tracked": tracked, "updates": updates}
     return render_page(request, "budgets/delivery.html", context)
 
@@ -246,9 +276,14 @@ async def delivery_data(request: Request) -> Response:
         tracked = await service.deliveries_of(session, row_id(process))
         proposals_ = [p for p in await service.proposals_of(session, row_id(process)) if p.id in tracked]
         updates = await service.updates_of(session, [row_id(p) for p in proposals_])
-    rows = [opendata.delivery_record(p, tracked[row_id(p)], updates.get(row_id(p), [])) for p in proposals_]
+        rows = [
+            opendata.delivery_record(p, tracked[row_id(p)], updates.get(row_id(p), [])) for p in proposals_
+        ]
+        extra = await service_versions.add_open_data(
+            session, request, rows, [row_id(p) for p in proposals_], ("title",)
+        )
     if request.path_params["fmt"] == "csv":
-        return as_csv(DELIVERY_COLUMNS, rows, f"{process.slug}-delivery")
+        return as_csv((*DELIVERY_COLUMNS, *extra), rows, f"{process.slug}-delivery")
     for row, p in zip(rows, proposals_, strict=True):  # JSON can carry every dated update
         row["updates"] = [
             {"at": u.at.isoformat(), "status": u.status.value, "percent": u.percent, "text": u.text}

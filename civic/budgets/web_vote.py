@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from civic.budgets import forms, queries, service, service_voting
+from civic.budgets import forms, queries, service, service_versions, service_voting
 from civic.budgets.models import BudgetProcess, BudgetProposal, Channel
 from civic.budgets.settings import BudgetSettings
 from civic.budgets.web import load_process
@@ -153,6 +153,7 @@ async def ballot(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await service_versions.shown(session, request, process, proposals)
     check = service_voting.check_choices(process, budget, proposals, found.choices)
     context = {
         "process": process,
@@ -179,6 +180,7 @@ async def submit_ballot(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await service_versions.shown(session, request, process, proposals)
     found.choices = _chosen(form)
     check = service_voting.check_choices(process, budget, proposals, found.choices)
     response: Response
@@ -212,6 +214,7 @@ async def running_total(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await service_versions.shown(session, request, process, proposals)
     found.choices = _chosen(form)
     check = service_voting.check_choices(process, budget, proposals, found.choices)
     context = {
@@ -236,6 +239,7 @@ async def check_page(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await service_versions.shown(session, request, process, proposals)
     check = service_voting.check_choices(process, budget, proposals, found.choices)
     if check.errors:
         return RedirectResponse(f"/budgets/{process.slug}/ballot", status_code=303)
@@ -257,6 +261,7 @@ async def cast(request: Request) -> Response:
         if found is None:
             return _no_pass(process)
         proposals, budget = await _ballot_context(session, process, found)
+        process, proposals = await service_versions.shown(session, request, process, proposals)
     if service_voting.check_choices(process, budget, proposals, found.choices).errors:
         return RedirectResponse(f"/budgets/{process.slug}/ballot", status_code=303)
     receipt = ""
@@ -290,6 +295,7 @@ async def cast(request: Request) -> Response:
 async def voted(request: Request) -> Response:
     async with reading(request) as session:
         process = await load_process(session, request)
+        process, _none = await service_versions.shown(session, request, process, [])
     try:
         receipt = read_token(
             _secret(request), "budgets.receipt", request.cookies.get(RECEIPT_COOKIE, ""), now=now(request)
@@ -336,6 +342,7 @@ async def check_receipt(request: Request) -> Response:
         proposals = [p for p in await service.proposals_of(session, row_id(process)) if p.id in choices]
         # shown to the receipt holder only, on this no-store page; worked out now, never stored
         share = await queries.your_share(session, process, ballot_row, choices)
+        shown, proposals = await service_versions.shown(session, request, process, proposals)
     if text(form, "action") == "change":
         _require_open(request, process)
         found = service_voting.VotingPass(
@@ -351,7 +358,7 @@ async def check_receipt(request: Request) -> Response:
         )
         return redirect
     context = {
-        "process": process,
+        "process": shown,
         "errors": {},
         "found": ballot_row,
         "chosen": proposals,

@@ -67,6 +67,12 @@ class Localised:
             return self._shown[name]
         return getattr(self._item, name)
 
+    @property  # type: ignore[misc]
+    def __class__(self) -> type[Any]:
+        """The item's own class, so rules that check what kind of item they were given (isinstance)
+        treat the shown item as the item itself."""
+        return type(self._item)
+
     @property
     def only_in(self) -> str | None:
         """The language the item's text exists only in, when the reader asked for another."""

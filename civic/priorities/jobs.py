@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
+from civic.core.db import row_id
 from civic.core.errors import Conflict
 from civic.core.jobs import Job, JobContext
 from civic.priorities.models import CANDIDATE_EDIT_STATES, PriorityRound, RoundState
-from civic.priorities.service import transition
+from civic.priorities.service import candidates_of, transition
 from civic.priorities.service_meetings import purge_rsvps
 from civic.priorities.service_results import close_round
+from civic.priorities.service_versions import load_texts, missing_for_round
 from civic.priorities.service_voting import purge
 from civic.priorities.settings import PrioritySettings
 
@@ -32,8 +34,9 @@ async def close_due_rounds(ctx: JobContext) -> str:
 async def open_due_rounds(ctx: JobContext) -> str:
     """Open voting in rounds the team set to open by themselves, once their opening time has come.
 
-    A round that is not ready (fewer than two candidates, suggestions waiting) stays as it is and is
-    tried again on the next run; the staff page says what it needs.
+    A round that is not ready (fewer than two candidates, suggestions waiting, or, when the council
+    publishes in every language, a version still to write) stays as it is and is tried again on the
+    next run; the staff page says what it needs.
     """
     opened = waiting = 0
     async with ctx.db.transaction() as session:
@@ -46,6 +49,12 @@ async def open_due_rounds(ctx: JobContext) -> str:
             )
         )
         for item in list(due.all()):
+            if ctx.settings.publish_in_all_languages:
+                candidates = await candidates_of(session, row_id(item))
+                texts = await load_texts(session, rounds=[item], candidates=candidates)
+                if missing_for_round(ctx.settings, item, candidates, texts):
+                    waiting += 1  # the staff page says which versions are still to be written
+                    continue
             try:
                 # transition() checks readiness before it changes anything, so a refusal leaves no trace.
                 await transition(

@@ -7,6 +7,7 @@ policing team's published-response emails about the round; "stop everything" sto
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -31,8 +32,10 @@ async def email_voters(
     mail: Mail,
     now: datetime,
     dedupe_key: str,
+    contexts: Mapping[str, dict[str, Any]] | None = None,
 ) -> int:
-    """Queue one email per opted-in voter who has not unsubscribed; returns how many were queued."""
+    """Queue one email per opted-in voter who has not unsubscribed; returns how many were queued.
+    `contexts` gives the context for a voter's language (the team's words in it), when it differs."""
     scope = round_scope(round_id)
     contacts = await contacts_of(session, round_id)
     gone = await notify.opted_out(session, [c.email_hash for c in contacts], scope)
@@ -42,6 +45,6 @@ async def email_voters(
             continue
         queued += await notify.enqueue_unsubscribable(
             session, mail, to=contact.email, rater=contact.email_hash, scope=scope, template=template,
-            context=context, dedupe_key=f"{dedupe_key}:{contact.id}", now=now, lang=contact.lang,
+            context=(contexts or {}).get(contact.lang, context), dedupe_key=f"{dedupe_key}:{contact.id}", now=now, lang=contact.lang,
         )  # fmt: skip
     return queued

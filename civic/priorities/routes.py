@@ -30,6 +30,7 @@ routes: list[BaseRoute] = [
     Route("/manage/rounds/{round_id:id}/state", staff.change_state, methods=["POST"]),
     Route("/manage/rounds/{round_id:id}/settings", staff.change_settings, methods=["POST"]),
     Route("/manage/rounds/{round_id:id}/candidates", staff.add_candidate, methods=["POST"]),
+    Route(R + "/candidates/{candidate_id:id}/versions", staff.candidate_versions, methods=["POST"]),
     Route(
         "/manage/rounds/{round_id:id}/candidates/{candidate_id:id}/remove",
         staff.remove_candidate,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -99,8 +101,11 @@ async def publish_results(
     now: datetime,
     mail: Mail,
     retention_days: int,
+    in_languages: Callable[[list[Priority]], Awaitable[Mapping[str, dict[str, Any]]]] | None = None,
 ) -> list[Priority]:
-    """Publish the count; the counted top N (or an override with a public reason) become priorities."""
+    """Publish the count; the counted top N (or an override with a public reason) become priorities.
+    `in_languages` is given the new priorities before the voters are emailed: it returns the email's
+    context per language, with the team's words in it."""
     if item.state != RoundState.CLOSED:
         raise Conflict(gettext("Only a closed round's results can be published."))
     result = await compute_results(session, item)
@@ -132,6 +137,7 @@ async def publish_results(
         mail=mail,
         now=now,
         dedupe_key=f"priorities:results:{item.id}",
+        contexts=await in_languages(priorities) if in_languages else None,
     )
     return priorities
 
@@ -191,9 +197,11 @@ async def update_priority(
     owner: str,
     target: str,
     review_on: datetime,
+    on_update: Callable[[PriorityUpdate], Awaitable[Mapping[str, dict[str, Any]]]] | None = None,
 ) -> PriorityUpdate | None:
     """Change the plan and/or post a dated public update. A status change needs an update text and
-    emails the round's opted-in voters once."""
+    emails the round's opted-in voters once. `on_update` is given the new update before anyone is
+    emailed (to store its versions); it returns the email's context per language."""
     if review_on > now + MAX_REVIEW:
         raise PrioritiesError(gettext("The review date must be within 90 days"))
     if local_date(review_on) < local_date(now):
@@ -227,13 +235,19 @@ async def update_priority(
         reason=reason,
         public=True,
     )
+    contexts = await on_update(update) if on_update and update is not None else None
     if changed and update is not None:
-        await _notify_status(session, priority, update, mail, now)
+        await _notify_status(session, priority, update, mail, now, contexts)
     return update
 
 
 async def _notify_status(
-    session: AsyncSession, priority: Priority, update: PriorityUpdate, mail: Mail, now: datetime
+    session: AsyncSession,
+    priority: Priority,
+    update: PriorityUpdate,
+    mail: Mail,
+    now: datetime,
+    contexts: Mapping[str, dict[str, Any]] | None = None,
 ) -> None:
     await email_voters(
         session,
@@ -243,4 +257,5 @@ async def _notify_status(
         mail=mail,
         now=now,
         dedupe_key=f"priorities:status:{update.id}",
+        contexts=contexts,
     )

@@ -18,13 +18,14 @@ from civic.core.errors import NotFound, TooManyRequests
 from civic.core.forms import form_context, read_form
 from civic.core.i18n import gettext
 from civic.core.identity import email_hash
+from civic.core.languages import lang_of
 from civic.core.net import client_ip
 from civic.core.publish import shown_count
 from civic.core.ratelimit import Limit, hit, limits_itself, rate_limited
 from civic.core.rules import require
 from civic.core.templating import render_page
 from civic.core.tokens import BadToken
-from civic.priorities import answers, forms, service_count, summary
+from civic.priorities import answers, forms, service_count, service_versions, summary
 from civic.priorities.models import Priority, PriorityRound, RoundState
 from civic.priorities.queries import all_views, neighbourhood_view, tracked
 from civic.priorities.queries_meetings import combined, upcoming_meetings
@@ -43,10 +44,21 @@ from civic.priorities.web_maps import load_map
 from civic.responses import queries_timeline
 
 
+def shower(request: Request, texts: service_versions.Texts) -> service_versions.Shower:
+    """Shows the team's words in the reader's language (the rows hold them in DEFAULT_LANGUAGE)."""
+    return service_versions.Shower(texts, *languages(request))
+
+
 async def index(request: Request) -> Response:
     async with reading(request) as session:
         views = await all_views(session)
+        views = await service_versions.shown_views(session, views, *languages(request))
     return render_page(request, "priorities/index.html", {"views": views})
+
+
+def languages(request: Request) -> tuple[str, str]:
+    """The language the team writes in and the reader's."""
+    return state(request).settings.default_language, lang_of(request.scope)
 
 
 async def load_hood(request: Request) -> Neighbourhood:
@@ -61,6 +73,7 @@ async def neighbourhood(request: Request) -> Response:
     hood = await load_hood(request)
     async with reading(request) as session:
         view = await neighbourhood_view(session, hood)
+        view = (await service_versions.shown_views(session, [view], *languages(request)))[0]
         meetings = await upcoming_meetings(session, now(request), slug=hood.slug)
     return render_page(request, "priorities/neighbourhood.html", {"view": view, "meetings": meetings})
 
@@ -85,12 +98,20 @@ async def round_context(request: Request, item: PriorityRound) -> dict[str, Any]
         suggestions = await suggestions_of(session, path_id(request, "round_id"))
         loaded = await load_map(session, item)
         record = await countrecord.published(session, service_count.KIND, row_id(item))
+        show = shower(
+            request, await service_versions.load_texts(session, rounds=[item], candidates=candidates)
+        )
+    item, candidates = show.round(item), show.candidates(candidates)
     published = item.state == RoundState.PUBLISHED
+    # said once: some of the round's words exist only in the language they were written in
+    shown: list[Any] = [item, *candidates]
+    notice = next((s for s in shown if getattr(s, "only_in", None)), item)
     at = now(request)
     return {
         "upcoming": [m for m in meetings if m.advertised_at is not None and m.is_upcoming(at)],
         "combined": combined(item, candidates, meetings),
         "round": item,
+        "notice": notice,
         "hood": hood,
         "candidates": ranked(candidates) if published else candidates,
         "wards": wards,
@@ -163,12 +184,13 @@ async def vote(request: Request) -> Response:
                 if not limited.allowed:
                     raise TooManyRequests(limited.retry_after)
                 token = confirm_token(settings.secret_key, pending, now=at, hours=own.confirm_hours)
+                shown = shower(request, await service_versions.load_texts(session, rounds=[item])).round(item)
                 await state(request).mail.enqueue(
                     session,
                     to=ballot.email,
                     template="priorities_confirm",
                     now=at,
-                    context={"round": item, "token": token},
+                    context={"round": shown, "token": token},
                     dedupe_key=f"priorities:confirm:{pending.id}",
                 )
         except BallotError as exc:
@@ -182,6 +204,8 @@ async def vote(request: Request) -> Response:
 
 async def check_email(request: Request) -> Response:
     item = await load_round(request)
+    async with reading(request) as session:
+        item = shower(request, await service_versions.load_texts(session, rounds=[item])).round(item)
     return render_page(request, "priorities/check_email.html", {"round": item})
 
 
@@ -204,7 +228,10 @@ async def confirm(request: Request) -> Response:
     pending_id = _pending_id(request)
     async with transaction(request) as session:
         outcome = await confirm_ballot(session, pending_id, now=now(request))
-    return render_page(request, "priorities/confirmed.html", {"outcome": outcome, "round": outcome.round})
+        shown = shower(request, await service_versions.load_texts(session, rounds=[outcome.round])).round(
+            outcome.round
+        )
+    return render_page(request, "priorities/confirmed.html", {"outcome": outcome, "round": shown})
 
 
 async def suggest_form(request: Request) -> Response:
@@ -257,4 +284,10 @@ async def priority_page(request: Request) -> Response:
         item = await session.get(PriorityRound, priority.round_id)
         hood = await session.get(Neighbourhood, priority.neighbourhood_slug)
         track = (await tracked(session, [priority]))[0]
-    return render_page(request, "priorities/priority.html", {"track": track, "round": item, "hood": hood})
+        if item is not None:
+            item = shower(request, await service_versions.load_texts(session, rounds=[item])).round(item)
+        track = (await service_versions.shown_tracks(session, [track], *languages(request)))[0]
+    shown: list[Any] = [track.priority, *track.updates]
+    notice = next((s for s in shown if getattr(s, "only_in", None)), track.priority)
+    context = {"track": track, "round": item, "hood": hood, "notice": notice}
+    return render_page(request, "priorities/priority.html", context)

@@ -70,7 +70,8 @@ async def test_followers_hear_of_the_results_once_and_of_every_delivery_update_o
     assert lights["updates"][0]["at"] == clock.now().isoformat() and lights["percent"] == 50
     csv_text = (await another_web.get(f"/budgets/{fund.slug}/delivery.csv")).text
     assert (
-        csv_text.splitlines()[0] == "project,title,cost,owner,status,percent,latest_update,latest_update_at"
+        csv_text.splitlines()[0]
+        == "project,title,cost,owner,status,percent,latest_update,latest_update_at,title_cy"
     )
     mail = await mail_by_address(db)
     assert set(mail) == {"priya@example.com", "tom@example.com"}

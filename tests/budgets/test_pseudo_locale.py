@@ -179,3 +179,15 @@ async def test_an_idea_remembers_its_language_and_its_follower_emails_use_it(
     assert message.subject.startswith("Canlyniadau:")
     assert "Nid oedd modd ariannu unrhyw brosiectau" in message.body_text
     assert "lang=cy" in message.body_text
+
+
+def test_the_refusals_for_missing_versions_have_no_untranslated_english() -> None:
+    """What youth workers are told when the council publishes in every language and a version is missing."""
+    from civic.budgets.service_versions import missing_message
+    from civic.core import i18n
+
+    with i18n.using(PSEUDO):
+        for name in ("title", "description", "summary", "reason"):
+            for lang in ("cy", "fr"):
+                said = missing_message("Skate park", name, lang)
+                assert english_words(said, data=("Skate park", "fr")) == [], said

@@ -130,3 +130,15 @@ async def test_the_voters_emails_have_no_untranslated_english(app: Any, settings
         subject, body, _ = app_state(app).mail.render(template, context, lang=PSEUDO)
         assert english_words(f"{subject}\n{body}", data=data) == [], template
         assert "lang=en_XA" in body, template
+
+
+def test_the_refusals_for_missing_versions_have_no_untranslated_english() -> None:
+    """What the team is told when the council publishes in every language and a version is missing."""
+    from civic.core import i18n
+    from civic.priorities.service_versions import missing_message
+
+    with i18n.using(PSEUDO):
+        for name in ("title", "description", "target", "text"):
+            for lang in ("cy", "fr"):
+                said = missing_message("Speeding", name, lang)
+                assert english_words(said, data=("Speeding", "fr")) == [], said
