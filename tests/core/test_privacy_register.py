@@ -26,6 +26,7 @@ LONG_TEXT = 300  # a free-text column at least this long may hold what a residen
 # Columns the heuristic flags that hold no personal data, with why. Keep the reason honest.
 NOT_PERSONAL: dict[str, str] = {
     "job_lease.name": "a job's name",
+    "content_version.text": "a version in another language of published text (a petition, an answer, a decision), written by staff",
     "postcode.postcode": "the reference list of the area's postcodes, linked to no one",
     "response.body_slug": "the answering body",
     "response_commitment.body_slug": "the body that made the commitment",
