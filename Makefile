@@ -73,11 +73,6 @@ typecheck: $(VENV)/.dev-deps
 
 # Each suite's command, shared by its own target and by `make test`, which runs them side by side.
 SQLITE_SUITE = CIVIC_TEST_ENGINE=sqlite $(COVERED_PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/sqlite.xml
-# `make test` runs the SQLite suite in two parts, so both cores stay busy to the end: these tests
-# (about a quarter of the suite's time) follow the PostgreSQL and browser suites on the second core.
-SQLITE_LATER = tests/budgets tests/petitions
-SQLITE_FIRST_PART = $(SQLITE_SUITE) $(foreach dir,$(SQLITE_LATER),--ignore=$(dir))
-SQLITE_LATER_PART = CIVIC_TEST_ENGINE=sqlite $(COVERED_PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/sqlite-later.xml $(SQLITE_LATER)
 POSTGRESQL_SUITE = CIVIC_TEST_ENGINE=postgresql $(PYTEST) -m "not browser" -q --junitxml=$(REPORTS)/postgresql.xml
 BROWSER_SUITE = CIVIC_TEST_ENGINE=sqlite $(PYTEST) -m browser -q --junitxml=$(REPORTS)/browser.xml
 # A suite's lines carry its name when two run at once; pipefail keeps pytest's exit status.
@@ -98,17 +93,15 @@ test-browser: $(VENV)/.dev-deps system-deps node_modules/.package-lock.json tran
 coverage-erase: $(VENV)/.dev-deps
 	@rm -rf var/coverage && mkdir -p var/coverage
 
-# The two halves of `make test` once everything is installed, one per core: most of the SQLite suite
-# (under coverage, the longest) on one; the PostgreSQL suite, the browser suite and the rest of the
-# SQLite suite on the other. Each run has its own databases, servers and ports (coverage.py writes one
-# data file per process), so they share nothing but the reports folder.
+# The two halves of `make test` once everything is installed: the SQLite suite (the longest, under
+# coverage) beside the PostgreSQL suite and then the browser suite, one per core. Each suite has its
+# own databases, servers and ports, so they share nothing but the reports folder.
 suites-sqlite:
-	@$(call LABELLED,$(SQLITE_FIRST_PART),sqlite)
+	@$(call LABELLED,$(SQLITE_SUITE),sqlite)
 
 suites-others:
 	@$(call LABELLED,$(POSTGRESQL_SUITE),postgresql)
 	@$(call LABELLED,$(BROWSER_SUITE),browser)
-	@$(call LABELLED,$(SQLITE_LATER_PART),sqlite)
 
 ## test: linters, type checks, the suite on SQLite (under coverage) beside the suite on PostgreSQL and the browser suite
 test: lint typecheck coverage-erase system-deps node_modules/.package-lock.json translations
@@ -116,7 +109,7 @@ test: lint typecheck coverage-erase system-deps node_modules/.package-lock.json 
 	@$(MAKE) --no-print-directory -j2 suites-sqlite suites-others
 	@if [ "$(COVER)" = 1 ]; then $(COVERAGE) combine --quiet; fi
 	@$(PY) -m tests.support.summary $(if $(filter 1,$(COVER)),--coverage "$$($(COVERAGE) report --format=total)") \
-		$(REPORTS)/sqlite.xml $(REPORTS)/sqlite-later.xml $(REPORTS)/postgresql.xml $(REPORTS)/browser.xml
+		$(REPORTS)/sqlite.xml $(REPORTS)/postgresql.xml $(REPORTS)/browser.xml
 
 ## assets: rebuild static/css/civic.css from static/scss (GOV.UK Frontend with a system font)
 assets: node_modules/.package-lock.json
